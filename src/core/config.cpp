@@ -1,0 +1,612 @@
+#include "core/config.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <filesystem>
+#include <sstream>
+#include <toml++/toml.h>
+
+#include "core/check.h"
+
+namespace mw::core {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::vector<std::string_view> split_path(std::string_view path) {
+  std::vector<std::string_view> out;
+  size_t start = 0;
+  while (start <= path.size()) {
+    size_t dot = path.find('.', start);
+    if (dot == std::string_view::npos) dot = path.size();
+    out.push_back(path.substr(start, dot - start));
+    start = dot + 1;
+  }
+  return out;
+}
+
+// Segment-wise match of a declared path (may hold `*`) against a concrete path.
+bool path_matches(std::string_view decl, std::string_view path) {
+  auto d = split_path(decl);
+  auto p = split_path(path);
+  if (d.size() != p.size()) return false;
+  for (size_t i = 0; i < d.size(); ++i) {
+    if (d[i] != "*" && d[i] != p[i]) return false;
+  }
+  return true;
+}
+
+// True when `decl` has `path` as a proper prefix (segment-wise, wildcards allowed).
+bool path_is_prefix(std::string_view decl, std::string_view path) {
+  auto d = split_path(decl);
+  auto p = split_path(path);
+  if (d.size() <= p.size()) return false;
+  for (size_t i = 0; i < p.size(); ++i) {
+    if (d[i] != "*" && d[i] != p[i]) return false;
+  }
+  return true;
+}
+
+size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t sub = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
+    }
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+std::string source_file(const toml::source_region& src, const std::string& fallback) {
+  if (src.path && !src.path->empty()) return *src.path;
+  return fallback;
+}
+
+uint64_t fnv1a(std::string_view s) {
+  uint64_t h = 1469598103934665603ULL;
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
+
+void merge_into(toml::table& base, toml::table&& overlay) {
+  for (auto&& [key, value] : overlay) {
+    toml::node* existing = base.get(key.str());
+    if (existing != nullptr && existing->is_table() && value.is_table()) {
+      merge_into(*existing->as_table(), std::move(*value.as_table()));
+      continue;
+    }
+    base.insert_or_assign(key, std::move(value));
+  }
+}
+
+// override.d: tables two levels deep replace the earlier table whole.
+void override_into(toml::table& base, toml::table&& overlay) {
+  for (auto&& [key, value] : overlay) {
+    toml::node* existing = base.get(key.str());
+    if (existing != nullptr && existing->is_table() && value.is_table()) {
+      toml::table& dst = *existing->as_table();
+      for (auto&& [k2, v2] : *value.as_table()) dst.insert_or_assign(k2, std::move(v2));
+      continue;
+    }
+    base.insert_or_assign(key, std::move(value));
+  }
+}
+
+std::vector<fs::path> toml_files_in(const fs::path& dir) {
+  std::vector<fs::path> files;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return files;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    if (e.path().extension() == ".toml" && e.is_regular_file(ec)) files.push_back(e.path());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+bool parse_into(const std::string& file, std::optional<std::string_view> text, toml::table& out,
+                std::vector<ConfigIssue>& issues) {
+  try {
+    if (text) {
+      out = toml::parse(*text, file);
+    } else {
+      out = toml::parse_file(file);
+    }
+    return true;
+  } catch (const toml::parse_error& e) {
+    issues.push_back({source_file(e.source(), file), static_cast<int>(e.source().begin.line),
+                      std::string(e.description()), true});
+    return false;
+  }
+}
+
+}  // namespace
+
+std::string_view opt_type_name(OptType t) {
+  switch (t) {
+    case OptType::kBool: return "boolean";
+    case OptType::kInt: return "integer";
+    case OptType::kFloat: return "number";
+    case OptType::kString: return "string";
+    case OptType::kDuration: return "duration";
+    case OptType::kSize: return "size";
+    case OptType::kStringList: return "list of strings";
+    case OptType::kTable: return "table";
+    case OptType::kAny: return "any";
+  }
+  return "?";
+}
+
+Result<double> parse_duration(std::string_view s) {
+  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+  double v = 0;
+  auto r = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (r.ec != std::errc() || !std::isfinite(v) || v < 0) {
+    return fail(ErrorCode::kInvalidInput, "bad duration '" + std::string(s) + "'");
+  }
+  std::string_view unit(r.ptr, static_cast<size_t>(s.data() + s.size() - r.ptr));
+  double mul;
+  if (unit.empty() || unit == "s") mul = 1;
+  else if (unit == "ms") mul = 0.001;
+  else if (unit == "us") mul = 1e-6;
+  else if (unit == "m" || unit == "min") mul = 60;
+  else if (unit == "h") mul = 3600;
+  else if (unit == "d") mul = 86400;
+  else if (unit == "w") mul = 7 * 86400;
+  else return fail(ErrorCode::kInvalidInput, "bad duration unit in '" + std::string(s) + "'");
+  return v * mul;
+}
+
+Result<uint64_t> parse_size(std::string_view s) {
+  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+  double v = 0;
+  auto r = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (r.ec != std::errc() || !std::isfinite(v) || v < 0) {
+    return fail(ErrorCode::kInvalidInput, "bad size '" + std::string(s) + "'");
+  }
+  std::string unit(r.ptr, static_cast<size_t>(s.data() + s.size() - r.ptr));
+  for (auto& c : unit) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (!unit.empty() && unit.back() == 'b') unit.pop_back();
+  if (!unit.empty() && unit.back() == 'i') unit.pop_back();
+  double mul;
+  if (unit.empty()) mul = 1;
+  else if (unit == "k") mul = 1024;
+  else if (unit == "m") mul = 1024.0 * 1024;
+  else if (unit == "g") mul = 1024.0 * 1024 * 1024;
+  else return fail(ErrorCode::kInvalidInput, "bad size unit in '" + std::string(s) + "'");
+  return static_cast<uint64_t>(v * mul);
+}
+
+std::string ConfigIssue::to_string() const {
+  std::string out = file;
+  if (line > 0) out += ":" + std::to_string(line);
+  out += error ? ": error: " : ": warning: ";
+  out += message;
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------
+// Schema
+
+Schema::Schema() : defaults_(std::make_unique<toml::table>()) {}
+Schema::~Schema() = default;
+Schema::Schema(Schema&&) noexcept = default;
+Schema& Schema::operator=(Schema&&) noexcept = default;
+
+void Schema::add(OptionDecl decl) {
+  MW_BUG(find(decl.path) == nullptr || find(decl.path)->path != decl.path,
+         "option declared twice");
+  if (!decl.default_toml.empty()) {
+    try {
+      toml::table t = toml::parse("v = " + decl.default_toml);
+      defaults_->insert_or_assign(decl.path, std::move(*t.get("v")));
+    } catch (const toml::parse_error& e) {
+      MW_PANIC("bad declared default for option " + decl.path);
+    }
+  }
+  options_.push_back(std::move(decl));
+}
+
+void Schema::section(std::string path, std::string doc) {
+  sections_.emplace_back(std::move(path), std::move(doc));
+}
+
+const OptionDecl* Schema::find(std::string_view path) const {
+  const OptionDecl* wildcard = nullptr;
+  for (const auto& d : options_) {
+    if (d.path == path) return &d;
+    if (wildcard == nullptr && path_matches(d.path, path)) wildcard = &d;
+  }
+  return wildcard;
+}
+
+const toml::node* Schema::default_of(const OptionDecl& decl) const {
+  return defaults_->get(decl.path);
+}
+
+bool Schema::is_section(std::string_view path) const {
+  for (const auto& [p, doc] : sections_) {
+    if (path_matches(p, path)) return true;
+  }
+  for (const auto& d : options_) {
+    if (path_is_prefix(d.path, path)) return true;
+  }
+  return false;
+}
+
+std::string Schema::section_doc(std::string_view path) const {
+  for (const auto& [p, doc] : sections_) {
+    if (path_matches(p, path)) return doc;
+  }
+  return {};
+}
+
+std::vector<std::string> Schema::children(std::string_view table_path) const {
+  std::vector<std::string> out;
+  size_t depth = split_path(table_path).size();
+  auto add = [&](std::string_view decl_path) {
+    auto segs = split_path(decl_path);
+    if (segs.size() <= depth) return;
+    std::string name(segs[depth]);
+    if (std::find(out.begin(), out.end(), name) == out.end()) out.push_back(name);
+  };
+  for (const auto& d : options_) {
+    if (table_path.empty() || path_is_prefix(d.path, table_path)) add(d.path);
+  }
+  for (const auto& [p, doc] : sections_) {
+    if (table_path.empty() || path_is_prefix(p, table_path)) add(p);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------
+// Validation
+
+namespace {
+
+class Validator {
+ public:
+  Validator(const Schema& schema, std::vector<ConfigIssue>& issues, std::string fallback_file)
+      : schema_(schema), issues_(issues), fallback_(std::move(fallback_file)) {}
+
+  void walk(const toml::table& t, const std::string& prefix) {
+    for (const auto& [key, value] : t) {
+      std::string path = prefix.empty() ? std::string(key.str()) : prefix + "." + std::string(key.str());
+      const OptionDecl* decl = schema_.find(path);
+      if (decl != nullptr) {
+        check(*decl, path, value);
+        continue;
+      }
+      if (value.is_table() && schema_.is_section(path)) {
+        walk(*value.as_table(), path);
+        continue;
+      }
+      std::string msg = "unknown key '" + path + "'";
+      std::string hint = suggest(prefix, std::string(key.str()));
+      if (!hint.empty()) msg += " (did you mean '" + hint + "'?)";
+      report(key.source(), value.source(), msg);
+    }
+  }
+
+ private:
+  std::string suggest(const std::string& prefix, const std::string& key) {
+    std::string best;
+    size_t best_d = 3;
+    for (const auto& c : schema_.children(prefix)) {
+      if (c == "*") continue;
+      size_t d = edit_distance(c, key);
+      if (d < best_d) {
+        best_d = d;
+        best = c;
+      }
+    }
+    return best;
+  }
+
+  void report(const toml::source_region& a, const toml::source_region& b, std::string msg) {
+    const toml::source_region& src = a.path ? a : b;
+    issues_.push_back({source_file(src, fallback_), static_cast<int>(src.begin.line),
+                       std::move(msg), true});
+  }
+
+  void bad(const toml::node& v, const std::string& path, const std::string& what) {
+    report(v.source(), v.source(), "option '" + path + "' " + what);
+  }
+
+  void range(const OptionDecl& d, const std::string& path, const toml::node& v, double x) {
+    if (d.min && x < *d.min) {
+      std::ostringstream o;
+      o << "must be at least " << *d.min;
+      bad(v, path, o.str());
+    }
+    if (d.max && x > *d.max) {
+      std::ostringstream o;
+      o << "must be at most " << *d.max;
+      bad(v, path, o.str());
+    }
+  }
+
+  void check(const OptionDecl& d, const std::string& path, const toml::node& v) {
+    std::string want = "must be a " + std::string(opt_type_name(d.type));
+    switch (d.type) {
+      case OptType::kBool:
+        if (!v.is_boolean()) bad(v, path, want);
+        break;
+      case OptType::kInt:
+        if (!v.is_integer()) bad(v, path, want);
+        else range(d, path, v, static_cast<double>(v.value<int64_t>().value_or(0)));
+        break;
+      case OptType::kFloat:
+        if (!v.is_number()) bad(v, path, want);
+        else range(d, path, v, v.value<double>().value_or(0));
+        break;
+      case OptType::kString:
+        if (!v.is_string()) {
+          bad(v, path, want);
+        } else if (!d.choices.empty()) {
+          const std::string& s = *v.value<std::string>();
+          if (std::find(d.choices.begin(), d.choices.end(), s) == d.choices.end()) {
+            std::string list;
+            for (const auto& c : d.choices) list += (list.empty() ? "" : ", ") + c;
+            bad(v, path, "must be one of: " + list);
+          }
+        }
+        break;
+      case OptType::kDuration:
+        if (v.is_number()) {
+          range(d, path, v, v.value<double>().value_or(0));
+        } else if (v.is_string()) {
+          auto r = parse_duration(*v.value<std::string>());
+          if (!r) bad(v, path, "is not a duration (" + r.error().message + ")");
+          else range(d, path, v, *r);
+        } else {
+          bad(v, path, want);
+        }
+        break;
+      case OptType::kSize:
+        if (v.is_integer()) {
+          range(d, path, v, v.value<double>().value_or(0));
+        } else if (v.is_string()) {
+          auto r = parse_size(*v.value<std::string>());
+          if (!r) bad(v, path, "is not a size (" + r.error().message + ")");
+          else range(d, path, v, static_cast<double>(*r));
+        } else {
+          bad(v, path, want);
+        }
+        break;
+      case OptType::kStringList:
+        if (v.is_string()) break;
+        if (!v.is_array()) {
+          bad(v, path, want);
+          break;
+        }
+        for (const auto& item : *v.as_array()) {
+          if (!item.is_string()) {
+            bad(item, path, "must hold only strings");
+            break;
+          }
+        }
+        break;
+      case OptType::kTable:
+        if (!v.is_table()) bad(v, path, want);
+        break;
+      case OptType::kAny: break;
+    }
+  }
+
+  const Schema& schema_;
+  std::vector<ConfigIssue>& issues_;
+  std::string fallback_;
+};
+
+// TOML tables are ordered by key; report problems in file order instead.
+void sort_issues(std::vector<ConfigIssue>& issues, size_t from) {
+  std::stable_sort(issues.begin() + static_cast<long>(from), issues.end(),
+                   [](const ConfigIssue& a, const ConfigIssue& b) {
+                     return a.file != b.file ? a.file < b.file : a.line < b.line;
+                   });
+}
+
+bool has_errors(const std::vector<ConfigIssue>& issues, size_t from) {
+  for (size_t i = from; i < issues.size(); ++i) {
+    if (issues[i].error) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------
+// Config
+
+Config::Config() : root_(std::make_unique<toml::table>()) {}
+Config::~Config() = default;
+
+Result<ConfigPtr> Config::load(const Schema& schema, const LoadOptions& opts,
+                               std::vector<ConfigIssue>& issues) {
+  size_t first_issue = issues.size();
+  std::shared_ptr<Config> cfg(new Config());
+  cfg->schema_ = &schema;
+  cfg->dir_ = opts.dir;
+  fs::path dir(opts.dir);
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) {
+    issues.push_back({opts.dir, 0, "configuration directory does not exist", true});
+    return fail(ErrorCode::kNotFound, "configuration directory " + opts.dir + " does not exist");
+  }
+  fs::path main = dir / "mailward.toml";
+  if (fs::exists(main, ec)) {
+    parse_into(main.string(), std::nullopt, *cfg->root_, issues);
+  } else if (!opts.builtin_defaults.empty()) {
+    parse_into("<built-in mailward.toml>", opts.builtin_defaults, *cfg->root_, issues);
+  }
+  for (const auto& f : toml_files_in(dir / "local.d")) {
+    toml::table t;
+    if (parse_into(f.string(), std::nullopt, t, issues)) merge_into(*cfg->root_, std::move(t));
+  }
+  for (const auto& f : toml_files_in(dir / "override.d")) {
+    toml::table t;
+    if (parse_into(f.string(), std::nullopt, t, issues)) override_into(*cfg->root_, std::move(t));
+  }
+  Validator(schema, issues, main.string()).walk(*cfg->root_, "");
+  sort_issues(issues, first_issue);
+  if (has_errors(issues, first_issue)) {
+    return fail(ErrorCode::kInvalidInput, "configuration has errors");
+  }
+  std::ostringstream ss;
+  ss << toml::toml_formatter(*cfg->root_);
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(fnv1a(ss.str())));
+  cfg->id_ = buf;
+  return ConfigPtr(std::move(cfg));
+}
+
+Result<ConfigPtr> Config::from_string(const Schema& schema, std::string_view text,
+                                      std::vector<ConfigIssue>& issues, std::string dir) {
+  size_t first_issue = issues.size();
+  std::shared_ptr<Config> cfg(new Config());
+  cfg->schema_ = &schema;
+  cfg->dir_ = std::move(dir);
+  parse_into("<string>", text, *cfg->root_, issues);
+  Validator(schema, issues, "<string>").walk(*cfg->root_, "");
+  sort_issues(issues, first_issue);
+  if (has_errors(issues, first_issue)) {
+    return fail(ErrorCode::kInvalidInput, "configuration has errors");
+  }
+  cfg->id_ = "inline";
+  return ConfigPtr(std::move(cfg));
+}
+
+const toml::node* Config::node(std::string_view path) const {
+  const toml::node* cur = root_.get();
+  for (auto seg : split_path(path)) {
+    if (cur == nullptr || !cur->is_table()) return nullptr;
+    cur = cur->as_table()->get(seg);
+  }
+  return cur;
+}
+
+const toml::table* Config::table(std::string_view path) const {
+  const toml::node* n = path.empty() ? root_.get() : node(path);
+  return n != nullptr ? n->as_table() : nullptr;
+}
+
+std::vector<std::string> Config::keys(std::string_view path) const {
+  std::vector<std::string> out;
+  if (const toml::table* t = table(path)) {
+    for (const auto& [k, v] : *t) out.emplace_back(k.str());
+  }
+  return out;
+}
+
+bool Config::has(std::string_view path) const { return node(path) != nullptr; }
+
+const toml::node* Config::lookup_with_default(std::string_view path, OptType want) const {
+  const OptionDecl* decl = schema_->find(path);
+  MW_BUG(decl != nullptr, "config getter for an undeclared option");
+  MW_BUG(decl == nullptr || decl->type == want, "config getter with the wrong type");
+  if (const toml::node* n = node(path)) return n;
+  return decl != nullptr ? schema_->default_of(*decl) : nullptr;
+}
+
+bool Config::get_bool(std::string_view path) const {
+  const toml::node* n = lookup_with_default(path, OptType::kBool);
+  return n != nullptr ? n->value<bool>().value_or(false) : false;
+}
+
+int64_t Config::get_int(std::string_view path) const {
+  const toml::node* n = lookup_with_default(path, OptType::kInt);
+  return n != nullptr ? n->value<int64_t>().value_or(0) : 0;
+}
+
+double Config::get_float(std::string_view path) const {
+  const toml::node* n = lookup_with_default(path, OptType::kFloat);
+  return n != nullptr ? n->value<double>().value_or(0) : 0;
+}
+
+std::string Config::get_string(std::string_view path) const {
+  const toml::node* n = lookup_with_default(path, OptType::kString);
+  return n != nullptr ? n->value<std::string>().value_or("") : "";
+}
+
+std::vector<std::string> Config::get_strings(std::string_view path) const {
+  std::vector<std::string> out;
+  const toml::node* n = lookup_with_default(path, OptType::kStringList);
+  if (n == nullptr) return out;
+  if (n->is_string()) {
+    out.push_back(*n->value<std::string>());
+  } else if (const toml::array* a = n->as_array()) {
+    for (const auto& item : *a) {
+      if (auto s = item.value<std::string>()) out.push_back(*s);
+    }
+  }
+  return out;
+}
+
+double Config::get_duration(std::string_view path) const {
+  const toml::node* n = lookup_with_default(path, OptType::kDuration);
+  if (n == nullptr) return 0;
+  if (n->is_number()) return n->value<double>().value_or(0);
+  if (auto s = n->value<std::string>()) return parse_duration(*s).value_or(0.0);
+  return 0;
+}
+
+uint64_t Config::get_size(std::string_view path) const {
+  const toml::node* n = lookup_with_default(path, OptType::kSize);
+  if (n == nullptr) return 0;
+  if (n->is_integer()) return static_cast<uint64_t>(n->value<int64_t>().value_or(0));
+  if (auto s = n->value<std::string>()) return parse_size(*s).value_or(uint64_t{0});
+  return 0;
+}
+
+std::string Config::dump() const {
+  std::ostringstream out;
+  std::string current_section = "\x01";
+  for (const auto& d : schema_->options()) {
+    if (d.path.find('*') != std::string::npos) continue;
+    auto dot = d.path.rfind('.');
+    std::string section = dot == std::string::npos ? "" : d.path.substr(0, dot);
+    std::string key = dot == std::string::npos ? d.path : d.path.substr(dot + 1);
+    if (section != current_section) {
+      out << "\n[" << section << "]\n";
+      std::string sdoc = schema_->section_doc(section);
+      if (!sdoc.empty()) out << "# " << sdoc << "\n";
+      current_section = section;
+    }
+    out << "# " << d.doc << " (" << opt_type_name(d.type) << ")\n";
+    const toml::node* n = node(d.path);
+    if (n == nullptr) n = schema_->default_of(d);
+    if (n == nullptr) {
+      out << "# " << key << " =  (unset)\n";
+      continue;
+    }
+    toml::table one;
+    one.insert_or_assign(key, *n);
+    out << toml::toml_formatter(one, toml::format_flags::none) << "\n";
+  }
+  // Operator-keyed tables (groups, symbols, composites, settings ...) as loaded.
+  for (const auto& [k, v] : *root_) {
+    bool dynamic = false;
+    for (const auto& d : schema_->options()) {
+      auto segs = split_path(d.path);
+      if (segs.size() > 1 && segs[0] == k.str() && segs[1] == "*") dynamic = true;
+    }
+    if (!dynamic || !v.is_table()) continue;
+    toml::table one;
+    one.insert_or_assign(k, v);
+    out << "\n" << toml::toml_formatter(one) << "\n";
+  }
+  return out.str();
+}
+
+}  // namespace mw::core

@@ -1,0 +1,54 @@
+// Charset conversion to UTF-8 (ICU), with detection when the declared charset is missing or
+// wrong. Used for text parts, RFC 2047 encoded words and RFC 2231 parameters.
+//
+// One CharsetConverter per worker (inside the mime Parser); it caches ICU converters by
+// name. Not thread-safe.
+//
+// Failure modes: none. Unknown charsets fall back to detection; bytes that cannot be mapped
+// become U+FFFD. The output is always valid UTF-8.
+#pragma once
+
+#include <memory>
+#include <string_view>
+
+#include "core/arena.h"
+
+namespace mw::mime {
+
+struct Converted {
+  std::string_view utf8;          // valid UTF-8; a view of the input when it already was
+                                  // valid UTF-8/ASCII, else in the arena
+  std::string_view charset_used;  // canonical name of what was used ("UTF-8", "Shift_JIS")
+  bool detected = false;          // detection chose the charset (missing/unknown/wrong)
+  bool declared_unknown = false;  // the declared name is not a charset ICU knows
+  bool had_errors = false;        // some bytes could not be mapped (U+FFFD inserted)
+  bool claimed_utf8_invalid = false;  // declared UTF-8 (or none) but the bytes were not
+};
+
+class CharsetConverter {
+ public:
+  CharsetConverter();
+  ~CharsetConverter();
+  CharsetConverter(const CharsetConverter&) = delete;
+  CharsetConverter& operator=(const CharsetConverter&) = delete;
+
+  // Text part conversion: use `declared` when it is known and fits the bytes, otherwise
+  // detect. ASCII and valid UTF-8 take a fast path without copying.
+  Converted to_utf8(core::Arena& arena, std::string_view bytes, std::string_view declared);
+
+  // Strict conversion from a named charset (encoded words, RFC 2231 parameters): detection
+  // only when the name is unknown. Same guarantees on the output.
+  Converted convert(core::Arena& arena, std::string_view bytes, std::string_view charset);
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+// True when `s` is valid UTF-8 (no overlongs, no surrogates, <= U+10FFFF).
+bool is_valid_utf8(std::string_view s);
+// True when every byte is < 0x80.
+bool is_ascii(std::string_view s);
+
+}  // namespace mw::mime
