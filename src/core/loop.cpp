@@ -74,6 +74,27 @@ class FdEventImpl final : public FdEvent {
   std::function<void(uint32_t)> cb_;
 };
 
+class SignalImpl final : public FdEvent {
+ public:
+  SignalImpl(event_base* base, int signo, std::function<void()> cb) : signo_(signo), cb_(std::move(cb)) {
+    ev_ = evsignal_new(base, signo, &SignalImpl::fire, this);
+    event_add(ev_, nullptr);
+  }
+  ~SignalImpl() override { event_free(ev_); }
+  void set_events(uint32_t) override {}
+  int fd() const override { return signo_; }
+
+ private:
+  static void fire(evutil_socket_t, short, void* arg) {
+    auto* self = static_cast<SignalImpl*>(arg);
+    auto cb = self->cb_;
+    cb();
+  }
+  int signo_;
+  event* ev_;
+  std::function<void()> cb_;
+};
+
 }  // namespace
 
 Dispatcher::Dispatcher() {
@@ -108,6 +129,12 @@ TimerPtr Dispatcher::create_timer(std::function<void()> cb) {
 FdEventPtr Dispatcher::create_fd_event(int fd, uint32_t events, std::function<void(uint32_t)> cb) {
   return std::make_unique<FdEventImpl>(base_, fd, events, std::move(cb));
 }
+
+FdEventPtr Dispatcher::create_signal(int signo, std::function<void()> cb) {
+  return std::make_unique<SignalImpl>(base_, signo, std::move(cb));
+}
+
+void Dispatcher::reinit_after_fork() { event_reinit(base_); }
 
 void Dispatcher::post(std::function<void()> cb) {
   posted_.push_back(std::move(cb));

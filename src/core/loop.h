@@ -69,6 +69,12 @@ class Dispatcher {
   // The fd is not owned.
   FdEventPtr create_fd_event(int fd, uint32_t events, std::function<void(uint32_t)> cb);
 
+  // Call cb from the loop whenever signal `signo` arrives (libevent's self-pipe, so the
+  // callback runs in normal context). Destroying the returned event stops watching.
+  FdEventPtr create_signal(int signo, std::function<void()> cb);
+  // Re-initialise the loop in a child after fork() (libevent event_reinit).
+  void reinit_after_fork();
+
   // Run cb soon, from the loop, after the current callback returns.
   void post(std::function<void()> cb);
   // Destroy obj from the loop, after the current callback returns.

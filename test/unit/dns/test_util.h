@@ -1,0 +1,27 @@
+// Helpers shared by the dns tests: driving the Dispatcher until something happens.
+#pragma once
+
+#include <event2/event.h>
+
+#include <functional>
+
+#include "core/loop.h"
+
+namespace mw::dns::testing {
+
+// Run the loop until `done()` is true or `seconds` have passed. Returns done().
+inline bool run_until(core::Dispatcher& d, const std::function<bool()>& done,
+                      double seconds = 5.0) {
+  double deadline = d.monotonic() + seconds;
+  auto guard = d.create_timer([] {});
+  guard->enable(seconds);
+  while (!done() && d.monotonic() < deadline) event_base_loop(d.base(), EVLOOP_ONCE);
+  return done();
+}
+
+// Run the loop for `seconds` whatever happens.
+inline void run_for(core::Dispatcher& d, double seconds) {
+  run_until(d, [] { return false; }, seconds);
+}
+
+}  // namespace mw::dns::testing
