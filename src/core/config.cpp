@@ -354,7 +354,7 @@ class Validator {
         if (!v.is_string()) {
           bad(v, path, want);
         } else if (!d.choices.empty()) {
-          const std::string& s = *v.value<std::string>();
+          const std::string s = v.value<std::string>().value_or("");
           if (std::find(d.choices.begin(), d.choices.end(), s) == d.choices.end()) {
             std::string list;
             for (const auto& c : d.choices) list += (list.empty() ? "" : ", ") + c;

@@ -1,0 +1,426 @@
+#include "proto/milter/server.h"
+
+#include <unordered_map>
+
+#include "proto/net.h"
+
+namespace mw::proto::milter {
+
+namespace {
+
+constexpr size_t kReadChunk = 64 * 1024;
+constexpr int kReadsPerWake = 16;
+
+}  // namespace
+
+class MilterConnection;
+
+class MilterServer::Impl {
+ public:
+  Impl(core::Dispatcher& d, core::Logger& logger, MilterHandler& handler, MilterOptions options,
+       SessionOptions session_options)
+      : dispatcher(d), logger(logger), log(logger, "milter"), handler(handler),
+        options(std::move(options)), session_options(std::move(session_options)) {
+    if (this->options.max_connections == 0) this->options.max_connections = 1;
+  }
+  ~Impl();
+
+  Status start(int fd);
+  void drain(std::function<void()> cb);
+  void stop();
+  void release(uint64_t id);
+  size_t count() const { return conns_.size(); }
+
+  core::Dispatcher& dispatcher;
+  core::Logger& logger;
+  core::ModuleLog log;
+  MilterHandler& handler;
+  MilterOptions options;
+  SessionOptions session_options;
+  MilterServerStats stats;
+  bool draining = false;
+
+ private:
+  void on_accept(UniqueFd fd, const PeerAddress& peer);
+  std::vector<uint64_t> ids() const;
+  void close_all();
+  void check_drained();
+
+  std::vector<std::unique_ptr<Listener>> listeners_;
+  std::unordered_map<uint64_t, std::unique_ptr<MilterConnection>> conns_;
+  uint64_t next_id_ = 1;
+  bool stopped_ = false;
+  std::function<void()> drained_cb_;
+};
+
+class ReplierImpl;
+
+class MilterConnection final : public core::Deletable, private SessionSink {
+ public:
+  MilterConnection(MilterServer::Impl& server, UniqueFd fd, PeerAddress peer, uint64_t id)
+      : server_(server), fd_(std::move(fd)), peer_(std::move(peer)), id_(id),
+        session_(server.options, server.session_options, *this, server.logger) {
+    timer_ = server_.dispatcher.create_timer([this] { on_timeout(); });
+    progress_timer_ = server_.dispatcher.create_timer([this] { on_progress(); });
+  }
+  ~MilterConnection() override;
+
+  void start() {
+    event_ = server_.dispatcher.create_fd_event(fd_.get(), core::kRead,
+                                                [this](uint32_t ev) { on_events(ev); });
+    watching_ = core::kRead;
+    timer_->enable(server_.options.timeout);
+  }
+  void begin_drain() {
+    draining_ = true;
+    if (!session_.in_message() && out_.empty()) close("draining");
+  }
+  void close(std::string_view why);
+  void on_verdict(std::vector<Action>&& actions);
+  void on_replier_gone(ReplierImpl* r, bool sent);
+
+ private:
+  void on_message(Message&& message) override;
+  void on_abort() override;
+  void on_events(uint32_t events);
+  void on_timeout();
+  void on_progress();
+  void flush();
+  void update_watch();
+  void cancel_replier();
+  void after_output();
+
+  MilterServer::Impl& server_;
+  UniqueFd fd_;
+  PeerAddress peer_;
+  uint64_t id_;
+  Session session_;
+  core::FdEventPtr event_;
+  uint32_t watching_ = 0;
+  core::TimerPtr timer_;
+  core::TimerPtr progress_timer_;
+  std::string in_;
+  std::string staged_;  // replies produced while feeding the session, not yet in out_
+  OutBuffer out_;
+  ReplierImpl* replier_ = nullptr;  // not owned
+  bool closed_ = false;
+  bool draining_ = false;
+  bool feeding_ = false;
+};
+
+class ReplierImpl final : public Replier {
+ public:
+  explicit ReplierImpl(MilterConnection* conn) : conn_(conn) {}
+  ~ReplierImpl() override {
+    if (conn_ != nullptr) conn_->on_replier_gone(this, sent_);
+  }
+  void send(std::vector<Action> actions) override {
+    if (sent_ || cancelled_ || conn_ == nullptr) return;
+    sent_ = true;
+    MilterConnection* c = conn_;
+    conn_ = nullptr;
+    cancel_cb_ = nullptr;
+    c->on_verdict(std::move(actions));
+  }
+  bool cancelled() const override { return cancelled_; }
+  void set_cancel_callback(std::function<void()> cb) override { cancel_cb_ = std::move(cb); }
+  void cancel() {
+    conn_ = nullptr;
+    if (sent_ || cancelled_) return;
+    cancelled_ = true;
+    auto cb = std::move(cancel_cb_);
+    cancel_cb_ = nullptr;
+    if (cb) cb();  // may destroy this replier
+  }
+
+ private:
+  MilterConnection* conn_;
+  bool sent_ = false;
+  bool cancelled_ = false;
+  std::function<void()> cancel_cb_;
+};
+
+// ---- MilterConnection -----------------------------------------------------------------------
+
+MilterConnection::~MilterConnection() { cancel_replier(); }
+
+void MilterConnection::cancel_replier() {
+  progress_timer_->disable();
+  if (replier_ == nullptr) return;
+  ReplierImpl* r = replier_;
+  replier_ = nullptr;
+  ++server_.stats.aborted;
+  r->cancel();
+}
+
+void MilterConnection::update_watch() {
+  if (closed_ || !event_) return;
+  uint32_t ev = core::kRead;
+  if (!out_.empty()) ev |= core::kWrite;
+  if (ev == watching_) return;
+  event_->set_events(ev);
+  watching_ = ev;
+}
+
+void MilterConnection::on_events(uint32_t events) {
+  if (closed_) return;
+  if (events & core::kWrite) {
+    after_output();  // may close: after QUIT, or when draining between messages
+    if (closed_) return;
+  }
+  if (!(events & core::kRead)) return;
+  bool eof = false;
+  for (int i = 0; i < kReadsPerWake; ++i) {
+    IoResult r = read_some(fd_.get(), in_, kReadChunk);
+    if (r.status == IoStatus::kOk) {
+      if (r.bytes < kReadChunk) break;
+      continue;
+    }
+    if (r.status == IoStatus::kWouldBlock) break;
+    if (r.status == IoStatus::kError) {
+      close("read error");
+      return;
+    }
+    eof = true;
+    break;
+  }
+  if (!in_.empty()) {
+    std::string bytes;
+    bytes.swap(in_);
+    feeding_ = true;
+    Status st = session_.feed(bytes, staged_);
+    feeding_ = false;
+    out_.append(staged_);
+    staged_.clear();
+    if (closed_) return;
+    if (!st) {
+      ++server_.stats.protocol_errors;
+      server_.log.warn("closing milter connection from " + peer_.to_string() + ": " +
+                       st.error().message);
+      (void)out_.flush(fd_.get());  // best effort: replies produced before the bad packet
+      close("protocol error");
+      return;
+    }
+    if (!session_.awaiting_reply()) timer_->enable(server_.options.timeout);
+  }
+  if (eof) {
+    flush();
+    close(session_.finished() ? "quit" : "MTA closed the connection");
+    return;
+  }
+  after_output();
+}
+
+// Write pending replies; close after QUIT or when draining between messages.
+void MilterConnection::after_output() {
+  if (closed_) return;
+  flush();
+  if (closed_) return;
+  if (out_.empty()) {
+    if (session_.finished()) {
+      close("quit");
+      return;
+    }
+    if ((draining_ || server_.draining) && !session_.in_message()) {
+      close("draining");
+      return;
+    }
+  }
+  update_watch();
+}
+
+void MilterConnection::flush() {
+  IoStatus s = out_.flush(fd_.get());
+  if (s == IoStatus::kError) {
+    close("write error");
+    return;
+  }
+  update_watch();
+}
+
+void MilterConnection::on_message(Message&& message) {
+  ++server_.stats.messages;
+  auto replier = std::make_unique<ReplierImpl>(this);
+  replier_ = replier.get();
+  timer_->enable(server_.options.reply_timeout);
+  progress_timer_->enable(server_.options.progress_interval);
+  if (server_.log.enabled(core::LogLevel::kDebug)) {
+    server_.log.debug("message " + std::to_string(message.sequence) + " from " +
+                      peer_.to_string() + ": " + std::to_string(message.data.size()) +
+                      " bytes, " + std::to_string(message.recipients.size()) + " recipients");
+  }
+  server_.handler.on_message(std::move(message), std::move(replier));
+}
+
+void MilterConnection::on_abort() { cancel_replier(); }
+
+void MilterConnection::on_verdict(std::vector<Action>&& actions) {
+  replier_ = nullptr;
+  progress_timer_->disable();
+  if (closed_) return;
+  // Inside feed() (a verdict given synchronously) the reply joins the replies staged so far,
+  // which keeps the packets in order; on_events() writes them when feed() returns.
+  session_.reply(actions, staged_);
+  timer_->enable(server_.options.timeout);
+  if (feeding_) return;
+  out_.append(staged_);
+  staged_.clear();
+  after_output();
+}
+
+void MilterConnection::on_replier_gone(ReplierImpl* r, bool sent) {
+  if (replier_ == r) replier_ = nullptr;
+  if (!sent && !closed_ && session_.awaiting_reply()) {
+    server_.log.warn("milter handler dropped a message from " + peer_.to_string() +
+                     " unanswered; telling the MTA to tempfail");
+    on_verdict({Action::tempfail()});
+  }
+}
+
+void MilterConnection::on_progress() {
+  if (closed_ || !session_.awaiting_reply()) return;
+  std::string out;
+  session_.progress(out);
+  out_.append(out);
+  flush();
+  if (!closed_) progress_timer_->enable(server_.options.progress_interval);
+}
+
+void MilterConnection::on_timeout() {
+  if (closed_) return;
+  ++server_.stats.timeouts;
+  if (session_.awaiting_reply()) {
+    server_.log.warn("no verdict within " + std::to_string(server_.options.reply_timeout) +
+                     "s for a message from " + peer_.to_string() + "; telling the MTA to tempfail");
+    ReplierImpl* r = replier_;
+    replier_ = nullptr;
+    progress_timer_->disable();
+    session_.reply({Action::tempfail()}, staged_);
+    out_.append(staged_);
+    staged_.clear();
+    if (r != nullptr) {
+      ++server_.stats.aborted;
+      r->cancel();
+    }
+    if (closed_) return;
+    timer_->enable(server_.options.timeout);
+    after_output();
+    return;
+  }
+  server_.log.info("closing silent milter connection from " + peer_.to_string());
+  close("timeout");
+}
+
+void MilterConnection::close(std::string_view why) {
+  if (closed_) return;
+  closed_ = true;
+  server_.log.debug("milter connection from " + peer_.to_string() + " closed: " +
+                    std::string(why));
+  timer_->disable();
+  progress_timer_->disable();
+  event_.reset();
+  watching_ = 0;
+  cancel_replier();
+  fd_.reset();
+  server_.release(id_);
+}
+
+// ---- MilterServer::Impl ---------------------------------------------------------------------
+
+MilterServer::Impl::~Impl() {
+  drained_cb_ = nullptr;
+  close_all();
+}
+
+Status MilterServer::Impl::start(int fd) {
+  auto l = std::make_unique<Listener>(dispatcher, logger, "milter", fd,
+                                      [this](UniqueFd conn, const PeerAddress& peer) {
+                                        on_accept(std::move(conn), peer);
+                                      });
+  MW_TRY(l->start());
+  if (draining || conns_.size() >= options.max_connections) l->pause();
+  listeners_.push_back(std::move(l));
+  return {};
+}
+
+void MilterServer::Impl::on_accept(UniqueFd fd, const PeerAddress& peer) {
+  if (draining || stopped_) return;
+  ++stats.connections_accepted;
+  uint64_t id = next_id_++;
+  auto conn = std::make_unique<MilterConnection>(*this, std::move(fd), peer, id);
+  MilterConnection* raw = conn.get();
+  conns_.emplace(id, std::move(conn));
+  if (conns_.size() >= options.max_connections) {
+    for (auto& l : listeners_) l->pause();
+  }
+  raw->start();
+}
+
+std::vector<uint64_t> MilterServer::Impl::ids() const {
+  std::vector<uint64_t> out;
+  out.reserve(conns_.size());
+  for (const auto& [id, c] : conns_) out.push_back(id);
+  return out;
+}
+
+void MilterServer::Impl::close_all() {
+  for (uint64_t id : ids()) {
+    auto it = conns_.find(id);
+    if (it != conns_.end()) it->second->close("server stopped");
+  }
+}
+
+void MilterServer::Impl::drain(std::function<void()> cb) {
+  drained_cb_ = std::move(cb);
+  draining = true;
+  for (auto& l : listeners_) l->pause();
+  for (uint64_t id : ids()) {
+    auto it = conns_.find(id);
+    if (it != conns_.end()) it->second->begin_drain();
+  }
+  check_drained();
+}
+
+void MilterServer::Impl::stop() {
+  stopped_ = true;
+  for (auto& l : listeners_) l->pause();
+  close_all();
+}
+
+void MilterServer::Impl::release(uint64_t id) {
+  auto it = conns_.find(id);
+  if (it == conns_.end()) return;
+  std::unique_ptr<core::Deletable> conn = std::move(it->second);
+  conns_.erase(it);
+  dispatcher.deferred_delete(std::move(conn));
+  if (!draining && !stopped_ && conns_.size() < options.max_connections) {
+    for (auto& l : listeners_) l->resume();
+  }
+  check_drained();
+}
+
+void MilterServer::Impl::check_drained() {
+  if (!draining || !conns_.empty() || !drained_cb_) return;
+  auto cb = std::move(drained_cb_);
+  drained_cb_ = nullptr;
+  dispatcher.post(std::move(cb));
+}
+
+// ---- MilterServer ---------------------------------------------------------------------------
+
+MilterServer::MilterServer(core::Dispatcher& dispatcher, core::Logger& logger,
+                           MilterHandler& handler, MilterOptions options,
+                           SessionOptions session_options)
+    : impl_(std::make_unique<Impl>(dispatcher, logger, handler, std::move(options),
+                                   std::move(session_options))) {}
+
+MilterServer::~MilterServer() = default;
+
+Status MilterServer::start(int listen_fd) { return impl_->start(listen_fd); }
+void MilterServer::drain(std::function<void()> on_drained) { impl_->drain(std::move(on_drained)); }
+void MilterServer::stop() { impl_->stop(); }
+size_t MilterServer::connection_count() const { return impl_->count(); }
+bool MilterServer::draining() const { return impl_->draining; }
+const MilterServerStats& MilterServer::stats() const { return impl_->stats; }
+
+}  // namespace mw::proto::milter
