@@ -5,10 +5,18 @@
 // name. Not thread-safe.
 //
 // Failure modes: none. Unknown charsets fall back to detection; bytes that cannot be mapped
-// become U+FFFD. The output is always valid UTF-8.
+// become U+FFFD. The output is always valid UTF-8. Arena allocation may throw
+// core::ArenaExhausted (the parser turns it into kLimit).
+//
+// Charset names are matched case-insensitively; surrounding quotes/spaces are ignored. A few
+// names are widened to the superset real mail uses (ISO-8859-1/US-ASCII -> windows-1252,
+// GB2312/GBK -> GB18030, EUC-KR/KS_C_5601-1987 -> windows-949, TIS-620 -> windows-874).
+// Converted::charset_used points to storage owned by this converter (or static data): it stays
+// valid while the converter lives.
 #pragma once
 
 #include <memory>
+#include <string>
 #include <string_view>
 
 #include "core/arena.h"
@@ -40,6 +48,14 @@ class CharsetConverter {
   // only when the name is unknown. Same guarantees on the output.
   Converted convert(core::Arena& arena, std::string_view bytes, std::string_view charset);
 
+  // Same as to_utf8() / convert(), but the UTF-8 is appended to `out` instead of being placed
+  // in an arena (used to assemble header values). The returned Converted has `utf8` empty.
+  Converted to_utf8_append(std::string& out, std::string_view bytes, std::string_view declared);
+  Converted convert_append(std::string& out, std::string_view bytes, std::string_view charset);
+
+  // True when `charset` names a charset this converter can use (after alias mapping).
+  bool is_known(std::string_view charset);
+
   struct Impl;
 
  private:
@@ -50,5 +66,8 @@ class CharsetConverter {
 bool is_valid_utf8(std::string_view s);
 // True when every byte is < 0x80.
 bool is_ascii(std::string_view s);
+// Append `s` to `out` with every invalid UTF-8 sequence replaced by U+FFFD (maximal subparts,
+// as the Unicode standard recommends). Returns the number of replacements.
+size_t append_repaired_utf8(std::string& out, std::string_view s);
 
 }  // namespace mw::mime

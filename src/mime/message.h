@@ -56,13 +56,17 @@ enum class Anomaly : uint32_t {
   kDuplicateHeader,       // a field that must appear once appears more (From, Subject, ...)
   kCount
 };
-string_view anomaly_name(Anomaly a);  // e.g. "MIME_TOO_DEEP"
+// The enumerator's name in upper snake case without the k: kMimeTooDeep -> "MIME_TOO_DEEP",
+// kTooManyParts -> "TOO_MANY_PARTS", kEightBitHeader -> "EIGHT_BIT_HEADER". These are the
+// symbol names rules and conf/mailward.toml use.
+string_view anomaly_name(Anomaly a);
 
 class AnomalySet {
  public:
   void set(Anomaly a) { bits_ |= 1u << static_cast<uint32_t>(a); }
   bool has(Anomaly a) const { return (bits_ >> static_cast<uint32_t>(a)) & 1u; }
   uint32_t bits() const { return bits_; }
+  void merge(const AnomalySet& other) { bits_ |= other.bits_; }
   bool empty() const { return bits_ == 0; }
 
  private:
@@ -124,18 +128,30 @@ struct Part {
   string_view raw_headers;      // the header block (raw message)
   string_view raw_body;         // the body as written (raw message)
   string_view decoded;          // body after transfer decoding (raw view or arena)
+  string_view header_separator; // the empty line ending the header block ("\r\n", "\n"), or
+                                // empty when the body follows without one (raw message)
   string_view preamble;         // multipart only: text before the first boundary
-  string_view epilogue;         // multipart only: text after the closing boundary
+  string_view epilogue;         // multipart only: text after the closing boundary (when the
+                                // part limit was hit: everything after the last kept part)
+  Vec<string_view> delimiters;  // multipart only: each boundary line as written, with the line
+                                // break before it (RFC 2046 makes it part of the delimiter)
+                                // and its own line break (raw message)
   Vec<Part*> children;          // multipart children, or the single root of message/rfc822
   bool is_multipart = false;
   bool is_message = false;      // message/rfc822 (or global): children[0] is its root part
   bool is_attachment = false;   // disposition attachment, or a filename, or non-text leaf
-  bool is_text = false;         // text/* leaf that is not an attachment -> has a TextPart
+  bool is_text = false;         // text/* leaf that is not an attachment -> has a TextPart;
+                                // also a multipart whose boundary is missing or never occurs
+                                // (it is then a leaf and its body is scanned as text)
+  bool is_embedded = false;     // carved out of a text part's body (a uuencoded block):
+                                // parent is that text part, it is in Message::parts after all
+                                // MIME parts but in no children list; raw is a view of the
+                                // text part's decoded body
   string_view sniffed_type;     // content type sniffed from the decoded bytes ("" unknown)
   AnomalySet anomalies;         // anomalies found in this part
 
   explicit Part(std::pmr::memory_resource* mr)
-      : headers(mr), content_type(mr), children(mr) {}
+      : headers(mr), content_type(mr), delimiters(mr), children(mr) {}
 };
 
 struct HtmlLink {
@@ -212,8 +228,11 @@ struct EmailRef {
 
 struct Message {
   string_view raw;              // the whole input as received
+  string_view mbox_from;        // a leading mbox "From " envelope line (with its line break),
+                                // skipped before the headers; empty when absent
   Part* root = nullptr;         // part tree (root->headers are the message headers)
-  Vec<Part*> parts;             // all parts in document order (parts[0] == root)
+  Vec<Part*> parts;             // all parts in document order (parts[0] == root), then the
+                                // embedded parts (Part::is_embedded)
   Vec<TextPart> text_parts;     // in document order
   Vec<Url> urls;                // every occurrence, in discovery order
   Vec<EmailRef> emails;         // every occurrence
