@@ -1,0 +1,128 @@
+// The embedded store's on-disk encoding (private to src/store), format version 1.
+//
+// Two LMDB databases:
+//   main  ekey -> record        one record per store key (its kind, expiry and small state)
+//   sub   prefix tag rest -> v  the elements of distinct sets, lists and maps
+//
+// ekey ("encoded key"): 'k' + key for keys up to kDirectKeyMax bytes, else 'h' + SHA-256 of
+// the key (LMDB keys are at most 511 bytes; a digest keeps long keys working and cannot be
+// steered into collisions by whoever picks the key). prefix = u16 BE length of ekey + ekey,
+// so every key's elements are contiguous in `sub` and no prefix is a prefix of another.
+// Element tags:
+//   'l' seq(u64 BE)            -> value                 list entry (seq grows with pushes)
+//   'f' field | 'F' sha(field) -> field entry            map field ('F' when too long)
+//   'm' member | 'M' sha(m)    -> member entry           distinct member -> last seen time
+//   't' time(BE sortable) id   -> member bytes           distinct set's time index (id is
+//                                                        the 'm'/'M' key part)
+// Records and entries start with the format byte (1); integers and doubles are little
+// endian, except inside keys where they are big endian (sortable).
+//
+// Ownership: plain values; decoders return views into their input or copies as noted.
+// Failure modes: decoders return nullopt for truncated or foreign bytes (a corrupt record;
+// the caller reports kInternal and set/del still replace it).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace mw::store::lmdb {
+
+inline constexpr uint8_t kRecordFormat = 1;
+inline constexpr size_t kDirectKeyMax = 400;
+inline constexpr size_t kMaxLmdbKey = 511;
+
+enum class Kind : uint8_t { kValue = 1, kWindow = 2, kDistinct = 3, kList = 4, kMap = 5 };
+std::string_view kind_name(Kind k);
+// True for kinds that keep elements in `sub`.
+inline bool has_elements(Kind k) {
+  return k == Kind::kDistinct || k == Kind::kList || k == Kind::kMap;
+}
+
+// The key of one store key in both databases.
+struct KeyRef {
+  std::string ekey;    // key in `main`
+  std::string prefix;  // start of its elements in `sub`
+};
+KeyRef make_key(std::string_view key);
+// The KeyRef of an ekey read back from `main` or `sub`.
+KeyRef key_from_ekey(std::string_view ekey);
+// The ekey of a `sub` key (nullopt if malformed), and the element tag after it.
+std::optional<std::pair<std::string_view, char>> split_sub_key(std::string_view sub_key);
+
+// SHA-256 of s (32 bytes).
+std::string sha256(std::string_view s);
+
+// Record header: format, kind, expiry (0 = none).
+struct Header {
+  Kind kind = Kind::kValue;
+  double expiry = 0;
+};
+// Decode the header; `body` receives the rest. nullopt if not a format-1 record.
+std::optional<Header> decode_header(std::string_view rec, std::string_view* body);
+
+struct WindowState {
+  double width = 0;
+  std::vector<std::pair<int64_t, double>> buckets;  // index ascending -> sum
+};
+struct DistinctState {
+  double window = 0;
+  uint64_t count = 0;
+};
+struct ListState {
+  uint64_t next = 0;   // seq of the next push
+  uint64_t count = 0;  // entries: seqs next-count .. next-1
+};
+struct MapState {
+  uint64_t fields = 0;      // field entries (expired ones not yet removed included)
+  uint64_t persistent = 0;  // fields without expiry
+  double max_expiry = 0;    // latest expiry of any field with one
+};
+
+std::string encode_value(double expiry, std::string_view value);
+std::string encode_window(double expiry, const WindowState& w);
+std::string encode_distinct(double expiry, const DistinctState& d);
+std::string encode_list(double expiry, const ListState& l);
+std::string encode_map(double expiry, const MapState& m);
+std::optional<WindowState> decode_window(std::string_view body);
+std::optional<DistinctState> decode_distinct(std::string_view body);
+std::optional<ListState> decode_list(std::string_view body);
+std::optional<MapState> decode_map(std::string_view body);
+// A map's record expiry: none while any field has none, else its latest field expiry.
+inline double map_expiry(const MapState& m) { return m.persistent > 0 ? 0 : m.max_expiry; }
+
+// Element keys.
+std::string list_key(std::string_view prefix, uint64_t seq);
+// Map field key; `hashed` tells whether the field had to be replaced by its digest.
+std::string field_key(std::string_view prefix, std::string_view field, bool* hashed);
+// Distinct member id ('m' + member, or 'M' + digest when the time index key would not fit).
+std::string member_id(std::string_view prefix, std::string_view member);
+std::string member_key(std::string_view prefix, std::string_view id);
+std::string time_key(std::string_view prefix, double t, std::string_view id);
+// Parse a time index key under `prefix`: its time and member id.
+std::optional<std::pair<double, std::string_view>> parse_time_key(std::string_view prefix,
+                                                                   std::string_view key);
+
+// Map field entry: expiry, the field itself when hashed (for map_all), the value.
+struct FieldEntry {
+  double expiry = 0;
+  std::string_view field;  // empty unless the key holds a digest
+  std::string_view value;
+};
+std::string encode_field(double expiry, std::string_view field_if_hashed,
+                         std::string_view value);
+std::optional<FieldEntry> decode_field(std::string_view v);
+// Distinct member entry: the time it was last seen.
+std::string encode_member(double t);
+std::optional<double> decode_member(std::string_view v);
+
+// Order-preserving 8-byte encodings used inside keys.
+void put_be64(std::string& out, uint64_t v);
+uint64_t get_be64(std::string_view s);
+uint64_t sortable_double(double d);
+double unsortable_double(uint64_t v);
+
+}  // namespace mw::store::lmdb

@@ -1,0 +1,114 @@
+// RedisStore: the Store backend for a fleet of scanners (hiredis, asynchronous, on the
+// worker's libevent loop).
+//
+// Keys are sharded over `servers` by a consistent hash of the key (FNV-1a, then jump
+// consistent hashing), one connection per server and per process; with one server every
+// key goes there. Each connection reconnects by itself with backoff (redis_conn.h): while a
+// server is away the operations on its keys fail at once with kIo, those in flight when it
+// went away fail with kIo or kTimeout, and nothing blocks or waits. Hostnames in `servers`
+// are resolved with a blocking lookup at each connect: use IP addresses or socket paths.
+//
+// Each operation is one command or one Lua script (atomic on the server); the layout and
+// the scripts are in redis_scripts.h. Semantics are those of store.h and the same as
+// LmdbStore's (a shared test suite runs against both). Differences: a map whose only field
+// without expiry was overwritten or deleted keeps its Redis TTL off until the next map_all
+// (memory only, reads are right); Redis >= 6.2 is required (HRANDFIELD, KEEPTTL).
+//
+// Callbacks are posted on the Dispatcher (never run inside the call nor inside hiredis).
+//
+// Ownership: owns its connections; borrows the Dispatcher and Logger. Destroying the store
+// drops pending callbacks. Loop affinity: the Dispatcher's thread. Failure modes: open()
+// fails with kInvalidInput for a bad server address or an empty server list (it does not
+// wait for the servers: connecting is asynchronous); operations fail as store.h says.
+// REQUIRES: SIGPIPE is ignored in the process.
+#pragma once
+
+#include <array>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/log.h"
+#include "core/loop.h"
+#include "store/common.h"
+#include "store/pending.h"
+#include "store/redis_conn.h"
+#include "store/redis_scripts.h"
+#include "store/store.h"
+
+namespace mw::store {
+
+struct RedisOptions {
+  std::vector<std::string> servers = {"127.0.0.1:6379"};
+  std::string password;
+  int db = 0;
+  std::string prefix = "mw:";
+  double timeout = 1;  // seconds, per command and per connect
+  size_t max_pending = 10000;  // commands in flight per server
+  double reconnect_min = 0.1;  // backoff between connects, doubling up to reconnect_max
+  double reconnect_max = 5;
+  Limits limits;
+};
+
+class RedisStore final : public Store {
+ public:
+  static Result<std::unique_ptr<RedisStore>> open(const RedisOptions& opts,
+                                                  core::Dispatcher& dispatcher,
+                                                  core::Logger& logger, Clock clock);
+  ~RedisStore() override;
+  RedisStore(const RedisStore&) = delete;
+  RedisStore& operator=(const RedisStore&) = delete;
+
+  OpPtr get(std::string key, Callback<std::optional<std::string>> cb) override;
+  OpPtr set(std::string key, std::string value, double ttl, Done cb) override;
+  OpPtr del(std::string key, Done cb) override;
+  OpPtr incr(std::string key, int64_t delta, double ttl, Callback<int64_t> cb) override;
+  OpPtr window_add(std::string key, double amount, double window,
+                   Callback<double> cb) override;
+  OpPtr distinct_add(std::string key, std::string member, double window,
+                     Callback<DistinctResult> cb) override;
+  OpPtr distinct_members(std::string key, double window, size_t limit,
+                         Callback<std::vector<std::string>> cb) override;
+  OpPtr list_push(std::string key, std::string value, size_t cap, double ttl,
+                  Done cb) override;
+  OpPtr list_range(std::string key, size_t start, size_t count,
+                   Callback<std::vector<std::string>> cb) override;
+  OpPtr map_set(std::string key, std::string field, std::string value, double ttl,
+                Done cb) override;
+  OpPtr map_get(std::string key, std::string field,
+                Callback<std::optional<std::string>> cb) override;
+  OpPtr map_del(std::string key, std::string field, Done cb) override;
+  OpPtr map_all(std::string key,
+                Callback<std::vector<std::pair<std::string, std::string>>> cb) override;
+  std::string_view backend() const override { return "redis"; }
+
+  // Servers with an established connection (for /stat and tests).
+  size_t connected_servers() const;
+  // The server index a key is sharded to (tests).
+  size_t shard_of(std::string_view key) const;
+
+ private:
+  RedisStore(const RedisOptions& opts, core::Dispatcher& d, core::Logger& log, Clock clock);
+  redis::RedisConn& conn_for(std::string_view key);
+  template <typename T, typename Decode>
+  OpPtr command(std::string_view key, std::vector<std::string> argv, Callback<T> cb,
+                Decode decode);
+  template <typename T, typename Decode>
+  OpPtr script(redis::ScriptId id, std::string_view key, std::vector<std::string> args,
+               Callback<T> cb, Decode decode);
+  template <typename T>
+  OpPtr reject(const Status& why, Callback<T> cb);
+  template <typename T>
+  OpPtr ready(T value, Callback<T> cb);
+  std::string full_key(std::string_view key) const { return opts_.prefix + std::string(key); }
+
+  RedisOptions opts_;
+  core::Dispatcher& dispatcher_;
+  core::Logger& logger_;
+  Clock clock_;
+  std::array<redis::Script, redis::kScriptCount> scripts_;
+  std::vector<std::unique_ptr<redis::RedisConn>> conns_;
+  detail::AliveToken alive_ = detail::make_alive();
+};
+
+}  // namespace mw::store

@@ -1,0 +1,49 @@
+// Helpers shared by the store tests: driving the Dispatcher, a private temporary directory.
+#pragma once
+
+#include <event2/event.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <functional>
+#include <string>
+
+#include "core/loop.h"
+
+namespace mw::store::testing {
+
+// Run the loop until `done()` is true or `seconds` have passed. Returns done().
+inline bool run_until(core::Dispatcher& d, const std::function<bool()>& done,
+                      double seconds = 5.0) {
+  double deadline = d.monotonic() + seconds;
+  auto guard = d.create_timer([] {});
+  guard->enable(seconds);
+  while (!done() && d.monotonic() < deadline) event_base_loop(d.base(), EVLOOP_ONCE);
+  return done();
+}
+
+// Run the loop for `seconds` whatever happens.
+inline void run_for(core::Dispatcher& d, double seconds) {
+  run_until(d, [] { return false; }, seconds);
+}
+
+// A directory under /tmp removed (with its contents) on destruction.
+class TempDir {
+ public:
+  TempDir() {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "mwstoreXXXXXX").string();
+    if (::mkdtemp(tmpl.data()) != nullptr) path_ = tmpl;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    if (!path_.empty()) std::filesystem::remove_all(path_, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+}  // namespace mw::store::testing
