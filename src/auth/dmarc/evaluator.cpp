@@ -1,0 +1,270 @@
+#include "auth/dmarc/evaluator.h"
+
+#include <utility>
+
+namespace mw::auth::dmarc {
+
+namespace {
+
+constexpr size_t kMaxName = 253;
+
+// The From domain can be put behind "_dmarc." and sent as a query.
+bool usable_domain(std::string_view d) {
+  if (d.empty() || d.size() + 7 > kMaxName) return false;
+  size_t label = 0;
+  for (char c : d) {
+    auto b = static_cast<unsigned char>(c);
+    if (b <= 0x20 || b == 0x7f) return false;
+    if (c == '.') {
+      if (label == 0) return false;
+      label = 0;
+    } else if (++label > 63) {
+      return false;
+    }
+  }
+  return label > 0;
+}
+
+bool is_void(const dns::Reply& r, dns::RrType type) {
+  if (r.rcode == dns::Rcode::kNxDomain) return true;
+  if (r.rcode != dns::Rcode::kNoError) return false;
+  for (const auto& rec : r.answers) {
+    if (rec.type == type) return false;
+  }
+  return true;
+}
+
+class EvaluationImpl final : public Evaluation {
+ public:
+  EvaluationImpl(core::Dispatcher& dispatcher, dns::Resolver& resolver, PslPtr psl,
+                 const Options& options, Input input, Callback done, uint32_t roll)
+      : dispatcher_(dispatcher),
+        resolver_(resolver),
+        psl_(std::move(psl)),
+        options_(options),
+        input_(std::move(input)),
+        done_cb_(std::move(done)),
+        roll_(roll) {}
+
+  void start();
+
+ private:
+  using Replies = std::vector<dns::Reply>;
+  using BatchDone = std::function<void(Replies&)>;
+
+  void query(std::vector<std::pair<std::string, dns::RrType>> questions, BatchDone done);
+  void deliver();
+  void lookup(const std::string& domain, bool org_level);
+  void on_txt(const std::string& domain, bool org_level, const dns::Reply& reply);
+  void discovered(Discovery d);
+  void conclude(bool domain_exists);
+
+  core::Dispatcher& dispatcher_;
+  dns::Resolver& resolver_;
+  PslPtr psl_;
+  const Options options_;
+  const Input input_;
+  Callback done_cb_;
+  const uint32_t roll_;
+
+  std::string from_;
+  std::string org_;
+  Discovery discovery_;
+  Verdict verdict_;
+
+  std::vector<dns::RequestPtr> requests_;
+  Replies replies_;
+  size_t remaining_ = 0;
+  BatchDone batch_done_;
+  uint64_t generation_ = 0;
+
+  core::TimerPtr timer_;
+  bool done_ = false;
+  bool delivered_ = false;
+  std::shared_ptr<char> alive_ = std::make_shared<char>();
+};
+
+void EvaluationImpl::start() {
+  from_ = normalize_domain(input_.from_domain);
+  if (!usable_domain(from_)) {
+    Discovery d;
+    d.problem = "From domain '" + from_ + "' is not a usable domain name";
+    discovered(std::move(d));
+    dispatcher_.post([this, alive = std::weak_ptr<char>(alive_)] {
+      if (alive.lock()) deliver();
+    });
+    return;
+  }
+  org_ = psl_->organizational_domain(from_);
+  if (options_.timeout > 0) {
+    timer_ = dispatcher_.create_timer([this] {
+      if (!done_) {
+        Discovery d;
+        d.status = Discovery::Status::kTempError;
+        d.problem = "DMARC evaluation exceeded its time limit";
+        ++generation_;
+        requests_.clear();
+        verdict_ = decide(input_, d, *psl_, true, roll_);
+        done_ = true;
+      }
+      deliver();
+    });
+    timer_->enable(options_.timeout);
+  }
+  lookup(from_, false);
+}
+
+void EvaluationImpl::query(std::vector<std::pair<std::string, dns::RrType>> questions,
+                           BatchDone done) {
+  requests_.clear();
+  uint64_t gen = ++generation_;
+  replies_.assign(questions.size(), dns::Reply{});
+  remaining_ = questions.size();
+  batch_done_ = std::move(done);
+  for (size_t i = 0; i < questions.size(); ++i) {
+    requests_.push_back(resolver_.resolve(
+        questions[i].first, questions[i].second, [this, gen, i](const dns::Reply& reply) {
+          if (gen != generation_ || done_) return;
+          replies_[i] = reply;
+          if (--remaining_ == 0) {
+            Replies replies = std::move(replies_);
+            BatchDone fn = std::move(batch_done_);
+            fn(replies);
+          }
+          deliver();  // last: the user callback may destroy *this
+        }));
+  }
+}
+
+void EvaluationImpl::deliver() {
+  if (!done_ || delivered_) return;
+  delivered_ = true;
+  Callback cb = std::move(done_cb_);
+  Verdict v = std::move(verdict_);
+  if (cb) cb(std::move(v));  // may destroy *this: nothing may follow
+}
+
+void EvaluationImpl::lookup(const std::string& domain, bool org_level) {
+  query({{"_dmarc." + domain, dns::RrType::kTxt}},
+        [this, domain, org_level](Replies& r) { on_txt(domain, org_level, r[0]); });
+}
+
+void EvaluationImpl::on_txt(const std::string& domain, bool org_level, const dns::Reply& reply) {
+  Discovery d;
+  std::string name = "_dmarc." + domain;
+  if (reply.rcode != dns::Rcode::kNoError && reply.rcode != dns::Rcode::kNxDomain &&
+      reply.rcode != dns::Rcode::kBadName) {
+    d.status = Discovery::Status::kTempError;
+    d.problem = "DNS " + std::string(dns::rcode_name(reply.rcode)) + " looking up " + name;
+    discovered(std::move(d));
+    return;
+  }
+  std::vector<std::string> records;
+  for (const auto& rec : reply.answers) {
+    if (rec.type != dns::RrType::kTxt) continue;
+    // dns::Record::text is the character-strings joined without separator.
+    if (is_dmarc_record(rec.text)) records.push_back(rec.text);
+  }
+  if (records.size() > 1) {
+    d.problem = std::to_string(records.size()) + " DMARC records at " + name +
+                ": no DMARC processing (RFC 7489 6.6.3)";
+    discovered(std::move(d));
+    return;
+  }
+  if (records.empty()) {
+    if (!org_level && !org_.empty() && org_ != domain) {
+      lookup(org_, true);
+      return;
+    }
+    d.problem = "no DMARC record for " + from_;
+    discovered(std::move(d));
+    return;
+  }
+  ParsedRecord parsed = parse_record(records.front());
+  d.record_domain = domain;
+  d.problems = parsed.problems;
+  if (parsed.ok()) {
+    d.status = Discovery::Status::kFound;
+    d.record = std::move(parsed.record);
+  } else {
+    d.status = Discovery::Status::kPermError;
+    d.problem = "unusable DMARC record at " + name + " (" +
+                std::string(record_error_name(parsed.error)) + ")";
+  }
+  discovered(std::move(d));
+}
+
+void EvaluationImpl::discovered(Discovery d) {
+  discovery_ = std::move(d);
+  bool check = options_.check_nonexistent && needs_existence_check(discovery_, from_);
+  if (check) {
+    const Record& rec = *discovery_.record;
+    Alignments al =
+        check_alignment(input_, from_, rec.spf_alignment, rec.dkim_alignment, *psl_);
+    check = !al.spf && !al.dkim;  // only a failing message needs the policy
+  }
+  if (!check) {
+    conclude(true);
+    return;
+  }
+  query({{from_, dns::RrType::kA}, {from_, dns::RrType::kAaaa}, {from_, dns::RrType::kMx}},
+        [this](Replies& r) {
+          bool nonexistent = is_void(r[0], dns::RrType::kA) &&
+                             is_void(r[1], dns::RrType::kAaaa) && is_void(r[2], dns::RrType::kMx);
+          conclude(!nonexistent);
+        });
+}
+
+void EvaluationImpl::conclude(bool domain_exists) {
+  verdict_ = decide(input_, discovery_, *psl_, domain_exists, roll_);
+  done_ = true;
+  ++generation_;
+  if (timer_) timer_->disable();
+  requests_.clear();
+}
+
+}  // namespace
+
+Evaluator::Evaluator(core::Dispatcher& dispatcher, dns::Resolver& resolver, PslPtr psl,
+                     Options options, RandomSource random)
+    : dispatcher_(dispatcher),
+      resolver_(resolver),
+      psl_(std::move(psl)),
+      options_(std::move(options)),
+      random_(std::move(random)) {
+  if (!random_) {
+    std::random_device seed;
+    rng_ = std::make_unique<std::mt19937>(seed());
+    random_ = [rng = rng_.get()](uint32_t bound) {
+      return bound == 0 ? 0u : std::uniform_int_distribution<uint32_t>(0, bound - 1)(*rng);
+    };
+  }
+}
+
+Evaluator::~Evaluator() = default;
+
+EvaluationPtr Evaluator::evaluate(Input input, Callback done) {
+  // The pct draw is taken now, so an evaluation never calls back into the Evaluator.
+  uint32_t roll = random_(100) % 100;
+  auto eval = std::make_unique<EvaluationImpl>(dispatcher_, resolver_, psl_, options_,
+                                               std::move(input), std::move(done), roll);
+  eval->start();
+  return eval;
+}
+
+Result<FromDomain> select_from_domain(const std::vector<std::string>& address_domains) {
+  FromDomain out;
+  for (const auto& d : address_domains) {
+    std::string n = normalize_domain(d);
+    if (n.empty()) continue;
+    if (out.domain.empty()) {
+      out.domain = std::move(n);
+    } else if (n != out.domain) {
+      out.multiple_domains = true;
+    }
+  }
+  if (out.domain.empty()) return fail(ErrorCode::kNotFound, "no From address with a domain");
+  return out;
+}
+
+}  // namespace mw::auth::dmarc

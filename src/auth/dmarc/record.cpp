@@ -1,0 +1,317 @@
+#include "auth/dmarc/record.h"
+
+#include <set>
+
+namespace mw::auth::dmarc {
+
+namespace {
+
+constexpr uint64_t kMaxInterval = 0xffffffffULL;  // ri is a 32-bit unsigned integer
+
+bool is_wsp(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && is_wsp(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_wsp(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+std::string lower_copy(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = lower(c);
+  return out;
+}
+
+// Quote a value for a problem message, escaping control and 8-bit bytes and capping length.
+std::string quoted(std::string_view s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  constexpr size_t kMaxShown = 64;
+  std::string out = "'";
+  for (size_t i = 0; i < s.size() && i < kMaxShown; ++i) {
+    auto b = static_cast<unsigned char>(s[i]);
+    if (b >= 0x20 && b < 0x7f) {
+      out.push_back(s[i]);
+    } else {
+      out += "\\x";
+      out.push_back(kHex[b >> 4]);
+      out.push_back(kHex[b & 0xf]);
+    }
+  }
+  if (s.size() > kMaxShown) out += "...";
+  return out + "'";
+}
+
+std::optional<Policy> parse_policy(std::string_view v) {
+  std::string l = lower_copy(v);
+  if (l == "none") return Policy::kNone;
+  if (l == "quarantine") return Policy::kQuarantine;
+  if (l == "reject") return Policy::kReject;
+  return std::nullopt;
+}
+
+std::optional<Alignment> parse_alignment(std::string_view v) {
+  std::string l = lower_copy(v);
+  if (l == "r") return Alignment::kRelaxed;
+  if (l == "s") return Alignment::kStrict;
+  return std::nullopt;
+}
+
+std::optional<uint64_t> parse_uint(std::string_view v, uint64_t max) {
+  if (v.empty() || v.size() > 20) return std::nullopt;
+  uint64_t n = 0;
+  for (char c : v) {
+    if (!is_digit(c)) return std::nullopt;
+    uint64_t d = static_cast<uint64_t>(c - '0');
+    if (n > (max - d) / 10) return std::nullopt;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+// dmarc-uri = URI [ "!" 1*DIGIT [ "k" / "m" / "g" / "t" ] ]  (RFC 7489 6.4)
+std::optional<ReportUri> parse_uri(std::string_view text) {
+  ReportUri out;
+  std::string_view uri = text;
+  size_t bang = text.rfind('!');
+  if (bang != std::string_view::npos) {
+    std::string_view size = text.substr(bang + 1);
+    uri = text.substr(0, bang);
+    uint64_t unit = 1;
+    if (!size.empty() && !is_digit(size.back())) {
+      switch (lower(size.back())) {
+        case 'k': unit = 1ULL << 10; break;
+        case 'm': unit = 1ULL << 20; break;
+        case 'g': unit = 1ULL << 30; break;
+        case 't': unit = 1ULL << 40; break;
+        default: return std::nullopt;
+      }
+      size.remove_suffix(1);
+    }
+    auto n = parse_uint(size, UINT64_MAX / unit);
+    if (!n) return std::nullopt;
+    out.max_size = *n * unit;
+  }
+  // scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ), then ":" and a non-empty rest of
+  // visible characters (RFC 3986; commas and "!" inside URIs must be %-encoded here).
+  size_t colon = uri.find(':');
+  if (colon == std::string_view::npos || colon == 0 || colon + 1 >= uri.size()) {
+    return std::nullopt;
+  }
+  if (!is_alpha(uri[0])) return std::nullopt;
+  for (size_t i = 1; i < colon; ++i) {
+    char c = uri[i];
+    if (!is_alpha(c) && !is_digit(c) && c != '+' && c != '-' && c != '.') return std::nullopt;
+  }
+  for (char c : uri) {
+    auto b = static_cast<unsigned char>(c);
+    if (b <= 0x20 || b >= 0x7f) return std::nullopt;
+  }
+  out.uri = std::string(uri);
+  return out;
+}
+
+std::vector<ReportUri> parse_uri_list(std::string_view tag, std::string_view value,
+                                      std::vector<std::string>& problems) {
+  std::vector<ReportUri> out;
+  size_t start = 0;
+  while (start <= value.size()) {
+    size_t comma = value.find(',', start);
+    if (comma == std::string_view::npos) comma = value.size();
+    std::string_view item = trim(value.substr(start, comma - start));
+    if (auto uri = parse_uri(item)) {
+      out.push_back(std::move(*uri));
+    } else {
+      problems.push_back(std::string(tag) + ": invalid URI " + quoted(item));
+    }
+    start = comma + 1;
+  }
+  return out;
+}
+
+// fo = "0" / "1" / "d" / "s", colon-separated.
+bool valid_failure_options(std::string_view v) {
+  size_t start = 0;
+  while (start <= v.size()) {
+    size_t colon = v.find(':', start);
+    if (colon == std::string_view::npos) colon = v.size();
+    std::string item = lower_copy(trim(v.substr(start, colon - start)));
+    if (item != "0" && item != "1" && item != "d" && item != "s") return false;
+    start = colon + 1;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string_view policy_name(Policy p) {
+  switch (p) {
+    case Policy::kNone: return "none";
+    case Policy::kQuarantine: return "quarantine";
+    case Policy::kReject: return "reject";
+  }
+  return "none";
+}
+
+std::string_view alignment_name(Alignment a) { return a == Alignment::kStrict ? "s" : "r"; }
+
+std::string_view record_error_name(RecordError e) {
+  switch (e) {
+    case RecordError::kNone: return "none";
+    case RecordError::kEmpty: return "empty";
+    case RecordError::kNotDmarc: return "not_dmarc";
+    case RecordError::kNoPolicy: return "no_policy";
+    case RecordError::kInvalidPolicy: return "invalid_policy";
+  }
+  return "none";
+}
+
+bool is_dmarc_record(std::string_view text) {
+  // dmarc-version = "v" *WSP "=" *WSP %x44.4d.41.52.43.31 ("DMARC1", exactly)
+  std::string_view s = trim(text);
+  if (s.empty() || lower(s[0]) != 'v') return false;
+  s = trim(s.substr(1));
+  if (s.empty() || s[0] != '=') return false;
+  s = trim(s.substr(1));
+  if (s.substr(0, 6) != "DMARC1") return false;
+  s = trim(s.substr(6));
+  return s.empty() || s[0] == ';';
+}
+
+ParsedRecord parse_record(std::string_view text) {
+  ParsedRecord out;
+  if (trim(text).empty()) {
+    out.error = RecordError::kEmpty;
+    out.problems.push_back("empty record");
+    return out;
+  }
+  if (!is_dmarc_record(text)) {
+    out.error = RecordError::kNotDmarc;
+    out.problems.push_back("the record does not start with v=DMARC1");
+    return out;
+  }
+  Record rec;
+  rec.text = std::string(text);
+  std::vector<std::string>& problems = rec.problems;
+  std::set<std::string> seen;
+  bool have_p = false;
+  bool bad_policy = false;
+  bool first = true;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t semi = text.find(';', start);
+    if (semi == std::string_view::npos) semi = text.size();
+    std::string_view part = trim(text.substr(start, semi - start));
+    start = semi + 1;
+    if (part.empty()) continue;
+    size_t eq = part.find('=');
+    if (eq == std::string_view::npos) {
+      problems.push_back("malformed tag " + quoted(part));
+      continue;
+    }
+    std::string name = lower_copy(trim(part.substr(0, eq)));
+    std::string_view value = trim(part.substr(eq + 1));
+    if (first) {  // the v=DMARC1 tag, checked by is_dmarc_record()
+      first = false;
+      seen.insert(name);
+      continue;
+    }
+    if (!seen.insert(name).second) {
+      problems.push_back("duplicate tag " + quoted(name) + " ignored");
+      continue;
+    }
+    if (name == "p") {
+      auto p = parse_policy(value);
+      if (p) {
+        rec.policy = *p;
+        have_p = true;
+      } else {
+        bad_policy = true;
+        problems.push_back("p: invalid policy " + quoted(value));
+      }
+    } else if (name == "sp") {
+      auto p = parse_policy(value);
+      if (p) {
+        rec.subdomain_policy = *p;
+      } else {
+        bad_policy = true;
+        problems.push_back("sp: invalid policy " + quoted(value));
+      }
+    } else if (name == "np") {
+      auto p = parse_policy(value);
+      if (p) {
+        rec.nonexistent_policy = *p;
+      } else {
+        problems.push_back("np: invalid policy " + quoted(value) + " ignored");
+      }
+    } else if (name == "adkim" || name == "aspf") {
+      auto a = parse_alignment(value);
+      if (a) {
+        (name == "adkim" ? rec.dkim_alignment : rec.spf_alignment) = *a;
+      } else {
+        problems.push_back(name + ": invalid alignment mode " + quoted(value) +
+                           ", relaxed used");
+      }
+    } else if (name == "pct") {
+      auto n = parse_uint(value, 100);
+      if (n) {
+        rec.percent = static_cast<int>(*n);
+      } else {
+        problems.push_back("pct: invalid percentage " + quoted(value) + ", 100 used");
+      }
+    } else if (name == "rua" || name == "ruf") {
+      auto uris = parse_uri_list(name, value, problems);
+      (name == "rua" ? rec.aggregate_uris : rec.failure_uris) = std::move(uris);
+    } else if (name == "fo") {
+      if (valid_failure_options(value)) {
+        rec.failure_options = lower_copy(value);
+      } else {
+        problems.push_back("fo: invalid failure options " + quoted(value) + ", 0 used");
+      }
+    } else if (name == "rf") {
+      std::vector<std::string> formats;
+      bool ok = true;
+      size_t fs = 0;
+      while (fs <= value.size()) {
+        size_t colon = value.find(':', fs);
+        if (colon == std::string_view::npos) colon = value.size();
+        std::string f = lower_copy(trim(value.substr(fs, colon - fs)));
+        ok = ok && f == "afrf";  // the only format registered (RFC 7489 6.3, 11.6)
+        formats.push_back(std::move(f));
+        fs = colon + 1;
+      }
+      if (ok) {
+        rec.report_formats = std::move(formats);
+      } else {
+        problems.push_back("rf: unsupported report format " + quoted(value) + ", afrf used");
+      }
+    } else if (name == "ri") {
+      auto n = parse_uint(value, kMaxInterval);
+      if (n) {
+        rec.report_interval = static_cast<uint32_t>(*n);
+      } else {
+        problems.push_back("ri: invalid interval " + quoted(value) + ", 86400 used");
+      }
+    }
+    // Other tags (psd, t and anything unknown) are ignored (RFC 7489 6.3).
+  }
+  if (!have_p || bad_policy) {
+    if (!have_p && !bad_policy) problems.push_back("p: missing (required)");
+    if (rec.aggregate_uris.empty()) {
+      out.error = have_p || bad_policy ? RecordError::kInvalidPolicy : RecordError::kNoPolicy;
+      out.problems = std::move(problems);
+      return out;
+    }
+    // RFC 7489 6.6.3 step 6: act as if p=none was published, because rua is usable.
+    rec.policy = Policy::kNone;
+    rec.subdomain_policy.reset();
+    rec.policy_from_rua = true;
+  }
+  out.problems = rec.problems;
+  out.record = std::move(rec);
+  return out;
+}
+
+}  // namespace mw::auth::dmarc
