@@ -1,0 +1,26 @@
+// The Lua module: creates the process's Lua state, loads the Lua library and the rules
+// (shipped rules, then every *.lua in <conf>/lua.local.d/, then [lua] files), and registers
+// their symbols, regexp rules and composites in the engine. The state is kept alive by the
+// engine (EngineResource).
+//
+// Options ([lua]): rules_dirs, lualib_dirs, local_dir, files, time_budget, jit.
+// Failure modes: a rule file that fails to load fails configuration (with file:line), so
+// `configtest` catches it and a SIGHUP with a broken rule keeps the running generation.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "scan/module.h"
+
+namespace mw::lua {
+
+struct LuaDefaults {
+  std::string rules_dir;   // the shipped rules/
+  std::string lualib_dir;  // the shipped lualib/
+  std::vector<std::string> extra_files;  // loaded last (e.g. `test-rules --rules DIR`)
+};
+
+scan::ModulePtr make_lua_module(LuaDefaults defaults);
+
+}  // namespace mw::lua

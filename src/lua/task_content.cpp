@@ -1,0 +1,374 @@
+// Task methods about the message content: get_text_parts, get_parts, get_urls, get_emails,
+// get_rawbody, get_content; and the text part and MIME part classes.
+#include <string>
+
+#include "lua/bind.h"
+#include "lua/runner.h"
+#include "lua/url.h"
+#include "mime/message.h"
+#include "scan/task.h"
+
+namespace mw::lua {
+
+namespace {
+
+struct PartRef {
+  TaskCellPtr cell;
+  size_t index;
+};
+
+const mime::TextPart& check_text(lua_State* L, int idx) {
+  auto* r = check_object<PartRef>(L, idx, kTextPartClass);
+  return task_of(L, r->cell).message().text_parts[r->index];
+}
+
+const mime::Part& check_part(lua_State* L, int idx) {
+  auto* r = check_object<PartRef>(L, idx, kMimePartClass);
+  return *task_of(L, r->cell).message().parts[r->index];
+}
+
+// ---- text parts
+
+// get_content([type]): visible UTF-8 text (default); 'raw' = undecoded body; 'raw_utf'/'html'
+// = converted content with markup; 'content_oneline' = visible text on one line.
+int tp_get_content(lua_State* L) {
+  const mime::TextPart& tp = check_text(L, 1);
+  std::string_view kind = opt_sv(L, 2, "content");
+  if (kind == "raw" || kind == "raw_parsed") {
+    push(L, tp.part->raw_body);
+  } else if (kind == "raw_utf" || kind == "html") {
+    push(L, tp.utf8);
+  } else if (kind == "content_oneline") {
+    std::string one;
+    one.reserve(tp.text.size());
+    bool space = false;
+    for (char c : tp.text) {
+      if (c == '\n' || c == '\r' || c == '\t' || c == ' ') {
+        space = !one.empty();
+        continue;
+      }
+      if (space) one += ' ';
+      space = false;
+      one += c;
+    }
+    push(L, one);
+  } else {
+    push(L, tp.text);
+  }
+  return 1;
+}
+int tp_is_html(lua_State* L) {
+  lua_pushboolean(L, check_text(L, 1).is_html);
+  return 1;
+}
+int tp_get_length(lua_State* L) {
+  lua_pushinteger(L, static_cast<lua_Integer>(check_text(L, 1).text.size()));
+  return 1;
+}
+int tp_get_raw_length(lua_State* L) {
+  lua_pushinteger(L, static_cast<lua_Integer>(check_text(L, 1).part->raw_body.size()));
+  return 1;
+}
+int tp_get_lines_count(lua_State* L) {
+  lua_pushinteger(L, check_text(L, 1).lines);
+  return 1;
+}
+int tp_is_empty(lua_State* L) {
+  const auto& t = check_text(L, 1).text;
+  bool empty = true;
+  for (char c : t) empty = empty && (c == ' ' || c == '\n' || c == '\r' || c == '\t');
+  lua_pushboolean(L, empty);
+  return 1;
+}
+int tp_get_charset(lua_State* L) {
+  push(L, check_text(L, 1).charset_used);
+  return 1;
+}
+int tp_get_declared_charset(lua_State* L) {
+  push(L, check_text(L, 1).charset_declared);
+  return 1;
+}
+int tp_get_non_ascii(lua_State* L) {
+  lua_pushinteger(L, check_text(L, 1).non_ascii_chars);
+  return 1;
+}
+// HTML facts of an HTML part as a table (nil for plain text).
+int tp_get_html(lua_State* L) {
+  const mime::TextPart& tp = check_text(L, 1);
+  if (tp.html == nullptr) {
+    lua_pushnil(L);
+    return 1;
+  }
+  const mime::HtmlInfo& h = *tp.html;
+  lua_newtable(L);
+  set_field(L, "tags", static_cast<double>(h.tags));
+  set_bool(L, "has_script", h.has_script);
+  set_bool(L, "has_iframe", h.has_iframe);
+  set_bool(L, "has_external_css", h.has_external_css);
+  set_bool(L, "unbalanced", h.unbalanced);
+  lua_newtable(L);
+  int i = 1;
+  for (const auto& l : h.links) {
+    lua_createtable(L, 0, 2);
+    set_field(L, "href", l.href);
+    set_field(L, "text", l.text);
+    lua_rawseti(L, -2, i++);
+  }
+  lua_setfield(L, -2, "links");
+  lua_newtable(L);
+  i = 1;
+  for (auto img : h.images) {
+    push(L, img);
+    lua_rawseti(L, -2, i++);
+  }
+  lua_setfield(L, -2, "images");
+  lua_newtable(L);
+  i = 1;
+  for (const auto& f : h.forms) {
+    lua_createtable(L, 0, 3);
+    set_field(L, "action", f.action);
+    set_field(L, "method", f.method);
+    set_bool(L, "has_password", f.has_password);
+    lua_rawseti(L, -2, i++);
+  }
+  lua_setfield(L, -2, "forms");
+  return 1;
+}
+int tp_get_mimepart(lua_State* L) {
+  auto* r = check_object<PartRef>(L, 1, kTextPartClass);
+  scan::Task& t = task_of(L, r->cell);
+  const mime::Part* p = t.message().text_parts[r->index].part;
+  const auto& parts = t.message().parts;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    if (parts[i] == p) {
+      push_object<PartRef>(L, kMimePartClass, PartRef{r->cell, i});
+      return 1;
+    }
+  }
+  lua_pushnil(L);
+  return 1;
+}
+
+const luaL_Reg kTextPartMethods[] = {
+    {"get_content", tp_get_content},
+    {"is_html", tp_is_html},
+    {"get_length", tp_get_length},
+    {"get_raw_length", tp_get_raw_length},
+    {"get_lines_count", tp_get_lines_count},
+    {"is_empty", tp_is_empty},
+    {"get_charset", tp_get_charset},
+    {"get_declared_charset", tp_get_declared_charset},
+    {"get_non_ascii_count", tp_get_non_ascii},
+    {"get_html", tp_get_html},
+    {"get_mimepart", tp_get_mimepart},
+    {nullptr, nullptr}};
+
+// ---- MIME parts
+
+int mp_get_type(lua_State* L) {
+  const mime::Part& p = check_part(L, 1);
+  push(L, p.content_type.type);
+  push(L, p.content_type.subtype);
+  return 2;
+}
+int mp_get_type_full(lua_State* L) {
+  const mime::Part& p = check_part(L, 1);
+  push(L, std::string(p.content_type.type) + "/" + std::string(p.content_type.subtype));
+  return 1;
+}
+int mp_get_detected_type(lua_State* L) {
+  const mime::Part& p = check_part(L, 1);
+  if (p.sniffed_type.empty()) {
+    lua_pushnil(L);
+  } else {
+    push(L, p.sniffed_type);
+  }
+  return 1;
+}
+int mp_get_filename(lua_State* L) {
+  const mime::Part& p = check_part(L, 1);
+  if (p.filename.empty()) {
+    lua_pushnil(L);
+  } else {
+    push(L, p.filename);
+  }
+  return 1;
+}
+int mp_get_length(lua_State* L) {
+  lua_pushinteger(L, static_cast<lua_Integer>(check_part(L, 1).decoded.size()));
+  return 1;
+}
+int mp_get_content(lua_State* L) {
+  push(L, check_part(L, 1).decoded);
+  return 1;
+}
+int mp_get_raw_content(lua_State* L) {
+  push(L, check_part(L, 1).raw_body);
+  return 1;
+}
+int mp_get_header(lua_State* L) {
+  const mime::Part& p = check_part(L, 1);
+  std::string_view name = check_sv(L, 2);
+  for (const auto& h : p.headers) {
+    if (mime::iequals(h.name, name)) {
+      push(L, h.value);
+      return 1;
+    }
+  }
+  lua_pushnil(L);
+  return 1;
+}
+int mp_get_cte(lua_State* L) {
+  static const char* kNames[] = {"7bit", "8bit", "binary", "base64", "quoted-printable",
+                                 "x-uuencode", "unknown"};
+  push(L, kNames[static_cast<int>(check_part(L, 1).encoding)]);
+  return 1;
+}
+int mp_get_disposition(lua_State* L) {
+  push(L, check_part(L, 1).disposition);
+  return 1;
+}
+int mp_is_attachment(lua_State* L) {
+  lua_pushboolean(L, check_part(L, 1).is_attachment);
+  return 1;
+}
+int mp_is_text(lua_State* L) {
+  lua_pushboolean(L, check_part(L, 1).is_text);
+  return 1;
+}
+int mp_is_multipart(lua_State* L) {
+  lua_pushboolean(L, check_part(L, 1).is_multipart);
+  return 1;
+}
+int mp_is_message(lua_State* L) {
+  lua_pushboolean(L, check_part(L, 1).is_message);
+  return 1;
+}
+int mp_is_image(lua_State* L) {
+  const mime::Part& p = check_part(L, 1);
+  lua_pushboolean(L, p.content_type.type == "image" ||
+                         p.sniffed_type.substr(0, 6) == "image/");
+  return 1;
+}
+int mp_get_depth(lua_State* L) {
+  lua_pushinteger(L, check_part(L, 1).depth);
+  return 1;
+}
+
+const luaL_Reg kMimePartMethods[] = {
+    {"get_type", mp_get_type},
+    {"get_type_full", mp_get_type_full},
+    {"get_detected_type", mp_get_detected_type},
+    {"get_filename", mp_get_filename},
+    {"get_length", mp_get_length},
+    {"get_content", mp_get_content},
+    {"get_raw_content", mp_get_raw_content},
+    {"get_header", mp_get_header},
+    {"get_cte", mp_get_cte},
+    {"get_disposition", mp_get_disposition},
+    {"is_attachment", mp_is_attachment},
+    {"is_text", mp_is_text},
+    {"is_multipart", mp_is_multipart},
+    {"is_message", mp_is_message},
+    {"is_image", mp_is_image},
+    {"get_depth", mp_get_depth},
+    {nullptr, nullptr}};
+
+// ---- task methods
+
+int get_text_parts(lua_State* L) {
+  scan::Task& t = check_task(L, 1);
+  lua_newtable(L);
+  if (!t.has_message()) return 1;
+  TaskCellPtr cell = cell_of(L, t);
+  for (size_t i = 0; i < t.message().text_parts.size(); ++i) {
+    push_object<PartRef>(L, kTextPartClass, PartRef{cell, i});
+    lua_rawseti(L, -2, static_cast<int>(i + 1));
+  }
+  return 1;
+}
+
+int get_parts(lua_State* L) {
+  scan::Task& t = check_task(L, 1);
+  lua_newtable(L);
+  if (!t.has_message()) return 1;
+  TaskCellPtr cell = cell_of(L, t);
+  for (size_t i = 0; i < t.message().parts.size(); ++i) {
+    push_object<PartRef>(L, kMimePartClass, PartRef{cell, i});
+    lua_rawseti(L, -2, static_cast<int>(i + 1));
+  }
+  return 1;
+}
+
+// get_urls([need_emails]): URL objects, one per distinct normalised URL. E-mail addresses are
+// separate (get_emails); need_emails adds mailto-style entries for them as tables.
+int get_urls(lua_State* L) {
+  scan::Task& t = check_task(L, 1);
+  lua_newtable(L);
+  if (!t.has_message()) return 1;
+  TaskCellPtr cell = cell_of(L, t);
+  const auto& urls = t.message().urls;
+  int n = 1;
+  for (size_t i = 0; i < urls.size(); ++i) {
+    bool dup = false;
+    for (size_t j = 0; j < i && !dup; ++j) dup = urls[j].url == urls[i].url;
+    if (dup) continue;
+    push_url(L, cell, i);
+    lua_rawseti(L, -2, n++);
+  }
+  return 1;
+}
+
+int get_emails(lua_State* L) {
+  scan::Task& t = check_task(L, 1);
+  lua_newtable(L);
+  if (!t.has_message()) return 1;
+  int n = 1;
+  const auto& emails = t.message().emails;
+  for (size_t i = 0; i < emails.size(); ++i) {
+    bool dup = false;
+    for (size_t j = 0; j < i && !dup; ++j) dup = emails[j].addr == emails[i].addr;
+    if (dup) continue;
+    lua_createtable(L, 0, 3);
+    set_field(L, "addr", emails[i].addr);
+    set_field(L, "user", emails[i].user);
+    set_field(L, "domain", emails[i].domain);
+    lua_rawseti(L, -2, n++);
+  }
+  return 1;
+}
+
+int get_rawbody(lua_State* L) {
+  scan::Task& t = check_task(L, 1);
+  push(L, t.has_message() && t.message().root != nullptr ? t.message().root->raw_body
+                                                         : t.raw());
+  return 1;
+}
+
+int get_content(lua_State* L) {
+  push(L, check_task(L, 1).raw());
+  return 1;
+}
+
+const luaL_Reg kMethods[] = {
+    {"get_text_parts", get_text_parts},
+    {"get_parts", get_parts},
+    {"get_urls", get_urls},
+    {"get_emails", get_emails},
+    {"get_rawbody", get_rawbody},
+    {"get_content", get_content},
+    {"get_message", get_content},
+    {nullptr, nullptr}};
+
+}  // namespace
+
+const luaL_Reg* task_content_methods() {
+  return kMethods;
+}
+
+void open_content_classes(lua_State* L) {
+  register_class<PartRef>(L, kTextPartClass, kTextPartMethods);
+  register_class<PartRef>(L, kMimePartClass, kMimePartMethods);
+}
+
+}  // namespace mw::lua

@@ -1,0 +1,428 @@
+#include "scan/settings.h"
+
+#include <arpa/inet.h>
+
+#include <algorithm>
+#include <cctype>
+#include <toml++/toml.h>
+
+#include "match/regexp.h"
+#include "mime/message.h"
+
+namespace mw::scan {
+
+namespace {
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+bool parse_addr(std::string_view text, std::array<uint8_t, 16>& addr, int& family) {
+  std::string s(text);
+  if (!s.empty() && s.front() == '[' && s.back() == ']') s = s.substr(1, s.size() - 2);
+  addr.fill(0);
+  if (inet_pton(AF_INET, s.c_str(), addr.data()) == 1) {
+    family = 4;
+    return true;
+  }
+  if (inet_pton(AF_INET6, s.c_str(), addr.data()) == 1) {
+    family = 6;
+    // IPv4-mapped IPv6 addresses match IPv4 networks.
+    static const uint8_t kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    if (std::equal(kMapped, kMapped + 12, addr.begin())) {
+      std::array<uint8_t, 16> v4{};
+      std::copy(addr.begin() + 12, addr.end(), v4.begin());
+      addr = v4;
+      family = 4;
+    }
+    return true;
+  }
+  return false;
+}
+
+Status add_list(std::vector<std::string>& out, const json::Value& v, std::string_view key) {
+  if (v.is_string()) {
+    out.push_back(v.as_string());
+    return {};
+  }
+  if (!v.is_array()) return fail(ErrorCode::kInvalidInput, std::string(key) + " must be a list");
+  for (const auto& item : v.items()) {
+    if (!item.is_string()) {
+      return fail(ErrorCode::kInvalidInput, std::string(key) + " must hold strings");
+    }
+    out.push_back(item.as_string());
+  }
+  return {};
+}
+
+// TOML -> JSON so one parser handles both the config and the request header.
+json::Value to_json(const toml::node& n) {
+  if (const auto* t = n.as_table()) {
+    json::Value obj = json::Value::object();
+    for (const auto& [k, v] : *t) obj.set(k.str(), to_json(v));
+    return obj;
+  }
+  if (const auto* a = n.as_array()) {
+    json::Value arr = json::Value::array();
+    for (const auto& v : *a) arr.push(to_json(v));
+    return arr;
+  }
+  if (auto s = n.value_exact<std::string>()) return json::Value(*s);
+  if (auto b = n.value_exact<bool>()) return json::Value(*b);
+  if (auto i = n.value_exact<int64_t>()) return json::Value(*i);
+  if (auto d = n.value_exact<double>()) return json::Value(*d);
+  return json::Value();
+}
+
+}  // namespace
+
+void Applied::merge(const Applied& o) {
+  if (!o.any) return;
+  any = true;
+  if (!o.id.empty()) id = id.empty() ? o.id : id + "," + o.id;
+  for (const auto& [k, v] : o.scores) scores[k] = v;
+  for (const auto& a : o.actions) actions.push_back(a);
+  auto append = [](std::vector<std::string>& dst, const std::vector<std::string>& src) {
+    dst.insert(dst.end(), src.begin(), src.end());
+  };
+  append(symbols_enabled, o.symbols_enabled);
+  append(symbols_disabled, o.symbols_disabled);
+  append(groups_enabled, o.groups_enabled);
+  append(groups_disabled, o.groups_disabled);
+  append(symbols_add, o.symbols_add);
+  if (o.subject) subject = o.subject;
+  want_spam = want_spam || o.want_spam;
+}
+
+Result<Applied> applied_from_json(const json::Value& v) {
+  Applied a;
+  if (!v.is_object()) return fail(ErrorCode::kInvalidInput, "settings must be an object");
+  // Rspamd accepts {"apply": {...}} or the apply block itself.
+  const json::Value* body = v.find("apply");
+  if (body == nullptr) body = &v;
+  if (!body->is_object()) return fail(ErrorCode::kInvalidInput, "apply must be an object");
+  a.any = true;
+  for (const auto& [key, val] : body->members()) {
+    if (key == "actions") {
+      if (!val.is_object()) return fail(ErrorCode::kInvalidInput, "actions must be an object");
+      for (const auto& [aname, th] : val.members()) {
+        auto act = parse_action(aname);
+        if (!act) return fail(act.error());
+        if (th.is_number()) {
+          a.actions.emplace_back(*act, th.as_double());
+        } else if (th.is_null() || (th.is_bool() && !th.as_bool())) {
+          a.actions.emplace_back(*act, std::nullopt);
+        } else {
+          return fail(ErrorCode::kInvalidInput, "threshold of " + aname + " must be a number");
+        }
+      }
+    } else if (key == "symbols_enabled") {
+      MW_TRY(add_list(a.symbols_enabled, val, key));
+    } else if (key == "symbols_disabled") {
+      MW_TRY(add_list(a.symbols_disabled, val, key));
+    } else if (key == "groups_enabled") {
+      MW_TRY(add_list(a.groups_enabled, val, key));
+    } else if (key == "groups_disabled") {
+      MW_TRY(add_list(a.groups_disabled, val, key));
+    } else if (key == "symbols") {
+      MW_TRY(add_list(a.symbols_add, val, key));
+    } else if (key == "subject") {
+      if (!val.is_string()) return fail(ErrorCode::kInvalidInput, "subject must be a string");
+      a.subject = val.as_string();
+    } else if (key == "want_spam") {
+      a.want_spam = val.as_bool();
+    } else if (key == "scores") {
+      for (const auto& [sym, sc] : val.members()) {
+        if (!sc.is_number()) return fail(ErrorCode::kInvalidInput, "score of " + sym + " must be a number");
+        a.scores[sym] = sc.as_double();
+      }
+    } else if (val.is_number()) {
+      a.scores[key] = val.as_double();
+    } else if (key == "id" || key == "priority") {
+      // harmless metadata
+    } else {
+      return fail(ErrorCode::kInvalidInput, "unknown settings key '" + key + "'");
+    }
+  }
+  return a;
+}
+
+Result<Applied> applied_from_toml(const toml::table& t, const std::string& where) {
+  auto r = applied_from_json(to_json(t));
+  if (!r) return fail(ErrorCode::kInvalidInput, where + ": " + r.error().message);
+  return r;
+}
+
+// ---------------------------------------------------------------------------------------
+
+StringMatcher::StringMatcher() = default;
+StringMatcher::~StringMatcher() = default;
+StringMatcher::StringMatcher(StringMatcher&&) noexcept = default;
+StringMatcher& StringMatcher::operator=(StringMatcher&&) noexcept = default;
+
+Result<StringMatcher> StringMatcher::make(std::string_view spec) {
+  StringMatcher m;
+  if (spec.size() >= 2 && spec.front() == '/' && spec.rfind('/') > 0) {
+    auto re = match::Regexp::compile(spec);
+    if (!re) return fail(re.error());
+    m.re_ = std::move(*re);
+  } else if (!spec.empty() && spec.front() == '@') {
+    m.domain_ = lower(spec.substr(1));
+  } else {
+    m.exact_ = lower(spec);
+  }
+  return m;
+}
+
+bool StringMatcher::matches(std::string_view value) const {
+  if (re_) return re_->matches(value);
+  if (!domain_.empty()) {
+    auto at = value.rfind('@');
+    std::string_view dom = at == std::string_view::npos ? value : value.substr(at + 1);
+    return lower(dom) == domain_;
+  }
+  return lower(value) == exact_;
+}
+
+Status IpNetworks::add(std::string_view cidr) {
+  Net n;
+  std::string_view addr = cidr;
+  int prefix = -1;
+  auto slash = cidr.find('/');
+  if (slash != std::string_view::npos) {
+    addr = cidr.substr(0, slash);
+    std::string p(cidr.substr(slash + 1));
+    char* end = nullptr;
+    long v = std::strtol(p.c_str(), &end, 10);
+    if (p.empty() || *end != '\0' || v < 0 || v > 128) {
+      return fail(ErrorCode::kInvalidInput, "bad network '" + std::string(cidr) + "'");
+    }
+    prefix = static_cast<int>(v);
+  }
+  if (!parse_addr(addr, n.addr, n.family)) {
+    return fail(ErrorCode::kInvalidInput, "bad address '" + std::string(cidr) + "'");
+  }
+  int max = n.family == 4 ? 32 : 128;
+  if (prefix < 0) prefix = max;
+  if (n.family == 4 && addr.find(':') != std::string_view::npos && prefix > 32) prefix -= 96;
+  if (prefix > max) return fail(ErrorCode::kInvalidInput, "bad prefix in '" + std::string(cidr) + "'");
+  n.prefix = prefix;
+  nets_.push_back(n);
+  return {};
+}
+
+bool IpNetworks::contains(std::string_view ip_text) const {
+  std::array<uint8_t, 16> a{};
+  int family = 0;
+  if (!parse_addr(ip_text, a, family)) return false;
+  for (const auto& n : nets_) {
+    if (n.family != family) continue;
+    int bits = n.prefix;
+    size_t i = 0;
+    bool ok = true;
+    for (; bits >= 8; bits -= 8, ++i) {
+      if (a[i] != n.addr[i]) {
+        ok = false;
+        break;
+      }
+    }
+    if (ok && bits > 0) {
+      auto mask = static_cast<uint8_t>(0xFF << (8 - bits));
+      ok = (a[i] & mask) == (n.addr[i] & mask);
+    }
+    if (ok) return true;
+  }
+  return false;
+}
+
+// ---------------------------------------------------------------------------------------
+
+namespace {
+
+Status matchers_from(const toml::node* n, std::vector<StringMatcher>& out, const std::string& where) {
+  if (n == nullptr) return {};
+  auto add = [&](const toml::node& item) -> Status {
+    auto s = item.value<std::string>();
+    if (!s) return fail(ErrorCode::kInvalidInput, where + " must hold strings");
+    auto m = StringMatcher::make(*s);
+    if (!m) return fail(ErrorCode::kInvalidInput, where + ": " + m.error().message);
+    out.push_back(std::move(*m));
+    return {};
+  };
+  if (const auto* a = n->as_array()) {
+    for (const auto& item : *a) MW_TRY(add(item));
+    return {};
+  }
+  return add(*n);
+}
+
+Status header_matchers_from(const toml::node* n,
+                            std::vector<std::pair<std::string, StringMatcher>>& out,
+                            const std::string& where) {
+  if (n == nullptr) return {};
+  const auto* t = n->as_table();
+  if (t == nullptr) return fail(ErrorCode::kInvalidInput, where + " must be a table");
+  for (const auto& [k, v] : *t) {
+    auto s = v.value<std::string>();
+    if (!s) return fail(ErrorCode::kInvalidInput, where + "." + std::string(k.str()) + " must be a string");
+    auto m = StringMatcher::make(*s);
+    if (!m) return fail(ErrorCode::kInvalidInput, where + ": " + m.error().message);
+    out.emplace_back(std::string(k.str()), std::move(*m));
+  }
+  return {};
+}
+
+int priority_of(const toml::node* n) {
+  if (n == nullptr) return 0;
+  if (auto i = n->value<int64_t>()) return static_cast<int>(*i);
+  if (auto s = n->value<std::string>()) {
+    if (*s == "high") return 3;
+    if (*s == "medium") return 2;
+    if (*s == "low") return 1;
+  }
+  return 0;
+}
+
+}  // namespace
+
+void declare_settings_options(core::Schema& s) {
+  using core::OptType;
+  s.section("settings.*", "A settings profile: match conditions and an apply block");
+  s.add({"settings.*.priority", OptType::kAny, "", "Priority: a number or high/medium/low"});
+  s.add({"settings.*.inverse", OptType::kBool, "false", "Apply when the conditions do NOT match"});
+  s.add({"settings.*.authenticated", OptType::kBool, "", "Match authenticated (SASL) senders"});
+  s.add({"settings.*.local", OptType::kBool, "", "Match clients in options.local_networks"});
+  for (const char* k : {"from", "from_mime", "rcpt", "user", "hostname", "helo", "ip"}) {
+    s.add({std::string("settings.*.") + k, OptType::kStringList, "",
+           std::string("Match condition on ") + k + " (exact, @domain or /regexp/)"});
+  }
+  s.add({"settings.*.request_header", OptType::kTable, "", "Request headers: NAME = \"/re/\""});
+  s.add({"settings.*.header", OptType::kTable, "", "Message headers: NAME = \"/re/\""});
+  s.add({"settings.*.apply", OptType::kTable, "", "What the profile changes (see settings.h)"});
+}
+
+Result<SettingsSet> SettingsSet::load(const core::Config& cfg, const IpNetworks& local_networks) {
+  SettingsSet set;
+  set.local_ = local_networks;
+  const toml::table* root = cfg.table("settings");
+  if (root == nullptr) return set;
+  for (const auto& [name, node] : *root) {
+    const auto* t = node.as_table();
+    if (t == nullptr) continue;
+    Profile p;
+    p.name = std::string(name.str());
+    std::string where = "settings." + p.name;
+    p.priority = priority_of(t->get("priority"));
+    p.inverse = t->get("inverse") != nullptr && t->get("inverse")->value_or(false);
+    MW_TRY(matchers_from(t->get("from"), p.from, where + ".from"));
+    MW_TRY(matchers_from(t->get("from_mime"), p.from_mime, where + ".from_mime"));
+    MW_TRY(matchers_from(t->get("rcpt"), p.rcpt, where + ".rcpt"));
+    MW_TRY(matchers_from(t->get("user"), p.user, where + ".user"));
+    MW_TRY(matchers_from(t->get("hostname"), p.hostname, where + ".hostname"));
+    MW_TRY(matchers_from(t->get("helo"), p.helo, where + ".helo"));
+    if (const toml::node* ip = t->get("ip")) {
+      auto add_ip = [&](const toml::node& item) -> Status {
+        auto s = item.value<std::string>();
+        if (!s) return fail(ErrorCode::kInvalidInput, where + ".ip must hold strings");
+        return p.ip.add(*s);
+      };
+      if (const auto* a = ip->as_array()) {
+        for (const auto& item : *a) MW_TRY(add_ip(item));
+      } else {
+        MW_TRY(add_ip(*ip));
+      }
+    }
+    if (const toml::node* a = t->get("authenticated")) p.authenticated = a->value_or(false);
+    if (const toml::node* l = t->get("local")) p.local = l->value_or(false);
+    MW_TRY(header_matchers_from(t->get("request_header"), p.request_headers, where + ".request_header"));
+    MW_TRY(header_matchers_from(t->get("header"), p.headers, where + ".header"));
+    p.has_conditions = !p.from.empty() || !p.from_mime.empty() || !p.rcpt.empty() ||
+                       !p.user.empty() || !p.hostname.empty() || !p.helo.empty() ||
+                       !p.ip.empty() || p.authenticated || p.local ||
+                       !p.request_headers.empty() || !p.headers.empty();
+    if (const toml::node* apply = t->get("apply")) {
+      if (const auto* at = apply->as_table()) {
+        auto a = applied_from_toml(*at, where + ".apply");
+        if (!a) return fail(a.error());
+        p.apply = std::move(*a);
+      }
+    }
+    p.apply.any = true;
+    p.apply.id = p.name;
+    set.profiles_.push_back(std::move(p));
+  }
+  std::stable_sort(set.profiles_.begin(), set.profiles_.end(),
+                   [](const Profile& a, const Profile& b) { return a.priority > b.priority; });
+  return set;
+}
+
+const Profile* SettingsSet::by_id(std::string_view id) const {
+  for (const auto& p : profiles_) {
+    if (p.name == id) return &p;
+  }
+  return nullptr;
+}
+
+bool SettingsSet::matches(const Profile& p, const Envelope& env, const mime::Message* msg) const {
+  auto any_of = [](const std::vector<StringMatcher>& ms, std::string_view v) {
+    for (const auto& m : ms) {
+      if (m.matches(v)) return true;
+    }
+    return false;
+  };
+  if (!p.from.empty() && !any_of(p.from, env.from)) return false;
+  if (!p.user.empty() && !any_of(p.user, env.user)) return false;
+  if (!p.hostname.empty() && !any_of(p.hostname, env.hostname)) return false;
+  if (!p.helo.empty() && !any_of(p.helo, env.helo)) return false;
+  if (!p.rcpt.empty()) {
+    bool hit = false;
+    for (const auto& r : env.rcpts) hit = hit || any_of(p.rcpt, r);
+    if (!hit) return false;
+  }
+  if (!p.ip.empty() && !p.ip.contains(env.ip)) return false;
+  if (p.authenticated && *p.authenticated != env.authenticated()) return false;
+  if (p.local && *p.local != (!env.ip.empty() && local_.contains(env.ip))) return false;
+  for (const auto& [name, m] : p.request_headers) {
+    const std::string* v = env.request_header(name);
+    if (v == nullptr || !m.matches(*v)) return false;
+  }
+  if (!p.from_mime.empty()) {
+    if (msg == nullptr) return false;
+    bool hit = false;
+    for (const auto& a : msg->from) hit = hit || any_of(p.from_mime, a.addr);
+    if (!hit) return false;
+  }
+  for (const auto& [name, m] : p.headers) {
+    if (msg == nullptr) return false;
+    const mime::Header* h = msg->header(name);
+    if (h == nullptr || !m.matches(h->value)) return false;
+  }
+  return true;
+}
+
+const Profile* SettingsSet::match(const Envelope& env, const mime::Message* msg) const {
+  for (const auto& p : profiles_) {
+    if (!p.has_conditions) continue;
+    bool m = matches(p, env, msg);
+    if (p.inverse) m = !m;
+    if (m) return &p;
+  }
+  return nullptr;
+}
+
+const std::string* Envelope::request_header(std::string_view name) const {
+  for (const auto& [k, v] : request_headers) {
+    if (k.size() == name.size() &&
+        std::equal(k.begin(), k.end(), name.begin(), [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) ==
+                 std::tolower(static_cast<unsigned char>(b));
+        })) {
+      return &v;
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace mw::scan

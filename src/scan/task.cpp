@@ -1,0 +1,606 @@
+#include "scan/task.h"
+
+#include <sys/time.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/check.h"
+#include "dns/budget_resolver.h"
+
+namespace mw::scan {
+
+Task::Task(const Engine& engine, Services& services, std::string raw, Envelope envelope)
+    : engine_(engine),
+      services_(services),
+      raw_(std::move(raw)),
+      envelope_(std::move(envelope)),
+      arena_(engine.options.max_task_memory),
+      id_(services.next_task_id()),
+      state_(&arena_),
+      result_index_(&arena_),
+      results_(&arena_),
+      sym_time_(&arena_),
+      sym_start_(&arena_),
+      enabled_(&arena_),
+      weights_(&arena_),
+      thresholds_(engine.thresholds) {
+  if (!envelope_.log_tag.empty()) id_ = envelope_.log_tag;
+  size_t n = engine_.registry.size();
+  state_.assign(n, SymbolState::kNotRun);
+  result_index_.assign(n, -1);
+  sym_time_.assign(n, 0.0f);
+  sym_start_.assign(n, 0.0);
+  enabled_.assign(engine_.default_enabled().begin(), engine_.default_enabled().end());
+  if (enabled_.size() < n) enabled_.resize(n, 1);
+  weights_.resize(n);
+  for (size_t i = 0; i < n; ++i) weights_[i] = engine_.registry.get(static_cast<SymbolId>(i)).score;
+  start_mono_ = services_.dispatcher().monotonic();
+  start_wall_ = services_.now();
+}
+
+Task::~Task() {
+  // Cancel outstanding I/O before anything else goes away.
+  holds_.clear();
+  extensions_.clear();
+}
+
+core::ModuleLog Task::log(std::string_view module) const {
+  return core::ModuleLog(services_.logger(), module, id_);
+}
+
+dns::Resolver* Task::resolver() {
+  if (budget_resolver_ == nullptr) {
+    dns::Resolver* inner = services_.resolver();
+    if (inner == nullptr) return nullptr;
+    budget_resolver_ = std::make_unique<dns::BudgetResolver>(
+        services_.dispatcher(), *inner, engine_.options.max_dns_lookups);
+  }
+  return budget_resolver_.get();
+}
+
+double Task::elapsed() const { return services_.dispatcher().monotonic() - start_mono_; }
+
+void Task::hold(std::unique_ptr<Cancelable> c) {
+  if (stage_ == Stage::kDone) return;  // dropping it cancels
+  holds_.push_back(std::move(c));
+}
+
+TaskExtension* Task::extension(int key) const {
+  for (const auto& [k, e] : extensions_) {
+    if (k == key) return e.get();
+  }
+  return nullptr;
+}
+
+void Task::set_extension(int key, std::unique_ptr<TaskExtension> ext) {
+  for (auto& [k, e] : extensions_) {
+    if (k == key) {
+      e = std::move(ext);
+      return;
+    }
+  }
+  extensions_.emplace_back(key, std::move(ext));
+}
+
+// ---------------------------------------------------------------------------------------
+// Running
+
+void Task::run(std::function<void(Task&)> done) {
+  done_ = std::move(done);
+  if (engine_.options.task_timeout > 0) {
+    timer_ = services_.dispatcher().create_timer([this] { on_timeout(); });
+    timer_->enable(engine_.options.task_timeout);
+  }
+  advance();
+}
+
+void Task::compute_settings() {
+  const SettingsSet& set = engine_.settings;
+  const Profile* profile = nullptr;
+  if (!envelope_.settings_id.empty()) {
+    profile = set.by_id(envelope_.settings_id);
+    if (profile == nullptr) {
+      log("settings").warn("unknown Settings-ID '" + envelope_.settings_id + "', ignored");
+    }
+  }
+  if (profile == nullptr) profile = set.match(envelope_, message_);
+  if (profile != nullptr) applied_.merge(profile->apply);
+  if (!envelope_.settings_json.empty()) {
+    auto v = json::parse(envelope_.settings_json);
+    auto a = v ? applied_from_json(*v) : Result<Applied>(fail(v.error()));
+    if (a) {
+      a->id = a->id.empty() ? "inline" : a->id;
+      applied_.merge(*a);
+    } else {
+      log("settings").warn("bad Settings header: " + a.error().message);
+    }
+  }
+  if (!applied_.any) return;
+  apply_settings(Applied{});
+}
+
+void Task::apply_settings(const Applied& extra) {
+  if (extra.any) applied_.merge(extra);
+  const SymbolRegistry& reg = engine_.registry;
+  size_t n = reg.size();
+  for (const auto& [a, t] : applied_.actions) thresholds_.set(a, t);
+  auto in = [](const std::vector<std::string>& v, std::string_view s) {
+    return std::find(v.begin(), v.end(), s) != v.end();
+  };
+  bool allow_list = !applied_.symbols_enabled.empty() || !applied_.groups_enabled.empty();
+  for (size_t i = 0; i < n; ++i) {
+    const SymbolDef& d = reg.get(static_cast<SymbolId>(i));
+    bool named_on = in(applied_.symbols_enabled, d.name);
+    bool group_on = false, group_off = false;
+    for (const auto& g : d.groups) {
+      group_on = group_on || in(applied_.groups_enabled, g);
+      group_off = group_off || in(applied_.groups_disabled, g);
+    }
+    bool on = enabled_[i] != 0;
+    if (allow_list) on = named_on || group_on || d.type == SymbolType::kComposite;
+    if (d.flags & kFlagExplicitEnable) on = named_on;
+    if (in(applied_.symbols_disabled, d.name)) on = false;
+    if (group_off && !(d.flags & kFlagExplicitDisable) && !named_on) on = false;
+    enabled_[i] = on ? 1 : 0;
+    auto sc = applied_.scores.find(d.name);
+    if (sc != applied_.scores.end()) weights_[i] = sc->second;
+  }
+  // A callback parent must run when one of its virtual children is wanted.
+  for (size_t i = 0; i < n; ++i) {
+    const SymbolDef& d = reg.get(static_cast<SymbolId>(i));
+    if (d.type == SymbolType::kVirtual && d.parent != kNoSymbol && enabled_[i]) {
+      enabled_[static_cast<size_t>(d.parent)] = 1;
+    }
+  }
+}
+
+bool Task::skip_remaining() const {
+  if (envelope_.flags & kTaskPassAll) return false;
+  if (pre_result_ && !pre_result_->least) return true;
+  return reject_reached_;
+}
+
+void Task::start_symbol(SymbolId id) {
+  const SymbolDef& d = engine_.registry.get(id);
+  size_t i = static_cast<size_t>(id);
+  if (!d.callback) {
+    state_[i] = SymbolState::kDone;
+    return;
+  }
+  state_[i] = SymbolState::kRunning;
+  ++running_;
+  sym_start_[i] = services_.dispatcher().monotonic();
+  RunState rs = RunState::kDone;
+  try {
+    rs = d.callback(*this, id);
+  } catch (const core::ArenaExhausted&) {
+    log("scan").error("symbol " + d.name + ": per-message memory cap reached");
+    symbol_failed(id);
+    return;
+  } catch (const std::exception& e) {
+    log("scan").error("symbol " + d.name + " failed: " + e.what());
+    symbol_failed(id);
+    return;
+  }
+  if (rs == RunState::kDone && state_[i] == SymbolState::kRunning) {
+    state_[i] = SymbolState::kDone;
+    sym_time_[i] = static_cast<float>(services_.dispatcher().monotonic() - sym_start_[i]);
+    --running_;
+  }
+}
+
+void Task::finish_symbol(SymbolId id) {
+  if (id < 0 || static_cast<size_t>(id) >= state_.size()) return;
+  size_t i = static_cast<size_t>(id);
+  if (state_[i] != SymbolState::kRunning) return;  // timed out or finished already
+  state_[i] = SymbolState::kDone;
+  sym_time_[i] = static_cast<float>(services_.dispatcher().monotonic() - sym_start_[i]);
+  --running_;
+  if (!in_advance_) advance();
+}
+
+void Task::symbol_failed(SymbolId id) {
+  if (id < 0 || static_cast<size_t>(id) >= state_.size()) return;
+  size_t i = static_cast<size_t>(id);
+  if (state_[i] != SymbolState::kRunning) return;
+  state_[i] = SymbolState::kFailed;
+  sym_time_[i] = static_cast<float>(services_.dispatcher().monotonic() - sym_start_[i]);
+  --running_;
+  if (!in_advance_) advance();
+}
+
+bool Task::run_stage(const std::vector<SymbolId>& ids, bool honour_passthrough) {
+  // Symbols of one priority run together; the next priority waits for them.
+  while (filter_cursor_ < ids.size()) {
+    int prio = engine_.registry.get(ids[filter_cursor_]).priority;
+    while (filter_cursor_ < ids.size() &&
+           engine_.registry.get(ids[filter_cursor_]).priority == prio) {
+      SymbolId id = ids[filter_cursor_++];
+      const SymbolDef& d = engine_.registry.get(id);
+      size_t i = static_cast<size_t>(id);
+      bool passthrough = honour_passthrough && pre_result_ && !pre_result_->least &&
+                         !(d.flags & kFlagIgnorePassthrough);
+      if (!enabled_[i] || (d.flags & kFlagSkip) || passthrough) {
+        state_[i] = SymbolState::kSkipped;
+        continue;
+      }
+      start_symbol(id);
+    }
+    if (running_ > 0) return false;
+  }
+  return running_ == 0;
+}
+
+bool Task::run_filters() {
+  const auto& order = engine_.registry.filters();
+  bool empty_message = raw_.empty();
+  bool prefix_done = true;  // everything before k has finished: move the cursor past it
+  for (size_t k = filter_cursor_; k < order.size(); ++k) {
+    SymbolId id = order[k];
+    size_t i = static_cast<size_t>(id);
+    if (state_[i] == SymbolState::kNotRun) {
+      const SymbolDef& d = engine_.registry.get(id);
+      bool ignore_pt = (d.flags & kFlagIgnorePassthrough) && pre_result_;
+      bool deps_ready = true;
+      for (SymbolId dep : d.dep_ids) {
+        SymbolState s = state_[static_cast<size_t>(dep)];
+        if (s == SymbolState::kNotRun || s == SymbolState::kRunning) {
+          deps_ready = false;
+          break;
+        }
+      }
+      if (!enabled_[i] || (d.flags & kFlagSkip) || (skip_remaining() && !ignore_pt) ||
+          (empty_message && !(d.flags & kFlagEmpty))) {
+        state_[i] = SymbolState::kSkipped;
+      } else if (deps_ready) {
+        start_symbol(id);
+      }
+    }
+    SymbolState s = state_[i];
+    bool terminal = s == SymbolState::kDone || s == SymbolState::kSkipped ||
+                    s == SymbolState::kFailed;
+    if (prefix_done && terminal) {
+      filter_cursor_ = k + 1;
+    } else {
+      prefix_done = false;
+    }
+  }
+  return running_ == 0 && filter_cursor_ >= order.size();
+}
+
+void Task::advance() {
+  if (in_advance_ || stage_ == Stage::kDone) return;
+  in_advance_ = true;
+  bool waiting = false;
+  while (!waiting && stage_ != Stage::kDone) {
+    switch (stage_) {
+      case Stage::kInit: {
+        try {
+          auto parsed = services_.parser().parse(arena_, raw_, engine_.options.limits);
+          if (!parsed) {
+            error_ = parsed.error();
+            stage_ = Stage::kDone;
+            break;
+          }
+          message_ = *parsed;
+        } catch (const core::ArenaExhausted&) {
+          error_ = Error{ErrorCode::kLimit, "per-message memory cap reached while parsing"};
+          stage_ = Stage::kDone;
+          break;
+        }
+        compute_settings();
+        if (applied_.want_spam || (envelope_.flags & kTaskSkip)) {
+          stage_ = Stage::kDone;
+          break;
+        }
+        for (const auto& s : applied_.symbols_add) insert_result(s, 1.0);
+        filter_cursor_ = 0;
+        stage_ = Stage::kPrefilters;
+        break;
+      }
+      case Stage::kPrefilters:
+        if (!run_stage(engine_.registry.prefilters(), true)) {
+          waiting = true;
+          break;
+        }
+        filter_cursor_ = 0;
+        stage_ = Stage::kFilters;
+        break;
+      case Stage::kFilters:
+        if (!run_filters()) {
+          waiting = true;
+          break;
+        }
+        stage_ = Stage::kComposites1;
+        break;
+      case Stage::kComposites1:
+        engine_.composites.process(*this);
+        filter_cursor_ = 0;
+        stage_ = Stage::kPostfilters;
+        break;
+      case Stage::kPostfilters:
+        if (!run_stage(engine_.registry.postfilters(), false)) {
+          waiting = true;
+          break;
+        }
+        stage_ = Stage::kComposites2;
+        break;
+      case Stage::kComposites2:
+        engine_.composites.process(*this);
+        filter_cursor_ = 0;
+        stage_ = Stage::kIdempotent;
+        break;
+      case Stage::kIdempotent:
+        if (!run_stage(engine_.registry.idempotent(), false)) {
+          waiting = true;
+          break;
+        }
+        stage_ = Stage::kDone;
+        break;
+      case Stage::kDone:
+        break;
+    }
+  }
+  in_advance_ = false;
+  if (stage_ == Stage::kDone) finish();
+}
+
+void Task::on_timeout() {
+  if (stage_ == Stage::kDone) return;
+  timed_out_ = true;
+  std::string names;
+  for (size_t i = 0; i < state_.size(); ++i) {
+    if (state_[i] == SymbolState::kRunning) {
+      state_[i] = SymbolState::kFailed;
+      names += (names.empty() ? "" : ", ") + engine_.registry.get(static_cast<SymbolId>(i)).name;
+    }
+  }
+  running_ = 0;
+  holds_.clear();
+  log("scan").warn("task timed out after " + std::to_string(engine_.options.task_timeout) +
+                   "s; unfinished: " + (names.empty() ? "-" : names));
+  ++services_.counters().timeouts;
+  // Results so far still count: go on with composites, but do not wait on I/O any more.
+  if (stage_ == Stage::kInit || stage_ == Stage::kPrefilters || stage_ == Stage::kFilters) {
+    // Mark what never started as skipped so composites see a consistent picture.
+    for (auto& s : state_) {
+      if (s == SymbolState::kNotRun) s = SymbolState::kSkipped;
+    }
+    if (stage_ == Stage::kInit) {
+      stage_ = Stage::kDone;
+    } else {
+      engine_.composites.process(*this);
+      engine_.composites.process(*this);
+      stage_ = Stage::kDone;
+    }
+  } else {
+    stage_ = Stage::kDone;
+  }
+  finish();
+}
+
+void Task::finish() {
+  if (!done_ && stage_ != Stage::kDone) return;
+  stage_ = Stage::kDone;
+  if (timer_) timer_->disable();
+  holds_.clear();
+  if (pre_result_ && !pre_result_->least) {
+    action_ = pre_result_->action;
+  } else {
+    action_ = thresholds_.action_for(score_);
+    if (pre_result_ && pre_result_->least && pre_result_->action > action_) {
+      action_ = pre_result_->action;
+    }
+  }
+  if (error_) action_ = Action::kNoAction;
+  Counters& c = services_.counters();
+  if (!error_) {
+    ++c.scanned;
+    ++c.actions[static_cast<size_t>(action_)];
+    if (c.symbol_hits.size() < state_.size()) c.symbol_hits.resize(state_.size(), 0);
+    for (const SymbolResult* r : results_) {
+      if (r->id != kNoSymbol && !r->removed) ++c.symbol_hits[static_cast<size_t>(r->id)];
+    }
+    c.record_time(elapsed());
+  } else {
+    ++c.errors;
+  }
+  for (const auto& hook : engine_.on_finish) hook(*this);
+  auto done = std::move(done_);
+  done_ = nullptr;
+  if (done) done(*this);
+}
+
+// ---------------------------------------------------------------------------------------
+// Results
+
+SymbolState Task::symbol_state(SymbolId id) const {
+  return id >= 0 && static_cast<size_t>(id) < state_.size() ? state_[static_cast<size_t>(id)]
+                                                            : SymbolState::kNotRun;
+}
+
+bool Task::symbol_enabled(SymbolId id) const {
+  return id >= 0 && static_cast<size_t>(id) < enabled_.size() && enabled_[static_cast<size_t>(id)];
+}
+
+double Task::weight_of(SymbolId id) const {
+  return id >= 0 && static_cast<size_t>(id) < weights_.size() ? weights_[static_cast<size_t>(id)] : 0;
+}
+
+SymbolResult* Task::result_slot(SymbolId id, std::string_view name) {
+  if (id != kNoSymbol) {
+    int32_t idx = result_index_[static_cast<size_t>(id)];
+    if (idx >= 0) return results_[static_cast<size_t>(idx)];
+  } else {
+    for (SymbolResult* r : results_) {
+      if (r->id == kNoSymbol && r->name == name) return r;
+    }
+  }
+  auto* r = arena_.make<SymbolResult>(&arena_);
+  r->id = id;
+  r->name = id != kNoSymbol ? std::string_view(engine_.registry.get(id).name) : arena_.dup(name);
+  if (id != kNoSymbol) result_index_[static_cast<size_t>(id)] = static_cast<int32_t>(results_.size());
+  results_.push_back(r);
+  return r;
+}
+
+bool Task::insert_result(std::string_view name, double multiplier,
+                         const std::vector<std::string_view>& options) {
+  SymbolId id = engine_.registry.find(name);
+  if (id == kNoSymbol) {
+    if (name.empty()) return false;
+    SymbolResult* r = result_slot(kNoSymbol, name);
+    ++r->shots;
+    for (auto o : options) {
+      if (r->options.size() >= engine_.options.max_options) break;
+      o = o.substr(0, engine_.options.max_option_length);
+      if (std::find(r->options.begin(), r->options.end(), o) == r->options.end()) {
+        r->options.push_back(arena_.dup(o));
+      }
+    }
+    return true;
+  }
+  return insert_result(id, multiplier, options);
+}
+
+bool Task::insert_result(SymbolId id, double multiplier,
+                         const std::vector<std::string_view>& options) {
+  if (id < 0 || static_cast<size_t>(id) >= enabled_.size()) return false;
+  size_t i = static_cast<size_t>(id);
+  if (!enabled_[i]) return false;
+  if (stage_ == Stage::kDone) return false;
+  const SymbolDef& d = engine_.registry.get(id);
+  if (!std::isfinite(multiplier)) multiplier = 1.0;
+  SymbolResult* r = result_slot(id, d.name);
+  double weight = weights_[i];
+  double delta = weight * multiplier;
+  double contribution = 0;
+  if (r->shots == 0) {
+    contribution = delta;
+  } else if (d.flags & kFlagOneShot) {
+    if (std::fabs(delta) > std::fabs(r->score) && std::signbit(delta) == std::signbit(r->score)) {
+      contribution = delta - r->score;
+    }
+  } else if (r->shots < d.max_shots) {
+    contribution = delta;
+  }
+  ++r->shots;
+  r->weight = weight;
+  // Group caps: a group's positive sum never exceeds its max_score (negative: min_score).
+  const auto& groups = engine_.symbol_groups(id);
+  for (int g : groups) {
+    const GroupDef& gd = *engine_.registry.groups()[static_cast<size_t>(g)];
+    double sum = 0;
+    for (SymbolId member : gd.symbols) {
+      if (const SymbolResult* mr = find_result(member)) {
+        if (!mr->removed) sum += mr->score;
+      }
+    }
+    if (gd.max_score > 0 && contribution > 0) {
+      contribution = std::max(0.0, std::min(contribution, gd.max_score - sum));
+    }
+    if (gd.min_score < 0 && contribution < 0) {
+      contribution = std::min(0.0, std::max(contribution, gd.min_score - sum));
+    }
+  }
+  r->score += contribution;
+  score_ += contribution;
+  for (auto o : options) {
+    if (r->options.size() >= engine_.options.max_options) break;
+    o = o.substr(0, engine_.options.max_option_length);
+    if (std::find(r->options.begin(), r->options.end(), o) == r->options.end()) {
+      r->options.push_back(arena_.dup(o));
+    }
+  }
+  auto reject = thresholds_.get(Action::kReject);
+  if (reject && score_ >= *reject) reject_reached_ = true;
+  return true;
+}
+
+bool Task::add_options(std::string_view name, const std::vector<std::string_view>& options) {
+  const SymbolResult* cr = find_result(name);
+  if (cr == nullptr) return false;
+  auto* r = const_cast<SymbolResult*>(cr);
+  for (auto o : options) {
+    if (r->options.size() >= engine_.options.max_options) break;
+    o = o.substr(0, engine_.options.max_option_length);
+    if (std::find(r->options.begin(), r->options.end(), o) == r->options.end()) {
+      r->options.push_back(arena_.dup(o));
+    }
+  }
+  return true;
+}
+
+const SymbolResult* Task::find_result(SymbolId id) const {
+  if (id < 0 || static_cast<size_t>(id) >= result_index_.size()) return nullptr;
+  int32_t idx = result_index_[static_cast<size_t>(id)];
+  if (idx < 0) return nullptr;
+  const SymbolResult* r = results_[static_cast<size_t>(idx)];
+  return r->removed ? nullptr : r;
+}
+
+const SymbolResult* Task::find_result(std::string_view name) const {
+  SymbolId id = engine_.registry.find(name);
+  if (id != kNoSymbol) return find_result(id);
+  for (const SymbolResult* r : results_) {
+    if (r->id == kNoSymbol && r->name == name && !r->removed) return r;
+  }
+  return nullptr;
+}
+
+void Task::remove_result(SymbolResult& r, bool remove_symbol, bool remove_weight) {
+  if (remove_weight) {
+    score_ -= r.score;
+    r.score = 0;
+  }
+  if (remove_symbol) r.removed = true;
+}
+
+std::vector<std::pair<std::string, double>> Task::group_scores() const {
+  std::vector<std::pair<std::string, double>> out;
+  for (const auto& g : engine_.registry.groups()) {
+    double sum = 0;
+    bool any = false;
+    for (SymbolId id : g->symbols) {
+      if (const SymbolResult* r = find_result(id)) {
+        sum += r->score;
+        any = true;
+      }
+    }
+    if (any) out.emplace_back(g->name, sum);
+  }
+  return out;
+}
+
+void Task::set_pre_result(PreResult pr) {
+  if (pre_result_ && pre_result_->priority > pr.priority) return;
+  pre_result_ = std::move(pr);
+}
+
+std::string Task::rewritten_subject() const {
+  if (action_ != Action::kRewriteSubject) return {};
+  std::string tmpl = applied_.subject ? *applied_.subject : engine_.options.subject_template;
+  std::string subject = message_ != nullptr ? std::string(message_->subject) : std::string();
+  std::string out;
+  for (size_t i = 0; i < tmpl.size(); ++i) {
+    if (tmpl[i] == '%' && i + 1 < tmpl.size()) {
+      if (tmpl[i + 1] == 's') {
+        out += subject;
+        ++i;
+        continue;
+      }
+      if (tmpl[i + 1] == 'd') {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%.2f", score_);
+        out += buf;
+        ++i;
+        continue;
+      }
+    }
+    out += tmpl[i];
+  }
+  return out;
+}
+
+}  // namespace mw::scan

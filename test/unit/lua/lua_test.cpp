@@ -1,0 +1,300 @@
+// The Lua layer through the real pipeline: registration forms, task methods, coroutine DNS,
+// time budgets, sandbox, errors with file:line.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "core/config.h"
+#include "dns/fake_resolver.h"
+#include "lua/lua_module.h"
+#include "scan/options.h"
+#include "scan/reply.h"
+#include "scan/task.h"
+
+namespace mw::lua {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kMessage =
+    "From: Taro <taro@example.jp>\r\nTo: a@example.net, b@example.net\r\n"
+    "Subject: Hello world\r\nMessage-ID: <m1@example.jp>\r\n"
+    "Content-Type: multipart/alternative; boundary=\"B\"\r\n\r\n"
+    "--B\r\nContent-Type: text/plain\r\n\r\nVisit https://www.example.com/a now\r\n"
+    "--B\r\nContent-Type: text/html\r\n\r\n<p>Visit <a href=\"https://www.example.com/a\">here</a></p>\r\n"
+    "--B--\r\n";
+
+class LuaTest : public ::testing::Test {
+ protected:
+  LuaTest() : logger_(core::LogLevel::kSilent), services_(dispatcher_, logger_), resolver_(dispatcher_) {
+    char tmpl[] = "/tmp/mwluaXXXXXX";
+    dir_ = mkdtemp(tmpl);
+    fs::create_directories(dir_ / "rules");
+    fs::create_directories(dir_ / "lualib");
+    services_.set_resolver(&resolver_);
+  }
+  ~LuaTest() override { fs::remove_all(dir_); }
+
+  void write(const std::string& rel, const std::string& text) {
+    std::ofstream(dir_ / rel) << text;
+  }
+
+  // Build an engine that loads only rules/*.lua of the temp dir.
+  Status build(const std::string& toml = "") {
+    module_ = make_lua_module({(dir_ / "rules").string(), (dir_ / "lualib").string(), {}});
+    schema_ = core::Schema();
+    scan::declare_options(schema_);
+    module_->declare_options(schema_);
+    std::vector<core::ConfigIssue> issues;
+    auto cfg = core::Config::from_string(schema_, toml, issues, dir_.string());
+    if (!cfg) return fail(cfg.error());
+    engine_ = std::make_unique<scan::Engine>();
+    MW_TRY(scan::configure_engine(*cfg, *engine_));
+    MW_TRY(module_->configure(*engine_, logger_));
+    return engine_->finalize();
+  }
+
+  std::unique_ptr<scan::Task> run(scan::Envelope env = {}, std::string msg = kMessage) {
+    auto task = std::make_unique<scan::Task>(*engine_, services_, std::move(msg), std::move(env));
+    bool done = false;
+    task->run([&](scan::Task&) {
+      done = true;
+      dispatcher_.exit();
+    });
+    if (!done) dispatcher_.run();
+    EXPECT_TRUE(done);
+    return task;
+  }
+
+  fs::path dir_;
+  core::Dispatcher dispatcher_;
+  core::Logger logger_;
+  scan::Services services_;
+  dns::FakeResolver resolver_;
+  core::Schema schema_;
+  scan::ModulePtr module_;
+  std::unique_ptr<scan::Engine> engine_;
+};
+
+TEST_F(LuaTest, RegistrationFormsAndReturnValues) {
+  write("rules/a.lua", R"(
+    rspamd_config:register_symbol{name = 'TABLE_FORM', score = 2.0, group = 'g',
+      callback = function(task) return true, 0.5, 'opt1', {'opt2'} end}
+    rspamd_config.SHORTHAND = {callback = function(task) return task:has_header('Subject') end,
+      score = 1.0, description = 'has subject'}
+    rspamd_config:register_symbol('OLD_FORM', 3.0, function(task) return 1 end)
+    local parent = mailward_config:register_symbol{name = 'PARENT', type = 'callback',
+      callback = function(task) task:insert_result('CHILD', 1.0, 'c') end}
+    mailward_config:register_symbol{name = 'CHILD', type = 'virtual', parent = parent, score = 4}
+    rspamd_config:register_symbol{name = 'FALSE_RESULT', score = 9,
+      callback = function() return false end}
+  )");
+  ASSERT_TRUE(build());
+  auto t = run();
+  const scan::SymbolResult* r = t->find_result("TABLE_FORM");
+  ASSERT_NE(r, nullptr);
+  EXPECT_DOUBLE_EQ(r->score, 1.0);
+  ASSERT_EQ(r->options.size(), 2u);
+  EXPECT_TRUE(t->has_symbol("SHORTHAND"));
+  EXPECT_DOUBLE_EQ(t->find_result("OLD_FORM")->score, 3.0);
+  EXPECT_DOUBLE_EQ(t->find_result("CHILD")->score, 4.0);
+  EXPECT_FALSE(t->has_symbol("PARENT"));
+  EXPECT_FALSE(t->has_symbol("FALSE_RESULT"));
+}
+
+TEST_F(LuaTest, TaskMethodsSeeTheMessageAndEnvelope) {
+  write("rules/a.lua", R"(
+    rspamd_config.CHECK = {score = 1, callback = function(task)
+      local out = {}
+      local function add(k, v) out[#out + 1] = k .. '=' .. tostring(v) end
+      add('subject', task:get_subject())
+      add('mid', task:get_message_id())
+      add('from_mime', task:get_from('mime')[1].addr)
+      add('from_name', task:get_from('mime')[1].name)
+      add('from_smtp', task:get_from('smtp')[1].domain)
+      add('rcpt_mime', #task:get_recipients('mime'))
+      add('rcpt_smtp', task:get_recipients('smtp')[1].addr)
+      add('user', task:get_user())
+      add('ip', task:get_from_ip():to_string())
+      add('ipv', task:get_from_ip():get_version())
+      add('rev', task:get_from_ip():inversed_str_octets())
+      add('helo', task:get_helo())
+      add('parts', #task:get_text_parts())
+      add('html', tostring(task:get_text_parts()[2]:is_html()))
+      add('text', task:get_text_parts()[1]:get_content():gsub('%s+$', ''))
+      add('urls', #task:get_urls())
+      add('host', task:get_urls()[1]:get_host())
+      add('tld', task:get_urls()[1]:get_tld())
+      add('hcount', task:get_header_count('to'))
+      add('reqhdr', task:get_request_header('X-Custom'))
+      return true, 1.0, table.concat(out, ';')
+    end}
+  )");
+  ASSERT_TRUE(build());
+  scan::Envelope env;
+  env.from = "bounce@example.org";
+  env.has_from = true;
+  env.rcpts = {"a@example.net"};
+  env.user = "taro";
+  env.ip = "192.0.2.7";
+  env.helo = "pc1.example.jp";
+  env.request_headers = {{"X-Custom", "yes"}};
+  auto t = run(env);
+  const scan::SymbolResult* r = t->find_result("CHECK");
+  ASSERT_NE(r, nullptr);
+  ASSERT_EQ(r->options.size(), 1u);
+  EXPECT_EQ(r->options[0],
+            "subject=Hello world;mid=m1@example.jp;from_mime=taro@example.jp;from_name=Taro;"
+            "from_smtp=example.org;rcpt_mime=2;rcpt_smtp=a@example.net;user=taro;ip=192.0.2.7;"
+            "ipv=4;rev=7.2.0.192;helo=pc1.example.jp;parts=2;html=true;"
+            "text=Visit https://www.example.com/a now;urls=1;host=www.example.com;tld=example.com;"
+            "hcount=1;reqhdr=yes");
+}
+
+TEST_F(LuaTest, CoroutineDnsSuspendsTheRuleNotTheWorker) {
+  resolver_.add_txt("example.com", "v=spf1 -all");
+  resolver_.set_rcode("slow.example", dns::RrType::kTxt, dns::Rcode::kTimeout);
+  write("rules/a.lua", R"(
+    local rspamd_dns = require 'rspamd_dns'
+    rspamd_config.DNS_CORO = {score = 1, callback = function(task)
+      local ok, results = rspamd_dns.request{task = task, type = 'txt', name = 'example.com'}
+      local ok2, err = rspamd_dns.request{task = task, type = 'txt', name = 'slow.example'}
+      return ok and not ok2, 1.0, results[1], err
+    end}
+    rspamd_config.DNS_CALLBACK = {score = 1, callback = function(task)
+      task:get_resolver():resolve_txt{task = task, name = 'example.com',
+        callback = function(resolver, name, results, err)
+          task:insert_result('DNS_CALLBACK_DONE', 1.0, name, results[1])
+        end}
+    end}
+  )");
+  ASSERT_TRUE(build());
+  auto t = run();
+  const scan::SymbolResult* r = t->find_result("DNS_CORO");
+  ASSERT_NE(r, nullptr);
+  ASSERT_EQ(r->options.size(), 2u);
+  EXPECT_EQ(r->options[0], "v=spf1 -all");
+  EXPECT_EQ(r->options[1], "timeout");
+  const scan::SymbolResult* c = t->find_result("DNS_CALLBACK_DONE");
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(c->options[1], "v=spf1 -all");
+}
+
+TEST_F(LuaTest, RunawayRuleIsStoppedByItsBudget) {
+  write("rules/a.lua", R"(
+    rspamd_config.RUNAWAY = {score = 1, callback = function(task) while true do end end}
+    rspamd_config.AFTER = {score = 1, callback = function(task) return true end}
+  )");
+  ASSERT_TRUE(build("[lua]\ntime_budget = \"100ms\"\n"));
+  auto t = run();
+  EXPECT_EQ(t->symbol_state(engine_->registry.find("RUNAWAY")), scan::SymbolState::kFailed);
+  EXPECT_TRUE(t->has_symbol("AFTER"));
+}
+
+TEST_F(LuaTest, RuleErrorsFailOnlyTheirSymbol) {
+  write("rules/a.lua", R"(
+    rspamd_config.BROKEN = {score = 1, callback = function(task) return nil + 1 end}
+    rspamd_config.FINE = {score = 1, callback = function(task) return true end}
+  )");
+  ASSERT_TRUE(build());
+  auto t = run();
+  EXPECT_EQ(t->symbol_state(engine_->registry.find("BROKEN")), scan::SymbolState::kFailed);
+  EXPECT_TRUE(t->has_symbol("FINE"));
+}
+
+TEST_F(LuaTest, LoadErrorsNameFileAndLine) {
+  write("rules/bad.lua", "local x = 1\nthis is not lua\n");
+  auto st = build();
+  ASSERT_FALSE(st);
+  EXPECT_NE(st.error().message.find("bad.lua:2"), std::string::npos) << st.error().message;
+}
+
+TEST_F(LuaTest, SandboxHidesDangerousGlobals) {
+  write("rules/a.lua", R"(
+    assert(io == nil, 'io visible')
+    assert(os.execute == nil, 'os.execute visible')
+    assert(loadfile == nil and dofile == nil, 'file loaders visible')
+    assert(not pcall(require, 'ffi'), 'ffi loadable')
+    assert(os.time() > 0)
+    rspamd_config.OK = {score = 1, callback = function() return true end}
+  )");
+  auto st = build();
+  ASSERT_TRUE(st) << st.error().message;
+}
+
+TEST_F(LuaTest, RequireFindsTheLuaLibrary) {
+  write("lualib/my_helpers.lua", "return { answer = function() return 42 end }\n");
+  write("rules/a.lua", R"(
+    local h = require 'my_helpers'
+    local re = require('rspamd_regexp').create_cached('/wor(l)d/i')
+    rspamd_config.REQ = {score = 1, callback = function(task)
+      local m = re:search(task:get_subject(), false, true)
+      return h.answer() == 42 and m ~= false, 1.0, m[1][2]
+    end}
+  )");
+  ASSERT_TRUE(build());
+  auto t = run();
+  const scan::SymbolResult* r = t->find_result("REQ");
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r->options[0], "l");
+}
+
+TEST_F(LuaTest, PreResultAndMilterReply) {
+  write("rules/a.lua", R"(
+    rspamd_config:register_symbol{name = 'HOLD', type = 'prefilter', callback = function(task)
+      task:set_pre_result{action = 'soft reject', message = 'Account on hold'}
+      task:set_milter_reply{add_headers = {['X-Hold'] = {value = 'yes', order = 0}}}
+    end}
+    rspamd_config.LATE = {score = 1, callback = function() return true end}
+  )");
+  ASSERT_TRUE(build());
+  auto t = run();
+  EXPECT_EQ(t->action(), scan::Action::kSoftReject);
+  EXPECT_FALSE(t->has_symbol("LATE"));
+  json::Value reply = scan::checkv2_reply(*t);
+  EXPECT_EQ(reply.find("messages")->find("smtp_message")->as_string(), "Account on hold");
+  EXPECT_EQ(reply.find("passthrough_module")->as_string(), "HOLD");
+  EXPECT_EQ(reply.find("milter")->find("add_headers")->find("X-Hold")->find("value")->as_string(), "yes");
+}
+
+TEST_F(LuaTest, TaskObjectsDieWithTheTask) {
+  write("rules/a.lua", R"(
+    local saved, saved_url
+    rspamd_config.SAVE = {score = 1, callback = function(task)
+      if not saved then
+        saved = task
+        saved_url = task:get_urls()[1]
+        return true, 1.0, 'first'
+      end
+      -- A later task: the first one is gone, its objects must refuse to work.
+      local ok1, err1 = pcall(saved.get_subject, saved)
+      local ok2, err2 = pcall(saved_url.get_host, saved_url)
+      return true, 1.0, tostring(ok1) .. ':' .. tostring(ok2) .. ':' .. tostring(err1):match('task is gone')
+    end}
+  )");
+  ASSERT_TRUE(build());
+  run();
+  auto t = run();
+  const scan::SymbolResult* r = t->find_result("SAVE");
+  ASSERT_NE(r, nullptr);
+  ASSERT_EQ(r->options.size(), 1u);
+  EXPECT_EQ(r->options[0], "false:false:task is gone");
+}
+
+TEST_F(LuaTest, CompositesFromLua) {
+  write("rules/a.lua", R"(
+    rspamd_config.A = {score = 1, callback = function() return true end}
+    rspamd_config.B = {score = 1, callback = function() return true end}
+    rspamd_config:add_composite('A_AND_B', 'A & B')
+    rspamd_config:set_metric_symbol{name = 'A_AND_B', score = 5, description = 'both'}
+  )");
+  ASSERT_TRUE(build());
+  auto t = run();
+  EXPECT_TRUE(t->has_symbol("A_AND_B"));
+  EXPECT_FALSE(t->has_symbol("A"));
+  EXPECT_DOUBLE_EQ(t->score(), 5.0);
+}
+
+}  // namespace
+}  // namespace mw::lua

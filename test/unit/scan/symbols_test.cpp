@@ -1,0 +1,94 @@
+#include "scan/symbols.h"
+
+#include <gtest/gtest.h>
+
+namespace mw::scan {
+namespace {
+
+SymbolDef normal(const std::string& name, int prio = 0, std::vector<std::string> deps = {}) {
+  SymbolDef d;
+  d.name = name;
+  d.priority = prio;
+  d.deps = std::move(deps);
+  d.callback = [](Task&, SymbolId) { return RunState::kDone; };
+  return d;
+}
+
+std::vector<std::string> names(const SymbolRegistry& r, const std::vector<SymbolId>& ids) {
+  std::vector<std::string> out;
+  for (SymbolId id : ids) out.push_back(r.get(id).name);
+  return out;
+}
+
+TEST(SymbolRegistry, FiltersRunInDependencyOrderThenPriority) {
+  SymbolRegistry r;
+  ASSERT_TRUE(r.add(normal("C", 0, {"B"})));
+  ASSERT_TRUE(r.add(normal("A", 0)));
+  ASSERT_TRUE(r.add(normal("B", 0, {"A"})));
+  ASSERT_TRUE(r.add(normal("HIGH", 10)));
+  ASSERT_TRUE(r.finalize());
+  EXPECT_EQ(names(r, r.filters()), (std::vector<std::string>{"HIGH", "A", "B", "C"}));
+}
+
+TEST(SymbolRegistry, DependencyOnVirtualMeansItsParent) {
+  SymbolRegistry r;
+  ASSERT_TRUE(r.add(normal("USER", 5, {"CHILD"})));
+  ASSERT_TRUE(r.add(normal("PARENT", 0)));
+  SymbolDef v;
+  v.name = "CHILD";
+  v.type = SymbolType::kVirtual;
+  v.parent_name = "PARENT";
+  ASSERT_TRUE(r.add(std::move(v)));
+  ASSERT_TRUE(r.finalize());
+  EXPECT_EQ(names(r, r.filters()), (std::vector<std::string>{"PARENT", "USER"}));
+  EXPECT_EQ(r.get(r.find("CHILD")).parent, r.find("PARENT"));
+}
+
+TEST(SymbolRegistry, CyclesAreRefused) {
+  SymbolRegistry r;
+  ASSERT_TRUE(r.add(normal("A", 0, {"B"})));
+  ASSERT_TRUE(r.add(normal("B", 0, {"A"})));
+  auto st = r.finalize();
+  ASSERT_FALSE(st);
+  EXPECT_NE(st.error().message.find("cycle"), std::string::npos);
+}
+
+TEST(SymbolRegistry, DuplicateRegistrationIsAnError) {
+  SymbolRegistry r;
+  ASSERT_TRUE(r.add(normal("A")));
+  EXPECT_FALSE(r.add(normal("A")));
+}
+
+TEST(SymbolRegistry, ConfigurationScoresWinOverRegistration) {
+  SymbolRegistry r;
+  r.set_score("A", 3.5);
+  r.add_to_group("A", "headers");
+  SymbolDef d = normal("A");
+  d.score = 1.0;
+  d.score_set = true;
+  d.groups = {"misc"};
+  ASSERT_TRUE(r.add(std::move(d)));
+  ASSERT_TRUE(r.finalize());
+  const SymbolDef& a = r.get(r.find("A"));
+  EXPECT_DOUBLE_EQ(a.score, 3.5);
+  EXPECT_EQ(a.groups.size(), 2u);
+  ASSERT_NE(r.find_group("headers"), nullptr);
+  EXPECT_EQ(r.find_group("headers")->symbols.size(), 1u);
+}
+
+TEST(SymbolRegistry, PrefiltersByPriorityHighFirstPostfiltersLowFirst) {
+  SymbolRegistry r;
+  for (auto [n, p, t] : std::vector<std::tuple<std::string, int, SymbolType>>{
+           {"P1", 1, SymbolType::kPrefilter}, {"P9", 9, SymbolType::kPrefilter},
+           {"Q1", 1, SymbolType::kPostfilter}, {"Q9", 9, SymbolType::kPostfilter}}) {
+    SymbolDef d = normal(n, p);
+    d.type = t;
+    ASSERT_TRUE(r.add(std::move(d)));
+  }
+  ASSERT_TRUE(r.finalize());
+  EXPECT_EQ(names(r, r.prefilters()), (std::vector<std::string>{"P9", "P1"}));
+  EXPECT_EQ(names(r, r.postfilters()), (std::vector<std::string>{"Q1", "Q9"}));
+}
+
+}  // namespace
+}  // namespace mw::scan

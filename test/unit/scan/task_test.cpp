@@ -1,0 +1,314 @@
+// Task: scheduling, scoring, actions, composites and settings, through the real pipeline
+// (MIME parser included) with symbols defined by the test.
+#include "scan/task.h"
+
+#include <gtest/gtest.h>
+
+#include "core/config.h"
+#include "scan/options.h"
+#include "scan/reply.h"
+
+namespace mw::scan {
+namespace {
+
+constexpr const char* kMessage =
+    "From: a@example.com\r\nTo: b@example.net\r\nSubject: hello\r\n"
+    "Message-ID: <m1@example.com>\r\n\r\nbody text http://example.org/x\r\n";
+
+class TaskTest : public ::testing::Test {
+ protected:
+  TaskTest() : logger_(core::LogLevel::kSilent), services_(dispatcher_, logger_) {
+    scan::declare_options(schema_);
+  }
+
+  // Load `toml` as configuration, let `add_symbols` register symbols, finalize.
+  void build(const std::string& toml, const std::function<void(Engine&)>& add_symbols) {
+    std::vector<core::ConfigIssue> issues;
+    auto cfg = core::Config::from_string(schema_, toml, issues);
+    ASSERT_TRUE(cfg) << (issues.empty() ? cfg.error().message : issues[0].to_string());
+    engine_ = std::make_unique<Engine>();
+    auto st = configure_engine(*cfg, *engine_);
+    ASSERT_TRUE(st) << st.error().message;
+    add_symbols(*engine_);
+    auto fin = engine_->finalize();
+    ASSERT_TRUE(fin) << fin.error().message;
+  }
+
+  static void add(Engine& e, const std::string& name, SymbolCallback cb,
+                  SymbolType type = SymbolType::kNormal, std::vector<std::string> deps = {},
+                  int priority = 0) {
+    SymbolDef d;
+    d.name = name;
+    d.type = type;
+    d.callback = std::move(cb);
+    d.deps = std::move(deps);
+    d.priority = priority;
+    auto id = e.registry.add(std::move(d));
+    ASSERT_TRUE(id) << id.error().message;
+  }
+  static SymbolCallback inserts(std::string name, double mult = 1.0,
+                                std::vector<std::string> opts = {}) {
+    return [name, mult, opts](Task& t, SymbolId) {
+      std::vector<std::string_view> o(opts.begin(), opts.end());
+      t.insert_result(name, mult, o);
+      return RunState::kDone;
+    };
+  }
+
+  std::unique_ptr<Task> run(Envelope env = {}, std::string msg = kMessage) {
+    auto task = std::make_unique<Task>(*engine_, services_, std::move(msg), std::move(env));
+    bool done = false;
+    task->run([&](Task&) {
+      done = true;
+      dispatcher_.exit();
+    });
+    if (!done) dispatcher_.run();
+    EXPECT_TRUE(done);
+    return task;
+  }
+
+  core::Schema schema_;
+  core::Dispatcher dispatcher_;
+  core::Logger logger_;
+  Services services_;
+  std::unique_ptr<Engine> engine_;
+};
+
+TEST_F(TaskTest, ScoresMapToActionsByThreshold) {
+  build("[actions]\nreject = 10\nadd_header = 5\ngreylist = 2\n"
+        "[symbols.A]\nscore = 3.0\n[symbols.B]\nscore = 4.0\n",
+        [](Engine& e) {
+          add(e, "A", inserts("A"));
+          add(e, "B", inserts("B"));
+        });
+  auto t = run();
+  EXPECT_DOUBLE_EQ(t->score(), 7.0);
+  EXPECT_EQ(t->action(), Action::kAddHeader);
+  json::Value r = checkv2_reply(*t);
+  EXPECT_EQ(r.find("action")->as_string(), "add header");
+  EXPECT_DOUBLE_EQ(r.find("required_score")->as_double(), 10);
+  EXPECT_DOUBLE_EQ(r.find("symbols")->find("B")->find("metric_score")->as_double(), 4.0);
+  EXPECT_EQ(r.find("message-id")->as_string(), "m1@example.com");
+}
+
+TEST_F(TaskTest, MultiplierOptionsAndOneShot) {
+  build("[symbols.A]\nscore = 2.0\n[symbols.B]\nscore = 1.0\none_shot = true\n",
+        [](Engine& e) {
+          add(e, "A", [](Task& t, SymbolId) {
+            t.insert_result("A", 0.5, {"x"});
+            t.insert_result("A", 0.5, {"x", "y"});
+            return RunState::kDone;
+          });
+          add(e, "B", [](Task& t, SymbolId) {
+            t.insert_result("B", 1.0);
+            t.insert_result("B", 3.0);
+            t.insert_result("B", 2.0);
+            return RunState::kDone;
+          });
+        });
+  auto t = run();
+  const SymbolResult* a = t->find_result("A");
+  ASSERT_NE(a, nullptr);
+  EXPECT_DOUBLE_EQ(a->score, 2.0);  // two inserts of 2 x 0.5
+  ASSERT_EQ(a->options.size(), 2u);
+  EXPECT_EQ(a->options[1], "y");
+  EXPECT_DOUBLE_EQ(t->find_result("B")->score, 3.0);  // one_shot keeps the highest
+}
+
+TEST_F(TaskTest, GroupMaxScoreCapsTheGroup) {
+  build("[groups.g]\nmax_score = 5.0\n"
+        "[symbols.A]\nscore = 4.0\ngroup = \"g\"\n[symbols.B]\nscore = 4.0\ngroup = \"g\"\n",
+        [](Engine& e) {
+          add(e, "A", inserts("A"));
+          add(e, "B", inserts("B"));
+        });
+  auto t = run();
+  EXPECT_DOUBLE_EQ(t->score(), 5.0);
+}
+
+TEST_F(TaskTest, DependenciesOrderCallbacks) {
+  std::string order;
+  build("", [&](Engine& e) {
+    add(e, "SECOND", [&](Task& t, SymbolId) {
+      order += t.has_symbol("FIRST") ? "2(saw1)" : "2";
+      return RunState::kDone;
+    }, SymbolType::kNormal, {"FIRST"});
+    add(e, "FIRST", [&](Task& t, SymbolId) {
+      order += "1";
+      t.insert_result("FIRST");
+      return RunState::kDone;
+    });
+  });
+  run();
+  EXPECT_EQ(order, "12(saw1)");
+}
+
+TEST_F(TaskTest, PendingSymbolsResumeAndDependentsWait) {
+  core::TimerPtr timer;
+  std::string order;
+  build("[symbols.SLOW]\nscore = 1.0\n", [&](Engine& e) {
+    add(e, "SLOW", [&](Task& t, SymbolId self) {
+      timer = dispatcher_.create_timer([&t, self, &order] {
+        order += "slow-done ";
+        t.insert_result("SLOW");
+        t.finish_symbol(self);
+      });
+      timer->enable(0.01);
+      return RunState::kPending;
+    });
+    add(e, "AFTER", [&](Task& t, SymbolId) {
+      order += t.has_symbol("SLOW") ? "after-saw-slow" : "after-early";
+      return RunState::kDone;
+    }, SymbolType::kNormal, {"SLOW"});
+    add(e, "INDEPENDENT", [&](Task&, SymbolId) {
+      order += "independent ";
+      return RunState::kDone;
+    });
+  });
+  auto t = run();
+  EXPECT_EQ(order, "independent slow-done after-saw-slow");
+  EXPECT_TRUE(t->has_symbol("SLOW"));
+}
+
+TEST_F(TaskTest, TimeoutAnswersWithWhatFinished) {
+  build("[options]\ntask_timeout = \"50ms\"\n[symbols.QUICK]\nscore = 1.0\n", [&](Engine& e) {
+    add(e, "NEVER", [](Task&, SymbolId) { return RunState::kPending; });
+    add(e, "QUICK", inserts("QUICK"));
+  });
+  auto t = run();
+  EXPECT_TRUE(t->timed_out());
+  EXPECT_TRUE(t->has_symbol("QUICK"));
+  EXPECT_EQ(t->symbol_state(engine_->registry.find("NEVER")), SymbolState::kFailed);
+}
+
+TEST_F(TaskTest, RejectStopsRemainingFiltersUnlessPassAll) {
+  int late_runs = 0;
+  build("[actions]\nreject = 10\n[symbols.BIG]\nscore = 20.0\n", [&](Engine& e) {
+    add(e, "BIG", inserts("BIG"), SymbolType::kNormal, {}, 10);
+    add(e, "LATE", [&](Task&, SymbolId) {
+      ++late_runs;
+      return RunState::kDone;
+    });
+  });
+  auto t = run();
+  EXPECT_EQ(t->action(), Action::kReject);
+  EXPECT_EQ(late_runs, 0);
+  Envelope env;
+  env.flags = kTaskPassAll;
+  run(env);
+  EXPECT_EQ(late_runs, 1);
+}
+
+TEST_F(TaskTest, PreResultForcesActionAndSkipsFilters) {
+  int filter_runs = 0;
+  build("", [&](Engine& e) {
+    add(e, "HOLD", [](Task& t, SymbolId) {
+      t.set_pre_result({Action::kSoftReject, "Account on hold", "outbound", 0, false});
+      return RunState::kDone;
+    }, SymbolType::kPrefilter);
+    add(e, "F", [&](Task&, SymbolId) {
+      ++filter_runs;
+      return RunState::kDone;
+    });
+  });
+  auto t = run();
+  EXPECT_EQ(t->action(), Action::kSoftReject);
+  EXPECT_EQ(filter_runs, 0);
+  json::Value r = checkv2_reply(*t);
+  EXPECT_EQ(r.find("messages")->find("smtp_message")->as_string(), "Account on hold");
+  EXPECT_EQ(r.find("passthrough_module")->as_string(), "outbound");
+}
+
+TEST_F(TaskTest, CompositesReplaceTheirAtoms) {
+  build("[symbols.A]\nscore = 1.0\n[symbols.B]\nscore = 2.0\n[symbols.C]\nscore = 3.0\n"
+        "[composites.AB]\nexpression = \"A & B & !D\"\nscore = 10.0\n"
+        "[composites.KEEP]\nexpression = \"-C & A\"\nscore = 1.0\n"
+        "[composites.OPTS]\nexpression = \"C[x,y]\"\nscore = 0.5\n"
+        "[composites.NOPE]\nexpression = \"C[z]\"\nscore = 5\n",
+        [](Engine& e) {
+          add(e, "A", inserts("A"));
+          add(e, "B", inserts("B"));
+          add(e, "C", inserts("C", 1.0, {"x", "y"}));
+        });
+  auto t = run();
+  EXPECT_FALSE(t->has_symbol("A"));  // removed by AB
+  EXPECT_FALSE(t->has_symbol("B"));
+  EXPECT_TRUE(t->has_symbol("AB"));
+  EXPECT_TRUE(t->has_symbol("KEEP"));  // saw A before removal (same pass)
+  EXPECT_TRUE(t->has_symbol("OPTS"));
+  EXPECT_FALSE(t->has_symbol("NOPE"));
+  // C kept (prefix '-' in KEEP) but OPTS removes it with the default policy: removal needs
+  // every matching composite to agree, so C stays.
+  EXPECT_TRUE(t->has_symbol("C"));
+  EXPECT_DOUBLE_EQ(t->score(), 10.0 + 1.0 + 0.5 + 3.0);
+}
+
+TEST_F(TaskTest, SettingsProfilesChangeScoresThresholdsAndSymbols) {
+  build("[symbols.A]\nscore = 1.0\n[symbols.B]\nscore = 2.0\n"
+        "[settings.outbound]\nauthenticated = true\n"
+        "[settings.outbound.apply]\nA = 7.0\nsymbols_disabled = [\"B\"]\n"
+        "[settings.outbound.apply.actions]\nreject = 5\nadd_header = false\n",
+        [](Engine& e) {
+          add(e, "A", inserts("A"));
+          add(e, "B", inserts("B"));
+        });
+  auto in = run();
+  EXPECT_DOUBLE_EQ(in->score(), 3.0);
+  Envelope env;
+  env.user = "taro";
+  auto out = run(env);
+  EXPECT_DOUBLE_EQ(out->score(), 7.0);
+  EXPECT_FALSE(out->has_symbol("B"));
+  EXPECT_EQ(out->action(), Action::kReject);
+}
+
+TEST_F(TaskTest, SettingsIdAndInlineSettings) {
+  build("[symbols.A]\nscore = 1.0\n[settings.quiet.apply]\ngroups_disabled = [\"g\"]\n"
+        "[symbols.B]\nscore = 2.0\ngroup = \"g\"\n",
+        [](Engine& e) {
+          add(e, "A", inserts("A"));
+          add(e, "B", inserts("B"));
+        });
+  Envelope env;
+  env.settings_id = "quiet";
+  auto t = run(env);
+  EXPECT_FALSE(t->has_symbol("B"));
+  EXPECT_TRUE(t->has_symbol("A"));
+  Envelope env2;
+  env2.settings_json = R"({"symbols_enabled": ["B"], "actions": {"reject": 1}})";
+  auto t2 = run(env2);
+  EXPECT_FALSE(t2->has_symbol("A"));
+  EXPECT_TRUE(t2->has_symbol("B"));
+  EXPECT_EQ(t2->action(), Action::kReject);
+}
+
+TEST_F(TaskTest, RuleErrorsFailTheSymbolNotTheTask) {
+  build("[symbols.OK]\nscore = 1.0\n", [](Engine& e) {
+    add(e, "BROKEN", [](Task&, SymbolId) -> RunState { throw std::runtime_error("boom"); });
+    add(e, "OK", inserts("OK"));
+  });
+  auto t = run();
+  EXPECT_TRUE(t->has_symbol("OK"));
+  EXPECT_EQ(t->symbol_state(engine_->registry.find("BROKEN")), SymbolState::kFailed);
+}
+
+TEST_F(TaskTest, ArenaCapGivesATaskError) {
+  build("[options]\nmax_task_memory = \"64k\"\n", [](Engine&) {});
+  std::string big;
+  for (int i = 0; i < 5000; ++i) big += "X-Filler-" + std::to_string(i) + ": =?utf-8?B?aGVsbG8=?=\r\n";
+  big += std::string(kMessage);
+  auto t = run({}, big);
+  ASSERT_TRUE(t->error().has_value());
+  EXPECT_EQ(t->error()->code, ErrorCode::kLimit);
+}
+
+TEST_F(TaskTest, UnknownSymbolsAreShownWithZeroScore) {
+  build("", [](Engine& e) { add(e, "X", inserts("DYNAMIC", 1.0, {"o"})); });
+  auto t = run();
+  const SymbolResult* r = t->find_result("DYNAMIC");
+  ASSERT_NE(r, nullptr);
+  EXPECT_DOUBLE_EQ(r->score, 0);
+}
+
+}  // namespace
+}  // namespace mw::scan
