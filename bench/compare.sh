@@ -1,0 +1,335 @@
+#!/usr/bin/env bash
+# Load Rspamd and Mailward with the same driver, corpus and settings, one after the other on
+# this machine, and print a Markdown table for bench/RESULTS.md.
+#
+#   bench/compare.sh [--workers N] [--concurrency C] [--duration S] [--warmup S]
+#                    [--corpus PATH]... [--keepalive] [--zstd] [--only rspamd|mailward]
+#                    [--log-level LEVEL] [--hs-cache DIR] [--loadgen BIN] [--mailward BIN]
+#                    [--conf DIR]
+#
+# Defaults: 1 worker, concurrency 8, 20 s measured after a 3 s warm-up run, the shared corpus,
+# log level info for both servers, one connection per request for both (what Rspamd 3.4 does
+# anyway and what rspamc does); --keepalive lets each server keep connections open if it
+# wants to (Rspamd closes them, Mailward may not).
+#
+# For each server: start it on free loopback ports (Rspamd through bench/rspamd/run_rspamd.sh,
+# Mailward with `mailward serve --foreground`), wait for /ping, run the driver once to warm up
+# and once to measure, read the CPU time the server's processes used during the measured run
+# from /proc, stop the server by its PID. "msgs per CPU-s" (messages per second of server CPU)
+# is the number to trust on a busy machine: it does not depend on how much CPU the other
+# processes left us.
+#
+# Environment: RSPAMD_BIN (passed to run_rspamd.sh). Exit status 0 when both runs completed.
+set -euo pipefail
+
+BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$BENCH_DIR/.." && pwd)"
+readonly BENCH_DIR ROOT
+
+workers=1
+concurrency=8
+duration=20
+warmup=3
+keepalive=0
+zstd=0
+only=""
+log_level="info"
+hs_cache=""
+loadgen=""
+mailward="$ROOT/build/src/app/mailward"
+conf="$ROOT/conf"
+corpus=()
+
+die() { echo "compare.sh: $*" >&2; exit 2; }
+note() { echo "compare.sh: $*" >&2; }
+usage() { sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+
+while (($#)); do
+  case "$1" in
+    --workers) workers="${2:?}"; shift 2 ;;
+    --concurrency) concurrency="${2:?}"; shift 2 ;;
+    --duration) duration="${2:?}"; shift 2 ;;
+    --warmup) warmup="${2:?}"; shift 2 ;;
+    --corpus) corpus+=(--corpus "${2:?}"); shift 2 ;;
+    --keepalive) keepalive=1; shift ;;
+    --zstd) zstd=1; shift ;;
+    --only) only="${2:?}"; shift 2 ;;
+    --log-level) log_level="${2:?}"; shift 2 ;;
+    --hs-cache) hs_cache="${2:?}"; shift 2 ;;
+    --loadgen) loadgen="${2:?}"; shift 2 ;;
+    --mailward) mailward="${2:?}"; shift 2 ;;
+    --conf) conf="${2:?}"; shift 2 ;;
+    -h|--help) usage ;;
+    *) die "unknown argument $1" ;;
+  esac
+done
+[[ "$workers" =~ ^[1-9][0-9]*$ ]] || die "bad --workers"
+[[ "$concurrency" =~ ^[1-9][0-9]*$ ]] || die "bad --concurrency"
+[[ "$duration" =~ ^[0-9]+([.][0-9]+)?$ ]] || die "bad --duration"
+[[ "$warmup" =~ ^[0-9]+([.][0-9]+)?$ ]] || die "bad --warmup"
+case "$only" in ""|rspamd|mailward) ;; *) die "--only takes rspamd or mailward" ;; esac
+
+if [[ -z "$loadgen" ]]; then
+  for candidate in "$ROOT/build-bench/bench/mailward-loadgen" \
+                   "$ROOT/build/bench/mailward-loadgen"; do
+    if [[ -x "$candidate" ]]; then loadgen="$candidate"; break; fi
+  done
+fi
+[[ -n "$loadgen" && -x "$loadgen" ]] ||
+  die "mailward-loadgen not found: build it (ninja mailward-loadgen) or pass --loadgen"
+
+driver_args=(--concurrency "$concurrency" "${corpus[@]}")
+((keepalive)) || driver_args+=(--no-keepalive)
+((zstd)) && driver_args+=(--zstd)
+
+# ---------------------------------------------------------------------------------------------
+# Helpers
+
+# A TCP port on 127.0.0.1 that nothing listens on (checked with ss when available).
+free_tcp_port() {
+  local p tries=0
+  while ((tries < 100)); do
+    p=$((30000 + RANDOM % 30000))
+    if command -v ss >/dev/null 2>&1; then
+      [[ -z "$(ss -Htan "sport = :$p" 2>/dev/null)" ]] && { echo "$p"; return 0; }
+    elif ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+      echo "$p"; return 0
+    fi
+    tries=$((tries + 1))
+  done
+  die "no free port found"
+}
+
+# Clock ticks of CPU (user + system) used so far by process $1 and all its descendants.
+tree_cpu_ticks() {
+  local root="$1"
+  awk -v root="$root" '
+    FNR == 1 {
+      line = $0
+      sub(/^.*\) /, "", line)          # skip "pid (comm) ", comm may contain spaces
+      n = split(line, f, " ")
+      pid = FILENAME; sub(/^\/proc\//, "", pid); sub(/\/stat$/, "", pid)
+      ppid[pid] = f[2]; cpu[pid] = f[12] + f[13]  # utime, stime
+    }
+    END {
+      total = 0
+      for (p in cpu) {
+        q = p
+        for (depth = 0; depth < 32 && q != "" && q != "0"; depth++) {
+          if (q == root) { total += cpu[p]; break }
+          q = ppid[q]
+        }
+      }
+      print total
+    }' /proc/[0-9]*/stat 2>/dev/null
+}
+
+# PIDs of the descendants of process $1.
+tree_pids() {
+  awk -v root="$1" '
+    FNR == 1 {
+      line = $0
+      sub(/^.*\) /, "", line)
+      split(line, f, " ")
+      pid = FILENAME; sub(/^\/proc\//, "", pid); sub(/\/stat$/, "", pid)
+      ppid[pid] = f[2]
+    }
+    END {
+      for (p in ppid) {
+        q = ppid[p]
+        for (depth = 0; depth < 32 && q != "" && q != "0"; depth++) {
+          if (q == root) { print p; break }
+          q = ppid[q]
+        }
+      }
+    }' /proc/[0-9]*/stat 2>/dev/null
+}
+
+json_num() {  # json_num JSON_LINE FIELD -> the number, or empty
+  sed -n "s/.*\"$2\":\([-0-9.e]*\).*/\1/p" <<<"$1"
+}
+
+loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
+
+ping_ok() {
+  local reply
+  reply="$(curl -s -m 2 "http://127.0.0.1:$1/ping" 2>/dev/null || true)"
+  [[ "$reply" == *pong* ]]
+}
+
+declare -A result_json result_cpu result_load result_note
+CLK_TCK="$(getconf CLK_TCK 2>/dev/null || echo 100)"
+readonly CLK_TCK
+
+# Warm up, then measure $1 (label) at port $2 whose process tree is rooted at PID $3.
+measure() {
+  local label="$1" port="$2" pid="$3"
+  note "$label: warm-up run (${warmup} s)"
+  if [[ "$warmup" != "0" ]]; then
+    "$loadgen" --target "127.0.0.1:$port" "${driver_args[@]}" --duration "$warmup" \
+        >/dev/null 2>&1 || true
+  fi
+  result_load[$label]="$(loadavg)"
+  note "$label: measured run (${duration} s, concurrency $concurrency)," \
+       "load average ${result_load[$label]}"
+  local before after out
+  before="$(tree_cpu_ticks "$pid")"
+  out="$("$loadgen" --target "127.0.0.1:$port" "${driver_args[@]}" --duration "$duration" \
+         --json 2>"$tmp/$label.report")" || true
+  after="$(tree_cpu_ticks "$pid")"
+  cat "$tmp/$label.report" >&2
+  result_json[$label]="$out"
+  result_cpu[$label]="$(awk -v a="$after" -v b="$before" -v t="$CLK_TCK" \
+                        'BEGIN { printf "%.2f", (a - b) / t }')"
+}
+
+tmp="$(mktemp -d "${TMPDIR:-/tmp}/mw-compare.XXXXXX")"
+rspamd_dir=""
+mailward_pid=""
+
+stop_mailward() {
+  [[ -n "$mailward_pid" ]] || return 0
+  local pid="$mailward_pid" kids waited=0
+  mailward_pid=""
+  kill -0 "$pid" 2>/dev/null || return 0
+  kids="$(tree_pids "$pid" | tr '\n' ' ')"
+  kill -TERM "$pid" 2>/dev/null || true
+  while kill -0 "$pid" 2>/dev/null && ((waited < 300)); do sleep 0.1; waited=$((waited + 1)); done
+  if kill -0 "$pid" 2>/dev/null; then
+    note "mailward $pid did not stop in 30 s; killing it and its workers"
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  local k
+  for k in $kids; do
+    if kill -0 "$k" 2>/dev/null; then kill -KILL "$k" 2>/dev/null || true; fi
+  done
+  wait "$pid" 2>/dev/null || true
+}
+
+# shellcheck disable=SC2317  # invoked by the EXIT trap
+cleanup() {
+  stop_mailward
+  if [[ -n "$rspamd_dir" ]]; then "$BENCH_DIR/rspamd/run_rspamd.sh" stop "$rspamd_dir" || true; fi
+  rm -rf -- "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ---------------------------------------------------------------------------------------------
+# Rspamd
+
+run_rspamd() {
+  local port
+  port="$(free_tcp_port)"
+  local -a args=("$port" "$workers" --log-level "$log_level")
+  [[ -n "$hs_cache" ]] && args+=(--hs-cache "$hs_cache")
+  local env_out
+  if ! env_out="$("$BENCH_DIR/rspamd/run_rspamd.sh" "${args[@]}")"; then
+    result_note[rspamd]="rspamd did not start (see above)"
+    return 1
+  fi
+  local RSPAMD_PID="" RSPAMD_DIR=""
+  eval "$env_out"
+  rspamd_dir="$RSPAMD_DIR"
+  measure rspamd "$port" "$RSPAMD_PID"
+  "$BENCH_DIR/rspamd/run_rspamd.sh" stop "$rspamd_dir" || true
+  rspamd_dir=""
+}
+
+# ---------------------------------------------------------------------------------------------
+# Mailward
+
+run_mailward() {
+  if [[ ! -x "$mailward" ]]; then
+    result_note[mailward]="not run: $mailward is not built"
+    return 1
+  fi
+  local port ctl dns
+  port="$(free_tcp_port)"
+  ctl="$(free_tcp_port)"
+  while [[ "$ctl" == "$port" ]]; do ctl="$(free_tcp_port)"; done
+  dns="$(free_tcp_port)"  # nothing listens there: DNS fails at once, as for Rspamd
+  local -a args=(serve --foreground --listen "127.0.0.1:$port" --controller "127.0.0.1:$ctl"
+                 --workers "$workers" --conf "$conf")
+  # Options that not every build of `mailward serve` has: pass those its usage lists.
+  local usage_text
+  usage_text="$("$mailward" serve --help 2>&1 || true)"
+  [[ "$usage_text" == *--dns* ]] && args+=(--dns "127.0.0.1:$dns")
+  [[ "$usage_text" == *--log-level* ]] && args+=(--log-level "$log_level")
+  if [[ "$usage_text" == *--milter* ]]; then
+    local milter
+    milter="$(free_tcp_port)"
+    args+=(--milter "127.0.0.1:$milter")
+  fi
+  note "mailward starting on 127.0.0.1:$port ($workers worker(s)): ${args[*]}"
+  setsid "$mailward" "${args[@]}" </dev/null >"$tmp/mailward.log" 2>&1 &
+  mailward_pid=$!
+  local deadline=$((SECONDS + 180))
+  until ping_ok "$port"; do
+    if ! kill -0 "$mailward_pid" 2>/dev/null || ((SECONDS >= deadline)); then
+      note "mailward did not become ready; last log lines:"
+      tail -n 30 "$tmp/mailward.log" >&2 || true
+      stop_mailward
+      result_note[mailward]="mailward did not start (see above)"
+      return 1
+    fi
+    sleep 0.2
+  done
+  note "mailward $mailward_pid is ready"
+  measure mailward "$port" "$mailward_pid"
+  stop_mailward
+}
+
+status=0
+if [[ "$only" != mailward ]]; then run_rspamd || status=1; fi
+if [[ "$only" != rspamd ]]; then run_mailward || status=1; fi
+
+# ---------------------------------------------------------------------------------------------
+# Report
+
+rspamd_version="$("${RSPAMD_BIN:-rspamd}" --version 2>/dev/null | awk '{print $NF; exit}' || true)"
+cpu_model="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
+mode="one connection per request"
+if ((keepalive)); then mode="keep-alive offered (Rspamd 3.4 closes after each reply)"; fi
+if ((zstd)); then mode="$mode, zstd request bodies"; fi
+
+echo
+echo "### Mailward vs Rspamd, $(date -u '+%Y-%m-%d %H:%M') UTC"
+echo
+echo "$(nproc) CPUs (${cpu_model:-unknown}); $workers worker(s) each, concurrency" \
+     "$concurrency, ${duration} s measured after a ${warmup} s warm-up, $mode; load average" \
+     "before each run in the table (1/5/15 min)."
+echo
+echo "| server | load avg | messages/s | per worker | p50 ms | p99 ms | server CPU s |" \
+     "msgs per CPU-s | errors |"
+echo "|---|---|---|---|---|---|---|---|---|"
+declare -A per_worker per_cpu
+for label in rspamd mailward; do
+  name="Mailward"
+  [[ "$label" == rspamd ]] && name="Rspamd ${rspamd_version:-?}"
+  j="${result_json[$label]:-}"
+  if [[ -z "$j" ]]; then
+    [[ "$only" == "" || "$only" == "$label" ]] &&
+      echo "| $name | ${result_note[$label]:-not run} | | | | | | | |"
+    continue
+  fi
+  rate="$(json_num "$j" msgs_per_s)"
+  ok="$(json_num "$j" ok)"
+  cpu="${result_cpu[$label]}"
+  per_worker[$label]="$(awk -v r="$rate" -v w="$workers" 'BEGIN { printf "%.1f", r / w }')"
+  per_cpu[$label]="$(awk -v n="$ok" -v c="$cpu" \
+                     'BEGIN { if (c > 0) printf "%.0f", n / c; else print "-" }')"
+  printf '| %s | %s | %.1f | %s | %.2f | %.2f | %s | %s | %s |\n' "$name" \
+      "${result_load[$label]}" "$rate" "${per_worker[$label]}" "$(json_num "$j" p50_ms)" \
+      "$(json_num "$j" p99_ms)" "$cpu" "${per_cpu[$label]}" "$(json_num "$j" errors)"
+done
+if [[ -n "${per_worker[rspamd]:-}" && -n "${per_worker[mailward]:-}" ]]; then
+  echo
+  awk -v m="${per_worker[mailward]}" -v r="${per_worker[rspamd]}" \
+      -v mc="${per_cpu[mailward]}" -v rc="${per_cpu[rspamd]}" 'BEGIN {
+    printf "Mailward / Rspamd: %.2fx messages/s per worker", (r > 0 ? m / r : 0)
+    if (mc != "-" && rc != "-" && rc > 0) printf ", %.2fx messages per CPU-second", mc / rc
+    printf " (target: 3x).\n"
+  }'
+fi
+exit "$status"
