@@ -478,7 +478,15 @@ void HttpConnection::client_gone(std::string_view why) {
 
 void HttpConnection::begin_drain() {
   draining_ = true;
-  if (idle()) close();
+  if (!idle()) return;
+  if (served_one_) {
+    close();  // idle between keep-alive requests: the client expects this may happen
+    return;
+  }
+  // A connection accepted but not yet read from: its request may be in flight (or already in
+  // the socket buffer). Give it a short grace instead of dropping it, so that a reload never
+  // breaks a request that was sent to a worker just before it started draining.
+  timer_->enable(std::min(2.0, server_.options.read_timeout));
 }
 
 void HttpConnection::close() {

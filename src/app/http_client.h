@@ -1,0 +1,124 @@
+// A small HTTP/1.1 client for the milter proxy's forward mode: one POST to one upstream
+// scanner, on the worker's event loop, with a deadline.
+//
+//   UpstreamAddress   "127.0.0.1:11333", "[::1]:11333", "scanner.example:11333" (resolved
+//                     once, when the proxy starts) or "/run/mailward.sock" (unix socket)
+//   build_request_head  request line, Host, Content-Length, Connection: close, the caller's
+//                     fields (CR, LF and NUL in values are replaced and names that are not
+//                     tokens are left out, so a macro value cannot inject a field), blank line
+//   ReplyParser       status line, fields, then a body framed by Content-Length, chunked
+//                     transfer coding, or the end of the stream; bounded by max_reply_size
+//   HttpExchange      connect, write, read, parse; the callback gets the reply or an error
+//
+// There is no connection reuse: every exchange opens its own connection and sends
+// `Connection: close` (a milter front sends one request per message; the scanners do the
+// heavy work).
+//
+// Ownership: an HttpExchange owns its socket and its events; destroying it cancels the
+// request and its callback is then never called. The request body is shared (failover
+// sends the same message to the next upstream without copying it again).
+// Loop affinity: an HttpExchange belongs to the Dispatcher it was started on.
+// Failure modes: every failure is an Error given to the callback: kIo (connect, read, write
+// errors; the peer closed before a complete reply), kTimeout (deadline passed),
+// kInvalidInput (a reply that is not HTTP/1.x), kLimit (reply over max_reply_size).
+// The callback runs from the loop, never from start(); it may destroy the exchange.
+#pragma once
+
+#include <sys/socket.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/loop.h"
+#include "core/result.h"
+
+namespace mw::app {
+
+struct UpstreamAddress {
+  std::string text;  // as configured, for log lines
+  std::string host;  // for the Host field ("localhost" for unix sockets)
+  sockaddr_storage addr{};
+  socklen_t addr_len = 0;
+};
+
+// Parse and resolve "HOST:PORT", "[V6]:PORT", "HOST" (port `default_port`) or an absolute
+// unix socket path. Blocking name resolution: call at start-up, not on the scan path.
+// Fails with kInvalidInput for a malformed address or a name that does not resolve.
+Result<UpstreamAddress> resolve_upstream(std::string_view text, uint16_t default_port);
+
+using HttpFields = std::vector<std::pair<std::string, std::string>>;
+
+// "POST <path> HTTP/1.1" with Host, Content-Length: <body_size> and Connection: close,
+// then `fields` and the blank line that ends the head.
+std::string build_request_head(std::string_view method, std::string_view path,
+                               std::string_view host, const HttpFields& fields,
+                               size_t body_size);
+
+struct HttpReply {
+  int status = 0;
+  std::string reason;
+  HttpFields fields;
+  std::string body;
+
+  // First field named `name` (any case), nullptr when absent.
+  const std::string* field(std::string_view name) const;
+};
+
+// Incremental reply parser.
+class ReplyParser {
+ public:
+  explicit ReplyParser(size_t max_reply_size) : max_(max_reply_size) {}
+
+  // Consume bytes. Fails (and stays failed) on a malformed reply or one over the limit.
+  Status feed(std::string_view bytes);
+  // The peer closed its side: completes a body that runs to the end of the stream; a reply
+  // cut short is an error.
+  Status finish();
+  bool complete() const { return state_ == State::kDone; }
+  // REQUIRES: complete().
+  HttpReply take() { return std::move(reply_); }
+
+ private:
+  enum class State { kHead, kBody, kBodyToEof, kChunkSize, kChunkData, kChunkEnd, kTrailers,
+                     kDone, kFailed };
+  Status parse_head(std::string_view head);
+  Status step();
+  Status failed(ErrorCode code, std::string message);
+
+  size_t max_;
+  State state_ = State::kHead;
+  std::string buf_;         // bytes not yet consumed
+  uint64_t remaining_ = 0;  // body or chunk bytes still expected
+  HttpReply reply_;
+};
+
+struct ExchangeOptions {
+  double timeout = 20;                  // seconds for the whole exchange
+  size_t max_reply_size = 16u << 20;    // status line + fields + body
+};
+
+class HttpExchange {
+ public:
+  using Callback = std::function<void(Result<HttpReply>)>;
+
+  // Connect to `to` and send `head` (see build_request_head) and `body`.
+  // REQUIRES: `dispatcher` outlives the exchange; `body` is not null.
+  static std::unique_ptr<HttpExchange> start(core::Dispatcher& dispatcher,
+                                             const UpstreamAddress& to, std::string head,
+                                             std::shared_ptr<const std::string> body,
+                                             ExchangeOptions options, Callback cb);
+  virtual ~HttpExchange() = default;
+
+ protected:
+  HttpExchange() = default;
+};
+using HttpExchangePtr = std::unique_ptr<HttpExchange>;
+
+}  // namespace mw::app

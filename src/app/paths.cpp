@@ -1,0 +1,33 @@
+#include "app/paths.h"
+
+#include <filesystem>
+
+namespace mw::app {
+
+namespace {
+void replace_all(std::string& s, const std::string& var, const std::string& val) {
+  for (size_t pos; (pos = s.find(var)) != std::string::npos;) s.replace(pos, var.size(), val);
+}
+}  // namespace
+
+std::string expand_path(std::string value, const core::Config& cfg) {
+  replace_all(value, "$CONFDIR", cfg.dir());
+  replace_all(value, "$RULESDIR", MW_RULES_DIR);
+  replace_all(value, "$LUALIBDIR", MW_LUALIB_DIR);
+  replace_all(value, "$WEBDIR", MW_WEB_DIR);
+  if (value.find("$DBDIR") != std::string::npos) {
+    std::string db = cfg.get_string("options.dbdir");
+    replace_all(db, "$DBDIR", MW_DEFAULT_DBDIR);
+    replace_all(value, "$DBDIR", db);
+  }
+  return value;
+}
+
+std::string db_dir(const core::Config& cfg) {
+  std::string dir = expand_path("$DBDIR", cfg);
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  return dir;
+}
+
+}  // namespace mw::app

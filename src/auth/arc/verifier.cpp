@@ -1,0 +1,284 @@
+#include "auth/arc/verifier.h"
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "auth/arc/chain.h"
+#include "auth/dkim/evaluate.h"
+#include "auth/dkim/text.h"
+
+namespace mw::auth::arc {
+
+namespace {
+
+using dkim::SignatureVerdict;
+using dkim::Status;
+
+class ValidationImpl final : public Validation {
+ public:
+  ValidationImpl(core::Dispatcher& dispatcher, dns::Resolver& resolver, const Options& options,
+                 int64_t now, const dkim::MessageView& message, Callback done)
+      : dispatcher_(dispatcher),
+        resolver_(resolver),
+        options_(options),
+        policy_(options.policy()),
+        now_(now),
+        message_(message),
+        bodies_(message_.body),
+        done_cb_(std::move(done)) {}
+
+  void start();
+
+ private:
+  struct Lookup {
+    std::string name;
+    dns::RequestPtr request;
+    std::optional<dkim::KeyLookup> result;
+  };
+
+  // Index of the lookup for `name`, adding it when new.
+  size_t lookup_for(const std::string& name);
+  void on_reply(size_t l, const dns::Reply& reply);
+  void on_timeout();
+  void decide();
+  // Verify one AMS / AS whose precheck passed; false when the verdict is not pass.
+  bool check_ams(size_t set_index);
+  bool check_seal(size_t set_index);
+  const dkim::KeyLookup& key_of(const dkim::Signature& sig);
+  void finish(ChainStatus status, Reason reason, std::string detail, uint32_t instance = 0);
+  void complete();
+  void deliver();
+
+  core::Dispatcher& dispatcher_;
+  dns::Resolver& resolver_;
+  Options options_;
+  dkim::Policy policy_;
+  int64_t now_;
+  dkim::MessageView message_;
+  dkim::BodyHashCache bodies_;
+  Callback done_cb_;
+
+  Chain chain_;
+  ChainVerdict verdict_;
+  std::vector<bool> ams_ready_;  // precheck passed: the key decides
+  std::vector<bool> seal_ready_;
+  std::vector<Lookup> lookups_;
+  dkim::KeyLookup pending_key_{Status::kTempError, dkim::Reason::kTimeout,
+                               "key lookup did not finish in time", nullptr};
+  size_t outstanding_ = 0;
+  bool timed_out_ = false;
+  core::TimerPtr timer_;
+  bool done_ = false;
+  bool delivered_ = false;
+  std::shared_ptr<char> alive_ = std::make_shared<char>();
+};
+
+size_t ValidationImpl::lookup_for(const std::string& name) {
+  for (size_t l = 0; l < lookups_.size(); ++l) {
+    if (lookups_[l].name == name) return l;
+  }
+  lookups_.push_back(Lookup{name, nullptr, std::nullopt});
+  return lookups_.size() - 1;
+}
+
+void ValidationImpl::start() {
+  chain_ = collect_chain(message_);
+  verdict_.instances = chain_.max_instance;
+  if (chain_.status != ChainStatus::kPass) {
+    finish(chain_.status, chain_.reason, chain_.detail);
+  } else {
+    const size_t n = chain_.sets.size();
+    ams_ready_.assign(n, false);
+    seal_ready_.assign(n, false);
+    for (size_t i = 0; i < n; ++i) {
+      const ArcSet& set = chain_.sets[i];
+      SetResult r;
+      r.instance = set.instance;
+      r.authserv_id = set.aar.authserv_id;
+      r.cv = set.seal.chain_validation;
+      r.ams = dkim::start_verdict(set.ams, set.ams_index);
+      r.seal = dkim::start_verdict(set.seal, set.seal_index);
+      dkim::decide(r.ams, Status::kNeutral, dkim::Reason::kNone, "not checked");
+      dkim::decide(r.seal, Status::kNeutral, dkim::Reason::kNone, "not checked");
+      ams_ready_[i] = dkim::precheck(set.ams, policy_, now_, r.ams);
+      seal_ready_[i] = dkim::precheck(set.seal, policy_, now_, r.seal);
+      verdict_.sets.push_back(std::move(r));
+    }
+    // Decisions that need no key: the newest AMS or any AS unusable as written.
+    if (!ams_ready_[n - 1]) {
+      finish(ChainStatus::kFail, Reason::kAmsFailed,
+             "ARC-Message-Signature: " + verdict_.sets[n - 1].ams.detail, chain_.max_instance);
+    } else {
+      for (size_t i = n; i-- > 0;) {
+        if (!seal_ready_[i]) {
+          finish(ChainStatus::kFail, Reason::kSealFailed,
+                 "ARC-Seal: " + verdict_.sets[i].seal.detail, static_cast<uint32_t>(i + 1));
+          break;
+        }
+      }
+    }
+    if (!done_) {
+      for (size_t i = 0; i < n; ++i) {
+        if (ams_ready_[i]) lookup_for(dkim::to_lower(chain_.sets[i].ams.key_name()));
+        lookup_for(dkim::to_lower(chain_.sets[i].seal.key_name()));
+      }
+      if (options_.timeout > 0) {
+        timer_ = dispatcher_.create_timer([this] {
+          on_timeout();
+          deliver();
+        });
+        timer_->enable(options_.timeout);
+      }
+      outstanding_ = lookups_.size();
+      for (size_t l = 0; l < lookups_.size(); ++l) {
+        lookups_[l].request = resolver_.resolve(
+            lookups_[l].name, dns::RrType::kTxt, [this, l](const dns::Reply& reply) {
+              if (done_) return;
+              on_reply(l, reply);
+              deliver();  // last: the user callback may destroy *this
+            });
+      }
+    }
+  }
+  if (done_) {
+    dispatcher_.post([this, alive = std::weak_ptr<char>(alive_)] {
+      if (alive.lock()) deliver();
+    });
+  }
+}
+
+void ValidationImpl::on_reply(size_t l, const dns::Reply& reply) {
+  if (lookups_[l].result) return;
+  lookups_[l].result = dkim::key_from_reply(reply);
+  if (--outstanding_ == 0) decide();
+}
+
+void ValidationImpl::on_timeout() {
+  if (done_) return;
+  timed_out_ = true;
+  decide();
+}
+
+const dkim::KeyLookup& ValidationImpl::key_of(const dkim::Signature& sig) {
+  std::string name = dkim::to_lower(sig.key_name());
+  for (const auto& lookup : lookups_) {
+    if (lookup.name == name && lookup.result) return *lookup.result;
+  }
+  return pending_key_;  // not answered (timeout)
+}
+
+bool ValidationImpl::check_ams(size_t i) {
+  const ArcSet& set = chain_.sets[i];
+  SignatureVerdict& v = verdict_.sets[i].ams;
+  if (!ams_ready_[i]) return false;
+  const dkim::KeyLookup& key = key_of(set.ams);
+  if (key.status != Status::kPass) {
+    dkim::decide(v, key.status, key.reason, key.detail);
+    return false;
+  }
+  dkim::evaluate_with_key(message_, set.ams_index, set.ams, *key.record, policy_, bodies_, v);
+  return v.status == Status::kPass;
+}
+
+bool ValidationImpl::check_seal(size_t i) {
+  const ArcSet& set = chain_.sets[i];
+  SignatureVerdict& v = verdict_.sets[i].seal;
+  const dkim::KeyLookup& key = key_of(set.seal);
+  if (key.status != Status::kPass) {
+    dkim::decide(v, key.status, key.reason, key.detail);
+    return false;
+  }
+  if (!dkim::check_key(set.seal, *key.record, policy_, v)) return false;
+  std::string digest = seal_digest(message_, chain_.sets, i + 1);
+  if (!key.record->key->verify(dkim::hash_of(set.seal.algorithm), digest, set.seal.signature)) {
+    dkim::decide(v, Status::kFail, dkim::Reason::kBadSignature, "seal did not verify");
+    return false;
+  }
+  dkim::decide(v, Status::kPass, dkim::Reason::kNone, {});
+  return true;
+}
+
+void ValidationImpl::decide() {
+  const size_t n = chain_.sets.size();
+  const uint32_t newest = static_cast<uint32_t>(n);
+  // Step 4: the newest AMS.
+  if (!check_ams(n - 1)) {
+    const SignatureVerdict& v = verdict_.sets[n - 1].ams;
+    if (v.status == Status::kTempError) {
+      finish(ChainStatus::kTempError,
+             v.reason == dkim::Reason::kTimeout ? Reason::kTimeout : Reason::kDnsError,
+             "ARC-Message-Signature i=" + std::to_string(newest) + ": " + v.detail, newest);
+    } else {
+      finish(ChainStatus::kFail, Reason::kAmsFailed,
+             "ARC-Message-Signature i=" + std::to_string(newest) + ": " + v.detail, newest);
+    }
+    return;
+  }
+  // Step 5: oldest-pass from the older AMSs.
+  verdict_.oldest_pass = 0;
+  for (size_t i = n - 1; i-- > 0;) {
+    if (!check_ams(i)) {
+      verdict_.oldest_pass = static_cast<uint32_t>(i + 2);
+      break;
+    }
+  }
+  // Step 6: every seal, newest first.
+  for (size_t i = n; i-- > 0;) {
+    if (check_seal(i)) continue;
+    const SignatureVerdict& v = verdict_.sets[i].seal;
+    std::string what = "ARC-Seal i=" + std::to_string(i + 1) + ": " + v.detail;
+    if (v.status == Status::kTempError) {
+      finish(ChainStatus::kTempError,
+             v.reason == dkim::Reason::kTimeout ? Reason::kTimeout : Reason::kDnsError,
+             std::move(what), static_cast<uint32_t>(i + 1));
+    } else {
+      finish(ChainStatus::kFail, Reason::kSealFailed, std::move(what),
+             static_cast<uint32_t>(i + 1));
+    }
+    return;
+  }
+  finish(ChainStatus::kPass, Reason::kNone, {});
+}
+
+void ValidationImpl::finish(ChainStatus status, Reason reason, std::string detail,
+                            uint32_t instance) {
+  verdict_.status = status;
+  verdict_.reason = reason;
+  verdict_.detail = std::move(detail);
+  verdict_.failed_instance = status == ChainStatus::kPass ? 0 : instance;
+  complete();
+}
+
+void ValidationImpl::complete() {
+  done_ = true;
+  if (timer_) timer_->disable();
+  for (auto& lookup : lookups_) lookup.request.reset();
+}
+
+void ValidationImpl::deliver() {
+  if (!done_ || delivered_) return;
+  delivered_ = true;
+  Callback cb = std::move(done_cb_);
+  ChainVerdict v = std::move(verdict_);
+  if (cb) cb(std::move(v));  // may destroy *this: nothing may follow
+}
+
+}  // namespace
+
+ChainVerifier::ChainVerifier(core::Dispatcher& dispatcher, dns::Resolver& resolver, Options options,
+                             dkim::WallClock clock)
+    : dispatcher_(dispatcher),
+      resolver_(resolver),
+      options_(std::move(options)),
+      clock_(std::move(clock)) {}
+
+ValidationPtr ChainVerifier::verify(const dkim::MessageView& message, Callback done) {
+  auto impl = std::make_unique<ValidationImpl>(dispatcher_, resolver_, options_,
+                                               dkim::now_from(clock_), message, std::move(done));
+  impl->start();
+  return impl;
+}
+
+}  // namespace mw::auth::arc

@@ -1,0 +1,192 @@
+#include "auth/dkim/verifier.h"
+
+#include <ctime>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "auth/dkim/evaluate.h"
+#include "auth/dkim/signature.h"
+#include "auth/dkim/text.h"
+
+namespace mw::auth::dkim {
+
+namespace {
+
+constexpr std::string_view kFieldName = "DKIM-Signature";
+
+class VerificationImpl final : public Verification {
+ public:
+  VerificationImpl(core::Dispatcher& dispatcher, dns::Resolver& resolver, const Options& options,
+                   int64_t now, const MessageView& message, Callback done)
+      : dispatcher_(dispatcher),
+        resolver_(resolver),
+        options_(options),
+        policy_(options.policy()),
+        now_(now),
+        message_(message),
+        bodies_(message_.body),
+        done_cb_(std::move(done)) {}
+
+  void start();
+
+ private:
+  struct Item {
+    size_t header_index;
+    Signature sig;
+  };
+  struct Lookup {
+    std::string name;
+    std::vector<size_t> items;  // indices into items_ / verdict_.signatures
+    dns::RequestPtr request;
+    bool answered = false;
+  };
+
+  void on_reply(size_t lookup, const dns::Reply& reply);
+  void on_timeout();
+  void complete();
+  void deliver();
+
+  core::Dispatcher& dispatcher_;
+  dns::Resolver& resolver_;
+  Options options_;
+  Policy policy_;
+  int64_t now_;
+  MessageView message_;
+  BodyHashCache bodies_;
+  Callback done_cb_;
+
+  std::vector<Item> items_;
+  Verdict verdict_;
+  std::vector<Lookup> lookups_;
+  size_t outstanding_ = 0;
+  core::TimerPtr timer_;
+  bool done_ = false;
+  bool delivered_ = false;
+  std::shared_ptr<char> alive_ = std::make_shared<char>();
+};
+
+void VerificationImpl::start() {
+  uint32_t seen = 0;
+  for (size_t i = 0; i < message_.headers.size(); ++i) {
+    const HeaderField& field = message_.headers[i];
+    if (!iequals(field.name, kFieldName)) continue;
+    ++seen;
+    if (seen > options_.max_signatures) {
+      SignatureVerdict v;
+      v.header_index = i;
+      decide(v, Status::kNeutral, Reason::kSignatureLimit,
+             "not evaluated: more than " + std::to_string(options_.max_signatures) + " signatures");
+      verdict_.signatures.push_back(std::move(v));
+      items_.push_back(Item{i, Signature{}});
+      continue;
+    }
+    Item item{i, parse_signature(field.value(), SignatureKind::kDkim)};
+    SignatureVerdict v = start_verdict(item.sig, i);
+    bool needs_key = precheck(item.sig, policy_, now_, v);
+    size_t index = items_.size();
+    if (needs_key) {
+      std::string name = to_lower(item.sig.key_name());
+      size_t l = 0;
+      while (l < lookups_.size() && lookups_[l].name != name) ++l;
+      if (l == lookups_.size()) lookups_.push_back(Lookup{name, {}, nullptr});
+      lookups_[l].items.push_back(index);
+      v.status = Status::kTempError;  // until the key arrives
+      v.reason = Reason::kTimeout;
+    }
+    verdict_.signatures.push_back(std::move(v));
+    items_.push_back(std::move(item));
+  }
+
+  if (lookups_.empty()) {
+    done_ = true;
+  } else {
+    if (options_.timeout > 0) {
+      timer_ = dispatcher_.create_timer([this] {
+        on_timeout();
+        deliver();
+      });
+      timer_->enable(options_.timeout);
+    }
+    outstanding_ = lookups_.size();
+    for (size_t l = 0; l < lookups_.size(); ++l) {
+      lookups_[l].request = resolver_.resolve(
+          lookups_[l].name, dns::RrType::kTxt, [this, l](const dns::Reply& reply) {
+            if (done_) return;
+            on_reply(l, reply);
+            deliver();  // last: the user callback may destroy *this
+          });
+    }
+  }
+  if (done_) {
+    // Never call back from inside verify(): deliver from the loop, unless cancelled first.
+    dispatcher_.post([this, alive = std::weak_ptr<char>(alive_)] {
+      if (alive.lock()) deliver();
+    });
+  }
+}
+
+void VerificationImpl::on_reply(size_t l, const dns::Reply& reply) {
+  Lookup& lookup = lookups_[l];
+  if (lookup.answered) return;
+  lookup.answered = true;
+  KeyLookup key = key_from_reply(reply);
+  for (size_t index : lookup.items) {
+    SignatureVerdict& v = verdict_.signatures[index];
+    if (key.status != Status::kPass) {
+      decide(v, key.status, key.reason, key.detail);
+      continue;
+    }
+    const Item& item = items_[index];
+    evaluate_with_key(message_, item.header_index, item.sig, *key.record, policy_, bodies_, v);
+  }
+  if (--outstanding_ == 0) complete();
+}
+
+void VerificationImpl::on_timeout() {
+  if (done_) return;
+  for (const auto& lookup : lookups_) {
+    if (lookup.answered) continue;
+    for (size_t index : lookup.items) {
+      decide(verdict_.signatures[index], Status::kTempError, Reason::kTimeout,
+             "key lookup for " + lookup.name + " did not finish in time");
+    }
+  }
+  complete();
+}
+
+void VerificationImpl::complete() {
+  done_ = true;
+  if (timer_) timer_->disable();
+  for (auto& lookup : lookups_) lookup.request.reset();  // cancels what is outstanding
+}
+
+void VerificationImpl::deliver() {
+  if (!done_ || delivered_) return;
+  delivered_ = true;
+  Callback cb = std::move(done_cb_);
+  Verdict v = std::move(verdict_);
+  if (cb) cb(std::move(v));  // may destroy *this: nothing may follow
+}
+
+}  // namespace
+
+int64_t now_from(const WallClock& clock) {
+  return clock ? clock() : static_cast<int64_t>(std::time(nullptr));
+}
+
+Verifier::Verifier(core::Dispatcher& dispatcher, dns::Resolver& resolver, Options options,
+                   WallClock clock)
+    : dispatcher_(dispatcher),
+      resolver_(resolver),
+      options_(std::move(options)),
+      clock_(std::move(clock)) {}
+
+VerificationPtr Verifier::verify(const MessageView& message, Callback done) {
+  auto impl = std::make_unique<VerificationImpl>(dispatcher_, resolver_, options_, now_from(clock_),
+                                                 message, std::move(done));
+  impl->start();
+  return impl;
+}
+
+}  // namespace mw::auth::dkim
