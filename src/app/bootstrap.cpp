@@ -16,6 +16,7 @@
 #include "dns/udp_resolver.h"
 #include "lua/lua_module.h"
 #include "scan/anomalies_module.h"
+#include "scan/auth_module.h"
 #include "scan/options.h"
 
 namespace mw::app {
@@ -23,6 +24,7 @@ namespace mw::app {
 std::vector<scan::ModulePtr> make_modules(const ModuleOptions& options) {
   std::vector<scan::ModulePtr> modules;
   modules.push_back(scan::make_anomalies_module());
+  modules.push_back(scan::make_auth_module());
   lua::LuaDefaults lua_defaults{MW_RULES_DIR, MW_LUALIB_DIR, options.extra_rule_files};
   modules.push_back(lua::make_lua_module(std::move(lua_defaults)));
   return modules;

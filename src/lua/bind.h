@@ -115,6 +115,7 @@ void open_util(lua_State* L);       // util.cpp
 void open_ip(lua_State* L);         // ip.cpp
 void open_dns(lua_State* L);        // dns.cpp
 void open_store(lua_State* L);      // store.cpp
+void open_task_auth(lua_State* L);  // task_auth.cpp (after open_task)
 void open_content_classes(lua_State* L);  // task_content.cpp (text and MIME parts)
 
 // Pieces of the task class implemented in separate files; each returns its methods.

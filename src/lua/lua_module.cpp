@@ -83,6 +83,7 @@ class LuaModule final : public scan::Module {
     open_regexp(L);
     open_dns(L);
     open_store(L);
+    open_task_auth(L);
     open_config(*state, engine);
 
     std::vector<std::string> files;

@@ -1,0 +1,173 @@
+// Task methods for sender authentication verdicts (filled by the auth module, see
+// scan/auth_results.h): get_spf_result, get_dkim_results, get_dmarc_result, get_arc_result,
+// get_auth_skipped, get_authentication_results. Each returns nil when the check did not run.
+#include <unistd.h>
+
+#include "lua/bind.h"
+#include "scan/auth_results.h"
+#include "scan/task.h"
+
+namespace mw::lua {
+
+namespace {
+
+const scan::AuthResults* results(lua_State* L) { return scan::auth_results(check_task(L, 1)); }
+
+void push_strings(lua_State* L, const std::vector<std::string>& v) {
+  lua_createtable(L, static_cast<int>(v.size()), 0);
+  int i = 1;
+  for (const auto& s : v) {
+    push(L, s);
+    lua_rawseti(L, -2, i++);
+  }
+}
+
+int get_spf_result(lua_State* L) {
+  const scan::AuthResults* r = results(L);
+  if (r == nullptr || !r->spf) {
+    lua_pushnil(L);
+    return 1;
+  }
+  const auto& v = *r->spf;
+  lua_newtable(L);
+  set_field(L, "result", auth::spf::result_name(v.result));
+  set_field(L, "identity", auth::spf::identity_name(v.identity));
+  set_field(L, "domain", v.domain);
+  set_field(L, "mechanism", v.mechanism);
+  set_field(L, "matched_domain", v.matched_domain);
+  set_field(L, "record", v.record);
+  set_field(L, "explanation", v.explanation);
+  set_field(L, "problem", v.problem);
+  set_field(L, "lookups", static_cast<double>(v.dns_lookups));
+  set_field(L, "void_lookups", static_cast<double>(v.void_lookups));
+  return 1;
+}
+
+int get_dkim_results(lua_State* L) {
+  const scan::AuthResults* r = results(L);
+  if (r == nullptr || !r->dkim) {
+    lua_pushnil(L);
+    return 1;
+  }
+  lua_newtable(L);
+  int i = 1;
+  for (const auto& s : r->dkim->signatures) {
+    lua_newtable(L);
+    set_field(L, "result", auth::dkim::status_name(s.status));
+    set_field(L, "reason", auth::dkim::reason_name(s.reason));
+    set_field(L, "fail_reason", s.detail);
+    set_field(L, "domain", s.domain);
+    set_field(L, "selector", s.selector);
+    set_field(L, "algorithm", s.algorithm);
+    set_field(L, "identity", s.identity);
+    set_field(L, "bits", static_cast<double>(s.key_bits));
+    set_bool(L, "testing", s.testing);
+    set_bool(L, "body_beyond_length", s.body_beyond_length);
+    lua_rawseti(L, -2, i++);
+  }
+  return 1;
+}
+
+int get_dmarc_result(lua_State* L) {
+  const scan::AuthResults* r = results(L);
+  if (r == nullptr || !r->dmarc) {
+    lua_pushnil(L);
+    return 1;
+  }
+  const auto& v = *r->dmarc;
+  lua_newtable(L);
+  set_field(L, "result", auth::dmarc::result_name(v.result));
+  set_field(L, "from_domain", v.from_domain);
+  set_field(L, "org_domain", v.org_domain);
+  set_field(L, "record_domain", v.record_domain);
+  set_field(L, "policy", auth::dmarc::policy_name(v.policy));
+  set_field(L, "disposition", auth::dmarc::policy_name(v.disposition));
+  set_field(L, "policy_source", auth::dmarc::policy_source_name(v.policy_source));
+  set_bool(L, "sampled_out", v.sampled_out);
+  set_bool(L, "spf_aligned", v.spf_aligned);
+  set_bool(L, "dkim_aligned", v.dkim_aligned);
+  set_field(L, "problem", v.problem);
+  push_strings(L, v.problems);
+  lua_setfield(L, -2, "problems");
+  set_bool(L, "arc_override", r->arc_override);
+  set_field(L, "arc_sealer", r->arc_override_sealer);
+  return 1;
+}
+
+int get_arc_result(lua_State* L) {
+  const scan::AuthResults* r = results(L);
+  if (r == nullptr || !r->arc) {
+    lua_pushnil(L);
+    return 1;
+  }
+  const auto& v = *r->arc;
+  lua_newtable(L);
+  set_field(L, "result", auth::arc::chain_status_name(v.status));
+  set_field(L, "reason", auth::arc::reason_name(v.reason));
+  set_field(L, "detail", v.detail);
+  set_field(L, "instances", static_cast<double>(v.instances));
+  lua_newtable(L);
+  int i = 1;
+  for (const auto& s : v.sets) {
+    lua_newtable(L);
+    set_field(L, "instance", static_cast<double>(s.instance));
+    set_field(L, "domain", s.seal.domain);
+    set_field(L, "selector", s.seal.selector);
+    set_field(L, "cv", s.cv);
+    lua_rawseti(L, -2, i++);
+  }
+  lua_setfield(L, -2, "sets");
+  return 1;
+}
+
+// Why SPF / DMARC did not run (authenticated sender, local client, no IP), or nil.
+int get_auth_skipped(lua_State* L) {
+  const scan::AuthResults* r = results(L);
+  if (r == nullptr || r->spf_skipped.empty()) {
+    lua_pushnil(L);
+  } else {
+    push(L, r->spf_skipped);
+  }
+  return 1;
+}
+
+// get_authentication_results([authserv_id]) -> the header value, or nil.
+int get_authentication_results(lua_State* L) {
+  scan::Task& t = check_task(L, 1);
+  const scan::AuthResults* r = scan::auth_results(t);
+  if (r == nullptr) {
+    lua_pushnil(L);
+    return 1;
+  }
+  std::string id(opt_sv(L, 2));
+  if (id.empty() && t.engine().config) id = t.engine().config->get_string("options.auth.authserv_id");
+  if (id.empty()) id = t.envelope().mta_name;
+  if (id.empty()) {
+    char host[256] = {0};
+    if (gethostname(host, sizeof host - 1) == 0) id = host;
+  }
+  if (id.empty()) id = "localhost";
+  push(L, scan::authentication_results(t, *r, id));
+  return 1;
+}
+
+}  // namespace
+
+void open_task_auth(lua_State* L) {
+  static const luaL_Reg kMethods[] = {{"get_spf_result", get_spf_result},
+                                      {"get_dkim_results", get_dkim_results},
+                                      {"get_dmarc_result", get_dmarc_result},
+                                      {"get_arc_result", get_arc_result},
+                                      {"get_auth_skipped", get_auth_skipped},
+                                      {"get_authentication_results", get_authentication_results},
+                                      {nullptr, nullptr}};
+  luaL_getmetatable(L, kTaskClass);
+  lua_getfield(L, -1, "__index");
+  for (const luaL_Reg* r = kMethods; r->name != nullptr; ++r) {
+    lua_pushcfunction(L, r->func);
+    lua_setfield(L, -2, r->name);
+  }
+  lua_pop(L, 2);
+}
+
+}  // namespace mw::lua

@@ -1,0 +1,86 @@
+#include "scan/auth_results.h"
+
+namespace mw::scan {
+
+namespace {
+
+// RFC 8601 values: a token, or a quoted string when it holds specials.
+std::string value(std::string_view v) {
+  bool plain = !v.empty();
+  for (char c : v) {
+    unsigned char u = static_cast<unsigned char>(c);
+    if (u <= 0x20 || u >= 0x7f || std::string_view("()<>,;:\\\"/[]?=").find(c) != std::string_view::npos) {
+      if (c != '@' && c != '.' && c != '-' && c != '_' && c != '+') plain = false;
+    }
+  }
+  if (plain) return std::string(v);
+  std::string out = "\"";
+  for (char c : v) {
+    if (c == '"' || c == '\\') out += '\\';
+    if (c != '\r' && c != '\n') out += c;
+  }
+  return out + "\"";
+}
+
+std::string spf_part(const Task& task, const auth::spf::Verdict& v) {
+  std::string out = "spf=" + std::string(auth::spf::result_name(v.result));
+  if (v.identity == auth::spf::Identity::kHelo || task.envelope().from.empty()) {
+    out += " smtp.helo=" + value(task.envelope().helo.empty() ? v.domain : task.envelope().helo);
+  } else {
+    out += " smtp.mailfrom=" + value(task.envelope().from);
+  }
+  return out;
+}
+
+}  // namespace
+
+const AuthResults* auth_results(const Task& task) {
+  return static_cast<const AuthResults*>(task.extension(kAuthExtensionKey));
+}
+
+std::string authentication_results(const Task& task, const AuthResults& r,
+                                   std::string_view authserv_id) {
+  std::vector<std::string> parts;
+  if (r.spf) parts.push_back(spf_part(task, *r.spf));
+  if (r.dkim) {
+    if (r.dkim->signatures.empty()) {
+      parts.push_back("dkim=none");
+    }
+    for (const auto& s : r.dkim->signatures) {
+      std::string p = "dkim=" + std::string(auth::dkim::status_name(s.status));
+      if (s.status != auth::dkim::Status::kPass && s.reason != auth::dkim::Reason::kNone) {
+        p += " reason=" + value(auth::dkim::reason_name(s.reason));
+      }
+      if (!s.domain.empty()) p += " header.d=" + value(s.domain);
+      if (!s.selector.empty()) p += " header.s=" + value(s.selector);
+      if (!s.b_prefix.empty()) p += " header.b=" + value(s.b_prefix);
+      parts.push_back(std::move(p));
+    }
+  }
+  if (r.dmarc) {
+    const auto& d = *r.dmarc;
+    std::string p = "dmarc=" + std::string(auth::dmarc::result_name(d.result));
+    if (d.result == auth::dmarc::DmarcResult::kPass || d.result == auth::dmarc::DmarcResult::kFail) {
+      p += " (p=" + std::string(auth::dmarc::policy_name(d.policy)) + " dis=" +
+           std::string(auth::dmarc::policy_name(r.arc_override ? auth::dmarc::Policy::kNone
+                                                               : d.disposition)) +
+           (r.arc_override ? " arc-override=" + r.arc_override_sealer : std::string()) + ")";
+    }
+    if (!d.from_domain.empty()) p += " header.from=" + value(d.from_domain);
+    parts.push_back(std::move(p));
+  }
+  if (r.arc) {
+    std::string p = "arc=" + std::string(auth::arc::chain_status_name(r.arc->status));
+    if (r.arc->instances > 0) p += " (i=" + std::to_string(r.arc->instances) + ")";
+    parts.push_back(std::move(p));
+  }
+  std::string out(authserv_id);
+  out += ";";
+  if (parts.empty()) return out + " none";
+  for (size_t i = 0; i < parts.size(); ++i) {
+    out += (i == 0 ? " " : "; ") + parts[i];
+  }
+  return out;
+}
+
+}  // namespace mw::scan
