@@ -5,6 +5,7 @@
 #include "app/commands.h"
 #include "app/controller.h"
 #include "app/embedded_config.h"
+#include "app/outbound.h"
 #include "app/stats.h"
 #include "app/paths.h"
 #include "match/options.h"
@@ -25,7 +26,10 @@ std::vector<scan::ModulePtr> make_modules(const ModuleOptions& options) {
   std::vector<scan::ModulePtr> modules;
   modules.push_back(scan::make_anomalies_module());
   modules.push_back(scan::make_auth_module());
-  lua::LuaDefaults lua_defaults{MW_RULES_DIR, MW_LUALIB_DIR, options.extra_rule_files};
+  OutboundParts outbound = make_outbound();
+  modules.push_back(std::move(outbound.module));
+  lua::LuaDefaults lua_defaults{MW_RULES_DIR, MW_LUALIB_DIR, options.extra_rule_files, {}};
+  lua_defaults.preload_hooks.push_back(std::move(outbound.lua_hook));
   modules.push_back(lua::make_lua_module(std::move(lua_defaults)));
   return modules;
 }
@@ -70,7 +74,8 @@ std::string default_conf_dir() {
 }
 
 Result<core::ConfigPtr> load_config(const core::Schema& schema, const std::string& dir,
-                                    std::vector<core::ConfigIssue>& issues) {
+                                    std::vector<core::ConfigIssue>& issues,
+                                    const std::vector<std::string>& overlay_dirs) {
   std::error_code ec;
   if (!std::filesystem::is_directory(dir, ec)) {
     issues.push_back({dir, 0, "configuration directory does not exist", true});
@@ -79,6 +84,7 @@ Result<core::ConfigPtr> load_config(const core::Schema& schema, const std::strin
   core::LoadOptions opts;
   opts.dir = dir;
   opts.builtin_defaults = std::string(embedded_config());
+  opts.overlay_dirs = overlay_dirs;
   return core::Config::load(schema, opts, issues);
 }
 

@@ -36,7 +36,8 @@ std::string default_conf_dir();
 
 // Load and validate the configuration. Issues (with file:line) are appended to `issues`.
 Result<core::ConfigPtr> load_config(const core::Schema& schema, const std::string& dir,
-                                    std::vector<core::ConfigIssue>& issues);
+                                    std::vector<core::ConfigIssue>& issues,
+                                    const std::vector<std::string>& overlay_dirs = {});
 
 // Apply [logging] to a logger (level unless `level_override` is set).
 Status configure_logging(const core::Config& cfg, core::Logger& logger,

@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "app/commands.h"
+#include "app/outbound.h"
 
 namespace {
 
@@ -20,6 +21,9 @@ constexpr Command kCommands[] = {
     {"configdump", mw::app::cmd_configdump, "print every option with its effective value"},
     {"check-domain", mw::app::cmd_check_domain,
      "show a domain's SPF tree (lookup counts), DMARC policy and DKIM keys"},
+    {"replay", mw::app::cmd_replay, "feed recorded submissions through the engine in time order"},
+    {"train", mw::app::cmd_train, "train the outbound classifier from labelled features"},
+    {"hold", mw::app::cmd_hold, "list, add or release accounts on the outbound hold list"},
     {"pw", mw::app::cmd_pw, "print a password hash for the controller configuration"},
     {"test-rules", mw::app::cmd_test_rules, "run rule tests (Lua files naming messages and symbols)"},
 };

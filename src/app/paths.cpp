@@ -1,5 +1,6 @@
 #include "app/paths.h"
 
+#include <cstdlib>
 #include <filesystem>
 
 namespace mw::app {
@@ -16,7 +17,9 @@ std::string expand_path(std::string value, const core::Config& cfg) {
   replace_all(value, "$LUALIBDIR", MW_LUALIB_DIR);
   replace_all(value, "$WEBDIR", MW_WEB_DIR);
   if (value.find("$DBDIR") != std::string::npos) {
-    std::string db = cfg.get_string("options.dbdir");
+    // MAILWARD_DBDIR overrides the configuration (`mailward replay` keeps its state apart).
+    const char* env = std::getenv("MAILWARD_DBDIR");
+    std::string db = env != nullptr && *env != '\0' ? std::string(env) : cfg.get_string("options.dbdir");
     replace_all(db, "$DBDIR", MW_DEFAULT_DBDIR);
     replace_all(value, "$DBDIR", db);
   }

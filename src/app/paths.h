@@ -1,7 +1,8 @@
 // Path variables in configuration values:
 //   $CONFDIR   the configuration directory in use
 //   $DBDIR     options.dbdir: where state lives (store, caches, logs); defaults to the
-//              build tree's var/ when running from source, /var/lib/mailward when installed
+//              build tree's var/ when running from source; the MAILWARD_DBDIR environment
+//              variable overrides it
 //   $RULESDIR  the shipped rules/      $LUALIBDIR  the shipped lualib/
 //   $WEBDIR    the shipped web/ dashboard
 #pragma once

@@ -12,6 +12,8 @@
 #include "app/args.h"
 #include "app/bootstrap.h"
 #include "app/commands.h"
+#include "app/paths.h"
+#include "store/options.h"
 #include "dns/resolver.h"
 #include "core/json.h"
 #include "core/loop.h"
@@ -142,6 +144,18 @@ int cmd_scan(int argc, char** argv) {
     return 2;
   }
   services.set_resolver(resolver->get());
+  // The embedded store (or Redis) for rules that keep state (outbound profiles, hold list).
+  store::StorePtr store;
+  if (auto sc = store::config_from(**cfg, db_dir(**cfg))) {
+    auto opened = store::open_store(*sc, dispatcher, logger,
+                                    [&services] { return services.now(); });
+    if (opened) {
+      store = std::move(*opened);
+      services.set_store(store.get());
+    } else {
+      logger.warn("store", "unavailable: " + opened.error().message);
+    }
+  }
   int status = 0;
   for (const auto& path : args->positional()) {
     std::string raw, err;

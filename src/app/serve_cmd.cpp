@@ -25,6 +25,7 @@
 #include "app/commands.h"
 #include "app/controller.h"
 #include "app/listen.h"
+#include "app/outbound.h"
 #include "app/paths.h"
 #include "app/milter_proxy.h"  // milter proxy worker
 #include "app/scan_handler.h"
@@ -101,6 +102,7 @@ int worker_main(ServeState& st, std::shared_ptr<Generation> gen, WorkerKind kind
   } else {
     logger.error("main", "store configuration: " + sc.error().message);
   }
+  services.set_store(store.get());
   StatsRecorder stats(dispatcher, logger, store.get(), *gen->engine, stats_options_from(cfg));
   // ---- milter proxy worker (app/milter_proxy.h)
   if (kind == WorkerKind::kProxy) {
@@ -122,7 +124,10 @@ int worker_main(ServeState& st, std::shared_ptr<Generation> gen, WorkerKind kind
     }
     co->start_time = st.start_time;
     co->version = MW_VERSION;
-    handler = std::make_unique<Controller>(*gen->engine, services, store.get(), &stats, std::move(*co));
+    auto controller = std::make_unique<Controller>(*gen->engine, services, store.get(), &stats,
+                                                   std::move(*co));
+    for (auto& route : outbound_routes(store.get(), dispatcher)) controller->add_route(std::move(route));
+    handler = std::move(controller);
     fd = st.controller_fd;
   }
   proto::http::HttpServer server(dispatcher, logger, *handler, http_opts);

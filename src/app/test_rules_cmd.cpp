@@ -38,6 +38,9 @@
 #include "lua/convert.h"
 #include "lua/state.h"
 #include "scan/task.h"
+#include "store/options.h"
+#include <time.h>
+#include <unistd.h>
 
 namespace mw::app {
 
@@ -46,11 +49,13 @@ namespace {
 namespace fs = std::filesystem;
 
 const std::vector<ArgSpec> kSpec = {{"conf", true, false, 'c'}, {"rules", true, true},
-                                    {"help", false, false, 'h'}, {"verbose", false, false, 'v'},
+                                    {"help", false, false, 'h'}, {"verbose", false, false, 'v'}, {"overlay", true, true},
                                     {"log-level", true}};
 
 constexpr const char* kUsage =
-    "usage: mailward test-rules [--conf DIR] [--rules DIR|FILE]... [--verbose] TESTS...\n"
+    "usage: mailward test-rules [--conf DIR] [--overlay DIR]... [--rules DIR|FILE]...\n"
+    "                           [--verbose] TESTS...\n"
+    "  --overlay DIR merges DIR/*.toml over the configuration (after local.d).\n"
     "  TESTS are rule test files (*.lua) or directories of them (searched recursively for\n"
     "  *_test.lua). See doc/rules.md for the format.\n";
 
@@ -174,6 +179,21 @@ int cmd_test_rules(int argc, char** argv) {
     std::fputs(kUsage, args && args->has("help") ? stdout : stderr);
     return args && args->has("help") ? 0 : 2;
   }
+  // Everything the engine keeps on disk goes to a private temporary directory.
+  char tmpl[] = "/tmp/mailward-test-rules-XXXXXX";
+  if (mkdtemp(tmpl) == nullptr) {
+    std::fprintf(stderr, "mailward test-rules: cannot create a temporary directory\n");
+    return 1;
+  }
+  std::string state_root = tmpl;
+  struct Cleanup {
+    std::string dir;
+    ~Cleanup() {
+      std::error_code e;
+      fs::remove_all(dir, e);
+    }
+  } cleanup{state_root};
+  ::setenv("MAILWARD_DBDIR", state_root.c_str(), 1);
   core::Logger logger(core::LogLevel::kError);
   logger.set_role("test-rules");
   ModuleOptions mo;
@@ -181,7 +201,7 @@ int cmd_test_rules(int argc, char** argv) {
   auto modules = make_modules(mo);
   core::Schema schema = make_schema(modules);
   std::vector<core::ConfigIssue> issues;
-  auto cfg = load_config(schema, args->get("conf", default_conf_dir()), issues);
+  auto cfg = load_config(schema, args->get("conf", default_conf_dir()), issues, args->all("overlay"));
   if (!cfg) {
     for (const auto& i : issues) std::fprintf(stderr, "%s\n", i.to_string().c_str());
     return 2;
@@ -198,7 +218,16 @@ int cmd_test_rules(int argc, char** argv) {
   }
   core::Dispatcher dispatcher;
   scan::Services services(dispatcher, logger);
+  double now = 0;
+  services.set_clock([&now] {
+    if (now > 0) return now;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return static_cast<double>(ts.tv_sec);
+  });
+  auto store_cfg = store::config_from(**cfg, state_root);
   int n = 0, failed = 0;
+  int file_no = 0;
   for (const auto& file : test_files(args->positional())) {
     auto spec = read_test_file(logger, file);
     if (!spec) {
@@ -207,6 +236,16 @@ int cmd_test_rules(int argc, char** argv) {
       std::printf("not ok %d - %s: %s\n", n, file.c_str(), spec.error().message.c_str());
       continue;
     }
+    // A fresh store per test file: its cases share state (profiles build up), files do not.
+    store::StorePtr store;
+    if (store_cfg) {
+      store::StoreConfig sc = *store_cfg;
+      sc.backend = store::Backend::kLmdb;
+      sc.lmdb.env.path = state_root + "/store-" + std::to_string(++file_no);
+      auto opened = store::open_store(sc, dispatcher, logger, [&services] { return services.now(); });
+      if (opened) store = std::move(*opened);
+    }
+    services.set_store(store.get());
     dns::FakeResolver resolver(dispatcher);
     const json::Value* cases = spec->find("cases");
     if (cases == nullptr) cases = &*spec;
@@ -230,6 +269,7 @@ int cmd_test_rules(int argc, char** argv) {
         raw = t->as_string();
       }
       scan::Envelope env = c.find("envelope") ? envelope_from(*c.find("envelope")) : scan::Envelope{};
+      now = env.time;
       scan::Task task(**engine, services, std::move(raw), std::move(env));
       bool done = false;
       task.run([&](scan::Task&) {
@@ -290,6 +330,7 @@ int cmd_test_rules(int argc, char** argv) {
       }
     }
     services.set_resolver(nullptr);
+    services.set_store(nullptr);
   }
   std::printf("1..%d\n# %d passed, %d failed\n", n, n - failed, failed);
   return failed == 0 ? 0 : 1;

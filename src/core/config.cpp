@@ -454,6 +454,12 @@ Result<ConfigPtr> Config::load(const Schema& schema, const LoadOptions& opts,
     toml::table t;
     if (parse_into(f.string(), std::nullopt, t, issues)) merge_into(*cfg->root_, std::move(t));
   }
+  for (const auto& extra : opts.overlay_dirs) {
+    for (const auto& f : toml_files_in(extra)) {
+      toml::table t;
+      if (parse_into(f.string(), std::nullopt, t, issues)) merge_into(*cfg->root_, std::move(t));
+    }
+  }
   for (const auto& f : toml_files_in(dir / "override.d")) {
     toml::table t;
     if (parse_into(f.string(), std::nullopt, t, issues)) override_into(*cfg->root_, std::move(t));

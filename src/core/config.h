@@ -108,6 +108,8 @@ using ConfigPtr = std::shared_ptr<const Config>;
 struct LoadOptions {
   std::string dir;                 // configuration directory
   std::string builtin_defaults;    // TOML text used when <dir>/mailward.toml is absent
+  // More directories of *.toml merged after local.d, in order (e.g. a test's overlay).
+  std::vector<std::string> overlay_dirs;
 };
 
 class Config {

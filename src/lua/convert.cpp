@@ -2,6 +2,7 @@
 
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -44,7 +45,9 @@ json::Value to_json_depth(lua_State* L, int idx, int depth) {
         }
         return arr;
       }
-      json::Value obj = json::Value::object();
+      // Keys sorted: Lua's table order is not stable from run to run (hash seeds), and
+      // replies, events and exported features must be.
+      std::vector<std::pair<std::string, json::Value>> members;
       lua_pushnil(L);
       while (lua_next(L, idx) != 0) {
         std::string key;
@@ -57,9 +60,13 @@ json::Value to_json_depth(lua_State* L, int idx, int depth) {
           key = to_display(L, -1);
           lua_pop(L, 1);
         }
-        obj.set(key, to_json_depth(L, -1, depth + 1));
+        members.emplace_back(std::move(key), to_json_depth(L, -1, depth + 1));
         lua_pop(L, 1);
       }
+      std::sort(members.begin(), members.end(),
+                [](const auto& a, const auto& b) { return a.first < b.first; });
+      json::Value obj = json::Value::object();
+      for (auto& [k, v] : members) obj.set(k, std::move(v));
       return obj;
     }
     default: return json::Value(to_display(L, idx));

@@ -85,6 +85,7 @@ class LuaModule final : public scan::Module {
     open_store(L);
     open_task_auth(L);
     open_config(*state, engine);
+    for (const auto& hook : defaults_.preload_hooks) hook(L);
 
     std::vector<std::string> files;
     for (const auto& d : cfg.get_strings("lua.rules_dirs")) {

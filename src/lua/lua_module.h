@@ -8,10 +8,13 @@
 // `configtest` catches it and a SIGHUP with a broken rule keeps the running generation.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "scan/module.h"
+
+struct lua_State;
 
 namespace mw::lua {
 
@@ -19,6 +22,9 @@ struct LuaDefaults {
   std::string rules_dir;   // the shipped rules/
   std::string lualib_dir;  // the shipped lualib/
   std::vector<std::string> extra_files;  // loaded last (e.g. `test-rules --rules DIR`)
+  // Run on the new state before any rule loads: modules of upper layers add their own Lua
+  // modules (package.preload) here.
+  std::vector<std::function<void(lua_State*)>> preload_hooks;
 };
 
 scan::ModulePtr make_lua_module(LuaDefaults defaults);

@@ -6,6 +6,7 @@
 //   encode_base64(s) decode_base64(s)
 //   md5_hex(s) sha256_hex(s) hmac_sha256_hex(key, s)
 //   str_split(s, separators)                non-empty pieces
+//   to_json(value) from_json(text)
 #include <libpsl.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -18,6 +19,7 @@
 #include <vector>
 
 #include "lua/bind.h"
+#include "lua/convert.h"
 #include "lua/state.h"
 #include "mime/charset.h"
 
@@ -219,7 +221,26 @@ int str_split(lua_State* L) {
   return 1;
 }
 
+// to_json(value) -> compact JSON text; from_json(text) -> value or nil, error.
+int to_json_fn(lua_State* L) {
+  push(L, json::write(to_json(L, 1)));
+  return 1;
+}
+
+int from_json_fn(lua_State* L) {
+  auto v = json::parse(check_sv(L, 1));
+  if (!v) {
+    lua_pushnil(L);
+    push(L, v.error().message);
+    return 2;
+  }
+  push_json(L, *v);
+  return 1;
+}
+
 const luaL_Reg kFuncs[] = {{"get_time", get_time},
+                           {"to_json", to_json_fn},
+                           {"from_json", from_json_fn},
                            {"get_ticks", get_ticks},
                            {"is_valid_utf8", is_valid_utf8},
                            {"str_lower", str_lower},

@@ -1,0 +1,355 @@
+-- Outbound protection (THREAT.md): catch the credential-test mail that comes days before a
+-- phishing burst from a stolen account, and act first (hold the account), with classic rate
+-- limits for the burst itself. Only mail of authenticated senders (SASL user) is examined.
+--
+--   OUTBOUND_HOLD (prefilter)  held accounts get the hold action; rate limits
+--   OUTBOUND (filter)          content signals, behaviour signals (per-user profile in the
+--                              store, identifiers keyed-hashed), collector correlation, the
+--                              classifier, the verdict OUTBOUND_RECON and its defensive action
+-- Configuration: [outbound] (mailward configdump lists it); the model: conf/outbound_model.json.
+local ob_ok, ob = pcall(require, 'mailward_outbound')
+if not ob_ok then return end
+local cfg = ob.config()
+if not cfg.enabled then return end
+
+local store = require 'mailward_store'
+local content = require 'outbound.content'
+local lua_util = require 'lua_util'
+local lists = require 'mail_lists'
+local rspamd_util = require 'rspamd_util'
+
+local freemail = lua_util.list_to_set(lists.freemail)
+local extra_lists = mailward_config:get_all_opt('lists')
+if extra_lists and extra_lists.freemail then
+  for _, d in ipairs(extra_lists.freemail) do freemail[d:lower()] = true end
+end
+local local_domains = {}
+for _, d in ipairs(cfg.local_domains or {}) do local_domains[#local_domains + 1] = d:lower() end
+local local_set = lua_util.list_to_set(local_domains)
+local provider_hosts = cfg.provider_hosts or {}
+
+local DAY = 86400
+local MAX_RCPTS = 50            -- recipients examined per message
+local HISTORY_MIN = 5           -- messages before "new" signals of an account count
+
+local function virtual(parent, name, description)
+  mailward_config:register_symbol{ name = name, type = 'virtual', parent = parent,
+                                   group = 'outbound', description = description }
+end
+
+-- Regexp signals (one Hyperscan scan per class, shared with every other rule).
+local reconfig = config['regexp']
+reconfig['OUTBOUND_SMTP_PORT'] = {
+  re = 'Subject=/(?:^|[;|,:\\s])(?:25|465|587|2525)(?:$|[;|,:\\s])/{header} | ' ..
+       '/(?:^|[;|,:\\t])(?:25|465|587|2525)(?:$|[;|,:\\t\\r\\n])/m{mime}',
+  description = 'An SMTP port number as a delimited field', group = 'outbound',
+}
+reconfig['OUTBOUND_AUTH_METHOD'] = {
+  re = 'Subject=/(?:^|[;|,:\\s])(?:LOGIN|PLAIN|CRAM-MD5|XOAUTH2)(?:$|[;|,:\\s])/{header} | ' ..
+       '/(?:^|[;|,:\\t])(?:LOGIN|PLAIN|CRAM-MD5|XOAUTH2)(?:$|[;|,:\\t\\r\\n])/m{mime}',
+  description = 'An SMTP AUTH method name as a delimited field', group = 'outbound',
+}
+reconfig['OUTBOUND_HOST_PORT'] = {
+  re = 'Subject=/\\b(?:smtp|mail|mx|submission|relay)[\\w-]*\\.[\\w.-]+[:\\s]\\s*(?:25|465|587|2525)\\b/i{header} | ' ..
+       '/\\b(?:smtp|mail|mx|submission|relay)[\\w-]*\\.[\\w.-]+:(?:25|465|587|2525)\\b/i{mime}',
+  description = 'A mail server name with a port', group = 'outbound',
+}
+
+-- Lines of the Subject and the start of the visible text.
+local function text_lines(task)
+  local lines = {}
+  local subject = task:get_subject()
+  if subject then lines[#lines + 1] = subject end
+  local parts = task:get_text_parts()
+  if parts[1] and not parts[1]:is_html() or (parts[1] and #parts == 1) then
+    local text = parts[1]:get_content():sub(1, 4096)
+    for line in text:gmatch('[^\r\n]+') do
+      lines[#lines + 1] = line
+      if #lines > 60 then break end
+    end
+  end
+  return lines, subject
+end
+
+local function client_fingerprint(task)
+  local ua = task:get_header('User-Agent') or task:get_header('X-Mailer') or ''
+  ua = ua:gsub('[%d.]+', '#'):sub(1, 80)
+  return ua == '' and 'none' or ua
+end
+
+local function network_of(ip)
+  if not ip or not ip:is_valid() then return nil end
+  local bits = ip:get_version() == 4 and 24 or 48
+  return ip:apply_mask(bits):to_string() .. '/' .. bits
+end
+
+-- Content signals: a table of features and the symbols to insert.
+local function content_signals(task, user, from)
+  local f, hits = {}, {}
+  local lines, subject = text_lines(task)
+  local tuple = content.find_tuple(lines)
+  if tuple then
+    f.cred_tuple = tuple.strength
+    hits[#hits + 1] = { 'OUTBOUND_CRED_TUPLE', table.concat(tuple.kinds, '+') }
+  end
+  local kv = content.find_kv(lines)
+  if kv then
+    f.kv_credentials = 1
+    hits[#hits + 1] = { 'OUTBOUND_KV_CREDENTIALS', tostring(kv.keys) .. ' keys' }
+  end
+  local joined = table.concat(lines, '\n'):lower()
+  local login = user:lower()
+  local addr = from and from:lower() or nil
+  local local_part = login:match('^([^@]+)@') or login
+  if (#local_part >= 3 and joined:find(local_part, 1, true)) or
+     (addr and addr ~= '' and joined:find(addr, 1, true)) then
+    f.own_login = 1
+    hits[#hits + 1] = { 'OUTBOUND_OWN_LOGIN', 'subject or text' }
+  end
+  local host = content.provider_host_port(joined, provider_hosts, local_domains)
+  if host then
+    f.provider_host_port = 1
+    hits[#hits + 1] = { 'OUTBOUND_PROVIDER_HOST', host }
+  end
+  if content.token_subject(subject) then
+    f.token_subject = 1
+    hits[#hits + 1] = { 'OUTBOUND_TOKEN_SUBJECT', subject }
+  end
+  local mailer = task:get_header('X-Mailer') or task:get_header('User-Agent')
+  local tk = content.toolkit(mailer)
+  if tk then
+    f.toolkit = 1
+    hits[#hits + 1] = { 'OUTBOUND_TOOLKIT', tk:sub(1, 60) }
+  end
+  if not mailer and (not task:has_header('Message-ID') or not task:has_header('MIME-Version')) then
+    f.minimal_headers = 1
+  elseif not mailer then
+    f.no_mailer = 1
+  end
+  local visible = 0
+  for _, p in ipairs(task:get_text_parts()) do visible = visible + #p:get_content():gsub('%s+', '') end
+  if visible < 40 then f.short_body = 1 end
+  if task:has_symbol('OUTBOUND_SMTP_PORT') then f.smtp_port = 1 end
+  if task:has_symbol('OUTBOUND_AUTH_METHOD') then f.auth_method = 1 end
+  if task:has_symbol('OUTBOUND_HOST_PORT') then f.host_port = 1 end
+  return f, hits
+end
+
+local function domain_of(addr)
+  return (addr:match('@([^@]+)$') or ''):lower()
+end
+
+-- Behaviour signals from the account's profile (and updates of the profile).
+local function behaviour_signals(task, user, uh, now)
+  local f, hits = {}, {}
+  local ttl = cfg.profile_ttl
+  local count = store.incr(task, 'ob:n:' .. uh, 1, ttl) or 1
+  f.history = math.min(count, 50) / 50
+  local has_history = count > HISTORY_MIN
+  if not has_history then f.new_account = 1 end
+  local last = tonumber(store.get(task, 'ob:last:' .. uh) or '')
+  store.set(task, 'ob:last:' .. uh, string.format('%.0f', now), ttl)
+  if last and now - last > 30 * DAY then
+    f.dormant = 1
+    hits[#hits + 1] = { 'OUTBOUND_DORMANT', string.format('%dd', math.floor((now - last) / DAY)) }
+  end
+  local ip = task:get_from_ip()
+  if ip and ip:is_valid() then
+    local iph = ob.hash(ip:to_string())
+    local _, new_ip = store.distinct_add(task, 'ob:ip:' .. uh, iph, ttl)
+    local _, new_net = store.distinct_add(task, 'ob:net:' .. uh, ob.hash(network_of(ip)), ttl)
+    if has_history and new_ip then
+      f.new_ip = 1
+      hits[#hits + 1] = { 'OUTBOUND_NEW_IP', ip:to_string() }
+    end
+    if has_history and new_net then
+      f.new_net = 1
+      hits[#hits + 1] = { 'OUTBOUND_NEW_NET', network_of(ip) }
+    end
+    local users = store.distinct_add(task, 'ob:ipu:' .. iph, uh, 7 * DAY) or 1
+    if users >= 3 then
+      f.ip_users = math.min(users - 1, 5) / 5
+      hits[#hits + 1] = { 'OUTBOUND_IP_MANY_USERS', tostring(users) .. ' accounts' }
+    end
+  end
+  local _, new_client = store.distinct_add(task, 'ob:cl:' .. uh, ob.hash(client_fingerprint(task)), ttl)
+  if has_history and new_client then
+    f.new_client = 1
+    hits[#hits + 1] = { 'OUTBOUND_NEW_CLIENT', client_fingerprint(task) }
+  end
+  local rcpts = task:get_recipients('smtp') or task:get_recipients('mime') or {}
+  local n, new, free, external, collectors = 0, 0, 0, 0, {}
+  for _, r in ipairs(rcpts) do
+    n = n + 1
+    if n > MAX_RCPTS then break end
+    local rh = ob.hash(r.addr:lower())
+    local _, was_new = store.distinct_add(task, 'ob:rc:' .. uh, rh, ttl)
+    if was_new then new = new + 1 end
+    local dom = domain_of(r.addr)
+    if freemail[dom] then free = free + 1 end
+    if not local_set[dom] then external = external + 1 end
+    local known = store.map_get(task, 'ob:collectors', rh)
+    if known then collectors[#collectors + 1] = r.addr end
+  end
+  n = math.min(n, MAX_RCPTS)
+  if n > 0 then
+    if has_history and new > 0 then
+      f.new_rcpt = new / n
+      hits[#hits + 1] = { 'OUTBOUND_NEW_RCPT', string.format('%d/%d', new, n) }
+    end
+    if free > 0 then
+      f.freemail_rcpt = free / n
+      hits[#hits + 1] = { 'OUTBOUND_FREEMAIL_RCPT', string.format('%d/%d', free, n) }
+    end
+    if n == 1 and external == 1 then f.single_external = 1 end
+  end
+  if #collectors > 0 then
+    f.to_collector = 1
+    hits[#hits + 1] = { 'OUTBOUND_TO_COLLECTOR', table.concat(collectors, ',') }
+  end
+  local hour = store.window_add(task, 'ob:rate:' .. uh, 0, 3600) or 0
+  if hour >= 30 then
+    f.rate_burst = math.min(hour / 200, 1)
+    hits[#hits + 1] = { 'OUTBOUND_RATE_BURST', string.format('%d/h', hour) }
+  end
+  return f, hits, rcpts
+end
+
+-- Prefilter: held accounts, rate limits. -----------------------------------------------------------
+mailward_config:register_symbol{
+  name = 'OUTBOUND_HOLD', type = 'prefilter', priority = 20, group = 'outbound',
+  description = 'Outbound hold list and rate limits',
+  callback = function(task)
+    local user = task:get_user()
+    if not user or not store.available(task) then return end
+    local held = store.map_get(task, 'ob:hold', user)
+    if held then
+      task:insert_result('OUTBOUND_HELD', 1.0, user)
+      if cfg.hold_action ~= 'alert' then
+        task:set_pre_result{ action = cfg.hold_action, message = cfg.hold_message, module = 'outbound' }
+      end
+      return
+    end
+    local uh = ob.hash(user)
+    local rcpts = task:get_recipients('smtp') or {}
+    local window = cfg.ratelimit_window
+    local msgs = store.window_add(task, 'ob:rate:' .. uh, 1, 3600) or 0
+    local msgs_window = window == 3600 and msgs or
+                        (store.window_add(task, 'ob:rl:' .. uh, 1, window) or 0)
+    local rc = store.window_add(task, 'ob:rlr:' .. uh, #rcpts, window) or 0
+    if (cfg.ratelimit_messages > 0 and msgs_window > cfg.ratelimit_messages) or
+       (cfg.ratelimit_recipients > 0 and rc > cfg.ratelimit_recipients) then
+      task:insert_result('OUTBOUND_RATELIMIT', 1.0,
+        string.format('%d msgs, %d rcpts in %ds', msgs_window, rc, window))
+      task:set_pre_result{ action = 'soft reject', message = cfg.ratelimit_message,
+                           module = 'outbound' }
+    end
+  end,
+}
+virtual('OUTBOUND_HOLD', 'OUTBOUND_HELD', 'The account is on hold (suspected compromise)')
+virtual('OUTBOUND_HOLD', 'OUTBOUND_RATELIMIT', 'The account exceeded its sending rate')
+
+-- Filter: signals, classifier, verdict, defensive action. -----------------------------------------
+local function act(task, user, probability, reasons, rcpts)
+  local now = store.now(task)
+  local ip = task:get_from_ip()
+  local rcpt_list = {}
+  for i, r in ipairs(rcpts) do
+    if i > MAX_RCPTS then break end
+    rcpt_list[#rcpt_list + 1] = r.addr
+  end
+  if cfg.action ~= 'alert' then
+    task:set_pre_result{ action = cfg.action, message = cfg.message, module = 'outbound' }
+  end
+  if cfg.hold then
+    store.map_set(task, 'ob:hold', user, rspamd_util.to_json{
+      since = now, probability = probability, reasons = reasons,
+      ip = ip and ip:to_string() or '', message_id = task:get_message_id() or '',
+    }, cfg.hold_ttl)
+  end
+  ob.emit_event(task, {
+    time = now, user = user, probability = probability, reasons = reasons,
+    ip = ip and ip:to_string() or '', recipients = rcpt_list,
+    subject = task:get_subject() or '', message_id = task:get_message_id() or '',
+    action = cfg.action, held = cfg.hold,
+  })
+end
+
+-- Remember that these recipients got suspected test mail from this account; an address that
+-- gets it from several accounts is a collector.
+local function correlate(task, user, uh, rcpts)
+  for i, r in ipairs(rcpts) do
+    if i > MAX_RCPTS then break end
+    local rh = ob.hash(r.addr:lower())
+    local accounts = store.distinct_add(task, 'ob:coll:' .. rh, uh, cfg.collector_ttl) or 0
+    store.list_push(task, 'ob:collusers:' .. rh, user, 50, cfg.collector_ttl)
+    if accounts >= cfg.collector_min_accounts then
+      store.map_set(task, 'ob:collectors', rh, tostring(accounts), cfg.collector_ttl)
+    end
+  end
+end
+
+mailward_config:register_symbol{
+  name = 'OUTBOUND', type = 'callback', group = 'outbound',
+  description = 'Outbound reconnaissance detection',
+  dependencies = { 'OUTBOUND_SMTP_PORT', 'OUTBOUND_AUTH_METHOD', 'OUTBOUND_HOST_PORT' },
+  callback = function(task)
+    local user = task:get_user()
+    if not user or not store.available(task) then return end
+    local from = task:get_from('smtp')
+    from = from and from[1] and from[1].addr or nil
+    local uh = ob.hash(user)
+    local now = store.now(task)
+    local f, hits = content_signals(task, user, from)
+    local fb, bhits, rcpts = behaviour_signals(task, user, uh, now)
+    for k, v in pairs(fb) do f[k] = v end
+    for _, h in ipairs(bhits) do hits[#hits + 1] = h end
+    local content_any = (f.cred_tuple or f.kv_credentials or f.provider_host_port or
+                         f.token_subject or f.toolkit) and 1 or 0
+    if content_any == 1 and f.new_net then f.content_x_new_net = 1 end
+    if content_any == 1 and f.freemail_rcpt then f.content_x_freemail = 1 end
+    if f.short_body and f.single_external and f.new_net then f.short_new_net_external = 1 end
+    for _, h in ipairs(hits) do task:insert_result(h[1], 1.0, h[2]) end
+    if task:get_request_header('X-Mailward-Export-Features') then
+      task:set_reply_field('outbound_features', f)
+    end
+    local strong = f.cred_tuple or f.kv_credentials
+    local p, contributions = ob.predict(f)
+    if not p then
+      -- No model: no verdicts, but credential tuples still mark collectors.
+      if strong then correlate(task, user, uh, rcpts) end
+      return
+    end
+    local reasons = {}
+    for _, c in ipairs(contributions) do
+      if c.value > 0.5 and #reasons < 5 then reasons[#reasons + 1] = c.name end
+    end
+    if p >= cfg.threshold then
+      task:insert_result('OUTBOUND_RECON', 1.0, string.format('p=%.3f', p), reasons)
+      act(task, user, p, reasons, rcpts)
+      correlate(task, user, uh, rcpts)
+    elseif strong or p >= cfg.threshold / 2 then
+      -- Suspected but not sure: counts for collector correlation only.
+      correlate(task, user, uh, rcpts)
+    end
+  end,
+}
+for _, s in ipairs{
+  { 'OUTBOUND_CRED_TUPLE', 'A delimited credential tuple (address, secret, host, port, auth)' },
+  { 'OUTBOUND_KV_CREDENTIALS', 'Key/value credential lines with a password' },
+  { 'OUTBOUND_OWN_LOGIN', 'The sender\'s own login or address in the Subject or text' },
+  { 'OUTBOUND_PROVIDER_HOST', 'The provider\'s submission host next to a port' },
+  { 'OUTBOUND_TOKEN_SUBJECT', 'Short Subject with a random-looking token' },
+  { 'OUTBOUND_TOOLKIT', 'Mailer toolkit fingerprint' },
+  { 'OUTBOUND_NEW_IP', 'First mail of the account from this client address' },
+  { 'OUTBOUND_NEW_NET', 'First mail of the account from this network' },
+  { 'OUTBOUND_IP_MANY_USERS', 'The client address authenticated as several accounts' },
+  { 'OUTBOUND_NEW_CLIENT', 'A mail client never seen for this account' },
+  { 'OUTBOUND_NEW_RCPT', 'Recipients the account never wrote to' },
+  { 'OUTBOUND_FREEMAIL_RCPT', 'Recipients at free-mail domains' },
+  { 'OUTBOUND_DORMANT', 'A dormant account suddenly sending' },
+  { 'OUTBOUND_RATE_BURST', 'The account is sending far more than usual' },
+  { 'OUTBOUND_TO_COLLECTOR', 'A recipient already collecting test mail from other accounts' },
+  { 'OUTBOUND_RECON', 'Credential-test (reconnaissance) mail from a stolen account' } } do
+  virtual('OUTBOUND', s[1], s[2])
+end
