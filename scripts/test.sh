@@ -7,4 +7,5 @@ scripts/deps.sh test
 BUILD_DIR=${BUILD_DIR:-build}
 scripts/build.sh
 cd "$BUILD_DIR"
-ctest --output-on-failure -j"${JOBS:-$(nproc)}" "$@"
+# --timeout bounds every test without a TIMEOUT of its own: a hung test fails, never the run.
+ctest --output-on-failure --timeout 300 -j"${JOBS:-$(nproc)}" "$@"

@@ -19,6 +19,7 @@
 #include "scan/anomalies_module.h"
 #include "scan/auth_module.h"
 #include "scan/options.h"
+#include "scan/signing_module.h"
 
 namespace mw::app {
 
@@ -26,6 +27,7 @@ std::vector<scan::ModulePtr> make_modules(const ModuleOptions& options) {
   std::vector<scan::ModulePtr> modules;
   modules.push_back(scan::make_anomalies_module());
   modules.push_back(scan::make_auth_module());
+  modules.push_back(scan::make_signing_module(&expand_path));
   OutboundParts outbound = make_outbound();
   modules.push_back(std::move(outbound.module));
   lua::LuaDefaults lua_defaults{MW_RULES_DIR, MW_LUALIB_DIR, options.extra_rule_files, {}};

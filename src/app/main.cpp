@@ -24,6 +24,8 @@ constexpr Command kCommands[] = {
     {"replay", mw::app::cmd_replay, "feed recorded submissions through the engine in time order"},
     {"train", mw::app::cmd_train, "train the outbound classifier from labelled features"},
     {"hold", mw::app::cmd_hold, "list, add or release accounts on the outbound hold list"},
+    {"dkim-keygen", mw::app::cmd_dkim_keygen,
+     "generate a DKIM key and print the DNS record to publish"},
     {"pw", mw::app::cmd_pw, "print a password hash for the controller configuration"},
     {"test-rules", mw::app::cmd_test_rules, "run rule tests (Lua files naming messages and symbols)"},
 };

@@ -20,6 +20,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import unittest
 
@@ -63,7 +64,8 @@ REMOVED = ("x-spam", "x-spam-status", "x-remove-me")
 # Fields the MTA, the proxy or the test rule add on the way.
 ADDED = ("return-path", "x-original-to", "delivered-to", "x-spam", "x-spamd-result",
          "x-spam-score", "authentication-results", "x-test-scanned-headers", "x-test-user",
-         "x-test-queue-id", "x-test-mta-name", "x-test-ip", "x-test-tls-version")
+         "x-test-queue-id", "x-test-mta-name", "x-test-ip", "x-test-tls-version",
+         "x-test-top")
 
 
 def fields(header_section):
@@ -110,12 +112,22 @@ class MilterTest(unittest.TestCase):
         with open(os.path.join(HERE, "milter", "test_rules.lua")) as f:
             rules = f.read()
         cls.seq = 0
+        # DKIM keys of the submission domain, made by `mailward dkim-keygen` (RSA and Ed25519).
+        cls.keydir = tempfile.mkdtemp(prefix="mwkeys-")
+        cls.addClassCleanup(shutil.rmtree, cls.keydir, True)
+        rsa_path, rsa_txt = mwtest.dkim_keygen(cls.keydir, DOMAIN, "mw-rsa")
+        ed_path, ed_txt = mwtest.dkim_keygen(cls.keydir, DOMAIN, "mw-ed", "ed25519")
+        cls.dns = {f"mw-rsa._domainkey.{DOMAIN}.": rsa_txt, f"mw-ed._domainkey.{DOMAIN}.": ed_txt}
         # Self-scan daemon (also the live upstream of the forward daemon).
         cls.milter_port = mwtest.free_port()
         cls.config = mwtest.Config({
             "local.d/20-milter.toml":
                 '[proxy]\nadd_score_headers = true\n'
                 '[milter]\nmax_frame_size = "256k"\n',
+            "local.d/30-signing.toml":
+                f'[dkim_signing.domains."{DOMAIN}"]\n'
+                f'selectors = [{{ selector = "mw-rsa", path = "{rsa_path}" }},\n'
+                f'             {{ selector = "mw-ed", path = "{ed_path}" }}]\n',
             "lua.local.d/milter_test.lua": rules,
         })
         cls.addClassCleanup(cls.config.cleanup)
@@ -178,8 +190,8 @@ class MilterTest(unittest.TestCase):
         self.assertIsNotNone(m, swaks_output)
         return m.group(1)
 
-    def deliver(self, listener, data, *extra):
-        rc, out = self.swaks(listener, data, *extra)
+    def deliver(self, listener, data, *extra, sender="sender@example.net"):
+        rc, out = self.swaks(listener, data, *extra, sender=sender)
         self.assertEqual(rc, 0, out + self.logs())
         qid = self.queue_id(out)
         return qid, self.postfix.wait_for_mail(
@@ -220,13 +232,15 @@ class MilterTest(unittest.TestCase):
         self.assertEqual(header_values(msg, "X-Spam"), ["Yes"], msg)
         self.assertIn("MILTER_TEST_SPAMMY(8.00)", header_value(msg, "X-Spamd-Result") or "", msg)
         self.assertIsNotNone(header_value(msg, "X-Spam-Score"), msg)
-        self.assertEqual(header_value(msg, "Authentication-Results"),
-                         "mx.test.mailward; mailward=pass (test)")
+        # The auth module's Authentication-Results (a local client: no SPF/DMARC, no DKIM).
+        self.assertEqual(header_value(msg, "Authentication-Results"), "mx.test.mailward; dkim=none")
         self.assertNotIn(b"(forged)", header_section(msg))
         self.assertIsNone(header_value(msg, "X-Spam-Status"))
         self.assertIsNone(header_value(msg, "X-Remove-Me"))
-        # Authentication-Results was asked for at order 0: above the original fields.
+        # X-Test-Top and Authentication-Results were asked for at order 0: above the
+        # original fields.
         names = [field_name(f) for f in fields(header_section(msg))]
+        self.assertLess(names.index("x-test-top"), names.index("x-begin"), names)
         self.assertLess(names.index("authentication-results"), names.index("x-begin"), names)
         # The envelope as the scanner saw it.
         self.assertEqual(header_value(msg, "X-Test-Queue-Id"), qid)
@@ -257,9 +271,40 @@ class MilterTest(unittest.TestCase):
         data = (b"X-Begin: 1\r\nFrom: " + USER.encode() + b"\r\nTo: " + USER.encode() + b"\r\n"
                 b"Subject: outbound\r\nMessage-ID: <sasl@example.net>\r\n\r\nhello\r\n")
         _, msg = self.deliver("submission", data, "--auth", "PLAIN", "--auth-user", USER,
-                              "--auth-password", SASL_PASSWORD)
+                              "--auth-password", SASL_PASSWORD, sender=USER)
         self.assertEqual(header_value(msg, "X-Test-User"), USER)
         self.assertEqual(header_value(msg, "X-Test-Mta-Name"), "ORIGINATING")
+        # Signed with both keys, inserted at the top, and both verify with dkimpy.
+        self.assertEqual(len(header_values(msg, "DKIM-Signature")), 2, msg)
+        names = [field_name(f) for f in fields(header_section(msg))]
+        self.assertLess(names.index("dkim-signature"), names.index("x-begin"), names)
+        self.assert_dkim_verifies(msg, 2)
+
+    def assert_dkim_verifies(self, msg, count):
+        import dkim  # python3-dkim, Debian's /usr/bin/python3
+
+        def dnsfunc(name, timeout=5):
+            name = name.decode() if isinstance(name, bytes) else name
+            txt = self.dns.get(name if name.endswith(".") else name + ".")
+            return txt.encode() if txt else None
+
+        # Postfix delivers with LF line endings; DKIM works on CRLF.
+        wire = msg.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+        # The delivery adds Return-Path etc. above; the signatures do not cover them.
+        d = dkim.DKIM(wire)
+        algos = set()
+        for i in range(count):
+            self.assertTrue(d.verify(idx=i, dnsfunc=dnsfunc), f"signature {i}: {msg!r}")
+            algos.add(d.signature_fields[b"a"].decode())
+        self.assertEqual(algos, {"rsa-sha256", "ed25519-sha256"})
+
+    def test_inbound_mail_is_not_signed(self):
+        data = (b"X-Begin: 1\r\nFrom: " + USER.encode() + b"\r\nTo: " + USER.encode() + b"\r\n"
+                b"Subject: inbound\r\nMessage-ID: <unsigned@example.net>\r\n\r\nhello\r\n")
+        # From a local client without SASL: local networks are signed by default, but the
+        # envelope sender's domain (example.net) differs from the From domain.
+        _, msg = self.deliver("smtp", data)
+        self.assertEqual(header_values(msg, "DKIM-Signature"), [], msg)
 
     def test_self_scans_are_counted_in_the_statistics(self):
         def scanned():

@@ -21,6 +21,7 @@ trap '[[ $cleanup -eq 1 ]] && rm -rf "$work"' EXIT
 /usr/bin/python3 "$here/generate.py" --out "$work/data" --seed 1 --users 150 --hijacks 15 >/dev/null
 mkdir -p "$work/conf"
 cp -r "$root/conf/." "$work/conf/"
+mkdir -p "$work/conf/local.d"
 cp "$here/lab/local.d/"*.toml "$work/conf/local.d/"
 cat > "$work/conf/local.d/90-training.toml" <<'TOML'
 [outbound]

@@ -13,7 +13,7 @@ Folder::Folder(size_t start_col, size_t width, std::string eol)
 
 void Folder::fold() {
   text_ += eol_;
-  text_ += '\t';
+  text_ += ' ';  // a space, not a tab: dkimpy's ARC verifier looks for " i=N;" in the raw AMS
   col_ = 1;
 }
 

@@ -37,6 +37,20 @@ def wait_for_port(port, timeout=20.0):
     raise TimeoutError(f"nothing listens on 127.0.0.1:{port} after {timeout}s")
 
 
+def dkim_keygen(directory, domain, selector, key_type="rsa", bits=None):
+    """`mailward dkim-keygen`: (key file path, the TXT record text to publish)."""
+    path = os.path.join(directory, f"{domain}.{selector}.key")
+    args = [MW_BINARY, "dkim-keygen", "--domain", domain, "--selector", selector,
+            "--type", key_type, "--out", path]
+    if bits:
+        args += ["--bits", str(bits)]
+    out = subprocess.run(args, capture_output=True, text=True, check=True).stdout
+    # "<selector>._domainkey.<domain>. IN TXT ( "v=DKIM1; k=rsa; p=..." "..." )"
+    import re
+    txt = "".join(re.findall(r'"([^"]*)"', out))
+    return path, txt
+
+
 class Config:
     """A private copy of conf/ with local.d overrides and a private state directory."""
 
@@ -171,3 +185,41 @@ def corpus_files(*subdirs, limit=None):
                 out.append(os.path.join(dirpath, f))
     out.sort()
     return out[:limit] if limit else out
+
+
+class Dnsmasq:
+    """dnsmasq on a free loopback port serving TXT records (no forwarding, no rate limit)."""
+
+    def __init__(self, txt_records):
+        self.txt = txt_records  # {name: text}
+        self.port = None
+        self.proc = None
+        self.dir = tempfile.mkdtemp(prefix="mwdns-")
+
+    def start(self):
+        args = ["/usr/sbin/dnsmasq", "--keep-in-foreground", "--conf-file=/dev/null",
+                "--listen-address=127.0.0.1", "--bind-interfaces", "--no-resolv", "--no-hosts",
+                "--user=root", "--local-ttl=60", "--dns-forward-max=1000",
+                f"--pid-file={self.dir}/dnsmasq.pid", f"--log-facility={self.dir}/dnsmasq.log"]
+        for name, text in self.txt.items():
+            name = name.rstrip(".")
+            args.append("--local=/" + name.split(".", 1)[1] + "/")
+            # On the command line each comma starts another character-string.
+            chunks = [text[i:i + 255] for i in range(0, len(text), 255)]
+            if any("," in c for c in chunks):
+                raise ValueError("dnsmasq TXT text cannot hold commas: " + text)
+            args.append(f"--txt-record={name}," + ",".join(chunks))
+        for _ in range(5):
+            self.port = free_port()
+            self.proc = subprocess.Popen(args + [f"--port={self.port}"],
+                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            time.sleep(0.2)
+            if self.proc.poll() is None:
+                return self
+        raise RuntimeError("dnsmasq did not start")
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=10)
+        shutil.rmtree(self.dir, ignore_errors=True)

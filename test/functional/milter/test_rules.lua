@@ -6,8 +6,8 @@
 --                           to the end of the header section, as the scanner got it
 --   X-Test-User / X-Test-Queue-Id / X-Test-Mta-Name / X-Test-Ip  the envelope
 --   X-Test-Tls-Version      the TLS-Version request header ("-" without TLS)
--- and asks for an Authentication-Results field at the top and the removal of every
--- `X-Remove-Me` field.
+-- and asks for an X-Test-Top field at the top (order 0) and the removal of every
+-- `X-Remove-Me` field. (Authentication-Results comes from the shipped rules/auth.lua.)
 -- MILTER_TEST_SOFT_REJECT forces `soft reject` when the subject holds SOFT-REJECT-ME.
 local util = require 'rspamd_util'
 
@@ -29,7 +29,7 @@ mailward_config:register_symbol{
     local ip = task:get_from_ip()
     add['X-Test-Ip'] = ip and ip:to_string() or '-'
     add['X-Test-Tls-Version'] = task:get_request_header('TLS-Version') or '-'
-    add['Authentication-Results'] = { value = 'mx.test.mailward; mailward=pass (test)', order = 0 }
+    add['X-Test-Top'] = { value = 'inserted at the top', order = 0 }
     task:set_milter_reply{ add_headers = add, remove_headers = { ['X-Remove-Me'] = 0 } }
     return false
   end,

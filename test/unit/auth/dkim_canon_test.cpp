@@ -145,7 +145,7 @@ TEST(Fold, TagsAndValues) {
     EXPECT_LE(len + col0, 78u) << t;
     col0 = 0;
     if (eol == std::string::npos) break;
-    EXPECT_EQ(t[eol + 2], '\t');
+    EXPECT_EQ(t[eol + 2], ' ');
     start = eol + 2;
   }
   // Unfolding gives back the tags (FWS inside h= and b= only).

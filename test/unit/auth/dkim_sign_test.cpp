@@ -173,11 +173,11 @@ TEST(DkimSigner, OutputFormat) {
   }
   EXPECT_NE(flat.find("h=from:from:subject:date:to:to:to;"), std::string::npos) << flat;
   EXPECT_EQ(flat.find("received"), std::string::npos);
-  // Folded at 78 columns with CRLF + TAB; nothing after the last b= character.
+  // Folded at 78 columns with CRLF + SP; nothing after the last b= character.
   size_t col = std::string("DKIM-Signature: ").size();
   for (size_t i = 0; i < v.size(); ++i) {
     if (v[i] == '\r') {
-      ASSERT_EQ(v.substr(i, 3), "\r\n\t");
+      ASSERT_EQ(v.substr(i, 3), "\r\n ");
       EXPECT_LE(col, 78u);
       col = 0;
       i += 1;
@@ -193,7 +193,7 @@ TEST(DkimSigner, OutputFormat) {
   auto lf_field = make_signer(lf).sign(split_message(raw), kNow);
   ASSERT_TRUE(lf_field.has_value());
   EXPECT_EQ(lf_field->value.find('\r'), std::string::npos);
-  EXPECT_NE(lf_field->value.find("\n\t"), std::string::npos);
+  EXPECT_NE(lf_field->value.find("\n "), std::string::npos);
 
   SignOptions bare;
   bare.timestamp = false;

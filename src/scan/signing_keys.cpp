@@ -1,0 +1,89 @@
+#include "scan/signing_keys.h"
+
+#include <toml++/toml.h>
+
+namespace mw::scan {
+
+bool safe_domain(std::string_view domain) {
+  if (domain.empty() || domain.size() > 253 || domain.front() == '.' || domain.back() == '.') {
+    return false;
+  }
+  if (domain.find("..") != std::string_view::npos) return false;
+  for (char c : domain) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '.' || c == '_';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+std::vector<std::string> configured_domains(const core::Config& cfg, const std::string& section) {
+  std::vector<std::string> out;
+  const toml::table* t = cfg.table(section + ".domains");
+  if (t == nullptr) return out;
+  for (const auto& [k, v] : *t) out.emplace_back(k.str());
+  return out;
+}
+
+namespace {
+
+Result<KeyRef> key_ref(const toml::table& t, const std::string& where) {
+  KeyRef r;
+  const auto* sel = t.get_as<std::string>("selector");
+  const auto* path = t.get_as<std::string>("path");
+  if (sel == nullptr || path == nullptr) {
+    return fail(ErrorCode::kInvalidInput, where + ": needs `selector` and `path` strings");
+  }
+  r.selector = sel->get();
+  r.path = path->get();
+  if (!safe_domain(r.selector)) {
+    return fail(ErrorCode::kInvalidInput, where + ": bad selector '" + r.selector + "'");
+  }
+  for (const auto& [k, v] : t) {
+    if (k.str() != "selector" && k.str() != "path" && k.str() != "selectors") {
+      return fail(ErrorCode::kInvalidInput,
+                  where + ": unknown key '" + std::string(k.str()) + "' (selector, path, selectors)");
+    }
+  }
+  return r;
+}
+
+}  // namespace
+
+Result<std::vector<KeyRef>> parse_domain_entry(const core::Config& cfg, const std::string& section,
+                                               const std::string& domain) {
+  std::string where = section + ".domains.\"" + domain + "\"";
+  std::vector<KeyRef> out;
+  if (!safe_domain(domain)) return fail(ErrorCode::kInvalidInput, where + ": not a domain name");
+  const toml::table* all = cfg.table(section + ".domains");
+  const toml::table* t = all != nullptr ? all->get_as<toml::table>(domain) : nullptr;
+  if (t == nullptr) return fail(ErrorCode::kInvalidInput, where + ": must be a table");
+  if (const toml::array* list = t->get_as<toml::array>("selectors")) {
+    size_t i = 0;
+    for (const auto& item : *list) {
+      const toml::table* it = item.as_table();
+      std::string w = where + ".selectors[" + std::to_string(i++) + "]";
+      if (it == nullptr) return fail(ErrorCode::kInvalidInput, w + ": must be a table");
+      auto r = key_ref(*it, w);
+      if (!r) return fail(r.error());
+      out.push_back(std::move(*r));
+    }
+  }
+  if (t->contains("selector") || t->contains("path")) {
+    auto r = key_ref(*t, where);
+    if (!r) return fail(r.error());
+    out.push_back(std::move(*r));
+  } else if (t->contains("selectors")) {
+    for (const auto& [k, v] : *t) {
+      if (k.str() != "selectors") {
+        return fail(ErrorCode::kInvalidInput, where + ": unknown key '" + std::string(k.str()) + "'");
+      }
+    }
+  }
+  if (out.empty()) {
+    return fail(ErrorCode::kInvalidInput, where + ": give `selector` and `path`, or `selectors`");
+  }
+  return out;
+}
+
+}  // namespace mw::scan
