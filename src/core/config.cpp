@@ -578,13 +578,21 @@ uint64_t Config::get_size(std::string_view path) const {
 std::string Config::dump() const {
   std::ostringstream out;
   std::string current_section = "\x01";
-  for (const auto& d : schema_->options()) {
+  // Top-level keys first (TOML puts them before any table), then the tables.
+  std::vector<const OptionDecl*> order;
+  for (int pass = 0; pass < 2; ++pass) {
+    for (const auto& d : schema_->options()) {
+      if ((d.path.find('.') == std::string::npos) == (pass == 0)) order.push_back(&d);
+    }
+  }
+  for (const OptionDecl* dp : order) {
+    const OptionDecl& d = *dp;
     if (d.path.find('*') != std::string::npos) continue;
     auto dot = d.path.rfind('.');
     std::string section = dot == std::string::npos ? "" : d.path.substr(0, dot);
     std::string key = dot == std::string::npos ? d.path : d.path.substr(dot + 1);
     if (section != current_section) {
-      out << "\n[" << section << "]\n";
+      if (!section.empty()) out << "\n[" << section << "]\n";
       std::string sdoc = schema_->section_doc(section);
       if (!sdoc.empty()) out << "# " << sdoc << "\n";
       current_section = section;
