@@ -56,8 +56,7 @@ using RandomSource = std::function<uint32_t(uint32_t bound)>;
 
 class Evaluator {
  public:
-  // `random` defaults to a Mersenne Twister owned by this Evaluator, seeded from
-  // std::random_device. REQUIRES: psl is not null.
+  // `random` defaults to draws from the kernel's generator (getrandom). REQUIRES: psl is not null.
   Evaluator(core::Dispatcher& dispatcher, dns::Resolver& resolver, PslPtr psl,
             Options options, RandomSource random = {});
   ~Evaluator();
@@ -74,7 +73,6 @@ class Evaluator {
   PslPtr psl_;
   Options options_;
   RandomSource random_;
-  std::unique_ptr<std::mt19937> rng_;  // backs the default random source
 };
 
 // The From domain to evaluate, from the domains of the From header's addresses in order
