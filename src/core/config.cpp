@@ -214,6 +214,7 @@ void Schema::add(OptionDecl decl) {
       MW_PANIC("bad declared default for option " + decl.path);
     }
   }
+  exact_.emplace(decl.path, options_.size());
   options_.push_back(std::move(decl));
 }
 
@@ -222,12 +223,12 @@ void Schema::section(std::string path, std::string doc) {
 }
 
 const OptionDecl* Schema::find(std::string_view path) const {
-  const OptionDecl* wildcard = nullptr;
+  // Exact paths through the index (rules and modules look options up while scanning).
+  if (auto it = exact_.find(path); it != exact_.end()) return &options_[it->second];
   for (const auto& d : options_) {
-    if (d.path == path) return &d;
-    if (wildcard == nullptr && path_matches(d.path, path)) wildcard = &d;
+    if (d.path.find('*') != std::string::npos && path_matches(d.path, path)) return &d;
   }
-  return wildcard;
+  return nullptr;
 }
 
 const toml::node* Schema::default_of(const OptionDecl& decl) const {

@@ -21,6 +21,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -89,6 +90,7 @@ class Schema {
 
  private:
   std::vector<OptionDecl> options_;
+  std::map<std::string, size_t, std::less<>> exact_;  // path -> index in options_
   std::vector<std::pair<std::string, std::string>> sections_;
   std::unique_ptr<toml::table> defaults_;  // key = declared path, value = parsed default
 };

@@ -13,6 +13,7 @@ namespace {
 constexpr char kNameserver[] = "options.dns.nameserver";
 constexpr char kTimeout[] = "options.dns.timeout";
 constexpr char kRetransmits[] = "options.dns.retransmits";
+constexpr char kDeadTime[] = "options.dns.dead_time";
 constexpr char kCacheSize[] = "options.dns.cache_size";
 constexpr char kMaxTtl[] = "options.dns.max_ttl";
 constexpr char kMaxNegativeTtl[] = "options.dns.max_negative_ttl";
@@ -85,6 +86,9 @@ void declare_options(core::Schema& s) {
   s.add({kRetransmits, OptType::kInt, "2",
          "Tries per lookup in total, across all servers (the first send included)", 1,
          kMaxRetransmits});
+  s.add({kDeadTime, OptType::kDuration, "\"5s\"",
+         "How long a server that refuses queries or stops answering (3 timeouts in a row) is "
+         "skipped; 0: never", 0, 3600});
   s.add({kCacheSize, OptType::kInt, "4096",
          "Answers cached per worker, positive and negative (0 disables the cache)", 0,
          10000000});
@@ -138,6 +142,7 @@ Result<ResolverConfig> config_from(const core::Config& cfg, std::string_view dns
   out.timeout = cfg.get_duration(kTimeout);
   out.retransmits = static_cast<int>(std::clamp<int64_t>(cfg.get_int(kRetransmits), 1,
                                                          kMaxRetransmits));
+  out.dead_time = cfg.get_duration(kDeadTime);
   out.cache_size = static_cast<size_t>(std::max<int64_t>(cfg.get_int(kCacheSize), 0));
   out.max_ttl = to_seconds(cfg.get_duration(kMaxTtl));
   out.max_negative_ttl = to_seconds(cfg.get_duration(kMaxNegativeTtl));

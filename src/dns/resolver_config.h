@@ -47,6 +47,10 @@ struct ResolverConfig {
   // EDNS0 UDP payload size advertised in queries; 0 sends no OPT record.
   // Otherwise 512..65535 (1232 is the DNS Flag Day 2020 recommendation).
   uint16_t edns_payload = 1232;
+  // Seconds a server is skipped after it refused a query at the socket level (nothing
+  // listens) or let 3 tries in a row time out; while every server is skipped, lookups fail
+  // at once with kNetError instead of waiting. 0 = never skip.
+  double dead_time = 5.0;
   // Lookups a single task may start (BudgetResolver); 0 = unlimited. Not used by UdpResolver.
   uint32_t max_lookups_per_task = 64;
 };

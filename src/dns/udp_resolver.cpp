@@ -118,7 +118,17 @@ void UdpResolver::Query::next_try() {
     r_.complete(this, std::move(reply), false, 0);  // destroys *this
     return;
   }
-  size_t server = (first_server_ + static_cast<size_t>(tries_)) % cfg.nameservers.size();
+  size_t n = cfg.nameservers.size();
+  size_t server = (first_server_ + static_cast<size_t>(tries_)) % n;
+  for (size_t k = 0; k < n && !r_.server_alive(server); ++k) server = (server + 1) % n;
+  if (!r_.server_alive(server)) {
+    // End the lookup from the loop (never inside resolve()): no tries left, a network error.
+    debug("every name server is marked dead");
+    last_error_ = Rcode::kNetError;
+    tries_ = cfg.retransmits;
+    timer_->enable(0);
+    return;
+  }
   ++tries_;
   if (!send(server, tcp_ ? Transport::kTcp : Transport::kUdp)) {
     timer_->enable(0);  // move on from the loop, never recursively
@@ -158,6 +168,7 @@ bool UdpResolver::Query::send(size_t server, Transport transport) {
 void UdpResolver::Query::on_timer() {
   if (current_ != nullptr) {
     ++r_.stats_.timeouts;
+    r_.server_failed(current_->server_index(), false);
     debug("no answer from " + r_.config_.nameservers[current_->server_index()].text);
     // A UDP try stays open: a late answer to it is still welcome. A TCP one is dropped.
     if (current_->transport() == Transport::kTcp) close(*current_);
@@ -183,6 +194,7 @@ void UdpResolver::Query::try_failed(Attempt& a, Rcode why) {
 void UdpResolver::Query::on_transport_error(Attempt& a, int err) {
   debug("transport error from " + r_.config_.nameservers[a.server_index()].text + ": " +
         std::to_string(err));
+  r_.server_failed(a.server_index(), true);
   try_failed(a, Rcode::kNetError);
 }
 
@@ -213,6 +225,7 @@ void UdpResolver::Query::on_message(Attempt& a, std::span<const uint8_t> message
     return;
   }
   Rcode rcode = d.reply.rcode;
+  r_.server_answered(server);
   if (rcode == Rcode::kNoError || rcode == Rcode::kNxDomain) {
     r_.preferred_server_ = server;
     Reply reply = std::move(d.reply);
@@ -275,7 +288,28 @@ UdpResolver::UdpResolver(core::Dispatcher& dispatcher, ResolverConfig config,
       clock_(std::move(clock)),
       encoder_(std::move(encoder)),
       cache_(config_.cache_size),
-      scratch_(65536) {}
+      scratch_(65536),
+      health_(config_.nameservers.size()) {}
+
+bool UdpResolver::server_alive(size_t server) const {
+  return config_.dead_time <= 0 || now() >= health_[server].dead_until;
+}
+
+void UdpResolver::server_failed(size_t server, bool refused) {
+  Health& h = health_[server];
+  if (config_.dead_time <= 0 || !server_alive(server)) return;
+  if (!refused && ++h.timeouts < 3) return;
+  h.timeouts = 0;
+  h.dead_until = now() + config_.dead_time;
+  log_.warn("name server " + config_.nameservers[server].text +
+            (refused ? " refuses queries" : " does not answer") + "; skipping it for " +
+            std::to_string(config_.dead_time) + "s");
+}
+
+void UdpResolver::server_answered(size_t server) {
+  health_[server].timeouts = 0;
+  health_[server].dead_until = 0;
+}
 
 UdpResolver::~UdpResolver() {
   for (auto& [key, query] : inflight_) {

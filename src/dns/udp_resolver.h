@@ -18,6 +18,9 @@
 //    a socket error. After config.retransmits tries in total the lookup ends with the error
 //    of the last try that produced one (kServFail, kRefused, kNetError, ...) or, when every
 //    try timed out, kTimeout.
+//  - Dead servers: a server that refuses at the socket level, or lets 3 tries in a row time
+//    out, is skipped for config.dead_time seconds (logged); when every server is skipped a
+//    lookup ends at once with kNetError, so a DNS outage costs no waiting and no traffic.
 //  - Answers: CNAME chains inside the answer section are followed; the records of the asked
 //    type are returned (see dns/wire.h).
 //  - Cache: positive answers for their smallest TTL (capped by config.max_ttl), NXDOMAIN and
@@ -107,6 +110,10 @@ class UdpResolver final : public Resolver {
   void abandon(Query* query);
   uint16_t random_id();
   double now() const { return clock_(); }
+  // Server health (see "Dead servers" above).
+  bool server_alive(size_t server) const;
+  void server_failed(size_t server, bool refused);
+  void server_answered(size_t server);
 
   core::Dispatcher& dispatcher_;
   ResolverConfig config_;
@@ -118,6 +125,11 @@ class UdpResolver final : public Resolver {
   std::vector<uint8_t> scratch_;  // UDP receive buffer shared by all tries
   std::vector<uint16_t> ids_;     // random IDs drawn in batches from getrandom()
   size_t preferred_server_ = 0;   // the last server that answered
+  struct Health {
+    double dead_until = 0;  // skipped until then (resolver clock)
+    int timeouts = 0;       // tries in a row without an answer
+  };
+  std::vector<Health> health_;    // per server
   ResolverStats stats_;
   std::shared_ptr<char> alive_ = std::make_shared<char>();  // expires with the resolver
 };

@@ -106,7 +106,7 @@ class Dnsmasq : public ::testing::Test {
     if (pid < 0) return;
     pid_ = pid;
     // Ready when it answers; gone if it exited (port taken, bad option).
-    auto probe = make(0.1, 1);
+    auto probe = make(0.1, 1, 0);  // refused while dnsmasq starts: keep asking
     for (int i = 0; i < 50; ++i) {
       int status = 0;
       if (::waitpid(pid_, &status, WNOHANG) == pid_) {
@@ -134,11 +134,12 @@ class Dnsmasq : public ::testing::Test {
     pid_ = -1;
   }
 
-  std::unique_ptr<UdpResolver> make(double timeout = 1, int tries = 2) {
+  std::unique_ptr<UdpResolver> make(double timeout = 1, int tries = 2, double dead_time = 5) {
     ResolverConfig c;
     c.nameservers.push_back(*parse_nameserver("127.0.0.1:" + std::to_string(port_)));
     c.timeout = timeout;
     c.retransmits = tries;
+    c.dead_time = dead_time;
     auto r = UdpResolver::create(d_, c, log_);
     return r ? std::move(*r) : nullptr;
   }

@@ -284,6 +284,7 @@ TEST_F(UdpResolverTest, TimeoutAfterConfiguredTries) {
   auto c = config();
   c.timeout = 0.1;
   c.retransmits = 3;
+  c.dead_time = 0;  // the retry mechanics only (dead servers: DeadServerIsSkipped)
   auto r = make(c);
   double start = d_.monotonic();
   Reply reply = lookup(*r, "a.test", RrType::kA);
@@ -581,6 +582,49 @@ TEST_F(UdpResolverTest, ManyConcurrentLookups) {
   EXPECT_EQ(nx, 100);
   EXPECT_EQ(server_->count("a.test"), 1);
   EXPECT_EQ(r->in_flight(), 0u);
+}
+
+TEST_F(UdpResolverTest, DeadServerIsSkippedThenTriedAgain) {
+  // A closed port refuses (ICMP): the server is skipped for dead_time, lookups fail at once
+  // (from the loop, not inside resolve()), and it is asked again after dead_time.
+  int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
+  sockaddr_in sa{};
+  sa.sin_family = AF_INET;
+  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof(sa)), 0);
+  socklen_t len = sizeof(sa);
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&sa), &len);
+  ::close(fd);
+  auto c = config({"127.0.0.1:" + std::to_string(ntohs(sa.sin_port))});
+  c.timeout = 0.5;
+  c.retransmits = 2;
+  c.dead_time = 0.3;
+  auto r = make(c);
+  EXPECT_EQ(lookup(*r, "a.test", RrType::kA).rcode, Rcode::kNetError);
+  uint64_t sent = r->stats().udp_sent;
+  double start = d_.monotonic();
+  EXPECT_EQ(lookup(*r, "b.test", RrType::kA).rcode, Rcode::kNetError);
+  EXPECT_EQ(r->stats().udp_sent, sent);  // nothing sent while the server is dead
+  EXPECT_LT(d_.monotonic() - start, 0.1);
+  // After dead_time the server is tried again.
+  now_ += 0.35;  // the resolver clock (the fixture's)
+  EXPECT_EQ(lookup(*r, "c.test", RrType::kA).rcode, Rcode::kNetError);
+  EXPECT_GT(r->stats().udp_sent, sent);
+}
+
+TEST_F(UdpResolverTest, SilentServerIsSkippedAfterThreeTimeouts) {
+  server_->set_default_behavior(Behavior::kDrop);
+  auto c = config();
+  c.timeout = 0.05;
+  c.retransmits = 3;
+  c.dead_time = 10;
+  auto r = make(c);
+  EXPECT_EQ(lookup(*r, "a.test", RrType::kA).rcode, Rcode::kTimeout);
+  EXPECT_EQ(server_->count("a.test"), 3);
+  double start = d_.monotonic();
+  EXPECT_EQ(lookup(*r, "b.test", RrType::kA).rcode, Rcode::kNetError);
+  EXPECT_EQ(server_->count("b.test"), 0);
+  EXPECT_LT(d_.monotonic() - start, 0.04);
 }
 
 }  // namespace
