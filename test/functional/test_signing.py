@@ -205,6 +205,29 @@ class SigningTest(unittest.TestCase):
         self.assertNotIn("ARC-Seal", reply.get("milter", {}).get("add_headers", {}))
 
 
+class ConfigErrorsTest(unittest.TestCase):
+    def test_bad_signing_tables_are_clear_configtest_errors(self):
+        cases = [
+            ('[dkim_signing.domains."example.org"]\nselector = "s1"\npath = "/nonexistent/k.key"\n',
+             'dkim_signing.domains."example.org": key /nonexistent/k.key: cannot open'),
+            ('[dkim_signing.domains."example.org"]\nselector = "s1"\npth = "/x"\n',
+             'dkim_signing.domains."example.org": needs `selector` and `path` strings'),
+            ('[arc_sealing.domains."lists.example.org"]\nselectors = [{ selector = "a" }]\n',
+             'arc_sealing.domains."lists.example.org".selectors[0]: needs `selector` and `path`'),
+            ('[dkim_signing]\ncanonicalization = "loose"\n',
+             "dkim_signing.canonicalization: 'loose'"),
+        ]
+        for text, want in cases:
+            config = mwtest.Config({"local.d/50-bad.toml": text})
+            try:
+                out = subprocess.run([mwtest.MW_BINARY, "configtest", "--conf", config.dir],
+                                     capture_output=True, text=True, timeout=60)
+            finally:
+                config.cleanup()
+            self.assertNotEqual(out.returncode, 0, text)
+            self.assertIn(want, out.stdout + out.stderr, text)
+
+
 class KeygenTest(unittest.TestCase):
     def test_usage_errors_and_no_overwrite(self):
         d = tempfile.mkdtemp(prefix="mwkeys-")
