@@ -74,15 +74,21 @@ void StatsRecorder::record(const scan::Task& t) {
   add("stat:scanned", 1);
   add("stat:action:" + std::string(scan::action_name(t.action())), 1);
   const auto& times = t.symbol_times();
+  size_t n = engine_.registry.size();
+  if (sym_hits_.size() < n) {
+    sym_hits_.resize(n, 0);
+    sym_time_.resize(n, 0);
+  }
   for (const auto* r : t.results()) {
     if (r->removed) continue;
-    add("stat:sym:" + std::string(r->name), 1);
-  }
-  for (size_t i = 0; i < times.size(); ++i) {
-    if (times[i] > 0) {
-      add("stat:symtime:" + engine_.registry.get(static_cast<scan::SymbolId>(i)).name,
-          static_cast<int64_t>(times[i] * 1e6));
+    if (r->id != scan::kNoSymbol && static_cast<size_t>(r->id) < n) {
+      ++sym_hits_[static_cast<size_t>(r->id)];
+    } else {
+      add("stat:sym:" + std::string(r->name), 1);
     }
+  }
+  for (size_t i = 0; i < times.size() && i < n; ++i) {
+    if (times[i] > 0) sym_time_[i] += static_cast<int64_t>(times[i] * 1e6);
   }
   double secs = t.elapsed();
   size_t b = 0;
@@ -129,7 +135,18 @@ void StatsRecorder::record(const scan::Task& t) {
   history_.push_back(json::write(row));
 }
 
+void StatsRecorder::fold_symbol_counters() {
+  for (size_t i = 0; i < sym_hits_.size(); ++i) {
+    const std::string& name = engine_.registry.get(static_cast<scan::SymbolId>(i)).name;
+    if (sym_hits_[i] != 0) add("stat:sym:" + name, sym_hits_[i]);
+    if (sym_time_[i] != 0) add("stat:symtime:" + name, sym_time_[i]);
+    sym_hits_[i] = 0;
+    sym_time_[i] = 0;
+  }
+}
+
 void StatsRecorder::flush(std::function<void()> done) {
+  fold_symbol_counters();
   // Errors and warnings this process logged since the last flush.
   std::vector<std::string> errors;
   const auto& recent = logger_.recent();

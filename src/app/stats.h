@@ -59,6 +59,8 @@ class StatsRecorder {
 
  private:
   void add(const std::string& key, int64_t delta);
+  // Per-symbol counters by SymbolId, folded into pending_ at flush (no string per message).
+  void fold_symbol_counters();
 
   core::Dispatcher& dispatcher_;
   core::Logger& logger_;
@@ -66,6 +68,8 @@ class StatsRecorder {
   const scan::Engine& engine_;
   StatsOptions options_;
   std::map<std::string, int64_t> pending_;
+  std::vector<int64_t> sym_hits_;   // by SymbolId
+  std::vector<int64_t> sym_time_;   // microseconds, by SymbolId
   std::vector<std::string> history_;
   size_t errors_seen_ = 0;
   uint64_t local_scanned_ = 0;
