@@ -12,6 +12,7 @@
 #include "app/args.h"
 #include "app/commands.h"
 #include "auth/dkim/signer.h"
+#include "auth/dkim/text.h"
 
 namespace mw::app {
 
@@ -23,16 +24,6 @@ constexpr const char* kUsage =
     "  Writes the private key (PKCS#8 PEM, mode 0600) to FILE (default:\n"
     "  DOMAIN.SELECTOR.key in the current directory) and prints the DNS record to publish.\n"
     "  RSA keys default to 2048 bits (1024..8192).\n";
-
-bool valid_label_list(const std::string& s) {
-  if (s.empty() || s.size() > 253 || s.front() == '.' || s.back() == '.') return false;
-  for (char c : s) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '-' || c == '.' || c == '_';
-    if (!ok) return false;
-  }
-  return s.find("..") == std::string::npos;
-}
 
 // Write `data` to a new file readable by its owner only. Refuses to overwrite unless `force`.
 Status write_private(const std::string& path, const std::string& data, bool force) {
@@ -78,7 +69,7 @@ int cmd_dkim_keygen(int argc, char** argv) {
   }
   std::string domain = args->get("domain");
   std::string selector = args->get("selector");
-  if (!valid_label_list(domain) || !valid_label_list(selector)) {
+  if (!auth::dkim::is_valid_domain(domain) || !auth::dkim::is_valid_selector(selector)) {
     std::fprintf(stderr, "mailward dkim-keygen: --domain and --selector must be DNS names\n%s",
                  kUsage);
     return 2;

@@ -1,7 +1,6 @@
 // Task methods for sender authentication verdicts (filled by the auth module, see
 // scan/auth_results.h): get_spf_result, get_dkim_results, get_dmarc_result, get_arc_result,
 // get_auth_skipped, get_authentication_results. Each returns nil when the check did not run.
-#include <unistd.h>
 
 #include "lua/bind.h"
 #include "scan/auth_results.h"
@@ -139,14 +138,7 @@ int get_authentication_results(lua_State* L) {
     lua_pushnil(L);
     return 1;
   }
-  std::string id(opt_sv(L, 2));
-  if (id.empty() && t.engine().config) id = t.engine().config->get_string("options.auth.authserv_id");
-  if (id.empty()) id = t.envelope().mta_name;
-  if (id.empty()) {
-    char host[256] = {0};
-    if (gethostname(host, sizeof host - 1) == 0) id = host;
-  }
-  if (id.empty()) id = "localhost";
+  std::string id = scan::authserv_id_for(t, opt_sv(L, 2));
   push(L, scan::authentication_results(t, *r, id));
   return 1;
 }

@@ -1,5 +1,9 @@
 #include "scan/auth_results.h"
 
+#include <unistd.h>
+
+#include "scan/engine.h"
+
 namespace mw::scan {
 
 namespace {
@@ -34,12 +38,30 @@ std::string spf_part(const Task& task, const auth::spf::Verdict& v) {
 
 }  // namespace
 
+std::string authserv_id_for(const Task& task, std::string_view configured) {
+  std::string id(configured);
+  if (id.empty() && task.engine().config) {
+    id = task.engine().config->get_string("options.auth.authserv_id");
+  }
+  if (id.empty()) id = task.envelope().mta_name;
+  if (id.empty()) {
+    char host[256] = {0};
+    if (gethostname(host, sizeof host - 1) == 0) id = host;
+  }
+  return id.empty() ? "localhost" : id;
+}
+
 const AuthResults* auth_results(const Task& task) {
   return static_cast<const AuthResults*>(task.extension(kAuthExtensionKey));
 }
 
 std::string authentication_results(const Task& task, const AuthResults& r,
                                    std::string_view authserv_id) {
+  std::string list = result_list(task, r);
+  return std::string(authserv_id) + "; " + (list.empty() ? "none" : list);
+}
+
+std::string result_list(const Task& task, const AuthResults& r) {
   std::vector<std::string> parts;
   if (r.spf) parts.push_back(spf_part(task, *r.spf));
   if (r.dkim) {
@@ -74,11 +96,10 @@ std::string authentication_results(const Task& task, const AuthResults& r,
     if (r.arc->instances > 0) p += " (i=" + std::to_string(r.arc->instances) + ")";
     parts.push_back(std::move(p));
   }
-  std::string out(authserv_id);
-  out += ";";
-  if (parts.empty()) return out + " none";
+  std::string out;
   for (size_t i = 0; i < parts.size(); ++i) {
-    out += (i == 0 ? " " : "; ") + parts[i];
+    if (i > 0) out += "; ";
+    out += parts[i];
   }
   return out;
 }

@@ -36,10 +36,17 @@ struct AuthResults final : TaskExtension {
 // The results of a task (null when the auth module did not run for it).
 const AuthResults* auth_results(const Task& task);
 
+// The authserv-id to write for a task: `configured` when given, else options.auth.authserv_id,
+// else the MTA name of the request, else this host's name ("localhost" if even that fails).
+std::string authserv_id_for(const Task& task, std::string_view configured = {});
+
 // The value of an Authentication-Results header: "<authserv-id>; spf=pass
 // smtp.mailfrom=example.org; dkim=pass header.d=... header.s=... header.b=...; dmarc=...;
 // arc=..." ("<authserv-id>; none" when nothing was checked).
 std::string authentication_results(const Task& task, const AuthResults& results,
                                    std::string_view authserv_id);
+// The resinfo list alone ("spf=pass ...; dkim=pass ..."), "" when nothing was checked: the
+// ARC-Authentication-Results of a seal carries it after its own i= and authserv-id.
+std::string result_list(const Task& task, const AuthResults& results);
 
 }  // namespace mw::scan

@@ -4,19 +4,6 @@
 
 namespace mw::scan {
 
-bool safe_domain(std::string_view domain) {
-  if (domain.empty() || domain.size() > 253 || domain.front() == '.' || domain.back() == '.') {
-    return false;
-  }
-  if (domain.find("..") != std::string_view::npos) return false;
-  for (char c : domain) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '-' || c == '.' || c == '_';
-    if (!ok) return false;
-  }
-  return true;
-}
-
 std::vector<std::string> configured_domains(const core::Config& cfg, const std::string& section) {
   std::vector<std::string> out;
   const toml::table* t = cfg.table(section + ".domains");
@@ -36,7 +23,7 @@ Result<KeyRef> key_ref(const toml::table& t, const std::string& where) {
   }
   r.selector = sel->get();
   r.path = path->get();
-  if (!safe_domain(r.selector)) {
+  if (!auth::dkim::is_valid_selector(r.selector)) {
     return fail(ErrorCode::kInvalidInput, where + ": bad selector '" + r.selector + "'");
   }
   for (const auto& [k, v] : t) {
@@ -54,7 +41,9 @@ Result<std::vector<KeyRef>> parse_domain_entry(const core::Config& cfg, const st
                                                const std::string& domain) {
   std::string where = section + ".domains.\"" + domain + "\"";
   std::vector<KeyRef> out;
-  if (!safe_domain(domain)) return fail(ErrorCode::kInvalidInput, where + ": not a domain name");
+  if (!auth::dkim::is_valid_domain(domain)) {
+    return fail(ErrorCode::kInvalidInput, where + ": not a domain name");
+  }
   const toml::table* all = cfg.table(section + ".domains");
   const toml::table* t = all != nullptr ? all->get_as<toml::table>(domain) : nullptr;
   if (t == nullptr) return fail(ErrorCode::kInvalidInput, where + ": must be a table");

@@ -22,7 +22,6 @@
 // or bad count as "no key" (reported by find()).
 #pragma once
 
-#include <cctype>
 #include <functional>
 #include <map>
 #include <optional>
@@ -31,6 +30,7 @@
 #include <vector>
 
 #include "auth/dkim/crypto.h"
+#include "auth/dkim/text.h"
 #include "core/config.h"
 #include "core/result.h"
 
@@ -77,8 +77,6 @@ struct KeyRef {
 Result<std::vector<KeyRef>> parse_domain_entry(const core::Config& cfg, const std::string& section,
                                                const std::string& domain);
 std::vector<std::string> configured_domains(const core::Config& cfg, const std::string& section);
-// True for a name that can go into a file name and a d= tag (letters, digits, '-', '.', '_').
-bool safe_domain(std::string_view domain);
 
 template <class S>
 Status KeyTable<S>::load(const core::Config& cfg, const std::string& section, Expander expand,
@@ -89,9 +87,10 @@ Status KeyTable<S>::load(const core::Config& cfg, const std::string& section, Ex
   fallback_ = cfg.get_bool(section + ".try_fallback");
   path_template_ = cfg.get_string(section + ".path");
   fallback_selector_ = cfg.get_string(section + ".selector");
-  for (const std::string& domain : configured_domains(cfg, section)) {
-    auto refs = parse_domain_entry(cfg, section, domain);
+  for (const std::string& entry : configured_domains(cfg, section)) {
+    auto refs = parse_domain_entry(cfg, section, entry);
     if (!refs) return fail(refs.error());
+    std::string domain = auth::dkim::to_lower(entry);
     std::vector<S> signers;
     for (const KeyRef& r : *refs) {
       std::string path = expand_(r.path);
@@ -107,9 +106,7 @@ Status KeyTable<S>::load(const core::Config& cfg, const std::string& section, Ex
       }
       signers.push_back(std::move(*s));
     }
-    std::string name = domain;
-    for (char& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    domains_.emplace(std::move(name), std::move(signers));
+    domains_.emplace(std::move(domain), std::move(signers));
   }
   return {};
 }
@@ -120,7 +117,7 @@ const S* KeyTable<S>::from_template(const std::string& domain) {
   if (it == lazy_.end()) {
     if (lazy_.size() >= 10000) lazy_.clear();  // bounded: many domains without keys
     std::optional<S> made;
-    if (safe_domain(domain)) {
+    if (auth::dkim::is_valid_domain(domain)) {  // also keeps the path inside its directory
       std::string path = path_template_;
       auto subst = [&path](std::string_view var, const std::string& val) {
         for (size_t at = path.find(var); at != std::string::npos; at = path.find(var, at)) {

@@ -1,11 +1,12 @@
 #include "scan/signing_module.h"
 
-#include <unistd.h>
+#include <optional>
 
 #include <memory>
 
 #include "auth/arc/sealer.h"
 #include "auth/dkim/signer.h"
+#include "auth/dkim/text.h"
 #include "scan/auth_results.h"
 #include "scan/engine.h"
 #include "scan/signing_keys.h"
@@ -15,16 +16,12 @@ namespace mw::scan {
 
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
+using auth::dkim::to_lower;
 
 std::string domain_of(std::string_view addr) {
   auto at = addr.rfind('@');
   if (at == std::string_view::npos) return {};
-  std::string d = lower(addr.substr(at + 1));
+  std::string d = to_lower(addr.substr(at + 1));
   while (!d.empty() && (d.back() == '>' || d.back() == '.')) d.pop_back();
   return d;
 }
@@ -99,42 +96,60 @@ json::Value outcome(std::string_view status, std::string_view reason) {
   return v;
 }
 
-std::string authserv_id(const Task& task, const std::string& configured) {
-  std::string id = configured;
-  if (id.empty() && task.engine().config) id = task.engine().config->get_string("options.auth.authserv_id");
-  if (id.empty()) id = task.envelope().mta_name;
-  if (id.empty()) {
-    char host[256] = {0};
-    if (gethostname(host, sizeof host - 1) == 0) id = host;
+// Why a message was not signed or sealed: in the reply, and in the log (info for a message the
+// operator may have expected to be signed, debug for mail out of scope).
+void skipped(json::Value& report, const core::ModuleLog& log, std::string_view what,
+             const std::string& why, bool candidate) {
+  report = outcome("skipped", why);
+  std::string line = "not " + std::string(what) + ": " + why;
+  if (candidate) {
+    log.info(line);
+  } else {
+    log.debug(line);
   }
-  return id.empty() ? "localhost" : id;
 }
+
+// The message as DKIM/ARC see it, built on first use: most messages are not signed.
+class LazyView {
+ public:
+  explicit LazyView(const Task& task) : task_(task) {}
+  const auth::dkim::MessageView& get() {
+    if (!view_) {
+      view_.emplace();
+      for (const auto& h : task_.message().headers()) {
+        view_->headers.push_back(auth::dkim::HeaderField{h.name, h.raw_field});
+      }
+      view_->body = task_.message().root != nullptr ? task_.message().root->raw_body
+                                                    : std::string_view();
+    }
+    return *view_;
+  }
+
+ private:
+  const Task& task_;
+  std::optional<auth::dkim::MessageView> view_;
+};
 
 // ---- DKIM
 
 struct Signed {
-  std::vector<std::string> fields;  // "DKIM-Signature: ..." (no final line break)
+  std::vector<auth::dkim::SignedField> fields;  // the new DKIM-Signature fields
 };
 
-Signed dkim_sign(DkimConfig& cfg, Task& task, const Who& who, const auth::dkim::MessageView& view,
+Signed dkim_sign(DkimConfig& cfg, Task& task, const Who& who, LazyView& view,
                  json::Value& report) {
   Signed out;
   const Envelope& env = task.envelope();
   core::ModuleLog log = task.log("dkim_signing");
   auto skip = [&](const std::string& why, bool candidate) {
-    report = outcome("skipped", why);
-    if (candidate) {
-      log.info("not signed: " + why);
-    } else {
-      log.debug("not signed: " + why);
-    }
-    return out;
+    skipped(report, log, "signed", why, candidate);
+    return Signed{};
   };
   if (std::string why = cfg.scope.refuse(who); !why.empty()) return skip(why, false);
   std::string hdr_domain;
   for (const auto& a : task.message().from) {
     if (!a.domain.empty()) {
-      hdr_domain = lower(a.domain);
+      hdr_domain = to_lower(a.domain);
       break;
     }
   }
@@ -166,13 +181,13 @@ Signed dkim_sign(DkimConfig& cfg, Task& task, const Who& who, const auth::dkim::
   if (found.signers.empty()) return skip(found.why, true);
   json::Value sigs;
   for (const auto* signer : found.signers) {
-    auto field = signer->sign(view, static_cast<int64_t>(task.time()));
+    auto field = signer->sign(view.get(), static_cast<int64_t>(task.time()));
     if (!field) {
       log.warn("signing as " + signer->options().domain + "/" + signer->options().selector +
                " failed: " + field.error().message);
       continue;
     }
-    out.fields.push_back(field->field());
+    out.fields.push_back(std::move(*field));
     json::Value s;
     s.set("domain", signer->options().domain);
     s.set("selector", signer->options().selector);
@@ -193,17 +208,12 @@ Signed dkim_sign(DkimConfig& cfg, Task& task, const Who& who, const auth::dkim::
 
 // ---- ARC
 
-void arc_seal(ArcConfig& cfg, Task& task, const Who& who, const auth::dkim::MessageView& view,
+void arc_seal(ArcConfig& cfg, Task& task, const Who& who, LazyView& lazy, const Signed& dkim,
               json::Value& report) {
   const Envelope& env = task.envelope();
   core::ModuleLog log = task.log("arc_sealing");
   auto skip = [&](const std::string& why, bool candidate) {
-    report = outcome("skipped", why);
-    if (candidate) {
-      log.info("not sealed: " + why);
-    } else {
-      log.debug("not sealed: " + why);
-    }
+    skipped(report, log, "sealed", why, candidate);
   };
   if (std::string why = cfg.scope.refuse(who); !why.empty()) return skip(why, false);
   KeyTable<auth::arc::Sealer>::Found found;
@@ -223,7 +233,7 @@ void arc_seal(ArcConfig& cfg, Task& task, const Who& who, const auth::dkim::Mess
     if (d.empty()) {
       for (const auto& a : task.message().from) {
         if (!a.domain.empty()) {
-          d = lower(a.domain);
+          d = to_lower(a.domain);
           break;
         }
       }
@@ -232,12 +242,19 @@ void arc_seal(ArcConfig& cfg, Task& task, const Who& who, const auth::dkim::Mess
     found = cfg.keys.find(d);
     if (found.signers.empty()) return skip(found.why, false);
   }
+  // The seal covers the new DKIM signatures as the recipient will see them (on top).
+  std::vector<std::string> owned;
+  for (const auto& f : dkim.fields) owned.push_back(f.field() + "\r\n");
+  auth::dkim::MessageView view = lazy.get();
+  for (auto it = owned.rbegin(); it != owned.rend(); ++it) {
+    view.headers.insert(view.headers.begin(), auth::dkim::HeaderField::from_raw(*it));
+  }
   // The chain as received and this host's results.
   const AuthResults* ar = auth_results(task);
   bool has_arc = false;
   for (const auto& h : view.headers) has_arc = has_arc || auth::dkim::iequals(h.name, "ARC-Seal");
   auth::arc::SealRequest req;
-  req.authserv_id = authserv_id(task, cfg.authserv_id);
+  req.authserv_id = authserv_id_for(task, cfg.authserv_id);
   if (has_arc) {
     if (ar == nullptr || !ar->arc) return skip("the ARC chain was not verified", true);
     req.chain = ar->arc->status;
@@ -245,13 +262,7 @@ void arc_seal(ArcConfig& cfg, Task& task, const Who& who, const auth::dkim::Mess
       return skip("the ARC chain could not be verified (temperror)", true);
     }
   }
-  if (ar != nullptr) {
-    std::string full = authentication_results(task, *ar, req.authserv_id);
-    std::string_view rest(full);
-    rest.remove_prefix(std::min(rest.size(), req.authserv_id.size() + 1));  // "<id>;"
-    while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
-    req.results = rest == "none" ? std::string() : std::string(rest);
-  }
+  if (ar != nullptr) req.results = result_list(task, *ar);
   const auth::arc::Sealer* sealer = found.signers.front();
   auto sealed = sealer->seal(view, req, static_cast<int64_t>(task.time()));
   if (!sealed) return skip("sealing failed: " + sealed.error().message, true);
@@ -278,6 +289,22 @@ void arc_seal(ArcConfig& cfg, Task& task, const Who& who, const auth::dkim::Mess
 }
 
 // ---- configuration
+
+Scope scope_of(const core::Config& c, const std::string& section) {
+  return {c.get_bool(section + ".sign_authenticated"), c.get_bool(section + ".sign_local"),
+          c.get_bool(section + ".sign_inbound")};
+}
+
+// A key-table factory: a Signer or Sealer with a copy of `base` for the key's domain/selector.
+template <class S, class Options>
+typename KeyTable<S>::Factory factory(Options base) {
+  return [base](auth::dkim::PrivateKey key, const std::string& domain, const std::string& selector) {
+    Options o = base;
+    o.domain = domain;  // lower-case (KeyTable)
+    o.selector = selector;
+    return S::create(std::move(key), std::move(o));
+  };
+}
 
 Status parse_canon(const std::string& s, auth::dkim::SignOptions& o) {
   auto one = [](std::string_view v, auth::dkim::Canon& c) {
@@ -376,8 +403,7 @@ class SigningModule final : public Module {
     cfg->dkim.enabled = c.get_bool("dkim_signing.enabled");
     if (cfg->dkim.enabled) {
       DkimConfig& d = cfg->dkim;
-      d.scope = {c.get_bool("dkim_signing.sign_authenticated"), c.get_bool("dkim_signing.sign_local"),
-                 c.get_bool("dkim_signing.sign_inbound")};
+      d.scope = scope_of(c, "dkim_signing");
       d.use = use_domain(c.get_string("dkim_signing.use_domain"));
       d.allow_hdrfrom_mismatch = c.get_bool("dkim_signing.allow_hdrfrom_mismatch");
       d.allow_envfrom_empty = c.get_bool("dkim_signing.allow_envfrom_empty");
@@ -388,36 +414,23 @@ class SigningModule final : public Module {
       if (!headers.empty()) base.headers = headers;
       base.oversign = c.get_strings("dkim_signing.oversign");
       base.expire_after = static_cast<int64_t>(c.get_duration("dkim_signing.expire"));
-      auto st = d.keys.load(c, "dkim_signing", expand,
-                            [base](auth::dkim::PrivateKey key, const std::string& domain,
-                                   const std::string& selector) {
-                              auth::dkim::SignOptions o = base;
-                              o.domain = lower(domain);
-                              o.selector = selector;
-                              return auth::dkim::Signer::create(std::move(key), std::move(o));
-                            });
-      if (!st) return st;
+      if (auto st = d.keys.load(c, "dkim_signing", expand, factory<auth::dkim::Signer>(base)); !st) {
+        return st;
+      }
     }
     // ARC
     cfg->arc.enabled = c.get_bool("arc_sealing.enabled");
     if (cfg->arc.enabled) {
       ArcConfig& a = cfg->arc;
-      a.scope = {c.get_bool("arc_sealing.sign_authenticated"), c.get_bool("arc_sealing.sign_local"),
-                 c.get_bool("arc_sealing.sign_inbound")};
+      a.scope = scope_of(c, "arc_sealing");
       a.use = use_domain(c.get_string("arc_sealing.use_domain"));
       a.authserv_id = c.get_string("arc_sealing.authserv_id");
       auth::arc::SealOptions base;
       auto headers = c.get_strings("arc_sealing.headers");
       if (!headers.empty()) base.headers = headers;
-      auto st = a.keys.load(c, "arc_sealing", expand,
-                            [base](auth::dkim::PrivateKey key, const std::string& domain,
-                                   const std::string& selector) {
-                              auth::arc::SealOptions o = base;
-                              o.domain = lower(domain);
-                              o.selector = selector;
-                              return auth::arc::Sealer::create(std::move(key), std::move(o));
-                            });
-      if (!st) return st;
+      if (auto st = a.keys.load(c, "arc_sealing", expand, factory<auth::arc::Sealer>(base)); !st) {
+        return st;
+      }
     }
     if (!cfg->dkim.enabled && !cfg->arc.enabled) {
       logger.info("signing", "DKIM signing and ARC sealing disabled by configuration");
@@ -446,12 +459,7 @@ class SigningModule final : public Module {
       const Envelope& env = task.envelope();
       Who who{env.authenticated(),
               !env.ip.empty() && task.engine().options.local_networks.contains(env.ip)};
-      auth::dkim::MessageView view;
-      for (const auto& h : task.message().headers()) {
-        view.headers.push_back(auth::dkim::HeaderField{h.name, h.raw_field});
-      }
-      view.body = task.message().root != nullptr ? task.message().root->raw_body
-                                                 : std::string_view();
+      LazyView view(task);
       Signed dkim;
       if (cfg->dkim.enabled && cfg->dkim.keys.configured()) {
         json::Value report;
@@ -459,24 +467,14 @@ class SigningModule final : public Module {
         task.extra_reply().set("dkim-signing", std::move(report));
         if (!dkim.fields.empty()) {
           json::Value sig;
-          for (const auto& f : dkim.fields) {
-            sig.push(std::string(f.substr(f.find(':') + 2)));  // the value, as Rspamd replies
-          }
+          for (const auto& f : dkim.fields) sig.push(f.value);  // the value, as Rspamd replies
           task.extra_reply().set("dkim-signature",
                                  sig.size() == 1 ? json::Value(sig.items()[0]) : std::move(sig));
         }
       }
       if (cfg->arc.enabled && cfg->arc.keys.configured()) {
-        // The seal covers the new DKIM signatures as the recipient will see them (on top).
-        std::vector<std::string> owned;
-        for (const auto& f : dkim.fields) owned.push_back(f + "\r\n");
-        auth::dkim::MessageView sealed_view = view;
-        for (auto it = owned.rbegin(); it != owned.rend(); ++it) {
-          sealed_view.headers.insert(sealed_view.headers.begin(),
-                                     auth::dkim::HeaderField::from_raw(*it));
-        }
         json::Value report;
-        arc_seal(cfg->arc, task, who, sealed_view, report);
+        arc_seal(cfg->arc, task, who, view, dkim, report);
         task.extra_reply().set("arc-sealing", std::move(report));
       }
       return RunState::kDone;
