@@ -1,6 +1,16 @@
 """Message building of the outbound data generator: normal mail, look-alikes, test mails
 and bursts (methods of generate.Gen, kept here to keep files small)."""
-from genlib import *  # noqa: F401,F403
+import base64
+
+from genlib import (
+    BIZ_EN, BIZ_JA, CLOSE_BIZ_EN, CLOSE_BIZ_JA, CLOSE_PERS_EN, CLOSE_PERS_JA, CRLF,
+    CUSTOMER_DOMAINS, DOW, ENGINEER_SUBJ, FAMILY, FREEMAIL_DOMAINS, GIVEN, IMAP_HOSTS, JA_DOW,
+    JST, OPEN_BIZ_EN, OPEN_BIZ_JA, OPEN_PERS_EN, OPEN_PERS_JA, PERS_EN, PERS_JA, PHISH,
+    PORT_PROSE_EN, PORT_PROSE_JA, SEPS, SUBJ_BIZ_EN, SUBJ_BIZ_JA, SUBJ_PERS_EN, SUBJ_PERS_JA,
+    SUBMIT_HOSTS, addr_header, attach_part, b64_lines, client_boundary, client_modes,
+    client_msgid, enc_words, fmt_addr, hexs, html_of, is_ascii, local_dt, make_docx, make_jpeg,
+    make_pdf, multipart, pick_w, render, rfc_date, text_part, uuid_like, wrap_en, wrap_ja
+)
 
 
 class ContentMixin:

@@ -11,23 +11,18 @@ See tools/outbound/README.md for what is modelled and why.
 """
 
 import argparse
-import base64
-import binascii
-import datetime
-import html
-import io
-import ipaddress
 import json
 import os
 import random
 import sys
-import textwrap
 import time
-import zipfile
-
 
 from gen_content import ContentMixin
-from genlib import *  # noqa: F401,F403
+from genlib import (
+    COMPANIES, CUSTOMER_DOMAINS, DESKTOP, FAMILY, FORMATS, FORMAT_W, FREEMAIL_DOMAINS, GIVEN,
+    JST, KV_KEYS, Loc, MOBILE, MON, SEPS, SUBMIT_HOSTS, TOOLKITS, TUPLE_ORDERS, WEBMAIL_IPS,
+    hexs, is_ascii, local_dt, make_device, mobile_v6_pool, net_of, pick_w, poisson, v6
+)
 
 
 class Gen(ContentMixin):

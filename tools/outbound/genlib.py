@@ -1,19 +1,13 @@
 """Constants and helpers of the outbound data generator (generate.py): names, texts,
 dates, MIME encoding and rendering, attachments, networks, mail clients, attacker
 toolkits. Split out of generate.py; see tools/outbound/README.md."""
-import argparse
 import base64
 import binascii
 import datetime
 import html
 import io
 import ipaddress
-import json
-import os
-import random
-import sys
 import textwrap
-import time
 import zipfile
 
 CRLF = "\r\n"

@@ -7,6 +7,7 @@ environment (MW_BINARY, MW_SOURCE_DIR) that CTest sets.
 import http.client
 import json
 import os
+import re
 import shutil
 import signal
 import socket

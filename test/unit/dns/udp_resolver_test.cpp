@@ -21,6 +21,19 @@ using testing::run_until;
 
 constexpr char kSoa[] = "test. 3600 IN SOA ns.test. hostmaster.test. 1 3600 600 86400 60";
 
+// "127.0.0.1:PORT" of a UDP port nobody listens on (bound, then closed).
+std::string closed_udp_port() {
+  int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
+  sockaddr_in sa{};
+  sa.sin_family = AF_INET;
+  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof(sa)) != 0) ADD_FAILURE() << "bind";
+  socklen_t len = sizeof(sa);
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&sa), &len);
+  ::close(fd);
+  return "127.0.0.1:" + std::to_string(ntohs(sa.sin_port));
+}
+
 class UdpResolverTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -351,16 +364,7 @@ TEST_F(UdpResolverTest, LastErrorReportedWhenEveryServerFails) {
 }
 
 TEST_F(UdpResolverTest, ClosedPortIsANetworkError) {
-  // Bind and close a UDP socket to get a port nobody listens on.
-  int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
-  sockaddr_in sa{};
-  sa.sin_family = AF_INET;
-  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof(sa)), 0);
-  socklen_t len = sizeof(sa);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&sa), &len);
-  ::close(fd);
-  auto c = config({"127.0.0.1:" + std::to_string(ntohs(sa.sin_port))});
+  auto c = config({closed_udp_port()});
   c.timeout = 2;
   auto r = make(c);
   double start = d_.monotonic();
@@ -587,15 +591,7 @@ TEST_F(UdpResolverTest, ManyConcurrentLookups) {
 TEST_F(UdpResolverTest, DeadServerIsSkippedThenTriedAgain) {
   // A closed port refuses (ICMP): the server is skipped for dead_time, lookups fail at once
   // (from the loop, not inside resolve()), and it is asked again after dead_time.
-  int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
-  sockaddr_in sa{};
-  sa.sin_family = AF_INET;
-  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof(sa)), 0);
-  socklen_t len = sizeof(sa);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&sa), &len);
-  ::close(fd);
-  auto c = config({"127.0.0.1:" + std::to_string(ntohs(sa.sin_port))});
+  auto c = config({closed_udp_port()});
   c.timeout = 0.5;
   c.retransmits = 2;
   c.dead_time = 0.3;
