@@ -27,7 +27,7 @@
 #include "loadgen_stats.h"
 
 #ifndef MW_TESTDATA_DIR
-#define MW_TESTDATA_DIR "../shared/testdata"
+#define MW_TESTDATA_DIR "test/data"
 #endif
 
 namespace mw::bench {

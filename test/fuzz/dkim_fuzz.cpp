@@ -6,7 +6,7 @@
 //   - a whole message: split into fields (the split must partition the input), every field
 //     and the body canonicalised both ways (relaxed output must be idempotent), and every
 //     DKIM-Signature evaluated up to the signature check against fixed RSA and Ed25519 keys.
-// Seeds: test/fuzz/corpus/dkim/ and the Mail::DKIM corpus in shared/testdata.
+// Seeds: test/fuzz/corpus/dkim/ and the Mail::DKIM corpus in test/data.
 #include <cstddef>
 #include <cstdint>
 #include <string>

@@ -17,7 +17,7 @@ import time
 
 MW_BINARY = os.environ.get("MW_BINARY", "mailward")
 SOURCE_DIR = os.environ.get("MW_SOURCE_DIR", os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
-TESTDATA = os.environ.get("MW_TESTDATA_DIR", os.path.join(SOURCE_DIR, "..", "shared", "testdata"))
+TESTDATA = os.environ.get("MW_TESTDATA_DIR", os.path.join(SOURCE_DIR, "test", "data"))
 
 
 def free_port():

@@ -1,4 +1,4 @@
-// The ValiMail ARC conformance suite (shared/testdata/arc, see its SOURCE.md), converted from
+// The ValiMail ARC conformance suite (test/data/arc, see its SOURCE.md), converted from
 // YAML to JSON at build time by arc_yaml_to_json.py:
 //   - arc-draft-validation-tests.yml: every test's message (LF -> CRLF) validated with the
 //     scenario's txt-records in a FakeResolver must give the expected cv (case-insensitive;

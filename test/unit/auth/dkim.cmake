@@ -1,5 +1,5 @@
 # DKIM (src/auth/dkim): parsers, canonicalisation, verification and signing; the third-party
-# vectors in shared/testdata/dkim (mail-dkim, dkimpy, mimekit); interop with dkimpy
+# vectors in test/data/dkim (mail-dkim, dkimpy, mimekit); interop with dkimpy
 # (python3-dkim): dkimpy_sign.py signs our test messages at build time, and
 # dkim_dkimpy_verify.py checks our signatures at test time.
 set(MW_DKIMPY_SIGNED_DIR ${CMAKE_CURRENT_BINARY_DIR}/dkimpy_signed)

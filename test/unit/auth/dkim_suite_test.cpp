@@ -1,4 +1,4 @@
-// Third-party DKIM vectors (shared/testdata/dkim, see each SOURCE.md):
+// Third-party DKIM vectors (test/data/dkim, see each SOURCE.md):
 //   mail-dkim  79 messages + FAKE_DNS.dat, expectations from Mail::DKIM's verifier.t.
 //              DomainKeys-only messages are skipped (we must see no DKIM-Signature) and
 //              pre-RFC draft signatures (v= missing or 0.5) are skipped for their upstream

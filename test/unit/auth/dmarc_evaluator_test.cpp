@@ -1,6 +1,6 @@
 // DMARC discovery and evaluation (src/auth/dmarc/evaluator.h, policy.h) over FakeResolver:
 // crafted RFC 7489 cases (sp, np, pct, strict alignment, multiple records, temperror,
-// permerror) and OpenDMARC's DNS fixture (shared/testdata/dmarc/opendmarc/test-dns.zone.inc).
+// permerror) and OpenDMARC's DNS fixture (test/data/dmarc/opendmarc/test-dns.zone.inc).
 #include <gtest/gtest.h>
 
 #include <fstream>

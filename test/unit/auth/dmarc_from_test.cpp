@@ -1,5 +1,5 @@
 // RFC5322.From domain extraction for DMARC: OpenDMARC's table
-// (shared/testdata/dmarc/opendmarc/from-domain-extraction.tsv) through our pipeline, i.e.
+// (test/data/dmarc/opendmarc/from-domain-extraction.tsv) through our pipeline, i.e.
 // the MIME address parser (mime/address.h) followed by dmarc::select_from_domain().
 // A separate test binary, so that the DMARC tests do not depend on the MIME library.
 #include <gtest/gtest.h>

@@ -1,5 +1,5 @@
 // Organizational domains and alignment (src/auth/dmarc/org_domain.h): OpenDMARC's tables
-// (shared/testdata/dmarc/opendmarc/alignment.tsv and org-domain-psl.tsv) with both the
+// (test/data/dmarc/opendmarc/alignment.tsv and org-domain-psl.tsv) with both the
 // system list (libpsl's newest) and the old PSL snapshot shipped with those tables.
 #include <gtest/gtest.h>
 

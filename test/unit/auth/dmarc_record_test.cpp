@@ -1,5 +1,5 @@
 // DMARC record parsing (src/auth/dmarc/record.h): OpenDMARC's parse table
-// (shared/testdata/dmarc/opendmarc/dmarc-record-parse.tsv) and crafted RFC 7489 cases.
+// (test/data/dmarc/opendmarc/dmarc-record-parse.tsv) and crafted RFC 7489 cases.
 #include <gtest/gtest.h>
 
 #include <fstream>

@@ -1,8 +1,8 @@
-// The OpenSPF RFC 7208 conformance suite (shared/testdata/spf/rfc7208-tests.yml, 203 tests)
+// The OpenSPF RFC 7208 conformance suite (test/data/spf/rfc7208-tests.yml, 203 tests)
 // and the RFC 7208 part of pyspf's own test.yml, run through spf::Checker over FakeResolver.
 //
 // The YAML is converted to JSON at build time (yaml_to_json.py); the zone rules below are
-// the ones documented in shared/testdata/spf/SOURCE.md ("Rules a test driver must
+// the ones documented in test/data/spf/SOURCE.md ("Rules a test driver must
 // implement"): SPF records duplicated as TXT when a name has no TXT entry, "NONE" values,
 // multi-string TXT records, whole-name and per-type TIMEOUT entries, legacy result names,
 // several acceptable results, and the explanation "DEFAULT" standing for our default.
