@@ -127,6 +127,9 @@ Result<std::shared_ptr<scan::Engine>> build_engine(const core::ConfigPtr& cfg,
     if (!st) {
       return fail(st.error().code, "module " + std::string(m->name()) + ": " + st.error().message);
     }
+    if (!m->disabled_reason().empty()) {
+      logger.info(m->name(), "module disabled: " + m->disabled_reason());
+    }
   }
   MW_TRY(engine->finalize());
   return engine;

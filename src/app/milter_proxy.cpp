@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <functional>
+#include <optional>
 #include <set>
 
 #include "app/scan_handler.h"
@@ -14,6 +15,7 @@
 #include "proto/options.h"
 #include "scan/reply.h"
 #include "scan/task.h"
+#include "scan/verdict.h"
 
 namespace mw::app {
 
@@ -94,105 +96,19 @@ void remove_one(std::string_view name, int64_t n, const std::vector<milter::Head
   }
 }
 
-// remove_headers: {Name: N} or {Name: [N, ...]}, or an array of such objects.
-void collect_removals(const json::Value& rh, const std::vector<milter::HeaderEntry>& headers,
-                      Deletions& del) {
-  if (rh.is_array()) {
-    for (const auto& item : rh.items()) collect_removals(item, headers, del);
-    return;
-  }
-  for (const auto& [name, v] : rh.members()) {
-    if (v.is_array()) {
-      for (const auto& item : v.items()) {
-        if (item.is_number()) remove_one(name, item.as_int(), headers, del);
-      }
-    } else if (v.is_number()) {
-      remove_one(name, v.as_int(), headers, del);
-    }
-  }
-}
-
-void add_one(const std::string& name, const json::Value& v, size_t header_count,
-             std::vector<Action>& out) {
-  if (v.is_array()) {
-    for (const auto& item : v.items()) add_one(name, item, header_count, out);
-    return;
-  }
-  if (v.is_string()) {  // legacy form: Name: "value"
-    out.push_back(Action::add_header(name, v.as_string()));
-    return;
-  }
-  if (!v.is_object()) return;
-  const json::Value* value = v.find("value");
-  if (value == nullptr || !value->is_string()) return;
-  const json::Value* order = v.find("order");
-  if (order == nullptr || !order->is_number() || order->as_int() == -1) {
-    out.push_back(Action::add_header(name, value->as_string()));
-    return;
-  }
-  int64_t o = order->as_int();
-  int64_t index = o >= 0 ? o : static_cast<int64_t>(header_count) + o + 1;
-  index = std::clamp<int64_t>(index, 0, static_cast<int64_t>(UINT32_MAX));
-  out.push_back(Action::insert_header(static_cast<uint32_t>(index), name, value->as_string()));
-}
-
-// add_headers: {Name: {value, order} | "value" | [...]}, or an array of such objects.
-void collect_adds(const json::Value& ah, size_t header_count, std::vector<Action>& out) {
-  if (ah.is_array()) {
-    for (const auto& item : ah.items()) collect_adds(item, header_count, out);
-    return;
-  }
-  for (const auto& [name, v] : ah.members()) add_one(name, v, header_count, out);
-}
-
-// A string or an array of strings.
-std::vector<std::string> strings_of(const json::Value* v) {
-  std::vector<std::string> out;
-  if (v == nullptr) return out;
-  if (v->is_string()) {
-    out.push_back(v->as_string());
-  } else {
-    for (const auto& item : v->items()) {
-      if (item.is_string()) out.push_back(item.as_string());
-    }
-  }
-  return out;
-}
-
-std::string smtp_message(const json::Value& reply) {
-  const json::Value* msgs = reply.find("messages");
-  if (msgs == nullptr) return {};
-  const json::Value* m = msgs->find("smtp_message");
-  if (m == nullptr) return {};
-  if (m->is_string()) return m->as_string();
-  for (const auto& item : m->items()) {
-    if (item.is_string()) return item.as_string();
-  }
-  return {};
-}
-
 // "default: True [16.00 / 15.00];\n\tSYM(1.00)[opt1,opt2];\n\tSYM2(0.50)[]"
-std::string spamd_result(const json::Value& reply, bool is_spam) {
+std::string spamd_result(const scan::Verdict& v, bool is_spam) {
   std::string out = "default: ";
   out += is_spam ? "True" : "False";
-  out += " [" + fixed2(reply.find("score") ? reply.find("score")->as_double() : 0) + " / " +
-         fixed2(reply.find("required_score") ? reply.find("required_score")->as_double() : 0) +
-         "]";
-  if (const json::Value* syms = reply.find("symbols")) {
-    for (const auto& [name, s] : syms->members()) {
-      out += ";\n\t" + header_text(name) + "(";
-      const json::Value* score = s.find("score");
-      out += fixed2(score ? score->as_double() : 0) + ")[";
-      if (const json::Value* opts = s.find("options")) {
-        bool first = true;
-        for (const auto& o : opts->items()) {
-          if (!first) out += ",";
-          first = false;
-          out += header_text(o.as_string());
-        }
-      }
-      out += "]";
+  out += " [" + fixed2(scan::round_score(v.score)) + " / " +
+         fixed2(scan::round_score(v.required_score)) + "]";
+  for (const auto& s : v.symbols) {
+    out += ";\n\t" + header_text(s.name) + "(" + fixed2(scan::round_score(s.score)) + ")[";
+    for (size_t i = 0; i < s.options.size(); ++i) {
+      if (i > 0) out += ",";
+      out += header_text(s.options[i]);
     }
+    out += "]";
   }
   return out;
 }
@@ -207,10 +123,14 @@ std::string strip_header_name(std::string v, std::string_view name) {
   return v;
 }
 
-const json::Value* milter_block(const json::Value& reply) {
-  const json::Value* b = reply.find("milter");
-  if (b == nullptr || !b->is_object()) b = reply.find("rmilter");
-  return b != nullptr && b->is_object() ? b : nullptr;
+// One header to add: appended (no order, or -1), or inserted at `order` (0 = top; other
+// negative orders count from the end of the `header_count` fields left).
+Action add_action(const scan::HeaderAdd& a, size_t header_count) {
+  if (!a.order || *a.order == -1) return Action::add_header(a.name, a.value);
+  int64_t o = *a.order;
+  int64_t index = o >= 0 ? o : static_cast<int64_t>(header_count) + o + 1;
+  index = std::clamp<int64_t>(index, 0, static_cast<int64_t>(UINT32_MAX));
+  return Action::insert_header(static_cast<uint32_t>(index), a.name, a.value);
 }
 
 }  // namespace
@@ -297,40 +217,25 @@ std::vector<Action> default_actions(const ProxyOptions& o) {
   return {Action::accept()};
 }
 
-Result<std::vector<Action>> milter_actions(const json::Value& reply,
-                                           const std::vector<milter::HeaderEntry>& headers,
-                                           const ProxyOptions& o) {
-  if (!reply.is_object()) return fail(ErrorCode::kInvalidInput, "the reply is not an object");
-  const json::Value* action_v = reply.find("action");
-  if (action_v == nullptr || !action_v->is_string()) {
-    const json::Value* err = reply.find("error");
-    return fail(ErrorCode::kInvalidInput,
-                err != nullptr && err->is_string() ? "scanner error: " + err->as_string()
-                                                   : "the reply has no action");
-  }
-  const std::string& action = action_v->as_string();
-  const json::Value* block = milter_block(reply);
-  static const json::Value kEmpty = json::Value::object();
-  const json::Value& mb = block != nullptr ? *block : kEmpty;
-  std::string message = smtp_message(reply);
+std::vector<Action> milter_actions(const scan::Verdict& v,
+                                   const std::vector<milter::HeaderEntry>& headers,
+                                   const ProxyOptions& o) {
+  const scan::MilterBlock& mb = v.additions.milter;
+  const std::string& message = v.smtp_message;
+  std::string_view action = v.action_name();
+  bool custom = !v.custom_action.empty();
 
-  std::string reject_mode;  // "", "discard" or "quarantine"
-  if (const json::Value* r = mb.find("reject"); r != nullptr && r->is_string()) {
+  // How to carry out a reject: the milter block's flag, else a top-level reply field.
+  std::string reject_mode = mb.reject;
+  if (const json::Value* r = v.additions.fields.find("reject");
+      reject_mode.empty() && r != nullptr && r->is_string()) {
     reject_mode = r->as_string();
-  } else if (const json::Value* r2 = reply.find("reject"); r2 != nullptr && r2->is_string()) {
-    reject_mode = r2->as_string();
   }
-  bool no_action = mb.find("no_action") != nullptr && mb.find("no_action")->as_bool();
-
   std::string spam_name = o.spam_header;
   std::string spam_value = "Yes";
-  if (const json::Value* sh = mb.find("spam_header")) {
-    if (sh->is_string() && !sh->as_string().empty()) {
-      spam_name = sh->as_string();
-    } else if (sh->is_object() && sh->size() > 0) {
-      spam_name = sh->members().front().first;
-      spam_value = sh->members().front().second.as_string();
-    }
+  if (!mb.spam_header.empty()) {
+    spam_name = mb.spam_header;
+    if (!mb.spam_header_value.empty()) spam_value = mb.spam_header_value;
   }
 
   // Terminal verdicts that carry no modifications.
@@ -338,31 +243,35 @@ Result<std::vector<Action>> milter_actions(const json::Value& reply,
   Kind kind = Kind::kAccept;
   bool spam = false;
   bool rewrite_subject = false;
-  if (!no_action) {
-    if (action == "reject") {
-      if (reject_mode == "discard" || (reject_mode.empty() && o.discard_on_reject)) {
-        return std::vector<Action>{Action::discard()};
-      }
-      if (reject_mode == "quarantine" || o.quarantine_on_reject) {
+  if (!mb.no_action && !custom) {
+    switch (v.action) {
+      case scan::Action::kReject:
+        if (reject_mode == "discard" || (reject_mode.empty() && o.discard_on_reject)) {
+          return {Action::discard()};
+        }
+        if (reject_mode != "quarantine" && !o.quarantine_on_reject) {
+          return {Action::reply_code(554, "5.7.1", message.empty() ? o.reject_message : message)};
+        }
         kind = Kind::kQuarantine;
         spam = true;
-      } else {
-        return std::vector<Action>{
-            Action::reply_code(554, "5.7.1", message.empty() ? o.reject_message : message)};
-      }
-    } else if (action == "soft reject") {
-      return std::vector<Action>{
-          Action::reply_code(451, "4.7.1", message.empty() ? o.tempfail_message : message)};
-    } else if (action == "discard") {
-      return std::vector<Action>{Action::discard()};
-    } else if (action == "quarantine") {
-      kind = Kind::kQuarantine;
-      spam = true;
-    } else if (action == "rewrite subject") {
-      rewrite_subject = true;
-      spam = true;
-    } else if (action == "add header") {
-      spam = true;
+        break;
+      case scan::Action::kSoftReject:
+        return {Action::reply_code(451, "4.7.1", message.empty() ? o.tempfail_message : message)};
+      case scan::Action::kDiscard:
+        return {Action::discard()};
+      case scan::Action::kQuarantine:
+        kind = Kind::kQuarantine;
+        spam = true;
+        break;
+      case scan::Action::kRewriteSubject:
+        rewrite_subject = true;
+        spam = true;
+        break;
+      case scan::Action::kAddHeader:
+        spam = true;
+        break;
+      default:
+        break;
     }
   }
 
@@ -387,44 +296,38 @@ Result<std::vector<Action>> milter_actions(const json::Value& reply,
       }
     }
   }
-  if (const json::Value* rh = mb.find("remove_headers")) collect_removals(*rh, headers, del);
+  for (const auto& r : mb.remove_headers) remove_one(r.name, r.index, headers, del);
   del.emit(out);
   size_t remaining_headers = headers.size() - std::min(headers.size(), del.total());
 
   // 2. The proxy's own headers.
-  if (rewrite_subject) {
-    const json::Value* subject = reply.find("subject");
-    if (subject != nullptr && subject->is_string()) {
-      std::string s = header_text(subject->as_string());
-      if (count_named(headers, "Subject") > 0) {
-        out.push_back(Action::change_header("Subject", 1, s));
-      } else {
-        out.push_back(Action::add_header("Subject", s));
-      }
+  if (rewrite_subject && !v.subject.empty()) {
+    std::string s = header_text(v.subject);
+    if (count_named(headers, "Subject") > 0) {
+      out.push_back(Action::change_header("Subject", 1, s));
+    } else {
+      out.push_back(Action::add_header("Subject", s));
     }
   }
   if (spam) out.push_back(Action::add_header(spam_name, spam_value));
-  if (no_action) out.push_back(Action::add_header("X-Rspamd-Action", action));
+  if (mb.no_action) out.push_back(Action::add_header("X-Rspamd-Action", std::string(action)));
   if (o.add_score_headers) {
-    bool is_spam = action != "no action" && action != "greylist";
-    out.push_back(Action::add_header("X-Spamd-Result", spamd_result(reply, is_spam)));
-    const json::Value* score = reply.find("score");
-    out.push_back(Action::add_header("X-Spam-Score", fixed2(score ? score->as_double() : 0)));
+    bool is_spam = custom || (v.action != scan::Action::kNoAction &&
+                              v.action != scan::Action::kGreylist);
+    out.push_back(Action::add_header("X-Spamd-Result", spamd_result(v, is_spam)));
+    out.push_back(Action::add_header("X-Spam-Score", fixed2(scan::round_score(v.score))));
   }
 
   // 3. The milter block's additions and envelope changes.
-  if (const json::Value* ah = mb.find("add_headers")) collect_adds(*ah, remaining_headers, out);
-  if (const json::Value* cf = mb.find("change_from"); cf != nullptr && cf->is_string()) {
-    out.push_back(Action::change_from(cf->as_string()));
-  }
-  for (auto& r : strings_of(mb.find("add_rcpt"))) out.push_back(Action::add_rcpt(std::move(r)));
-  for (auto& r : strings_of(mb.find("del_rcpt"))) out.push_back(Action::del_rcpt(std::move(r)));
+  for (const auto& a : mb.add_headers) out.push_back(add_action(a, remaining_headers));
+  if (mb.change_from) out.push_back(Action::change_from(*mb.change_from));
+  for (const auto& r : mb.add_rcpt) out.push_back(Action::add_rcpt(r));
+  for (const auto& r : mb.del_rcpt) out.push_back(Action::del_rcpt(r));
 
   // 4. DKIM signatures at the top, in reply order.
-  std::vector<std::string> sigs = strings_of(reply.find("dkim-signature"));
+  const auto& sigs = v.additions.dkim_signatures;
   for (auto it = sigs.rbegin(); it != sigs.rend(); ++it) {
-    out.push_back(Action::insert_header(0, "DKIM-Signature",
-                                        strip_header_name(std::move(*it), "DKIM-Signature")));
+    out.push_back(Action::insert_header(0, "DKIM-Signature", strip_header_name(*it, "DKIM-Signature")));
   }
 
   if (kind == Kind::kQuarantine) {
@@ -602,28 +505,19 @@ void MilterProxy::drop(uint64_t id) {
   destroy_later(dispatcher_, std::move(f));
 }
 
-void MilterProxy::answer(uint64_t id, const json::Value* reply, const std::string& why_none) {
+void MilterProxy::answer(uint64_t id, const scan::Verdict* v, const std::string& why_none) {
   auto it = flights_.find(id);
   if (it == flights_.end()) return;
   Flight& f = *it->second;
   std::vector<Action> actions;
   std::string verdict;
-  std::string why = why_none;
-  if (reply != nullptr) {
-    auto mapped = milter_actions(*reply, f.headers, options_);
-    if (mapped) {
-      actions = std::move(*mapped);
-      const json::Value* a = reply->find("action");
-      const json::Value* s = reply->find("score");
-      verdict = std::string(a != nullptr ? a->str_or("?") : "?") + " (score " +
-                fixed2(s != nullptr ? s->as_double() : 0) + ")";
-    } else {
-      why = mapped.error().message;
-    }
-  }
-  if (actions.empty()) {
+  if (v != nullptr) {
+    actions = milter_actions(*v, f.headers, options_);
+    verdict = std::string(v->action_name()) + " (score " + fixed2(scan::round_score(v->score)) +
+              ")";
+  } else {
     actions = default_actions(options_);
-    log_.warn(f.label + ": no verdict (" + why + "); default action " +
+    log_.warn(f.label + ": no verdict (" + why_none + "); default action " +
               (options_.default_action == DefaultAction::kAccept ? "accept" : "tempfail"));
     verdict = "default action";
   }
@@ -653,8 +547,8 @@ void MilterProxy::on_task_done(uint64_t id) {
     answer(id, nullptr, "scan failed: " + t.error()->to_string());
     return;
   }
-  json::Value reply = scan::checkv2_reply(t);
-  answer(id, &reply, {});
+  scan::Verdict v = scan::make_verdict(t);
+  answer(id, &v, {});
 }
 
 // ---- forward ---------------------------------------------------------------------------------
@@ -708,7 +602,7 @@ void MilterProxy::on_upstream_reply(uint64_t id, Result<HttpReply> r) {
   // This runs inside the exchange's callback: let it finish before destroying it.
   destroy_later(dispatcher_, std::move(f.exchange));
   std::string problem;
-  json::Value reply;
+  std::optional<scan::Verdict> verdict;
   if (!r) {
     problem = r.error().message;
   } else if (r->status != 200) {
@@ -718,20 +612,19 @@ void MilterProxy::on_upstream_reply(uint64_t id, Result<HttpReply> r) {
     problem = "compressed reply (" + *enc + ")";
   } else {
     auto parsed = json::parse(r->body);
+    auto v = parsed ? scan::verdict_from_checkv2(*parsed) : Result<scan::Verdict>(fail(parsed.error()));
     if (!parsed) {
       problem = "reply is not JSON: " + parsed.error().message;
-    } else if (parsed->find("action") == nullptr || !parsed->find("action")->is_string()) {
-      const json::Value* err = parsed->find("error");
-      problem = err != nullptr && err->is_string() ? "scanner error: " + err->as_string()
-                                                   : "reply without an action";
+    } else if (!v) {
+      problem = v.error().message;
     } else {
-      reply = std::move(*parsed);
+      verdict = std::move(*v);
     }
   }
   if (problem.empty()) {
     u.dead_until = 0;
     log_.debug(f.label + ": verdict from upstream " + u.address.text);
-    answer(id, &reply, {});
+    answer(id, &*verdict, {});
     return;
   }
   log_.warn(f.label + ": upstream " + u.address.text + " failed: " + problem);

@@ -8,14 +8,15 @@
 //
 //   self_scan   build a scan::Envelope from the milter message (the same request-header
 //               mapping as the HTTP scan protocol: proto::milter::scan_headers() fed to
-//               envelope_from_request()), run a scan::Task in this process, take its
-//               /checkv2 JSON (scan::checkv2_reply)
+//               envelope_from_request()), run a scan::Task in this process and take its
+//               scan::Verdict (scan::make_verdict)
 //   forward     POST the byte-exact message with the same request headers to
 //               `/checkv2` of the [proxy] upstreams: round-robin, failover to the next
 //               upstream on a connect error, timeout, non-200 status or unusable reply; an
-//               upstream that failed is tried last for `upstream_dead_time`
+//               upstream that failed is tried last for `upstream_dead_time`. The reply is
+//               parsed into a scan::Verdict once (scan::verdict_from_checkv2)
 //
-// Either way one function, milter_actions(), turns the /checkv2 JSON into milter replies.
+// Either way one function, milter_actions(), turns the Verdict into milter replies.
 // When no verdict can be had (every upstream failed, the scan failed) `default_action`
 // applies (accept or tempfail with `tempfail_message`) and is logged.
 //
@@ -27,12 +28,12 @@
 //   soft reject      451 4.7.1 <messages.smtp_message | tempfail_message>
 //   discard          discard
 //   quarantine       accept path + quarantine(<smtp_message | quarantine_message>)
-//   rewrite subject  accept path + Subject changed to the reply's `subject` + spam header
+//   rewrite subject  accept path + Subject changed to the verdict's subject + spam header
 //   add header       accept path + spam header (`spam_header: Yes`; the milter block's
 //                    `spam_header` names another header)
 //   no action, greylist, custom actions: accept path
 //   milter.no_action = true: accept path + `X-Rspamd-Action: <action>`, whatever the action
-//   no `action` in the reply (an error reply): no verdict (the caller applies the default)
+//   custom actions of an upstream: accept path
 // The accept path sends, in this order: header deletions (forged `X-Spam*` fields when
 // remove_forged_spam_headers, then the milter block's remove_headers; every index deleted
 // once, highest first), the proxy's own headers (spam header, and with add_score_headers
@@ -69,6 +70,7 @@
 #include "proto/milter/server.h"
 #include "scan/engine.h"
 #include "scan/envelope.h"
+#include "scan/verdict.h"
 
 namespace mw::app {
 
@@ -98,11 +100,10 @@ void declare_proxy_options(core::Schema& schema);
 // REQUIRES: `cfg` was loaded with a schema that declare_proxy_options() filled.
 Result<ProxyOptions> proxy_options_from(const core::Config& cfg);
 
-// The milter replies for a /checkv2 reply (see the table above). `headers` are the message's
-// header fields as received (for deletion indexes). Fails (kInvalidInput) when the reply
-// holds no verdict (not an object, or no `action`).
-Result<std::vector<proto::milter::Action>> milter_actions(
-    const json::Value& reply, const std::vector<proto::milter::HeaderEntry>& headers,
+// The milter replies for a verdict (see the table above). `headers` are the message's header
+// fields as received (for deletion indexes).
+std::vector<proto::milter::Action> milter_actions(
+    const scan::Verdict& verdict, const std::vector<proto::milter::HeaderEntry>& headers,
     const ProxyOptions& options);
 
 // The replies when there is no verdict: accept, or 451 4.7.1 <tempfail_message>.
@@ -150,7 +151,8 @@ class MilterProxy final : public proto::milter::MilterHandler {
   void try_upstream(uint64_t id);
   void on_upstream_reply(uint64_t id, Result<HttpReply> reply);
   void on_task_done(uint64_t id);
-  void answer(uint64_t id, const json::Value* reply, const std::string& why_none);
+  // Send the milter actions of `verdict`, or the default action (null verdict, logged).
+  void answer(uint64_t id, const scan::Verdict* verdict, const std::string& why_none);
   void drop(uint64_t id);
 
   core::Dispatcher& dispatcher_;

@@ -205,7 +205,7 @@ int cmd_replay(int argc, char** argv) {
     });
     if (!done) dispatcher.run();
     json::Value reply = task.error() ? scan::error_reply(task.error()->to_string())
-                                     : scan::checkv2_reply(task);
+                                     : scan::checkv2_reply(scan::make_verdict(task));
     if (json::Value* feats = reply.find_mut("outbound_features")) {
       json::Value fl = json::Value::object();
       fl.set("id", ev.find("id") ? *ev.find("id") : json::Value());

@@ -169,9 +169,13 @@ int cmd_scan(int argc, char** argv) {
     std::string line;
     auto task = std::make_unique<scan::Task>(**engine, services, std::move(raw), std::move(env));
     task->run([&](scan::Task& t) {
-      json::Value reply = t.error() ? scan::error_reply(t.error()->to_string())
-                                    : (args->has("legacy") ? scan::legacy_reply(t)
-                                                           : scan::checkv2_reply(t));
+      json::Value reply;
+      if (t.error()) {
+        reply = scan::error_reply(t.error()->to_string());
+      } else {
+        scan::Verdict v = scan::make_verdict(t);
+        reply = args->has("legacy") ? scan::legacy_reply(v) : scan::checkv2_reply(v);
+      }
       line = json::write(reply, {args->has("pretty")});
       done = true;
       dispatcher.exit();

@@ -6,6 +6,7 @@
 #include "proto/http/legacy.h"
 #include "scan/reply.h"
 #include "scan/task.h"
+#include "scan/verdict.h"
 
 namespace mw::app {
 
@@ -63,47 +64,6 @@ uint32_t parse_flags(std::string_view v) {
     start = comma + 1;
   }
   return flags;
-}
-
-http::LegacyResult legacy_result(const scan::Task& t) {
-  http::LegacyResult r;
-  r.action = std::string(scan::action_name(t.action()));
-  r.score = scan::round_score(t.score());
-  r.required_score = t.thresholds().required_score();
-  r.is_spam = t.action() == scan::Action::kReject;
-  for (const auto* s : t.results()) {
-    if (s->removed) continue;
-    http::LegacySymbol ls;
-    ls.name = std::string(s->name);
-    ls.score = scan::round_score(s->score);
-    if (s->id != scan::kNoSymbol) ls.description = t.engine().registry.get(s->id).description;
-    for (auto o : s->options) ls.options.emplace_back(o);
-    r.symbols.push_back(std::move(ls));
-  }
-  std::sort(r.symbols.begin(), r.symbols.end(),
-            [](const http::LegacySymbol& a, const http::LegacySymbol& b) { return a.name < b.name; });
-  r.subject = t.rewritten_subject();
-  if (t.pre_result() && !t.pre_result()->message.empty()) r.messages.push_back(t.pre_result()->message);
-  if (t.has_message()) r.message_id = std::string(t.message().message_id);
-  if (const json::Value* add = t.milter_reply().find("add_headers")) {
-    for (const auto& [name, v] : add->members()) {
-      auto push_one = [&](const json::Value& item) {
-        if (item.is_string()) r.milter_add.push_back({name, item.as_string()});
-        else if (const json::Value* val = item.find("value")) r.milter_add.push_back({name, val->as_string()});
-      };
-      if (v.is_array()) {
-        for (const auto& item : v.items()) push_one(item);
-      } else {
-        push_one(v);
-      }
-    }
-  }
-  if (const json::Value* rem = t.milter_reply().find("remove_headers")) {
-    for (const auto& [name, v] : rem->members()) {
-      r.milter_remove.push_back({name, static_cast<int>(v.as_int(0))});
-    }
-  }
-  return r;
 }
 
 }  // namespace
@@ -258,12 +218,17 @@ void ScanHandler::finish(uint64_t id) {
     } else {
       resp = http::Response::error(500, msg);
     }
-  } else if (f.protocol != http::Protocol::kHttp) {
-    resp = http::legacy_response(http::format_legacy_reply(f.protocol, legacy_result(t)));
   } else {
-    json::Value body = f.kind == ReplyKind::kV2 ? scan::checkv2_reply(t) : scan::legacy_reply(t);
-    resp = http::Response::json(json::write(body));
-    resp.compress = f.compress;
+    scan::Verdict v = scan::make_verdict(t);
+    if (f.protocol == http::Protocol::kRspamc) {
+      resp = http::legacy_response(scan::rspamc_reply(v));
+    } else if (f.protocol == http::Protocol::kSpamc) {
+      resp = http::legacy_response(scan::spamc_reply(v));
+    } else {
+      json::Value body = f.kind == ReplyKind::kV2 ? scan::checkv2_reply(v) : scan::legacy_reply(v);
+      resp = http::Response::json(json::write(body));
+      resp.compress = f.compress;
+    }
   }
   f.responder->send(std::move(resp));
   // Destroy the task from the loop: we are inside its completion callback.

@@ -72,14 +72,14 @@ void StatsRecorder::record(const scan::Task& t) {
     return;
   }
   add("stat:scanned", 1);
-  add("stat:action:" + std::string(scan::action_name(t.action())), 1);
+  add("stat:action:" + std::string(scan::action_name(t.outcome().action())), 1);
   const auto& times = t.symbol_times();
   size_t n = engine_.registry.size();
   if (sym_hits_.size() < n) {
     sym_hits_.resize(n, 0);
     sym_time_.resize(n, 0);
   }
-  for (const auto* r : t.results()) {
+  for (const auto* r : t.outcome().results()) {
     if (r->removed) continue;
     if (r->id != scan::kNoSymbol && static_cast<size_t>(r->id) < n) {
       ++sym_hits_[static_cast<size_t>(r->id)];
@@ -102,13 +102,14 @@ void StatsRecorder::record(const scan::Task& t) {
   row.set("id", t.id());
   if (t.has_message()) row.set("message-id", t.message().message_id);
   row.set("ip", t.envelope().ip);
-  row.set("action", scan::action_name(t.action()));
-  row.set("score", scan::round_score(t.score()));
-  row.set("required_score", scan::round_score(t.thresholds().required_score()));
+  const scan::Outcome& outcome = t.outcome();
+  row.set("action", scan::action_name(outcome.action()));
+  row.set("score", scan::round_score(outcome.score()));
+  row.set("required_score", scan::round_score(outcome.thresholds().required_score()));
   row.set("size", static_cast<int64_t>(t.raw().size()));
   row.set("time_real", secs);
   row.set("authenticated", t.envelope().authenticated());
-  bool flagged = t.action() != scan::Action::kNoAction;
+  bool flagged = outcome.action() != scan::Action::kNoAction;
   bool content = options_.history_content == "full" ||
                  (options_.history_content == "flagged" && flagged);
   if (content) {
@@ -120,7 +121,7 @@ void StatsRecorder::record(const scan::Task& t) {
     if (t.has_message()) row.set("subject", t.message().subject);
   }
   json::Value syms = json::Value::object();
-  for (const auto* r : t.results()) {
+  for (const auto* r : t.outcome().results()) {
     if (r->removed) continue;
     json::Value s = json::Value::object();
     s.set("score", scan::round_score(r->score));

@@ -281,17 +281,17 @@ int cmd_test_rules(int argc, char** argv) {
       if (task.error()) problems.push_back("scan error: " + task.error()->to_string());
       if (const json::Value* e = c.find("expect")) {
         for (const auto& s : e->items()) {
-          if (!task.has_symbol(s.as_string())) problems.push_back("missing " + s.as_string());
+          if (!task.outcome().has_symbol(s.as_string())) problems.push_back("missing " + s.as_string());
         }
       }
       if (const json::Value* f = c.find("forbid")) {
         for (const auto& s : f->items()) {
-          if (task.has_symbol(s.as_string())) problems.push_back("unexpected " + s.as_string());
+          if (task.outcome().has_symbol(s.as_string())) problems.push_back("unexpected " + s.as_string());
         }
       }
       if (const json::Value* o = c.find("options")) {
         for (const auto& [sym, want] : o->members()) {
-          const scan::SymbolResult* r = task.find_result(sym);
+          const scan::SymbolResult* r = task.outcome().find_result(sym);
           for (const auto& w : want.items()) {
             bool found = false;
             if (r != nullptr) {
@@ -302,21 +302,21 @@ int cmd_test_rules(int argc, char** argv) {
         }
       }
       if (const json::Value* a = c.find("action")) {
-        if (scan::action_name(task.action()) != a->as_string()) {
-          problems.push_back("action is '" + std::string(scan::action_name(task.action())) +
+        if (scan::action_name(task.outcome().action()) != a->as_string()) {
+          problems.push_back("action is '" + std::string(scan::action_name(task.outcome().action())) +
                              "', want '" + a->as_string() + "'");
         }
       }
-      if (const json::Value* lo = c.find("score_min"); lo && task.score() < lo->as_double()) {
-        problems.push_back("score " + std::to_string(task.score()) + " below " +
+      if (const json::Value* lo = c.find("score_min"); lo && task.outcome().score() < lo->as_double()) {
+        problems.push_back("score " + std::to_string(task.outcome().score()) + " below " +
                            std::to_string(lo->as_double()));
       }
-      if (const json::Value* hi = c.find("score_max"); hi && task.score() > hi->as_double()) {
-        problems.push_back("score " + std::to_string(task.score()) + " above " +
+      if (const json::Value* hi = c.find("score_max"); hi && task.outcome().score() > hi->as_double()) {
+        problems.push_back("score " + std::to_string(task.outcome().score()) + " above " +
                            std::to_string(hi->as_double()));
       }
       std::string got;
-      for (const auto* r : task.results()) {
+      for (const auto* r : task.outcome().results()) {
         if (!r->removed) got += (got.empty() ? "" : " ") + std::string(r->name);
       }
       if (problems.empty()) {

@@ -1,5 +1,5 @@
-// The milter proxy's pure parts: /checkv2 JSON -> milter replies for every action and every
-// form of the reply's milter block, forged header removal, the envelope built from a milter
+// The milter proxy's pure parts: an upstream's /checkv2 JSON -> Verdict -> milter replies for
+// every action and every form of the reply's milter block, forged header removal, the envelope built from a milter
 // message (macros), what the proxy negotiates, and the [proxy] options.
 #include "app/milter_proxy.h"
 
@@ -11,6 +11,7 @@
 #include "core/config.h"
 #include "proto/milter/codec.h"
 #include "scan/envelope.h"
+#include "scan/reply.h"
 
 namespace mw::app {
 namespace {
@@ -50,13 +51,14 @@ std::string show(const Action& a) {
   return "?";
 }
 
+// The actions for an upstream's /checkv2 reply: parsed into a Verdict (forward mode), mapped.
 std::vector<std::string> map(std::string_view reply, const Headers& headers = {},
                              const ProxyOptions& o = {}) {
-  auto r = milter_actions(J(reply), headers, o);
-  EXPECT_TRUE(r) << (r ? "" : r.error().message);
+  auto v = scan::verdict_from_checkv2(J(reply));
+  EXPECT_TRUE(v) << (v ? "" : v.error().message);
   std::vector<std::string> out;
-  if (!r) return out;
-  for (const Action& a : *r) {
+  if (!v) return out;
+  for (const Action& a : milter_actions(*v, headers, o)) {
     out.push_back(show(a));
     // Everything the mapping produces must be encodable for the MTA.
     std::string wire;
@@ -172,12 +174,10 @@ TEST(MilterActions, NoActionFlagAcceptsAndTells) {
 }
 
 TEST(MilterActions, NoVerdictIsAnError) {
-  Headers h;
-  ProxyOptions o;
-  EXPECT_FALSE(milter_actions(J(R"({"score":3})"), h, o));
-  EXPECT_FALSE(milter_actions(J(R"([1,2])"), h, o));
-  EXPECT_FALSE(milter_actions(J(R"({"action":5})"), h, o));
-  auto e = milter_actions(J(R"({"error":"arena cap","error_domain":"protocol-error"})"), h, o);
+  EXPECT_FALSE(scan::verdict_from_checkv2(J(R"({"score":3})")));
+  EXPECT_FALSE(scan::verdict_from_checkv2(J(R"([1,2])")));
+  EXPECT_FALSE(scan::verdict_from_checkv2(J(R"({"action":5})")));
+  auto e = scan::verdict_from_checkv2(J(R"({"error":"arena cap","error_domain":"protocol-error"})"));
   ASSERT_FALSE(e);
   EXPECT_NE(e.error().message.find("arena cap"), std::string::npos);
 }
