@@ -3,10 +3,10 @@
 #include <filesystem>
 
 #include "app/commands.h"
-#include "app/controller.h"
+#include "server/controller.h"
 #include "app/embedded_config.h"
 #include "app/outbound.h"
-#include "app/stats.h"
+#include "server/stats.h"
 #include "app/paths.h"
 #include "match/options.h"
 #include "proto/options.h"
@@ -63,8 +63,8 @@ core::Schema make_schema(const std::vector<scan::ModulePtr>& modules) {
   auth::dmarc::declare_options(s);
   proto::declare_options(s);
   declare_serve_options(s);
-  declare_stats_options(s);
-  declare_controller_options(s);
+  server::declare_stats_options(s);
+  server::declare_controller_options(s);
   store::declare_options(s);
   for (const auto& m : modules) m->declare_options(s);
   return s;

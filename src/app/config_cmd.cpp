@@ -4,7 +4,8 @@
 #include "app/args.h"
 #include "app/bootstrap.h"
 #include "app/commands.h"
-#include "app/controller.h"
+#include "app/paths.h"
+#include "server/controller.h"
 
 namespace mw::app {
 
@@ -34,7 +35,7 @@ int cmd_configtest(int argc, char** argv) {
     std::printf("%s\nconfiguration %s: FAILED\n", engine.error().message.c_str(), dir.c_str());
     return 1;
   }
-  auto co = controller_options_from(**cfg);
+  auto co = server::controller_options_from(**cfg, expand_path);
   if (!co) {
     std::printf("%s\nconfiguration %s: FAILED\n", co.error().message.c_str(), dir.c_str());
     return 1;

@@ -23,7 +23,7 @@
 #include "lua/convert.h"
 #include "lua/state.h"
 #include "scan/engine.h"
-#include "scan/model.h"
+#include "outbound/model.h"
 #include "scan/task.h"
 #include "store/options.h"
 
@@ -34,7 +34,7 @@ namespace http = proto::http;
 struct OutboundShared {
   bool configured = false;
   std::string secret;
-  std::optional<scan::LogisticModel> model;
+  std::optional<outbound::LogisticModel> model;
   std::string model_path;
   std::string events_file;
   std::string webhook;  // http://host:port/path
@@ -201,7 +201,7 @@ int l_predict(lua_State* L) {
     }
     lua_pop(L, 1);
   }
-  scan::Prediction p = s.model->predict(f);
+  outbound::Prediction p = s.model->predict(f);
   lua_pushnumber(L, p.probability);
   lua_createtable(L, static_cast<int>(p.contributions.size()), 0);
   int i = 1;
@@ -326,7 +326,7 @@ class OutboundModule final : public scan::Module {
     s.model.reset();
     std::error_code ec;
     if (!s.model_path.empty() && std::filesystem::exists(s.model_path, ec)) {
-      auto m = scan::LogisticModel::load(s.model_path);
+      auto m = outbound::LogisticModel::load(s.model_path);
       if (!m) return fail(m.error());
       s.model = std::move(*m);
     } else if (!s.model_path.empty()) {
@@ -397,9 +397,9 @@ std::string user_param(const http::Request& req) {
 
 }  // namespace
 
-std::vector<ControllerRoute> outbound_routes(store::Store* store, core::Dispatcher& dispatcher) {
+std::vector<server::ControllerRoute> outbound_routes(store::Store* store, core::Dispatcher& dispatcher) {
   core::Dispatcher* loop = &dispatcher;
-  std::vector<ControllerRoute> routes;
+  std::vector<server::ControllerRoute> routes;
   // Each request keeps its store operations alive in `keep` until its last callback ran;
   // the loop then drops them (a handle must not be destroyed inside its own callback).
   routes.push_back({"outbound/holds", false, [store, loop](http::Request&&, http::ResponderPtr r) {

@@ -17,7 +17,7 @@
 #include <memory>
 #include <string>
 
-#include "app/controller.h"
+#include "server/controller.h"
 #include "core/loop.h"
 #include "scan/module.h"
 #include "store/store.h"
@@ -37,7 +37,7 @@ OutboundParts make_outbound();
 
 // Controller routes: GET /outbound/holds, POST /outbound/release (header User or ?user=),
 // POST /outbound/hold (User, Reason).
-std::vector<ControllerRoute> outbound_routes(store::Store* store, core::Dispatcher& dispatcher);
+std::vector<server::ControllerRoute> outbound_routes(store::Store* store, core::Dispatcher& dispatcher);
 
 // `mailward hold list | release USER | add USER [REASON]` against the configured store.
 int cmd_hold(int argc, char** argv);

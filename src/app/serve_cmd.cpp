@@ -23,17 +23,17 @@
 #include "app/args.h"
 #include "app/bootstrap.h"
 #include "app/commands.h"
-#include "app/controller.h"
-#include "app/listen.h"
 #include "app/outbound.h"
 #include "app/paths.h"
-#include "app/milter_proxy.h"  // milter proxy worker
-#include "app/scan_handler.h"
-#include "app/stats.h"
 #include "core/supervisor.h"
 #include "dns/resolver.h"
 #include "proto/http/server.h"
+#include "proto/listen.h"
 #include "proto/options.h"
+#include "server/controller.h"
+#include "server/milter_proxy.h"
+#include "server/scan_handler.h"
+#include "server/stats.h"
 #include "store/options.h"
 
 namespace mw::app {
@@ -103,10 +103,10 @@ int worker_main(ServeState& st, std::shared_ptr<Generation> gen, WorkerKind kind
     logger.error("main", "store configuration: " + sc.error().message);
   }
   services.set_store(store.get());
-  StatsRecorder stats(dispatcher, logger, store.get(), *gen->engine, stats_options_from(cfg));
+  server::StatsRecorder stats(dispatcher, logger, store.get(), *gen->engine, server::stats_options_from(cfg));
   // ---- milter proxy worker (app/milter_proxy.h)
   if (kind == WorkerKind::kProxy) {
-    return run_proxy_worker(dispatcher, logger, cfg, *gen->engine, services, stats, st.milter_fd);
+    return server::run_proxy_worker(dispatcher, logger, cfg, *gen->engine, services, stats, st.milter_fd);
   }
   // ----
   proto::HttpOptions http_opts = proto::read_http_options(cfg);
@@ -115,16 +115,16 @@ int worker_main(ServeState& st, std::shared_ptr<Generation> gen, WorkerKind kind
   std::unique_ptr<proto::http::Handler> handler;
   int fd = st.scan_fd;
   if (kind == WorkerKind::kNormal) {
-    handler = std::make_unique<ScanHandler>(*gen->engine, services, &stats);
+    handler = std::make_unique<server::ScanHandler>(*gen->engine, services, &stats);
   } else {
-    auto co = controller_options_from(cfg);
+    auto co = server::controller_options_from(cfg, expand_path);
     if (!co) {
       logger.error("main", "controller: " + co.error().message);
       return 1;
     }
     co->start_time = st.start_time;
     co->version = MW_VERSION;
-    auto controller = std::make_unique<Controller>(*gen->engine, services, store.get(), &stats,
+    auto controller = std::make_unique<server::Controller>(*gen->engine, services, store.get(), &stats,
                                                    std::move(*co));
     for (auto& route : outbound_routes(store.get(), dispatcher)) controller->add_route(std::move(route));
     handler = std::move(controller);
@@ -166,7 +166,7 @@ Result<std::shared_ptr<Generation>> build_generation(ServeState& st) {
   }
   MW_TRY(configure_logging(**cfg, st.logger, st.log_level));
   // Refuse a configuration the controller could not run with (e.g. clear-text passwords).
-  auto co = controller_options_from(**cfg);
+  auto co = server::controller_options_from(**cfg, expand_path);
   if (!co) return fail(co.error());
   auto engine = build_engine(*cfg, modules, st.logger);
   if (!engine) return fail(engine.error());
@@ -211,7 +211,7 @@ void declare_serve_options(core::Schema& s) {
   s.add({"serve.listen", OptType::kString, "\"127.0.0.1:11333\"",
          "Scan protocol socket (HOST:PORT or a unix socket path)"});
   s.add({"serve.controller", OptType::kString, "\"127.0.0.1:11334\"",
-         "Controller socket (HOST:PORT or a unix socket path)"});
+         "server::Controller socket (HOST:PORT or a unix socket path)"});
   s.add({"serve.workers", OptType::kInt, "0", "Scan worker processes (0 = number of cores)", 0, 1024});
   s.add({"serve.pidfile", OptType::kString, "\"\"", "Write the master's PID here"});
   s.add({"serve.drain_timeout", OptType::kDuration, "\"30s\"",
@@ -219,7 +219,7 @@ void declare_serve_options(core::Schema& s) {
   // ---- milter proxy (app/milter_proxy.h)
   s.add({"serve.milter", OptType::kString, "\"127.0.0.1:11332\"",
          "Milter proxy socket (HOST:PORT or a unix socket path; empty: no proxy worker)"});
-  declare_proxy_options(s);
+  server::declare_proxy_options(s);
   // ----
 }
 
@@ -245,12 +245,12 @@ int cmd_serve(int argc, char** argv) {
   const core::Config& cfg = *st.current->config;
   std::string listen = args->get("listen", cfg.get_string("serve.listen"));
   std::string ctl = args->get("controller", cfg.get_string("serve.controller"));
-  auto scan_fd = bind_listener(listen);
+  auto scan_fd = proto::bind_listener(listen);
   if (!scan_fd) {
     std::fprintf(stderr, "mailward serve: %s\n", scan_fd.error().message.c_str());
     return 1;
   }
-  auto ctl_fd = bind_listener(ctl);
+  auto ctl_fd = proto::bind_listener(ctl);
   if (!ctl_fd) {
     std::fprintf(stderr, "mailward serve: %s\n", ctl_fd.error().message.c_str());
     return 1;
@@ -260,11 +260,11 @@ int cmd_serve(int argc, char** argv) {
   // ---- milter proxy socket
   std::string milter_addr = args->get("milter", cfg.get_string("serve.milter"));
   if (!milter_addr.empty()) {
-    if (auto po = proxy_options_from(cfg); !po) {
+    if (auto po = server::proxy_options_from(cfg); !po) {
       std::fprintf(stderr, "mailward serve: %s\n", po.error().message.c_str());
       return 2;
     }
-    auto milter_fd = bind_listener(milter_addr);
+    auto milter_fd = proto::bind_listener(milter_addr);
     if (!milter_fd) {
       std::fprintf(stderr, "mailward serve: %s\n", milter_fd.error().message.c_str());
       return 1;
@@ -298,15 +298,15 @@ int cmd_serve(int argc, char** argv) {
   }
   logger.set_role("main");
   logger.info("main", "mailward " + std::string(MW_VERSION) + " listening on " +
-                          bound_address(st.scan_fd) + " (scan) and " +
-                          bound_address(st.controller_fd) + " (controller) with " +
+                          proto::bound_address(st.scan_fd) + " (scan) and " +
+                          proto::bound_address(st.controller_fd) + " (controller) with " +
                           std::to_string(workers) + " scan workers");
   // Tell whoever started us where we listen (useful with port 0).
-  if (st.milter_fd >= 0) logger.info("main", "milter proxy on " + bound_address(st.milter_fd));
+  if (st.milter_fd >= 0) logger.info("main", "milter proxy on " + proto::bound_address(st.milter_fd));
   if (foreground) {
     std::fprintf(stderr, "listening scan=%s controller=%s milter=%s\n",
-                 bound_address(st.scan_fd).c_str(), bound_address(st.controller_fd).c_str(),
-                 st.milter_fd >= 0 ? bound_address(st.milter_fd).c_str() : "-");
+                 proto::bound_address(st.scan_fd).c_str(), proto::bound_address(st.controller_fd).c_str(),
+                 st.milter_fd >= 0 ? proto::bound_address(st.milter_fd).c_str() : "-");
     std::fflush(stderr);
   }
   core::SupervisorOptions so;

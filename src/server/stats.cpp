@@ -1,11 +1,11 @@
-#include "app/stats.h"
+#include "server/stats.h"
 
 #include <sys/time.h>
 
 #include "scan/reply.h"
 #include "scan/task.h"
 
-namespace mw::app {
+namespace mw::server {
 
 namespace {
 
@@ -292,4 +292,4 @@ void StatsReader::reset(std::function<void(Status)> cb) {
   }
 }
 
-}  // namespace mw::app
+}  // namespace mw::server

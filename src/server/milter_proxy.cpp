@@ -1,4 +1,4 @@
-#include "app/milter_proxy.h"
+#include "server/milter_proxy.h"
 
 #include <signal.h>
 
@@ -8,7 +8,7 @@
 #include <optional>
 #include <set>
 
-#include "app/scan_handler.h"
+#include "server/scan_handler.h"
 #include "proto/http/headers.h"
 #include "proto/http/request.h"
 #include "proto/milter/scan_headers.h"
@@ -17,10 +17,15 @@
 #include "scan/task.h"
 #include "scan/verdict.h"
 
-namespace mw::app {
+namespace mw::server {
 
 namespace milter = proto::milter;
 using milter::Action;
+using proto::http::ExchangeOptions;
+using proto::http::HttpExchange;
+using proto::http::HttpExchangePtr;
+using proto::http::HttpFields;
+using proto::http::HttpReply;
 
 namespace {
 
@@ -465,7 +470,7 @@ Result<std::unique_ptr<MilterProxy>> MilterProxy::create(core::Dispatcher& dispa
       return fail(ErrorCode::kInvalidInput, "forward proxy without upstreams");
     }
     for (const auto& u : options.upstreams) {
-      auto addr = resolve_upstream(u, kDefaultScanPort);
+      auto addr = proto::http::resolve_upstream(u, kDefaultScanPort);
       if (!addr) return fail(addr.error());
       upstreams.push_back({std::move(*addr), 0});
     }
@@ -583,7 +588,7 @@ void MilterProxy::try_upstream(uint64_t id) {
     return;
   }
   const Upstream& u = upstreams_[f.order[f.attempt]];
-  std::string head = build_request_head("POST", "/checkv2", u.address.host, f.request_fields,
+  std::string head = proto::http::build_request_head("POST", "/checkv2", u.address.host, f.request_fields,
                                         f.body->size());
   ExchangeOptions eo;
   eo.timeout = options_.timeout;
@@ -675,4 +680,4 @@ int run_proxy_worker(core::Dispatcher& dispatcher, core::Logger& logger, const c
   return 0;
 }
 
-}  // namespace mw::app
+}  // namespace mw::server

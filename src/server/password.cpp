@@ -1,17 +1,13 @@
-#include "app/password.h"
+#include "server/password.h"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
-#include <unistd.h>
 
-#include <cstdio>
-#include <iostream>
+#include <cstdlib>
 #include <vector>
 
-#include "app/args.h"
-
-namespace mw::app {
+namespace mw::server {
 
 namespace {
 
@@ -74,30 +70,4 @@ bool verify_password(std::string_view password, std::string_view stored) {
   return CRYPTO_memcmp(got.data(), want.data(), got.size()) == 0;
 }
 
-int cmd_pw(int argc, char** argv) {
-  static const std::vector<ArgSpec> kSpec = {{"password", true, false, 'p'},
-                                             {"help", false, false, 'h'}};
-  auto args = Args::parse(kSpec, argc, argv, 2);
-  if (!args || args->has("help")) {
-    std::fprintf(stderr, "usage: mailward pw [--password PASSWORD]  (else read from stdin)\n");
-    return args ? 0 : 2;
-  }
-  std::string pw = args->get("password");
-  if (!args->has("password")) {
-    if (isatty(0)) std::fprintf(stderr, "Password: ");
-    std::getline(std::cin, pw);
-  }
-  if (pw.empty()) {
-    std::fprintf(stderr, "mailward pw: empty password\n");
-    return 2;
-  }
-  auto h = hash_password(pw);
-  if (!h) {
-    std::fprintf(stderr, "mailward pw: %s\n", h.error().message.c_str());
-    return 1;
-  }
-  std::printf("%s\n", h->c_str());
-  return 0;
-}
-
-}  // namespace mw::app
+}  // namespace mw::server

@@ -1,4 +1,4 @@
-#include "app/scan_handler.h"
+#include "server/scan_handler.h"
 
 #include <cctype>
 
@@ -8,7 +8,7 @@
 #include "scan/task.h"
 #include "scan/verdict.h"
 
-namespace mw::app {
+namespace mw::server {
 
 namespace http = proto::http;
 
@@ -242,4 +242,4 @@ void ScanHandler::finish(uint64_t id) {
   services_.dispatcher().deferred_delete(std::move(h));
 }
 
-}  // namespace mw::app
+}  // namespace mw::server

@@ -1,4 +1,4 @@
-#include "scan/model.h"
+#include "outbound/model.h"
 
 #include <algorithm>
 #include <cmath>
@@ -6,7 +6,7 @@
 #include <iterator>
 #include <set>
 
-namespace mw::scan {
+namespace mw::outbound {
 
 namespace {
 
@@ -199,4 +199,4 @@ Result<LogisticModel> LogisticModel::train(const std::vector<Sample>& samples,
   return m;
 }
 
-}  // namespace mw::scan
+}  // namespace mw::outbound

@@ -9,7 +9,7 @@
 
 #include "core/result.h"
 
-namespace mw::app {
+namespace mw::server {
 
 inline constexpr int kPbkdf2Iterations = 200000;
 
@@ -20,6 +20,4 @@ Result<std::string> hash_password(std::string_view password, int iterations = kP
 bool verify_password(std::string_view password, std::string_view stored);
 // True when `stored` looks like one of our hashes.
 bool is_password_hash(std::string_view stored);
-
-
-}  // namespace mw::app
+}  // namespace mw::server

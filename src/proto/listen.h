@@ -6,7 +6,7 @@
 
 #include "core/result.h"
 
-namespace mw::app {
+namespace mw::proto {
 
 // Bind and listen; returns the fd (close-on-exec, non-blocking). kIo with the reason when the
 // address is in use or not allowed; kInvalidInput for a malformed address.
@@ -14,4 +14,4 @@ Result<int> bind_listener(const std::string& address, int backlog = 1024);
 // The "host:port" actually bound (port 0 asks the kernel for a free port).
 std::string bound_address(int fd);
 
-}  // namespace mw::app
+}  // namespace mw::proto

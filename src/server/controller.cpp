@@ -1,4 +1,4 @@
-#include "app/controller.h"
+#include "server/controller.h"
 
 #include <sys/time.h>
 
@@ -7,12 +7,11 @@
 #include <fstream>
 #include <iterator>
 
-#include "app/password.h"
-#include "app/paths.h"
+#include "server/password.h"
 #include "core/check.h"
 #include "scan/reply.h"
 
-namespace mw::app {
+namespace mw::server {
 
 namespace http = proto::http;
 
@@ -47,7 +46,8 @@ void declare_controller_options(core::Schema& s) {
          "Directory of the dashboard files served at / (empty: no dashboard)"});
 }
 
-Result<ControllerOptions> controller_options_from(const core::Config& cfg) {
+Result<ControllerOptions> controller_options_from(const core::Config& cfg,
+                                                  const scan::PathExpander& expand) {
   ControllerOptions o;
   o.password = cfg.get_string("controller.password");
   o.enable_password = cfg.get_string("controller.enable_password");
@@ -61,7 +61,7 @@ Result<ControllerOptions> controller_options_from(const core::Config& cfg) {
     auto st = o.secure_ip.add(n);
     if (!st) return fail(ErrorCode::kInvalidInput, "controller.secure_ip: " + st.error().message);
   }
-  o.web_dir = expand_path(cfg.get_string("controller.web_dir"), cfg);
+  o.web_dir = expand(cfg.get_string("controller.web_dir"), cfg);
   return o;
 }
 
@@ -431,4 +431,4 @@ void Controller::serve_static(const http::Request& req, http::ResponderPtr r) {
   r->send(std::move(resp));
 }
 
-}  // namespace mw::app
+}  // namespace mw::server

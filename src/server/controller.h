@@ -16,14 +16,15 @@
 #include <string>
 #include <vector>
 
-#include "app/scan_handler.h"
-#include "app/stats.h"
+#include "server/scan_handler.h"
+#include "server/stats.h"
 #include "proto/http/server.h"
 #include "scan/engine.h"
+#include "scan/module.h"
 #include "scan/settings.h"
 #include "store/store.h"
 
-namespace mw::app {
+namespace mw::server {
 
 struct ControllerOptions {
   std::string password;         // hash; empty = open
@@ -35,7 +36,10 @@ struct ControllerOptions {
 };
 
 void declare_controller_options(core::Schema& schema);
-Result<ControllerOptions> controller_options_from(const core::Config& cfg);
+// REQUIRES: `cfg` was loaded with a schema declare_controller_options() filled. `expand`
+// resolves the path variables of web_dir ($WEBDIR).
+Result<ControllerOptions> controller_options_from(const core::Config& cfg,
+                                                  const scan::PathExpander& expand);
 
 // Extra endpoints other modules add (e.g. the outbound hold list): a handler per path.
 struct ControllerRoute {
@@ -73,4 +77,4 @@ class Controller final : public proto::http::Handler {
   std::vector<store::OpPtr> ops_;  // small one-off store operations (history reset)
 };
 
-}  // namespace mw::app
+}  // namespace mw::server

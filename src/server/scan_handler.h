@@ -17,7 +17,7 @@
 #include <string>
 #include <unordered_map>
 
-#include "app/stats.h"
+#include "server/stats.h"
 #include "proto/http/server.h"
 #include "scan/engine.h"
 #include "scan/envelope.h"
@@ -26,7 +26,7 @@ namespace mw::scan {
 class Task;
 }
 
-namespace mw::app {
+namespace mw::server {
 
 class ScanHandler final : public proto::http::Handler {
  public:
@@ -52,4 +52,4 @@ class ScanHandler final : public proto::http::Handler {
 // The envelope Rspamd's request headers describe (exposed for tests).
 scan::Envelope envelope_from_request(const proto::http::Request& request);
 
-}  // namespace mw::app
+}  // namespace mw::server

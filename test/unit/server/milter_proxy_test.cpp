@@ -1,7 +1,7 @@
 // The milter proxy's pure parts: an upstream's /checkv2 JSON -> Verdict -> milter replies for
 // every action and every form of the reply's milter block, forged header removal, the envelope built from a milter
 // message (macros), what the proxy negotiates, and the [proxy] options.
-#include "app/milter_proxy.h"
+#include "server/milter_proxy.h"
 
 #include <gtest/gtest.h>
 
@@ -13,7 +13,7 @@
 #include "scan/envelope.h"
 #include "scan/reply.h"
 
-namespace mw::app {
+namespace mw::server {
 namespace {
 
 namespace milter = proto::milter;
@@ -496,4 +496,4 @@ TEST(ProxyOptionsTest, BadValuesAreRefused) {
 }
 
 }  // namespace
-}  // namespace mw::app
+}  // namespace mw::server

@@ -1,6 +1,6 @@
 // The forward mode's HTTP client: upstream addresses, request heads, the reply parser, and
 // exchanges against a real server on 127.0.0.1 (success, refused, timeout, cancellation).
-#include "app/http_client.h"
+#include "proto/http/client.h"
 
 #include <gtest/gtest.h>
 #include <sys/un.h>
@@ -8,13 +8,12 @@
 #include <memory>
 #include <string>
 
-#include "../proto/net_util.h"
+#include "net_util.h"
 #include "proto/http/server.h"
 
-namespace mw::app {
+namespace mw::proto::http {
 namespace {
 
-namespace http = proto::http;
 using proto::test::run_until;
 using proto::test::TcpListener;
 
@@ -303,4 +302,4 @@ TEST(HttpExchange, UnixSocket) {
 }
 
 }  // namespace
-}  // namespace mw::app
+}  // namespace mw::proto::http

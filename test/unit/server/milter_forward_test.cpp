@@ -9,10 +9,10 @@
 
 #include "../proto/milter_util.h"
 #include "../proto/net_util.h"
-#include "app/milter_proxy.h"
+#include "server/milter_proxy.h"
 #include "proto/http/server.h"
 
-namespace mw::app {
+namespace mw::server {
 namespace {
 
 namespace milter = proto::milter;
@@ -399,4 +399,4 @@ TEST(MilterForward, ProgressWhileTheUpstreamScans) {
 }
 
 }  // namespace
-}  // namespace mw::app
+}  // namespace mw::server

@@ -60,8 +60,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "app/http_client.h"
-#include "app/stats.h"
+#include "proto/http/client.h"
+#include "server/stats.h"
 #include "core/config.h"
 #include "core/json.h"
 #include "core/log.h"
@@ -72,7 +72,7 @@
 #include "scan/envelope.h"
 #include "scan/verdict.h"
 
-namespace mw::app {
+namespace mw::server {
 
 enum class ProxyMode { kSelfScan, kForward };
 enum class DefaultAction { kAccept, kTempfail };
@@ -140,7 +140,7 @@ class MilterProxy final : public proto::milter::MilterHandler {
  private:
   struct Flight;
   struct Upstream {
-    UpstreamAddress address;
+    proto::http::UpstreamAddress address;
     double dead_until = 0;  // Dispatcher::monotonic()
   };
 
@@ -149,7 +149,7 @@ class MilterProxy final : public proto::milter::MilterHandler {
   void self_scan(uint64_t id, proto::milter::Message&& message);
   void forward(uint64_t id, proto::milter::Message&& message);
   void try_upstream(uint64_t id);
-  void on_upstream_reply(uint64_t id, Result<HttpReply> reply);
+  void on_upstream_reply(uint64_t id, Result<proto::http::HttpReply> reply);
   void on_task_done(uint64_t id);
   // Send the milter actions of `verdict`, or the default action (null verdict, logged).
   void answer(uint64_t id, const scan::Verdict* verdict, const std::string& why_none);
@@ -174,4 +174,4 @@ int run_proxy_worker(core::Dispatcher& dispatcher, core::Logger& logger, const c
                      const scan::Engine& engine, scan::Services& services, StatsRecorder& stats,
                      int listen_fd);
 
-}  // namespace mw::app
+}  // namespace mw::server

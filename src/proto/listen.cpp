@@ -1,4 +1,4 @@
-#include "app/listen.h"
+#include "proto/listen.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -10,7 +10,7 @@
 #include <cerrno>
 #include <cstring>
 
-namespace mw::app {
+namespace mw::proto {
 
 Result<int> bind_listener(const std::string& address, int backlog) {
   if (!address.empty() && address[0] == '/') {
@@ -93,4 +93,4 @@ std::string bound_address(int fd) {
   return "?";
 }
 
-}  // namespace mw::app
+}  // namespace mw::proto

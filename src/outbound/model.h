@@ -23,7 +23,7 @@
 #include "core/json.h"
 #include "core/result.h"
 
-namespace mw::scan {
+namespace mw::outbound {
 
 struct Sample {
   std::map<std::string, double> features;
@@ -60,4 +60,4 @@ class LogisticModel {
   json::Value training_;
 };
 
-}  // namespace mw::scan
+}  // namespace mw::outbound

@@ -39,7 +39,7 @@
 #include "core/loop.h"
 #include "core/result.h"
 
-namespace mw::app {
+namespace mw::proto::http {
 
 struct UpstreamAddress {
   std::string text;  // as configured, for log lines
@@ -121,4 +121,4 @@ class HttpExchange {
 };
 using HttpExchangePtr = std::unique_ptr<HttpExchange>;
 
-}  // namespace mw::app
+}  // namespace mw::proto::http

@@ -1,4 +1,4 @@
-#include "app/http_client.h"
+#include "proto/http/client.h"
 
 #include <netdb.h>
 #include <netinet/in.h>
@@ -11,9 +11,8 @@
 #include "proto/http/headers.h"
 #include "proto/net.h"
 
-namespace mw::app {
+namespace mw::proto::http {
 
-namespace http = proto::http;
 
 namespace {
 
@@ -500,4 +499,4 @@ std::unique_ptr<HttpExchange> HttpExchange::start(core::Dispatcher& dispatcher,
   return ex;
 }
 
-}  // namespace mw::app
+}  // namespace mw::proto::http

@@ -32,7 +32,7 @@ namespace mw::scan {
 class Task;
 }
 
-namespace mw::app {
+namespace mw::server {
 
 struct StatsOptions {
   double interval = 1.0;         // flush cadence
@@ -95,4 +95,4 @@ class StatsReader {
   std::vector<store::OpPtr> ops_;
 };
 
-}  // namespace mw::app
+}  // namespace mw::server
