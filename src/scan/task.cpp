@@ -60,23 +60,6 @@ void Task::hold(std::unique_ptr<Cancelable> c) {
   holds_.push_back(std::move(c));
 }
 
-TaskExtension* Task::extension(int key) const {
-  for (const auto& [k, e] : extensions_) {
-    if (k == key) return e.get();
-  }
-  return nullptr;
-}
-
-void Task::set_extension(int key, std::unique_ptr<TaskExtension> ext) {
-  for (auto& [k, e] : extensions_) {
-    if (k == key) {
-      e = std::move(ext);
-      return;
-    }
-  }
-  extensions_.emplace_back(key, std::move(ext));
-}
-
 // ---------------------------------------------------------------------------------------
 // Running
 

@@ -120,8 +120,10 @@ class Task {
   double elapsed() const;  // seconds since the task started
 
   // Upper-layer state; `key` distinguishes owners.
-  TaskExtension* extension(int key) const;
-  void set_extension(int key, std::unique_ptr<TaskExtension> ext);
+  TaskExtension* extension(int key) const { return extensions_.get(key); }
+  void set_extension(int key, std::unique_ptr<TaskExtension> ext) {
+    extensions_.set(key, std::move(ext));
+  }
 
  private:
   enum class Stage : uint8_t {
@@ -163,7 +165,7 @@ class Task {
   core::TimerPtr timer_;
   std::unique_ptr<dns::BudgetResolver> budget_resolver_;  // outlives holds_
   std::vector<std::unique_ptr<Cancelable>> holds_;
-  std::vector<std::pair<int, std::unique_ptr<TaskExtension>>> extensions_;
+  ExtensionSlots<TaskExtension> extensions_;
 };
 
 }  // namespace mw::scan

@@ -1,25 +1,29 @@
 // The controller: Rspamd's controller API (port 11334) for rspamc, dashboards and scripts.
 //
-// Read endpoints (need `password` when one is set): /stat, /actions, /symbols, /counters,
-// /history, /errors, /metrics (Prometheus text), /auth, /ping, /healthy, /ready, and
-// scanning (/checkv2, /check, /symbols with a body ...) as on the normal worker.
-// Write endpoints (need `enable_password`, or `password` when no enable password is set):
-// /statreset, /historyreset. Passwords arrive in the `Password` header or the `password`
-// query parameter; configured passwords must be PBKDF2 hashes (`mailward pw`). Clients from
-// `secure_ip` networks need no password. Refusals answer 403 with a JSON error.
-// The dashboard (web/) is served at / when the web directory exists.
+// The Controller itself decides who may do what and which route answers; the routes come in
+// families, one file each (controller_routes.h), registered in order by the controller worker
+// (worker.h). A request goes to the first route whose path (and condition) matches; no
+// route: the fallback (the dashboard, else 404).
 //
-// Ownership: owns its scan handler and stats readers. Loop affinity: the controller's loop.
+// Access: passwords arrive in the `Password` header or the `password` query parameter;
+// configured passwords must be PBKDF2 hashes (`mailward pw`). Without any password
+// everything is allowed; `password` alone grants reads and writes, with `enable_password`
+// it grants reads only and `enable_password` grants both. Clients from `secure_ip` networks
+// and on the unix socket need no password. A route needing more than the request has gets
+// 403 {"error": "Unauthorized"}; health checks need nothing.
+//
+// Ownership: the controller owns its routes (and what they capture). Loop affinity: the
+// controller worker's Dispatcher.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "server/scan_handler.h"
-#include "server/stats.h"
+#include "core/json.h"
+#include "core/loop.h"
 #include "proto/http/server.h"
-#include "scan/engine.h"
 #include "scan/module.h"
 #include "scan/settings.h"
 #include "store/store.h"
@@ -37,44 +41,66 @@ struct ControllerOptions {
 
 void declare_controller_options(core::Schema& schema);
 // REQUIRES: `cfg` was loaded with a schema declare_controller_options() filled. `expand`
-// resolves the path variables of web_dir ($WEBDIR).
+// resolves the path variables of web_dir ($WEBDIR). Fails (kInvalidInput) for a clear-text
+// password or a malformed secure_ip network.
 Result<ControllerOptions> controller_options_from(const core::Config& cfg,
                                                   const scan::PathExpander& expand);
 
-// Extra endpoints other modules add (e.g. the outbound hold list): a handler per path.
-struct ControllerRoute {
-  std::string path;   // without leading '/'
-  bool write = false; // needs the enable password
-  std::function<void(proto::http::Request&&, proto::http::ResponderPtr)> handle;
+// What a request may do.
+enum class Access { kNone, kRead, kWrite };
+
+struct Route {
+  using Handler =
+      std::function<void(proto::http::Request&&, proto::http::ResponderPtr, Access granted)>;
+  std::string path;  // without the leading '/', any case; "" matches every path
+  std::function<bool(const proto::http::Request&)> when;  // extra condition (may be empty)
+  Access needs = Access::kRead;  // kNone: anybody (health checks); kWrite: state changes
+  bool needs_store = false;      // 503 when the process has no store
+  Handler handle;
 };
 
 class Controller final : public proto::http::Handler {
  public:
-  Controller(const scan::Engine& engine, scan::Services& services, store::Store* store,
-             StatsRecorder* stats, ControllerOptions options);
+  Controller(core::Dispatcher& dispatcher, store::Store* store, ControllerOptions options);
   ~Controller() override;
 
-  void add_route(ControllerRoute route);
+  // Routes are tried in the order they were added.
+  void add_route(Route route);
+  // For requests no route matches (without one: 404).
+  void set_fallback(Route route);
+
   void handle(proto::http::Request&& request, proto::http::ResponderPtr responder) override;
+  // What the request's password, network or socket allows.
+  Access access_of(const proto::http::Request& request) const;
+
+  core::Dispatcher& dispatcher() { return dispatcher_; }
+  store::Store* store() { return store_; }
+  const ControllerOptions& options() const { return options_; }
 
  private:
-  enum class Access { kNone, kRead, kWrite };
-  Access access_of(const proto::http::Request& request) const;
-  void stat(proto::http::ResponderPtr r);
-  void counters(proto::http::ResponderPtr r, bool grouped);
-  void metrics(proto::http::ResponderPtr r);
-  void serve_static(const proto::http::Request& request, proto::http::ResponderPtr r);
-  // Run `fn` with a StatsReader that lives until the callback is done.
-  void with_reader(std::function<void(StatsReader&, std::function<void()>)> fn);
-
-  const scan::Engine& engine_;
-  scan::Services& services_;
+  core::Dispatcher& dispatcher_;
   store::Store* store_;
   ControllerOptions options_;
-  ScanHandler scanner_;
-  std::vector<ControllerRoute> routes_;
-  std::vector<std::unique_ptr<StatsReader>> readers_;
-  std::vector<store::OpPtr> ops_;  // small one-off store operations (history reset)
+  std::vector<Route> routes_;
+  Route fallback_;
+};
+
+// A JSON reply of the controller (never cached).
+proto::http::Response controller_json(const json::Value& v);
+
+// What one request's asynchronous store work needs (store operations, a stats reader): kept
+// until the request's last callback calls done(), which releases it from the loop (an
+// operation must not be destroyed inside its own callback). Copies share the same work.
+class RequestWork {
+ public:
+  explicit RequestWork(core::Dispatcher& dispatcher);
+  void keep(store::OpPtr op) const { items_->push_back(std::shared_ptr<store::Op>(std::move(op))); }
+  void keep(std::shared_ptr<void> item) const { items_->push_back(std::move(item)); }
+  void done() const;
+
+ private:
+  core::Dispatcher* dispatcher_;
+  std::shared_ptr<std::vector<std::shared_ptr<void>>> items_;
 };
 
 }  // namespace mw::server

@@ -1,7 +1,5 @@
 #include "server/milter_proxy.h"
 
-#include <signal.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <functional>
@@ -641,42 +639,29 @@ void MilterProxy::on_upstream_reply(uint64_t id, Result<HttpReply> r) {
 
 // ---- the worker ------------------------------------------------------------------------------
 
-int run_proxy_worker(core::Dispatcher& dispatcher, core::Logger& logger, const core::Config& cfg,
-                     const scan::Engine& engine, scan::Services& services, StatsRecorder& stats,
-                     int listen_fd) {
-  auto po = proxy_options_from(cfg);
+int run_proxy_worker(WorkerContext& w, int listen_fd) {
+  auto po = proxy_options_from(w.config);
   if (!po) {
-    logger.error("proxy", "cannot start: " + po.error().message);
+    w.logger.error("proxy", "cannot start: " + po.error().message);
     return 1;
   }
-  auto proxy = MilterProxy::create(dispatcher, logger, std::move(*po), &engine, &services, &stats);
+  auto proxy =
+      MilterProxy::create(w.dispatcher, w.logger, std::move(*po), &w.engine, &w.services, &w.stats);
   if (!proxy) {
-    logger.error("proxy", "cannot start: " + proxy.error().message);
+    w.logger.error("proxy", "cannot start: " + proxy.error().message);
     return 1;
   }
-  milter::MilterServer server(dispatcher, logger, **proxy, proto::read_milter_options(cfg),
+  milter::MilterServer server(w.dispatcher, w.logger, **proxy, proto::read_milter_options(w.config),
                               proxy_session_options());
   auto started = server.start(listen_fd);
   if (!started) {
-    logger.error("proxy", "cannot serve: " + started.error().message);
+    w.logger.error("proxy", "cannot serve: " + started.error().message);
     return 1;
   }
-  bool stopping = false;
-  core::TimerPtr deadline;
-  auto stop = [&] {
-    if (stopping) return;
-    stopping = true;
-    logger.info("proxy", "draining");
-    server.drain([&] { stats.flush([&] { dispatcher.exit(); }); });
-    deadline = dispatcher.create_timer([&] { dispatcher.exit(); });
-    deadline->enable(cfg.get_duration("serve.drain_timeout"));
-  };
-  auto sigterm = dispatcher.create_signal(SIGTERM, stop);
-  auto sigint = dispatcher.create_signal(SIGINT, stop);
-  dispatcher.run();
+  run_until_drained(w, "proxy", [&](std::function<void()> done) { server.drain(std::move(done)); });
   server.stop();
   // Destroy what the proxy handed to deferred deletion while the scan services still live.
-  dispatcher.run_once_nonblock();
+  w.dispatcher.run_once_nonblock();
   return 0;
 }
 

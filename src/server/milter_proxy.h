@@ -62,6 +62,7 @@
 
 #include "proto/http/client.h"
 #include "server/stats.h"
+#include "server/worker.h"
 #include "core/config.h"
 #include "core/json.h"
 #include "core/log.h"
@@ -167,11 +168,9 @@ class MilterProxy final : public proto::milter::MilterHandler {
   std::unordered_map<uint64_t, std::unique_ptr<Flight>> flights_;
 };
 
-// The proxy worker's main loop: a MilterServer with a MilterProxy on `listen_fd` until
-// SIGTERM/SIGINT, then drain (in-flight messages finish, at most `drain_timeout` seconds)
-// and flush `stats`. Returns the worker's exit status (1 when the options are unusable).
-int run_proxy_worker(core::Dispatcher& dispatcher, core::Logger& logger, const core::Config& cfg,
-                     const scan::Engine& engine, scan::Services& services, StatsRecorder& stats,
-                     int listen_fd);
+// The proxy worker: a MilterServer with a MilterProxy on `listen_fd` until SIGTERM/SIGINT,
+// then the workers' drain (worker.h). Returns the worker's exit status (1 when the options
+// are unusable).
+int run_proxy_worker(WorkerContext& w, int listen_fd);
 
 }  // namespace mw::server

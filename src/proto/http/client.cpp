@@ -118,6 +118,29 @@ Result<UpstreamAddress> resolve_upstream(std::string_view text, uint16_t default
   return out;
 }
 
+Result<HttpUrl> parse_http_url(std::string_view url) {
+  constexpr std::string_view kScheme = "http://";
+  if (url.size() < kScheme.size() || !iequals(url.substr(0, kScheme.size()), kScheme)) {
+    return fail(ErrorCode::kInvalidInput, "not an http:// URL: " + std::string(url));
+  }
+  std::string_view rest = url.substr(kScheme.size());
+  size_t end = rest.find_first_of("/?");
+  HttpUrl out;
+  out.authority = std::string(rest.substr(0, end));
+  std::string_view target = end == std::string_view::npos ? std::string_view() : rest.substr(end);
+  out.target = target.empty() || target.front() == '?' ? "/" + std::string(target)
+                                                       : std::string(target);
+  if (out.authority.empty() || out.authority.find('@') != std::string::npos) {
+    return fail(ErrorCode::kInvalidInput, "bad host in URL " + std::string(url));
+  }
+  for (char c : out.authority + out.target) {
+    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) {
+      return fail(ErrorCode::kInvalidInput, "bad character in URL " + std::string(url));
+    }
+  }
+  return out;
+}
+
 // ---- request ---------------------------------------------------------------------------------
 
 std::string build_request_head(std::string_view method, std::string_view path,

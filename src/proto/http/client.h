@@ -53,6 +53,16 @@ struct UpstreamAddress {
 // Fails with kInvalidInput for a malformed address or a name that does not resolve.
 Result<UpstreamAddress> resolve_upstream(std::string_view text, uint16_t default_port);
 
+// "http://host[:port][/path][?query]" split for the client: `authority` as resolve_upstream()
+// takes it (port 80 when absent), `target` the request-target ("/" when the URL has no path).
+// Fails (kInvalidInput) for another scheme, user information, an empty host or a target with
+// spaces or control characters (nothing from a URL can break the request line).
+struct HttpUrl {
+  std::string authority;
+  std::string target;
+};
+Result<HttpUrl> parse_http_url(std::string_view url);
+
 using HttpFields = std::vector<std::pair<std::string, std::string>>;
 
 // "POST <path> HTTP/1.1" with Host, Content-Length: <body_size> and Connection: close,
