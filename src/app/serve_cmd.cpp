@@ -152,7 +152,8 @@ Result<std::shared_ptr<Generation>> build_generation(ServeState& st) {
   return gen;
 }
 
-bool daemonize(const std::string& log_path, core::Logger& logger) {
+// Detach from the terminal (double fork, new session, stdio on /dev/null).
+bool daemonize() {
   pid_t pid = ::fork();
   if (pid < 0) return false;
   if (pid > 0) ::_exit(0);
@@ -167,8 +168,6 @@ bool daemonize(const std::string& log_path, core::Logger& logger) {
     ::dup2(devnull, 2);
     if (devnull > 2) ::close(devnull);
   }
-  (void)log_path;
-  (void)logger;
   return true;
 }
 
@@ -252,7 +251,7 @@ int cmd_serve(int argc, char** argv) {
       std::fprintf(stderr, "mailward serve: %s\n", opened.error().message.c_str());
       return 1;
     }
-    if (!daemonize(file, logger)) {
+    if (!daemonize()) {
       std::fprintf(stderr, "mailward serve: cannot detach\n");
       return 1;
     }
