@@ -17,7 +17,6 @@ namespace mw::proto::http {
 namespace {
 
 constexpr size_t kReadChunk = 64 * 1024;
-constexpr size_t kMaxChunkLine = 1024;
 
 // Replace bytes that would end a field early (CR, LF, NUL) by a space.
 std::string field_safe(std::string_view s) {
@@ -154,7 +153,7 @@ std::string build_request_head(std::string_view method, std::string_view path,
   out.append("Connection: close\r\n");
   for (const auto& [name, value] : fields) {
     std::string n = field_safe(name);
-    if (n.empty() || !http::is_token(n)) continue;
+    if (n.empty() || !is_token(n)) continue;
     out.append(n).append(": ").append(field_safe(value)).append("\r\n");
   }
   out.append("\r\n");
@@ -163,7 +162,7 @@ std::string build_request_head(std::string_view method, std::string_view path,
 
 const std::string* HttpReply::field(std::string_view name) const {
   for (const auto& [n, v] : fields) {
-    if (http::iequals(n, name)) return &v;
+    if (iequals(n, name)) return &v;
   }
   return nullptr;
 }
@@ -202,7 +201,7 @@ Status ReplyParser::parse_head(std::string_view head) {
     if (line.empty()) break;
     if ((line.front() == ' ' || line.front() == '\t') && !reply.fields.empty()) {
       reply.fields.back().second += " ";
-      reply.fields.back().second += std::string(http::trim_ows(line));
+      reply.fields.back().second += std::string(trim_ows(line));
       continue;
     }
     size_t colon = line.find(':');
@@ -210,7 +209,7 @@ Status ReplyParser::parse_head(std::string_view head) {
       return failed(ErrorCode::kInvalidInput, "bad HTTP header line in reply");
     }
     reply.fields.emplace_back(std::string(line.substr(0, colon)),
-                              std::string(http::trim_ows(line.substr(colon + 1))));
+                              std::string(trim_ows(line.substr(colon + 1))));
   }
   if (reply.status >= 100 && reply.status < 200) {
     return {};  // interim reply (100 Continue): the real one follows
@@ -221,28 +220,26 @@ Status ReplyParser::parse_head(std::string_view head) {
     return {};
   }
   const std::string* te = reply_.field("Transfer-Encoding");
-  if (te != nullptr && !http::iequals(http::trim_ows(*te), "identity")) {
-    if (!http::iequals(http::trim_ows(*te), "chunked")) {
+  if (te != nullptr && !iequals(trim_ows(*te), "identity")) {
+    if (!iequals(trim_ows(*te), "chunked")) {
       return failed(ErrorCode::kInvalidInput, "unsupported transfer coding in reply: " + *te);
     }
-    state_ = State::kChunkSize;
-    return {};
-  }
-  if (const std::string* cl = reply_.field("Content-Length")) {
+    body_.start(BodyReader::Framing::kChunked, 0, max_);
+  } else if (const std::string* cl = reply_.field("Content-Length")) {
     uint64_t len = 0;
-    if (!parse_uint(http::trim_ows(*cl), len, 10)) {
+    if (!parse_uint(trim_ows(*cl), len, 10)) {
       return failed(ErrorCode::kInvalidInput, "bad Content-Length in reply");
     }
     if (len > max_) {
       return failed(ErrorCode::kLimit, "reply body of " + std::to_string(len) +
                                            " bytes is over the limit");
     }
-    remaining_ = len;
-    state_ = len == 0 ? State::kDone : State::kBody;
     if (len > 0) reply_.body.reserve(static_cast<size_t>(len));
-    return {};
+    body_.start(BodyReader::Framing::kLength, len, max_);
+  } else {
+    body_.start(BodyReader::Framing::kToEof, 0, max_);
   }
-  state_ = State::kBodyToEof;
+  state_ = body_.complete() ? State::kDone : State::kBody;
   return {};
 }
 
@@ -271,68 +268,20 @@ Status ReplyParser::step() {
         break;
       }
       case State::kBody: {
-        if (buf_.empty()) return {};
-        size_t take = static_cast<size_t>(std::min<uint64_t>(remaining_, buf_.size()));
-        reply_.body.append(buf_, 0, take);
-        buf_.erase(0, take);
-        remaining_ -= take;
-        if (remaining_ == 0) state_ = State::kDone;
-        break;
-      }
-      case State::kBodyToEof:
-        if (reply_.body.size() + buf_.size() > max_) {
-          return failed(ErrorCode::kLimit, "reply body over the limit");
+        size_t used = body_.feed(buf_, reply_.body);
+        buf_.erase(0, used);
+        if (body_.failed()) {
+          const ParseError& e = body_.error();
+          return e.status == 413 ? failed(ErrorCode::kLimit, "reply body over the limit")
+                                 : failed(ErrorCode::kInvalidInput, "bad reply body: " + e.reason);
         }
-        reply_.body.append(buf_);
-        buf_.clear();
-        return {};
-      case State::kChunkSize: {
-        size_t next = 0;
-        size_t end = line_end(buf_, 0, next);
-        if (end == std::string::npos) {
-          if (buf_.size() > kMaxChunkLine) {
-            return failed(ErrorCode::kInvalidInput, "bad chunk size line in reply");
-          }
-          return {};
-        }
-        std::string_view line = std::string_view(buf_).substr(0, end);
-        size_t semi = line.find(';');
-        if (semi != std::string_view::npos) line = line.substr(0, semi);
-        uint64_t size = 0;
-        if (!parse_uint(http::trim_ows(line), size, 16)) {
-          return failed(ErrorCode::kInvalidInput, "bad chunk size in reply");
-        }
-        buf_.erase(0, next);
-        if (size == 0) {
+        if (body_.at_trailers()) {
           state_ = State::kTrailers;
+        } else if (body_.complete()) {
+          state_ = State::kDone;
         } else {
-          if (reply_.body.size() + size > max_) {
-            return failed(ErrorCode::kLimit, "reply body over the limit");
-          }
-          remaining_ = size;
-          state_ = State::kChunkData;
+          return {};  // more bytes needed
         }
-        break;
-      }
-      case State::kChunkData: {
-        if (buf_.empty()) return {};
-        size_t take = static_cast<size_t>(std::min<uint64_t>(remaining_, buf_.size()));
-        reply_.body.append(buf_, 0, take);
-        buf_.erase(0, take);
-        remaining_ -= take;
-        if (remaining_ == 0) state_ = State::kChunkEnd;
-        break;
-      }
-      case State::kChunkEnd: {
-        size_t next = 0;
-        size_t end = line_end(buf_, 0, next);
-        if (end == std::string::npos) {
-          if (buf_.size() > 2) return failed(ErrorCode::kInvalidInput, "bad chunk end in reply");
-          return {};
-        }
-        if (end != 0) return failed(ErrorCode::kInvalidInput, "bad chunk end in reply");
-        buf_.erase(0, next);
-        state_ = State::kChunkSize;
         break;
       }
       case State::kTrailers: {
@@ -363,10 +312,7 @@ Status ReplyParser::feed(std::string_view bytes) {
 
 Status ReplyParser::finish() {
   if (state_ == State::kFailed) return fail(ErrorCode::kInvalidInput, "reply parser failed earlier");
-  if (state_ == State::kBodyToEof) {
-    state_ = State::kDone;
-    return {};
-  }
+  if (state_ == State::kBody && body_.finish()) state_ = State::kDone;
   if (state_ != State::kDone) {
     return failed(ErrorCode::kIo, "connection closed before the reply was complete");
   }

@@ -1,5 +1,6 @@
-// A small HTTP/1.1 client for the milter proxy's forward mode: one POST to one upstream
-// scanner, on the worker's event loop, with a deadline.
+// A small HTTP/1.1 client: one request to one server, on the worker's event loop, with a
+// deadline. Used by the milter proxy's forward mode (POST /checkv2 to an upstream scanner)
+// and the outbound event webhook.
 //
 //   UpstreamAddress   "127.0.0.1:11333", "[::1]:11333", "scanner.example:11333" (resolved
 //                     once, when the proxy starts) or "/run/mailward.sock" (unix socket)
@@ -7,7 +8,8 @@
 //                     fields (CR, LF and NUL in values are replaced and names that are not
 //                     tokens are left out, so a macro value cannot inject a field), blank line
 //   ReplyParser       status line, fields, then a body framed by Content-Length, chunked
-//                     transfer coding, or the end of the stream; bounded by max_reply_size
+//                     transfer coding, or the end of the stream (read by the server's own
+//                     BodyReader, body.h); bounded by max_reply_size
 //   HttpExchange      connect, write, read, parse; the callback gets the reply or an error
 //
 // There is no connection reuse: every exchange opens its own connection and sends
@@ -38,6 +40,7 @@
 
 #include "core/loop.h"
 #include "core/result.h"
+#include "proto/http/body.h"
 
 namespace mw::proto::http {
 
@@ -96,16 +99,15 @@ class ReplyParser {
   HttpReply take() { return std::move(reply_); }
 
  private:
-  enum class State { kHead, kBody, kBodyToEof, kChunkSize, kChunkData, kChunkEnd, kTrailers,
-                     kDone, kFailed };
+  enum class State { kHead, kBody, kTrailers, kDone, kFailed };
   Status parse_head(std::string_view head);
   Status step();
   Status failed(ErrorCode code, std::string message);
 
   size_t max_;
   State state_ = State::kHead;
-  std::string buf_;         // bytes not yet consumed
-  uint64_t remaining_ = 0;  // body or chunk bytes still expected
+  std::string buf_;  // bytes not yet consumed
+  BodyReader body_;
   HttpReply reply_;
 };
 
