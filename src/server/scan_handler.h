@@ -1,10 +1,10 @@
 // ScanHandler: Rspamd's scan protocol on top of the scan layer.
 //
 // Maps a request (HTTP /checkv2, the legacy /check family, the RSPAMC/SPAMC line protocol)
-// to a Task: the envelope comes from the request headers (From, Rcpt, IP, Helo, Hostname,
-// User, Queue-Id, Deliver-To, Settings-ID, Settings, Pass, Flags, Log-Tag, MTA-Name; query
-// parameters count as headers), the body is the message. The reply is the /checkv2 JSON,
-// the legacy JSON or the legacy text, compressed with zstd when the client sent zstd.
+// to a Task: the envelope comes from the request headers (envelope.h), the body is the
+// message. The reply is rendered from the task's scan::Verdict (scan/reply.h): the /checkv2
+// JSON, the legacy JSON or the RSPAMC/SPAMC lines, compressed with zstd when the client sent
+// zstd.
 // /ping answers "pong", /skip answers without scanning; anything else is 404.
 //
 // A scan whose client goes away is cancelled (the task is destroyed, its DNS and store
@@ -17,10 +17,9 @@
 #include <string>
 #include <unordered_map>
 
-#include "server/stats.h"
 #include "proto/http/server.h"
 #include "scan/engine.h"
-#include "scan/envelope.h"
+#include "server/stats.h"
 
 namespace mw::scan {
 class Task;
@@ -48,8 +47,5 @@ class ScanHandler final : public proto::http::Handler {
   uint64_t next_id_ = 0;
   std::unordered_map<uint64_t, std::unique_ptr<InFlight>> tasks_;
 };
-
-// The envelope Rspamd's request headers describe (exposed for tests).
-scan::Envelope envelope_from_request(const proto::http::Request& request);
 
 }  // namespace mw::server

@@ -1,6 +1,7 @@
 // The milter proxy's pure parts: an upstream's /checkv2 JSON -> Verdict -> milter replies for
-// every action and every form of the reply's milter block, forged header removal, the envelope built from a milter
-// message (macros), what the proxy negotiates, and the [proxy] options.
+// every action and every form of the reply's milter block, forged header removal, the
+// envelope built from a milter message (macros), what the proxy negotiates, and the [proxy]
+// options.
 #include "server/milter_proxy.h"
 
 #include <gtest/gtest.h>
@@ -12,6 +13,7 @@
 #include "proto/milter/codec.h"
 #include "scan/envelope.h"
 #include "scan/reply.h"
+#include "server/envelope.h"
 
 namespace mw::server {
 namespace {
@@ -368,7 +370,7 @@ milter::Message postfix_message() {
 }
 
 TEST(EnvelopeFromMilter, MacrosAndConnectInformation) {
-  scan::Envelope env = envelope_from_milter(postfix_message());
+  scan::Envelope env = envelope_from_milter(proxy_scan_fields(postfix_message()));
   EXPECT_EQ(env.ip, "192.0.2.7");
   EXPECT_EQ(env.hostname, "mail.example.net");
   EXPECT_EQ(env.helo, "mail.example.net");
@@ -398,7 +400,7 @@ TEST(EnvelopeFromMilter, SendmailStyleAndFallbacks) {
   m.macros = {{'C', {{"j", "sendmail.example.org"}, {"client_addr", "192.0.2.9"},
                      {"client_name", "relay.example.net"}}},
               {'M', {{"i", "q1"}}}};
-  scan::Envelope env = envelope_from_milter(m);
+  scan::Envelope env = envelope_from_milter(proxy_scan_fields(m));
   EXPECT_EQ(env.ip, "192.0.2.9");              // {client_addr}
   EXPECT_EQ(env.hostname, "relay.example.net");  // {client_name}
   EXPECT_EQ(env.mta_name, "sendmail.example.org");  // j without {daemon_name}
@@ -414,7 +416,7 @@ TEST(EnvelopeFromMilter, UnknownHostnameIsLeftOut) {
   m.connect.hostname = "unknown";
   m.connect.family = '6';
   m.connect.address = "2001:db8::7";
-  scan::Envelope env = envelope_from_milter(m);
+  scan::Envelope env = envelope_from_milter(proxy_scan_fields(m));
   EXPECT_EQ(env.hostname, "");
   EXPECT_EQ(env.ip, "2001:db8::7");
 }
