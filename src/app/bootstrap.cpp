@@ -158,12 +158,25 @@ Result<Startup> start_up(const StartupOptions& o, core::Logger& logger,
   return s;
 }
 
-int report_startup_failure(std::string_view command, const std::vector<core::ConfigIssue>& issues,
-                           const Error& error, int status) {
-  for (const auto& i : issues) std::fprintf(stderr, "%s\n", i.to_string().c_str());
-  std::fprintf(stderr, "mailward %.*s: %s\n", static_cast<int>(command.size()), command.data(),
-               error.message.c_str());
-  return status;
+Result<Startup> start_command(std::string_view command, const StartupOptions& options,
+                              core::Logger& logger) {
+  std::vector<core::ConfigIssue> issues;
+  auto setup = start_up(options, logger, issues);
+  if (!setup) {
+    for (const auto& i : issues) std::fprintf(stderr, "%s\n", i.to_string().c_str());
+    std::fprintf(stderr, "mailward %.*s: %s\n", static_cast<int>(command.size()),
+                 command.data(), setup.error().message.c_str());
+  }
+  return setup;
+}
+
+StartupOptions scanning_startup(const Args& args) {
+  StartupOptions o;
+  o.conf_dir = args.get("conf");
+  o.logging = true;
+  o.log_level = args.get("log-level", "error");
+  o.engine = true;
+  return o;
 }
 
 }  // namespace mw::app

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "app/args.h"
 #include "core/config.h"
 #include "core/log.h"
 #include "core/result.h"
@@ -82,8 +83,12 @@ struct Startup {
 // (warnings too) are appended to `issues`.
 Result<Startup> start_up(const StartupOptions& options, core::Logger& logger,
                          std::vector<core::ConfigIssue>& issues);
-// Print `issues` and "mailward <command>: <error>" on stderr; returns `status`.
-int report_startup_failure(std::string_view command, const std::vector<core::ConfigIssue>& issues,
-                           const Error& error, int status = 2);
+// start_up() for `mailward <command>`: on failure the issues and "mailward <command>:
+// <error>" are printed on stderr (the command then exits with its status for it).
+Result<Startup> start_command(std::string_view command, const StartupOptions& options,
+                              core::Logger& logger);
+// The start-up of a command that scans: --conf DIR, --log-level (default "error"), the
+// engine.
+StartupOptions scanning_startup(const Args& args);
 
 }  // namespace mw::app

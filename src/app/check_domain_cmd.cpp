@@ -214,9 +214,8 @@ int cmd_check_domain(int argc, char** argv) {
   core::Logger logger(core::LogLevel::kError);
   StartupOptions so;
   so.conf_dir = args->get("conf");
-  std::vector<core::ConfigIssue> issues;
-  auto setup = start_up(so, logger, issues);
-  if (!setup) return report_startup_failure("check-domain", issues, setup.error());
+  auto setup = start_command("check-domain", so, logger);
+  if (!setup) return 2;
   const core::Config& cfg = *setup->config;
   core::Dispatcher dispatcher;
   auto resolver = make_resolver(cfg, dispatcher, logger, args->get("dns"));

@@ -55,9 +55,8 @@ int cmd_configdump(int argc, char** argv) {
   core::Logger logger(core::LogLevel::kWarn);
   StartupOptions so;
   so.conf_dir = args->get("conf");
-  std::vector<core::ConfigIssue> issues;
-  auto setup = start_up(so, logger, issues);
-  if (!setup) return report_startup_failure("configdump", issues, setup.error(), 1);
+  auto setup = start_command("configdump", so, logger);
+  if (!setup) return 1;
   std::fputs(setup->config->dump().c_str(), stdout);
   return 0;
 }

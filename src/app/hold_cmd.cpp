@@ -50,11 +50,10 @@ int cmd_hold(int argc, char** argv) {
     return 2;
   }
   core::Logger logger(core::LogLevel::kError);
-  std::vector<core::ConfigIssue> issues;
   StartupOptions so;
   so.conf_dir = args->get("conf");
-  auto setup = start_up(so, logger, issues);
-  if (!setup) return report_startup_failure("hold", issues, setup.error());
+  auto setup = start_command("hold", so, logger);
+  if (!setup) return 2;
   const core::Config& cfg = *setup->config;
   core::Dispatcher dispatcher;
   auto sc = store::config_from(cfg, db_dir(cfg));

@@ -115,14 +115,8 @@ int cmd_scan(int argc, char** argv) {
 
   core::Logger logger(core::LogLevel::kError);
   logger.set_role("scan");
-  StartupOptions so;
-  so.conf_dir = args->get("conf");
-  so.logging = true;
-  so.log_level = args->get("log-level", "error");
-  so.engine = true;
-  std::vector<core::ConfigIssue> issues;
-  auto setup = start_up(so, logger, issues);
-  if (!setup) return report_startup_failure("scan", issues, setup.error());
+  auto setup = start_command("scan", scanning_startup(*args), logger);
+  if (!setup) return 2;
   const core::Config& cfg = *setup->config;
   const scan::Engine& engine = *setup->engine;
 

@@ -209,32 +209,21 @@ int cmd_serve(int argc, char** argv) {
   }
   st.current = *first;
   const core::Config& cfg = *st.current->config;
-  std::string listen = args->get("listen", cfg.get_string("serve.listen"));
-  std::string ctl = args->get("controller", cfg.get_string("serve.controller"));
-  auto scan_fd = proto::bind_listener(listen);
-  if (!scan_fd) {
-    std::fprintf(stderr, "mailward serve: %s\n", scan_fd.error().message.c_str());
-    return 1;
-  }
-  auto ctl_fd = proto::bind_listener(ctl);
-  if (!ctl_fd) {
-    std::fprintf(stderr, "mailward serve: %s\n", ctl_fd.error().message.c_str());
-    return 1;
-  }
-  st.scan_fd = *scan_fd;
-  st.controller_fd = *ctl_fd;
-  std::string milter_addr = args->get("milter", cfg.get_string("serve.milter"));
-  if (!milter_addr.empty()) {
+  // The sockets: --option, else [serve] option; -1 (reported) when one cannot be bound.
+  auto bind = [&](const char* option, int& fd) {
+    auto bound = proto::bind_listener(args->get(option, cfg.get_string(std::string("serve.") +
+                                                                       option)));
+    if (!bound) std::fprintf(stderr, "mailward serve: %s\n", bound.error().message.c_str());
+    fd = bound ? *bound : -1;
+    return bound.has_value();
+  };
+  if (!bind("listen", st.scan_fd) || !bind("controller", st.controller_fd)) return 1;
+  if (!args->get("milter", cfg.get_string("serve.milter")).empty()) {
     if (auto po = server::proxy_options_from(cfg); !po) {
       std::fprintf(stderr, "mailward serve: %s\n", po.error().message.c_str());
       return 2;
     }
-    auto milter_fd = proto::bind_listener(milter_addr);
-    if (!milter_fd) {
-      std::fprintf(stderr, "mailward serve: %s\n", milter_fd.error().message.c_str());
-      return 1;
-    }
-    st.milter_fd = *milter_fd;
+    if (!bind("milter", st.milter_fd)) return 1;
   }
   int workers = static_cast<int>(args->has("workers") ? std::atoi(args->get("workers").c_str())
                                                       : cfg.get_int("serve.workers"));

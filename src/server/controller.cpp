@@ -1,5 +1,7 @@
 #include "server/controller.h"
 
+#include <sys/time.h>
+
 #include "server/password.h"
 
 namespace mw::server {
@@ -45,6 +47,12 @@ Controller::Controller(core::Dispatcher& dispatcher, store::Store* store,
 Controller::~Controller() = default;
 
 void Controller::add_route(Route route) { routes_.push_back(std::move(route)); }
+
+double Controller::uptime() const {
+  struct timeval tv;
+  gettimeofday(&tv, nullptr);
+  return static_cast<double>(tv.tv_sec) + tv.tv_usec / 1e6 - options_.start_time;
+}
 
 void Controller::set_fallback(Route route) { fallback_ = std::move(route); }
 

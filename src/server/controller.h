@@ -74,8 +74,10 @@ class Controller final : public proto::http::Handler {
   Access access_of(const proto::http::Request& request) const;
 
   core::Dispatcher& dispatcher() { return dispatcher_; }
-  store::Store* store() { return store_; }
+  store::Store* store() const { return store_; }
   const ControllerOptions& options() const { return options_; }
+  // Seconds since the service started (options().start_time), by the wall clock.
+  double uptime() const;
 
  private:
   core::Dispatcher& dispatcher_;

@@ -18,9 +18,14 @@ namespace {
 
 constexpr size_t kEventsShown = 200;
 
-std::string user_param(const http::Request& req) {
+// The account a write names (User header or ?user=), or "" after answering 400.
+std::string account_of(const http::Request& req, const Controller& c, http::ResponderPtr& r) {
   const std::string* u = req.param("User");
-  return u != nullptr ? *u : std::string();
+  if (u == nullptr || u->empty() || c.store() == nullptr) {
+    r->send(http::Response::error(400, "give the account in a User header or ?user="));
+    return {};
+  }
+  return *u;
 }
 
 json::Value success(const Status& st) {
@@ -61,11 +66,8 @@ void add_outbound_routes(Controller& c) {
                }});
   c.add_route({"outbound/release", {}, Access::kWrite, false,
                [ctl](http::Request&& req, http::ResponderPtr r, Access) {
-                 std::string user = user_param(req);
-                 if (user.empty() || ctl->store() == nullptr) {
-                   r->send(http::Response::error(400, "give the account in a User header or ?user="));
-                   return;
-                 }
+                 std::string user = account_of(req, *ctl, r);
+                 if (user.empty()) return;
                  auto responder = std::shared_ptr<http::Responder>(std::move(r));
                  RequestWork work(ctl->dispatcher());
                  work.keep(outbound::release_account(
@@ -79,11 +81,8 @@ void add_outbound_routes(Controller& c) {
                }});
   c.add_route({"outbound/hold", {}, Access::kWrite, false,
                [ctl](http::Request&& req, http::ResponderPtr r, Access) {
-                 std::string user = user_param(req);
-                 if (user.empty() || ctl->store() == nullptr) {
-                   r->send(http::Response::error(400, "give the account in a User header or ?user="));
-                   return;
-                 }
+                 std::string user = account_of(req, *ctl, r);
+                 if (user.empty()) return;
                  const std::string* reason = req.param("Reason");
                  auto responder = std::shared_ptr<http::Responder>(std::move(r));
                  RequestWork work(ctl->dispatcher());

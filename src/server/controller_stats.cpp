@@ -6,8 +6,6 @@
 //   metrics         Prometheus/OpenMetrics text
 //   history/errors  the recent scans / log errors (?count=N, default 1000)
 //   statreset       reset the counters (write)     historyreset   drop the history (write)
-#include <sys/time.h>
-
 #include <cmath>
 #include <iterator>
 #include <memory>
@@ -20,12 +18,6 @@ namespace mw::server {
 namespace http = proto::http;
 
 namespace {
-
-double wall_now() {
-  struct timeval tv;
-  gettimeofday(&tv, nullptr);
-  return static_cast<double>(tv.tv_sec) + tv.tv_usec / 1e6;
-}
 
 int64_t int_at(const json::Value& v, std::string_view key) {
   const json::Value* f = v.find(key);
@@ -209,7 +201,7 @@ void add_stats_routes(Controller& c, const scan::Engine& engine) {
                  }});
   };
   read_route("stat", [](Controller& ctl, const scan::Engine& eng) {
-    double uptime = std::floor(wall_now() - ctl.options().start_time);
+    double uptime = std::floor(ctl.uptime());
     const ControllerOptions* o = &ctl.options();
     return [o, &eng, uptime](const json::Value& t) {
       return controller_json(stat_json(t, *o, eng, uptime));
@@ -222,7 +214,7 @@ void add_stats_routes(Controller& c, const scan::Engine& engine) {
     return [&eng](const json::Value& t) { return controller_json(counters_json(t, eng, true)); };
   });
   read_route("metrics", [](Controller& ctl, const scan::Engine&) {
-    double uptime = wall_now() - ctl.options().start_time;
+    double uptime = ctl.uptime();
     return [uptime](const json::Value& t) { return metrics_text(t, uptime); };
   });
   for (const char* path : {"history", "errors"}) {

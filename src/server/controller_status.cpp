@@ -1,6 +1,4 @@
 // Controller routes: health checks (anybody), auth and actions.
-#include <sys/time.h>
-
 #include <cmath>
 
 #include "server/controller_routes.h"
@@ -8,16 +6,6 @@
 namespace mw::server {
 
 namespace http = proto::http;
-
-namespace {
-
-double wall_now() {
-  struct timeval tv;
-  gettimeofday(&tv, nullptr);
-  return static_cast<double>(tv.tv_sec) + tv.tv_usec / 1e6;
-}
-
-}  // namespace
 
 void add_status_routes(Controller& c, const scan::Engine& engine) {
   auto pong = [](http::Request&&, http::ResponderPtr r, Access) {
@@ -31,13 +19,13 @@ void add_status_routes(Controller& c, const scan::Engine& engine) {
   c.add_route({"ping", {}, Access::kNone, false, pong});
   c.add_route({"healthy", {}, Access::kNone, false, success});
   c.add_route({"ready", {}, Access::kNone, false, success});
-  const ControllerOptions* o = &c.options();
+  const Controller* ctl = &c;
   c.add_route({"auth", {}, Access::kRead, false,
-               [o](http::Request&&, http::ResponderPtr r, Access granted) {
+               [ctl](http::Request&&, http::ResponderPtr r, Access granted) {
                  json::Value v = json::Value::object();
                  v.set("auth", "ok");
-                 v.set("version", o->version);
-                 v.set("uptime", std::floor(wall_now() - o->start_time));
+                 v.set("version", ctl->options().version);
+                 v.set("uptime", std::floor(ctl->uptime()));
                  v.set("read_only", granted != Access::kWrite);
                  r->send(controller_json(v));
                }});
