@@ -4,7 +4,6 @@
 #include <string_view>
 
 #include "app/commands.h"
-#include "app/outbound.h"
 
 namespace {
 

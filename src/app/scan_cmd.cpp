@@ -115,30 +115,14 @@ int cmd_scan(int argc, char** argv) {
 
   core::Logger logger(core::LogLevel::kError);
   logger.set_role("scan");
-  auto modules = make_modules();
-  core::Schema schema = make_schema(modules);
-  std::vector<core::ConfigIssue> issues;
-  std::string dir = args->get("conf", default_conf_dir());
-  auto cfg = load_config(schema, dir, issues);
-  if (!cfg) {
-    for (const auto& i : issues) std::fprintf(stderr, "%s\n", i.to_string().c_str());
-    std::fprintf(stderr, "mailward scan: %s\n", cfg.error().message.c_str());
-    return 2;
-  }
-  auto st = configure_logging(**cfg, logger, args->get("log-level", "error"));
-  if (!st) {
-    std::fprintf(stderr, "mailward scan: %s\n", st.error().message.c_str());
-    return 2;
-  }
-  auto engine = build_engine(*cfg, modules, logger);
-  if (!engine) {
-    std::fprintf(stderr, "mailward scan: %s\n", engine.error().message.c_str());
-    return 2;
-  }
+  auto setup = start_command("scan", scanning_startup(*args), logger);
+  if (!setup) return 2;
+  const core::Config& cfg = *setup->config;
+  const scan::Engine& engine = *setup->engine;
 
   core::Dispatcher dispatcher;
   scan::Services services(dispatcher, logger);
-  auto resolver = make_resolver(**cfg, dispatcher, logger, args->get("dns"));
+  auto resolver = make_resolver(cfg, dispatcher, logger, args->get("dns"));
   if (!resolver) {
     std::fprintf(stderr, "mailward scan: DNS: %s\n", resolver.error().message.c_str());
     return 2;
@@ -146,7 +130,7 @@ int cmd_scan(int argc, char** argv) {
   services.set_resolver(resolver->get());
   // The embedded store (or Redis) for rules that keep state (outbound profiles, hold list).
   store::StorePtr store;
-  if (auto sc = store::config_from(**cfg, db_dir(**cfg))) {
+  if (auto sc = store::config_from(cfg, db_dir(cfg))) {
     auto opened = store::open_store(*sc, dispatcher, logger,
                                     [&services] { return services.now(); });
     if (opened) {
@@ -167,11 +151,15 @@ int cmd_scan(int argc, char** argv) {
     scan::Envelope env = base;
     bool done = false;
     std::string line;
-    auto task = std::make_unique<scan::Task>(**engine, services, std::move(raw), std::move(env));
+    auto task = std::make_unique<scan::Task>(engine, services, std::move(raw), std::move(env));
     task->run([&](scan::Task& t) {
-      json::Value reply = t.error() ? scan::error_reply(t.error()->to_string())
-                                    : (args->has("legacy") ? scan::legacy_reply(t)
-                                                           : scan::checkv2_reply(t));
+      json::Value reply;
+      if (t.error()) {
+        reply = scan::error_reply(t.error()->to_string());
+      } else {
+        scan::Verdict v = scan::make_verdict(t);
+        reply = args->has("legacy") ? scan::legacy_reply(v) : scan::checkv2_reply(v);
+      }
       line = json::write(reply, {args->has("pretty")});
       done = true;
       dispatcher.exit();

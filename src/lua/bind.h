@@ -28,6 +28,7 @@ inline constexpr const char* kUrlClass = "mailward{url}";
 inline constexpr const char* kRegexpClass = "mailward{regexp}";
 inline constexpr const char* kConfigClass = "mailward{config}";
 inline constexpr const char* kIpClass = "mailward{ip}";
+inline constexpr const char* kOutboundClass = "mailward{outbound}";
 
 struct TaskCell {
   scan::Task* task = nullptr;
