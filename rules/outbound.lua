@@ -10,9 +10,10 @@
 --
 -- The verdict: a decisive credential record (src/outbound/credential.h) is OUTBOUND_RECON on
 -- its own, first message, empty store; only a fully habitual submission (an account with
--- history, from an address, with a client and to recipients it used before) vetoes it. Every
--- other case is the model's: behaviour and collectors raise or lower the probability and
--- catch what the verifier does not know.
+-- history, from an address, with a client and to recipients it used before) vetoes it. So is
+-- a short mail to a collector that detections in other accounts confirmed. Every other case
+-- is the model's: behaviour and collectors raise or lower the probability and catch what the
+-- verifier does not know.
 -- Configuration: [outbound] (mailward configdump lists it); the model: conf/outbound_model.json.
 local ob_ok, ob = pcall(require, 'mailward_outbound')
 if not ob_ok then return end
@@ -101,8 +102,8 @@ local function content_signals(task, user, from)
       if cred.own then f.cred_own = 1 end
       if cred.onboarding then f.cred_onboarding = 1 end
       if cred.reason == 'prose' then f.cred_prose = 1 end
-      local sym = (cred.format == 'kv' or cred.format == 'json') and 'OUTBOUND_KV_CREDENTIALS'
-                  or 'OUTBOUND_CRED_TUPLE'
+      local sym = (cred.format:match('^kv') or cred.format:match('^json'))
+                  and 'OUTBOUND_KV_CREDENTIALS' or 'OUTBOUND_CRED_TUPLE'
       hits[#hits + 1] = { sym, { shown, cred.tuple } }
     else
       f.cred_partial = 1
@@ -146,6 +147,15 @@ local function content_signals(task, user, from)
   if task:has_symbol('OUTBOUND_AUTH_METHOD') then f.auth_method = 1 end
   if task:has_symbol('OUTBOUND_HOST_PORT') then f.host_port = 1 end
   return f, hits, cred
+end
+
+-- A collector's record in 'ob:collectors': "<accounts suspected>:<accounts confirmed>", the
+-- accounts that sent it suspected test mail and those whose mail to it was OUTBOUND_RECON.
+local function collector_counts(value)
+  if not value then return 0, 0 end
+  local s, c = value:match('^(%d+):(%d+)$')
+  if s then return tonumber(s), tonumber(c) end
+  return tonumber(value) or 0, 0
 end
 
 local function domain_of(addr)
@@ -194,7 +204,7 @@ local function behaviour_signals(task, user, uh, now)
     hits[#hits + 1] = { 'OUTBOUND_NEW_CLIENT', client_fingerprint(task) }
   end
   local rcpts = task:get_recipients('smtp') or task:get_recipients('mime') or {}
-  local n, new, free, external, collectors = 0, 0, 0, 0, {}
+  local n, new, free, external, collectors, confirmed_new = 0, 0, 0, 0, {}, false
   for _, r in ipairs(rcpts) do
     n = n + 1
     if n > MAX_RCPTS then break end
@@ -204,8 +214,12 @@ local function behaviour_signals(task, user, uh, now)
     local dom = domain_of(r.addr)
     if freemail[dom] then free = free + 1 end
     if not local_set[dom] then external = external + 1 end
-    local known = store.map_get(task, 'ob:collectors', rh)
-    if known then collectors[#collectors + 1] = r.addr end
+    local suspected, confirmed = collector_counts(store.map_get(task, 'ob:collectors', rh))
+    if suspected >= cfg.collector_min_accounts or confirmed >= cfg.collector_min_accounts then
+      collectors[#collectors + 1] = r.addr
+      -- Confirmed by detections in other accounts, and new to this one: a collector.
+      if confirmed >= cfg.collector_min_accounts and was_new then confirmed_new = true end
+    end
   end
   n = math.min(n, MAX_RCPTS)
   if new > 0 or #collectors > 0 then habitual = false end
@@ -229,7 +243,7 @@ local function behaviour_signals(task, user, uh, now)
     f.rate_burst = math.min(hour / 200, 1)
     hits[#hits + 1] = { 'OUTBOUND_RATE_BURST', string.format('%d/h', hour) }
   end
-  return f, hits, rcpts, habitual, collectors
+  return f, hits, rcpts, habitual, collectors, confirmed_new
 end
 
 -- Prefilter: held accounts, rate limits. -----------------------------------------------------------
@@ -323,16 +337,24 @@ local function act(task, user, verdict, rcpts, known, cred)
   })
 end
 
--- Remember that these recipients got suspected test mail from this account; an address that
--- gets it from several accounts is a collector.
-local function correlate(task, user, uh, rcpts)
+-- Remember that these recipients got suspected test mail from this account (`confirmed`: mail
+-- that was OUTBOUND_RECON); an address that gets it from several accounts is a collector.
+local function correlate(task, user, uh, rcpts, confirmed)
   for i, r in ipairs(rcpts) do
     if i > MAX_RCPTS then break end
     local rh = ob.hash(r.addr:lower())
     local accounts = store.distinct_add(task, 'ob:coll:' .. rh, uh, cfg.collector_ttl) or 0
+    local sure
+    if confirmed then
+      sure = store.distinct_add(task, 'ob:collc:' .. rh, uh, cfg.collector_ttl) or 0
+    else
+      local _, c = collector_counts(store.map_get(task, 'ob:collectors', rh))
+      sure = c
+    end
     store.list_push(task, 'ob:collusers:' .. rh, user, 50, cfg.collector_ttl)
-    if accounts >= cfg.collector_min_accounts then
-      store.map_set(task, 'ob:collectors', rh, tostring(accounts), cfg.collector_ttl)
+    if accounts >= cfg.collector_min_accounts or sure >= cfg.collector_min_accounts then
+      store.map_set(task, 'ob:collectors', rh, string.format('%d:%d', accounts, sure),
+                    cfg.collector_ttl)
     end
   end
 end
@@ -363,7 +385,7 @@ mailward_config:register_symbol{
     local uh = ob.hash(user)
     local now = store.now(task)
     local f, hits, cred = content_signals(task, user, from)
-    local fb, bhits, rcpts, habitual, known = behaviour_signals(task, user, uh, now)
+    local fb, bhits, rcpts, habitual, known, to_confirmed = behaviour_signals(task, user, uh, now)
     for k, v in pairs(fb) do f[k] = v end
     for _, h in ipairs(bhits) do hits[#hits + 1] = h end
     local content_any = (f.credential or f.cred_partial or f.provider_host_port or
@@ -375,26 +397,33 @@ mailward_config:register_symbol{
     if task:get_request_header('X-Mailward-Export-Features') then
       task:set_reply_field('outbound_features', f)
     end
-    local decisive = cfg.decisive and cred and cred.decisive and not habitual
+    -- Evidence that needs no model: a decisive credential record (unless the submission is
+    -- fully habitual), or a short mail to a collector that other accounts' detections
+    -- confirmed and that this account never wrote to.
+    local evidence
+    if cfg.decisive and cred and cred.decisive and not habitual then
+      evidence = 'credential record: ' .. cred.reason
+    elseif cfg.decisive and to_confirmed and (f.short_body or f.credential or f.cred_partial) then
+      evidence = 'known collector'
+    end
     local view = model_view(f)
     local p = view and view.probability or nil
-    if not decisive and not (p and p >= cfg.threshold) then
+    if not evidence and not (p and p >= cfg.threshold) then
       -- Suspected but not sure: counts for collector correlation only.
       if f.credential or f.cred_partial or (p and p >= cfg.threshold / 2) then
-        correlate(task, user, uh, rcpts)
+        correlate(task, user, uh, rcpts, false)
       end
       return
     end
     local verdict = {
       probability = p or 1, contributions = view and view.contributions or {},
-      reasons = view and view.reasons or {},
-      evidence = decisive and ('credential record: ' .. cred.reason) or 'model',
+      reasons = view and view.reasons or {}, evidence = evidence or 'model',
     }
     local options = { string.format('p=%.3f', verdict.probability), verdict.evidence }
     for _, c in ipairs(verdict.contributions) do options[#options + 1] = c end
     task:insert_result('OUTBOUND_RECON', 1.0, options)
     act(task, user, verdict, rcpts, known, cred)
-    correlate(task, user, uh, rcpts)
+    correlate(task, user, uh, rcpts, true)
   end,
 }
 for _, s in ipairs{

@@ -14,6 +14,9 @@
 // rules computed (training data for `mailward train`).
 // --isolate scans every event on an empty store of its own ("first sight": no account, IP,
 // recipient or collector was ever seen), the store and the events in time order otherwise.
+// --new-accounts keeps one store but gives every event an account of its own (the SASL user
+// becomes "<user>#<n>"): no account has history, what the store learns across accounts
+// (collectors, addresses shared by accounts) stays.
 #include <unistd.h>
 
 #include <algorithm>
@@ -41,11 +44,12 @@ namespace fs = std::filesystem;
 
 const std::vector<ArgSpec> kSpec = {{"conf", true, false, 'c'}, {"state", true},
                                     {"features", true}, {"dns", true}, {"log-level", true},
-                                    {"isolate", false}, {"help", false, false, 'h'}};
+                                    {"isolate", false}, {"new-accounts", false},
+                                    {"help", false, false, 'h'}};
 
 constexpr const char* kUsage =
     "usage: mailward replay [--conf DIR] [--state DIR] [--features FILE] [--dns HOST:PORT]\n"
-    "                       [--isolate] EVENTS.jsonl\n";
+    "                       [--isolate | --new-accounts] EVENTS.jsonl\n";
 
 struct Event {
   size_t line = 0;
@@ -174,6 +178,9 @@ int cmd_replay(int argc, char** argv) {
     }
     scan::Envelope env = scan::envelope_from_json(ev);
     env.time = events[idx].time;
+    if (args->has("new-accounts") && !env.user.empty()) {
+      env.user += "#" + std::to_string(events[idx].line);
+    }
     now = events[idx].time;
     if (isolate) {
       // The previous event's task is gone (and with it the store operations it held).

@@ -67,7 +67,14 @@ CredentialRecord to_record(const cred::Draft& d, const TextSource& src,
   r.method = d.method;
   r.complete = d.complete();
   r.own = cred::is_own(d.identity, sender) || (!d.login.empty() && cred::is_own(d.login, sender));
+  for (const auto& rcpt : sender.recipients) {
+    SenderIdentity owner{rcpt, rcpt};
+    if (!r.own && (cred::is_own(d.identity, owner) || (!d.login.empty() && cred::is_own(d.login, owner)))) {
+      r.handover = true;
+    }
+  }
   r.onboarding = d.onboarding;
+  r.config = d.config;
   r.strength = d.strength;
   std::string text;
   for (const auto& l : lines) {
@@ -86,6 +93,39 @@ CredentialRecord to_record(const cred::Draft& d, const TextSource& src,
   return r;
 }
 
+// Where-evidence written in the Subject ("smtp.example.jp:587 OK", "465 LOGIN works"): it
+// completes an account written in the body (a user and a password without a server).
+struct SubjectWhere {
+  std::string host;
+  uint16_t port = 0;
+  std::string method;
+  // A port alone is not enough ("Order 25").
+  bool any() const { return !host.empty() || !method.empty(); }
+};
+
+SubjectWhere subject_where(std::string_view subject) {
+  SubjectWhere w;
+  size_t i = 0;
+  while (i < subject.size()) {
+    size_t j = subject.find_first_of(" \t;|,/", i);
+    if (j == std::string_view::npos) j = subject.size();
+    cred::Field f = cred::classify(subject.substr(i, j - i));
+    if (f.kind == cred::Kind::kHost && w.host.empty() && !cred::is_web_or_local_host(f.text)) {
+      w.host = std::string(f.text);
+    } else if (f.kind == cred::Kind::kHostPort && w.host.empty() && !cred::is_other_service_port(f.port) &&
+               !cred::is_web_or_local_host(f.host)) {
+      w.host = std::string(f.host);
+      if (cred::is_smtp_port(f.port)) w.port = f.port;
+    } else if (f.kind == cred::Kind::kPort && w.port == 0) {
+      w.port = f.port;
+    } else if (f.kind == cred::Kind::kMethod && w.method.empty()) {
+      w.method = std::string(f.text);
+    }
+    i = j + 1;
+  }
+  return w;
+}
+
 }  // namespace
 
 std::string mask_secret(std::string_view secret) {
@@ -98,19 +138,35 @@ std::string mask_secret(std::string_view secret) {
 CredentialFindings find_credentials(std::span<const TextSource> sources,
                                     const SenderIdentity& sender, const FinderLimits& limits) {
   CredentialFindings out;
+  SubjectWhere where;
+  for (const TextSource& src : sources) {
+    if (src.subject) where = subject_where(src.text);
+  }
   for (const TextSource& src : sources) {
     std::vector<cred::Line> lines = lines_of(src, limits);
     std::vector<cred::Draft> drafts = cred::parse_labelled(lines);
+    std::vector<cred::Draft> positional = cred::parse_vertical(lines, sender);
     for (const auto& l : lines) {
-      auto d = cred::parse_positional(l, sender);
-      if (!d) continue;
+      if (auto d = cred::parse_positional(l, sender)) positional.push_back(std::move(*d));
+    }
+    for (auto& d : positional) {
       // Keep the better reading of a secret found twice (labelled and positional).
       auto same = std::find_if(drafts.begin(), drafts.end(), [&](const cred::Draft& x) {
-        return x.secret == d->secret;
+        return x.secret == d.secret;
       });
-      if (same == drafts.end()) drafts.push_back(std::move(*d));
-      else if (d->weight() > same->weight()) *same = std::move(*d);
+      if (same == drafts.end()) drafts.push_back(std::move(d));
+      else if (d.weight() > same->weight()) *same = std::move(d);
     }
+    // An account in the body, the server in the Subject: one record.
+    for (auto& d : drafts) {
+      if (!d.account() || src.subject || !where.any()) continue;
+      d.host = where.host;
+      d.port = where.port;
+      d.method = where.method;
+      d.mail_host = true;
+      d.format += "+subject";
+    }
+    std::erase_if(drafts, [](const cred::Draft& d) { return !d.complete() && !d.partial(); });
     std::set<size_t> record_lines;
     for (const auto& d : drafts) {
       for (size_t i = d.first_line; i <= d.last_line; ++i) record_lines.insert(i);
@@ -138,6 +194,10 @@ CredentialFindings find_credentials(std::span<const TextSource> sources,
   if (best == nullptr || !best->complete) return out;
   if (best->onboarding || out.onboarding_text) {
     out.reason = "onboarding";
+  } else if (best->handover) {
+    out.reason = "handover";
+  } else if (best->config && best->where != "subject") {
+    out.reason = "config";
   } else if (best->where == "subject") {
     out.decisive = true;
     out.reason = "record in subject";

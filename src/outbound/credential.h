@@ -22,8 +22,14 @@
 // The decision. A complete record is *decisive* (enough for OUTBOUND_RECON on its own) unless
 //   - it is labelled or explained as a temporary / initial / new password, or the text asks
 //     the reader to change it (an administrator giving a new colleague their account), or
+//   - it is handed over: its identity is one of the recipients (an address or the local part
+//     of one) and not the sender's own account (an administrator or a colleague sending a
+//     user the settings of the user's own mailbox; a stolen credential goes to a collector,
+//     not to its owner), or
+//   - it is a program's configuration (its labels are keys such as spring.mail.password,
+//     SMTP_PASS, smtpHost: a developer's mail with a config snippet), or
 //   - it sits in a message body of ordinary prose: more than `max_prose` words of text
-//     outside the record lines (a help-desk mail, a developer's mail with a config snippet).
+//     outside the record lines (a help-desk mail, a support request).
 // A record in the Subject is decisive whatever the body says, unless it is onboarding.
 // Records that are not decisive, and partial ones (a secret with an identity or a server but
 // not both), are findings for the model (rules/outbound.lua).
@@ -49,10 +55,12 @@ struct TextSource {
   bool subject = false;
 };
 
-// The authenticated sender, to tell the user's own credentials from someone else's.
+// The authenticated sender, to tell the user's own credentials from someone else's, and the
+// recipients, to tell an account handed over to its owner from a stolen one reported.
 struct SenderIdentity {
   std::string_view user;  // SASL login ("taro" or "taro@example.jp")
   std::string_view from;  // envelope sender
+  std::span<const std::string> recipients = {};  // envelope recipients
 };
 
 struct FinderLimits {
@@ -77,6 +85,8 @@ struct CredentialRecord {
   bool complete = false;  // identity + secret + (host | SMTP port | method)
   bool own = false;       // the identity is the sender's own account
   bool onboarding = false;  // a temporary / initial / new password, or "please change it"
+  bool handover = false;    // the identity is a recipient's, not the sender's
+  bool config = false;      // written as a program's configuration keys
   int strength = 0;       // the secret's strength (credential_fields.h)
   std::string masked;     // the record as written (its line or lines), the secret masked,
                           // at most 200 bytes
@@ -88,7 +98,8 @@ struct CredentialFindings {
   bool onboarding_text = false;           // the text explains how to change the password
   bool decisive = false;
   std::string reason;  // why decisive ("record in subject", "bare record") or why not
-                       // ("onboarding", "prose"); empty without a complete record
+                       // ("onboarding", "handover", "config", "prose"); empty without a
+                       // complete record
   const CredentialRecord* best() const { return records.empty() ? nullptr : &records.front(); }
 };
 

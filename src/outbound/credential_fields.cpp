@@ -44,16 +44,16 @@ bool is_generic_tld(std::string_view tld) {
   return in_list(tld, {
       "com", "net", "org", "info", "biz", "edu", "gov", "mil", "int", "name", "pro", "mobi",
       "asia", "tel", "travel", "jobs", "aero", "coop", "museum", "app", "dev", "online", "site",
-      "shop", "store", "tech", "xyz", "club", "top", "vip", "cloud", "email", "website", "space",
+      "shop", "store", "tech", "xyz", "club", "top", "vip", "cloud", "website", "space",
       "live", "life", "world", "today", "news", "blog", "page", "work", "works", "link", "click",
       "one", "global", "digital", "network", "services", "solutions", "company", "agency",
       "center", "group", "systems", "media", "studio", "design", "tokyo", "osaka", "nagoya",
       "yokohama", "kyoto", "okinawa", "berlin", "paris", "london", "moscow", "nyc", "wien",
       "swiss", "bayern", "hamburg", "quebec", "cat", "eus", "gal", "scot", "wales", "africa",
       "lat", "moe", "ninja", "rocks", "fun", "icu", "buzz", "best", "run", "zone", "team",
-      "support", "help", "mail", "inc", "llc", "ltd", "gmbh", "bank", "insurance", "finance",
+      "inc", "llc", "ltd", "gmbh", "bank", "insurance", "finance",
       "money", "capital", "fund", "cash", "loan", "credit", "game", "games", "social", "chat",
-      "host", "hosting", "server", "domains", "example", "test", "invalid", "localhost", "arpa",
+      "domains", "example", "test", "invalid", "localhost", "arpa",
       "rest", "bar", "wiki", "land", "guru", "city", "town", "green", "red", "blue", "pink",
       "black", "gold", "love", "care", "health", "clinic", "law", "legal", "school", "academy",
       "university", "college", "education", "science", "engineering", "energy"});
@@ -97,9 +97,14 @@ int char_classes(std::string_view s) {
     else if (is_digit(c)) dg = true;
     else sy = true;
   }
-  // A title-case word ("Sakura", "Unchanged") is one class: it reads as a word.
+  // A title-case word ("Sakura", "Unchanged") is one class: it reads as a word. So do
+  // lower-case words joined by dots, dashes or underscores ("taro.yamada", "aozora-clinic").
   if (up && lo && !dg && !sy && is_upper(s[0]) && std::all_of(s.begin() + 1, s.end(), is_lower)) {
     up = false;
+  }
+  if (lo && sy && !up && !dg && is_lower(s.front()) && is_lower(s.back()) &&
+      std::all_of(s.begin(), s.end(), [](char c) { return is_lower(c) || c == '.' || c == '-' || c == '_'; })) {
+    sy = false;
   }
   return lo + up + dg + sy;
 }
@@ -231,6 +236,12 @@ bool is_hostname(std::string_view s) {
   if (idn) return true;
   if (!all_of(last, is_alpha) || is_file_extension(last)) return false;
   return last.size() == 2 || is_generic_tld(last);
+}
+
+bool is_web_or_local_host(std::string_view host) {
+  std::string_view first = host.substr(0, host.find('.'));
+  return iequals(first, "www") || iequals(host, "localhost") || host.rfind("127.", 0) == 0 ||
+         host.rfind("10.", 0) == 0 || host.rfind("192.168.", 0) == 0;
 }
 
 bool is_mail_host(std::string_view host) {
@@ -404,6 +415,21 @@ Field classify(std::string_view raw) {
   }
   size_t spaces = static_cast<size_t>(std::count(t.begin(), t.end(), ' '));
   if (spaces > 0) {
+    // Status words around one value ("✔ taro@example.jp", "OK smtp.example.jp:587") leave
+    // that value.
+    std::string_view kept;
+    size_t words = 0;
+    for (size_t i = 0; i < t.size();) {
+      size_t j = t.find(' ', i);
+      if (j == std::string_view::npos) j = t.size();
+      std::string_view w = t.substr(i, j - i);
+      if (!w.empty() && !is_noise_word(w)) {
+        kept = w;
+        ++words;
+      }
+      i = j + 1;
+    }
+    if (words == 1) return classify(kept);
     f.kind = spaces >= 2 ? Kind::kProse : Kind::kOther;
     return f;
   }
@@ -446,6 +472,9 @@ Field classify(std::string_view raw) {
   if (size_t colon = t.rfind(':'); colon != std::string_view::npos && colon > 0) {
     std::string_view left = t.substr(0, colon), right = t.substr(colon + 1);
     int port = parse_port(right);
+    if (left.size() > 2 && left.front() == '[' && left.back() == ']') {  // [host]:port
+      left = left.substr(1, left.size() - 2);
+    }
     if (port > 0 && is_hostname(left)) {
       f.kind = Kind::kHostPort;
       f.host = left;

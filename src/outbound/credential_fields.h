@@ -56,6 +56,9 @@ bool is_hostname(std::string_view s);
 // A host named like a mail server: smtp., mail., mx., submit., relay., out(going)., mta.,
 // send., post., exchange. (first label, digits and dashes allowed after the word).
 bool is_mail_host(std::string_view host);
+// A web server's name (www.) or a local one (localhost, 127.x, private addresses): not where
+// a stolen credential is tried.
+bool is_web_or_local_host(std::string_view host);
 // 1..65535, or -1.
 int parse_port(std::string_view s);
 bool is_smtp_port(int port);

@@ -3,6 +3,7 @@
 // Consecutive lines with pairs form one record; a label that comes back after the record has
 // its identity and secret starts the next one (lists of several accounts).
 #include <algorithm>
+#include <cctype>
 
 #include "outbound/credential_fields.h"
 #include "outbound/credential_labels.h"
@@ -20,7 +21,9 @@ struct Pair {
   LabelInfo info;
   std::string_view value;
   size_t line = 0;
+  bool key = false;  // a program's key: spring.mail.password, SMTP_PASS, smtpHost
 };
+
 
 bool space(char c) { return c == ' ' || c == '\t'; }
 
@@ -28,6 +31,24 @@ std::string_view trim(std::string_view s) {
   while (!s.empty() && (space(s.front()) || s.front() == '\r')) s.remove_prefix(1);
   while (!s.empty() && (space(s.back()) || s.back() == '\r')) s.remove_suffix(1);
   return s;
+}
+
+// Whether a label is written as a configuration key rather than for people to read.
+bool is_config_key(std::string_view label) {
+  label = trim(label);
+  if (label.size() >= 2 && (label.front() == '"' || label.front() == '\'') && label.back() == label.front()) {
+    label = label.substr(1, label.size() - 2);
+  }
+  for (size_t i = 1; i + 1 < label.size(); ++i) {
+    char a = label[i - 1], c = label[i], b = label[i + 1];
+    bool alnum_a = std::isalnum(static_cast<unsigned char>(a)) != 0;
+    bool alnum_b = std::isalnum(static_cast<unsigned char>(b)) != 0;
+    if ((c == '.' || c == '_') && alnum_a && alnum_b) return true;
+    if (std::islower(static_cast<unsigned char>(a)) && std::isupper(static_cast<unsigned char>(c))) {
+      return true;
+    }
+  }
+  return false;
 }
 
 bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
@@ -63,7 +84,18 @@ bool label_shaped(std::string_view label) {
       label.back() == label.front()) {
     label = label.substr(1, label.size() - 2);
   }
-  return !label.empty() && label.find_first_of(",;|\"'{}[]<>") == std::string_view::npos;
+  if (label.empty() || label.find_first_of(",;|\"'{}[]<>@") != std::string_view::npos) {
+    return false;
+  }
+  // No word of it is a host name ("mail.example.jp:465" is a value, not a label).
+  size_t i = 0;
+  while (i < label.size()) {
+    size_t j = label.find(' ', i);
+    if (j == std::string_view::npos) j = label.size();
+    if (is_hostname(label.substr(i, j - i))) return false;
+    i = j + 1;
+  }
+  return true;
 }
 
 // A label and the offset of its value at the start of `t`; nullopt when `t` does not start
@@ -73,6 +105,7 @@ bool label_shaped(std::string_view label) {
 struct Start {
   LabelInfo info;
   size_t value = 0;
+  size_t label_end = 0;
 };
 
 std::optional<Start> pair_at(std::string_view t, bool strict) {
@@ -91,7 +124,7 @@ std::optional<Start> pair_at(std::string_view t, bool strict) {
     if (info.kind == Label::kNone) return {};
     size_t v = i + sep_len;
     if (t[i] == '=' && v < t.size() && t[v] == '>') ++v;
-    return Start{info, v};
+    return Start{info, v, i};
   }
   if (strict) return {};
   // "Host smtp.example.jp", "Password Xk7#pQ2m", "SMTP server mail.example.jp".
@@ -112,7 +145,7 @@ std::optional<Start> pair_at(std::string_view t, bool strict) {
     if (!label_shaped(label)) return {};
     LabelInfo info = label_of(label);
     if (info.kind == Label::kNone) continue;
-    return Start{info, static_cast<size_t>(rest.data() - t.data())};
+    return Start{info, static_cast<size_t>(rest.data() - t.data()), i};
   }
   return {};
 }
@@ -154,10 +187,13 @@ void pairs_in(const Line& line, std::vector<Pair>& out) {
     // After a segment delimiter (, ; | TAB) any pair form starts the next pair; after a plain
     // space only a labelled one with a separator ("... pass=x", "... user: y").
     for (size_t i = 0; i + 1 < rest.size(); ++i) {
-      bool segment = rest[i] == ',' || rest[i] == ';' || rest[i] == '|' || rest[i] == '\t';
+      bool segment = rest[i] == ',' || rest[i] == ';' || rest[i] == '|' || rest[i] == '\t' ||
+                     rest[i] == '{';
       if (!segment && rest[i] != ' ') continue;
       std::string_view after = rest.substr(i + 1);
-      while (!after.empty() && (space(after.front()) || after.front() == ',')) after.remove_prefix(1);
+      while (!after.empty() && (space(after.front()) || after.front() == ',' || after.front() == '{')) {
+        after.remove_prefix(1);
+      }
       if (!after.empty() && (pair_at(after, !segment) || (segment && looks_like_pair(after)))) {
         end = i;
         break;
@@ -167,6 +203,7 @@ void pairs_in(const Line& line, std::vector<Pair>& out) {
     p.info = start->info;
     p.value = strip_connector(rest.substr(0, end));
     p.line = line.index;
+    p.key = is_config_key(t.substr(0, start->label_end));
     if (!p.value.empty()) out.push_back(p);
     ++found;
     pos = static_cast<size_t>(rest.data() - s.data()) + end + (end < rest.size() ? 1 : 0);
@@ -241,7 +278,9 @@ void add_pair(Draft& d, const Pair& p) {
         port = parse_port(host.substr(c + 1));
         host = host.substr(0, c);
       }
-      if (is_hostname(host)) {
+      if (is_web_or_local_host(host) || host == "localhost") {
+        d.foreign = true;
+      } else if (is_hostname(host)) {
         d.host = std::string(host);
         d.mail_host = p.info.smtp || is_mail_host(host);
         if (is_other_service_port(port)) d.foreign = true;
@@ -254,7 +293,8 @@ void add_pair(Draft& d, const Pair& p) {
       size_t n = 0;
       while (n < tok.size() && tok[n] >= '0' && tok[n] <= '9') ++n;
       int port = parse_port(tok.substr(0, n));
-      if (p.info.other || is_other_service_port(port)) {
+      // Only a submission port says SMTP (1025 is a developer's local test server).
+      if (p.info.other || (port > 0 && !is_smtp_port(port))) {
         if (port > 0) d.foreign = true;
       } else if (d.port == 0 && port > 0) {
         d.port = static_cast<uint16_t>(port);
@@ -323,17 +363,20 @@ std::vector<Draft> parse_labelled(std::span<const Line> lines) {
   bool open = false;
   size_t last_line = 0;
   bool json = false;
+  size_t keys = 0, labels = 0;  // of the current record's pairs
   auto close = [&]() {
     for (size_t w : web_lines) {
       if (w + kMaxGap >= cur.first_line && w <= last_line + kMaxGap) cur.foreign = true;
     }
     if (open && !cur.secret.empty()) {
       cur.format = json ? "json" : "kv";
-      if (cur.complete() || cur.partial()) out.push_back(cur);
+      cur.config = keys * 2 >= labels;
+      if (cur.complete() || cur.partial() || cur.account()) out.push_back(cur);
     }
     cur = Draft{};
     open = false;
     json = false;
+    keys = labels = 0;
   };
   for (const Pair& p : pairs) {
     if (open && p.line > last_line + kMaxGap) close();
@@ -352,6 +395,8 @@ std::vector<Draft> parse_labelled(std::span<const Line> lines) {
       open = true;
     }
     if (std::find(json_lines.begin(), json_lines.end(), p.line) != json_lines.end()) json = true;
+    ++labels;
+    if (p.key) ++keys;
     add_pair(cur, p);
     last_line = p.line;
   }

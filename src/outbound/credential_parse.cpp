@@ -59,16 +59,14 @@ std::vector<std::string_view> split(std::string_view line, char delim) {
   return out;
 }
 
-// The reading of `line` cut at `delim` (0: the line as one field).
-std::optional<Draft> assemble(std::string_view line, char delim, const SenderIdentity& sender) {
+// The reading of `pieces` (a line cut at `delim`; 0: the line as one field; '\n': one field
+// per line). `line` is the whole text the pieces come from.
+std::optional<Draft> assemble(std::string_view line, const std::vector<std::string_view>& pieces,
+                              char delim, const SenderIdentity& sender) {
   std::vector<Field> fields;
-  if (delim == 0) {
-    fields.push_back(classify(line));
-  } else {
-    for (auto piece : split(line, delim)) {
-      Field f = classify(piece);
-      if (f.kind != Kind::kEmpty) fields.push_back(f);
-    }
+  for (auto piece : pieces) {
+    Field f = classify(piece);
+    if (f.kind != Kind::kEmpty) fields.push_back(f);
   }
   size_t typed = 0, loose = 0, prose = 0, numbers = 0, meaningful = 0;
   const Field* compound = nullptr;  // url or user:pass
@@ -81,12 +79,13 @@ std::optional<Draft> assemble(std::string_view line, char delim, const SenderIde
     switch (f.kind) {
       case Kind::kEmail: emails.push_back(&f); ++typed; break;
       case Kind::kHost:
-        if (d.host.empty()) d.host = std::string(f.text);
+        if (is_web_or_local_host(f.text)) d.foreign = true;
+        else if (d.host.empty()) d.host = std::string(f.text);
         ++typed;
         break;
       case Kind::kHostPort:
-        if (is_other_service_port(f.port)) {
-          d.foreign = true;  // imap.example.jp:993, ftp.example.com:21
+        if (is_other_service_port(f.port) || is_web_or_local_host(f.host)) {
+          d.foreign = true;  // imap.example.jp:993, ftp.example.com:21, localhost:1025
         } else {
           if (d.host.empty()) d.host = std::string(f.host);
           if (is_smtp_port(f.port) && d.port == 0) d.port = f.port;
@@ -275,7 +274,8 @@ std::optional<Draft> parse_positional(const Line& line, const SenderIdentity& se
   if (t.size() < 8) return {};
   std::optional<Draft> best;
   auto consider = [&](char delim) {
-    auto d = assemble(t, delim, sender);
+    auto d = assemble(t, delim == 0 ? std::vector<std::string_view>{t} : split(t, delim), delim,
+                      sender);
     if (d && (!best || d->weight() > best->weight())) best = std::move(d);
   };
   for (char delim : {';', '|', '\t', ',', ':', '/'}) {
@@ -287,6 +287,35 @@ std::optional<Draft> parse_positional(const Line& line, const SenderIdentity& se
     best->first_line = best->last_line = line.index;
   }
   return best;
+}
+
+std::vector<Draft> parse_vertical(std::span<const Line> lines, const SenderIdentity& sender) {
+  std::vector<Draft> out;
+  auto single = [](std::string_view t) {
+    t = trim_field(t);
+    return !t.empty() && t.size() <= 100 && t.find_first_of(" \t") == std::string_view::npos;
+  };
+  size_t i = 0;
+  while (i < lines.size()) {
+    size_t j = i;
+    while (j < lines.size() && j - i < kMaxFields && single(lines[j].text) &&
+           (j == i || lines[j].index == lines[j - 1].index + 1)) {
+      ++j;
+    }
+    if (j - i >= 3) {
+      std::vector<std::string_view> pieces;
+      for (size_t k = i; k < j; ++k) pieces.push_back(lines[k].text);
+      auto d = assemble(lines[i].text, pieces, '\n', sender);
+      if (d) {
+        d->format = "vertical";
+        d->first_line = lines[i].index;
+        d->last_line = lines[j - 1].index;
+        out.push_back(std::move(*d));
+      }
+    }
+    i = j > i ? j : i + 1;
+  }
+  return out;
 }
 
 }  // namespace mw::outbound::cred

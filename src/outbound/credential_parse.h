@@ -33,6 +33,7 @@ struct Draft {
   bool foreign = false;    // another service (FTP, SSH, IMAP, a web site...) is named in it
   bool mail_host = false;  // the host is named or labelled as an SMTP server
   bool joined = false;  // identity and secret written as one field (user:pass, a URL)
+  bool config = false;  // labelled with a program's keys (spring.mail.password, SMTP_PASS)
   int strength = 0;
   size_t first_line = 0;
   size_t last_line = 0;
@@ -49,12 +50,19 @@ struct Draft {
     return !secret.empty() && strength >= 2 &&
            (where() || (joined && identity.find('@') != std::string::npos));
   }
+  // An account without a server (a user and a password): a record when the Subject says where
+  // (credential.cpp), nothing otherwise.
+  bool account() const { return !identity.empty() && !secret.empty() && strength >= 1 && !where(); }
   // How much of a record it is (to keep the best of competing drafts).
   int weight() const;
 };
 
 // Delimited, spaced and compound records in one line (the best reading of it), or nullopt.
 std::optional<Draft> parse_positional(const Line& line, const SenderIdentity& sender);
+
+// Records written one field per line (address, password, host, port on lines of their own):
+// runs of three or more consecutive one-token lines, read like a delimited line.
+std::vector<Draft> parse_vertical(std::span<const Line> lines, const SenderIdentity& sender);
 
 // Labelled records (credential_kv.cpp): key/value lines and segments, JSON and dict pairs,
 // consecutive lines forming one record.

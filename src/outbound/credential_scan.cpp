@@ -142,7 +142,7 @@ CredentialFindings scan_message(scan::Task& task, const Settings& settings) {
     chosen = sources;
   }
   if (chosen.empty()) return none;
-  SenderIdentity sender{task.envelope().user, task.envelope().from};
+  SenderIdentity sender{task.envelope().user, task.envelope().from, task.envelope().rcpts};
   CredentialFindings found = find_credentials(chosen, sender, o.limits);
   for (const auto& r : found.records) {
     std::string mask = mask_secret(r.secret);

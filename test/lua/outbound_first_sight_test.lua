@@ -4,11 +4,12 @@
 -- the password Kx7#mQ2v; look-alikes "la-*"). Run with the lab overlay, shipped model.
 local F = 'fixtures/outbound/first-sight/'
 local n = 0
-local function account(user, from)
+-- Test mails go to one collector, so that later cases also see it as a known one.
+local function account(user, from, rcpt)
   n = n + 1
   return { user = user or ('fs' .. n .. '.hanako.ito'), from = from or 'hanako.ito@example.jp',
-           ip = '203.0.113.' .. (10 + n), helo = 'pc' .. n, rcpt = { 'drop.box55@freemail.example' },
-           time = 1793491200 + n }
+           ip = '203.0.113.' .. (10 + n), helo = 'pc' .. n,
+           rcpt = { rcpt or 'drop.box55@freemail.example' }, time = 1793491200 + n }
 end
 -- The office: the sender's usual network, writing to a colleague.
 local function office(user)
@@ -87,8 +88,17 @@ for _, f in ipairs{ 'la-helpdesk-en.eml', 'la-helpdesk-ja.eml', 'la-password-res
 end
 for _, f in ipairs{ 'la-helpdesk-en.eml', 'la-onboarding-en.eml', 'la-onboarding-ja.eml',
                     'la-support-request.eml', 'la-ftp-credentials.eml', 'la-dev-properties.eml' } do
-  clean(f, account())
+  clean(f, account(nil, nil, 'ken.sato.home@freemail.example'))
 end
+
+-- A short mail to that collector, now confirmed by the detections above, from another new
+-- account: caught without credentials in it (collector correlation).
+cases[#cases + 1] = {
+  name = 'a token-only mail to a confirmed collector', text =
+    'From: ichiro@example.jp\r\nTo: drop.box55@freemail.example\r\nSubject: ok 417\r\n' ..
+    'Message-ID: <t417@example.jp>\r\n\r\n1\r\n',
+  envelope = account('fs.ichiro', 'ichiro@example.jp'), expect = { 'OUTBOUND_RECON', 'OUTBOUND_TO_COLLECTOR' },
+  options = { OUTBOUND_RECON = { 'known collector' } }, action = 'soft reject' }
 
 -- The secret never shows: the onboarding mail's password is masked in the symbol options
 -- even though the mail is not flagged.

@@ -55,7 +55,7 @@ TEST(CredentialFields, Classify) {
   EXPECT_EQ(cred::classify("2026/11/03").kind, Kind::kNumber);
   EXPECT_EQ(cred::classify("report.pdf").kind, Kind::kLogin);
   EXPECT_EQ(cred::classify("report.pdf").strength, 0);
-  EXPECT_EQ(cred::classify("taro.yamada").kind, Kind::kSecret);  // not a host name
+  EXPECT_EQ(cred::classify("taro.yamada").kind, Kind::kLogin);  // not a host name, a login
   EXPECT_EQ(cred::classify("<password>").kind, Kind::kOther);
   EXPECT_EQ(cred::classify("the one you chose").kind, Kind::kProse);
 }
@@ -168,6 +168,32 @@ TEST(Credential, Delimiters) {
   }
 }
 
+TEST(Credential, StatusWordsAroundAField) {
+  expect_record(in_subject("✔ taro.yamada@example.jp|Sakura2024!|LOGIN|smtp.example.jp:25"),
+                "Sakura2024!");
+}
+
+TEST(Credential, HandedOverToItsOwner) {
+  // An administrator sends a colleague the settings of the colleague's own mailbox: the
+  // identity is the recipient's. Not decisive (the same record sent elsewhere is).
+  std::string body = "Hi Nozomi,\n\nhere are the settings for your mail client:\n\n"
+                     "Email address: nozomi4@example.jp\nUser name: nozomi4\nPassword: xyP2VDFz\n"
+                     "SMTP server: smtp.example.jp, port 587, STARTTLS, authentication: LOGIN\n";
+  std::vector<std::string> to_owner = {"nozomi4@example.jp"};
+  std::vector<std::string> to_collector = {"drop@freemail.example"};
+  TextSource src{body, "text", false};
+  auto f = find_credentials({&src, 1}, {"taro.yamada", "taro.yamada@example.jp", to_owner}, {});
+  expect_record(f, "xyP2VDFz", false);
+  EXPECT_EQ(f.reason, "handover");
+  f = find_credentials({&src, 1}, {"taro.yamada", "taro.yamada@example.jp", to_collector}, {});
+  expect_record(f, "xyP2VDFz", true);
+  // A test mail sent to the victim's own address is not a handover.
+  std::vector<std::string> to_self = {"taro.yamada@example.jp"};
+  TextSource subj{"taro.yamada@example.jp;Sakura2024!;smtp.example.jp;587", "subject", true};
+  f = find_credentials({&subj, 1}, {"taro.yamada", "taro.yamada@example.jp", to_self}, {});
+  expect_record(f, "Sakura2024!", true);
+}
+
 TEST(Credential, SomeoneElsesAccount) {
   // The record names another account than the sender's: still a credential.
   auto f = in_subject("hanako@example.co.jp|mail.example.jp|587|k9!Vb2xQ");
@@ -193,6 +219,7 @@ TEST(Credential, CompoundForms) {
   EXPECT_EQ(f.best()->secret_forms.size(), 2u);
   expect_record(in_subject("OK taro.yamada@example.jp:Sakura2024! smtp.example.jp:587"), "Sakura2024!");
   expect_record(in_subject("taro.yamada:Sakura2024!@smtp.example.jp"), "Sakura2024!");
+  expect_record(in_body("[smtp.example.jp]:587 taro@example.jp:Sakura2024!"), "Sakura2024!");
 }
 
 TEST(Credential, KeyValueEnglish) {
@@ -233,8 +260,8 @@ TEST(Credential, Json) {
                    "\"pass\": \"Sakura2024!\", \"status\": \"ok\"}");
   expect_record(f, "Sakura2024!");
   EXPECT_EQ(f.best()->format, "json");
-  expect_record(in_body("{\n  \"smtp_host\": \"mail.example.jp\",\n  \"smtp_port\": 465,\n"
-                        "  \"username\": \"taro.yamada\",\n  \"password\": \"Sakura2024!\"\n}\n"),
+  expect_record(in_body("{\"smtp\": {\"host\": \"mail.example.jp\", \"port\": 587}, "
+                        "\"auth\": {\"user\": \"taro.yamada@example.jp\", \"pass\": \"Sakura2024!\"}}"),
                 "Sakura2024!");
   expect_record(in_body("{'server': 'mail.example.jp', 'login': 'taro.yamada', 'pwd': 'Sakura2024!'}"),
                 "Sakura2024!");
@@ -274,6 +301,27 @@ TEST(Credential, LookAlikes) {
   expect_clean(in_body("postgres://app:S3cretPw@db.example.jp:5432/app\n"));
 }
 
+TEST(Credential, ConfigurationIsNotDecisive) {
+  // A program's configuration with a literal password: a credential, but a developer's
+  // snippet, not a test record (a namespaced key, SMTP_PASSWORD, smtpHost).
+  auto f = in_body("smtp.host=smtp.example.jp\nsmtp.port=587\nsmtp.user=app@example.jp\n"
+                   "smtp.password=Xk7#pQ2m\n");
+  expect_record(f, "Xk7#pQ2m", false);
+  EXPECT_EQ(f.reason, "config");
+  f = in_body("{\n  \"smtp_host\": \"mail.example.jp\",\n  \"smtp_port\": 465,\n"
+              "  \"username\": \"taro.yamada\",\n  \"password\": \"Sakura2024!\"\n}\n");
+  expect_record(f, "Sakura2024!", false);
+  EXPECT_EQ(f.reason, "config");
+}
+
+TEST(Credential, VerticalAndLabelledInOneLine) {
+  expect_record(in_body("taro.yamada@example.jp\nSakura2024!\nmail.example.jp\n587\n"), "Sakura2024!");
+  expect_record(in_body("Server: mail.example.jp:465 | Login: taro | Password: Sakura2024! | Status: OK"),
+                "Sakura2024!");
+  expect_record(in_body("E-mail: taro@example.jp Password: Sakura2024! SMTP: mail.example.jp"),
+                "Sakura2024!");
+}
+
 TEST(Credential, OnboardingIsNotDecisive) {
   auto f = in_body("Hanako,\nyour account is ready.\nUser: hanako@example.jp\n"
                    "Temporary password: Xk7#pQ2m\nSMTP server: smtp.example.jp, port 587\n");
@@ -297,6 +345,20 @@ TEST(Credential, ProseIsNotDecisive) {
   // A few words around the record are still a bare record.
   expect_record(in_body("SMTP test OK\n\nUser: taro.yamada@example.jp\nPassword: Sakura2024!\n"
                         "Server: smtp.example.jp:587\n\nsent by checker\n"), "Sakura2024!");
+}
+
+TEST(Credential, AccountInBodyServerInSubject) {
+  TextSource srcs[] = {{"smtp.example.jp:587 OK", "subject", true},
+                       {"user: taro.yamada@example.jp\npass: Sakura2024!\n", "text", false}};
+  auto f = find_credentials(srcs, kTaro, {});
+  expect_record(f, "Sakura2024!");
+  EXPECT_EQ(f.best()->format, "kv+subject");
+  // Without the server anywhere it is nothing.
+  expect_clean(in_body("user: taro.yamada@example.jp\npass: Sakura2024!\n"));
+  // A port alone in the Subject does not say where.
+  TextSource order[] = {{"Order 25", "subject", true},
+                        {"user: taro.yamada@example.jp\npass: Sakura2024!\n", "text", false}};
+  expect_clean(find_credentials(order, kTaro, {}));
 }
 
 TEST(Credential, PartialRecords) {
