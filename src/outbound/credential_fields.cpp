@@ -176,6 +176,19 @@ std::string fold_case(std::string_view s) {
         continue;
       }
     }
+    // Full-width ASCII (ＳＭＴＰ, ＩＤ, ＰＷ, ：): U+FF01..U+FF5E (EF BC 81..EF BD 9E).
+    if (c == 0xEF && i + 2 < s.size()) {
+      unsigned char d = static_cast<unsigned char>(s[i + 1]);
+      unsigned char e = static_cast<unsigned char>(s[i + 2]);
+      uint32_t cp = 0;
+      if (d == 0xBC && e >= 0x81 && e <= 0xBF) cp = 0xFF00 + (e - 0x80);
+      if (d == 0xBD && e >= 0x80 && e <= 0x9E) cp = 0xFF40 + (e - 0x80);
+      if (cp != 0) {
+        out += lower(static_cast<char>(cp - 0xFF00 + 0x20));
+        i += 2;
+        continue;
+      }
+    }
     out += lower(static_cast<char>(c));
   }
   return out;

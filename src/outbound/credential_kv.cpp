@@ -27,6 +27,9 @@ struct Pair {
 
 bool space(char c) { return c == ' ' || c == '\t'; }
 
+// Whether an ideographic space (U+3000) starts at `i`.
+bool wide_space(std::string_view s, size_t i) { return s.compare(i, 3, "\xE3\x80\x80") == 0; }
+
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (space(s.front()) || s.front() == '\r')) s.remove_prefix(1);
   while (!s.empty() && (space(s.back()) || s.back() == '\r')) s.remove_suffix(1);
@@ -119,9 +122,8 @@ std::optional<Start> pair_at(std::string_view t, bool strict) {
     if (sep_len == 0) continue;
     // "smtp://", "http://": not a label.
     if (t.compare(i, 3, "://") == 0) return {};
-    if (!label_shaped(t.substr(0, i))) return {};
-    LabelInfo info = label_of(t.substr(0, i));
-    if (info.kind == Label::kNone) return {};
+    LabelInfo info = label_shaped(t.substr(0, i)) ? label_of(t.substr(0, i)) : LabelInfo{};
+    if (info.kind == Label::kNone) break;  // maybe "Label value / ... host:port"
     size_t v = i + sep_len;
     if (t[i] == '=' && v < t.size() && t[v] == '>') ++v;
     return Start{info, v, i};
@@ -136,10 +138,9 @@ std::optional<Start> pair_at(std::string_view t, bool strict) {
     if (label.size() > kMaxLabel) return {};
     std::string_view rest = strip_connector(t.substr(i));
     if (rest.empty()) return {};
-    size_t end = rest.find_first_of(" \t,;|");
+    size_t end = rest.find_first_of(" \t,;|&");
     std::string_view tail = end == std::string_view::npos ? std::string_view() : trim(rest.substr(end));
-    if (!tail.empty() && tail.front() != ',' && tail.front() != ';' && tail.front() != '|' &&
-        tail.front() != '(') {
+    if (!tail.empty() && std::string_view(",;|(/&").find(tail.front()) == std::string_view::npos) {
       continue;  // more words follow: prose, or a longer label
     }
     if (!label_shaped(label)) return {};
@@ -163,6 +164,13 @@ bool looks_like_pair(std::string_view t) {
   return false;
 }
 
+// Whether `t` starts with an unlabelled SMTP server: host:port, or a mail server's name.
+bool is_bare_server(std::string_view t) {
+  Field f = classify(t.substr(0, t.find_first_of(",;|\t &/")));
+  return (f.kind == Kind::kHostPort && !is_other_service_port(f.port)) ||
+         (f.kind == Kind::kHost && is_mail_host(f.text));
+}
+
 // The pairs of one line (at most kMaxPairsPerLine).
 void pairs_in(const Line& line, std::vector<Pair>& out) {
   std::string_view s = strip_bullet(line.text);
@@ -170,13 +178,32 @@ void pairs_in(const Line& line, std::vector<Pair>& out) {
   while (pos < s.size() && found < kMaxPairsPerLine) {
     std::string_view t = s.substr(pos);
     while (!t.empty() && (space(t.front()) || t.front() == ',' || t.front() == ';' ||
-                          t.front() == '|' || t.front() == '{' || t.front() == '}')) {
-      t.remove_prefix(1);
+                          t.front() == '|' || t.front() == '{' || t.front() == '}' ||
+                          t.front() == '/' || t.front() == '&' || wide_space(t, 0))) {
+      t.remove_prefix(wide_space(t, 0) ? 3 : 1);
     }
     auto start = pair_at(t, false);
     if (!start) {
+      // An unlabelled server between labelled pairs ("User x / Pass y / smtp.example.jp:587").
+      if (found > 0 && is_bare_server(t)) {
+        Field f = classify(t.substr(0, t.find_first_of(",;|\t &/")));
+        Pair p;
+        p.info.kind = Label::kHost;
+        p.value = f.text;
+        p.line = line.index;
+        out.push_back(p);
+        if (f.kind == Kind::kHostPort && is_smtp_port(f.port)) {
+          Pair port;
+          port.info.kind = Label::kPort;
+          port.value = f.text.substr(f.text.rfind(':') + 1);
+          port.line = line.index;
+          out.push_back(port);
+        }
+      }
       // Next segment.
-      size_t next = t.find_first_of(",;|\t ");
+      size_t next = t.find_first_of(",;|\t &");
+      size_t wide = t.find("\xE3\x80\x80");
+      if (wide != std::string_view::npos && (next == std::string_view::npos || wide < next)) next = wide + 2;
       if (next == std::string_view::npos) break;
       pos = static_cast<size_t>(t.data() - s.data()) + next + 1;
       continue;
@@ -188,13 +215,16 @@ void pairs_in(const Line& line, std::vector<Pair>& out) {
     // space only a labelled one with a separator ("... pass=x", "... user: y").
     for (size_t i = 0; i + 1 < rest.size(); ++i) {
       bool segment = rest[i] == ',' || rest[i] == ';' || rest[i] == '|' || rest[i] == '\t' ||
-                     rest[i] == '{';
+                     rest[i] == '{' || rest[i] == '&' || wide_space(rest, i) ||
+                     (rest[i] == '/' && i > 0 && rest[i - 1] == ' ');
       if (!segment && rest[i] != ' ') continue;
-      std::string_view after = rest.substr(i + 1);
-      while (!after.empty() && (space(after.front()) || after.front() == ',' || after.front() == '{')) {
+      std::string_view after = rest.substr(i + (wide_space(rest, i) ? 3 : 1));
+      while (!after.empty() && (space(after.front()) || after.front() == ',' || after.front() == '{' ||
+                                after.front() == '/')) {
         after.remove_prefix(1);
       }
-      if (!after.empty() && (pair_at(after, !segment) || (segment && looks_like_pair(after)))) {
+      if (!after.empty() && (pair_at(after, !segment) || (segment && looks_like_pair(after)) ||
+                             (segment && is_bare_server(after)))) {
         end = i;
         break;
       }
@@ -206,7 +236,9 @@ void pairs_in(const Line& line, std::vector<Pair>& out) {
     p.key = is_config_key(t.substr(0, start->label_end));
     if (!p.value.empty()) out.push_back(p);
     ++found;
-    pos = static_cast<size_t>(rest.data() - s.data()) + end + (end < rest.size() ? 1 : 0);
+    // The delimiter itself is skipped at the top of the loop (it may be several bytes).
+    pos = static_cast<size_t>(rest.data() - s.data()) + end;
+    if (end == 0 && pos < s.size() && !wide_space(s, pos)) ++pos;
   }
 }
 
@@ -230,16 +262,16 @@ std::string_view first_token(std::string_view v, bool& alone) {
   v = trim(v);
   size_t end = v.size();
   for (size_t i = 0; i < v.size(); ++i) {
-    if (space(v[i]) || v.compare(i, 3, "（") == 0 || v.compare(i, 3, "※") == 0) {
+    if (space(v[i]) || wide_space(v, i) || v.compare(i, 3, "（") == 0 || v.compare(i, 3, "※") == 0) {
       end = i;
       break;
     }
   }
   std::string_view tok = v.substr(0, end);
   std::string_view tail = trim(v.substr(end));
-  alone = tail.empty() || tail.front() == '(' || tail.front() == '[' || tail.front() == '<' ||
-          tail.front() == '-' || starts_with(tail, "（") || starts_with(tail, "※") ||
-          starts_with(tail, "—") || is_noise_word(tail);
+  alone = tail.empty() || std::string_view("([<-/|,;").find(tail.front()) != std::string_view::npos ||
+          starts_with(tail, "（") || starts_with(tail, "※") || starts_with(tail, "—") ||
+          is_noise_word(tail);
   return tok;
 }
 

@@ -255,6 +255,18 @@ TEST(Credential, KeyValueLanguages) {
   }
 }
 
+TEST(Credential, KeyValueWritingHabits) {
+  // Full-width labels, ideographic spaces, slashes and ampersands between pairs, a server
+  // written without its label.
+  expect_record(in_body("ＳＭＴＰサーバー：mail.example.jp\nポート：587\nＩＤ：taro\nＰＷ：Sakura2024!\n"),
+                "Sakura2024!");
+  expect_record(in_body("ID：taro　PW：Sakura2024!　サーバー：mail.example.jp"), "Sakura2024!");
+  expect_record(in_body("アカウント taro@example.jp / パスワード Sakura2024! / smtp.example.jp:587"),
+                "Sakura2024!");
+  expect_record(in_body("usuario=taro@example.jp&clave=Sakura2024!&host=mail.example.jp"), "Sakura2024!");
+  expect_record(in_body("User taro@example.jp | Pass Sakura2024! | mail.example.jp"), "Sakura2024!");
+}
+
 TEST(Credential, Json) {
   auto f = in_body("{\"host\": \"smtp.example.jp\", \"port\": 587, \"user\": \"taro.yamada@example.jp\", "
                    "\"pass\": \"Sakura2024!\", \"status\": \"ok\"}");
