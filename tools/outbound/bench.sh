@@ -59,7 +59,7 @@ rows = [("a-gen1", "(a) replay month, gen1 data"),
         ("b1-gen2", "(b1) first sight, isolated, gen2 data"),
         ("b2-gen1", "(b2) first sight, new accounts, gen1 data"),
         ("b2-gen2", "(b2) first sight, new accounts, gen2 data")]
-print("| run | test-mail recall | with credentials in the content | held before burst "
+print("| run | test-mail recall | with a complete credential record | held before burst "
       "| FP normal | FP look-alike |")
 print("| --- | ---: | ---: | ---: | ---: | ---: |")
 for name, title in rows:
@@ -67,7 +67,7 @@ for name, title in rows:
     tm = r["test_mails"]
     fp = r["false_positives"]
     by = r.get("by_detail", {}).get("test_mail", {})
-    content_free = {"token_only"}
+    content_free = {"token_only", "partial_userpass"}  # no complete credential record
     n = sum(v["total"] for k, v in by.items() if k not in content_free)
     f = sum(v["flagged"] for k, v in by.items() if k not in content_free)
     held = "n/a" if name.startswith("b") else "%d/%d" % (r["hijacks"]["held_before_burst"], r["hijacks"]["total"])
