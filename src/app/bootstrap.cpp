@@ -12,6 +12,7 @@
 #include "proto/options.h"
 #include "store/options.h"
 #include "auth/dmarc/options.h"
+#include "classify/bayes_module.h"
 #include "auth/spf/options.h"
 #include "dns/options.h"
 #include "dns/udp_resolver.h"
@@ -28,6 +29,7 @@ std::vector<scan::ModulePtr> make_modules(const ModuleOptions& options) {
   modules.push_back(scan::make_anomalies_module());
   modules.push_back(scan::make_auth_module());
   modules.push_back(scan::make_signing_module(&expand_path));
+  modules.push_back(classify::make_bayes_module());
   OutboundParts outbound = make_outbound();
   modules.push_back(std::move(outbound.module));
   lua::LuaDefaults lua_defaults{MW_RULES_DIR, MW_LUALIB_DIR, options.extra_rule_files, {}};

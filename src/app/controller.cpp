@@ -74,6 +74,22 @@ Controller::~Controller() = default;
 
 void Controller::add_route(ControllerRoute route) { routes_.push_back(std::move(route)); }
 
+void Controller::add_stat_source(StatSource source) { stat_sources_.push_back(std::move(source)); }
+
+void Controller::finish_stat(json::Value v, std::shared_ptr<http::Responder> r, size_t source) {
+  if (source >= stat_sources_.size()) {
+    r->send(json_reply(v));
+    return;
+  }
+  auto reply = std::make_shared<json::Value>(std::move(v));
+  stat_sources_[source]([this, reply, r, source](json::Value extra) {
+    if (extra.is_object()) {
+      for (const auto& [key, value] : extra.members()) reply->set(key, value);
+    }
+    finish_stat(std::move(*reply), r, source + 1);
+  });
+}
+
 Controller::Access Controller::access_of(const http::Request& req) const {
   if (!req.peer.unix_socket && !options_.secure_ip.empty() && options_.secure_ip.contains(req.peer.ip)) {
     return Access::kWrite;
@@ -231,8 +247,8 @@ void Controller::stat(http::ResponderPtr r) {
   double uptime = std::floor(wall_now() - options_.start_time);
   std::string version = options_.version;
   std::string config_id = engine_.config ? engine_.config->id() : "";
-  with_reader([=](StatsReader& reader, std::function<void()> release) {
-    reader.read([=](Result<json::Value> totals) {
+  with_reader([=, this](StatsReader& reader, std::function<void()> release) {
+    reader.read([=, this](Result<json::Value> totals) {
       if (!totals) {
         shared->send(http::Response::error(500, totals.error().to_string()));
         release();
@@ -275,7 +291,7 @@ void Controller::stat(http::ResponderPtr r) {
       v.set("fuzzy_hashes", json::Value::object());
       double tsum = totals->find("time_sum_us") ? totals->find("time_sum_us")->as_double() / 1e6 : 0;
       v.set("scan_time_avg", scanned > 0 ? tsum / static_cast<double>(scanned) : 0.0);
-      shared->send(json_reply(v));
+      finish_stat(std::move(v), shared, 0);
       release();
     });
   });

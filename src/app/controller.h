@@ -51,12 +51,17 @@ class Controller final : public proto::http::Handler {
   ~Controller() override;
 
   void add_route(ControllerRoute route);
+  // Extra /stat fields from other modules (the classifier's learned, statfiles, ...): a
+  // source calls back with an object whose members are set over the reply's.
+  using StatSource = std::function<void(std::function<void(json::Value)>)>;
+  void add_stat_source(StatSource source);
   void handle(proto::http::Request&& request, proto::http::ResponderPtr responder) override;
 
  private:
   enum class Access { kNone, kRead, kWrite };
   Access access_of(const proto::http::Request& request) const;
   void stat(proto::http::ResponderPtr r);
+  void finish_stat(json::Value v, std::shared_ptr<proto::http::Responder> r, size_t source);
   void counters(proto::http::ResponderPtr r, bool grouped);
   void metrics(proto::http::ResponderPtr r);
   void serve_static(const proto::http::Request& request, proto::http::ResponderPtr r);
@@ -69,6 +74,7 @@ class Controller final : public proto::http::Handler {
   ControllerOptions options_;
   ScanHandler scanner_;
   std::vector<ControllerRoute> routes_;
+  std::vector<StatSource> stat_sources_;
   std::vector<std::unique_ptr<StatsReader>> readers_;
   std::vector<store::OpPtr> ops_;  // small one-off store operations (history reset)
 };

@@ -24,6 +24,7 @@
 #include "app/bootstrap.h"
 #include "app/commands.h"
 #include "app/controller.h"
+#include "app/controller_learn.h"
 #include "app/listen.h"
 #include "app/outbound.h"
 #include "app/paths.h"
@@ -112,6 +113,7 @@ int worker_main(ServeState& st, std::shared_ptr<Generation> gen, WorkerKind kind
   proto::HttpOptions http_opts = proto::read_http_options(cfg);
   http_opts.server_name = std::string("mailward/") + MW_VERSION;
 
+  std::unique_ptr<LearnService> learning;  // controller only (app/controller_learn.h)
   std::unique_ptr<proto::http::Handler> handler;
   int fd = st.scan_fd;
   if (kind == WorkerKind::kNormal) {
@@ -127,6 +129,8 @@ int worker_main(ServeState& st, std::shared_ptr<Generation> gen, WorkerKind kind
     auto controller = std::make_unique<Controller>(*gen->engine, services, store.get(), &stats,
                                                    std::move(*co));
     for (auto& route : outbound_routes(store.get(), dispatcher)) controller->add_route(std::move(route));
+    learning = std::make_unique<LearnService>(*gen->engine, services, store.get());  // Bayes
+    learning->attach(*controller);
     handler = std::move(controller);
     fd = st.controller_fd;
   }

@@ -25,7 +25,7 @@ namespace mw::classify {
 
 scan::ModulePtr make_bayes_module();
 
-// TaskExtension key of the module's per-task state.
-inline constexpr int kBayesExtensionKey = 2;
+// TaskExtension key of the module's per-task state (1-3 are taken: Lua, regexp rules, auth).
+inline constexpr int kBayesExtensionKey = 16;
 
 }  // namespace mw::classify

@@ -48,6 +48,10 @@ void add_part(EVP_MD_CTX* ctx, std::string_view bytes) {
 std::string message_digest(const mime::Message& m) {
   std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
   EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
+  // What stays when a message is relayed or copied to a mailbox: its identity and content.
+  add_part(ctx.get(), m.message_id);
+  add_part(ctx.get(), m.subject);
+  if (const mime::Header* from = m.header("From")) add_part(ctx.get(), from->value);
   size_t leaves = 0;
   for (const mime::Part* p : m.parts) {
     if (p->is_multipart || p->is_message || p->is_embedded) continue;

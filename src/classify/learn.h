@@ -2,9 +2,9 @@
 // `mailward learn` command and autolearn share.
 //
 // A message is parsed (mime::Parser, within the configured limits), tokenized (tokenizer.h)
-// and identified by its digest: SHA-256 over the decoded content of its MIME leaf parts, so
-// the same message seen again with other headers (another Received line, a mailbox copy) is
-// the same message. Then statistics.h learns, moves or forgets it.
+// and identified by its digest: SHA-256 over its Message-ID, Subject, From and the decoded
+// content of its MIME leaf parts, so the same message seen again with other trace headers
+// (another Received line, a signature, a mailbox copy) is the same message. Then statistics.h learns, moves or forgets it.
 //
 // Outcomes carry Rspamd's wording, which rspamc shows to its users:
 //   "<MSGID> has been already learned as spam, ignore it"

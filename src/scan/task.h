@@ -161,7 +161,8 @@ class Task {
   json::Value& extra_reply() { return extra_; }
   const json::Value& extra_reply() const { return extra_; }
 
-  // Upper-layer state; `key` distinguishes owners.
+  // Upper-layer state; `key` distinguishes owners (in use: 1 Lua, 2 regexp rules, 3 auth
+  // results, 16 Bayes).
   TaskExtension* extension(int key) const;
   void set_extension(int key, std::unique_ptr<TaskExtension> ext);
 

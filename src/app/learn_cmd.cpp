@@ -1,0 +1,276 @@
+// `mailward learn`: teach the Bayes classifier offline, against the configured store.
+//
+//   mailward learn --spam|--ham|--forget [--conf DIR] [--user USER] [--quiet] PATH...
+//   mailward learn --expire [--conf DIR]
+//
+// PATH is a message file, a directory (every file below it, in name order, hidden ones
+// skipped: a maildir or a folder of .eml files) or '-' for standard input. Each message is
+// learned as in the controller's /learnspam and /learnham (classify/learn.h): learning a
+// message again as the same class changes nothing, as the other class moves it; --forget
+// undoes it. --user picks the per-user statistics (classifier.bayes.per_user). Learns run
+// in parallel (LMDB commits them in shared transactions) but never two of the same message.
+// One line per message on stdout unless --quiet; a summary on stderr. --expire runs one
+// expiry pass now and prints what it removed.
+//
+// Exit status: 0 when every message was learned (or already learned, or had too few
+// tokens), 1 when one could not be read or the store failed, 2 for usage errors.
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include <event2/event.h>
+
+#include "app/args.h"
+#include "app/bootstrap.h"
+#include "app/commands.h"
+#include "app/paths.h"
+#include "classify/expire.h"
+#include "classify/learn.h"
+#include "core/arena.h"
+#include "core/loop.h"
+#include "store/options.h"
+
+namespace mw::app {
+
+namespace {
+
+const std::vector<ArgSpec> kSpec = {
+    {"conf", true, false, 'c'}, {"spam", false}, {"ham", false},       {"forget", false},
+    {"user", true},             {"quiet", false, false, 'q'},           {"expire", false},
+    {"log-level", true},        {"help", false, false, 'h'},
+};
+
+constexpr const char* kUsage =
+    "usage: mailward learn --spam|--ham|--forget [--conf DIR] [--user USER] [--quiet] PATH...\n"
+    "       mailward learn --expire [--conf DIR]\n"
+    "PATH: a message file, a directory of messages (recursively) or '-' for stdin\n";
+
+// Learns in flight at once.
+constexpr size_t kWindow = 64;
+
+bool read_file(const std::string& path, std::string& out, std::string& err) {
+  if (path == "-") {
+    std::ostringstream ss;
+    ss << std::cin.rdbuf();
+    out = ss.str();
+    return true;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    err = std::strerror(errno);
+    return false;
+  }
+  out.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  if (in.bad()) {
+    err = "read error";
+    return false;
+  }
+  return true;
+}
+
+// Files named by the arguments: files as they are, directories walked in name order.
+std::vector<std::string> expand(const std::vector<std::string>& paths) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> out;
+  for (const auto& p : paths) {
+    std::error_code ec;
+    if (p == "-" || !fs::is_directory(p, ec)) {
+      out.push_back(p);
+      continue;
+    }
+    std::vector<std::string> found;
+    for (auto it = fs::recursive_directory_iterator(p, ec); !ec && it != fs::end(it);
+         it.increment(ec)) {
+      std::string name = it->path().filename().string();
+      if (!name.empty() && name[0] == '.') {
+        if (it->is_directory(ec)) it.disable_recursion_pending();
+        continue;
+      }
+      if (it->is_regular_file(ec)) found.push_back(it->path().string());
+    }
+    std::sort(found.begin(), found.end());
+    out.insert(out.end(), found.begin(), found.end());
+  }
+  return out;
+}
+
+struct Totals {
+  size_t learned = 0, moved = 0, already = 0, few = 0, forgotten = 0, unknown = 0, failed = 0;
+};
+
+int run_expire(core::Dispatcher& dispatcher, store::Store& store, core::Logger& logger,
+               const classify::BayesOptions& options) {
+  classify::Expirer expirer(store, dispatcher, logger, options.expire,
+                            [] { return static_cast<double>(::time(nullptr)); });
+  std::optional<Result<classify::Expirer::PassResult>> result;
+  expirer.run_pass([&](Result<classify::Expirer::PassResult> r) {
+    result.emplace(std::move(r));
+    dispatcher.exit();
+  });
+  if (!result) dispatcher.run();
+  if (!result || !*result) {
+    std::fprintf(stderr, "mailward learn: expiry failed: %s\n",
+                 result ? (*result).error().message.c_str() : "no result");
+    return 1;
+  }
+  std::printf("expiry: removed %llu of %llu tokens in %llu table(s)\n",
+              static_cast<unsigned long long>((*result)->removed),
+              static_cast<unsigned long long>((*result)->examined),
+              static_cast<unsigned long long>((*result)->tables));
+  return 0;
+}
+
+}  // namespace
+
+int cmd_learn(int argc, char** argv) {
+  auto args = Args::parse(kSpec, argc, argv, 2);
+  if (!args) {
+    std::fprintf(stderr, "mailward learn: %s\n%s", args.error().message.c_str(), kUsage);
+    return 2;
+  }
+  if (args->has("help")) {
+    std::fputs(kUsage, stdout);
+    return 0;
+  }
+  int modes = args->has("spam") + args->has("ham") + args->has("forget");
+  bool expire = args->has("expire");
+  if ((expire && (modes != 0 || !args->positional().empty())) ||
+      (!expire && (modes != 1 || args->positional().empty()))) {
+    std::fputs(kUsage, stderr);
+    return 2;
+  }
+  std::optional<classify::Class> cls;
+  if (args->has("spam")) cls = classify::Class::kSpam;
+  if (args->has("ham")) cls = classify::Class::kHam;
+
+  core::Logger logger(core::LogLevel::kError);
+  logger.set_role("learn");
+  auto modules = make_modules();
+  core::Schema schema = make_schema(modules);
+  std::vector<core::ConfigIssue> issues;
+  auto cfg = load_config(schema, args->get("conf", default_conf_dir()), issues);
+  if (!cfg) {
+    for (const auto& i : issues) std::fprintf(stderr, "%s\n", i.to_string().c_str());
+    std::fprintf(stderr, "mailward learn: %s\n", cfg.error().message.c_str());
+    return 2;
+  }
+  if (auto st = configure_logging(**cfg, logger, args->get("log-level", "error")); !st) {
+    std::fprintf(stderr, "mailward learn: %s\n", st.error().message.c_str());
+    return 2;
+  }
+  auto options = classify::options_from(**cfg);
+  auto engine = build_engine(*cfg, modules, logger);  // the parse limits, as scans use them
+  if (!options || !engine) {
+    std::fprintf(stderr, "mailward learn: %s\n",
+                 (!options ? options.error() : engine.error()).message.c_str());
+    return 2;
+  }
+  core::Dispatcher dispatcher;
+  auto sc = store::config_from(**cfg, db_dir(**cfg));
+  if (!sc) {
+    std::fprintf(stderr, "mailward learn: %s\n", sc.error().message.c_str());
+    return 2;
+  }
+  auto store = store::open_store(*sc, dispatcher, logger,
+                                 [] { return static_cast<double>(::time(nullptr)); });
+  if (!store) {
+    std::fprintf(stderr, "mailward learn: store: %s\n", store.error().message.c_str());
+    return 1;
+  }
+  if (expire) return run_expire(dispatcher, **store, logger, *options);
+
+  scan::Envelope env;
+  env.user = args->get("user");
+  classify::Table table = classify::table_for(*options, env);
+  const scan::EngineOptions& eo = (*engine)->options;
+  mime::Parser parser;
+  classify::WordSplitter splitter;
+  bool quiet = args->has("quiet");
+  Totals totals;
+  std::map<uint64_t, store::OpPtr> ops;
+  std::set<std::string> digests;  // messages in flight
+  uint64_t next = 0;
+  auto say = [quiet](const std::string& path, const std::string& what) {
+    if (!quiet) std::printf("%s: %s\n", path.c_str(), what.c_str());
+  };
+  auto wait_one = [&] { event_base_loop(dispatcher.base(), EVLOOP_ONCE); };
+
+  for (const auto& path : expand(args->positional())) {
+    std::string raw, err;
+    if (!read_file(path, raw, err)) {
+      std::fprintf(stderr, "mailward learn: %s: %s\n", path.c_str(), err.c_str());
+      ++totals.failed;
+      continue;
+    }
+    classify::Prepared prepared;
+    {
+      core::Arena arena(eo.max_task_memory);
+      Result<mime::Message*> parsed = fail(ErrorCode::kLimit, "message too large to parse");
+      try {
+        parsed = parser.parse(arena, raw, eo.limits);
+      } catch (const core::ArenaExhausted&) {
+      }
+      if (!parsed) {
+        std::fprintf(stderr, "mailward learn: %s: %s\n", path.c_str(),
+                     parsed.error().message.c_str());
+        ++totals.failed;
+        continue;
+      }
+      prepared = classify::prepare(**parsed, splitter, *options);
+    }
+    if (prepared.tokens.size() < options->min_tokens) {
+      classify::Report r;
+      r.outcome = classify::Outcome::kTooFewTokens;
+      r.message_id = prepared.message_id;
+      r.tokens = prepared.tokens.size();
+      r.min_tokens = options->min_tokens;
+      say(path, r.text());
+      ++totals.few;
+      continue;
+    }
+    while (ops.size() >= kWindow || digests.count(prepared.digest) > 0) wait_one();
+    uint64_t id = next++;
+    std::string digest = prepared.digest;
+    digests.insert(digest);
+    ops[id] = classify::learn_prepared(
+        **store, *options, table, std::move(prepared), cls,
+        [&, id, path, digest](Result<classify::Report> r) {
+          if (!r) {
+            std::fprintf(stderr, "mailward learn: %s: %s\n", path.c_str(),
+                         r.error().message.c_str());
+            ++totals.failed;
+          } else {
+            switch (r->outcome) {
+              case classify::Outcome::kLearned: ++totals.learned; break;
+              case classify::Outcome::kRelearned: ++totals.moved; break;
+              case classify::Outcome::kAlreadyLearned: ++totals.already; break;
+              case classify::Outcome::kForgotten: ++totals.forgotten; break;
+              case classify::Outcome::kNotLearned: ++totals.unknown; break;
+              case classify::Outcome::kTooFewTokens: ++totals.few; break;
+            }
+            say(path, r->outcome == classify::Outcome::kLearned
+                          ? "learned as " + std::string(classify::class_name(*cls))
+                          : r->text());
+          }
+          digests.erase(digest);
+          ops.erase(id);
+        });
+  }
+  while (!ops.empty()) wait_one();
+  std::fflush(stdout);
+  std::fprintf(stderr,
+               "learned %zu, moved from the other class %zu, already learned %zu, too few "
+               "tokens %zu, forgotten %zu, not learned before %zu, failed %zu\n",
+               totals.learned, totals.moved, totals.already, totals.few, totals.forgotten,
+               totals.unknown, totals.failed);
+  return totals.failed > 0 ? 1 : 0;
+}
+
+}  // namespace mw::app
