@@ -98,10 +98,10 @@ Controller::Access Controller::access_of(const http::Request& req) const {
   if (options_.password.empty() && options_.enable_password.empty()) return Access::kWrite;
   const std::string* given = req.param("Password");
   if (given == nullptr) return options_.password.empty() ? Access::kRead : Access::kNone;
-  if (!options_.enable_password.empty() && verify_password(*given, options_.enable_password)) {
+  if (!options_.enable_password.empty() && passwords_.verify(*given, options_.enable_password)) {
     return Access::kWrite;
   }
-  if (!options_.password.empty() && verify_password(*given, options_.password)) {
+  if (!options_.password.empty() && passwords_.verify(*given, options_.password)) {
     return options_.enable_password.empty() ? Access::kWrite : Access::kRead;
   }
   return options_.password.empty() ? Access::kRead : Access::kNone;

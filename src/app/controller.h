@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "app/password.h"
 #include "app/scan_handler.h"
 #include "app/stats.h"
 #include "proto/http/server.h"
@@ -75,6 +76,7 @@ class Controller final : public proto::http::Handler {
   ScanHandler scanner_;
   std::vector<ControllerRoute> routes_;
   std::vector<StatSource> stat_sources_;
+  mutable PasswordCache passwords_;  // PBKDF2 once per password, not once per request
   std::vector<std::unique_ptr<StatsReader>> readers_;
   std::vector<store::OpPtr> ops_;  // small one-off store operations (history reset)
 };

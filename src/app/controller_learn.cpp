@@ -43,6 +43,8 @@ http::Response reply_for(const classify::Report& rep) {
     case Outcome::kNotLearned: {
       http::Response r = json_error(204, rep.text());
       r.reason = rep.text();
+      r.body_with_204 = true;  // as Rspamd: rspamc shows the error from the body
+      r.close = true;
       return r;
     }
   }

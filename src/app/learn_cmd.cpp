@@ -15,6 +15,7 @@
 // Exit status: 0 when every message was learned (or already learned, or had too few
 // tokens), 1 when one could not be read or the store failed, 2 for usage errors.
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -101,14 +102,18 @@ std::vector<std::string> expand(const std::vector<std::string>& paths) {
   return out;
 }
 
+double wall_clock() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 struct Totals {
   size_t learned = 0, moved = 0, already = 0, few = 0, forgotten = 0, unknown = 0, failed = 0;
 };
 
 int run_expire(core::Dispatcher& dispatcher, store::Store& store, core::Logger& logger,
                const classify::BayesOptions& options) {
-  classify::Expirer expirer(store, dispatcher, logger, options.expire,
-                            [] { return static_cast<double>(::time(nullptr)); });
+  classify::Expirer expirer(store, dispatcher, logger, options.expire, wall_clock);
   std::optional<Result<classify::Expirer::PassResult>> result;
   expirer.run_pass([&](Result<classify::Expirer::PassResult> r) {
     result.emplace(std::move(r));
@@ -178,8 +183,7 @@ int cmd_learn(int argc, char** argv) {
     std::fprintf(stderr, "mailward learn: %s\n", sc.error().message.c_str());
     return 2;
   }
-  auto store = store::open_store(*sc, dispatcher, logger,
-                                 [] { return static_cast<double>(::time(nullptr)); });
+  auto store = store::open_store(*sc, dispatcher, logger, wall_clock);
   if (!store) {
     std::fprintf(stderr, "mailward learn: store: %s\n", store.error().message.c_str());
     return 1;
@@ -225,11 +229,12 @@ int cmd_learn(int argc, char** argv) {
       }
       prepared = classify::prepare(**parsed, splitter, *options);
     }
-    if (prepared.tokens.size() < options->min_tokens) {
+    if (prepared.text_tokens < options->min_tokens) {
       classify::Report r;
       r.outcome = classify::Outcome::kTooFewTokens;
       r.message_id = prepared.message_id;
       r.tokens = prepared.tokens.size();
+      r.text_tokens = prepared.text_tokens;
       r.min_tokens = options->min_tokens;
       say(path, r.text());
       ++totals.few;

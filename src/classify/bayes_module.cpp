@@ -101,8 +101,9 @@ scan::RunState classify(Shared& sh, scan::Task& task, scan::SymbolId self) {
   if (store == nullptr) return scan::RunState::kDone;
   Runtime& rt = sh.runtime();
   auto state = std::make_unique<TaskState>();
-  state->tokens = tokenize(task.message(), *rt.splitter, sh.options.tokenizer);
-  if (state->tokens.size() < sh.options.min_tokens) return scan::RunState::kDone;
+  Tokens tokens = tokenize(task.message(), *rt.splitter, sh.options.tokenizer);
+  if (tokens.text < sh.options.min_tokens) return scan::RunState::kDone;
+  state->tokens = std::move(tokens.ids);
   state->table = table_for(sh.options, env);
   TaskState* st = state.get();
   task.set_extension(kBayesExtensionKey, std::move(state));

@@ -74,7 +74,9 @@ std::string message_digest(const mime::Message& m) {
 Prepared prepare(const mime::Message& message, WordSplitter& splitter,
                  const BayesOptions& options) {
   Prepared p;
-  p.tokens = tokenize(message, splitter, options.tokenizer);
+  Tokens t = tokenize(message, splitter, options.tokenizer);
+  p.tokens = std::move(t.ids);
+  p.text_tokens = t.text;
   p.digest = message_digest(message);
   p.message_id = message.message_id.empty() ? std::string("undef")
                                             : std::string(message.message_id.substr(0, 256));
@@ -88,7 +90,7 @@ std::string Report::text() const {
              std::string(class_name(cls.value_or(Class::kSpam))) + ", ignore it";
     case Outcome::kTooFewTokens:
       return "<" + message_id + "> contains less tokens than required for bayes classifier: " +
-             std::to_string(tokens) + " < " + std::to_string(min_tokens);
+             std::to_string(text_tokens) + " < " + std::to_string(min_tokens);
     case Outcome::kLearned: return "learned";
     case Outcome::kRelearned: return "learned (moved from the other class)";
     case Outcome::kForgotten: return "forgotten";
@@ -104,6 +106,7 @@ store::OpPtr learn_prepared(store::Store& store, const BayesOptions& options,
   report.cls = cls;
   report.message_id = prepared.message_id;
   report.tokens = prepared.tokens.size();
+  report.text_tokens = prepared.text_tokens;
   report.min_tokens = options.min_tokens;
   auto done = [report, cb = std::move(cb)](Result<LearnResult> r) mutable {
     if (!r) return cb(fail(r.error()));
@@ -138,12 +141,13 @@ store::OpPtr learn_message(core::Dispatcher& dispatcher, store::Store& store,
     }
     prepared = prepare(**parsed, splitter, options);
   }
-  if (prepared.tokens.size() < options.min_tokens) {
+  if (prepared.text_tokens < options.min_tokens) {
     Report r;
     r.outcome = Outcome::kTooFewTokens;
     r.cls = cls;
     r.message_id = prepared.message_id;
     r.tokens = prepared.tokens.size();
+    r.text_tokens = prepared.text_tokens;
     r.min_tokens = options.min_tokens;
     return std::make_unique<Posted>(dispatcher, [cb, r] { cb(r); });
   }

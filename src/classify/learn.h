@@ -39,6 +39,7 @@ std::string message_digest(const mime::Message& message);
 
 struct Prepared {
   std::vector<uint64_t> tokens;  // sorted, unique, without 0
+  size_t text_tokens = 0;        // compared with min_tokens
   std::string digest;
   std::string message_id;  // as Rspamd names it: the Message-ID, or "undef"
 };
@@ -58,7 +59,8 @@ struct Report {
   Outcome outcome = Outcome::kLearned;
   std::optional<Class> cls;  // the class asked for (nullopt: forget)
   std::string message_id;
-  size_t tokens = 0;
+  size_t tokens = 0;      // all tokens (learned)
+  size_t text_tokens = 0;  // tokens of the text (compared with min_tokens)
   size_t min_tokens = 0;
   // Rspamd's message for kAlreadyLearned and kTooFewTokens; a short phrase otherwise.
   std::string text() const;

@@ -4,7 +4,8 @@
 //   [classifier.bayes]
 //   enabled          true     classify every message (symbols BAYES_SPAM / BAYES_HAM)
 //   min_learns       200      messages of EACH class to learn before the classifier speaks
-//   min_tokens       11       messages with fewer tokens are neither classified nor learned
+//   min_tokens       11       messages with fewer tokens from their text (words and word
+//                             pairs) are neither classified nor learned
 //   per_user         false    statistics per user: the authenticated user, else Deliver-To,
 //                             else the first recipient (global statistics when none)
 //   spam_threshold   0.6      BAYES_SPAM from this spam probability (score x 2(P - 0.5))

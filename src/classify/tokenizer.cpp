@@ -162,8 +162,13 @@ class WordStream {
   std::string placeholder_;
 };
 
-void text_tokens(const mime::Message& m, WordSplitter& splitter, const TokenizerOptions& o,
-                 Builder& b) {
+struct TextSize {
+  size_t bytes = 0;
+  size_t words = 0;
+};
+
+TextSize text_tokens(const mime::Message& m, WordSplitter& splitter, const TokenizerOptions& o,
+                     Builder& b) {
   if (!m.subject.empty()) {
     WordStream s(b, o, true);
     splitter.split(m.subject, o.max_words, [&s](std::string_view w) { s.push(w); });
@@ -175,8 +180,7 @@ void text_tokens(const mime::Message& m, WordSplitter& splitter, const Tokenizer
     WordStream s(b, o, false);
     words += splitter.split(tp.text, o.max_words, [&s](std::string_view w) { s.push(w); });
   }
-  b.meta("text-len", log2_bucket(text_bytes));
-  if (words == 0) b.meta("text", "empty");
+  return {text_bytes, words};
 }
 
 void header_tokens(const mime::Message& m, WordSplitter& splitter, Builder& b) {
@@ -349,18 +353,22 @@ uint64_t bigram_token(uint64_t first, uint64_t second, unsigned gap) {
   return h != 0 ? h : 1;
 }
 
-std::vector<uint64_t> tokenize(const mime::Message& message, WordSplitter& splitter,
-                               const TokenizerOptions& options, std::vector<std::string>* trace) {
-  std::vector<uint64_t> out;
+Tokens tokenize(const mime::Message& message, WordSplitter& splitter,
+                const TokenizerOptions& options, std::vector<std::string>* trace) {
+  Tokens t;
+  std::vector<uint64_t>& out = t.ids;
   out.reserve(1024);
   Builder b(out, trace);
-  text_tokens(message, splitter, options, b);
+  TextSize size = text_tokens(message, splitter, options, b);
+  t.text = out.size();
+  b.meta("text-len", log2_bucket(size.bytes));
+  if (size.words == 0) b.meta("text", "empty");
   header_tokens(message, splitter, b);
   mime_tokens(message, b);
   url_tokens(message, options, b);
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
-  return out;
+  return t;
 }
 
 }  // namespace mw::classify

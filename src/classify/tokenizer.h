@@ -47,12 +47,16 @@ struct TokenizerOptions {
   size_t max_urls = 64;         // distinct URLs and addresses turned into tokens
 };
 
-// Tokens of `message`: sorted, unique, non-zero. When `trace` is given, a readable name of
-// every token is appended to it as well ("w:hello", "osb1:hello world", "s:free",
-// "url-host:example.com", "meta:html-only", ...), in the order produced (tests, debugging).
-std::vector<uint64_t> tokenize(const mime::Message& message, WordSplitter& splitter,
-                               const TokenizerOptions& options,
-                               std::vector<std::string>* trace = nullptr);
+struct Tokens {
+  std::vector<uint64_t> ids;  // sorted, unique, non-zero
+  size_t text = 0;  // word and bigram tokens made from the text (repeats counted): what
+                    // min_tokens is compared with (header and MIME tokens always exist)
+};
+// Tokens of `message`. When `trace` is given, a readable name of every token is appended to
+// it as well ("w:hello", "osb1:hello world", "s:free", "url-host:example.com",
+// "html:only", ...), in the order produced (tests, debugging).
+Tokens tokenize(const mime::Message& message, WordSplitter& splitter,
+                const TokenizerOptions& options, std::vector<std::string>* trace = nullptr);
 
 // Hash of one non-word token given by its readable name (what tokenize() hashes for header,
 // URL and MIME tokens): e.g. meta_token("url-host:example.com").

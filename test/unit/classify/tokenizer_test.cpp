@@ -23,7 +23,7 @@ class TokenizerTest : public ::testing::Test {
     return **r;
   }
   std::vector<uint64_t> tokens(const mime::Message& m, std::vector<std::string>* trace = nullptr) {
-    return tokenize(m, splitter_, options_, trace);
+    return tokenize(m, splitter_, options_, trace).ids;
   }
   static bool has(const std::vector<uint64_t>& t, uint64_t id) {
     return std::binary_search(t.begin(), t.end(), id);
