@@ -27,6 +27,8 @@ SPAM = mwtest.corpus_files("spamassassin/spam")
 HAM = mwtest.corpus_files("spamassassin/nice") + mwtest.corpus_files("spamassassin/welcomelists")
 SPAM_TRAIN, SPAM_TEST = SPAM[0::2], SPAM[1::2]
 HAM_TRAIN, HAM_TEST = HAM[0::2], HAM[1::2]
+GENERATOR = os.path.join(mwtest.SOURCE_DIR, "tools", "bayes", "generate_mail.py")
+GEN_DIR = None  # generated mail (setUpModule): 60 spam and 60 ham, 40 of each learned
 
 
 def pw_hash(p):
@@ -44,8 +46,21 @@ READER = WRITER = None
 
 
 def setUpModule():
-    global READER, WRITER
+    global READER, WRITER, GEN_DIR
     READER, WRITER = pw_hash("reader"), pw_hash("writer")
+    GEN_DIR = tempfile.mkdtemp(prefix="mwgen-")
+    subprocess.run(["/usr/bin/python3", GENERATOR, "--out", GEN_DIR, "--spam", "60", "--ham",
+                    "60", "--seed", "3"], check=True, timeout=120)
+
+
+def tearDownModule():
+    shutil.rmtree(GEN_DIR, ignore_errors=True)
+
+
+def generated(label, train):
+    files = sorted(os.listdir(os.path.join(GEN_DIR, label)))
+    files = files[:40] if train else files[40:]
+    return [os.path.join(GEN_DIR, label, f) for f in files]
 
 
 def rspamc(port, *args):
@@ -145,24 +160,41 @@ class LearningTest(unittest.TestCase):
         self.assertIn(f"Statfile: BAYES_SPAM type: {backend}", out)
         self.assertIn(f"Total learns: {s['total_learns']}", out)
 
+        # Generated mail of many kinds and languages (tools/bayes/generate_mail.py).
+        for cls in ("spam", "ham"):
+            rc, out = rspamc(ctl, "-P", "writer", f"learn_{cls}", *generated(cls, True))
+            self.assertEqual(out.count("success = true;"), 40, out)
+
         # Unseen messages.
-        spam_hits = sum("BAYES_SPAM" in d.scan(f)["symbols"] for f in SPAM_TEST)
-        ham_replies = [d.scan(f) for f in HAM_TEST]
-        ham_hits = sum("BAYES_HAM" in r["symbols"] for r in ham_replies)
-        ham_as_spam = sum("BAYES_SPAM" in r["symbols"] for r in ham_replies)
-        print(f"{backend}: BAYES_SPAM on {spam_hits}/{len(SPAM_TEST)} unseen spam, BAYES_HAM on "
-              f"{ham_hits}/{len(HAM_TEST)} unseen ham ({ham_as_spam} BAYES_SPAM)", file=sys.stderr)
-        self.assertGreaterEqual(spam_hits, 0.6 * len(SPAM_TEST))
-        self.assertGreaterEqual(ham_hits, 0.7 * len(HAM_TEST))
-        self.assertLessEqual(ham_as_spam, 0.15 * len(HAM_TEST))
-        reply = d.scan(SPAM_TEST[2])
-        if "BAYES_SPAM" in reply["symbols"]:
-            sym = reply["symbols"]["BAYES_SPAM"]
-            self.assertRegex(sym["options"][0], r"^\d+\.\d\d%$")
-            p = float(sym["options"][0][:-1]) / 100
-            self.assertAlmostEqual(sym["score"], 5.1 * 2 * (p - 0.5), delta=0.06)
+        def hits(files, symbol):
+            return sum(symbol in d.scan(f)["symbols"] for f in files)
+
+        gen_spam, gen_ham = generated("spam", False), generated("ham", False)
+        figures = {"BAYES_SPAM on unseen generated spam": hits(gen_spam, "BAYES_SPAM"),
+                   "BAYES_HAM on unseen generated ham": hits(gen_ham, "BAYES_HAM"),
+                   "BAYES_SPAM on unseen generated ham": hits(gen_ham, "BAYES_SPAM"),
+                   "BAYES_SPAM on unseen SpamAssassin spam": hits(SPAM_TEST, "BAYES_SPAM"),
+                   "BAYES_HAM on unseen SpamAssassin ham": hits(HAM_TEST, "BAYES_HAM"),
+                   "BAYES_SPAM on unseen SpamAssassin ham": hits(HAM_TEST, "BAYES_SPAM")}
+        print(f"{backend}: {figures} (of {len(gen_spam)}/{len(gen_ham)} generated, "
+              f"{len(SPAM_TEST)}/{len(HAM_TEST)} SpamAssassin)", file=sys.stderr)
+        self.assertGreaterEqual(figures["BAYES_SPAM on unseen generated spam"], 18)
+        self.assertGreaterEqual(figures["BAYES_HAM on unseen generated ham"], 18)
+        self.assertLessEqual(figures["BAYES_SPAM on unseen generated ham"], 1)
+        # The SpamAssassin test messages are few, old and often nearly empty (silent then).
+        self.assertGreaterEqual(figures["BAYES_SPAM on unseen SpamAssassin spam"], 8)
+        self.assertGreaterEqual(figures["BAYES_HAM on unseen SpamAssassin ham"],
+                                0.6 * len(HAM_TEST))
+        self.assertLessEqual(figures["BAYES_SPAM on unseen SpamAssassin ham"], 0.1 * len(HAM_TEST))
+        # The probability is the option, the score is scaled by it.
+        reply = d.scan(gen_spam[0])
+        sym = reply["symbols"]["BAYES_SPAM"]
+        self.assertRegex(sym["options"][0], r"^\d+\.\d\d%$")
+        p = float(sym["options"][0][:-1]) / 100
+        self.assertAlmostEqual(sym["score"], 5.1 * 2 * (p - 0.5), delta=0.06)
 
         # Relearning as the other class moves the message.
+        _, files = stat(d)
         moved = SPAM_TRAIN[3]
         rc, out = rspamc(ctl, "-P", "writer", "learn_ham", moved)
         self.assertIn("success = true;", out)
@@ -219,22 +251,23 @@ class LearningTest(unittest.TestCase):
         try:
             with mwtest.Daemon(config, workers=1) as d:
                 ctl = d.controller_port
-                rc, out = rspamc(ctl, "-P", "writer", "-d", "alice@example.org", "learn_spam",
-                                 *SPAM_TRAIN)
-                self.assertEqual(rc, 0, out)
-                rc, out = rspamc(ctl, "-P", "writer", "-d", "alice@example.org", "learn_ham",
-                                 *HAM_TRAIN)
-                self.assertEqual(rc, 0, out)
+                for cls in ("spam", "ham"):
+                    rc, out = rspamc(ctl, "-P", "writer", "-d", "alice@example.org",
+                                     f"learn_{cls}", *generated(cls, True))
+                    self.assertEqual(rc, 0, out)
                 s, files = stat(d)
                 self.assertEqual(files["BAYES_SPAM"]["users"], 1)
+                self.assertEqual(files["BAYES_SPAM"]["revision"], 40)
                 alice = {"Deliver-To": "alice@example.org"}
-                hits = sum("BAYES_SPAM" in d.scan(f, alice)["symbols"] for f in SPAM_TEST[:10])
-                self.assertGreaterEqual(hits, 3)
+                unseen = generated("spam", False)[:10]
+                hits = sum("BAYES_SPAM" in d.scan(f, alice)["symbols"] for f in unseen)
+                self.assertGreaterEqual(hits, 9)
                 # Nobody else has learned anything: silent for them.
                 for who in ({}, {"Deliver-To": "bob@example.org"}, {"Rcpt": "bob@example.org"}):
-                    self.assertEqual(bayes_symbols(d.scan(SPAM_TEST[0], who)), {}, who)
-                self.assertNotEqual(bayes_symbols(d.scan(SPAM_TEST[0], {"User": "Alice@Example.org"})),
-                                    {})
+                    self.assertEqual(bayes_symbols(d.scan(unseen[0], who)), {}, who)
+                # The authenticated user is alice too (any case).
+                self.assertIn("BAYES_SPAM",
+                              bayes_symbols(d.scan(unseen[0], {"User": "Alice@Example.org"})))
         finally:
             config.cleanup()
 
