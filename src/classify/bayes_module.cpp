@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <map>
+#include <unordered_map>
 #include <memory>
 
 #include "classify/learn.h"
@@ -22,6 +23,8 @@ constexpr char kLog[] = "bayes";
 constexpr double kSureEnough = 0.95;
 // A failing store is reported at most this often (seconds).
 constexpr double kWarnEvery = 60;
+// Tables whose state (trained or not) a process remembers (per-user statistics: many).
+constexpr size_t kTablesKept = 4096;
 
 // What one process keeps (created after fork, on first use).
 struct Runtime {
@@ -30,6 +33,8 @@ struct Runtime {
   std::map<uint64_t, store::OpPtr> learning;  // autolearn operations in flight
   uint64_t next = 0;
   double last_warn = -1e18;
+  // Whether each table had min_learns of both classes when last read, by count-table key.
+  std::unordered_map<std::string, bool> trained;
 };
 
 struct Shared final : scan::EngineResource {
@@ -94,35 +99,87 @@ void apply(Shared& sh, scan::Task& task, TaskState& st, const Snapshot& snap) {
   }
 }
 
-scan::RunState classify(Shared& sh, scan::Task& task, scan::SymbolId self) {
-  const scan::Envelope& env = task.envelope();
-  if ((env.flags & scan::kTaskNoStat) != 0 || !task.has_message()) return scan::RunState::kDone;
-  store::Store* store = task.services().store();
-  if (store == nullptr) return scan::RunState::kDone;
+void warn_store(Shared& sh, scan::Task& task, const Error& e) {
   Runtime& rt = sh.runtime();
+  double now = task.services().dispatcher().monotonic();
+  if (now - rt.last_warn >= kWarnEvery) {
+    rt.last_warn = now;
+    task.log(kLog).warn("statistics unavailable: " + e.message);
+  }
+}
+
+void remember(Shared& sh, const std::string& table, bool trained) {
+  Runtime& rt = sh.runtime();
+  if (rt.trained.size() >= kTablesKept && rt.trained.count(table) == 0) rt.trained.clear();
+  rt.trained[table] = trained;
+}
+
+bool enough(const BayesOptions& o, uint64_t spam, uint64_t ham) {
+  return spam >= o.min_learns && ham >= o.min_learns;
+}
+
+// Tokenize and read the totals and every token's counts (one store operation), then
+// classify. Returns kDone when there is nothing to read.
+scan::RunState classify_tokens(Shared& sh, scan::Task& task, scan::SymbolId self,
+                               store::Store& store, Table table) {
   auto state = std::make_unique<TaskState>();
-  Tokens tokens = tokenize(task.message(), *rt.splitter, sh.options.tokenizer);
+  Tokens tokens = tokenize(task.message(), *sh.runtime().splitter, sh.options.tokenizer);
   if (tokens.text < sh.options.min_tokens) return scan::RunState::kDone;
   state->tokens = std::move(tokens.ids);
-  state->table = table_for(sh.options, env);
+  state->table = std::move(table);
   TaskState* st = state.get();
   task.set_extension(kBayesExtensionKey, std::move(state));
   auto held = std::make_unique<HeldOp>();
   Shared* shp = &sh;
   scan::Task* tp = &task;
-  held->op = read(*store, st->table, st->tokens, [shp, tp, st, self](Result<Snapshot> r) {
+  held->op = read(store, st->table, st->tokens, [shp, tp, st, self](Result<Snapshot> r) {
     if (r) {
       apply(*shp, *tp, *st, *r);
+      remember(*shp, st->table.tokens, st->classified);
     } else {
-      Runtime& rt2 = shp->runtime();
-      double now = tp->services().dispatcher().monotonic();
-      if (now - rt2.last_warn >= kWarnEvery) {
-        rt2.last_warn = now;
-        tp->log(kLog).warn("statistics unavailable: " + r.error().message);
-      }
+      warn_store(*shp, *tp, r.error());
     }
     tp->finish_symbol(self);
   });
+  task.hold(std::move(held));
+  return scan::RunState::kPending;
+}
+
+scan::RunState classify(Shared& sh, scan::Task& task, scan::SymbolId self) {
+  const scan::Envelope& env = task.envelope();
+  if ((env.flags & scan::kTaskNoStat) != 0 || !task.has_message()) return scan::RunState::kDone;
+  store::Store* store = task.services().store();
+  if (store == nullptr) return scan::RunState::kDone;
+  Table table = table_for(sh.options, env);
+  Runtime& rt = sh.runtime();
+  auto known = rt.trained.find(table.tokens);
+  // Trained (as last seen), or autolearn on (it learns from the tokens of untrained
+  // tables too): tokens and counts in one read.
+  if (sh.options.autolearn.enabled || (known != rt.trained.end() && known->second)) {
+    return classify_tokens(sh, task, self, *store, std::move(table));
+  }
+  // Otherwise read the class totals alone first: an untrained table costs one small read
+  // and no tokenizing; once it is trained, the next scans read everything at once.
+  auto held = std::make_unique<HeldOp>();
+  Shared* shp = &sh;
+  scan::Task* tp = &task;
+  std::string key = table.tokens;
+  held->op = store->counts_get(
+      key, {0},
+      [shp, tp, self, store, table = std::move(table)](
+          Result<std::vector<store::Store::CountRow>> r) mutable {
+        if (!r) {
+          warn_store(*shp, *tp, r.error());
+          return tp->finish_symbol(self);
+        }
+        uint64_t spam = r->empty() ? 0 : (*r)[0].a, ham = r->empty() ? 0 : (*r)[0].b;
+        bool trained = enough(shp->options, spam, ham);
+        remember(*shp, table.tokens, trained);
+        if (!trained ||
+            classify_tokens(*shp, *tp, self, *store, std::move(table)) == scan::RunState::kDone) {
+          tp->finish_symbol(self);
+        }
+      });
   task.hold(std::move(held));
   return scan::RunState::kPending;
 }

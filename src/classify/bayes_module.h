@@ -7,6 +7,10 @@
 // counts in one store operation (statistics.h), and stays silent while fewer than
 // min_learns messages of either class are learned, when the message has fewer than
 // min_tokens tokens, when the store is unavailable, and for requests flagged no_stat.
+// An untrained table costs little: while the last read found it below min_learns, a scan
+// reads its class totals alone (one row) and neither tokenizes nor reads tokens; once it is
+// trained, a scan tokenizes and reads totals and tokens together. With autolearn on, scans
+// always read everything (autolearn learns from the tokens of untrained tables too).
 //
 // Autolearn ([classifier.bayes.autolearn], off by default): after the action is decided, a
 // scan whose score without the Bayes symbols is >= spam_threshold (<= ham_threshold) is
