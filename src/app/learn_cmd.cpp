@@ -2,6 +2,7 @@
 //
 //   mailward learn --spam|--ham|--forget [--conf DIR] [--user USER] [--quiet] PATH...
 //   mailward learn --expire [--conf DIR]
+//   mailward learn --reset [--user USER] [--conf DIR]
 //
 // PATH is a message file, a directory (every file below it, in name order, hidden ones
 // skipped: a maildir or a folder of .eml files) or '-' for standard input. Each message is
@@ -10,7 +11,8 @@
 // undoes it. --user picks the per-user statistics (classifier.bayes.per_user). Learns run
 // in parallel (LMDB commits them in shared transactions) but never two of the same message.
 // One line per message on stdout unless --quiet; a summary on stderr. --expire runs one
-// expiry pass now and prints what it removed.
+// expiry pass now and prints what it removed. --reset deletes the statistics (the global
+// ones, or the user's with --user): needed after changing the tokenizer's options.
 //
 // Exit status: 0 when every message was learned (or already learned, or had too few
 // tokens), 1 when one could not be read or the store failed, 2 for usage errors.
@@ -45,12 +47,14 @@ namespace {
 const std::vector<ArgSpec> kSpec = {
     {"conf", true, false, 'c'}, {"spam", false}, {"ham", false},       {"forget", false},
     {"user", true},             {"quiet", false, false, 'q'},           {"expire", false},
+    {"reset", false},
     {"log-level", true},        {"help", false, false, 'h'},
 };
 
 constexpr const char* kUsage =
     "usage: mailward learn --spam|--ham|--forget [--conf DIR] [--user USER] [--quiet] PATH...\n"
     "       mailward learn --expire [--conf DIR]\n"
+    "       mailward learn --reset [--user USER] [--conf DIR]\n"
     "PATH: a message file, a directory of messages (recursively) or '-' for stdin\n";
 
 // Learns in flight at once.
@@ -132,6 +136,31 @@ int run_expire(core::Dispatcher& dispatcher, store::Store& store, core::Logger& 
   return 0;
 }
 
+int run_reset(core::Dispatcher& dispatcher, store::Store& store, const classify::Table& t) {
+  std::vector<std::string> keys = {t.tokens, t.learned};
+  std::vector<store::OpPtr> ops;
+  size_t pending = 0;
+  bool ok = true;
+  auto done = [&](Status st) {
+    if (!st) {
+      std::fprintf(stderr, "mailward learn: %s\n", st.error().message.c_str());
+      ok = false;
+    }
+    if (--pending == 0) dispatcher.exit();
+  };
+  for (const auto& k : keys) {
+    ++pending;
+    ops.push_back(store.del(k, done));
+  }
+  if (!t.user_id.empty()) {
+    ++pending;
+    ops.push_back(store.map_del(std::string(classify::kUsersKey), t.user_id, done));
+  }
+  dispatcher.run();
+  if (ok) std::printf("statistics deleted\n");
+  return ok ? 0 : 1;
+}
+
 }  // namespace
 
 int cmd_learn(int argc, char** argv) {
@@ -145,9 +174,10 @@ int cmd_learn(int argc, char** argv) {
     return 0;
   }
   int modes = args->has("spam") + args->has("ham") + args->has("forget");
-  bool expire = args->has("expire");
-  if ((expire && (modes != 0 || !args->positional().empty())) ||
-      (!expire && (modes != 1 || args->positional().empty()))) {
+  bool expire = args->has("expire"), reset = args->has("reset");
+  bool maintenance = expire || reset;
+  if ((maintenance && (modes != 0 || !args->positional().empty() || (expire && reset))) ||
+      (!maintenance && (modes != 1 || args->positional().empty()))) {
     std::fputs(kUsage, stderr);
     return 2;
   }
@@ -192,7 +222,9 @@ int cmd_learn(int argc, char** argv) {
 
   scan::Envelope env;
   env.user = args->get("user");
-  classify::Table table = classify::table_for(*options, env);
+  classify::Table table = env.user.empty() ? classify::global_table()
+                                           : classify::user_table(env.user);
+  if (reset) return run_reset(dispatcher, **store, table);
   const scan::EngineOptions& eo = (*engine)->options;
   mime::Parser parser;
   classify::WordSplitter splitter;

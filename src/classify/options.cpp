@@ -12,7 +12,8 @@ void declare_options(core::Schema& s) {
   s.add({"classifier.bayes.min_learns", OptType::kInt, "200",
          "Messages of each class to learn before the classifier gives a verdict", 1, 1e9});
   s.add({"classifier.bayes.min_tokens", OptType::kInt, "11",
-         "Messages with fewer tokens are neither classified nor learned", 1, 1e6});
+         "Messages with fewer tokens from their text (words, word pairs) are neither classified "
+         "nor learned", 1, 1e6});
   s.add({"classifier.bayes.per_user", OptType::kBool, "false",
          "Statistics per user (authenticated user, else Deliver-To, else first recipient)"});
   s.add({"classifier.bayes.spam_threshold", OptType::kFloat, "0.6",

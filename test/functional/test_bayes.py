@@ -341,6 +341,11 @@ class OfflineTest(unittest.TestCase):
             self.assertLess(int(m.group(1)), int(m.group(2)))
             rc, out, err = learn("--expire")
             self.assertRegex(out, r"removed 0 of \d+ tokens")
+            # Reset: everything learned is gone.
+            rc, out, err = learn("--reset")
+            self.assertEqual((rc, out.strip()), (0, "statistics deleted"), err)
+            rc, out, err = learn("--spam", SPAM_TRAIN[2])
+            self.assertIn(": learned as spam", out)
             self.assertEqual(learn("--spam")[0], 2)  # no files
             self.assertEqual(learn("--spam", "--ham", SPAM_TRAIN[0])[0], 2)
         finally:
