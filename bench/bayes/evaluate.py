@@ -273,7 +273,7 @@ def main():
     try:
         subprocess.run([sys.executable, os.path.join(ROOT, "tools", "bayes", "generate_mail.py"),
                         "--out", gen_dir, "--spam", str(args.spam), "--ham", str(args.ham),
-                        "--seed", str(args.seed)], check=True)
+                        "--seed", str(args.seed), "--now", str(int(time.time()))], check=True)
         items = corpus(gen_dir)
         train = [it for it in items if in_training_half(it[0])]
         test = [it for it in items if not in_training_half(it[0])]

@@ -2,11 +2,11 @@
 """Labelled mail for evaluating the Bayes classifier (issue 13): spam and ham of many kinds and
 languages, written as RFC 5322 messages.
 
-    generate_mail.py --out DIR [--spam N] [--ham N] [--seed S]
+    generate_mail.py --out DIR [--spam N] [--ham N] [--seed S] [--now EPOCH]
 
 writes DIR/spam/NNNNN.eml and DIR/ham/NNNNN.eml (CRLF line ends). The same seed gives
 byte-identical files: every draw comes from one random.Random seeded with --seed, nothing
-reads the clock or the environment.
+reads the clock or the environment (dates are relative to --now).
 
 What varies: language (English, German, French, Spanish, Russian, Portuguese, Italian,
 Chinese, Japanese), kind (ham: work mail, personal mail, newsletters, receipts and other
@@ -27,6 +27,7 @@ import os
 import random
 import string
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import mailgen_text as T  # noqa: E402
@@ -48,8 +49,9 @@ SPAM_MUAS = ["PHPMailer 6.8.1 (https://github.com/PHPMailer/PHPMailer)", "Micros
 
 
 class Gen:
-    def __init__(self, seed):
+    def __init__(self, seed, now):
         self.r = random.Random(seed)
+        self.now = now  # messages are dated within the three days before
 
     # ---- small helpers
     def pick(self, xs):
@@ -62,12 +64,22 @@ class Gen:
         return "".join(self.pick(alphabet) for _ in range(n))
 
     def date(self):
-        day = self.r.randrange(1, 28)
-        mon = self.r.randrange(12)
-        h, m, s = self.r.randrange(24), self.r.randrange(60), self.r.randrange(60)
-        tz = self.pick(["+0000", "+0100", "+0200", "-0500", "-0800", "+0900", "+0300"])
-        dow = DOW[(day + mon * 3) % 7]
-        return f"{dow}, {day} {MON[mon]} 2024 {h:02d}:{m:02d}:{s:02d} {tz}"
+        hours = self.pick([0, 1, 2, -5, -8, 9, 3])
+        t = time.gmtime(self.now - self.r.randrange(3 * 86400) + hours * 3600)
+        tz = f"{'+' if hours >= 0 else '-'}{abs(hours):02d}00"
+        return f"{DOW[t.tm_wday]}, {t.tm_mday} {MON[t.tm_mon - 1]} {t.tm_year} " \
+               f"{t.tm_hour:02d}:{t.tm_min:02d}:{t.tm_sec:02d} {tz}"
+
+    def message_id(self, domain, mua):
+        """A Message-ID in the form the mail program writes."""
+        if mua and "Outlook" in mua:
+            return f"<{self.token(14, '0123456789abcdef')}${self.token(8, '0123456789abcdef')}$" \
+                   f"{self.token(8, '0123456789abcdef')}@{domain}>"
+        if mua and ("Thunderbird" in mua or "Apple Mail" in mua or "iPhone" in mua):
+            hexd = "0123456789abcdef"
+            u = "-".join(self.token(n, hexd) for n in (8, 4, 4, 4, 12))
+            return f"<{u.upper() if 'Thunderbird' not in mua else u}@{domain}>"
+        return f"<{self.token(12)}.{self.token(6)}@{domain}>"
 
     def ip(self):
         return f"{self.r.randrange(11, 223)}.{self.r.randrange(256)}.{self.r.randrange(256)}." \
@@ -280,10 +292,14 @@ class Gen:
         elif kind == "personal" and self.r.random() < 0.15:
             attachments.append(self.attachment("jpg"))
         headers = self.received(self.r.randrange(1, 4), False)
+        mua = self.pick(HAM_MUAS) if not automated else None
         headers += [f"Date: {self.date()}", f"From: {from_name} <{from_addr}>",
                     f"To: {rname} <{rlocal}@example.net>", f"Subject: {subject}",
-                    f"Message-ID: <{self.token(12)}.{self.token(6)}@{from_addr.split('@')[1]}>"]
-        mua = self.pick(HAM_MUAS) if not automated else None
+                    f"Message-ID: {self.message_id(from_addr.split('@')[1], mua)}"]
+        if subject.startswith(("Re:", "Re :", "RE:")) or subject.startswith("回复") or \
+                "Re: " in subject:
+            parent = f"<{self.token(16)}@{self.pick(T.COMPANIES + T.FREEMAIL)}>"
+            headers += [f"In-Reply-To: {parent}", f"References: {parent}"]
         if mua:
             headers.append(("User-Agent: " if "Mozilla" in mua or "Roundcube" in mua else "X-Mailer: ") + mua)
         if kind == "list":
@@ -385,8 +401,11 @@ def main():
     ap.add_argument("--spam", type=int, default=1000)
     ap.add_argument("--ham", type=int, default=1000)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--now", type=int, default=1735689600,
+                    help="epoch seconds the messages are dated up to three days before "
+                         "(default 2025-01-01; give the time of the scan to avoid date rules)")
     a = ap.parse_args()
-    g = Gen(a.seed)
+    g = Gen(a.seed, a.now)
     for label, count, make in (("spam", a.spam, g.spam), ("ham", a.ham, g.ham)):
         d = os.path.join(a.out, label)
         os.makedirs(d, exist_ok=True)
