@@ -3,11 +3,14 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstring>
 #include <optional>
+#include <random>
 #include <string>
 #include <vector>
 
 #include "backends.h"
+#include "store/lmdb_env.h"
 
 namespace mw::store {
 namespace {
@@ -222,6 +225,24 @@ TYPED_TEST(CountsSuite, Limits) {
   auto g = this->get("t", big);
   ASSERT_TRUE(g);
   EXPECT_TRUE(std::all_of(g->begin(), g->end(), [](const Row& x) { return x == Row{1, 1}; }));
+}
+
+TEST(LmdbOrder, SameAsMemcmp) {
+  // The comparator set on the store's databases must order keys exactly as LMDB's default.
+  std::mt19937 rng(5);
+  auto key = [&rng] {
+    std::string k(rng() % 24, '\0');
+    for (char& c : k) c = static_cast<char>(rng() % 4 == 0 ? 0xff : rng() % 4);
+    return k;
+  };
+  auto sign = [](int v) { return (v > 0) - (v < 0); };
+  for (int i = 0; i < 20000; ++i) {
+    std::string a = key(), b = rng() % 3 == 0 ? a.substr(0, rng() % (a.size() + 1)) : key();
+    MDB_val va{a.size(), a.data()}, vb{b.size(), b.data()};
+    int want = std::memcmp(a.data(), b.data(), std::min(a.size(), b.size()));
+    if (want == 0) want = (a.size() > b.size()) - (a.size() < b.size());
+    ASSERT_EQ(sign(lmdb::bytewise_compare(&va, &vb)), sign(want)) << i;
+  }
 }
 
 }  // namespace
