@@ -5,7 +5,8 @@
 //   mailward learn --reset [--user USER] [--conf DIR]
 //
 // PATH is a message file, a directory (every file below it, in name order, hidden ones
-// skipped: a maildir or a folder of .eml files) or '-' for standard input. Each message is
+// skipped: a maildir or a folder of .eml files) or '-' for standard input. A file larger
+// than limits.max_message_size is not learned (counted as failed). Each message is
 // learned as in the controller's /learnspam and /learnham (classify/learn.h): learning a
 // message again as the same class changes nothing, as the other class moves it; --forget
 // undoes it. --user picks the per-user statistics (classifier.bayes.per_user). Learns run
@@ -21,7 +22,6 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <iterator>
 #include <map>
@@ -38,6 +38,7 @@
 #include "classify/learn.h"
 #include "core/arena.h"
 #include "core/loop.h"
+#include "match/cache.h"
 #include "store/options.h"
 
 namespace mw::app {
@@ -60,24 +61,13 @@ constexpr const char* kUsage =
 // Learns in flight at once.
 constexpr size_t kWindow = 64;
 
-bool read_file(const std::string& path, std::string& out, std::string& err) {
-  if (path == "-") {
-    std::ostringstream ss;
-    ss << std::cin.rdbuf();
-    out = ss.str();
-    return true;
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    err = std::strerror(errno);
-    return false;
-  }
-  out.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  if (in.bad()) {
-    err = "read error";
-    return false;
-  }
-  return true;
+// The message at `path` ('-': standard input), at most `max` bytes (kLimit beyond).
+Result<std::string> read_message(const std::string& path, uint64_t max) {
+  if (path != "-") return match::read_file_bytes(path, max);
+  std::ostringstream ss;
+  ss << std::cin.rdbuf();
+  if (ss.str().size() > max) return fail(ErrorCode::kLimit, "standard input: too large");
+  return ss.str();
 }
 
 // Files named by the arguments: files as they are, directories walked in name order.
@@ -239,9 +229,9 @@ int cmd_learn(int argc, char** argv) {
   auto wait_one = [&] { event_base_loop(dispatcher.base(), EVLOOP_ONCE); };
 
   for (const auto& path : expand(args->positional())) {
-    std::string raw, err;
-    if (!read_file(path, raw, err)) {
-      std::fprintf(stderr, "mailward learn: %s: %s\n", path.c_str(), err.c_str());
+    auto raw = read_message(path, eo.limits.max_message_size);
+    if (!raw) {
+      std::fprintf(stderr, "mailward learn: %s\n", raw.error().message.c_str());
       ++totals.failed;
       continue;
     }
@@ -250,7 +240,7 @@ int cmd_learn(int argc, char** argv) {
       core::Arena arena(eo.max_task_memory);
       Result<mime::Message*> parsed = fail(ErrorCode::kLimit, "message too large to parse");
       try {
-        parsed = parser.parse(arena, raw, eo.limits);
+        parsed = parser.parse(arena, *raw, eo.limits);
       } catch (const core::ArenaExhausted&) {
       }
       if (!parsed) {

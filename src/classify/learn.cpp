@@ -4,6 +4,7 @@
 
 #include <memory>
 
+#include "classify/hex.h"
 #include "classify/tokenizer.h"
 #include "core/arena.h"
 
@@ -62,13 +63,7 @@ std::string message_digest(const mime::Message& m) {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   EVP_DigestFinal_ex(ctx.get(), md, &len);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < 16 && i < len; ++i) {
-    out.push_back(kHex[md[i] >> 4]);
-    out.push_back(kHex[md[i] & 15]);
-  }
-  return out;
+  return hex_prefix(md, len, 16);
 }
 
 Prepared prepare(const mime::Message& message, WordSplitter& splitter,

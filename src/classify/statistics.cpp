@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <memory>
 
+#include "classify/hex.h"
+
 namespace mw::classify {
 
 namespace {
@@ -26,13 +28,7 @@ std::string user_id_of(std::string_view user) {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   EVP_Digest(l.data(), l.size(), md, &len, EVP_sha256(), nullptr);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < 8 && i < len; ++i) {
-    out.push_back(kHex[md[i] >> 4]);
-    out.push_back(kHex[md[i] & 15]);
-  }
-  return out;
+  return hex_prefix(md, len, 8);
 }
 
 // The ids with row 0 (the totals) in front: still sorted.

@@ -17,7 +17,6 @@ namespace {
 
 using store::testing::LmdbBackend;
 using store::testing::RedisBackend;
-using store::testing::run_until;
 
 template <typename B>
 class StatisticsTest : public ::testing::Test {
@@ -34,11 +33,9 @@ class StatisticsTest : public ::testing::Test {
 
   template <typename T, typename Start>
   Result<T> run(Start start) {
-    std::optional<Result<T>> got;
-    store::OpPtr op = start([&](Result<T> r) { got.emplace(std::move(r)); });
-    EXPECT_TRUE(run_until(d_, [&] { return got.has_value(); }, 10)) << "no callback";
-    if (!got) return fail(ErrorCode::kTimeout, "test: no callback");
-    return std::move(*got);
+    auto r = store::testing::run_op<T>(d_, start);
+    EXPECT_TRUE(r.has_value() || r.error().message != "test: no callback") << "no callback";
+    return r;
   }
   Result<LearnResult> learn(const Table& t, const std::string& digest,
                             std::vector<uint64_t> ids, Class c) {

@@ -17,7 +17,6 @@ namespace {
 
 using testing::LmdbBackend;
 using testing::RedisBackend;
-using testing::run_until;
 using Row = Store::CountRow;
 using Rows = std::vector<Row>;
 using Ids = std::vector<uint64_t>;
@@ -40,11 +39,9 @@ class CountsSuite : public ::testing::Test {
   // Run one operation to its callback.
   template <typename T, typename Start>
   Result<T> run(Start start) {
-    std::optional<Result<T>> got;
-    OpPtr op = start([&](Result<T> r) { got.emplace(std::move(r)); });
-    EXPECT_TRUE(run_until(d_, [&] { return got.has_value(); }, 10)) << "no callback";
-    if (!got) return fail(ErrorCode::kTimeout, "test: no callback");
-    return std::move(*got);
+    auto r = store::testing::run_op<T>(d_, start);
+    EXPECT_TRUE(r.has_value() || r.error().message != "test: no callback") << "no callback";
+    return r;
   }
   Result<Rows> get(const std::string& k, Ids ids) {
     return run<Rows>([&](auto cb) { return store_->counts_get(k, ids, cb); });
