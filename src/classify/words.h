@@ -17,8 +17,8 @@
 //
 // Ownership: owns its ICU break iterator; one splitter per thread (not thread-safe).
 // Failure modes: none; text that is not valid UTF-8 is converted with U+FFFD replacements by
-// ICU, and if ICU cannot be set up, non-ASCII runs are split at whitespace only (logged once
-// by the caller through ok()).
+// ICU, and if ICU cannot be set up (ok() is false), non-ASCII runs are split at whitespace
+// only.
 #pragma once
 
 #include <cstddef>

@@ -68,14 +68,8 @@ class StatisticsTest : public ::testing::Test {
   BayesOptions options_;
 };
 
-using Backends = ::testing::Types<LmdbBackend, RedisBackend>;
-class BackendNames {
- public:
-  template <typename T>
-  static std::string GetName(int) {
-    return T::kName;
-  }
-};
+using store::testing::BackendNames;
+using store::testing::Backends;
 TYPED_TEST_SUITE(StatisticsTest, Backends, BackendNames);
 
 TYPED_TEST(StatisticsTest, LearnRefuseMoveForget) {

@@ -80,14 +80,8 @@ class CountsSuite : public ::testing::Test {
   StorePtr store_;
 };
 
-using Backends = ::testing::Types<LmdbBackend, RedisBackend>;
-class BackendNames {
- public:
-  template <typename T>
-  static std::string GetName(int) {
-    return T::kName;
-  }
-};
+using testing::BackendNames;
+using testing::Backends;
 TYPED_TEST_SUITE(CountsSuite, Backends, BackendNames);
 
 TYPED_TEST(CountsSuite, AbsentTableReadsZeros) {
