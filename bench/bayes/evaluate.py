@@ -194,8 +194,8 @@ def summarise(items, before, after):
 
 def run(server, train, test):
     log(f"{server.name}: starting")
-    port, ctl = server.start()
     try:
+        port, ctl = server.start()
         test_files = [p for p, _, _ in test]
         t0 = time.time()
         before = scan_all(port, test_files)
