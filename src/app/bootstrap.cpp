@@ -7,6 +7,7 @@
 #include "app/embedded_config.h"
 #include "app/paths.h"
 #include "auth/dmarc/options.h"
+#include "classify/bayes_module.h"
 #include "auth/spf/options.h"
 #include "dns/options.h"
 #include "dns/udp_resolver.h"
@@ -30,6 +31,7 @@ std::vector<scan::ModulePtr> make_modules(const ModuleOptions& options) {
   modules.push_back(scan::make_anomalies_module());
   modules.push_back(scan::make_auth_module());
   modules.push_back(scan::make_signing_module(&expand_path));
+  modules.push_back(classify::make_bayes_module());
   // The outbound module fills the settings its Lua module (mailward_outbound) reads.
   auto outbound_settings = std::make_shared<outbound::Settings>();
   modules.push_back(outbound::make_module(outbound_settings, &expand_path));
