@@ -29,6 +29,9 @@ void declare_options(core::Schema& s) {
   s.add({"limits.max_mime_depth", OptType::kInt, "32", "Nesting depth of MIME parts", 1, 1000});
   s.add({"limits.max_mime_parts", OptType::kInt, "1024", "MIME parts per message", 1, 1000000});
   s.add({"limits.max_urls", OptType::kInt, "4096", "URLs and addresses kept per message", 0, 10000000});
+  s.add({"limits.max_received", OptType::kInt, "64",
+         "Received fields parsed per message (the topmost ones; the rest are only counted)", 0,
+         10000});
   s.add({"limits.max_text_size", OptType::kSize, "\"16M\"",
          "Bytes of one text part converted and extracted"});
 
@@ -108,6 +111,7 @@ Status configure_engine(const core::ConfigPtr& cfg_ptr, Engine& engine) {
   o.limits.max_mime_parts = static_cast<uint32_t>(cfg.get_int("limits.max_mime_parts"));
   o.limits.max_urls = static_cast<uint32_t>(cfg.get_int("limits.max_urls"));
   o.limits.max_text_size = cfg.get_size("limits.max_text_size");
+  o.limits.max_received = static_cast<uint32_t>(cfg.get_int("limits.max_received"));
   MW_TRY(load_thresholds(cfg, engine.thresholds));
   auto mo = match::options_from(cfg);
   if (!mo) return fail(mo.error());
