@@ -84,6 +84,7 @@ class LuaModule final : public scan::Module {
     open_dns(L);
     open_store(L);
     open_task_auth(L);
+    open_received(L);
     open_config(*state, engine);
     for (const auto& hook : defaults_.preload_hooks) hook(L);
 

@@ -50,6 +50,8 @@ struct EngineOptions {
   size_t max_option_length = 4096;         // bytes per option
   std::string subject_template = "*** SPAM *** %s";
   IpNetworks local_networks;
+  IpNetworks trusted_relays;               // local_networks + received.trusted_networks
+  bool received_fill_envelope = true;      // received.fill_envelope (received_chain.h)
   match::MatchOptions match;               // regexp engines, cache, scan limits
 };
 

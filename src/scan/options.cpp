@@ -18,6 +18,12 @@ void declare_options(core::Schema& s) {
   s.add({"options.local_networks", OptType::kStringList,
          "[\"127.0.0.0/8\", \"::1/128\", \"10.0.0.0/8\", \"172.16.0.0/12\", \"192.168.0.0/16\"]",
          "Networks whose clients count as local (settings `local`, signing)"});
+  s.section("received", "The Received chain: which hops our own hosts added (scan/received_chain.h)");
+  s.add({"received.trusted_networks", OptType::kStringList, "[]",
+         "Networks of our relays besides options.local_networks: Received hops from them are "
+         "skipped when looking for the first untrusted relay"});
+  s.add({"received.fill_envelope", OptType::kBool, "true",
+         "A request without a client IP gets the first untrusted relay's IP, HELO and host name"});
   s.add({"options.max_symbol_options", OptType::kInt, "64", "Options kept per symbol", 1, 10000});
   s.add({"options.max_option_length", OptType::kSize, "\"4k\"", "Bytes kept per symbol option"});
 
@@ -103,7 +109,15 @@ Status configure_engine(const core::ConfigPtr& cfg_ptr, Engine& engine) {
   for (const auto& net : cfg.get_strings("options.local_networks")) {
     auto st = o.local_networks.add(net);
     if (!st) return fail(ErrorCode::kInvalidInput, "options.local_networks: " + st.error().message);
+    (void)o.trusted_relays.add(net);
   }
+  for (const auto& net : cfg.get_strings("received.trusted_networks")) {
+    auto st = o.trusted_relays.add(net);
+    if (!st) {
+      return fail(ErrorCode::kInvalidInput, "received.trusted_networks: " + st.error().message);
+    }
+  }
+  o.received_fill_envelope = cfg.get_bool("received.fill_envelope");
   o.limits.max_message_size = cfg.get_size("limits.max_message_size");
   o.limits.max_headers = static_cast<uint32_t>(cfg.get_int("limits.max_headers"));
   o.limits.max_header_length = cfg.get_size("limits.max_header_length");

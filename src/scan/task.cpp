@@ -7,6 +7,7 @@
 
 #include "core/check.h"
 #include "dns/budget_resolver.h"
+#include "scan/received_chain.h"
 
 namespace mw::scan {
 
@@ -284,6 +285,9 @@ void Task::advance() {
             break;
           }
           message_ = *parsed;
+          if (envelope_.ip.empty() && engine_.options.received_fill_envelope) {
+            fill_envelope_from_received(*message_, engine_.options.trusted_relays, envelope_);
+          }
         } catch (const core::ArenaExhausted&) {
           error_ = Error{ErrorCode::kLimit, "per-message memory cap reached while parsing"};
           stage_ = Stage::kDone;
