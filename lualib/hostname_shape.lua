@@ -36,9 +36,11 @@ end
 function exports.is_fqdn(s)
   if not s or #s > 253 or exports.ip_of(s) then return false end
   local name = s:gsub('%.$', '')
-  if not name:find('.', 1, true) then return false end
-  for label in name:gmatch('[^.]*') do
-    if label == '' or #label > 63 or label:find('[^%w_-]') then return false end
+  if not name:find('.', 1, true) or name:find('..', 1, true) or name:sub(1, 1) == '.' then
+    return false
+  end
+  for label in name:gmatch('[^.]+') do
+    if #label > 63 or label:find('[^%w_-]') then return false end
   end
   local tld = name:match('([^.]+)$')
   return tld:match('^%a%a+$') ~= nil or tld:match('^xn%-%-[%w-]+$') ~= nil

@@ -4,6 +4,7 @@
 
 #include "match/options.h"
 #include "scan/engine.h"
+#include "scan/rule_options.h"
 
 namespace mw::scan {
 
@@ -67,6 +68,7 @@ void declare_options(core::Schema& s) {
 
   declare_settings_options(s);
   declare_composite_options(s);
+  declare_rule_options(s);
   match::declare_options(s);
 }
 
