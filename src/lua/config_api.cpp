@@ -434,6 +434,14 @@ int cfg_index(lua_State* L) {
       return 1;
     }
   }
+  // Methods other binding files added (add_config_method).
+  luaL_getmetatable(L, kConfigClass);
+  lua_getfield(L, -1, "methods");
+  if (lua_istable(L, -1)) {
+    lua_pushlstring(L, key.data(), key.size());
+    lua_rawget(L, -2);
+    return 1;
+  }
   lua_pushnil(L);
   return 1;
 }
@@ -462,6 +470,22 @@ void open_config(LuaState& state, scan::Engine& engine) {
   lua_newtable(L);
   lua_setfield(L, -2, "regexp");
   lua_setglobal(L, "config");
+}
+
+scan::Engine& loading_engine(lua_State* L) { return *open_ctx(L).engine; }
+
+void add_config_method(lua_State* L, const char* name, lua_CFunction fn) {
+  luaL_getmetatable(L, kConfigClass);
+  lua_getfield(L, -1, "methods");
+  if (!lua_istable(L, -1)) {
+    lua_pop(L, 1);
+    lua_newtable(L);
+    lua_pushvalue(L, -1);
+    lua_setfield(L, -3, "methods");
+  }
+  lua_pushcfunction(L, fn);
+  lua_setfield(L, -2, name);
+  lua_pop(L, 2);
 }
 
 void end_loading(LuaState& state) {

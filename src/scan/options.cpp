@@ -2,6 +2,7 @@
 
 #include <toml++/toml.h>
 
+#include "maps/registry.h"
 #include "match/options.h"
 #include "scan/engine.h"
 #include "scan/rule_options.h"
@@ -70,6 +71,7 @@ void declare_options(core::Schema& s) {
   declare_composite_options(s);
   declare_rule_options(s);
   match::declare_options(s);
+  maps::declare_options(s);
 }
 
 namespace {
