@@ -260,6 +260,28 @@ class StringData final : public MapData {
   std::unordered_map<std::string, std::string> entries_;
 };
 
+// Addresses and names in one list.
+class HostData final : public MapData {
+ public:
+  Status add(string_view key, string_view value) {
+    Addr a;
+    int bits = 0;
+    string_view addr = key.substr(0, key.find('/'));
+    if (parse_ip(addr, a, bits)) return ips_.add(key, value);
+    return names_.add(key, value);
+  }
+  std::optional<string_view> find(string_view key, match::Scratch* s) const override {
+    Addr a;
+    int bits = 0;
+    return parse_ip(key, a, bits) ? ips_.find(key, s) : names_.find(key, s);
+  }
+  size_t size() const override { return ips_.size() + names_.size(); }
+
+ private:
+  IpData ips_;
+  StringData names_{MapKind::kDomain};
+};
+
 // ---------------------------------------------------------------------------------------
 // Regexps and globs: one PatternSet.
 
@@ -317,8 +339,9 @@ Result<MapKind> parse_map_kind(std::string_view name, bool* multi) {
   if (n == "hash" || n == "set" || n == "map" || n == "string") return MapKind::kHash;
   if (n == "regexp" || n == "regexp_multi") return MapKind::kRegexp;
   if (n == "glob" || n == "glob_multi") return MapKind::kGlob;
+  if (n == "host") return MapKind::kHost;
   return fail(ErrorCode::kInvalidInput, "unknown map type '" + std::string(name) +
-                                            "' (ip, domain, email, hash, regexp, glob)");
+                                            "' (ip, domain, email, hash, regexp, glob, host)");
 }
 
 std::string_view map_kind_name(MapKind kind) {
@@ -329,6 +352,7 @@ std::string_view map_kind_name(MapKind kind) {
     case MapKind::kHash: return "hash";
     case MapKind::kRegexp: return "regexp";
     case MapKind::kGlob: return "glob";
+    case MapKind::kHost: return "host";
   }
   return "hash";
 }
@@ -338,13 +362,12 @@ Result<MapDataPtr> build_map_data(MapKind kind,
                                   const MapLimits& limits, core::Logger& logger) {
   bool patterns = kind == MapKind::kRegexp || kind == MapKind::kGlob;
   std::vector<Line> lines;
-  if (kind == MapKind::kIp) {
-    auto data = std::make_shared<IpData>();
+  auto fill = [&](auto& data) -> Status {
     for (const auto& [origin, text] : sources) {
       lines.clear();
       split_lines(text, false, lines);
       for (const Line& l : lines) {
-        auto st = data->add(l.key, l.value);
+        auto st = data.add(l.key, l.value);
         if (!st) {
           return fail(ErrorCode::kInvalidInput, where(origin, l.number) + ": " +
                                                     st.error().message + " '" +
@@ -352,22 +375,21 @@ Result<MapDataPtr> build_map_data(MapKind kind,
         }
       }
     }
+    return {};
+  };
+  if (kind == MapKind::kHost) {
+    auto data = std::make_shared<HostData>();
+    MW_TRY(fill(*data));
+    return MapDataPtr(std::move(data));
+  }
+  if (kind == MapKind::kIp) {
+    auto data = std::make_shared<IpData>();
+    MW_TRY(fill(*data));
     return MapDataPtr(std::move(data));
   }
   if (!patterns) {
     auto data = std::make_shared<StringData>(kind);
-    for (const auto& [origin, text] : sources) {
-      lines.clear();
-      split_lines(text, false, lines);
-      for (const Line& l : lines) {
-        auto st = data->add(l.key, l.value);
-        if (!st) {
-          return fail(ErrorCode::kInvalidInput, where(origin, l.number) + ": " +
-                                                    st.error().message + " '" +
-                                                    std::string(l.key) + "'");
-        }
-      }
-    }
+    MW_TRY(fill(*data));
     return MapDataPtr(std::move(data));
   }
   auto data = std::make_shared<PatternData>();

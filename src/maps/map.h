@@ -13,6 +13,8 @@
 //   kHash     exact strings, case-insensitive (Rspamd's "hash"/"set"/"map")
 //   kRegexp   "/re/flags" (match/pattern.h) matched anywhere in the key, first entry wins
 //   kGlob     "*.example.com", "user?@*": the whole key, case-insensitive
+//   kHost     addresses and networks as kIp, names as kDomain, in one list (a key that is an
+//             address is looked up among the networks, any other among the names)
 // Regexps and globs are compiled into one Hyperscan database per map (PCRE2 when Hyperscan
 // refuses a pattern): one scan answers every entry.
 //
@@ -48,10 +50,10 @@ class Scratch;
 
 namespace mw::maps {
 
-enum class MapKind : uint8_t { kIp, kDomain, kEmail, kHash, kRegexp, kGlob };
+enum class MapKind : uint8_t { kIp, kDomain, kEmail, kHash, kRegexp, kGlob, kHost };
 
 // "ip"/"radix", "domain", "email", "hash"/"set"/"map"/"string", "regexp"/"regexp_multi",
-// "glob"/"glob_multi". Sets *multi for the *_multi names (every match is wanted).
+// "glob"/"glob_multi", "host". Sets *multi for the *_multi names (every match is wanted).
 Result<MapKind> parse_map_kind(std::string_view name, bool* multi = nullptr);
 std::string_view map_kind_name(MapKind kind);
 

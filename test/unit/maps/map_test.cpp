@@ -147,6 +147,17 @@ TEST_F(MapTest, EmailsAndStrings) {
   EXPECT_EQ(get(*h, "Microsoft"), "-");
 }
 
+TEST_F(MapTest, HostsMixAddressesAndNames) {
+  auto m = load(MapKind::kHost, {}, {"192.0.2.0/24 net", "2001:db8::1", "example.com name"});
+  ASSERT_NE(m, nullptr);
+  EXPECT_EQ(m->size(), 3u);
+  EXPECT_EQ(get(*m, "192.0.2.9"), "=net");
+  EXPECT_EQ(get(*m, "2001:db8::1"), "=");
+  EXPECT_EQ(get(*m, "www.example.com"), "=name");
+  EXPECT_EQ(get(*m, "198.51.100.1"), "-");
+  EXPECT_EQ(get(*m, "example.org"), "-");
+}
+
 TEST_F(MapTest, RegexpsAndGlobs) {
   auto r = load(MapKind::kRegexp, {}, {"/^user\\d+@/i numbered", "/@example\\.com$/ example",
                                         "/a b/ spaced value"});
