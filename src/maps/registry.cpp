@@ -61,11 +61,16 @@ match::Scratch* MapRegistry::scratch() {
   return scratch_.get();
 }
 
+bool MapRegistry::reloadable() const {
+  if (options_.check_interval <= 0) return false;
+  for (const auto& m : maps_) {
+    if (!m->spec().files.empty()) return true;
+  }
+  return false;
+}
+
 std::unique_ptr<core::Deletable> MapRegistry::watch(core::Dispatcher& dispatcher) {
-  if (watched_ == &dispatcher || options_.check_interval <= 0) return nullptr;
-  bool any_file = false;
-  for (const auto& m : maps_) any_file = any_file || !m->spec().files.empty();
-  if (!any_file) return nullptr;
+  if (watched_ == &dispatcher || !reloadable()) return nullptr;
   watched_ = &dispatcher;
   return std::make_unique<Watch>(weak_from_this(), dispatcher, options_.check_interval);
 }

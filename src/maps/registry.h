@@ -52,6 +52,8 @@ class MapRegistry : public std::enable_shared_from_this<MapRegistry> {
   bool watching(const core::Dispatcher& dispatcher) const { return watched_ == &dispatcher; }
 
   const RegistryOptions& options() const { return options_; }
+  // True when reloading can change anything: some map reads files and check_interval > 0.
+  bool reloadable() const;
 
  private:
   class Watch;

@@ -85,6 +85,7 @@ class Engine {
   SettingsSet settings;
   EngineOptions options;
   std::unique_ptr<RegexpRules> regexp_rules;  // may be null when no regexp rules exist
+  std::vector<TaskHook> on_start;             // when a task starts, before it is parsed
   std::vector<TaskHook> on_finish;            // after the action is decided
   // File maps of this configuration (null until a module or rule adds one; see
   // scan/maps_support.h). Declared after `resources`: destroyed before the Lua state.

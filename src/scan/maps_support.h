@@ -2,7 +2,8 @@
 //
 // engine_maps() creates the registry on first use, with the options of [maps] and the
 // engine's regexp options, and adds a task hook that starts the reload timer in every
-// process that scans: after its first task, the process's Services keeps the timer
+// process that scans: when its first task starts, the maps are checked at once (they were
+// read when the configuration loaded) and the process's Services keeps the timer
 // (Services::attach), so it stops with that worker.
 //
 // Ownership: the Engine owns the registry. Loop affinity: configuration time (creation),

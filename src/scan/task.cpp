@@ -89,6 +89,7 @@ void Task::set_extension(int key, std::unique_ptr<TaskExtension> ext) {
 
 void Task::run(std::function<void(Task&)> done) {
   done_ = std::move(done);
+  for (const auto& hook : engine_.on_start) hook(*this);
   if (engine_.options.task_timeout > 0) {
     timer_ = services_.dispatcher().create_timer([this] { on_timeout(); });
     timer_->enable(engine_.options.task_timeout);
