@@ -22,10 +22,11 @@
 --
 -- DNS: lookups go through the task's resolver within its lookup budget, all in parallel.
 -- Only NXDOMAIN and "no records" count; timeouts, SERVFAIL, refusals and an exhausted
--- budget never make a symbol (a DNS outage is not spam). Options: [hfilter].
+-- budget never make a symbol (a DNS outage is not spam); while every name server is known
+-- to be down no lookup is made at all. Options: [hfilter].
 local rspamd_dns = require 'rspamd_dns'
 local rspamd_ip = require 'rspamd_ip'
-local shape = require 'hostname_shape'
+local shape = require 'mailward_hostname'
 
 local cfg = mailward_config:get_all_opt('hfilter') or {}
 if cfg.enabled == false then return end
@@ -82,6 +83,9 @@ mailward_config:register_symbol{
   name = 'HFILTER_CHECK', type = 'callback', group = GROUP,
   description = 'HELO, reverse DNS and sender domain checks',
   callback = function(task)
+    -- No lookups while every name server is known to be down (they would all fail).
+    local use_dns = cfg.check_dns ~= false and rspamd_dns.available(task)
+    local use_ptr = cfg.ptr_lookup ~= false and rspamd_dns.available(task)
     -- Parallel DNS lookups, each name/type once; `done` runs when the last one answered.
     local answers, waiting = {}, {}
     local function lookup(name, rtype, done)
@@ -141,7 +145,7 @@ mailward_config:register_symbol{
           else
             local why = shape.dynamic(helo, ip_s)
             if why then task:insert_result('HFILTER_HELO_DYNAMIC', 1.0, why) end
-            if cfg.check_dns ~= false then
+            if use_dns then
               resolvable(helo, function(ok)
                 if ok == false then task:insert_result('HFILTER_HELO_NORES_A_OR_MX', 1.0, helo) end
               end)
@@ -165,7 +169,7 @@ mailward_config:register_symbol{
       elseif c.rdns then
         local why = shape.dynamic(c.rdns:lower(), ip_s)
         if why then task:insert_result('HFILTER_HOSTNAME_DYNAMIC', 1.0, why) end
-      elseif c.ip and c.ip:is_valid() and cfg.ptr_lookup ~= false then
+      elseif c.ip and c.ip:is_valid() and use_ptr then
         lookup(arpa_name(c.ip), 'ptr', function(results, err)
           if not results or #results == 0 then
             if negative(err) then
@@ -201,13 +205,13 @@ mailward_config:register_symbol{
     if env_dom then
       if not shape.is_fqdn(env_dom) then
         task:insert_result('HFILTER_FROMHOST_NOT_FQDN', 1.0, env_dom)
-      elseif cfg.check_dns ~= false then
+      elseif use_dns then
         resolvable(env_dom, function(ok)
           if ok == false then task:insert_result('HFILTER_FROMHOST_NORES_A_OR_MX', 1.0, env_dom) end
         end)
       end
     end
-    if hdr_dom and hdr_dom ~= env_dom and shape.is_fqdn(hdr_dom) and cfg.check_dns ~= false then
+    if hdr_dom and hdr_dom ~= env_dom and shape.is_fqdn(hdr_dom) and use_dns then
       resolvable(hdr_dom, function(ok)
         if ok == false then task:insert_result('HFILTER_FROM_NORES_A_OR_MX', 1.0, hdr_dom) end
       end)

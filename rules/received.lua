@@ -15,7 +15,7 @@
 --   RCVD_UNTRUSTED_PRIVATE               the relay that handed the message to us (first hop
 --                                        outside our trusted networks) has a private,
 --                                        loopback, link-local or CGN address
-local shape = require 'hostname_shape'
+local shape = require 'mailward_hostname'
 
 local GROUP = 'received'
 
@@ -58,10 +58,10 @@ mailward_config:register_symbol{
         if not h.flags.ssl then tls_all = false end
       end
       if h.flags.authenticated and not h.flags.artificial then auth = true end
-      if h.real_ip and shape.is_bogus_ip(h.real_ip) then
+      if h.from_ip and shape.is_bogus_ip(h.from_ip) then
         task:insert_result('RCVD_ILLEGAL_IP', 1.0, h.from_ip)
       end
-      if h.flags.first_untrusted and h.real_ip and shape.is_nonpublic(h.real_ip) then
+      if h.flags.first_untrusted and h.from_ip and shape.is_nonpublic(h.from_ip) then
         task:insert_result('RCVD_UNTRUSTED_PRIVATE', 1.0, h.from_ip)
       end
     end

@@ -27,6 +27,8 @@ class BudgetResolver final : public Resolver {
 
   // Forwards while the budget lasts; afterwards answers Reply{rcode = kBudget}.
   RequestPtr resolve(std::string_view name, RrType type, Callback cb) override;
+  // The inner resolver's, and false once the budget is spent.
+  bool available() const override { return !exhausted() && inner_.available(); }
 
   uint32_t used() const { return used_; }          // lookups forwarded
   uint32_t refused() const { return refused_; }    // lookups answered kBudget

@@ -87,6 +87,9 @@ class Resolver {
   virtual ~Resolver() = default;
   // Look up `name` (UTF-8 names are converted to IDNA ASCII; a trailing dot is optional).
   virtual RequestPtr resolve(std::string_view name, RrType type, Callback cb) = 0;
+  // False while every name server is known to be down (lookups would fail at once):
+  // optional checks (DNS lists, HELO lookups) skip their lookups then. True by default.
+  virtual bool available() const { return true; }
 };
 
 }  // namespace mw::dns

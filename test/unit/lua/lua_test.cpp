@@ -382,11 +382,11 @@ TEST_F(LuaTest, ReceivedHeadersInRspamdShape) {
   const scan::SymbolResult* r = t->find_result("RCVD");
   ASSERT_NE(r, nullptr);
   EXPECT_EQ(std::string(r->options[0]),
-            "1|client.example|203.0.113.1|nil|203.0.113.1|nil|smtp|false|false|true|false|true|"
-            "nil|1725357700 2|filter|127.0.0.1|localhost|127.0.0.1|mx.example.net|esmtp|false|false|false|false|"
-            "false|a@example.net|1725357601"
+            "1|client.example|203.0.113.1|nil|203.0.113.1|nil|smtp|nil|nil|true|nil|true|"
+            "nil|1725357700 2|filter|127.0.0.1|localhost|127.0.0.1|mx.example.net|esmtp|nil|nil|nil|nil|"
+            "nil|a@example.net|1725357601"
             " 3|mail.example.jp|198.51.100.2|mail.example.jp|198.51.100.2|mx.example.net|esmtpsa|"
-            "true|true|false|false|false|nil|1725357600");
+            "true|true|nil|nil|nil|nil|1725357600");
 }
 
 }  // namespace
