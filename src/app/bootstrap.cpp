@@ -18,7 +18,9 @@
 #include "lua/lua_module.h"
 #include "scan/anomalies_module.h"
 #include "scan/auth_module.h"
+#include "scan/hfilter_module.h"
 #include "scan/rbl_module.h"
+#include "scan/received_module.h"
 #include "scan/options.h"
 #include "scan/signing_module.h"
 
@@ -29,6 +31,8 @@ std::vector<scan::ModulePtr> make_modules(const ModuleOptions& options) {
   modules.push_back(scan::make_anomalies_module());
   modules.push_back(scan::make_auth_module());
   modules.push_back(scan::make_rbl_module());
+  modules.push_back(scan::make_received_module());
+  modules.push_back(scan::make_hfilter_module());
   modules.push_back(scan::make_signing_module(&expand_path));
   OutboundParts outbound = make_outbound();
   modules.push_back(std::move(outbound.module));

@@ -15,7 +15,8 @@
 // request carries TLS-Version or TLS-Cipher, authenticated when it names a user. The array
 // is built once per task and shared by every rule that asks (do not modify it).
 //
-// Also here: task:get_rdns_state() and task:is_from_ip_derived() (see below).
+// Also here: task:get_untrusted_relay(), task:get_rdns_state() and task:is_from_ip_derived()
+// (see below).
 #include <string>
 
 #include "lua/bind.h"
@@ -140,6 +141,26 @@ int get_received_headers(lua_State* L) {
   return 1;
 }
 
+// task:get_untrusted_relay(): the first hop outside our trusted networks (the relay that
+// handed the message to us) as one table of the same shape as get_received_headers()
+// entries, or nil when every hop is ours. Cheaper than the whole chain.
+int get_untrusted_relay(lua_State* L) {
+  scan::Task& task = check_task(L, 1);
+  if (!task.has_message()) {
+    lua_pushnil(L);
+    return 1;
+  }
+  scan::RelayChain chain = scan::RelayChain::build(task.envelope(), &task.message(),
+                                                   task.engine().options.trusted_relays);
+  const scan::Relay* r = chain.first_untrusted();
+  if (r == nullptr) {
+    lua_pushnil(L);
+  } else {
+    push_relay(L, task, *r, true);
+  }
+  return 1;
+}
+
 // task:get_rdns_state(): what the request (or the Received chain) says about the client's
 // reverse DNS: "present" (a host name), "absent" (Hostname "unknown": there is none) or
 // "unknown" (not given).
@@ -162,6 +183,8 @@ void open_received(lua_State* L) {
   lua_getfield(L, -1, "__index");
   lua_pushcfunction(L, get_received_headers);
   lua_setfield(L, -2, "get_received_headers");
+  lua_pushcfunction(L, get_untrusted_relay);
+  lua_setfield(L, -2, "get_untrusted_relay");
   lua_pushcfunction(L, get_rdns_state);
   lua_setfield(L, -2, "get_rdns_state");
   lua_pushcfunction(L, is_from_ip_derived);

@@ -391,7 +391,7 @@ void scan_tls(string_view text, Received& r) {
     string_view v = tls_version_of(w);
     if (!v.empty()) {
       version = v;
-    } else if (cipher.empty() && cipher_like(w) && !version.empty()) {
+    } else if (!version.empty() && cipher.empty() && cipher_like(w)) {
       cipher = w;  // Courier "TLS: TLSv1/SSLv3, 168bits,DES-CBC3-SHA"
     }
   }
@@ -403,10 +403,17 @@ void scan_tls(string_view text, Received& r) {
 }
 
 bool auth_comment(string_view text) {
-  return icontains(text, "authenticated") || istarts_with(text, "auth:") ||
-         icontains(text, " auth:") || istarts_with(text, "account ") ||
-         icontains(text, " with plain") || icontains(text, " with login") ||
-         icontains(text, " with cram-md5");
+  // One lower-cased copy of (the start of) the comment, then plain searches.
+  char buf[512];
+  size_t n = text.size() < sizeof buf ? text.size() : sizeof buf;
+  for (size_t i = 0; i < n; ++i) buf[i] = to_lower(text[i]);
+  string_view t(buf, n);
+  for (string_view needle : {string_view("authenticated"), string_view(" auth:"),
+                             string_view(" with plain"), string_view(" with login"),
+                             string_view(" with cram-md5")}) {
+    if (t.find(needle) != string_view::npos) return true;
+  }
+  return t.substr(0, 5) == "auth:" || t.substr(0, 8) == "account ";
 }
 
 // ---------------------------------------------------------------------------------------
