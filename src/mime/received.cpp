@@ -151,7 +151,7 @@ bool parse_ip(core::Arena& arena, string_view s, string_view& text, uint8_t& fam
   while (!s.empty() && (s.front() == '(' || s.front() == '[')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ')' || s.back() == ']' || s.back() == '.')) s.remove_suffix(1);
   if (istarts_with(s, "IPv6:")) s.remove_prefix(5);
-  if (s.empty() || s.size() > 64) return false;
+  if (s.empty() || s.size() > 63) return false;
   auto pct = s.find('%');
   if (pct != string_view::npos) s = s.substr(0, pct);
   size_t colons = 0, dots = 0;
@@ -165,7 +165,7 @@ bool parse_ip(core::Arena& arena, string_view s, string_view& text, uint8_t& fam
     colons = 0;
   }
   if (colons == 0 && dots == 4) s = s.substr(0, s.rfind('.'));  // IPv4.port (Exim 3)
-  char buf[INET6_ADDRSTRLEN + 1] = {0};
+  char buf[64] = {0};  // s.size() <= 63, checked above
   std::memcpy(buf, s.data(), s.size());
   unsigned char addr[16] = {0};
   char out[INET6_ADDRSTRLEN] = {0};
