@@ -56,6 +56,23 @@ double Controller::uptime() const {
 
 void Controller::set_fallback(Route route) { fallback_ = std::move(route); }
 
+void Controller::add_stat_source(StatSource source) { stat_sources_.push_back(std::move(source)); }
+
+void Controller::complete_stat(json::Value v, std::function<void(json::Value)> done,
+                               size_t next) const {
+  if (next >= stat_sources_.size()) {
+    done(std::move(v));
+    return;
+  }
+  auto reply = std::make_shared<json::Value>(std::move(v));
+  stat_sources_[next]([this, reply, done = std::move(done), next](json::Value extra) {
+    if (extra.is_object()) {
+      for (const auto& [key, value] : extra.members()) reply->set(key, value);
+    }
+    complete_stat(std::move(*reply), done, next + 1);
+  });
+}
+
 Access Controller::access_of(const http::Request& req) const {
   if (req.peer.unix_socket) return Access::kWrite;
   if (!options_.secure_ip.empty() && options_.secure_ip.contains(req.peer.ip)) {
@@ -64,10 +81,10 @@ Access Controller::access_of(const http::Request& req) const {
   if (options_.password.empty() && options_.enable_password.empty()) return Access::kWrite;
   const std::string* given = req.param("Password");
   if (given == nullptr) return options_.password.empty() ? Access::kRead : Access::kNone;
-  if (!options_.enable_password.empty() && verify_password(*given, options_.enable_password)) {
+  if (!options_.enable_password.empty() && passwords_.verify(*given, options_.enable_password)) {
     return Access::kWrite;
   }
-  if (!options_.password.empty() && verify_password(*given, options_.password)) {
+  if (!options_.password.empty() && passwords_.verify(*given, options_.password)) {
     return options_.enable_password.empty() ? Access::kWrite : Access::kRead;
   }
   return options_.password.empty() ? Access::kRead : Access::kNone;

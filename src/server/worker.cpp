@@ -2,6 +2,7 @@
 
 #include <signal.h>
 
+#include "server/controller_learn.h"
 #include "server/controller_routes.h"
 #include "server/scan_handler.h"
 
@@ -53,6 +54,8 @@ int run_controller_worker(WorkerContext& w, int listen_fd, proto::HttpOptions ht
   add_outbound_routes(controller);
   add_scan_routes(controller, w.engine, w.services, &w.stats);
   add_stats_routes(controller, w.engine);
+  LearnService learning(w.engine, w.services, w.store);  // the Bayes classifier's routes
+  learning.attach(controller);
   set_dashboard(controller);
   return serve_http(w, listen_fd, std::move(http), controller);
 }
