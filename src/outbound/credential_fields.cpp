@@ -319,7 +319,13 @@ bool is_noise_word(std::string_view s) {
                      "tested", "checked", "check", "hit", "hits", "done", "true", "yes", "smtp",
                      "esmtp", "auth", "status", "result", "results", "pass:", "[ok]", "(ok)",
                      "found", "cracked", "accepted", "login:", "ok!", "working!", "via",
-                     "port", "host", "user", "server"});
+                     "port", "host", "user", "server", "erfolg", "erfolgreich", "gültig",
+                     "funktioniert", "valide", "réussi", "succès", "válido", "válida", "éxito",
+                     "prueba", "teste", "essai", "sucesso", "enviado", "envoyé", "gesendet",
+                     // Japanese, Chinese and Russian status words (UTF-8)
+                     "テスト", "送信テスト", "テスト送信", "成功", "送信成功", "送信完了", "確認",
+                     "有効", "测试", "測試", "发送成功", "有效", "тест", "проверка", "успешно",
+                     "ок", "валид", "работает"});
 }
 
 bool is_login_token(std::string_view s) {

@@ -111,6 +111,18 @@ struct Start {
   size_t label_end = 0;
 };
 
+// Whether `t` starts with a one-word label, spaces and a value token that ends the text or is
+// followed by a delimiter or a space: the next pair of a chain written with spaces only
+// ("host mail.example.jp port 465 login taro pass Xk7#pQ2m").
+bool label_word_pair(std::string_view t) {
+  size_t w = t.find_first_of(" \t");
+  if (w == std::string_view::npos || w == 0 || w > 24) return false;
+  std::string_view label = t.substr(0, w);
+  if (!label_shaped(label) || label_of(label).kind == Label::kNone) return false;
+  std::string_view rest = trim(t.substr(w));
+  return !rest.empty() && std::string_view(",;|&/").find(rest.front()) == std::string_view::npos;
+}
+
 std::optional<Start> pair_at(std::string_view t, bool strict) {
   size_t limit = std::min(t.size(), kMaxLabel + 4);
   for (size_t i = 1; i < limit; ++i) {
@@ -140,8 +152,9 @@ std::optional<Start> pair_at(std::string_view t, bool strict) {
     if (rest.empty()) return {};
     size_t end = rest.find_first_of(" \t,;|&");
     std::string_view tail = end == std::string_view::npos ? std::string_view() : trim(rest.substr(end));
-    if (!tail.empty() && std::string_view(",;|(/&").find(tail.front()) == std::string_view::npos) {
-      continue;  // more words follow: prose, or a longer label
+    if (!tail.empty() && std::string_view(",;|(/&").find(tail.front()) == std::string_view::npos &&
+        !(words == 1 && label_word_pair(tail))) {
+      continue;  // more words follow: prose, or a longer label (unless the next pair does)
     }
     if (!label_shaped(label)) return {};
     LabelInfo info = label_of(label);
@@ -223,8 +236,12 @@ void pairs_in(const Line& line, std::vector<Pair>& out) {
                                 after.front() == '/')) {
         after.remove_prefix(1);
       }
+      // A chain written with spaces only: a one-token value, then the next "label value".
+      bool chained = !segment && t[start->label_end] == ' ' &&
+                     trim(rest.substr(0, i)).find_first_of(" \t") == std::string_view::npos &&
+                     label_word_pair(after);
       if (!after.empty() && (pair_at(after, !segment) || (segment && looks_like_pair(after)) ||
-                             (segment && is_bare_server(after)))) {
+                             (segment && is_bare_server(after)) || chained)) {
         end = i;
         break;
       }

@@ -171,6 +171,11 @@ TEST(Credential, Delimiters) {
 TEST(Credential, StatusWordsAroundAField) {
   expect_record(in_subject("✔ taro.yamada@example.jp|Sakura2024!|LOGIN|smtp.example.jp:25"),
                 "Sakura2024!");
+  // Status words in other languages, with mixed delimiters.
+  expect_record(in_subject("送信テスト taro@example.jp / Sakura2024! / mail.example.jp:587"),
+                "Sakura2024!");
+  expect_record(in_subject("успешно | taro@example.jp | Sakura2024! | smtp.example.jp | 465"),
+                "Sakura2024!");
 }
 
 TEST(Credential, HandedOverToItsOwner) {
@@ -265,6 +270,12 @@ TEST(Credential, KeyValueWritingHabits) {
                 "Sakura2024!");
   expect_record(in_body("usuario=taro@example.jp&clave=Sakura2024!&host=mail.example.jp"), "Sakura2024!");
   expect_record(in_body("User taro@example.jp | Pass Sakura2024! | mail.example.jp"), "Sakura2024!");
+  // Labels and values separated by spaces only, one pair after the other.
+  expect_record(in_body("host mail.example.jp port 465 login taro pass Sakura2024!"), "Sakura2024!");
+  expect_record(in_subject("SMTP mail.example.jp PORT 587 USER taro@example.jp PASS Sakura2024!"),
+                "Sakura2024!");
+  // ... but a label followed by prose is not a pair.
+  expect_clean(in_body("Password reset link sent to your address, user support will call"));
 }
 
 TEST(Credential, Json) {
