@@ -97,11 +97,18 @@ local function content_signals(task, user, from)
   local cred = ob.credentials(task)  -- registers the secrets it finds with the task
   if cred then
     local shown = string.format('%s in %s', cred.format, cred.where)
-    if cred.complete then
+    if cred.complete and cred.decisive then
       f.credential = 1
       if cred.own then f.cred_own = 1 end
+    elseif cred.complete then
+      -- A record the verifier explained: onboarding, handed over to its owner, a program's
+      -- configuration, or inside a help-desk or support mail (cred.reason). A weaker signal
+      -- of its own, so that the model does not count it as a bare record.
+      f.cred_explained = 1
       if cred.onboarding then f.cred_onboarding = 1 end
       if cred.reason == 'prose' then f.cred_prose = 1 end
+    end
+    if cred.complete then
       local sym = (cred.format:match('^kv') or cred.format:match('^json'))
                   and 'OUTBOUND_KV_CREDENTIALS' or 'OUTBOUND_CRED_TUPLE'
       hits[#hits + 1] = { sym, { shown, cred.tuple } }
@@ -409,7 +416,10 @@ mailward_config:register_symbol{
     local view = model_view(f)
     local p = view and view.probability or nil
     if not evidence and not (p and p >= cfg.threshold) then
-      -- Suspected but not sure: counts for collector correlation only.
+      -- Suspected but not sure: counts for collector correlation only. A complete record the
+      -- verifier explained (f.cred_explained: onboarding, handed over, configuration, a
+      -- help-desk or support mail in prose) is no suspicion of its own: users write their
+      -- settings to support.
       if f.credential or f.cred_partial or (p and p >= cfg.threshold / 2) then
         correlate(task, user, uh, rcpts, false)
       end

@@ -419,7 +419,9 @@ std::vector<Draft> parse_labelled(std::span<const Line> lines) {
     }
     if (open && !cur.secret.empty()) {
       cur.format = json ? "json" : "kv";
-      cur.config = keys * 2 >= labels;
+      // JSON is how checkers dump what worked ({"smtp_host": ..., "password": ...}): a
+      // record, not a program's configuration, whatever its keys look like.
+      cur.config = !json && keys * 2 >= labels;
       if (cur.complete() || cur.partial() || cur.account()) out.push_back(cur);
     }
     cur = Draft{};

@@ -331,10 +331,14 @@ TEST(Credential, ConfigurationIsNotDecisive) {
                    "smtp.password=Xk7#pQ2m\n");
   expect_record(f, "Xk7#pQ2m", false);
   EXPECT_EQ(f.reason, "config");
-  f = in_body("{\n  \"smtp_host\": \"mail.example.jp\",\n  \"smtp_port\": 465,\n"
-              "  \"username\": \"taro.yamada\",\n  \"password\": \"Sakura2024!\"\n}\n");
+  f = in_body("SMTP_HOST=mail.example.jp\nSMTP_PORT=465\nSMTP_USERNAME=taro.yamada\n"
+              "SMTP_PASSWORD=Sakura2024!\n");
   expect_record(f, "Sakura2024!", false);
   EXPECT_EQ(f.reason, "config");
+  // JSON is how checkers dump a record, whatever its keys: decisive.
+  f = in_body("{\n  \"smtp_host\": \"mail.example.jp\",\n  \"smtp_port\": 465,\n"
+              "  \"username\": \"taro.yamada\",\n  \"password\": \"Sakura2024!\"\n}\n");
+  expect_record(f, "Sakura2024!", true);
 }
 
 TEST(Credential, VerticalAndLabelledInOneLine) {
