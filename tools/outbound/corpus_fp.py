@@ -40,9 +40,10 @@ def looks_like_mail(path):
         return False
     if b"\x00" in head:
         return False
-    low = head.lower()
-    return (b"\nsubject:" in low or low.startswith(b"subject:")) and (b"\nfrom:" in low or
-                                                                    low.startswith(b"from"))
+    low = b"\n" + head.lower()
+    # A header block: at least two of the usual fields.
+    return sum(f in low for f in (b"\nfrom:", b"\nto:", b"\nsubject:", b"\ndate:",
+                                  b"\nmessage-id:", b"\ncontent-type:", b"\nreceived:")) >= 2
 
 
 def corpus_files():
@@ -107,13 +108,15 @@ def main():
                                   "file": os.path.abspath(path)}) + "\n")
     replay = subprocess.run([a.mailward, "replay", "--conf", a.conf, "--isolate", events],
                             capture_output=True, text=True, check=True, timeout=3600).stdout
-    stats, flagged = {}, []
+    stats, flagged, quiet = {}, [], []
     for line in replay.splitlines():
         r = json.loads(line)
         group, path = files[r["id"]]
         syms = r.get("symbols", {})
         s = stats.setdefault(group, {"count": 0, "recon": 0, "record": 0, "partial": 0})
         s["count"] += 1
+        if not any(k.startswith("OUTBOUND_") for k in syms):
+            quiet.append(path)
         recon = "OUTBOUND_RECON" in syms
         record = "OUTBOUND_CRED_TUPLE" in syms or "OUTBOUND_KV_CREDENTIALS" in syms
         s["recon"] += recon
@@ -130,6 +133,7 @@ def main():
         print("| %s | %d | %d | %d | %d |" % (g, s["count"], s["recon"], s["record"], s["partial"]))
     print("| **all** | **%d** | **%d** | **%d** | **%d** |" % (
         total["count"], total["recon"], total["record"], total["partial"]))
+    print("messages with no OUTBOUND_ signal at all (the rule saw nothing to note): %d" % len(quiet))
     for path, syms in flagged:
         print("flagged: %s %s" % (path, " ".join(syms)))
     if a.json:
