@@ -307,6 +307,11 @@ bool is_security_word(std::string_view s) {
 
 bool is_noise_word(std::string_view s) {
   if (s.empty()) return true;
+  // "OK:", "valid!", "Erfolg:": a status word with its punctuation.
+  if (s.size() > 2 && (s.back() == ':' || s.back() == '!') && s[s.size() - 2] != ':' &&
+      s[s.size() - 2] != '!' && is_noise_word(s.substr(0, s.size() - 1))) {
+    return true;
+  }
   // Arrows, separators and ticks on their own.
   if (std::all_of(s.begin(), s.end(), [](char c) {
         return std::string_view("-=>|/:<~*#.!").find(c) != std::string_view::npos;

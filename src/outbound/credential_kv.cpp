@@ -231,6 +231,9 @@ void pairs_in(const Line& line, std::vector<Pair>& out) {
                      rest[i] == '{' || rest[i] == '&' || wide_space(rest, i) ||
                      (rest[i] == '/' && i > 0 && rest[i - 1] == ' ');
       if (!segment && rest[i] != ' ') continue;
+      // The value has at least one token: "pass: Xk7#pQ2m host: ..." is not a pair labelled
+      // "Xk7#pQ2m host" right after "pass:".
+      if (!segment && trim(rest.substr(0, i)).empty()) continue;
       std::string_view after = rest.substr(i + (wide_space(rest, i) ? 3 : 1));
       while (!after.empty() && (space(after.front()) || after.front() == ',' || after.front() == '{' ||
                                 after.front() == '/')) {

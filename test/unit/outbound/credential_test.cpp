@@ -176,6 +176,7 @@ TEST(Credential, StatusWordsAroundAField) {
                 "Sakura2024!");
   expect_record(in_subject("успешно | taro@example.jp | Sakura2024! | smtp.example.jp | 465"),
                 "Sakura2024!");
+  expect_record(in_body("SMTP OK: mail.example.jp:587 | taro@example.jp:Sakura2024!"), "Sakura2024!");
 }
 
 TEST(Credential, HandedOverToItsOwner) {
@@ -273,6 +274,11 @@ TEST(Credential, KeyValueWritingHabits) {
   // Labels and values separated by spaces only, one pair after the other.
   expect_record(in_body("host mail.example.jp port 465 login taro pass Sakura2024!"), "Sakura2024!");
   expect_record(in_subject("SMTP mail.example.jp PORT 587 USER taro@example.jp PASS Sakura2024!"),
+                "Sakura2024!");
+  // Labels with separators, several pairs on one line separated by spaces only.
+  expect_record(in_subject("user: taro@example.jp pass: Sakura2024! host: mail.example.jp"),
+                "Sakura2024!");
+  expect_record(in_body("pass: Sakura2024! host: mail.example.jp user: taro@example.jp"),
                 "Sakura2024!");
   // ... but a label followed by prose is not a pair.
   expect_clean(in_body("Password reset link sent to your address, user support will call"));
