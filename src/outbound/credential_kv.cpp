@@ -141,14 +141,16 @@ std::optional<Start> pair_at(std::string_view t, bool strict) {
     return Start{info, v, i};
   }
   if (strict) return {};
-  // "Host smtp.example.jp", "Password Xk7#pQ2m", "SMTP server mail.example.jp".
+  // "Host smtp.example.jp", "Password Xk7#pQ2m", "SMTP server mail.example.jp", and with an
+  // ideographic space: "パスワード　Xk7#pQ2m".
   size_t words = 0;
   for (size_t i = 0; i < t.size() && words < 3; ++i) {
-    if (!space(t[i])) continue;
+    bool wide = wide_space(t, i);
+    if (!space(t[i]) && !wide) continue;
     ++words;
     std::string_view label = t.substr(0, i);
     if (label.size() > kMaxLabel) return {};
-    std::string_view rest = strip_connector(t.substr(i));
+    std::string_view rest = strip_connector(t.substr(wide ? i + 3 : i));
     if (rest.empty()) return {};
     size_t end = rest.find_first_of(" \t,;|&");
     std::string_view tail = end == std::string_view::npos ? std::string_view() : trim(rest.substr(end));

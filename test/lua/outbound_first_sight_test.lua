@@ -67,6 +67,7 @@ for _, lang in ipairs{ 'ja', 'de', 'fr', 'es', 'pt', 'ru', 'zh' } do
 end
 fires('json.eml', 'OUTBOUND_KV_CREDENTIALS', { options = { OUTBOUND_KV_CREDENTIALS = { 'json in text' } } })
 fires('fluff-kv.eml', 'OUTBOUND_KV_CREDENTIALS')
+fires('kv-spaced-subject.eml', 'OUTBOUND_KV_CREDENTIALS')
 -- Encodings and places: RFC 2047 Subject, base64 and quoted-printable bodies, HTML, a small
 -- text attachment.
 fires('rfc2047-subject.eml', 'OUTBOUND_CRED_TUPLE')
@@ -74,6 +75,8 @@ fires('base64-body.eml', 'OUTBOUND_CRED_TUPLE')
 fires('qp-body.eml', 'OUTBOUND_KV_CREDENTIALS')
 fires('html-table.eml', 'OUTBOUND_KV_CREDENTIALS', { options = { OUTBOUND_KV_CREDENTIALS = { 'kv in html' } } })
 fires('attachment-txt.eml', 'OUTBOUND_CRED_TUPLE', { options = { OUTBOUND_CRED_TUPLE = { 'delimited in attachment' } } })
+fires('csv-header-attachment.eml', 'OUTBOUND_CRED_TUPLE', { options = { OUTBOUND_CRED_TUPLE = { 'delimited in attachment' } } })
+fires('html-div-ja.eml', 'OUTBOUND_KV_CREDENTIALS', { options = { OUTBOUND_KV_CREDENTIALS = { 'kv in html' } } })
 
 -- Look-alikes: first sight too (new accounts), from the office to a colleague, and the
 -- strongest of them (help desk, onboarding, a support request with the user's own password)

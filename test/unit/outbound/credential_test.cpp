@@ -275,6 +275,9 @@ TEST(Credential, KeyValueWritingHabits) {
   expect_record(in_body("host mail.example.jp port 465 login taro pass Sakura2024!"), "Sakura2024!");
   expect_record(in_subject("SMTP mail.example.jp PORT 587 USER taro@example.jp PASS Sakura2024!"),
                 "Sakura2024!");
+  // An ideographic space between label and value, one pair per line.
+  expect_record(in_body("送信サーバー　mail.example.jp\nポート　587\nメールアドレス　taro@example.jp\n"
+                        "パスワード　Sakura2024!\n"), "Sakura2024!");
   // Labels with separators, several pairs on one line separated by spaces only.
   expect_record(in_subject("user: taro@example.jp pass: Sakura2024! host: mail.example.jp"),
                 "Sakura2024!");
