@@ -405,6 +405,10 @@ bool Task::insert_result(std::string_view name, double multiplier,
   SymbolId id = engine_.registry.find(name);
   if (id != kNoSymbol) return insert_result(id, multiplier, options);
   if (name.empty()) return false;
+  if (!secrets_.empty()) {
+    outcome_.insert_unknown(name, redacted_options(options));
+    return true;
+  }
   outcome_.insert_unknown(name, options);
   return true;
 }
@@ -414,8 +418,48 @@ bool Task::insert_result(SymbolId id, double multiplier,
   if (id < 0 || static_cast<size_t>(id) >= enabled_.size()) return false;
   if (!enabled_[static_cast<size_t>(id)]) return false;
   if (stage_ == Stage::kDone) return false;
+  if (!secrets_.empty()) {
+    outcome_.insert(id, multiplier, redacted_options(options));
+    return true;
+  }
   outcome_.insert(id, multiplier, options);
   return true;
+}
+
+std::vector<std::string_view> Task::redacted_options(
+    const std::vector<std::string_view>& options) {
+  std::vector<std::string_view> out;
+  out.reserve(options.size());
+  for (auto o : options) out.push_back(arena_.dup(redact(o)));
+  return out;
+}
+
+void Task::add_secret(std::string_view secret, std::string_view mask) {
+  if (secret.size() < 3 || secret == mask) return;
+  for (const auto& [s, m] : secrets_) {
+    if (s == secret) return;
+  }
+  secrets_.emplace_back(secret, mask);
+  std::stable_sort(secrets_.begin(), secrets_.end(), [](const auto& a, const auto& b) {
+    return a.first.size() > b.first.size();
+  });
+  for (SymbolResult* r : outcome_.results_) {
+    for (auto& o : r->options) {
+      if (o.find(secret) != std::string_view::npos) o = arena_.dup(redact(o));
+    }
+  }
+}
+
+std::string Task::redact(std::string_view text) const {
+  std::string out(text);
+  for (const auto& [secret, mask] : secrets_) {
+    size_t at = 0;
+    while ((at = out.find(secret, at)) != std::string::npos) {
+      out.replace(at, secret.size(), mask);
+      at += mask.size();
+    }
+  }
+  return out;
 }
 
 }  // namespace mw::scan

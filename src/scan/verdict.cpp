@@ -44,7 +44,9 @@ void add_message_parts(const Task& task, Verdict& v) {
   for (const auto& u : m.urls) {
     if (u.host.empty()) continue;
     if (!seen.insert(v.extended_urls ? u.url : u.host).second) continue;
-    v.urls.push_back({std::string(u.url), std::string(u.host), std::string(u.tld)});
+    // A URL may carry a secret a rule found (smtp://user:password@host): masked.
+    std::string url = task.has_secrets() ? task.redact(u.url) : std::string(u.url);
+    v.urls.push_back({std::move(url), std::string(u.host), std::string(u.tld)});
   }
   std::set<std::string_view> seen_emails;
   for (const auto& e : m.emails) {

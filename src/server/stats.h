@@ -11,7 +11,8 @@
 //
 // Privacy (THREAT.md): a history row keeps the subject only when the scan was flagged
 // (action other than "no action") unless configured otherwise; recipients and the sender
-// are kept as they are only in that case too.
+// are kept as they are only in that case too. Secrets a rule found in the message
+// (Task::add_secret) are masked in the subject and the symbol options of a row.
 //
 // Ownership: the recorder does not own the store. Loop affinity: the worker's Dispatcher.
 #pragma once
