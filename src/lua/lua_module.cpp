@@ -69,7 +69,11 @@ class LuaModule final : public scan::Module {
       return p;
     };
     StateOptions opts;
+    // require searches the Lua library, then the rule directories and the operator's
+    // lua.local.d (fixed here: rules cannot change it, sandbox.h).
     for (const auto& d : cfg.get_strings("lua.lualib_dirs")) opts.lualib_dirs.push_back(expand(d));
+    for (const auto& d : cfg.get_strings("lua.rules_dirs")) opts.lualib_dirs.push_back(expand(d));
+    opts.lualib_dirs.push_back(expand(cfg.get_string("lua.local_dir")));
     opts.time_budget = cfg.get_duration("lua.time_budget");
     opts.jit = cfg.get_bool("lua.jit");
     auto state = std::make_unique<LuaState>(logger, opts);
