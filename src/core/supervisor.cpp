@@ -94,6 +94,7 @@ class Master {
       Entry e = it->second;
       children_.erase(it);
       uint32_t open = board_ != nullptr ? board_->open_connections(e.slot) : 0;
+      std::string busy = board_ != nullptr ? board_->activity(e.slot) : std::string();
       if (board_ != nullptr) board_->release(e.slot);
       const WorkerSpec& spec = e.gen->specs[e.spec];
       std::string how = WIFSIGNALED(status) ? "signal " + std::to_string(WTERMSIG(status))
@@ -105,11 +106,14 @@ class Master {
       }
       // Not asked to stop: a crash, a kill, the watchdog. Whatever it was serving is lost.
       if (board_ != nullptr) board_->count_death();
+      // The count is from its last heartbeat; a task it was running is one more at least.
+      if (!busy.empty() && open == 0) open = 1;
       if (open > 0) {
         logger_.error("main", spec.kind + " worker pid " + std::to_string(pid) + " had " +
-                                  std::to_string(open) +
-                                  " connections open: their requests were lost unanswered "
-                                  "(the clients see the connection close)");
+                                  std::to_string(open) + " connection(s) open" +
+                                  (busy.empty() ? std::string() : ", busy with " + busy) +
+                                  ": their requests were lost unanswered (the clients see "
+                                  "the connection close)");
       }
       // A worker of the running generation died: respawn it, slower if it dies young.
       double lived = loop_.monotonic() - e.started;

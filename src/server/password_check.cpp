@@ -154,9 +154,14 @@ size_t PasswordCheck::failures(const std::string& client) const {
 }
 
 bool PasswordCheck::limited(const std::string& client, double now) const {
+  // Checks still running count as failures: guesses sent in parallel are limited too.
+  size_t count = 0;
+  if (auto it = in_flight_.find(client); it != in_flight_.end()) count += it->second;
   auto it = failures_.find(client);
-  return it != failures_.end() && now - it->second.since < options_.failure_window &&
-         it->second.count >= options_.max_failures;
+  if (it != failures_.end() && now - it->second.since < options_.failure_window) {
+    count += it->second.count;
+  }
+  return count >= options_.max_failures;
 }
 
 void PasswordCheck::record_failure(const std::string& client, double now) {
@@ -209,6 +214,7 @@ void PasswordCheck::check(const std::string& client, std::string given,
     return;
   }
   uint64_t id = next_id_++;
+  ++in_flight_[client];
   pending_.emplace(id, Pending{client, std::move(key), std::move(done)});
   worker_->submit(id, std::move(given));
 }
@@ -218,6 +224,9 @@ void PasswordCheck::on_done(uint64_t id, Outcome outcome) {
   if (it == pending_.end()) return;
   Pending p = std::move(it->second);
   pending_.erase(it);
+  if (auto f = in_flight_.find(p.client); f != in_flight_.end() && --f->second == 0) {
+    in_flight_.erase(f);
+  }
   double now = dispatcher_.monotonic();
   if (outcome == Outcome::kWrong) {
     record_failure(p.client, now);

@@ -6,7 +6,8 @@
 //   - hashes are computed on one helper thread, at most `max_pending` requests waiting
 //     (more: kBusy); the loop is called back when a check is done;
 //   - a client address with `max_failures` wrong passwords within `failure_window` seconds
-//     gets kLimited (no hash computed) until that window ends;
+//     (checks still running count as wrong) gets kLimited (no hash computed) until that
+//     window ends;
 //   - a password that matched is remembered for `cache_ttl` seconds, keyed by an HMAC of it
 //     under a random per-process key (the password itself is never kept), so a dashboard
 //     polling with the right password does not pay PBKDF2 on every request.
@@ -81,6 +82,7 @@ class PasswordCheck {
   PasswordCheckOptions options_;
   std::string hmac_key_;
   std::unordered_map<std::string, Failures> failures_;
+  std::unordered_map<std::string, size_t> in_flight_;  // checks running per client
   std::map<std::string, Remembered> remembered_;
   std::unordered_map<uint64_t, Pending> pending_;
   uint64_t next_id_ = 1;

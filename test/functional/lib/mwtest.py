@@ -93,6 +93,12 @@ def dkim_keygen(directory, domain, selector, key_type="rsa", bits=None):
     if bits:
         args += ["--bits", str(bits)]
     out = subprocess.run(args, capture_output=True, text=True, check=True).stdout
+    if RUN_USER is not None:
+        # The daemon reads its keys after dropping to RUN_USER (doc/security.md).
+        import pwd
+        pw = pwd.getpwnam(RUN_USER)
+        os.chown(path, pw.pw_uid, pw.pw_gid)
+        os.chmod(directory, os.stat(directory).st_mode | 0o711)
     # "<selector>._domainkey.<domain>. IN TXT ( "v=DKIM1; k=rsa; p=..." "..." )"
     import re
     txt = "".join(re.findall(r'"([^"]*)"', out))
