@@ -223,6 +223,21 @@ int sandbox_collectgarbage(lua_State* L) {
   return luaL_error(L, "collectgarbage('%s') is not available to rules", opt);
 }
 
+// xpcall whose handler runs after the error unwound, like any other code. LuaJIT runs a
+// message handler while the instruction hook that raised the error is still active (and so
+// with hooks off): a handler that loops would never be stopped by the time budget.
+constexpr char kXpcall[] = R"(
+local pcall = pcall
+return function(f, handler, ...)
+  local function finish(ok, ...)
+    if ok then return true, ... end
+    local handled, result = pcall(handler, (...))
+    return false, result
+  end
+  return finish(pcall(f, ...))
+end
+)";
+
 int readonly_newindex(lua_State* L) {
   return luaL_error(L, "package is read-only: rules cannot change where require looks");
 }
@@ -242,6 +257,12 @@ void install_sandbox(lua_State* L, const std::vector<std::string>& require_dirs)
   lua_setglobal(L, "loadstring");
   lua_pushcfunction(L, sandbox_collectgarbage);
   lua_setglobal(L, "collectgarbage");
+  if (luaL_loadbuffer(L, kXpcall, sizeof kXpcall - 1, "=xpcall") == 0 &&
+      lua_pcall(L, 0, 1, 0) == 0) {
+    lua_setglobal(L, "xpcall");
+  } else {
+    lua_pop(L, 1);  // keep the built-in one (cannot happen: the text is ours)
+  }
 
   // os: the time functions only.
   lua_getglobal(L, "os");

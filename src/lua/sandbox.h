@@ -7,6 +7,8 @@
 //     debug, jit, ffi;
 //   - `load` and `loadstring` accept Lua text only (a chunk that starts like bytecode is
 //     refused) and `collectgarbage` only reports ("count") or collects;
+//   - `xpcall` calls its message handler after the error unwound (LuaJIT would run it with
+//     the instruction hook off, out of reach of the time budget);
 //   - `require` is our own: it looks in package.loaded, then package.preload (the built-in
 //     modules), then for name.lua and name/init.lua in a fixed list of directories (the
 //     shipped lualib/, the rule directories, conf/lua.local.d). Names are dotted words
