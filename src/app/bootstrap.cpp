@@ -7,8 +7,10 @@
 #include "app/embedded_config.h"
 #include "app/paths.h"
 #include "auth/dmarc/options.h"
+#include "classify/bayes_module.h"
 #include "auth/spf/options.h"
 #include "dns/options.h"
+#include "dns/public_probe.h"
 #include "dns/udp_resolver.h"
 #include "lua/lua_module.h"
 #include "lua/outbound.h"
@@ -17,6 +19,9 @@
 #include "proto/options.h"
 #include "scan/anomalies_module.h"
 #include "scan/auth_module.h"
+#include "scan/hfilter_module.h"
+#include "scan/rbl_module.h"
+#include "scan/received_module.h"
 #include "scan/options.h"
 #include "scan/signing_module.h"
 #include "server/controller.h"
@@ -29,7 +34,11 @@ std::vector<scan::ModulePtr> make_modules(const ModuleOptions& options) {
   std::vector<scan::ModulePtr> modules;
   modules.push_back(scan::make_anomalies_module());
   modules.push_back(scan::make_auth_module());
+  modules.push_back(scan::make_rbl_module());
+  modules.push_back(scan::make_received_module());
+  modules.push_back(scan::make_hfilter_module());
   modules.push_back(scan::make_signing_module(&expand_path));
+  modules.push_back(classify::make_bayes_module());
   // The outbound module fills the settings its Lua module (mailward_outbound) reads.
   auto outbound_settings = std::make_shared<outbound::Settings>();
   modules.push_back(outbound::make_module(outbound_settings, &expand_path));
@@ -112,9 +121,13 @@ Result<std::unique_ptr<dns::Resolver>> make_resolver(const core::Config& cfg,
                                                      const std::string& dns_override) {
   auto rc = dns::config_from(cfg, dns_override);
   if (!rc) return fail(rc.error());
+  std::string probe = rc->probe_name;
+  double interval = rc->probe_interval;
   auto r = dns::UdpResolver::create(dispatcher, std::move(*rc), logger);
   if (!r) return fail(r.error());
-  return std::unique_ptr<dns::Resolver>(std::move(*r));
+  // Negative answers count only when the name servers can see the public DNS.
+  return std::unique_ptr<dns::Resolver>(std::make_unique<dns::PublicProbe>(
+      dispatcher, logger, std::move(*r), std::move(probe), interval));
 }
 
 Result<std::shared_ptr<scan::Engine>> build_engine(const core::ConfigPtr& cfg,

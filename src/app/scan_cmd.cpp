@@ -3,15 +3,13 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <cstring>
-#include <fstream>
+#include <limits>
 #include <iostream>
-#include <iterator>
-#include <sstream>
 
 #include "app/args.h"
 #include "app/bootstrap.h"
 #include "app/commands.h"
+#include "app/inputs.h"
 #include "app/paths.h"
 #include "store/options.h"
 #include "dns/resolver.h"
@@ -39,26 +37,6 @@ constexpr const char* kUsage =
     "                     [--settings JSON] [--settings-id ID] [--pass-all]\n"
     "                     [--header NAME=VALUE]... [--queue-id ID] [--dns HOST:PORT]\n"
     "                     [--log-level LEVEL] [--legacy] [--pretty] FILE... ('-' = stdin)\n";
-
-bool read_input(const std::string& path, std::string& out, std::string& err) {
-  if (path == "-") {
-    std::ostringstream ss;
-    ss << std::cin.rdbuf();
-    out = ss.str();
-    return true;
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    err = "cannot read " + path + ": " + std::strerror(errno);
-    return false;
-  }
-  out.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  if (in.bad()) {
-    err = "cannot read " + path;
-    return false;
-  }
-  return true;
-}
 
 std::string strip_brackets(std::string s) {
   if (s.size() >= 2 && s.front() == '<' && s.back() == '>') return s.substr(1, s.size() - 2);
@@ -142,12 +120,14 @@ int cmd_scan(int argc, char** argv) {
   }
   int status = 0;
   for (const auto& path : args->positional()) {
-    std::string raw, err;
-    if (!read_input(path, raw, err)) {
-      std::fprintf(stderr, "mailward scan: %s\n", err.c_str());
+    // Whole files: the parser applies limits.max_message_size (and flags the rest).
+    auto input = read_message_file(path, std::numeric_limits<uint64_t>::max());
+    if (!input) {
+      std::fprintf(stderr, "mailward scan: %s\n", input.error().message.c_str());
       status = 1;
       continue;
     }
+    std::string raw = std::move(*input);
     scan::Envelope env = base;
     bool done = false;
     std::string line;

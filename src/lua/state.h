@@ -33,6 +33,9 @@ namespace mw::lua {
 
 struct StateOptions {
   std::vector<std::string> lualib_dirs;  // searched by require (in this order)
+  // Where map files named by rules may be (add_map): a path that does not resolve inside
+  // one of these is refused. Empty: no map files at all.
+  std::vector<std::string> map_dirs;
   double time_budget = 1.0;              // seconds per call into rule code
   bool jit = false;
 };

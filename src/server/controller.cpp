@@ -73,6 +73,23 @@ double Controller::uptime() const {
 
 void Controller::set_fallback(Route route) { fallback_ = std::move(route); }
 
+void Controller::add_stat_source(StatSource source) { stat_sources_.push_back(std::move(source)); }
+
+void Controller::complete_stat(json::Value v, std::function<void(json::Value)> done,
+                               size_t next) const {
+  if (next >= stat_sources_.size()) {
+    done(std::move(v));
+    return;
+  }
+  auto reply = std::make_shared<json::Value>(std::move(v));
+  stat_sources_[next]([this, reply, done = std::move(done), next](json::Value extra) {
+    if (extra.is_object()) {
+      for (const auto& [key, value] : extra.members()) reply->set(key, value);
+    }
+    complete_stat(std::move(*reply), done, next + 1);
+  });
+}
+
 void Controller::handle(http::Request&& req, http::ResponderPtr r) {
   const Route* route = &fallback_;
   for (const auto& candidate : routes_) {

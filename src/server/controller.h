@@ -86,6 +86,13 @@ class Controller final : public proto::http::Handler {
   void add_route(Route route);
   // For requests no route matches (without one: 404).
   void set_fallback(Route route);
+  // Extra /stat fields from other services (the classifier's learned, statfiles, ...): a
+  // source calls back, once, with an object whose members are set over the reply's.
+  using StatSource = std::function<void(std::function<void(json::Value)>)>;
+  void add_stat_source(StatSource source);
+  // `v` with every stat source's fields set over it, in the order the sources were added.
+  void complete_stat(json::Value v, std::function<void(json::Value)> done,
+                     size_t next = 0) const;
 
   void handle(proto::http::Request&& request, proto::http::ResponderPtr responder) override;
   // What the request's network or socket allows without a password: kWrite for unix
@@ -109,6 +116,7 @@ class Controller final : public proto::http::Handler {
   ControllerOptions options_;
   std::vector<Route> routes_;
   Route fallback_;
+  std::vector<StatSource> stat_sources_;
   std::unique_ptr<PasswordCheck> passwords_;
 };
 

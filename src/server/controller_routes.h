@@ -12,6 +12,8 @@
 //   add_stats_routes     controller_stats.cpp     stat, counters, symbols, metrics (Prometheus
 //                                                 text), history, errors; statreset and
 //                                                 historyreset (writes); all need the store
+//   LearnService         controller_learn.cpp     learnspam, learnham, learnclass (writes);
+//                                                 the classifier's /stat fields
 //   set_dashboard        controller_dashboard.cpp the dashboard files of web_dir at / (GET,
 //                                                 HEAD), the fallback of every other path
 //

@@ -200,14 +200,26 @@ void add_stats_routes(Controller& c, const scan::Engine& engine) {
                    with_totals(*ctl, *e, std::move(r), render(*ctl, *e, granted));
                  }});
   };
-  read_route("stat", [](Controller& ctl, const scan::Engine& eng, Access granted) {
-    double uptime = std::floor(ctl.uptime());
-    const ControllerOptions* o = &ctl.options();
-    bool read_only = granted != Access::kWrite;
-    return [o, &eng, uptime, read_only](const json::Value& t) {
-      return controller_json(stat_json(t, *o, eng, uptime, read_only));
-    };
-  });
+  // /stat: the totals, then the fields of the controller's stat sources (the classifier's).
+  c.add_route({"stat", {}, Access::kRead, true,
+               [ctl, e](http::Request&&, http::ResponderPtr r, Access granted) {
+                 double uptime = std::floor(ctl->uptime());
+                 bool read_only = granted != Access::kWrite;  // what this caller may do
+                 Reading rd = start_reading(*ctl, *e, std::move(r));
+                 rd.reader->read([ctl, e, uptime, read_only, responder = rd.responder,
+                                  work = rd.work](Result<json::Value> totals) {
+                   if (!totals) {
+                     responder->send(http::Response::error(500, totals.error().to_string()));
+                     work.done();
+                     return;
+                   }
+                   ctl->complete_stat(stat_json(*totals, ctl->options(), *e, uptime, read_only),
+                                      [responder, work](json::Value v) {
+                                        responder->send(controller_json(v));
+                                        work.done();
+                                      });
+                 });
+               }});
   read_route("counters", [](Controller&, const scan::Engine& eng, Access) {
     return [&eng](const json::Value& t) { return controller_json(counters_json(t, eng, false)); };
   });

@@ -20,4 +20,8 @@ Result<std::string> hash_password(std::string_view password, int iterations = kP
 bool verify_password(std::string_view password, std::string_view stored);
 // True when `stored` looks like one of our hashes.
 bool is_password_hash(std::string_view stored);
+
+// The controller checks passwords through PasswordCheck (password_check.h): off its loop,
+// rate-limited per client, verified passwords remembered briefly.
+
 }  // namespace mw::server

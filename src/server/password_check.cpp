@@ -21,6 +21,7 @@ namespace {
 
 constexpr size_t kMaxClientsTracked = 10000;
 constexpr size_t kMaxRemembered = 64;
+constexpr size_t kMaxWaiters = 256;  // requests waiting on one running check
 
 std::string hmac_of(const std::string& key, const std::string& text) {
   unsigned char out[EVP_MAX_MD_SIZE];
@@ -204,6 +205,16 @@ void PasswordCheck::check(const std::string& client, std::string given,
     done(it->second.outcome);
     return;
   }
+  if (auto it = running_.find(key); it != running_.end()) {
+    wipe(given);
+    auto& waiters = pending_.at(it->second).waiters;
+    if (waiters.size() >= kMaxWaiters) {
+      done(Outcome::kBusy);
+      return;
+    }
+    waiters.push_back(Waiter{client, std::move(done)});
+    return;
+  }
   if (!worker_) {
     worker_ = std::make_unique<Worker>(dispatcher_, options_,
                                        [this](uint64_t id, Outcome o) { on_done(id, o); });
@@ -215,7 +226,10 @@ void PasswordCheck::check(const std::string& client, std::string given,
   }
   uint64_t id = next_id_++;
   ++in_flight_[client];
-  pending_.emplace(id, Pending{client, std::move(key), std::move(done)});
+  running_.emplace(key, id);
+  Pending p{client, std::move(key), {}};
+  p.waiters.push_back(Waiter{client, std::move(done)});
+  pending_.emplace(id, std::move(p));
   worker_->submit(id, std::move(given));
 }
 
@@ -224,16 +238,17 @@ void PasswordCheck::on_done(uint64_t id, Outcome outcome) {
   if (it == pending_.end()) return;
   Pending p = std::move(it->second);
   pending_.erase(it);
+  running_.erase(p.key);
   if (auto f = in_flight_.find(p.client); f != in_flight_.end() && --f->second == 0) {
     in_flight_.erase(f);
   }
   double now = dispatcher_.monotonic();
   if (outcome == Outcome::kWrong) {
-    record_failure(p.client, now);
+    for (const auto& w : p.waiters) record_failure(w.client, now);  // each was a guess
   } else {
     remember(p.key, outcome, now);
   }
-  p.done(outcome);
+  for (auto& w : p.waiters) w.done(outcome);
 }
 
 }  // namespace mw::server

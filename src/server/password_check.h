@@ -10,7 +10,11 @@
 //     window ends;
 //   - a password that matched is remembered for `cache_ttl` seconds, keyed by an HMAC of it
 //     under a random per-process key (the password itself is never kept), so a dashboard
-//     polling with the right password does not pay PBKDF2 on every request.
+//     polling with the right password, or rspamc learning a folder (one request per
+//     message), does not pay PBKDF2 on every request; a wrong one is never remembered;
+//   - requests carrying a password whose check is already running wait for that check
+//     (one hash per password however many requests arrive together); only the first counts
+//     as in flight for its client.
 //
 // Ownership: owns the helper thread (started on first use, joined on destruction) and its
 // eventfd. Loop affinity: check() and the callbacks run on the Dispatcher's thread.
@@ -24,6 +28,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "core/loop.h"
 
@@ -59,10 +64,14 @@ class PasswordCheck {
   class Worker;
 
  private:
-  struct Pending {
+  struct Waiter {
     std::string client;
-    std::string key;  // HMAC of the password
     std::function<void(Outcome)> done;
+  };
+  struct Pending {
+    std::string client;  // who submitted it (counted in in_flight_)
+    std::string key;     // HMAC of the password
+    std::vector<Waiter> waiters;
   };
   struct Failures {
     size_t count = 0;
@@ -85,6 +94,7 @@ class PasswordCheck {
   std::unordered_map<std::string, size_t> in_flight_;  // checks running per client
   std::map<std::string, Remembered> remembered_;
   std::unordered_map<uint64_t, Pending> pending_;
+  std::unordered_map<std::string, uint64_t> running_;  // key -> id of its pending check
   uint64_t next_id_ = 1;
   std::unique_ptr<Worker> worker_;  // last: its callbacks use everything above
 };

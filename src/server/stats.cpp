@@ -273,7 +273,8 @@ void StatsReader::errors(size_t count, std::function<void(Result<json::Value>)> 
 }
 
 void StatsReader::reset(std::function<void(Status)> cb) {
-  std::vector<std::string> keys = {"stat:scanned", "stat:errors", "stat:tsum"};
+  std::vector<std::string> keys = {"stat:scanned", "stat:errors", "stat:tsum",
+                                   "stat:learned"};  // stat:learned: classify/statistics.h
   for (size_t i = 0; i < static_cast<size_t>(scan::Action::kCount); ++i) {
     keys.push_back("stat:action:" + std::string(scan::action_name(static_cast<scan::Action>(i))));
   }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "server/controller_learn.h"
 #include "server/controller_routes.h"
 #include "server/scan_handler.h"
 
@@ -61,6 +62,8 @@ int run_controller_worker(WorkerContext& w, int listen_fd, proto::HttpOptions ht
   add_outbound_routes(controller);
   add_scan_routes(controller, w.engine, w.services, &w.stats);
   add_stats_routes(controller, w.engine);
+  LearnService learning(w.engine, w.services, w.store);  // the Bayes classifier's routes
+  learning.attach(controller);
   set_dashboard(controller);
   // Workers the master saw die count as errors in /stat (they lost what they served).
   core::TimerPtr deaths;

@@ -54,9 +54,16 @@ local function attempts()
   end)
 end
 attempts()
+-- Maps are files too: one outside [lua] map_dirs must not load (its lines could be probed
+-- through get_key). Maps exist only at load time, so this one is tried here.
+local leaked = 'none'
+local ok, m = pcall(function()
+  return mailward_config:add_map{type = 'hash', url = '@EVILDIR@/evil_module.lua'}
+end)
+if ok and m then leaked = 'map of ' .. m:size() .. ' lines' end
 rspamd_config.SANDBOX_PROBE = {score = 0.1, callback = function(task)
   attempts()
-  return true
+  return true, 1.0, leaked
 end}
 '''
 
@@ -153,7 +160,8 @@ class HardenedDaemonTest(unittest.TestCase):
                 '[options]\ntask_timeout = "4s"\n'
                 '[worker]\nrequest_timeout = "5s"\nmax_connections_per_ip = 6\n'
                 'stuck_timeout = "30s"\n'
-                '[milter]\nmax_frame_size = "2M"\n'
+                '[milter]\nmax_frame_size = "2M"\nmessage_timeout = "4s"\n'
+                'max_connections_per_ip = 5\n'
                 '[controller]\nmax_failed_logins = 3\n',
             "lua.local.d/escapes.lua": escapes,
             "lua.local.d/pcall_loop.lua": PCALL_LOOP,
@@ -214,7 +222,8 @@ class HardenedDaemonTest(unittest.TestCase):
 
     def test_write_routes_are_post_only(self):
         for path in ["/statreset", "/historyreset", "/outbound/hold?user=victim",
-                     "/outbound/release?user=victim"]:
+                     "/outbound/release?user=victim", "/learnspam", "/learnham",
+                     "/learnclass?class=spam"]:
             status, body, headers = self.ctl("GET", path)
             self.assertEqual(status, 405, path)
             self.assertEqual(headers.get("Allow"), "POST")
@@ -239,6 +248,10 @@ class HardenedDaemonTest(unittest.TestCase):
         # Another local origin (another port) is foreign too.
         status, _, _ = self.ctl("POST", "/statreset", {"Origin": "http://127.0.0.1:1"})
         self.assertEqual(status, 403)
+        # Learning is a write like any other (the Bayes routes).
+        status, _, _ = self.ctl("POST", "/learnspam", {"Origin": "http://attacker.example"},
+                                MESSAGE)
+        self.assertEqual(status, 403)
         # The dashboard's own origin is fine; /stat tells a loopback caller it may write.
         status, body, _ = self.ctl("GET", "/stat", {"Origin": f"http://127.0.0.1:{port}"})
         self.assertEqual(status, 200)
@@ -249,6 +262,7 @@ class HardenedDaemonTest(unittest.TestCase):
     def test_sandbox_escapes_create_no_marker(self):
         r = self.d.scan(MESSAGE)
         self.assertIn("SANDBOX_PROBE", r["symbols"])  # the attempts ran (load and callback)
+        self.assertEqual(r["symbols"]["SANDBOX_PROBE"].get("options"), ["none"])
         self.assertEqual(sorted(os.listdir(self.markers)), [])
 
     # ---- 4. time budget
@@ -325,6 +339,62 @@ class HardenedDaemonTest(unittest.TestCase):
         time.sleep(0.2)
         self.assertEqual(self.d.get("/ping")[0], 200)
 
+    def test_milter_message_trickled_is_cut_by_message_timeout(self):
+        # An MTA-side peer that sends one body chunk a second holds the session only for
+        # [milter] message_timeout (4 s here), not as long as it keeps sending.
+        with socket.create_connection(("127.0.0.1", self.milter_port), timeout=15) as s:
+            s.sendall(optneg())
+            self.assertEqual(read_frame(s)[0], b"O")
+            s.sendall(frame(b"C", b"client.example\0" + b"4" + struct.pack(">H", 25) +
+                            b"192.0.2.1\0"))
+            self.assertEqual(read_frame(s)[0], b"c")
+            s.sendall(frame(b"M", b"<a@example.org>\0") + frame(b"R", b"<b@example.net>\0"))
+            self.assertEqual(read_frame(s)[0], b"c")
+            self.assertEqual(read_frame(s)[0], b"c")
+            s.sendall(frame(b"L", b"Subject\0hello\0") + frame(b"N"))
+            self.assertEqual(read_frame(s)[0], b"c")
+            self.assertEqual(read_frame(s)[0], b"c")
+            t0 = time.time()
+            s.settimeout(1.0)
+            replies = []
+            while time.time() - t0 < 14:
+                try:
+                    s.sendall(frame(b"B", b"x"))
+                except OSError:
+                    break
+                try:
+                    r = read_frame(s)
+                    if r is None:
+                        break
+                    replies.append(r[0])
+                except socket.timeout:
+                    continue
+                except OSError:
+                    break
+            elapsed = time.time() - t0
+        self.assertLess(elapsed, 4 + 3, "a message trickled one chunk per second was not cut")
+        self.assertIn(b"t", replies)  # the MTA is told to tempfail
+
+    def test_milter_connections_per_address_are_capped(self):
+        socks = [socket.create_connection(("127.0.0.1", self.milter_port), timeout=5)
+                 for _ in range(8)]
+        try:
+            time.sleep(0.5)
+            closed = 0
+            for s in socks:
+                s.setblocking(False)
+                try:
+                    if s.recv(1, socket.MSG_PEEK) == b"":
+                        closed += 1
+                except BlockingIOError:
+                    pass
+                except OSError:
+                    closed += 1
+            self.assertEqual(closed, 3)  # [milter] max_connections_per_ip = 5
+        finally:
+            for s in socks:
+                s.close()
+
     # ---- 7. milter macros
 
     def test_macro_flood_ends_the_session_and_memory_stays_flat(self):
@@ -390,10 +460,11 @@ class RateLimitTest(unittest.TestCase):
                 self.assertTrue(json.loads(body)["read_only"])
                 status, body = d.controller("/stat", {"Password": "writer"})
                 self.assertFalse(json.loads(body)["read_only"])
-                # Wrong passwords in parallel: health checks answer meanwhile.
+                # Different wrong passwords in parallel (a brute force): health checks answer
+                # meanwhile. (The same password sent in parallel is checked once.)
                 results = []
-                threads = [threading.Thread(target=lambda: results.append(
-                    d.controller("/stat", {"Password": "guess"})[0])) for _ in range(8)]
+                threads = [threading.Thread(target=lambda i=i: results.append(
+                    d.controller("/stat", {"Password": f"guess{i}"})[0])) for i in range(8)]
                 for t in threads:
                     t.start()
                 worst = 0.0
