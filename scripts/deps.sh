@@ -18,13 +18,25 @@ test_pkgs=(
 want=("${build_pkgs[@]}")
 if [[ ${1:-build} == test ]]; then want+=("${test_pkgs[@]}"); fi
 
+# The unprivileged user `mailward serve` drops to when started as root (scripts/run.sh
+# uses it; doc/security.md). Only root can make it; other users run Mailward as themselves.
+ensure_user() {
+  if [[ $(id -u) -eq 0 ]] && ! getent passwd _mailward >/dev/null; then
+    useradd --system --user-group --no-create-home --home-dir /nonexistent \
+      --shell /usr/sbin/nologin --comment "Mailward daemon" _mailward
+  fi
+}
+
 missing=()
 for p in "${want[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
     missing+=("$p")
   fi
 done
-[[ ${#missing[@]} -eq 0 ]] && exit 0
+if [[ ${#missing[@]} -eq 0 ]]; then
+  ensure_user
+  exit 0
+fi
 
 echo "deps: installing ${missing[*]}" >&2
 SUDO=""
@@ -44,3 +56,4 @@ fi
 $SUDO apt-get update -qq || true
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 if [[ $policy_added -eq 1 ]]; then $SUDO rm -f /usr/sbin/policy-rc.d; fi
+ensure_user

@@ -128,8 +128,11 @@ void resume_run(scan::Task& task, SymbolRun& run, int nargs) {
   if (ext == nullptr || run.co_done) return;
   SymbolRun* prev = ext->current;
   ext->current = &run;
+  core::Heartbeat& hb = task.services().heartbeat();
+  if (hb.enabled()) hb.set_activity("task " + std::string(task.id()) + " symbol " + run.name);
   std::string err;
   int rc = ext->state().resume(run.co, nargs, err);
+  hb.clear_activity();
   ext->current = prev;
   after_resume(task, run, rc, err);
 }
@@ -146,7 +149,10 @@ void call_for_run(scan::Task& task, SymbolRun& run, int nargs) {
   if (ext == nullptr) return;
   SymbolRun* prev = ext->current;
   ext->current = &run;
+  core::Heartbeat& hb = task.services().heartbeat();
+  if (hb.enabled()) hb.set_activity("task " + std::string(task.id()) + " symbol " + run.name);
   auto st = ext->state().pcall(nargs, 0);
+  hb.clear_activity();
   ext->current = prev;
   if (!st) report_error(task, run, st.error().message);
 }

@@ -151,18 +151,23 @@ void Task::start_symbol(SymbolId id) {
   state_[i] = SymbolState::kRunning;
   ++running_;
   sym_start_[i] = services_.dispatcher().monotonic();
+  core::Heartbeat& hb = services_.heartbeat();
+  if (hb.enabled()) hb.set_activity("task " + id_ + " symbol " + d.name);
   RunState rs = RunState::kDone;
   try {
     rs = d.callback(*this, id);
   } catch (const core::ArenaExhausted&) {
+    hb.clear_activity();
     log("scan").error("symbol " + d.name + ": per-message memory cap reached");
     symbol_failed(id);
     return;
   } catch (const std::exception& e) {
+    hb.clear_activity();
     log("scan").error("symbol " + d.name + " failed: " + e.what());
     symbol_failed(id);
     return;
   }
+  hb.clear_activity();
   if (rs == RunState::kDone && state_[i] == SymbolState::kRunning) {
     state_[i] = SymbolState::kDone;
     sym_time_[i] = static_cast<float>(services_.dispatcher().monotonic() - sym_start_[i]);
@@ -258,7 +263,10 @@ void Task::advance() {
     switch (stage_) {
       case Stage::kInit: {
         try {
+          core::Heartbeat& hb = services_.heartbeat();
+          if (hb.enabled()) hb.set_activity("task " + id_ + " parsing the message");
           auto parsed = services_.parser().parse(arena_, raw_, engine_.options.limits);
+          hb.clear_activity();
           if (!parsed) {
             error_ = parsed.error();
             stage_ = Stage::kDone;

@@ -54,6 +54,8 @@ class StatsRecorder {
   void record(const scan::Task& task);
   // Write what is pending now; `done` runs when the writes completed (or failed).
   void flush(std::function<void()> done = {});
+  // Count errors that were not scans (e.g. workers that died): flushed like the rest.
+  void count_errors(int64_t n) { add("stat:errors", n); }
 
   // Scans recorded by this process (for its own /metrics and tests).
   uint64_t local_scanned() const { return local_scanned_; }

@@ -236,7 +236,9 @@ class PasswordTest(unittest.TestCase):
                                   text=True, check=True).stdout.strip()
         config = mwtest.Config({"local.d/20-pw.toml":
                                 f'[controller]\npassword = "{pw_hash("reader")}"\n'
-                                f'enable_password = "{pw_hash("writer")}"\n'})
+                                f'enable_password = "{pw_hash("writer")}"\n'
+                                # loopback is trusted without a password by default
+                                'secure_ip = []\n'})
         try:
             with mwtest.Daemon(config, workers=1) as d:
                 self.assertEqual(d.controller("/stat")[0], 403)
@@ -257,7 +259,8 @@ class PasswordTest(unittest.TestCase):
         try:
             out = subprocess.run([mwtest.MW_BINARY, "serve", "--foreground", "--conf", config.dir,
                                   "--listen", f"127.0.0.1:{mwtest.free_port()}",
-                                  "--controller", f"127.0.0.1:{mwtest.free_port()}"],
+                                  "--controller", f"127.0.0.1:{mwtest.free_port()}",
+                                  *mwtest.serve_user_args()],
                                  capture_output=True, text=True, timeout=60)
             self.assertEqual(out.returncode, 2)
             self.assertIn("mailward pw", out.stderr)
