@@ -102,6 +102,8 @@ int tp_get_html(lua_State* L) {
   const mime::HtmlInfo& h = *tp.html;
   lua_newtable(L);
   set_field(L, "tags", static_cast<double>(h.tags));
+  set_field(L, "hidden_len", static_cast<double>(h.hidden_bytes));
+  set_field(L, "low_contrast_len", static_cast<double>(h.low_contrast_bytes));
   set_bool(L, "has_script", h.has_script);
   set_bool(L, "has_iframe", h.has_iframe);
   set_bool(L, "has_external_css", h.has_external_css);
