@@ -46,4 +46,14 @@ function exports.is_ascii(s)
   return not s:find('[\128-\255]')
 end
 
+-- True when the message came through a mailing list (list or list-server headers).
+local LIST_HEADERS = { 'List-Id', 'List-Post', 'Mailing-List', 'X-Mailman-Version', 'X-BeenThere',
+                       'X-Loop', 'List-Help', 'X-Google-Group-Id', 'X-eGroups-Return' }
+function exports.is_mailing_list(task)
+  for _, h in ipairs(LIST_HEADERS) do
+    if task:has_header(h) then return true end
+  end
+  return false
+end
+
 return exports

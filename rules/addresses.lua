@@ -1,0 +1,134 @@
+-- Relations between the addresses of a message: display names of From and the recipients,
+-- titles and brands in display names, undisclosed recipients, and where replies go.
+--
+-- How mail really looks: people's clients write the person's name (or nothing) as display
+-- name; mass-mailing tools fill the recipient's display name with the local part of the
+-- address ("john" <john@example.com>) or leave the To line to "undisclosed-recipients:;";
+-- advance-fee mail signs with titles (Dr., Barrister, Mrs.); phishing borrows a brand name for
+-- the display name while the address is elsewhere; and fraud wants replies at another
+-- (often free-mail) address. Mailing lists legitimately set Reply-To to the list, so the
+-- Reply-To relations are not checked on list mail.
+local lua_util = require 'lua_util'
+local rspamd_util = require 'rspamd_util'
+local lists = require 'mail_lists'
+
+local function sym(name, description)
+  mailward_config:register_symbol{ name = name, type = 'virtual', parent = 'ADDR_CHECK',
+                                   group = 'addresses', description = description }
+end
+
+local TITLES = {
+  'mr', 'mrs', 'ms', 'miss', 'dr', 'prof', 'barrister', 'barr', 'prince', 'princess', 'col',
+  'gen', 'engr', 'engineer', 'rev', 'chief', 'hon', 'sir', 'dame', 'lady', 'lord', 'sgt',
+  'capt', 'captain', 'major', 'sheikh', 'mme', 'madam', 'madame', 'attorney', 'agent',
+}
+local title_set = lua_util.list_to_set(TITLES)
+
+-- Brands whose names phishing puts in the display name, and the tokens their own domains
+-- contain (a display name with the brand and a From domain without any token is a mismatch).
+local brand_list = lists.brands
+local function brand_of(name)
+  local lower = ' ' .. name:lower():gsub('[^%w]+', ' ') .. ' '
+  for _, b in ipairs(brand_list) do
+    if lower:find(b.pattern) then return b end
+  end
+  return nil
+end
+
+local function registrable(domain)
+  if not domain or domain == '' then return nil end
+  return rspamd_util.get_tld(domain:lower())
+end
+
+mailward_config:register_symbol{
+  name = 'ADDR_CHECK', type = 'callback', group = 'addresses',
+  description = 'Display-name and Reply-To relations',
+  callback = function(task)
+    local from = task:get_from('mime')
+    local f = from and from[1]
+    local fname = f and f.name and lua_util.trim(f.name) or ''
+    if f and f.addr ~= '' then
+      if fname == '' then
+        task:insert_result('FROM_NO_DN', 1.0)
+      else
+        if fname:lower():gsub('^[\'"]+', ''):gsub('[\'"]+$', '') == f.addr:lower() then
+          task:insert_result('FROM_DN_EQ_ADDR', 1.0)
+        end
+        local first = fname:lower():match('^([%a]+)[%.%s]')
+        if first and title_set[first] then
+          task:insert_result('FROM_NAME_HAS_TITLE', 1.0, first)
+        end
+        local b = brand_of(fname)
+        if b then
+          local reg = (registrable(f.domain) or ''):lower()
+          local owned = false
+          for _, tok in ipairs(b.domains) do
+            if reg:find(tok, 1, true) then owned = true break end
+          end
+          if not owned then task:insert_result('FROM_BRAND_MISMATCH', 1.0, b.name .. '/' .. reg) end
+        end
+      end
+    end
+
+    -- Recipients -------------------------------------------------------------------------
+    local rcpts = task:get_recipients('mime')
+    if rcpts and #rcpts > 0 then
+      local named, localpart, eqaddr = 0, 0, 0
+      for _, r in ipairs(rcpts) do
+        local n = r.name and lua_util.trim(r.name) or ''
+        if n ~= '' then
+          named = named + 1
+          local ln = n:lower():gsub('^[\'"]+', ''):gsub('[\'"]+$', '')
+          if ln == (r.user or ''):lower() then localpart = localpart + 1 end
+          if ln == r.addr:lower() then eqaddr = eqaddr + 1 end
+        end
+      end
+      if named == 0 then
+        task:insert_result('TO_DN_NONE', 1.0)
+      elseif named == #rcpts then
+        task:insert_result('TO_DN_ALL', 1.0)
+      else
+        task:insert_result('TO_DN_SOME', 1.0)
+      end
+      if localpart > 0 then task:insert_result('TO_DN_LOCALPART', 1.0, tostring(localpart)) end
+      if eqaddr > 0 then task:insert_result('TO_DN_EQ_ADDR', 1.0, tostring(eqaddr)) end
+    end
+    local to_raw = task:get_header_raw('To')
+    if to_raw and (to_raw:lower():find('undisclosed', 1, true) or to_raw:match('^%s*[^<@]*:%s*;')) then
+      task:insert_result('R_UNDISC_RCPT', 1.0)
+    end
+
+    -- Reply-To ---------------------------------------------------------------------------
+    local list = lua_util.is_mailing_list(task)
+    if list then task:insert_result('MAILLIST', 1.0) end
+    local rt = task:get_reply_sender()
+    if rt and f and f.addr ~= '' and not list then
+      rt = rt:lower()
+      local rt_dom = lua_util.addr_domain(rt)
+      if rt ~= f.addr:lower() and rt_dom and f.domain ~= '' then
+        if registrable(rt_dom) ~= registrable(f.domain) then
+          task:insert_result('REPLYTO_DOM_NEQ_FROM_DOM', 1.0, rt_dom)
+        end
+      end
+      for _, r in ipairs(rcpts or {}) do
+        if r.addr:lower() == rt and rt ~= f.addr:lower() then
+          task:insert_result('REPLYTO_EQ_TO_ADDR', 1.0)
+          break
+        end
+      end
+    end
+  end,
+}
+sym('FROM_NO_DN', 'From has no display name')
+sym('FROM_DN_EQ_ADDR', 'From display name is the address itself')
+sym('FROM_NAME_HAS_TITLE', 'From display name starts with a title (Mr, Mrs, Dr, Barrister ...)')
+sym('FROM_BRAND_MISMATCH', 'From display name names a brand whose domain is not the sender\'s')
+sym('TO_DN_NONE', 'No recipient has a display name')
+sym('TO_DN_ALL', 'Every recipient has a display name')
+sym('TO_DN_SOME', 'Some recipients have a display name')
+sym('TO_DN_LOCALPART', 'A recipient\'s display name is the local part of its address')
+sym('TO_DN_EQ_ADDR', 'A recipient\'s display name is its address')
+sym('R_UNDISC_RCPT', 'Recipients undisclosed (empty group in To)')
+sym('MAILLIST', 'Came through a mailing list (list-server headers)')
+sym('REPLYTO_DOM_NEQ_FROM_DOM', 'Reply-To registrable domain differs from the From domain')
+sym('REPLYTO_EQ_TO_ADDR', 'Reply-To is the recipient\'s own address')
