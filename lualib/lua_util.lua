@@ -46,12 +46,24 @@ function exports.is_ascii(s)
   return not s:find('[\128-\255]')
 end
 
--- True when the message came through a mailing list (list or list-server headers).
+-- True when the message came through a mailing list: list headers (RFC 2369/2919), the marks
+-- of Mailman, ezmlm, Google and Yahoo Groups, fml, Ecartis, Listar, LISTSERV, or a Sender
+-- that is a list owner or bounce address (Majordomo, LISTSERV, old Mailman).
 local LIST_HEADERS = { 'List-Id', 'List-Post', 'Mailing-List', 'X-Mailman-Version', 'X-BeenThere',
-                       'X-Loop', 'List-Help', 'X-Google-Group-Id', 'X-eGroups-Return' }
+                       'X-Loop', 'List-Help', 'X-Google-Group-Id', 'X-eGroups-Return',
+                       'X-Mailing-List', 'X-ML-Name', 'X-Listprocessor-Version', 'X-Ecartis-Version',
+                       'X-Listar-Version', 'List-Software', 'X-List-Administrivia' }
 function exports.is_mailing_list(task)
   for _, h in ipairs(LIST_HEADERS) do
     if task:has_header(h) then return true end
+  end
+  local sender = task:get_header('Sender')
+  if sender then
+    local s = sender:lower()
+    if s:find('owner%-') or s:find('%-owner@') or s:find('%-admin@') or s:find('%-bounces') or
+        s:find('%-request@') or s:find('listserv', 1, true) then
+      return true
+    end
   end
   return false
 end

@@ -23,6 +23,7 @@ local TITLES = {
   'capt', 'captain', 'major', 'sheikh', 'mme', 'madam', 'madame', 'attorney', 'agent',
 }
 local title_set = lua_util.list_to_set(TITLES)
+local SORTED_MIN = 5   -- recipients in alphabetical order from this many on
 
 -- Brands whose names phishing puts in the display name, and the tokens their own domains
 -- contain (a display name with the brand and a From domain without any token is a mismatch).
@@ -71,6 +72,7 @@ mailward_config:register_symbol{
     end
 
     -- Recipients -------------------------------------------------------------------------
+    local list = lua_util.is_mailing_list(task)
     local rcpts = task:get_recipients('mime')
     if rcpts and #rcpts > 0 then
       local named, localpart, eqaddr = 0, 0, 0
@@ -78,8 +80,10 @@ mailward_config:register_symbol{
         local n = r.name and lua_util.trim(r.name) or ''
         if n ~= '' then
           named = named + 1
-          local ln = n:lower():gsub('^[\'"]+', ''):gsub('[\'"]+$', '')
-          if ln == (r.user or ''):lower() then localpart = localpart + 1 end
+          local bare = n:gsub('^[\'"]+', ''):gsub('[\'"]+$', '')
+          local ln = bare:lower()
+          -- Tools copy the local part as it is; people write names ("Hanako", not "hanako").
+          if bare == (r.user or '') and not bare:find('%u') then localpart = localpart + 1 end
           if ln == r.addr:lower() then eqaddr = eqaddr + 1 end
         end
       end
@@ -90,8 +94,30 @@ mailward_config:register_symbol{
       else
         task:insert_result('TO_DN_SOME', 1.0)
       end
-      if localpart > 0 then task:insert_result('TO_DN_LOCALPART', 1.0, tostring(localpart)) end
+      -- (Lists are named after their address; newsletters fill in what they know.)
+      if localpart > 0 and not list and not task:has_header('List-Unsubscribe') then
+        task:insert_result('TO_DN_LOCALPART', 1.0, tostring(localpart))
+      end
       if eqaddr > 0 then task:insert_result('TO_DN_EQ_ADDR', 1.0, tostring(eqaddr)) end
+      -- Lists of harvested addresses: sorted, or one local part at many domains.
+      if #rcpts >= SORTED_MIN and not list then
+        local sorted, locals, domains = true, {}, {}
+        for i, r in ipairs(rcpts) do
+          local a = r.addr:lower()
+          if i > 1 and a < rcpts[i - 1].addr:lower() then sorted = false end
+          locals[(r.user or ''):lower()] = (locals[(r.user or ''):lower()] or 0) + 1
+          domains[r.domain] = true
+        end
+        if sorted then task:insert_result('TO_SORTED', 1.0, tostring(#rcpts)) end
+        local ndom = 0
+        for _ in pairs(domains) do ndom = ndom + 1 end
+        for lp, n in pairs(locals) do
+          if n >= 3 and ndom >= 3 then
+            task:insert_result('TO_SAME_LOCALPART', 1.0, lp)
+            break
+          end
+        end
+      end
     end
     local to_raw = task:get_header_raw('To')
     if to_raw and (to_raw:lower():find('undisclosed', 1, true) or to_raw:match('^%s*[^<@]*:%s*;')) then
@@ -99,7 +125,6 @@ mailward_config:register_symbol{
     end
 
     -- Reply-To ---------------------------------------------------------------------------
-    local list = lua_util.is_mailing_list(task)
     if list then task:insert_result('MAILLIST', 1.0) end
     local rt = task:get_reply_sender()
     if rt and f and f.addr ~= '' and not list then
@@ -126,8 +151,10 @@ sym('FROM_BRAND_MISMATCH', 'From display name names a brand whose domain is not 
 sym('TO_DN_NONE', 'No recipient has a display name')
 sym('TO_DN_ALL', 'Every recipient has a display name')
 sym('TO_DN_SOME', 'Some recipients have a display name')
-sym('TO_DN_LOCALPART', 'A recipient\'s display name is the local part of its address')
+sym('TO_DN_LOCALPART', 'A recipient\'s display name is its address\'s local part, verbatim')
 sym('TO_DN_EQ_ADDR', 'A recipient\'s display name is its address')
+sym('TO_SORTED', 'Five or more recipients in alphabetical order (a harvested list)')
+sym('TO_SAME_LOCALPART', 'One local part at several domains (postmaster@, info@ ...)')
 sym('R_UNDISC_RCPT', 'Recipients undisclosed (empty group in To)')
 sym('MAILLIST', 'Came through a mailing list (list-server headers)')
 sym('REPLYTO_DOM_NEQ_FROM_DOM', 'Reply-To registrable domain differs from the From domain')

@@ -101,6 +101,13 @@ local WEBMAIL = {
   ['live.com'] = { 'live%.com$', 'hotmail%.com$', 'phx%.gbl$', 'outlook%.com$' },
   ['aol.com'] = { 'aol%.com$', 'aim%.com$' },
 }
+-- The right-hand side of the provider's own web-mail Message-IDs (mail without any mailer
+-- header claims to come from the web mail).
+local WEBMAIL_OWN = {
+  ['gmail.com'] = 'mail%.gmail%.com$', ['googlemail.com'] = 'mail%.gmail%.com$',
+  ['yahoo.com'] = 'mail%.yahoo%.com$', ['hotmail.com'] = 'hotmail%.com$', ['msn.com'] = 'hotmail%.com$',
+  ['outlook.com'] = 'outlook%.com$', ['live.com'] = 'outlook%.com$', ['aol.com'] = 'aol%.com$',
+}
 -- Headers only the provider's own web mail or relays add.
 local WEBMAIL_MARK = { ['gmail.com'] = 'X-Gm-Message-State', ['googlemail.com'] = 'X-Gm-Message-State',
                        ['yahoo.com'] = 'X-YMail-OSG', ['hotmail.com'] = 'X-OriginalArrivalTime',
@@ -215,6 +222,27 @@ mailward_config:register_symbol{
       end
     end
 
+    -- Message-IDs that name the recipient: bulk tools build them from the address they send to
+    -- (newsletter services do too, so not on mail with List-Unsubscribe).
+    local from = task:get_from('mime')
+    local fdom = from and from[1] and from[1].domain or nil
+    if mid and not task:has_header('List-Unsubscribe') then
+      local lmid = mid:lower()
+      local rhs = lmid:match('@([^@]+)$')
+      for _, r in ipairs(task:get_recipients('mime') or {}) do
+        local addr, dom = r.addr:lower(), (r.domain or ''):lower()
+        if addr ~= '' and lmid:find(addr, 1, true) and (not fdom or addr ~= from[1].addr:lower()) then
+          hit('MID_CONTAINS_TO', addr)
+          break
+        end
+        if rhs and dom ~= '' and rhs == dom and fdom and fdom ~= dom then
+          hit('MID_RHS_MATCH_TO', dom)
+          break
+        end
+      end
+      if rhs and (rhs:match('^%[?%d+%.%d+%.%d+%.%d+%]?$')) then hit('MID_RHS_IP', rhs) end
+    end
+
     -- Microsoft MIME boundaries carry the same FILETIME: ----=_NextPart_000_0012_01C4A1B2.4F3E2A80
     local ct = task:get_header('Content-Type')
     local bhi, blo
@@ -228,19 +256,20 @@ mailward_config:register_symbol{
     end
 
     -- Free-mail senders without the provider's Message-ID or marks ----------------------
-    local from = task:get_from('mime')
-    local fdom = from and from[1] and from[1].domain or nil
     local shapes = fdom and WEBMAIL[fdom]
-    if shapes and mid then
+    if shapes and mid and not family and not ua then
       local rhs = (mid:match('@([^@]+)$') or ''):lower()
       local ok = false
-      for _, p in ipairs(shapes) do
-        if rhs:find(p) then ok = true break end
+      if xm then   -- some other mail program: it names the message after the account's domain
+        for _, p in ipairs(shapes) do
+          if rhs:find(p) then ok = true break end
+        end
+      else         -- no mail program at all: the provider's web mail wrote it, or nobody did
+        ok = rhs:find(WEBMAIL_OWN[fdom] or '^$') ~= nil or
+          (fdom:find('hotmail', 1, true) and rhs:find('phx%.gbl$')) ~= nil
       end
       local mark = WEBMAIL_MARK[fdom]
-      if not ok and not (mark and task:has_header(mark)) and not family and not ua then
-        hit('FREEMAIL_FORGED_MID', fdom)
-      end
+      if not ok and not (mark and task:has_header(mark)) then hit('FREEMAIL_FORGED_MID', fdom) end
     end
 
     -- Priority headers ----------------------------------------------------------------------
@@ -280,6 +309,9 @@ sym('FORGED_MUA_THEBAT', 'Claims to be The Bat! but the Message-ID is not The Ba
 sym('FORGED_MUA_MOZILLA', 'Claims to be Netscape but the Message-ID is not Netscape\'s')
 sym('RATWARE_MS_HASH', 'Outlook-shaped Message-ID without any Microsoft mailer')
 sym('MID_MS_TIME_FORGED', 'Outlook-shaped Message-ID whose time does not match the Date')
+sym('MID_CONTAINS_TO', 'Message-ID contains a recipient\'s address')
+sym('MID_RHS_MATCH_TO', 'Message-ID names the recipient\'s domain, the sender is elsewhere')
+sym('MID_RHS_IP', 'Message-ID right-hand side is an IP address')
 sym('MS_BOUNDARY_FORGED', 'Microsoft-style MIME boundary whose time does not match the Date')
 sym('FREEMAIL_FORGED_MID', 'From a web-mail provider but not written by its web mail or a mail program')
 sym('HAS_X_PRIO_ONE', 'X-Priority 1 (highest)')
@@ -291,7 +323,7 @@ sym('X_PRIO_MISMATCH', 'Priority headers that contradict each other or the claim
 -- Mass-mailing programs (one Hyperscan database for the X-Mailer header) --------------------
 local reconfig = config['regexp']
 reconfig['RATWARE_MAILER'] = {
-  re = 'X-Mailer=/(?:mass\\s*(?:e-?)?mail|bulk\\s*(?:e-?)?mail|group\\s*mail|atomic\\s*mail|' ..
+  re = 'X-Mailer=/(?:(?:mass|bulk)\\s*(?:e-?)?(?:mail|sender)|group\\s*mail|atomic\\s*mail|' ..
        'send-?safe|dark\\s*mailer|floodgate|mailking|mach5\\s*mailer|emarksofts|' ..
        'express\\s*mail\\s*server|mail\\s*bomber|jixing|aureate|worldmerge|avalanche|' ..
        'stealth\\s*mail|e-?merge|direct\\s*e-?mail\\s*(?:blaster|sender)|easy\\s*mass|' ..

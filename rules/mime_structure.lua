@@ -68,6 +68,7 @@ mailward_config:register_symbol{
       if h then
         local visible = #lua_util.trim(tp:get_content() or '')
         local hidden = h.hidden_len or 0
+        local readable = visible - (h.low_contrast_len or 0)   -- what a reader can see
         if hidden >= HIDDEN_LONG or (hidden >= 100 and hidden > visible) then
           task:insert_result('HTML_HIDDEN_TEXT', 1.0, tostring(hidden))
         end
@@ -75,9 +76,9 @@ mailward_config:register_symbol{
           task:insert_result('R_WHITE_ON_WHITE', 1.0, tostring(h.low_contrast_len))
         end
         local images = #h.images
-        if images > 0 and visible < IMAGE_ONLY_TEXT and plain_text < IMAGE_ONLY_TEXT then
-          task:insert_result('HTML_IMAGE_ONLY', 1.0, tostring(visible))
-          if #h.links > 0 and visible < 40 then task:insert_result('HTML_SHORT_LINK_IMG', 1.0) end
+        if images > 0 and readable < IMAGE_ONLY_TEXT and plain_text < IMAGE_ONLY_TEXT then
+          task:insert_result('HTML_IMAGE_ONLY', 1.0, tostring(readable))
+          if #h.links > 0 and readable < 40 then task:insert_result('HTML_SHORT_LINK_IMG', 1.0) end
         end
       end
     end

@@ -27,16 +27,20 @@ reconfig['BULK_BOILERPLATE'] = {
     '\\bsent in compliance (?:of|with) (?:the )?(?:new )?(?:e-?mail|federal|anti-?spam) (?:bill|law|requirements)',
     '\\bthis is a one[- ]time (?:mailing|e-?mail|message)\\b',
     '\\byou (?:have )?(?:opted|signed) in (?:to receive|for) (?:special )?offers from (?:our|one of our) partners',
+    '\\b(?:have )?opted[- ]in to (?:one or more of )?our (?:affiliate|partner|marketing) (?:sites|partners|lists?)',
+    '\\bopt[- ]out instructions\\b', '\\bagainst (?:sending )?unsolicited (?:e-?mails?|commercial|bulk)\\b',
+    '\\bto (?:be removed|unsubscribe) from (?:this|our|future) (?:mailing|list|mailings)\\b.{0,60}\\b(?:reply|send|click)',
   }),
   description = 'Bulk-mail boilerplate (remove instructions, "not spam", bill S. 1618)',
   group = 'content',
 }
 
 reconfig['MARKETING_HYPE'] = {
-  re = at_least(3, {
+  re = at_least(4, {
     '\\b100\\s?% (?:free|guaranteed|natural|satisfaction|legal|risk[- ]free)\\b',
     '\\brisk[- ]free\\b', '\\bno (?:obligation|credit check|hidden (?:fees|costs)|catch)\\b',
-    '\\bact (?:now|fast|today)\\b', '\\b(?:order|call|buy|apply) (?:now|today)\\b',
+    '\\bact (?:now|fast|today)\\b', '\\b(?:order|call|buy|apply) (?:\\w+ )?(?:now|today)\\b',
+    '\\bfree shipping\\b', '\\b(?:low|lowest|special|great) price\\b',
     '\\blimited (?:time|supply|offer)\\b', '\\bclick (?:here|below)\\b',
     '\\bmoney[- ]back guarantee\\b', '\\b(?:make|earn) (?:\\$\\s?\\d|money|cash|thousands)',
     '\\bwork (?:from|at) home\\b', '\\bfinancial freedom\\b', '\\bget paid\\b',
@@ -44,7 +48,7 @@ reconfig['MARKETING_HYPE'] = {
     '\\b(?:special|exclusive) (?:promotion|deal) for you\\b', '\\bdon\'?t (?:miss|delete) (?:out|this)\\b',
     '\\bwhile supplies last\\b', '\\bincredible (?:offer|deal)\\b', '\\bamazing (?:offer|results|new)\\b',
     '\\bfree (?:gift|trial|bonus|quote|consultation|membership|bottle|pills?)\\b',
-    '\\bguaranteed\\b', '\\bno experience (?:necessary|required|needed)\\b',
+    '\\bno experience (?:necessary|required|needed)\\b',
   }),
   description = 'Several phrases of hard-sell advertising', group = 'content',
 }

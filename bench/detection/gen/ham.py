@@ -175,7 +175,8 @@ def mailing_list(rng, ctx):
         text = f'On {rng.pick(DAYS["en"])}, {C.person(rng).name} wrote:\n> ' + rng.pick(lines) + '\n\n' + text
     text += f'\n\n-- \n{sender.name}' + footer
     tag = f'[{lname.split("-")[0].upper() if kind != "mailman" else lname}] ' if rng.chance(0.5) else ''
-    d = K.Draft(sender, sender.name if rng.chance(0.9) else '', [('', f'{lname}@{ldom}')], tag + subject,
+    to_name = rng.pick(['', '', lname, lname.upper(), lname.replace('-', ' ').title()])  # clients name lists by address
+    d = K.Draft(sender, sender.name if rng.chance(0.9) else '', [(to_name, f'{lname}@{ldom}')], tag + subject,
                 ctx.t, 'en', 'us-ascii', text)
     d.in_reply_to = f'{rng.hex(12)}@{C.org_domain(rng)}'
     d.references = [d.in_reply_to]
@@ -205,7 +206,8 @@ def newsletter(rng, ctx):
     sender = C.Person(brand, '', f'{sender_local}@{rng.pick(["", "e.", "mail.", "news."])}{site}', lang)
     subject = rng.pick([f'{brand}: {lines[0]}', lines[0], f'{rng.pick(["🎉 ", "🔥 ", "", "", ""])}{lines[1]}',
                         f'{s["pct"]}% OFF everything - this weekend only!', f'Your {rng.pick(["weekly", "monthly"])} update from {brand}'])
-    d = K.Draft(sender, brand, [('', ctx.rcpt)], subject, ctx.t, lang, 'utf-8', '\n\n'.join(lines) +
+    to_name = rng.weighted([(6, ''), (3, ctx.rcpt_person.name), (1, ctx.rcpt.split('@')[0])])  # what the list knows
+    d = K.Draft(sender, brand, [(to_name, ctx.rcpt)], subject, ctx.t, lang, 'utf-8', '\n\n'.join(lines) +
                 f'\n\nView online: https://www.{site}/email/{rng.hex(8)}', html=html)
     if rng.chance(0.25):
         d.reply_to = ('', f'{rng.pick(["reply", "support", "customercare"])}@{rng.pick([site, "help." + site, bounce_dom if "." in bounce_dom else site])}')

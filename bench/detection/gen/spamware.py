@@ -52,8 +52,13 @@ def odd_date(rng, t):
 
 def recipients(rng, d, rcpt):
     """The To line spam tools write."""
-    kind = rng.randrange(7)
+    kind = rng.randrange(8)
     local = rcpt.split('@')[0]
+    if kind == 7:   # a harvested list: role addresses at many domains, as sorted by the tool
+        dom = rcpt.split('@')[1]
+        role = rng.pick(['postmaster', 'info', 'sales', 'webmaster', local])
+        addrs = sorted({f'{role}@{rng.lower(rng.randint(3, 5))}{dom.split(".")[0][-4:]}.com' for _ in range(rng.randint(4, 12))} | {rcpt})
+        return [('To', ',\r\n\t'.join(addrs))]
     if kind == 0:
         return [('To', 'undisclosed-recipients:;')]
     if kind == 1:
