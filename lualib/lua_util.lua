@@ -46,26 +46,10 @@ function exports.is_ascii(s)
   return not s:find('[\128-\255]')
 end
 
--- True when the message came through a mailing list: list headers (RFC 2369/2919), the marks
--- of Mailman, ezmlm, Google and Yahoo Groups, fml, Ecartis, Listar, LISTSERV, or a Sender
--- that is a list owner or bounce address (Majordomo, LISTSERV, old Mailman).
-local LIST_HEADERS = { 'List-Id', 'List-Post', 'Mailing-List', 'X-Mailman-Version', 'X-BeenThere',
-                       'X-Loop', 'List-Help', 'X-Google-Group-Id', 'X-eGroups-Return',
-                       'X-Mailing-List', 'X-ML-Name', 'X-Listprocessor-Version', 'X-Ecartis-Version',
-                       'X-Listar-Version', 'List-Software', 'X-List-Administrivia' }
+-- True when the message came through a mailing list (the MAILLIST regexp rule of
+-- rules/addresses.lua). A rule that asks must run after it: dependencies = { 'MAILLIST' }.
 function exports.is_mailing_list(task)
-  for _, h in ipairs(LIST_HEADERS) do
-    if task:has_header(h) then return true end
-  end
-  local sender = task:get_header('Sender')
-  if sender then
-    local s = sender:lower()
-    if s:find('owner%-') or s:find('%-owner@') or s:find('%-admin@') or s:find('%-bounces') or
-        s:find('%-request@') or s:find('listserv', 1, true) then
-      return true
-    end
-  end
-  return false
+  return task:has_symbol('MAILLIST')
 end
 
 return exports

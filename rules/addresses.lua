@@ -28,10 +28,23 @@ local SORTED_MIN = 5   -- recipients in alphabetical order from this many on
 -- Brands whose names phishing puts in the display name, and the tokens their own domains
 -- contain (a display name with the brand and a From domain without any token is a mismatch).
 local brand_list = lists.brands
+-- Brands by the first word of their pattern: a display name is looked up word by word.
+local brand_by_word = {}
+for _, b in ipairs(brand_list) do
+  local first = b.pattern:match('^ (%w+)')
+  brand_by_word[first] = brand_by_word[first] or {}
+  table.insert(brand_by_word[first], b)
+end
 local function brand_of(name)
-  local lower = ' ' .. name:lower():gsub('[^%w]+', ' ') .. ' '
-  for _, b in ipairs(brand_list) do
-    if lower:find(b.pattern) then return b end
+  local lower
+  for word in name:gmatch('%w+') do
+    local cands = brand_by_word[word:lower()]
+    if cands then
+      lower = lower or (' ' .. name:lower():gsub('[^%w]+', ' ') .. ' ')
+      for _, b in ipairs(cands) do
+        if lower:find(b.pattern) then return b end
+      end
+    end
   end
   return nil
 end
@@ -41,9 +54,26 @@ local function registrable(domain)
   return rspamd_util.get_tld(domain:lower())
 end
 
+-- Mailing lists: list headers (RFC 2369/2919), the marks of Mailman, ezmlm, Google and Yahoo
+-- Groups, fml, Ecartis, Listar, LISTSERV, or a Sender that is a list owner or bounce address
+-- (Majordomo, LISTSERV, old Mailman). One regexp rule: checked in C++, no Lua call.
+local list_marks = {}
+for _, h in ipairs{ 'List-Id', 'List-Post', 'List-Help', 'Mailing-List', 'X-Mailman-Version',
+                    'X-BeenThere', 'X-Loop', 'X-Google-Group-Id', 'X-eGroups-Return',
+                    'X-Mailing-List', 'X-ML-Name', 'X-Listprocessor-Version', 'X-Ecartis-Version',
+                    'X-Listar-Version', 'List-Software', 'X-List-Administrivia' } do
+  list_marks[#list_marks + 1] = 'header_exists(' .. h .. ')'
+end
+list_marks[#list_marks + 1] =
+  'Sender=/(?:owner-|-owner@|-admin@|-bounces|-request@|listserv)/i{header}'
+config['regexp']['MAILLIST'] = {
+  re = table.concat(list_marks, ' | '),
+  description = 'Came through a mailing list (list-server headers)', group = 'addresses',
+}
+
 mailward_config:register_symbol{
   name = 'ADDR_CHECK', type = 'callback', group = 'addresses',
-  description = 'Display-name and Reply-To relations',
+  description = 'Display-name and Reply-To relations', dependencies = { 'MAILLIST' },
   callback = function(task)
     local from = task:get_from('mime')
     local f = from and from[1]
@@ -125,7 +155,6 @@ mailward_config:register_symbol{
     end
 
     -- Reply-To ---------------------------------------------------------------------------
-    if list then task:insert_result('MAILLIST', 1.0) end
     local rt = task:get_reply_sender()
     if rt and f and f.addr ~= '' and not list then
       rt = rt:lower()
@@ -156,6 +185,5 @@ sym('TO_DN_EQ_ADDR', 'A recipient\'s display name is its address')
 sym('TO_SORTED', 'Five or more recipients in alphabetical order (a harvested list)')
 sym('TO_SAME_LOCALPART', 'One local part at several domains (postmaster@, info@ ...)')
 sym('R_UNDISC_RCPT', 'Recipients undisclosed (empty group in To)')
-sym('MAILLIST', 'Came through a mailing list (list-server headers)')
 sym('REPLYTO_DOM_NEQ_FROM_DOM', 'Reply-To registrable domain differs from the From domain')
 sym('REPLYTO_EQ_TO_ADDR', 'Reply-To is the recipient\'s own address')

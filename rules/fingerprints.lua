@@ -115,7 +115,7 @@ local WEBMAIL_MARK = { ['gmail.com'] = 'X-Gm-Message-State', ['googlemail.com'] 
 
 mailward_config:register_symbol{
   name = 'MUA_FINGERPRINT', type = 'callback', group = 'fingerprint',
-  description = 'Mail-program fingerprint checks',
+  description = 'Mail-program fingerprint checks', dependencies = { 'MAILLIST' },
   callback = function(task)
     -- Each finding is inserted once, with its reasons as options.
     local found, order = {}, {}
@@ -130,8 +130,9 @@ mailward_config:register_symbol{
     local ua = task:get_header('User-Agent')
     local mimeole = task:get_header('X-MimeOLE')
     local mid = task:get_message_id()
-    local _, date_valid = task:get_date{ format = 'message' }
-    local date = date_valid and task:get_date{ format = 'message' } or nil
+    local msg_time, date_valid = task:get_date{ format = 'message' }
+    local date = date_valid and msg_time or nil
+    local now = task:get_date{ format = 'connect' }
     local family, ver = claimed(xm, ua)
 
     -- Outlook Express ------------------------------------------------------------------
@@ -213,7 +214,6 @@ mailward_config:register_symbol{
           or xm:find('Windows', 1, true))) or mimeole
         if not ms_mailer then hit('RATWARE_MS_HASH') end
         local t = ms_hash_time(hi, lo)
-        local now = task:get_date{ format = 'connect' }
         if t < 852076800 or t > now + 366 * 86400 then  -- before 1997 or in the future
           hit('MID_MS_TIME_FORGED', 'impossible time')
         elseif date and math.abs(t - date) > 3 * 86400 then
@@ -249,7 +249,6 @@ mailward_config:register_symbol{
     if ct then bhi, blo = ct:match('_NextPart_%d%d%d_%x%x%x%x_(%x%x%x%x%x%x%x%x)%.(%x%x%x%x%x%x%x%x)') end
     if bhi then
       local t = ms_hash_time(bhi, blo)
-      local now = task:get_date{ format = 'connect' }
       if t < 852076800 or t > now + 366 * 86400 or (date and math.abs(t - date) > 3 * 86400) then
         hit('MS_BOUNDARY_FORGED', bhi .. '.' .. blo)
       end
@@ -257,7 +256,8 @@ mailward_config:register_symbol{
 
     -- Free-mail senders without the provider's Message-ID or marks ----------------------
     local shapes = fdom and WEBMAIL[fdom]
-    if shapes and mid and not family and not ua then
+    -- (List servers and their web interfaces post for free-mail users: not on list mail.)
+    if shapes and mid and not family and not ua and not lua_util.is_mailing_list(task) then
       local rhs = (mid:match('@([^@]+)$') or ''):lower()
       local ok = false
       if xm then   -- some other mail program: it names the message after the account's domain

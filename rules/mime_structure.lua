@@ -7,8 +7,6 @@
 -- and an HTML version of the same text; they encode text in base64 only when it is not plain
 -- ASCII. Bulk tools send HTML alone, alternatives with an empty or unrelated plain part, a
 -- picture with a line of text, and word salad hidden in white or tiny text for filters to read.
-local lua_util = require 'lua_util'
-
 local function sym(name, description, group)
   mailward_config:register_symbol{ name = name, type = 'virtual', parent = 'MIME_STRUCTURE',
                                    group = group or 'mime', description = description }
@@ -47,26 +45,25 @@ mailward_config:register_symbol{
         if t == 'text' and st == 'html' then alt_html = true end
       end
       if t == 'multipart' and st == 'alternative' and not alt_depth then alt_depth = depth end
-      if p:is_text() and p:get_cte() == 'base64' and t == 'text' then
-        local content = p:get_content()
-        if content and #content > 0 and lua_util.is_ascii(content) then
-          task:insert_result('MIME_BASE64_TEXT_BOGUS', 1.0, st or 'text')
-        end
-      end
     end
     close_alt()
     if #parts > 16 then trace[#trace + 1] = '...' end
     task:insert_result('MIME_TRACE', 1.0, trace)
 
-    -- HTML ---------------------------------------------------------------------------------
+    -- Text parts (lengths and counts only: the text itself is not copied into Lua) -------------
+    local tparts = task:get_text_parts()
     local plain_text = 0
-    for _, tp in ipairs(task:get_text_parts()) do
-      if not tp:is_html() then plain_text = plain_text + #lua_util.trim(tp:get_content() or '') end
+    for _, tp in ipairs(tparts) do
+      if not tp:is_html() then plain_text = plain_text + tp:get_length() end
+      if tp:get_length() > 0 and tp:get_non_ascii_count() == 0 and
+          tp:get_mimepart():get_cte() == 'base64' then
+        task:insert_result('MIME_BASE64_TEXT_BOGUS', 1.0, tp:is_html() and 'html' or 'plain')
+      end
     end
-    for _, tp in ipairs(task:get_text_parts()) do
-      local h = tp:get_html()
+    for _, tp in ipairs(tparts) do
+      local h = tp:is_html() and tp:get_html()
       if h then
-        local visible = #lua_util.trim(tp:get_content() or '')
+        local visible = tp:get_length()
         local hidden = h.hidden_len or 0
         local readable = visible - (h.low_contrast_len or 0)   -- what a reader can see
         if hidden >= HIDDEN_LONG or (hidden >= 100 and hidden > visible) then

@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Detection benchmark: scan labelled sets with Mailward (and Rspamd) and report, per set and
-split, spam flagged, ham flagged (action "add header" or worse) and the ROC AUC of the score.
+split, spam flagged, ham flagged (action "add header" or worse), the ROC AUC of the score, and
+the spam flagged at the lowest score threshold that flags at most 2 % of the ham (a point on
+the ROC curve, for scanners whose default threshold flags more ham than that).
 
   evaluate.py [--sets spamassassin,rspamd,generated] [--gen-dir DIR] [--mailward BIN]
               [--conf DIR] [--dns HOST:PORT] [--rspamd HOST:PORT] [--split tune|holdout|all]
@@ -93,6 +95,18 @@ def auc(spam, ham):
     return (rank_sum - n_s * (n_s + 1) / 2.0) / (n_s * n_h)
 
 
+def spam_at_ham_rate(spam, ham, max_ham=0.02):
+    """Spam flagged (%) at the lowest score threshold that flags at most max_ham of the ham."""
+    if not spam or not ham:
+        return float('nan')
+    best = 0.0
+    for t in sorted(set(spam) | set(ham)):
+        if sum(1 for h in ham if h >= t) <= max_ham * len(ham):
+            best = 100.0 * sum(1 for x in spam if x >= t) / len(spam)
+            break
+    return best
+
+
 def metrics(rows):
     spam = [r for r in rows if r['label'] == 'spam']
     ham = [r for r in rows if r['label'] == 'ham']
@@ -103,6 +117,7 @@ def metrics(rows):
         'spam_flagged': rate(spam), 'ham_flagged': rate(ham),
         'ham_flagged_n': sum(1 for r in ham if r['action'] in FLAGGED),
         'auc': auc([r['score'] for r in spam], [r['score'] for r in ham]),
+        'spam_at_2': spam_at_ham_rate([r['score'] for r in spam], [r['score'] for r in ham]),
     }
 
 
@@ -128,8 +143,9 @@ def report(rows, split, markdown):
     scanners = sorted({r['scanner'] for r in rows}, key=lambda s: (s != 'mailward', s))
     lines = []
     if markdown:
-        lines.append('| set | split | spam / ham | scanner | spam flagged | ham flagged | AUC |')
-        lines.append('|---|---|---|---|---|---|---|')
+        lines.append('| set | split | spam / ham | scanner | spam flagged | ham flagged | AUC | '
+                     'spam at <= 2 % ham |')
+        lines.append('|---|---|---|---|---|---|---|---|')
     for (name, sp), grp in groups(rows, split).items():
         for sc in scanners:
             m = metrics([r for r in grp if r['scanner'] == sc])
@@ -138,11 +154,12 @@ def report(rows, split, markdown):
             ham = f"{fmt(m['ham_flagged'])} ({m['ham_flagged_n']})"
             if markdown:
                 lines.append(f"| {name} | {sp} | {m['n_spam']} / {m['n_ham']} | {sc} | "
-                             f"{fmt(m['spam_flagged'])} | {ham} | {fmt(m['auc'], False)} |")
+                             f"{fmt(m['spam_flagged'])} | {ham} | {fmt(m['auc'], False)} | "
+                             f"{fmt(m['spam_at_2'])} |")
             else:
                 lines.append(f"{name:13} {sp:8} {m['n_spam']:5}/{m['n_ham']:<5} {sc:9} "
                              f"spam {fmt(m['spam_flagged']):>8}  ham {ham:>12}  "
-                             f"AUC {fmt(m['auc'], False)}")
+                             f"AUC {fmt(m['auc'], False)}  spam@2%ham {fmt(m['spam_at_2']):>8}")
     return '\n'.join(lines)
 
 
