@@ -18,6 +18,7 @@
 #include "lua/lua_module.h"
 #include "scan/anomalies_module.h"
 #include "scan/auth_module.h"
+#include "scan/rbl_module.h"
 #include "scan/options.h"
 #include "scan/signing_module.h"
 
@@ -27,6 +28,7 @@ std::vector<scan::ModulePtr> make_modules(const ModuleOptions& options) {
   std::vector<scan::ModulePtr> modules;
   modules.push_back(scan::make_anomalies_module());
   modules.push_back(scan::make_auth_module());
+  modules.push_back(scan::make_rbl_module());
   modules.push_back(scan::make_signing_module(&expand_path));
   OutboundParts outbound = make_outbound();
   modules.push_back(std::move(outbound.module));

@@ -117,6 +117,8 @@ void open_dns(lua_State* L);        // dns.cpp
 void open_store(lua_State* L);      // store.cpp
 void open_task_auth(lua_State* L);  // task_auth.cpp (after open_task)
 void open_content_classes(lua_State* L);  // task_content.cpp (text and MIME parts)
+void open_received(lua_State* L);   // task_received.cpp (after open_task)
+void open_maps(lua_State* L);       // maps.cpp (after open_config)
 
 // Pieces of the task class implemented in separate files; each returns its methods.
 const luaL_Reg* task_envelope_methods();

@@ -35,6 +35,9 @@ class Store;
 namespace mw::match {
 class Scratch;
 }
+namespace mw::maps {
+class MapRegistry;
+}
 
 namespace mw::scan {
 
@@ -50,6 +53,8 @@ struct EngineOptions {
   size_t max_option_length = 4096;         // bytes per option
   std::string subject_template = "*** SPAM *** %s";
   IpNetworks local_networks;
+  IpNetworks trusted_relays;               // local_networks + received.trusted_networks
+  bool received_fill_envelope = true;      // received.fill_envelope (received_chain.h)
   match::MatchOptions match;               // regexp engines, cache, scan limits
 };
 
@@ -80,7 +85,11 @@ class Engine {
   SettingsSet settings;
   EngineOptions options;
   std::unique_ptr<RegexpRules> regexp_rules;  // may be null when no regexp rules exist
+  std::vector<TaskHook> on_start;             // when a task starts, before it is parsed
   std::vector<TaskHook> on_finish;            // after the action is decided
+  // File maps of this configuration (null until a module or rule adds one; see
+  // scan/maps_support.h). Declared after `resources`: destroyed before the Lua state.
+  std::shared_ptr<maps::MapRegistry> maps;
 
   // Called once after every symbol is registered: finalizes the registry and resolves
   // composites and group memberships.
@@ -138,6 +147,10 @@ class Services {
   // Unique, short task ids for log lines.
   std::string next_task_id();
 
+  // Keep `obj` as long as this Services (it dies before the Dispatcher): per-process helpers
+  // of the engine's resources, such as the map reload timer.
+  void attach(std::unique_ptr<core::Deletable> obj) { attached_.push_back(std::move(obj)); }
+
  private:
   core::Dispatcher& dispatcher_;
   core::Logger& logger_;
@@ -146,6 +159,7 @@ class Services {
   store::Store* store_ = nullptr;
   std::function<double()> clock_;
   std::unique_ptr<match::Scratch> scratch_;
+  std::vector<std::unique_ptr<core::Deletable>> attached_;
   Counters counters_;
   uint64_t task_seq_ = 0;
   uint32_t id_salt_;

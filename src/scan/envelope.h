@@ -23,6 +23,8 @@ enum TaskFlags : uint32_t {
 
 struct Envelope {
   std::string ip;                  // client IP as text, empty when unknown
+  bool ip_from_received = false;   // ip (and maybe helo/hostname) came from the Received
+                                   // chain, not the request (scan/received_chain.h)
   std::string helo;
   std::string hostname;            // verified reverse DNS name ("" or "unknown" when none)
   std::string from;                // MAIL FROM without angle brackets ("" = null sender)

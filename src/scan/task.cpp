@@ -7,6 +7,7 @@
 
 #include "core/check.h"
 #include "dns/budget_resolver.h"
+#include "scan/received_chain.h"
 
 namespace mw::scan {
 
@@ -88,6 +89,7 @@ void Task::set_extension(int key, std::unique_ptr<TaskExtension> ext) {
 
 void Task::run(std::function<void(Task&)> done) {
   done_ = std::move(done);
+  for (const auto& hook : engine_.on_start) hook(*this);
   if (engine_.options.task_timeout > 0) {
     timer_ = services_.dispatcher().create_timer([this] { on_timeout(); });
     timer_->enable(engine_.options.task_timeout);
@@ -284,6 +286,9 @@ void Task::advance() {
             break;
           }
           message_ = *parsed;
+          if (envelope_.ip.empty() && engine_.options.received_fill_envelope) {
+            fill_envelope_from_received(*message_, engine_.options.trusted_relays, envelope_);
+          }
         } catch (const core::ArenaExhausted&) {
           error_ = Error{ErrorCode::kLimit, "per-message memory cap reached while parsing"};
           stage_ = Stage::kDone;
