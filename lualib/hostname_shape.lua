@@ -93,7 +93,8 @@ for _, w in ipairs({ 'dsl', 'adsl', 'vdsl', 'xdsl', 'sdsl', 'dyn', 'dynamic', 'd
                      'residential', 'resident', 'home', 'user', 'users', 'subscriber', 'nat',
                      'catv', 'fios', 'ftth', 'fttx', 'wireless', 'wlan', 'mobile', 'gprs',
                      'unassigned', 'noname', 'unknown', 'static', 'adsl2', 'hsd', 'ipv4',
-                     'dslam', 'ptr', 'rev', 'reverse', 'in-addr' }) do
+                     'dslam', 'rev', 'reverse', 'in-addr' }) do
+  -- ("ptr" is not one: o1.ptr1234.example.com is how SendGrid names its senders' addresses.)
   DYNAMIC_WORDS[w] = true
 end
 

@@ -55,6 +55,9 @@ exports.bad_extensions = {
   'iso', 'img', 'vhd', 'vhdx', 'appx', 'msix', 'dll', 'sys', 'chm', 'url', 'xll', 'one',
 }
 
+-- Office formats that carry macros.
+exports.macro_extensions = { 'docm', 'dotm', 'xlsm', 'xltm', 'xlam', 'pptm', 'potm', 'ppam', 'sldm' }
+
 -- Document extensions a double extension likes to pretend to be.
 exports.decoy_extensions = {
   'pdf', 'doc', 'docx', 'xls', 'xlsx', 'ppt', 'pptx', 'txt', 'rtf', 'jpg', 'jpeg', 'png',

@@ -103,10 +103,11 @@ local WEBMAIL = {
 }
 -- The right-hand side of the provider's own web-mail Message-IDs (mail without any mailer
 -- header claims to come from the web mail).
+local MS_WEB = { 'hotmail%.com$', 'outlook%.com$', 'phx%.gbl$' }
 local WEBMAIL_OWN = {
-  ['gmail.com'] = 'mail%.gmail%.com$', ['googlemail.com'] = 'mail%.gmail%.com$',
-  ['yahoo.com'] = 'mail%.yahoo%.com$', ['hotmail.com'] = 'hotmail%.com$', ['msn.com'] = 'hotmail%.com$',
-  ['outlook.com'] = 'outlook%.com$', ['live.com'] = 'outlook%.com$', ['aol.com'] = 'aol%.com$',
+  ['gmail.com'] = { 'mail%.gmail%.com$' }, ['googlemail.com'] = { 'mail%.gmail%.com$' },
+  ['yahoo.com'] = { 'mail%.yahoo%.com$' }, ['aol.com'] = { 'aol%.com$' },
+  ['hotmail.com'] = MS_WEB, ['msn.com'] = MS_WEB, ['outlook.com'] = MS_WEB, ['live.com'] = MS_WEB,
 }
 -- Headers only the provider's own web mail or relays add.
 local WEBMAIL_MARK = { ['gmail.com'] = 'X-Gm-Message-State', ['googlemail.com'] = 'X-Gm-Message-State',
@@ -265,8 +266,9 @@ mailward_config:register_symbol{
           if rhs:find(p) then ok = true break end
         end
       else         -- no mail program at all: the provider's web mail wrote it, or nobody did
-        ok = rhs:find(WEBMAIL_OWN[fdom] or '^$') ~= nil or
-          (fdom:find('hotmail', 1, true) and rhs:find('phx%.gbl$')) ~= nil
+        for _, p in ipairs(WEBMAIL_OWN[fdom] or {}) do
+          if rhs:find(p) then ok = true break end
+        end
       end
       local mark = WEBMAIL_MARK[fdom]
       if not ok and not (mark and task:has_header(mark)) then hit('FREEMAIL_FORGED_MID', fdom) end

@@ -5,6 +5,7 @@ local lists = require 'mail_lists'
 
 local bad_ext = lua_util.list_to_set(lists.bad_extensions)
 local decoy_ext = lua_util.list_to_set(lists.decoy_extensions)
+local macro_ext = lua_util.list_to_set(lists.macro_extensions)
 
 local function reg(name, group, description, callback, extra)
   local def = { name = name, group = group, description = description, callback = callback }
@@ -71,22 +72,50 @@ reg('EMPTY_MESSAGE', 'mime', 'No text and no attachment', function(task)
   return true
 end, { flags = 'empty' })
 
+-- Names of the files a ZIP archive holds, from its local file headers (at most `max`).
+local ZIP_MAX_NAMES = 32
+local function zip_names(data, max)
+  local names, pos = {}, 1
+  while #names < max do
+    local at = data:find('PK\3\4', pos, true)
+    if not at or at + 30 > #data then break end
+    local n_lo, n_hi, x_lo, x_hi = data:byte(at + 26, at + 29)
+    local nlen, xlen = n_lo + 256 * n_hi, x_lo + 256 * x_hi
+    names[#names + 1] = data:sub(at + 30, at + 29 + nlen)
+    pos = at + 30 + nlen + xlen
+  end
+  return names
+end
+
+local function check_name(task, fname, shown)
+  local lower = fname:lower():gsub('%s+$', '')
+  local ext = lower:match('%.([%w]+)$')
+  local prev = lower:match('%.([%w]+)%.[%w]+$')
+  if ext and bad_ext[ext] then
+    if prev and decoy_ext[prev] then
+      task:insert_result('MIME_DOUBLE_BAD_EXTENSION', 1.0, shown)
+    else
+      task:insert_result('MIME_BAD_EXTENSION', 1.0, shown)
+    end
+  elseif ext and macro_ext[ext] then
+    task:insert_result('MIME_OFFICE_MACRO', 1.0, shown)
+  elseif ext == 'htm' or ext == 'html' or ext == 'shtml' or ext == 'svg' then
+    task:insert_result('MIME_HTML_ATTACHMENT', 1.0, shown)
+  end
+  return ext
+end
+
 reg('ATTACHMENT_CHECK', 'attachments', 'Attachment checks', function(task)
   for _, p in ipairs(task:get_parts()) do
     local fname = p:get_filename()
-    if fname then
-      local lower = fname:lower():gsub('%s+$', '')
-      local ext = lower:match('%.([%w]+)$')
-      local prev = lower:match('%.([%w]+)%.[%w]+$')
-      if ext and bad_ext[ext] then
-        if prev and decoy_ext[prev] then
-          task:insert_result('MIME_DOUBLE_BAD_EXTENSION', 1.0, fname)
-        else
-          task:insert_result('MIME_BAD_EXTENSION', 1.0, fname)
-        end
+    local ext = fname and check_name(task, fname, fname)
+    -- What a ZIP archive holds counts as if attached (executables are mailed zipped).
+    local detected = p:get_detected_type()
+    if ext == 'zip' or (detected and detected:find('zip', 1, true)) then
+      for _, inner in ipairs(zip_names(p:get_content() or '', ZIP_MAX_NAMES)) do
+        check_name(task, inner, (fname or 'zip') .. '/' .. inner)
       end
     end
-    local detected = p:get_detected_type()
     if detected and (detected:match('executable') or detected:match('x%-dosexec') or
                      detected:match('x%-msdownload') or detected:match('x%-elf')) then
       task:insert_result('MIME_EXE_ATTACHMENT', 1.0, fname or detected)
@@ -102,7 +131,9 @@ for _, s in ipairs{
   { 'MIME_BAD_EXTENSION', 'Attachment with an extension that runs code' },
   { 'MIME_DOUBLE_BAD_EXTENSION', 'Attachment with a decoy extension before an executable one' },
   { 'MIME_EXE_ATTACHMENT', 'Attachment whose content is an executable program' },
-  { 'MIME_BAD_ATTACHMENT', 'Executable attachment declared as a harmless type' } } do
+  { 'MIME_BAD_ATTACHMENT', 'Executable attachment declared as a harmless type' },
+  { 'MIME_OFFICE_MACRO', 'Office document with macros (docm, xlsm ...)' },
+  { 'MIME_HTML_ATTACHMENT', 'HTML or SVG file attached (a page that opens locally)' } } do
   mailward_config:register_symbol{ name = s[1], type = 'virtual', parent = 'ATTACHMENT_CHECK',
                                    group = 'attachments', description = s[2] }
 end

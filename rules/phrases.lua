@@ -86,8 +86,7 @@ reconfig['STOCK_PROMO'] = {
   description = 'Stock promotion (pump and dump)', group = 'content',
 }
 
-reconfig['FRAUD_PHRASES'] = {
-  re = at_least(3, {
+local FRAUD = {   -- advance-fee fraud phrases (FRAUD_PHRASES, FRAUD_PHRASES_MANY)
     '\\bnext of kin\\b', '\\b(?:sum|fund|funds|amount) of (?:us\\$|usd|\\$|£|€)?\\s?\\d',
     '\\bforeign (?:partner|account|business partner)\\b', '\\b(?:strictly |highly )?confidential\\b',
     '\\b(?:30|35|40)\\s?% of the (?:total )?(?:sum|fund|money)\\b', '\\bbeneficiary\\b',
@@ -97,8 +96,12 @@ reconfig['FRAUD_PHRASES'] = {
     '\\b(?:barrister|solicitor|attorney)\\b', '\\binheritance\\b|\\bhéritage\\b|\\bherencia\\b',
     '\\bhuman(?:itarian)? (?:purpose|project|charity)\\b|\\bcharity\\b',
     '\\bfull name,? (?:address,? )?(?:age,? )?(?:and )?(?:tele)?phone number\\b',
-  }),
-  description = 'Several phrases of advance-fee fraud', group = 'content',
+}
+reconfig['FRAUD_PHRASES'] = {
+  re = at_least(3, FRAUD), description = 'Several phrases of advance-fee fraud', group = 'content',
+}
+reconfig['FRAUD_PHRASES_MANY'] = {
+  re = at_least(5, FRAUD), description = 'Five or more phrases of advance-fee fraud', group = 'content',
 }
 
 reconfig['PHISH_PHRASES'] = {
@@ -127,6 +130,20 @@ reconfig['JOB_SCAM'] = {
     '\\bremote (?:position|job|work)\\b', '\\bget paid to\\b',
   }),
   description = 'Job offers that recruit money mules', group = 'content',
+}
+
+reconfig['SCAM_PRODUCT'] = {
+  re = at_least(2, {
+    '\\bketo\\b', '\\b(?:extended )?(?:car|auto|vehicle) warranty\\b', '\\bwarranty (?:is )?expir',
+    '\\b(?:trading|crypto|bitcoin) (?:robot|bot|millionaire|secret)\\b', '\\bautomated trading\\b',
+    '\\bsolar (?:panels?|installation)\\b.{0,40}\\b(?:free|\\$0|no cost)\\b', '\\bcbd (?:oil|gummies)\\b',
+    '\\bgift card\\b.{0,60}\\bsurvey\\b|\\bsurvey\\b.{0,60}\\bgift card\\b', '\\bclaim your (?:reward|prize|gift)\\b',
+    '\\bdoctors? (?:are )?(?:stunned|hate|shocked)\\b', '\\b(?:one|this) (?:weird|simple|strange) trick\\b',
+    '\\byou(?:\'ve| have) been (?:selected|chosen)\\b', '\\b(?:homeowners|residents) in your area\\b',
+    '\\blose \\d+ (?:lbs?|pounds) (?:a|per) (?:day|week)\\b', '\\bstart with (?:just|only) \\$\\d',
+  }),
+  description = 'Products and schemes of current bulk mail (keto, warranty, trading robots, gift cards)',
+  group = 'content',
 }
 
 -- Advertising in other scripts: Korean, Chinese, Japanese and Russian bulk mail.

@@ -43,6 +43,14 @@ return {
                  'Message-ID: <a2@secure-pay.example>\r\n', 'Thanks for your order.'),
       expect = { 'FROM_BRAND_MISMATCH' }, forbid = { 'PHISH_BRAND_SPOOF' } },
 
+    { name = 'a brand name on a free-mail address', envelope = env,
+      text = msg('From: "DHL Express" <dhl.alerts77@hotmail.com>\r\nTo: you@example.net\r\nSubject: parcel\r\n' ..
+                 'Message-ID: <a2b@hotmail.com>\r\n', 'Your parcel is waiting.'),
+      expect = { 'BRAND_ON_FREEMAIL', 'FROM_BRAND_MISMATCH', 'FREEMAIL_FROM' } },
+    { name = 'a person on a free-mail address', envelope = env,
+      text = msg('From: "Dana Hill" <dana.hill@hotmail.com>\r\nTo: you@example.net\r\nSubject: parcel\r\n' ..
+                 'Message-ID: <a2b@hotmail.com>\r\n', 'Your parcel is waiting.'),
+      expect = { 'FREEMAIL_FROM' }, forbid = { 'BRAND_ON_FREEMAIL' } },
     { name = 'hidden link destination with a lure, sent by a script', envelope = env,
       text = msg('From: Support <support@bank.example>\r\nTo: you@example.net\r\nSubject: notice\r\n' ..
                  'Message-ID: <a3@host.example>\r\nX-PHP-Originating-Script: 33:mail.php\r\n',

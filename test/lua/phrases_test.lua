@@ -48,8 +48,9 @@ return {
       forbid = { 'STOCK_PROMO' } },
 
     { name = 'advance-fee letter', envelope = env,
-      text = msg('I need a foreign partner to receive the sum of US$12,500,000 left by a deceased client ' ..
-                 'with no next of kin. Treat this as strictly confidential.'), expect = { 'FRAUD_PHRASES' } },
+      text = msg('I need a foreign partner to receive the sum of US$12,500,000 left by a late client ' ..
+                 'with no next of kin.'), expect = { 'FRAUD_PHRASES' },
+      forbid = { 'FRAUD_PHRASES_MANY' } },
     { name = 'a solicitor\'s ordinary letter', envelope = env,
       text = msg('Please find the signed lease attached; our barrister will be in touch next week.'),
       forbid = { 'FRAUD_PHRASES' } },
@@ -68,6 +69,16 @@ return {
       text = msg('We are hiring a remote position in our accounting team; please send your CV.'),
       forbid = { 'JOB_SCAM' } },
 
+    { name = 'current product spam', envelope = env,
+      text = msg('Doctors are stunned by this one weird trick: keto burn melts fat. Homeowners in your area ' ..
+                 'qualify too.'), expect = { 'SCAM_PRODUCT' } },
+    { name = 'a recipe newsletter mentioning keto', envelope = env,
+      text = msg('This week: three keto-friendly soups and a lemon tart.'), forbid = { 'SCAM_PRODUCT' } },
+    { name = 'a long advance-fee letter', envelope = env,
+      text = msg('I am a barrister. My late client, deceased in a plane crash, left the sum of $12,000,000 and ' ..
+                 'no next of kin. I need a foreign partner as beneficiary; 30% of the total sum is yours. ' ..
+                 'This is strictly confidential and risk-free. God bless.'),
+      expect = { 'FRAUD_PHRASES', 'FRAUD_PHRASES_MANY' } },
     { name = 'Korean advertising', envelope = env,
       text = msg('저금리 대출 상담 안내입니다. 수신을 원하지 않으시면 수신거부를 눌러주세요.'), expect = { 'FOREIGN_ADS' } },
     { name = 'Korean personal mail', envelope = env,

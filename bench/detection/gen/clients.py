@@ -563,3 +563,16 @@ def yahoo_classic(rng, d):
                                     'http://finance.yahoo.com', 'plain', 'us-ascii' if all(ord(c) < 128 for c in d.text)
                                     else 'iso-8859-1', None if all(ord(c) < 128 for c in d.text) else '8bit',
                                     quote_charset=False)
+
+
+def gmail_classic(rng, d):
+    """Gmail's web interface of 2004-2006 (Message-ID <hex...@mail.gmail.com>)."""
+    mid = f'{rng.hex(8)}{rng.digits(10)}x{rng.hex(4)}{rng.alnum(14).lower()}@mail.gmail.com'
+    h = [('Message-ID', f'<{mid}>'), ('Date', C.rfc_date(d.t, -420)),
+         ('From', C.addr_header(d.from_name, d.sender.addr, d.charset, quote=False)),
+         ('Reply-To', C.addr_header(d.from_name, d.sender.addr, d.charset, quote=False)),
+         ('To', addr_list(d.to, d.charset, quote=False)), ('Subject', subj(d))] + reply_headers(d)
+    h += [('MIME-Version', '1.0')]
+    ascii_only = all(ord(c) < 128 for c in d.text)
+    return h + d.extra, C.text_part(d.text, 'plain', 'US-ASCII' if ascii_only else 'UTF-8',
+                                    '7bit' if ascii_only else 'quoted-printable', quote_charset=False)

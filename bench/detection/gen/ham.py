@@ -70,6 +70,10 @@ def client_for(rng, sender, era):
             return rng.pick([K.outlook_express, K.yahoo_classic, K.yahoo_classic])
         if dom in ('hotmail.com', 'msn.com', 'hotmail.fr', 'hotmail.es'):
             return rng.pick([K.outlook_express, K.hotmail_classic, K.hotmail_classic])
+        if dom in ('gmail.com', 'googlemail.com'):
+            return rng.pick([K.gmail_classic, K.gmail_classic, K.mozilla_old])
+        if any(dom in v for v in C.FREEMAIL.values()):   # a desktop client, not a company server
+            return rng.weighted([(w, f) for w, f in K.CLASSIC if f not in (K.exchange, K.squirrelmail)])
         return rng.weighted(K.CLASSIC)
     if dom in ('gmail.com', 'googlemail.com'):
         return rng.weighted([(8, K.gmail), (1, lambda r, d: K.gmail(r, d, android=True)), (1, K.thunderbird),
@@ -184,6 +188,7 @@ def mailing_list(rng, ctx):
     client = client_for(rng, sender, ctx.era)
     headers, root = client(rng, d)
     if kind in ('mailman', 'yahoo') and rng.chance(0.35):   # lists that set Reply-To to the list
+        headers = [x for x in headers if x[0] != 'Reply-To']  # (replacing the poster's)
         lh = lh + [('Reply-To', f'{lname}@{ldom}')]
     headers = headers + lh
     return R.prepend(rng, headers, d, 'list', ctx.rcpt, list_server=f'mail.{ldom}',
