@@ -158,10 +158,22 @@ reg('BROKEN_CONTENT_TYPE', 'mime', 'Content-Type header that does not parse', fu
   return not ct:match('^[%w!#$&^_.+-]+/[%w!#$&^_.+-]+')
 end)
 
+-- A 7bit text part with 8-bit bytes is one whose text came out non-ASCII, unless its charset
+-- writes non-ASCII text in 7-bit bytes (ISO-2022, UTF-7, HZ). Counted by the parser: the
+-- raw body is not copied into Lua.
+local SEVEN_BIT_CHARSETS = { 'iso%-2022', 'utf%-7', '^hz' }
+local function seven_bit_charset(cs)
+  cs = (cs or ''):lower()
+  for _, p in ipairs(SEVEN_BIT_CHARSETS) do
+    if cs:find(p) then return true end
+  end
+  return false
+end
 reg('R_BAD_CTE_7BIT', 'mime', '8-bit bytes in a part declared 7bit', function(task)
-  for _, p in ipairs(task:get_parts()) do
-    if not p:is_multipart() and p:get_cte() == '7bit' and p:is_text() then
-      if p:get_raw_content():find('[\128-\255]') then return true end
+  for _, tp in ipairs(task:get_text_parts()) do
+    if tp:get_non_ascii_count() > 0 and tp:get_mimepart():get_cte() == '7bit' and
+        not seven_bit_charset(tp:get_declared_charset()) and not seven_bit_charset(tp:get_charset()) then
+      return true
     end
   end
   return false

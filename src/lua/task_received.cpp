@@ -19,6 +19,7 @@
 
 #include "lua/bind.h"
 #include "lua/ip.h"
+#include "lua/runner.h"
 #include "scan/engine.h"
 #include "scan/received_chain.h"
 #include "scan/task.h"
@@ -97,10 +98,17 @@ void push_relay(lua_State* L, const scan::Task& task, const scan::Relay& relay, 
   lua_setfield(L, -2, "flags");
 }
 
+// Built on the first call of the task; later calls (several rules read it) get the same
+// table, which is read-only for them.
 int get_received_headers(lua_State* L) {
   scan::Task& task = check_task(L, 1);
   if (!task.has_message()) {
     lua_newtable(L);
+    return 1;
+  }
+  LuaTaskExt& ext = ext_of(L, task);
+  if (ext.received_ref != LUA_NOREF) {
+    lua_rawgeti(L, LUA_REGISTRYINDEX, ext.received_ref);
     return 1;
   }
   scan::RelayChain chain = scan::RelayChain::build(task.envelope(), &task.message(),
@@ -112,6 +120,8 @@ int get_received_headers(lua_State* L) {
     push_relay(L, task, relays[i], static_cast<int>(i) == first);
     lua_rawseti(L, -2, static_cast<int>(i + 1));
   }
+  lua_pushvalue(L, -1);
+  ext.received_ref = luaL_ref(L, LUA_REGISTRYINDEX);
   return 1;
 }
 

