@@ -6,7 +6,7 @@ the ROC curve, for scanners whose default threshold flags more ham than that).
 
   evaluate.py [--sets spamassassin,rspamd,generated] [--gen-dir DIR] [--mailward BIN]
               [--conf DIR] [--dns HOST:PORT] [--rspamd HOST:PORT] [--split tune|holdout|all]
-              [--save FILE.jsonl] [--load FILE.jsonl] [--markdown]
+              [--save FILE.jsonl] [--load FILE.jsonl [--by-kind]] [--markdown]
 
 Mailward runs as `mailward scan` (one process per chunk of files); Rspamd through its HTTP
 /checkv2 endpoint (started by bench/rspamd/run_rspamd.sh --stock, see run.sh). --save keeps
@@ -163,6 +163,27 @@ def report(rows, split, markdown):
     return '\n'.join(lines)
 
 
+def report_kinds(rows, split, markdown):
+    """Flag rates per kind of message (generated mail: era-kind), per scanner."""
+    scanners = sorted({r['scanner'] for r in rows}, key=lambda s: (s != 'mailward', s))
+    chosen = [r for r in rows if split == 'all' or r['split'] == split]
+    kinds = sorted({(r['label'], r['kind']) for r in chosen})
+    lines = ['| label | kind | n | ' + ' | '.join(f'{sc} flagged' for sc in scanners) + ' |',
+             '|---|---|---|' + '---|' * len(scanners)] if markdown else []
+    for label, kind in kinds:
+        cells = []
+        n = 0
+        for sc in scanners:
+            grp = [r for r in chosen if r['scanner'] == sc and r['kind'] == kind and r['label'] == label]
+            n = len(grp)
+            cells.append(fmt(100.0 * sum(1 for r in grp if r['action'] in FLAGGED) / n) if n else '-')
+        if markdown:
+            lines.append(f'| {label} | {kind} | {n} | ' + ' | '.join(cells) + ' |')
+        else:
+            lines.append(f'{label:5} {kind:28} {n:5}  ' + '  '.join(f'{c:>8}' for c in cells))
+    return '\n'.join(lines)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     ap.add_argument('--sets', default='spamassassin,rspamd,generated')
@@ -178,12 +199,14 @@ def main():
     ap.add_argument('--save', default='')
     ap.add_argument('--load', default='')
     ap.add_argument('--markdown', action='store_true')
+    ap.add_argument('--by-kind', action='store_true', help='flag rates per kind of message')
     args = ap.parse_args()
 
     if args.load:
         with open(args.load, encoding='utf-8') as f:
             rows = [json.loads(line) for line in f]
-        print(report(rows, args.split, args.markdown))
+        print(report_kinds(rows, args.split, args.markdown) if args.by_kind
+              else report(rows, args.split, args.markdown))
         return 0
 
     samples = labelled_sets.load([s for s in args.sets.split(',') if s], args.gen_dir)
