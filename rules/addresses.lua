@@ -107,14 +107,13 @@ mailward_config:register_symbol{
     if rcpts and #rcpts > 0 then
       local named, localpart, eqaddr = 0, 0, 0
       for _, r in ipairs(rcpts) do
-        local n = r.name and lua_util.trim(r.name) or ''
-        if n ~= '' then
+        local n = r.name
+        if n and n:find('%S') then
           named = named + 1
-          local bare = n:gsub('^[\'"]+', ''):gsub('[\'"]+$', '')
-          local ln = bare:lower()
+          local bare = n:match('^[%s\'"]*(.-)[%s\'"]*$')
           -- Tools copy the local part as it is; people write names ("Hanako", not "hanako").
-          if bare == (r.user or '') and not bare:find('%u') then localpart = localpart + 1 end
-          if ln == r.addr:lower() then eqaddr = eqaddr + 1 end
+          if bare == r.user and not bare:find('%u') then localpart = localpart + 1 end
+          if #bare == #r.addr and bare:lower() == r.addr:lower() then eqaddr = eqaddr + 1 end
         end
       end
       if named == 0 then

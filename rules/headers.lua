@@ -3,9 +3,13 @@
 -- are in fingerprints.lua, address relations in addresses.lua).
 local lua_util = require 'lua_util'
 
+-- The single-result checks run under one callback (HEADER_CHECKS); the callbacks that insert
+-- several symbols register themselves.
+local add_check = lua_util.check_group(mailward_config, 'HEADER_CHECKS', 'headers', 'Header checks')
 local function reg(name, group, description, callback, extra)
+  if not extra then return add_check(name, group, description, callback) end
   local def = { name = name, group = group, description = description, callback = callback }
-  for k, v in pairs(extra or {}) do def[k] = v end
+  for k, v in pairs(extra) do def[k] = v end
   mailward_config:register_symbol(def)
 end
 

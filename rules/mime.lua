@@ -7,9 +7,14 @@ local bad_ext = lua_util.list_to_set(lists.bad_extensions)
 local decoy_ext = lua_util.list_to_set(lists.decoy_extensions)
 local macro_ext = lua_util.list_to_set(lists.macro_extensions)
 
+-- The single-result checks run under one callback (MIME_CHECKS, which also runs on empty
+-- messages: EMPTY_MESSAGE is about them); the callbacks that insert several symbols register
+-- themselves.
+local add_check = lua_util.check_group(mailward_config, 'MIME_CHECKS', 'mime', 'MIME checks', 'empty')
 local function reg(name, group, description, callback, extra)
+  if not extra or not extra.type then return add_check(name, group, description, callback) end
   local def = { name = name, group = group, description = description, callback = callback }
-  for k, v in pairs(extra or {}) do def[k] = v end
+  for k, v in pairs(extra) do def[k] = v end
   mailward_config:register_symbol(def)
 end
 
