@@ -3,6 +3,7 @@
 #
 #   run_rspamd.sh [start] PORT [WORKERS] [--log-level LEVEL] [--hs-cache DIR]
 #                 [--no-wait-hs] [--timeout SECONDS] [--stock] [--dns HOST:PORT]
+#                 [--append FILE]... [--set NAME=VALUE]...
 #   run_rspamd.sh stop DIR|PID
 #
 # start: renders the configuration into a new private directory (mktemp -d), starts
@@ -16,6 +17,9 @@
 #   assignments to eval:
 #       RSPAMD_PID=<pid of the rspamd main process>
 #       RSPAMD_DIR=<private directory: config, logs, pid, Hyperscan cache>
+#   --append FILE adds a configuration fragment after rspamd.conf.in (e.g. a controller worker
+#   and the Bayes classifier, bench/bayes/rspamd-bayes.conf.in); its @NAME@ placeholders are
+#   filled like the main file's, plus those given with --set NAME=VALUE.
 #   Progress and errors go to stderr. Exit status 0 when the server is ready; on failure the
 #   server is stopped again and the tail of its log is printed.
 #   As root, rspamd runs its workers as _rspamd (or nobody) and the directory is given to that
@@ -174,7 +178,7 @@ write_stock_overrides() {
 
 cmd_start() {
   local port="" workers=1 level="info" hs_cache="" wait_hs=1 timeout_s=180 stock=0 dns=""
-  local positional=()
+  local positional=() appends=() sets=()
   while (($#)); do
     case "$1" in
       --stock) stock=1; shift ;;
@@ -183,6 +187,8 @@ cmd_start() {
       --hs-cache) hs_cache="${2:?}"; shift 2 ;;
       --no-wait-hs) wait_hs=0; shift ;;
       --timeout) timeout_s="${2:?}"; shift 2 ;;
+      --append) appends+=("${2:?}"); shift 2 ;;
+      --set) [[ "${2:?}" =~ ^[A-Z_]+=[^|]*$ ]] || die "bad --set $2"; sets+=("$2"); shift 2 ;;
       -h|--help) usage ;;
       -*) die "unknown option $1" ;;
       *) positional+=("$1"); shift ;;
@@ -210,14 +216,22 @@ cmd_start() {
   if ((stock)); then
     conf="/etc/rspamd/rspamd.conf"
     [[ -f "$conf" ]] || die "$conf not found (apt-get install rspamd)"
+    ((${#appends[@]} == 0)) || die "--append does not go with --stock"
     write_stock_overrides "$dir" "$port" "$workers" "$dns" "$hs_cache" "$level"
   else
     cp "$SCRIPT_DIR/mime_types.map" "$dir/mime_types.map"
-    sed -e "s|@PORT@|$port|g" -e "s|@WORKERS@|$workers|g" -e "s|@DNS@|$dns|g" \
-        -e "s|@RUNDIR@|$dir/run|g" -e "s|@DBDIR@|$dir/db|g" -e "s|@LOGDIR@|$dir/log|g" \
-        -e "s|@TMPDIR@|$dir/tmp|g" -e "s|@CONFDIR@|$dir|g" -e "s|@HS_CACHE_DIR@|$hs_cache|g" \
-        -e "s|@LOG_LEVEL@|$level|g" \
-        "$SCRIPT_DIR/rspamd.conf.in" >"$conf"
+    local -a subst=(-e "s|@PORT@|$port|g" -e "s|@WORKERS@|$workers|g" -e "s|@DNS@|$dns|g"
+                    -e "s|@RUNDIR@|$dir/run|g" -e "s|@DBDIR@|$dir/db|g" -e "s|@LOGDIR@|$dir/log|g"
+                    -e "s|@TMPDIR@|$dir/tmp|g" -e "s|@CONFDIR@|$dir|g"
+                    -e "s|@HS_CACHE_DIR@|$hs_cache|g" -e "s|@LOG_LEVEL@|$level|g")
+    local kv
+    for kv in ${sets[@]+"${sets[@]}"}; do subst+=(-e "s|@${kv%%=*}@|${kv#*=}|g"); done
+    sed "${subst[@]}" "$SCRIPT_DIR/rspamd.conf.in" >"$conf"
+    local extra
+    for extra in ${appends[@]+"${appends[@]}"}; do
+      [[ -f "$extra" ]] || die "no such file: $extra"
+      sed "${subst[@]}" "$extra" >>"$conf"
+    done
   fi
 
   # rspamd refuses to run its workers as root: give them an unprivileged user.

@@ -18,7 +18,6 @@ LuaTaskExt::~LuaTaskExt() {
   if (userdata_ref != LUA_NOREF) luaL_unref(L, LUA_REGISTRYINDEX, userdata_ref);
   if (cache_ref != LUA_NOREF) luaL_unref(L, LUA_REGISTRYINDEX, cache_ref);
   if (html_ref != LUA_NOREF) luaL_unref(L, LUA_REGISTRYINDEX, html_ref);
-  if (received_ref != LUA_NOREF) luaL_unref(L, LUA_REGISTRYINDEX, received_ref);
 }
 
 SymbolRun* LuaTaskExt::find_run(lua_State* co) {

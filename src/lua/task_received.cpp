@@ -8,13 +8,15 @@
 //   for            the recipient                id, with, via, helo, ident, tls_version,
 //   raw            the field value                         tls_cipher
 //   flags = { ssl, authenticated, artificial, utf8, helo_literal, helo_bare_ip, rdns_absent,
-//             rdns_forged, unparsed, trusted, first_untrusted }
+//             rdns_forged, unparsed, trusted, first_untrusted }  (only those that are true)
 //
 // The envelope hop (flags.artificial) comes first when the request gave a client IP that the
 // topmost field does not record: from the request's IP, Helo and Hostname; ssl when the
-// request carries TLS-Version or TLS-Cipher, authenticated when it names a user.
+// request carries TLS-Version or TLS-Cipher, authenticated when it names a user. The array
+// is built once per task and shared by every rule that asks (do not modify it).
 //
-// Also here: task:get_rdns_state() and task:is_from_ip_derived() (see below).
+// Also here: task:get_untrusted_relay(), task:get_rdns_state() and task:is_from_ip_derived()
+// (see below).
 #include <string>
 
 #include "lua/bind.h"
@@ -81,25 +83,31 @@ void push_relay(lua_State* L, const scan::Task& task, const scan::Relay& relay, 
           (tls_cipher != nullptr && !tls_cipher->empty());
     auth = env.authenticated();
   }
-  lua_createtable(L, 0, 8);
-  set_bool(L, "ssl", ssl);
-  set_bool(L, "authenticated", auth);
-  set_bool(L, "artificial", relay.artificial);
-  set_bool(L, "rdns_absent", relay.rdns_absent);
-  set_bool(L, "trusted", relay.trusted);
-  set_bool(L, "first_untrusted", first_untrusted);
+  // Only the flags that are set (absent means false), as in Rspamd.
+  lua_createtable(L, 0, 4);
+  auto flag = [L](const char* name, bool on) {
+    if (on) set_bool(L, name, true);
+  };
+  flag("ssl", ssl);
+  flag("authenticated", auth);
+  flag("artificial", relay.artificial);
+  flag("rdns_absent", relay.rdns_absent);
+  flag("trusted", relay.trusted);
+  flag("first_untrusted", first_untrusted);
   if (r != nullptr) {
-    set_bool(L, "utf8", r->has(mime::kRcvdUtf8));
-    set_bool(L, "helo_literal", r->has(mime::kRcvdHeloLiteral));
-    set_bool(L, "helo_bare_ip", r->has(mime::kRcvdHeloBareIp));
-    set_bool(L, "rdns_forged", r->has(mime::kRcvdRdnsForged));
-    set_bool(L, "unparsed", !r->parsed);
+    flag("utf8", r->has(mime::kRcvdUtf8));
+    flag("helo_literal", r->has(mime::kRcvdHeloLiteral));
+    flag("helo_bare_ip", r->has(mime::kRcvdHeloBareIp));
+    flag("rdns_forged", r->has(mime::kRcvdRdnsForged));
+    flag("unparsed", !r->parsed);
   }
   lua_setfield(L, -2, "flags");
 }
 
-// Built on the first call of the task; later calls (several rules read it) get the same
-// table, which is read-only for them.
+// The table is built once per task and kept in the task's cache table (task:cache_get):
+// rules share it and must not modify it.
+constexpr const char* kCacheKey = "mailward.received_headers";
+
 int get_received_headers(lua_State* L) {
   scan::Task& task = check_task(L, 1);
   if (!task.has_message()) {
@@ -107,10 +115,17 @@ int get_received_headers(lua_State* L) {
     return 1;
   }
   LuaTaskExt& ext = ext_of(L, task);
-  if (ext.received_ref != LUA_NOREF) {
-    lua_rawgeti(L, LUA_REGISTRYINDEX, ext.received_ref);
+  if (ext.cache_ref == LUA_NOREF) {
+    lua_newtable(L);
+    ext.cache_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+  }
+  lua_rawgeti(L, LUA_REGISTRYINDEX, ext.cache_ref);
+  lua_getfield(L, -1, kCacheKey);
+  if (lua_istable(L, -1)) {
+    lua_remove(L, -2);
     return 1;
   }
+  lua_pop(L, 1);  // the nil; the cache table stays below the result
   scan::RelayChain chain = scan::RelayChain::build(task.envelope(), &task.message(),
                                                    task.engine().options.trusted_relays);
   const auto& relays = chain.relays();
@@ -121,7 +136,28 @@ int get_received_headers(lua_State* L) {
     lua_rawseti(L, -2, static_cast<int>(i + 1));
   }
   lua_pushvalue(L, -1);
-  ext.received_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+  lua_setfield(L, -3, kCacheKey);
+  lua_remove(L, -2);
+  return 1;
+}
+
+// task:get_untrusted_relay(): the first hop outside our trusted networks (the relay that
+// handed the message to us) as one table of the same shape as get_received_headers()
+// entries, or nil when every hop is ours. Cheaper than the whole chain.
+int get_untrusted_relay(lua_State* L) {
+  scan::Task& task = check_task(L, 1);
+  if (!task.has_message()) {
+    lua_pushnil(L);
+    return 1;
+  }
+  scan::RelayChain chain = scan::RelayChain::build(task.envelope(), &task.message(),
+                                                   task.engine().options.trusted_relays);
+  const scan::Relay* r = chain.first_untrusted();
+  if (r == nullptr) {
+    lua_pushnil(L);
+  } else {
+    push_relay(L, task, *r, true);
+  }
   return 1;
 }
 
@@ -147,6 +183,8 @@ void open_received(lua_State* L) {
   lua_getfield(L, -1, "__index");
   lua_pushcfunction(L, get_received_headers);
   lua_setfield(L, -2, "get_received_headers");
+  lua_pushcfunction(L, get_untrusted_relay);
+  lua_setfield(L, -2, "get_untrusted_relay");
   lua_pushcfunction(L, get_rdns_state);
   lua_setfield(L, -2, "get_rdns_state");
   lua_pushcfunction(L, is_from_ip_derived);

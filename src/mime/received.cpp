@@ -151,7 +151,7 @@ bool parse_ip(core::Arena& arena, string_view s, string_view& text, uint8_t& fam
   while (!s.empty() && (s.front() == '(' || s.front() == '[')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ')' || s.back() == ']' || s.back() == '.')) s.remove_suffix(1);
   if (istarts_with(s, "IPv6:")) s.remove_prefix(5);
-  if (s.empty() || s.size() > 64) return false;
+  if (s.empty() || s.size() > 63) return false;
   auto pct = s.find('%');
   if (pct != string_view::npos) s = s.substr(0, pct);
   size_t colons = 0, dots = 0;
@@ -165,7 +165,7 @@ bool parse_ip(core::Arena& arena, string_view s, string_view& text, uint8_t& fam
     colons = 0;
   }
   if (colons == 0 && dots == 4) s = s.substr(0, s.rfind('.'));  // IPv4.port (Exim 3)
-  char buf[INET6_ADDRSTRLEN + 1] = {0};
+  char buf[64] = {0};  // s.size() <= 63, checked above
   std::memcpy(buf, s.data(), s.size());
   unsigned char addr[16] = {0};
   char out[INET6_ADDRSTRLEN] = {0};
@@ -391,7 +391,7 @@ void scan_tls(string_view text, Received& r) {
     string_view v = tls_version_of(w);
     if (!v.empty()) {
       version = v;
-    } else if (cipher.empty() && cipher_like(w) && !version.empty()) {
+    } else if (!version.empty() && cipher.empty() && cipher_like(w)) {
       cipher = w;  // Courier "TLS: TLSv1/SSLv3, 168bits,DES-CBC3-SHA"
     }
   }
@@ -403,10 +403,17 @@ void scan_tls(string_view text, Received& r) {
 }
 
 bool auth_comment(string_view text) {
-  return icontains(text, "authenticated") || istarts_with(text, "auth:") ||
-         icontains(text, " auth:") || istarts_with(text, "account ") ||
-         icontains(text, " with plain") || icontains(text, " with login") ||
-         icontains(text, " with cram-md5");
+  // One lower-cased copy of (the start of) the comment, then plain searches.
+  char buf[512];
+  size_t n = text.size() < sizeof buf ? text.size() : sizeof buf;
+  for (size_t i = 0; i < n; ++i) buf[i] = to_lower(text[i]);
+  string_view t(buf, n);
+  for (string_view needle : {string_view("authenticated"), string_view(" auth:"),
+                             string_view(" with plain"), string_view(" with login"),
+                             string_view(" with cram-md5")}) {
+    if (t.find(needle) != string_view::npos) return true;
+  }
+  return t.substr(0, 5) == "auth:" || t.substr(0, 8) == "account ";
 }
 
 // ---------------------------------------------------------------------------------------

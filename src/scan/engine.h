@@ -14,6 +14,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/config.h"
@@ -123,6 +124,39 @@ struct Counters {
   void record_time(double seconds);
 };
 
+// State of upper layers attached to a Task or the Services, one slot per owner `key`.
+template <typename T>
+class ExtensionSlots {
+ public:
+  T* get(int key) const {
+    for (const auto& [k, e] : slots_) {
+      if (k == key) return e.get();
+    }
+    return nullptr;
+  }
+  void set(int key, std::unique_ptr<T> ext) {
+    for (auto& [k, e] : slots_) {
+      if (k == key) {
+        e = std::move(ext);
+        return;
+      }
+    }
+    slots_.emplace_back(key, std::move(ext));
+  }
+  void clear() { slots_.clear(); }
+
+ private:
+  std::vector<std::pair<int, std::unique_ptr<T>>> slots_;
+};
+
+// Per-process state of upper layers kept with the Services (e.g. outbound's event sink):
+// created on first use in the process that uses it, destroyed with the Services (before the
+// Dispatcher they were created with).
+class ServiceExtension {
+ public:
+  virtual ~ServiceExtension() = default;
+};
+
 class Services {
  public:
   Services(core::Dispatcher& dispatcher, core::Logger& logger);
@@ -147,6 +181,12 @@ class Services {
   // Unique, short task ids for log lines.
   std::string next_task_id();
 
+  // Upper-layer state of this process; `key` distinguishes owners. Null when absent.
+  ServiceExtension* extension(int key) const { return extensions_.get(key); }
+  void set_extension(int key, std::unique_ptr<ServiceExtension> ext) {
+    extensions_.set(key, std::move(ext));
+  }
+
   // Keep `obj` as long as this Services (it dies before the Dispatcher): per-process helpers
   // of the engine's resources, such as the map reload timer.
   void attach(std::unique_ptr<core::Deletable> obj) { attached_.push_back(std::move(obj)); }
@@ -163,6 +203,8 @@ class Services {
   Counters counters_;
   uint64_t task_seq_ = 0;
   uint32_t id_salt_;
+  // Last: destroyed first, while everything above still lives.
+  ExtensionSlots<ServiceExtension> extensions_;
 };
 
 }  // namespace mw::scan

@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/json.h"
+
 namespace mw::scan {
 
 enum TaskFlags : uint32_t {
@@ -45,5 +47,11 @@ struct Envelope {
   bool authenticated() const { return !user.empty(); }
   const std::string* request_header(std::string_view name) const;
 };
+
+// An envelope described in JSON (replay events, rule tests): {"ip", "helo", "hostname",
+// "from", "rcpt": "a" | ["a", ...], "user", "settings_id", "settings" (JSON text), "time",
+// "headers": {name: value}, "pass_all": true}; every key is optional, others are ignored.
+// Addresses are taken as given (no angle brackets). Values of the wrong type count as empty.
+Envelope envelope_from_json(const json::Value& v);
 
 }  // namespace mw::scan

@@ -81,6 +81,14 @@ class Planner {
  private:
   bool full() const { return out_.size() >= cfg_.options.max_queries; }
 
+  // The registrable domain of a name (public suffix list), once per name and message: the
+  // lists of one message ask for the same few names.
+  const std::string& registrable(std::string_view name) {
+    auto [it, fresh] = reg_cache_.try_emplace(std::string(name));
+    if (fresh) it->second = cfg_.psl ? cfg_.psl->organizational_domain(name) : it->first;
+    return it->second;
+  }
+
   void push(const RblList& l, std::string name, std::string label) {
     if (full() || !list_seen_.insert(name).second) return;
     out_.push_back({&l, name + "." + l.zone, std::move(label)});
@@ -101,7 +109,7 @@ class Planner {
     while (!d.empty() && d.back() == '.') d.pop_back();
     if (d.empty() || d.find('.') == std::string::npos || is_ip_text(d)) return;
     if (whitelisted(cfg_, l, d)) return;
-    std::string reg = l.full_domain || !cfg_.psl ? d : cfg_.psl->organizational_domain(d);
+    std::string reg = l.full_domain ? d : registrable(d);
     std::string q = query_domain(l, d, reg);
     if (q.empty() || whitelisted(cfg_, l, q)) return;
     push(l, q, q + ":" + check);
@@ -143,9 +151,7 @@ class Planner {
         // The extractor's registrable domain; the suffix list's when it has none (a host
         // under a top-level domain the list does not know).
         std::string reg(u.tld);
-        if ((reg.empty() || reg == u.host) && cfg_.psl && !l.full_domain) {
-          reg = cfg_.psl->organizational_domain(u.host);
-        }
+        if ((reg.empty() || reg == u.host) && !l.full_domain) reg = registrable(u.host);
         std::string q = query_domain(l, u.host, reg);
         if (!q.empty() && q.find('.') != std::string::npos && !whitelisted(cfg_, l, q)) {
           push(l, q, q + ":url");
@@ -181,6 +187,7 @@ class Planner {
   Task& task_;
   std::vector<Query> out_;
   std::unordered_set<std::string> list_seen_;
+  std::unordered_map<std::string, std::string> reg_cache_;
 };
 
 // The lookups of one task in flight.
@@ -296,7 +303,8 @@ class RblModule final : public Module {
     d.callback = [shared, warn](Task& task, SymbolId self) -> RunState {
       if (!task.has_message()) return RunState::kDone;
       dns::Resolver* resolver = task.resolver();
-      if (resolver == nullptr) return RunState::kDone;
+      // No resolver, or every name server known to be down: the lookups would all fail.
+      if (resolver == nullptr || !resolver->available()) return RunState::kDone;
       Planner planner(*shared, task);
       std::vector<Query> queries = planner.plan();
       if (queries.empty()) return RunState::kDone;

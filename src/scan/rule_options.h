@@ -1,7 +1,7 @@
-// Options of the shipped Lua rules that have no C++ module of their own: [hfilter] (HELO and
-// host name checks, rules/hfilter.lua) and [multimap.NAME] (rules/multimap.lua over the
-// maps of src/maps). Declared here so that configtest validates them and configdump
-// documents them like every other option; the rules read them with get_all_opt().
+// Options of the shipped Lua rules that have no C++ module of their own: [multimap.NAME]
+// (rules/multimap.lua over the maps of src/maps). Declared here so that configtest validates
+// them and configdump documents them like every other option; the rules read them with
+// get_all_opt().
 #pragma once
 
 #include "core/config.h"

@@ -1,4 +1,4 @@
--- HELO, reverse DNS and sender domain checks (rules/hfilter.lua), with DNS from memory.
+-- HELO, reverse DNS and sender domain checks (src/scan/hfilter_module.cpp), with DNS from memory.
 -- Runs with fixtures/hfilter/hfilter.toml: own_names = ["example.org"].
 local body = 'To: b@example.org\r\nSubject: hi\r\nDate: Tue, 03 Sep 2024 10:00:00 +0000\r\n' ..
   'Message-ID: <1@sender.example>\r\n\r\nHello.\r\n'

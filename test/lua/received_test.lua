@@ -1,4 +1,4 @@
--- Received chain rules (rules/received.lua) and the client IP taken from the chain
+-- Received chain rules (src/scan/received_module.cpp) and the client IP taken from the chain
 -- (scan/received_chain.h) when the request has none.
 local body = 'From: a@sender.example\r\nTo: b@example.org\r\nSubject: hi\r\n' ..
   'Date: Tue, 03 Sep 2024 10:00:00 +0000\r\nMessage-ID: <1@sender.example>\r\n\r\nHello.\r\n'

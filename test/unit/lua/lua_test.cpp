@@ -92,15 +92,15 @@ TEST_F(LuaTest, RegistrationFormsAndReturnValues) {
   )");
   ASSERT_TRUE(build());
   auto t = run();
-  const scan::SymbolResult* r = t->find_result("TABLE_FORM");
+  const scan::SymbolResult* r = t->outcome().find_result("TABLE_FORM");
   ASSERT_NE(r, nullptr);
   EXPECT_DOUBLE_EQ(r->score, 1.0);
   ASSERT_EQ(r->options.size(), 2u);
-  EXPECT_TRUE(t->has_symbol("SHORTHAND"));
-  EXPECT_DOUBLE_EQ(t->find_result("OLD_FORM")->score, 3.0);
-  EXPECT_DOUBLE_EQ(t->find_result("CHILD")->score, 4.0);
-  EXPECT_FALSE(t->has_symbol("PARENT"));
-  EXPECT_FALSE(t->has_symbol("FALSE_RESULT"));
+  EXPECT_TRUE(t->outcome().has_symbol("SHORTHAND"));
+  EXPECT_DOUBLE_EQ(t->outcome().find_result("OLD_FORM")->score, 3.0);
+  EXPECT_DOUBLE_EQ(t->outcome().find_result("CHILD")->score, 4.0);
+  EXPECT_FALSE(t->outcome().has_symbol("PARENT"));
+  EXPECT_FALSE(t->outcome().has_symbol("FALSE_RESULT"));
 }
 
 TEST_F(LuaTest, TaskMethodsSeeTheMessageAndEnvelope) {
@@ -141,7 +141,7 @@ TEST_F(LuaTest, TaskMethodsSeeTheMessageAndEnvelope) {
   env.helo = "pc1.example.jp";
   env.request_headers = {{"X-Custom", "yes"}};
   auto t = run(env);
-  const scan::SymbolResult* r = t->find_result("CHECK");
+  const scan::SymbolResult* r = t->outcome().find_result("CHECK");
   ASSERT_NE(r, nullptr);
   ASSERT_EQ(r->options.size(), 1u);
   EXPECT_EQ(r->options[0],
@@ -171,12 +171,12 @@ TEST_F(LuaTest, CoroutineDnsSuspendsTheRuleNotTheWorker) {
   )");
   ASSERT_TRUE(build());
   auto t = run();
-  const scan::SymbolResult* r = t->find_result("DNS_CORO");
+  const scan::SymbolResult* r = t->outcome().find_result("DNS_CORO");
   ASSERT_NE(r, nullptr);
   ASSERT_EQ(r->options.size(), 2u);
   EXPECT_EQ(r->options[0], "v=spf1 -all");
   EXPECT_EQ(r->options[1], "timeout");
-  const scan::SymbolResult* c = t->find_result("DNS_CALLBACK_DONE");
+  const scan::SymbolResult* c = t->outcome().find_result("DNS_CALLBACK_DONE");
   ASSERT_NE(c, nullptr);
   EXPECT_EQ(c->options[1], "v=spf1 -all");
 }
@@ -189,7 +189,7 @@ TEST_F(LuaTest, RunawayRuleIsStoppedByItsBudget) {
   ASSERT_TRUE(build("[lua]\ntime_budget = \"100ms\"\n"));
   auto t = run();
   EXPECT_EQ(t->symbol_state(engine_->registry.find("RUNAWAY")), scan::SymbolState::kFailed);
-  EXPECT_TRUE(t->has_symbol("AFTER"));
+  EXPECT_TRUE(t->outcome().has_symbol("AFTER"));
 }
 
 TEST_F(LuaTest, RuleErrorsFailOnlyTheirSymbol) {
@@ -200,7 +200,7 @@ TEST_F(LuaTest, RuleErrorsFailOnlyTheirSymbol) {
   ASSERT_TRUE(build());
   auto t = run();
   EXPECT_EQ(t->symbol_state(engine_->registry.find("BROKEN")), scan::SymbolState::kFailed);
-  EXPECT_TRUE(t->has_symbol("FINE"));
+  EXPECT_TRUE(t->outcome().has_symbol("FINE"));
 }
 
 TEST_F(LuaTest, LoadErrorsNameFileAndLine) {
@@ -235,7 +235,7 @@ TEST_F(LuaTest, RequireFindsTheLuaLibrary) {
   )");
   ASSERT_TRUE(build());
   auto t = run();
-  const scan::SymbolResult* r = t->find_result("REQ");
+  const scan::SymbolResult* r = t->outcome().find_result("REQ");
   ASSERT_NE(r, nullptr);
   EXPECT_EQ(r->options[0], "l");
 }
@@ -250,9 +250,9 @@ TEST_F(LuaTest, PreResultAndMilterReply) {
   )");
   ASSERT_TRUE(build());
   auto t = run();
-  EXPECT_EQ(t->action(), scan::Action::kSoftReject);
-  EXPECT_FALSE(t->has_symbol("LATE"));
-  json::Value reply = scan::checkv2_reply(*t);
+  EXPECT_EQ(t->outcome().action(), scan::Action::kSoftReject);
+  EXPECT_FALSE(t->outcome().has_symbol("LATE"));
+  json::Value reply = scan::checkv2_reply(make_verdict(*t));
   EXPECT_EQ(reply.find("messages")->find("smtp_message")->as_string(), "Account on hold");
   EXPECT_EQ(reply.find("passthrough_module")->as_string(), "HOLD");
   EXPECT_EQ(reply.find("milter")->find("add_headers")->find("X-Hold")->find("value")->as_string(), "yes");
@@ -276,7 +276,7 @@ TEST_F(LuaTest, TaskObjectsDieWithTheTask) {
   ASSERT_TRUE(build());
   run();
   auto t = run();
-  const scan::SymbolResult* r = t->find_result("SAVE");
+  const scan::SymbolResult* r = t->outcome().find_result("SAVE");
   ASSERT_NE(r, nullptr);
   ASSERT_EQ(r->options.size(), 1u);
   EXPECT_EQ(r->options[0], "false:false:task is gone");
@@ -291,9 +291,9 @@ TEST_F(LuaTest, CompositesFromLua) {
   )");
   ASSERT_TRUE(build());
   auto t = run();
-  EXPECT_TRUE(t->has_symbol("A_AND_B"));
-  EXPECT_FALSE(t->has_symbol("A"));
-  EXPECT_DOUBLE_EQ(t->score(), 5.0);
+  EXPECT_TRUE(t->outcome().has_symbol("A_AND_B"));
+  EXPECT_FALSE(t->outcome().has_symbol("A"));
+  EXPECT_DOUBLE_EQ(t->outcome().score(), 5.0);
 }
 
 }  // namespace
@@ -333,7 +333,7 @@ TEST_F(LuaTest, MapsFromLua) {
   scan::Envelope env;
   env.ip = "192.0.2.7";
   auto t = run(env);
-  const scan::SymbolResult* r = t->find_result("MAPS");
+  const scan::SymbolResult* r = t->outcome().find_result("MAPS");
   ASSERT_NE(r, nullptr);
   ASSERT_EQ(r->options.size(), 1u);
   EXPECT_EQ(std::string(r->options[0]),
@@ -379,14 +379,14 @@ TEST_F(LuaTest, ReceivedHeadersInRspamdShape) {
   env.hostname = "unknown";
   env.time = 1725357700;
   auto t = run(env, msg);
-  const scan::SymbolResult* r = t->find_result("RCVD");
+  const scan::SymbolResult* r = t->outcome().find_result("RCVD");
   ASSERT_NE(r, nullptr);
   EXPECT_EQ(std::string(r->options[0]),
-            "1|client.example|203.0.113.1|nil|203.0.113.1|nil|smtp|false|false|true|false|true|"
-            "nil|1725357700 2|filter|127.0.0.1|localhost|127.0.0.1|mx.example.net|esmtp|false|false|false|false|"
-            "false|a@example.net|1725357601"
+            "1|client.example|203.0.113.1|nil|203.0.113.1|nil|smtp|nil|nil|true|nil|true|"
+            "nil|1725357700 2|filter|127.0.0.1|localhost|127.0.0.1|mx.example.net|esmtp|nil|nil|nil|nil|"
+            "nil|a@example.net|1725357601"
             " 3|mail.example.jp|198.51.100.2|mail.example.jp|198.51.100.2|mx.example.net|esmtpsa|"
-            "true|true|false|false|false|nil|1725357600");
+            "true|true|nil|nil|nil|nil|1725357600");
 }
 
 }  // namespace

@@ -67,9 +67,9 @@ TEST_F(RegexpRulesTest, RulesWithoutMatchesStayOff) {
   auto t = run({{"SUM", "/viagra/i{mime} + /cialis/i{mime} >= 1"},
                 {"OR", "/lottery/i{mime} | Subject=/winner/i{header}"},
                 {"AND", "/garden/i{mime} & /lottery/i{mime}"}});
-  EXPECT_FALSE(t->has_symbol("SUM"));
-  EXPECT_FALSE(t->has_symbol("OR"));
-  EXPECT_FALSE(t->has_symbol("AND"));
+  EXPECT_FALSE(t->outcome().has_symbol("SUM"));
+  EXPECT_FALSE(t->outcome().has_symbol("OR"));
+  EXPECT_FALSE(t->outcome().has_symbol("AND"));
 }
 
 TEST_F(RegexpRulesTest, NegationsAndUpperBoundsHoldWithoutMatches) {
@@ -77,32 +77,32 @@ TEST_F(RegexpRulesTest, NegationsAndUpperBoundsHoldWithoutMatches) {
                 {"NOT_WORD", "not /lottery/i{mime}"},
                 {"FEWER", "/viagra/i{mime} + /cialis/i{mime} < 1"},
                 {"NO_HEADER", "!header_exists(X-Spam-Flag)"}});
-  EXPECT_TRUE(t->has_symbol("NOT_LOTTERY"));
-  EXPECT_TRUE(t->has_symbol("NOT_WORD"));
-  EXPECT_TRUE(t->has_symbol("FEWER"));
-  EXPECT_TRUE(t->has_symbol("NO_HEADER"));
+  EXPECT_TRUE(t->outcome().has_symbol("NOT_LOTTERY"));
+  EXPECT_TRUE(t->outcome().has_symbol("NOT_WORD"));
+  EXPECT_TRUE(t->outcome().has_symbol("FEWER"));
+  EXPECT_TRUE(t->outcome().has_symbol("NO_HEADER"));
 }
 
 TEST_F(RegexpRulesTest, SlashesAndBangsInsideRegexpsAreNotOperators) {
   // The '!' and '/' inside the regexp are text, the one outside is a negation.
   auto t = run({{"BANG_INSIDE", "X-Mailer=/no \\/ slash!/{header}"},
                 {"BANG_OUTSIDE", "!X-Mailer=/no \\/ slash!/{header} | /garden/i{mime}"}});
-  EXPECT_TRUE(t->has_symbol("BANG_INSIDE"));
-  EXPECT_TRUE(t->has_symbol("BANG_OUTSIDE"));
+  EXPECT_TRUE(t->outcome().has_symbol("BANG_INSIDE"));
+  EXPECT_TRUE(t->outcome().has_symbol("BANG_OUTSIDE"));
 }
 
 TEST_F(RegexpRulesTest, HeaderExistsIgnoresCase) {
   auto t = run({{"LIST", "header_exists(list-id) & header_exists(MESSAGE-ID)"},
                 {"NOT_THERE", "header_exists(X-Not-There)"}});
-  EXPECT_TRUE(t->has_symbol("LIST"));
-  EXPECT_FALSE(t->has_symbol("NOT_THERE"));
+  EXPECT_TRUE(t->outcome().has_symbol("LIST"));
+  EXPECT_FALSE(t->outcome().has_symbol("NOT_THERE"));
 }
 
 TEST_F(RegexpRulesTest, CountsNeedEnoughMatches) {
   auto t = run({{"TWO", "/garden/i{mime} + /thursday/i{mime} >= 2"},
                 {"THREE", "/garden/i{mime} + /thursday/i{mime} + /lottery/i{mime} >= 3"}});
-  EXPECT_TRUE(t->has_symbol("TWO"));
-  EXPECT_FALSE(t->has_symbol("THREE"));
+  EXPECT_TRUE(t->outcome().has_symbol("TWO"));
+  EXPECT_FALSE(t->outcome().has_symbol("THREE"));
 }
 
 }  // namespace
