@@ -4,14 +4,18 @@ split, spam flagged, ham flagged (action "add header" or worse), the ROC AUC of 
 the spam flagged at the lowest score threshold that flags at most 2 % of the ham (a point on
 the ROC curve, for scanners whose default threshold flags more ham than that).
 
-  evaluate.py [--sets spamassassin,rspamd,generated] [--gen-dir DIR] [--mailward BIN]
+  evaluate.py [--sets spamassassin,rspamd,generated,mailgen] [--gen-dir DIR]
+              [--mailgen-dir DIR] [--mailward BIN]
               [--conf DIR] [--dns HOST:PORT] [--rspamd HOST:PORT] [--split tune|holdout|all]
               [--save FILE.jsonl] [--load FILE.jsonl [--by-kind]] [--markdown]
+              [--name NAME] [--list SPLIT:LABEL]
 
 Mailward runs as `mailward scan` (one process per chunk of files); Rspamd through its HTTP
 /checkv2 endpoint (started by bench/rspamd/run_rspamd.sh --stock, see run.sh). --save keeps
 every reply (symbols and scores) for symstats.py; --load reports from a saved run without
-scanning. Exit status 0 on success, 2 on bad usage, 1 when a scanner failed.
+scanning. --name labels the Mailward rows (e.g. "mailward+bayes" when MAILWARD_DBDIR names a
+store whose classifier has learned); --list tune:spam prints the paths of one split and label
+(what run.sh --bayes teaches) and exits. Exit status 0 on success, 2 on bad usage, 1 when a scanner failed.
 """
 import argparse
 import concurrent.futures
@@ -140,7 +144,8 @@ def fmt(v, pct=True):
 
 
 def report(rows, split, markdown):
-    scanners = sorted({r['scanner'] for r in rows}, key=lambda s: (s != 'mailward', s))
+    scanners = sorted({r['scanner'] for r in rows},
+                      key=lambda s: (not s.startswith('mailward'), s))
     lines = []
     if markdown:
         lines.append('| set | split | spam / ham | scanner | spam flagged | ham flagged | AUC | '
@@ -165,7 +170,8 @@ def report(rows, split, markdown):
 
 def report_kinds(rows, split, markdown):
     """Flag rates per kind of message (generated mail: era-kind), per scanner."""
-    scanners = sorted({r['scanner'] for r in rows}, key=lambda s: (s != 'mailward', s))
+    scanners = sorted({r['scanner'] for r in rows},
+                      key=lambda s: (not s.startswith('mailward'), s))
     chosen = [r for r in rows if split == 'all' or r['split'] == split]
     kinds = sorted({(r['label'], r['kind']) for r in chosen})
     lines = ['| label | kind | n | ' + ' | '.join(f'{sc} flagged' for sc in scanners) + ' |',
@@ -186,9 +192,11 @@ def report_kinds(rows, split, markdown):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
-    ap.add_argument('--sets', default='spamassassin,rspamd,generated')
+    ap.add_argument('--sets', default='spamassassin,rspamd,generated,mailgen')
     ap.add_argument('--gen-dir', default=os.path.join(labelled_sets.ROOT, 'build', 'detection',
                                                       'generated'))
+    ap.add_argument('--mailgen-dir', default=os.path.join(labelled_sets.ROOT, 'build',
+                                                          'detection', 'mailgen'))
     ap.add_argument('--mailward', default=os.path.join(labelled_sets.ROOT, 'build', 'src', 'app',
                                                        'mailward'))
     ap.add_argument('--conf', default=os.path.join(labelled_sets.ROOT, 'conf'))
@@ -200,6 +208,8 @@ def main():
     ap.add_argument('--load', default='')
     ap.add_argument('--markdown', action='store_true')
     ap.add_argument('--by-kind', action='store_true', help='flag rates per kind of message')
+    ap.add_argument('--name', default='mailward', help='scanner name of the Mailward rows')
+    ap.add_argument('--list', default='', help='SPLIT:LABEL: print those paths and exit')
     args = ap.parse_args()
 
     if args.load:
@@ -209,14 +219,21 @@ def main():
               else report(rows, args.split, args.markdown))
         return 0
 
-    samples = labelled_sets.load([s for s in args.sets.split(',') if s], args.gen_dir)
+    samples = labelled_sets.load([s for s in args.sets.split(',') if s], args.gen_dir,
+                                 args.mailgen_dir)
+    if args.list:
+        split, _, label = args.list.partition(':')
+        for s in samples:
+            if s.split == split and s.label == label:
+                print(s.path)
+        return 0
     if args.split != 'all':
         samples = [s for s in samples if s.split == args.split]
     paths = [s.path for s in samples]
     rows = []
     scanners = []
     if not args.no_mailward:
-        scanners.append(('mailward', lambda: scan_mailward(args.mailward, args.conf, args.dns,
+        scanners.append((args.name, lambda: scan_mailward(args.mailward, args.conf, args.dns,
                                                            paths)))
     if args.rspamd:
         scanners.append(('rspamd', lambda: scan_rspamd(args.rspamd, paths)))

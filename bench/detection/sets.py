@@ -2,7 +2,8 @@
 
 A sample is (set name, path, label, split). Labels come from the TSV files in labels/ for the
 corpora in test/data, and from the folder layout (spam/<kind>/, ham/<kind>/) for generated
-mail. The split (tune or holdout) is a pure function of the message bytes, so it does not
+mail (generate.py here, and tools/bayes/generate_mail.py, written separately for the Bayes
+benchmark: the `mailgen` set). The split (tune or holdout) is a pure function of the message bytes, so it does not
 change between runs, machines or file names.
 """
 import hashlib
@@ -57,14 +58,17 @@ def labelled_corpus(name):
 
 
 def generated(gen_dir, set_name='generated'):
-    """Samples of generated mail: gen_dir/{spam,ham}/<kind>/*.eml."""
+    """Samples of generated mail: gen_dir/{spam,ham}/<kind>/*.eml, or gen_dir/{spam,ham}/*.eml
+    (kind = the set's name) as tools/bayes/generate_mail.py writes them."""
     out = []
     for label in ('spam', 'ham'):
         top = os.path.join(gen_dir, label)
         if not os.path.isdir(top):
             continue
-        for kind in sorted(os.listdir(top)):
-            folder = os.path.join(top, kind)
+        folders = [(set_name, top)]
+        folders += [(k, os.path.join(top, k)) for k in sorted(os.listdir(top))
+                    if os.path.isdir(os.path.join(top, k))]
+        for kind, folder in folders:
             for fname in sorted(os.listdir(folder)):
                 if fname.endswith('.eml'):
                     path = os.path.join(folder, fname)
@@ -74,7 +78,7 @@ def generated(gen_dir, set_name='generated'):
     return out
 
 
-def load(names, gen_dir=None):
+def load(names, gen_dir=None, mailgen_dir=None):
     samples = []
     for name in names:
         if name in CORPORA:
@@ -83,6 +87,11 @@ def load(names, gen_dir=None):
             if not gen_dir or not os.path.isdir(gen_dir):
                 raise FileNotFoundError('generated set: run generate.py first (--gen-dir)')
             samples.extend(generated(gen_dir))
+        elif name == 'mailgen':
+            if not mailgen_dir or not os.path.isdir(mailgen_dir):
+                raise FileNotFoundError('mailgen set: run tools/bayes/generate_mail.py first '
+                                        '(--mailgen-dir)')
+            samples.extend(generated(mailgen_dir, 'mailgen'))
         else:
             raise ValueError(f'unknown set {name!r}')
     return samples
