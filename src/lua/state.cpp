@@ -154,6 +154,28 @@ Status LuaState::pcall(int nargs, int nresults) {
   return {};
 }
 
+lua_State* LuaState::acquire_thread(int& ref) {
+  if (!idle_threads_.empty()) {
+    auto [co, r] = idle_threads_.back();
+    idle_threads_.pop_back();
+    ref = r;
+    return co;
+  }
+  lua_State* co = lua_newthread(L_);
+  ref = luaL_ref(L_, LUA_REGISTRYINDEX);
+  return co;
+}
+
+void LuaState::release_thread(lua_State* co, int ref, bool ok) {
+  if (ref == LUA_NOREF) return;
+  if (ok && lua_status(co) == 0 && idle_threads_.size() < kMaxIdleThreads) {
+    lua_settop(co, 0);
+    idle_threads_.emplace_back(co, ref);
+    return;
+  }
+  luaL_unref(L_, LUA_REGISTRYINDEX, ref);
+}
+
 int LuaState::resume(lua_State* co, int nargs, std::string& err) {
   set_deadline_from_now();
   int rc = lua_resume(co, nargs);

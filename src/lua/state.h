@@ -63,6 +63,14 @@ class LuaState {
   // Plain protected call on the main state with the time budget (non-yieldable code).
   Status pcall(int nargs, int nresults);
 
+  // Coroutines for rule calls. acquire_thread() hands out an idle thread that a previous
+  // call returned normally from (at most kMaxIdleThreads are kept), or a new one; `ref` is its
+  // registry reference, which keeps it alive. release_thread() takes it back after its call:
+  // a thread whose call raised, or whose status is not "finished", is dropped instead.
+  static constexpr size_t kMaxIdleThreads = 64;
+  lua_State* acquire_thread(int& ref);
+  void release_thread(lua_State* co, int ref, bool ok);
+
   // Register a built-in module for require(name) (and its alias).
   void preload(const char* name, lua_CFunction opener);
 
@@ -85,6 +93,7 @@ class LuaState {
   double deadline_ = 0;
   bool expired_ = false;  // the budget of the current call is spent
   int depth_ = 0;         // calls into rule code in progress (nested: the outer deadline)
+  std::vector<std::pair<lua_State*, int>> idle_threads_;  // (thread, registry ref)
 };
 
 // The LuaState that owns a lua_State (stored in the registry).

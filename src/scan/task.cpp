@@ -104,26 +104,41 @@ void Task::apply_settings(const Applied& extra) {
   const SymbolRegistry& reg = engine_.registry;
   size_t n = reg.size();
   for (const auto& [a, t] : applied_.actions) outcome_.set_threshold(a, t);
-  auto in = [](const std::vector<std::string>& v, std::string_view s) {
-    return std::find(v.begin(), v.end(), s) != v.end();
+  // The named symbols and groups are resolved once and their members marked, so the loop over
+  // every symbol only tests bits (this runs for each message a settings profile matches).
+  enum : uint8_t { kNamedOn = 1, kGroupOn = 2, kGroupOff = 4, kNamedOff = 8 };
+  std::vector<uint8_t> mark(n, 0);
+  auto mark_names = [&](const std::vector<std::string>& names, uint8_t bit) {
+    for (const auto& s : names) {
+      SymbolId id = reg.find(s);
+      if (id != kNoSymbol) mark[static_cast<size_t>(id)] |= bit;
+    }
   };
+  auto mark_groups = [&](const std::vector<std::string>& names, uint8_t bit) {
+    for (const auto& g : names) {
+      if (const GroupDef* gd = reg.find_group(g)) {
+        for (SymbolId id : gd->symbols) mark[static_cast<size_t>(id)] |= bit;
+      }
+    }
+  };
+  mark_names(applied_.symbols_enabled, kNamedOn);
+  mark_names(applied_.symbols_disabled, kNamedOff);
+  mark_groups(applied_.groups_enabled, kGroupOn);
+  mark_groups(applied_.groups_disabled, kGroupOff);
   bool allow_list = !applied_.symbols_enabled.empty() || !applied_.groups_enabled.empty();
   for (size_t i = 0; i < n; ++i) {
     const SymbolDef& d = reg.get(static_cast<SymbolId>(i));
-    bool named_on = in(applied_.symbols_enabled, d.name);
-    bool group_on = false, group_off = false;
-    for (const auto& g : d.groups) {
-      group_on = group_on || in(applied_.groups_enabled, g);
-      group_off = group_off || in(applied_.groups_disabled, g);
-    }
+    bool named_on = (mark[i] & kNamedOn) != 0;
     bool on = enabled_[i] != 0;
-    if (allow_list) on = named_on || group_on || d.type == SymbolType::kComposite;
+    if (allow_list) on = named_on || (mark[i] & kGroupOn) || d.type == SymbolType::kComposite;
     if (d.flags & kFlagExplicitEnable) on = named_on;
-    if (in(applied_.symbols_disabled, d.name)) on = false;
-    if (group_off && !(d.flags & kFlagExplicitDisable) && !named_on) on = false;
+    if (mark[i] & kNamedOff) on = false;
+    if ((mark[i] & kGroupOff) && !(d.flags & kFlagExplicitDisable) && !named_on) on = false;
     enabled_[i] = on ? 1 : 0;
-    auto sc = applied_.scores.find(d.name);
-    if (sc != applied_.scores.end()) outcome_.set_weight(static_cast<SymbolId>(i), sc->second);
+  }
+  for (const auto& [name, weight] : applied_.scores) {
+    SymbolId id = reg.find(name);
+    if (id != kNoSymbol) outcome_.set_weight(id, weight);
   }
   // A callback parent must run when one of its virtual children is wanted.
   for (size_t i = 0; i < n; ++i) {
