@@ -4,8 +4,9 @@
 //                  [--milter HOST:PORT] [--workers N] [--foreground] [--pidfile FILE]
 //                  [--dns HOST:PORT]
 //
-// The master loads the configuration and the rules, compiles the regexp databases and binds
-// the sockets, then forks `workers` scan workers, one controller and, unless the milter
+// The master loads the configuration, binds the sockets and says where (the first lines of
+// its log, with the dashboard's URL), then loads the rules, compiles the regexp databases and
+// forks `workers` scan workers, one controller and, unless the milter
 // address is empty, `[proxy] workers` milter proxy workers (core/supervisor.h). On
 // SIGHUP it rebuilds everything and replaces the workers without closing the sockets; on
 // SIGTERM it drains them. Without --foreground it detaches and logs to [logging] file.
@@ -171,6 +172,36 @@ bool daemonize() {
   return true;
 }
 
+// The dashboard's URL for a controller socket ("" for a unix socket).
+std::string dashboard_url(const std::string& address) {
+  if (address.empty() || address.front() == '/') return {};
+  std::string host = address;
+  size_t colon = host.rfind(':');
+  std::string port = colon == std::string::npos ? "" : host.substr(colon + 1);
+  host = host.substr(0, colon);
+  if (host == "0.0.0.0" || host == "*") host = "127.0.0.1";  // any address: this host
+  if (host == "[::]") host = "[::1]";
+  return "http://" + host + ":" + port + "/";
+}
+
+// The first lines of the log: what listens where, and the dashboard.
+void announce(core::Logger& logger, const ServeState& st, int workers) {
+  logger.info("main", "mailward " + std::string(MW_VERSION) + " started: configuration " +
+                          st.conf_dir);
+  logger.info("main", "scan protocol (HTTP /checkv2, RSPAMC, SpamAssassin spamd) on " +
+                          proto::bound_address(st.scan_fd) + " with " + std::to_string(workers) +
+                          " worker" + (workers == 1 ? "" : "s"));
+  std::string controller = proto::bound_address(st.controller_fd);
+  std::string url = dashboard_url(controller);
+  logger.info("main", "controller on " + controller +
+                          (url.empty() ? std::string() : ", dashboard at " + url));
+  if (st.milter_fd >= 0) {
+    logger.info("main", "milter proxy on " + proto::bound_address(st.milter_fd));
+  } else {
+    logger.info("main", "milter proxy off (serve.milter is empty)");
+  }
+}
+
 }  // namespace
 
 void declare_serve_options(core::Schema& s) {
@@ -202,13 +233,21 @@ int cmd_serve(int argc, char** argv) {
   st.dns_override = args->get("dns");
   st.log_level = args->get("log-level");
   st.start_time = wall_now();
-  auto first = build_generation(st);
-  if (!first) {
-    std::fprintf(stderr, "mailward serve: %s\n", first.error().message.c_str());
+  // The configuration alone first: the sockets are bound and the first lines of the log say
+  // where each service listens before the rules load (which logs a lot).
+  StartupOptions pre;
+  pre.conf_dir = st.conf_dir;
+  pre.logging = true;
+  pre.log_level = st.log_level;
+  std::vector<core::ConfigIssue> issues;
+  auto early = start_up(pre, logger, issues);
+  if (!early) {
+    std::string all;
+    for (const auto& i : issues) all += "\n  " + i.to_string();
+    std::fprintf(stderr, "mailward serve: %s%s\n", early.error().message.c_str(), all.c_str());
     return 2;
   }
-  st.current = *first;
-  const core::Config& cfg = *st.current->config;
+  const core::Config& cfg = *early->config;
   // The sockets: --option, else [serve] option; -1 (reported) when one cannot be bound.
   auto bind = [&](const char* option, int& fd) {
     auto bound = proto::bind_listener(args->get(option, cfg.get_string(std::string("serve.") +
@@ -229,6 +268,21 @@ int cmd_serve(int argc, char** argv) {
                                                       : cfg.get_int("serve.workers"));
   if (workers <= 0) workers = static_cast<int>(std::max<long>(1, ::sysconf(_SC_NPROCESSORS_ONLN)));
   bool foreground = args->has("foreground");
+  logger.set_role("main");
+  announce(logger, st, workers);
+  // Tell whoever started us where we listen (useful with port 0).
+  if (foreground) {
+    std::fprintf(stderr, "listening scan=%s controller=%s milter=%s\n",
+                 proto::bound_address(st.scan_fd).c_str(), proto::bound_address(st.controller_fd).c_str(),
+                 st.milter_fd >= 0 ? proto::bound_address(st.milter_fd).c_str() : "-");
+    std::fflush(stderr);
+  }
+  auto first = build_generation(st);
+  if (!first) {
+    std::fprintf(stderr, "mailward serve: %s\n", first.error().message.c_str());
+    return 2;
+  }
+  st.current = *first;
   if (!foreground) {
     std::string file = cfg.get_string("logging.file");
     if (file.empty()) {
@@ -248,19 +302,6 @@ int cmd_serve(int argc, char** argv) {
   std::string pidfile = args->get("pidfile", cfg.get_string("serve.pidfile"));
   if (!pidfile.empty()) {
     std::ofstream(pidfile) << ::getpid() << "\n";
-  }
-  logger.set_role("main");
-  logger.info("main", "mailward " + std::string(MW_VERSION) + " listening on " +
-                          proto::bound_address(st.scan_fd) + " (scan) and " +
-                          proto::bound_address(st.controller_fd) + " (controller) with " +
-                          std::to_string(workers) + " scan workers");
-  // Tell whoever started us where we listen (useful with port 0).
-  if (st.milter_fd >= 0) logger.info("main", "milter proxy on " + proto::bound_address(st.milter_fd));
-  if (foreground) {
-    std::fprintf(stderr, "listening scan=%s controller=%s milter=%s\n",
-                 proto::bound_address(st.scan_fd).c_str(), proto::bound_address(st.controller_fd).c_str(),
-                 st.milter_fd >= 0 ? proto::bound_address(st.milter_fd).c_str() : "-");
-    std::fflush(stderr);
   }
   core::SupervisorOptions so;
   so.drain_timeout = cfg.get_duration("serve.drain_timeout");
