@@ -14,7 +14,7 @@ test_pkgs=(
   rspamd curl dnsmasq redis-server python3 python3-dkim python3-spf python3-dnspython
   python3-yaml postfix swaks sasl2-bin libsasl2-modules miltertest clang libclang-rt-14-dev
   spamc lintian dpkg-dev fakeroot
-  # the libraries of exim4-daemon-heavy, which is unpacked, not installed (see unpack_mtas)
+  # the libraries of exim4-daemon-heavy and opensmtpd, unpacked, not installed (unpack_mtas)
   libgnutls-dane0 libidn12 libmariadb3 libpq5 libspf2-2 libperl5.36 libnsl2 libdb5.3
   libldap-2.5-0
 )
@@ -31,8 +31,9 @@ ensure_user() {
   fi
 }
 
-# MTAs that conflict with the installed Postfix (one mail-transport-agent per system) are
-# unpacked, not installed, under $MW_MTA_DIR for the functional tests (test_mta_*.py).
+# MTAs that conflict with the installed Postfix (one mail-transport-agent per system: Exim,
+# OpenSMTPD) are unpacked, not installed, under $MW_MTA_DIR for the functional tests
+# (test_mta_*.py).
 # Exim looks its compiled-in user up before reading any configuration: make it as
 # exim4-base's postinst would.
 MW_MTA_DIR=${MW_MTA_DIR:-/usr/local/lib/mailward-test}
@@ -50,6 +51,26 @@ unpack_mtas() {
     fi
     rm -rf "$tmp"
   fi
+  # OpenSMTPD and its Rspamd filter, the same way; smtpd's users, as its postinst makes them.
+  if [[ ! -x $MW_MTA_DIR/opensmtpd/usr/libexec/opensmtpd/filter-rspamd ]]; then
+    local tmp
+    tmp=$(mktemp -d)
+    chmod 755 "$tmp"
+    if (cd "$tmp" && apt-get download -qq opensmtpd opensmtpd-filter-rspamd >/dev/null 2>&1); then
+      mkdir -p "$MW_MTA_DIR/opensmtpd"
+      for deb in "$tmp"/*.deb; do dpkg-deb -x "$deb" "$MW_MTA_DIR/opensmtpd"; done
+    else
+      echo "deps: opensmtpd could not be downloaded; its test will be skipped" >&2
+    fi
+    rm -rf "$tmp"
+  fi
+  local u
+  for u in opensmtpd opensmtpq; do
+    if ! getent passwd "$u" >/dev/null; then
+      useradd --system --user-group --no-create-home --home-dir /nonexistent \
+        --shell /usr/sbin/nologin "$u"
+    fi
+  done
   if ! getent passwd Debian-exim >/dev/null; then
     useradd --system --user-group --no-create-home --home-dir /nonexistent \
       --shell /usr/sbin/nologin Debian-exim
