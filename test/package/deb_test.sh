@@ -135,7 +135,8 @@ done
 reply=$(curl -fsS --data-binary @"$src/samples/gtube.eml" "http://127.0.0.1:$scan_port/checkv2")
 grep -q '"action":"reject"' <<<"$reply" || fail "GTUBE not rejected: $reply"
 # It runs as _mailward and keeps its state in the package's state directory.
-[[ $(ps -o user= -p "$pid") == _mailward ]] || fail "the daemon does not run as _mailward"
+[[ $(ps -o uid= -p "$pid" | tr -d ' ') == $(id -u _mailward) ]] \
+  || fail "the daemon does not run as _mailward"
 [[ -n $(find "$root/var/lib/mailward" -mindepth 1 -user _mailward | head -1) ]] \
   || fail "nothing written to /var/lib/mailward"
 curl -fsS "http://127.0.0.1:$ctl_port/" | grep -qi '<html' || fail "no dashboard on the controller"
