@@ -57,6 +57,11 @@ void ScanHandler::handle(http::Request&& req, http::ResponderPtr responder) {
       responder->send(http::legacy_response(std::string()));
       return;
     }
+    if (req.headers.has("Compress")) {  // spamc -z: zlib, which we do not speak
+      responder->send(http::legacy_response(
+          http::format_legacy_error(req.protocol, 400, "compressed requests are not supported")));
+      return;
+    }
     auto cmd = scan::parse_spamd_command(req.method);
     if (!cmd) {
       responder->send(http::legacy_response(

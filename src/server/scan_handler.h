@@ -7,7 +7,8 @@
 // zstd.
 // /ping answers "pong", /skip answers without scanning; anything else is 404. SpamAssassin's
 // protocol (SPAMC/1.x) knows CHECK, SYMBOLS, REPORT, REPORT_IFSPAM, PROCESS, HEADERS and PING;
-// SKIP closes without a reply, other commands (TELL) get EX_USAGE.
+// SKIP closes without a reply, other commands (TELL) get EX_USAGE, compressed bodies (spamc -z,
+// `Compress: zlib`) EX_PROTOCOL.
 //
 // A scan whose client goes away is cancelled (the task is destroyed, its DNS and store
 // requests with it). Every finished task is reported to the StatsRecorder.

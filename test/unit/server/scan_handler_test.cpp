@@ -160,6 +160,10 @@ TEST_F(ScanHandlerTest, RspamcAndSpamcLines) {
   http::Request tell = request("/tell", http::Protocol::kSpamc);
   tell.method = "TELL";
   EXPECT_EQ(send(std::move(tell))->response.body.rfind("SPAMD/1.1 64 ", 0), 0u);
+  http::Request zlib = request("/symbols", http::Protocol::kSpamc);
+  zlib.method = "SYMBOLS";
+  zlib.headers.add("Compress", "zlib");
+  EXPECT_EQ(send(std::move(zlib))->response.body.rfind("SPAMD/1.1 76 ", 0), 0u);
 }
 
 // Issue 17: a forced result (GTUBE's pre-result) answers the forced action's threshold as the
