@@ -4,15 +4,16 @@
 //                  [--milter HOST:PORT] [--workers N] [--foreground] [--pidfile FILE]
 //                  [--dns HOST:PORT] [--user USER] [--group GROUP] [--insecure]
 //
-// The master loads the configuration (no rule yet), binds the sockets, opens its log file
-// and pidfile and creates its state directory; started as root, it then drops to [serve]
-// user/group (--user/--group; refusing to go on as root unless --insecure) before anything
-// else. Then it loads the rules, compiles the regexp databases, and forks `workers` scan
-// workers, one controller and, unless the milter address is empty, `[proxy] workers`
-// milter proxy workers (core/supervisor.h), watched through a WorkerBoard
-// (core/watchdog.h: [worker] stuck_timeout). On SIGHUP it rebuilds everything and replaces
-// the workers without closing the sockets; on SIGTERM it drains them. Without
-// --foreground it detaches and logs to [logging] file.
+// The master loads the configuration (no rule yet), binds the sockets and says where (the
+// first lines of its log, with the dashboard's URL), opens its log file and pidfile and
+// creates its state directory; started as root, it then drops to [serve] user/group
+// (--user/--group; refusing to go on as root unless --insecure) before anything else. Then
+// it loads the rules, compiles the regexp databases, and forks `workers` scan workers, one
+// controller and, unless the milter address is empty, `[proxy] workers` milter proxy
+// workers (core/supervisor.h), watched through a WorkerBoard (core/watchdog.h: [worker]
+// stuck_timeout). On SIGHUP it rebuilds everything and replaces the workers without closing
+// the sockets; on SIGTERM it drains them. Without --foreground it detaches and logs to
+// [logging] file.
 #include <fcntl.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -183,6 +184,36 @@ bool daemonize() {
   return true;
 }
 
+// The dashboard's URL for a controller socket ("" for a unix socket).
+std::string dashboard_url(const std::string& address) {
+  if (address.empty() || address.front() == '/') return {};
+  std::string host = address;
+  size_t colon = host.rfind(':');
+  std::string port = colon == std::string::npos ? "" : host.substr(colon + 1);
+  host = host.substr(0, colon);
+  if (host == "0.0.0.0" || host == "*") host = "127.0.0.1";  // any address: this host
+  if (host == "[::]") host = "[::1]";
+  return "http://" + host + ":" + port + "/";
+}
+
+// The first lines of the log: what listens where, and the dashboard.
+void announce(core::Logger& logger, const ServeState& st, int workers) {
+  logger.info("main", "mailward " + std::string(MW_VERSION) + " started: configuration " +
+                          st.conf_dir);
+  logger.info("main", "scan protocol (HTTP /checkv2, RSPAMC, SpamAssassin spamd) on " +
+                          proto::bound_address(st.scan_fd) + " with " + std::to_string(workers) +
+                          " worker" + (workers == 1 ? "" : "s"));
+  std::string controller = proto::bound_address(st.controller_fd);
+  std::string url = dashboard_url(controller);
+  logger.info("main", "controller on " + controller +
+                          (url.empty() ? std::string() : ", dashboard at " + url));
+  if (st.milter_fd >= 0) {
+    logger.info("main", "milter proxy on " + proto::bound_address(st.milter_fd));
+  } else {
+    logger.info("main", "milter proxy off (serve.milter is empty)");
+  }
+}
+
 }  // namespace
 
 void declare_serve_options(core::Schema& s) {
@@ -277,6 +308,15 @@ int cmd_serve(int argc, char** argv) {
   if (workers <= 0) workers = static_cast<int>(std::max<long>(1, ::sysconf(_SC_NPROCESSORS_ONLN)));
   // 4. Log file, pidfile (not through a symbolic link), state directory.
   bool foreground = args->has("foreground");
+  logger.set_role("main");
+  announce(logger, st, workers);
+  // Tell whoever started us where we listen (useful with port 0).
+  if (foreground) {
+    std::fprintf(stderr, "listening scan=%s controller=%s milter=%s\n",
+                 proto::bound_address(st.scan_fd).c_str(), proto::bound_address(st.controller_fd).c_str(),
+                 st.milter_fd >= 0 ? proto::bound_address(st.milter_fd).c_str() : "-");
+    std::fflush(stderr);
+  }
   if (!foreground) {
     std::string file = cfg.get_string("logging.file");
     if (file.empty()) {
@@ -337,19 +377,6 @@ int cmd_serve(int argc, char** argv) {
                    ::write(pid_fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
     ::close(pid_fd);
     if (!written) logger.warn("main", "cannot write the pidfile " + pidfile);
-  }
-  logger.set_role("main");
-  logger.info("main", "mailward " + std::string(MW_VERSION) + " listening on " +
-                          proto::bound_address(st.scan_fd) + " (scan) and " +
-                          proto::bound_address(st.controller_fd) + " (controller) with " +
-                          std::to_string(workers) + " scan workers");
-  // Tell whoever started us where we listen (useful with port 0).
-  if (st.milter_fd >= 0) logger.info("main", "milter proxy on " + proto::bound_address(st.milter_fd));
-  if (foreground) {
-    std::fprintf(stderr, "listening scan=%s controller=%s milter=%s\n",
-                 proto::bound_address(st.scan_fd).c_str(), proto::bound_address(st.controller_fd).c_str(),
-                 st.milter_fd >= 0 ? proto::bound_address(st.milter_fd).c_str() : "-");
-    std::fflush(stderr);
   }
   // The watchdog's board: a slot per worker, twice over for a reload's overlap.
   int proxies = st.milter_fd >= 0 ? static_cast<int>(cfg.get_int("proxy.workers")) : 0;

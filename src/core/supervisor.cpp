@@ -64,7 +64,10 @@ class Master {
       return false;
     }
     if (pid == 0) {
-      // Child: forget the master's signal handling; the worker sets up its own.
+      // Child: forget the master's signal handling; the worker sets up its own. libevent
+      // lets one event base own signals: the master's events go first, so that the
+      // worker's loop can take them over (without, libevent warns once per signal).
+      signals_.clear();
       ::signal(SIGCHLD, SIG_DFL);
       ::signal(SIGHUP, SIG_IGN);
       ::signal(SIGTERM, SIG_DFL);

@@ -54,6 +54,7 @@ struct EngineOptions {
   uint32_t max_dns_lookups = 64;           // DNS lookups per message (0 = no limit)
   size_t max_option_length = 4096;         // bytes per option
   std::string subject_template = "*** SPAM *** %s";
+  std::string hostname;                    // options.hostname, else this host's FQDN
   IpNetworks local_networks;
   IpNetworks trusted_relays;               // local_networks + received.trusted_networks
   bool received_fill_envelope = true;      // received.fill_envelope (received_chain.h)

@@ -74,7 +74,9 @@ Verdict make_verdict(const Task& task) {
   uint32_t flags = task.envelope().flags;
   Verdict v;
   v.action = o.action();
-  v.is_skipped = task.settings().want_spam || (flags & kTaskSkip);
+  // A forcing pre-result stopped the scan (GTUBE, a prefilter): not scanned, as Rspamd says.
+  bool forced = o.pre_result() && !o.pre_result()->least;
+  v.is_skipped = task.settings().want_spam || (flags & kTaskSkip) || forced;
   v.score = o.score();
   v.thresholds = o.thresholds();
   v.required_score = o.thresholds().required_score();

@@ -85,6 +85,18 @@ def wait_for_port(port, timeout=20.0):
     raise TimeoutError(f"nothing listens on 127.0.0.1:{port} after {timeout}s")
 
 
+def stop_process(proc, timeout=10):
+    """SIGTERM a server this test started (by its Popen), SIGKILL it when it lingers."""
+    if proc is None or proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 def dkim_keygen(directory, domain, selector, key_type="rsa", bits=None):
     """`mailward dkim-keygen`: (key file path, the TXT record text to publish)."""
     path = os.path.join(directory, f"{domain}.{selector}.key")
