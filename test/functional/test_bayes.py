@@ -41,7 +41,10 @@ def pw_hash(p):
 def bayes_config(extra="", min_learns=10):
     return mwtest.Config({"local.d/50-bayes.toml":
                           f"[classifier.bayes]\nmin_learns = {min_learns}\n" + extra +
-                          f'[controller]\npassword = "{READER}"\nenable_password = "{WRITER}"\n'})
+                          f'[controller]\npassword = "{READER}"\nenable_password = "{WRITER}"\n'
+                          # Loopback is a secure_ip network by default (no password asked):
+                          # without one, the passwords decide.
+                          'secure_ip = []\n'})
 
 
 READER = WRITER = None
