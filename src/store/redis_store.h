@@ -31,15 +31,23 @@
 #include "core/log.h"
 #include "core/loop.h"
 #include "store/common.h"
+#include "store/health.h"
 #include "store/pending.h"
 #include "store/redis_conn.h"
 #include "store/redis_scripts.h"
+#include "store/redis_sentinel.h"
 #include "store/store.h"
 
 namespace mw::store {
 
 struct RedisOptions {
   std::vector<std::string> servers = {"127.0.0.1:6379"};
+  // Sentinel: when `sentinels` is not empty, `servers` is ignored and the one master of
+  // `master_name` is asked of the sentinels (in order) before each connect, and again every
+  // `sentinel_check` seconds and after any error: a failover is followed within about that.
+  std::vector<std::string> sentinels;
+  std::string master_name;
+  double sentinel_check = 1;
   std::string password;
   int db = 0;
   std::string prefix = "mw:";
@@ -88,11 +96,14 @@ class RedisStore final : public Store {
   OpPtr counts_expire(std::string key, uint64_t max_total, double older_than,
                       std::string cursor, size_t budget, Callback<CountsExpiry> cb) override;
   std::string_view backend() const override { return "redis"; }
+  Health health() const override { return health_.health(); }
 
   // Servers with an established connection (for /stat and tests).
   size_t connected_servers() const;
   // The server index a key is sharded to (tests).
   size_t shard_of(std::string_view key) const;
+  // The same for `servers` servers (redis_sync.h shards the same way).
+  static size_t shard_for(std::string_view key, size_t servers);
 
  private:
   RedisStore(const RedisOptions& opts, core::Dispatcher& d, core::Logger& log, Clock clock);
@@ -108,6 +119,7 @@ class RedisStore final : public Store {
   template <typename T>
   OpPtr ready(T value, Callback<T> cb);
   std::string full_key(std::string_view key) const { return opts_.prefix + std::string(key); }
+  void check_master();
 
   RedisOptions opts_;
   core::Dispatcher& dispatcher_;
@@ -115,6 +127,9 @@ class RedisStore final : public Store {
   Clock clock_;
   std::array<redis::Script, redis::kScriptCount> scripts_;
   std::vector<std::unique_ptr<redis::RedisConn>> conns_;
+  std::unique_ptr<redis::SentinelClient> sentinel_;  // with [store.redis] sentinels
+  core::TimerPtr sentinel_timer_;
+  detail::HealthTracker health_;
   detail::AliveToken alive_ = detail::make_alive();
 };
 
