@@ -8,6 +8,16 @@
 // went away fail with kIo or kTimeout, and nothing blocks or waits. Hostnames in `servers`
 // are resolved with a blocking lookup at each connect: use IP addresses or socket paths.
 //
+// Sentinel: with `sentinels`, there is one connection, to the master the sentinels name for
+// `master_name` (redis_sentinel.h), asked before each connect and checked with ROLE; every
+// `sentinel_check` seconds the sentinels are asked again and a moved master is followed at
+// once; a lost connection or a READONLY reply (a demoted master) leads to a new resolve.
+// Operations in flight during a failover fail (kIo, kTimeout) and are not retried. Reads go
+// to the master too (no replica reads).
+//
+// Health (store.h): operations that fail with kIo / kTimeout and lost or refused connections
+// start an outage; an answer or all connections established end it (health.h).
+//
 // Each operation is one command or one Lua script (atomic on the server); the layout and
 // the scripts are in redis_scripts.h. Semantics are those of store.h and the same as
 // LmdbStore's (a shared test suite runs against both). Differences: a map whose only field
