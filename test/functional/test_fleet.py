@@ -199,8 +199,10 @@ class FleetTest(unittest.TestCase):
             self.assertNotEqual(plain["action"], "soft reject")
             for i in range(3):
                 self.d1.scan(mail(10 + i, "held.user"), env("held.user"))
-            ready = wait_until("/ready degraded", lambda: (lambda b: b if b.get("status") == "degraded" else None)(
-                json.loads(self.d1.controller("/ready")[1])))
+            def degraded():
+                body = json.loads(self.d1.controller("/ready")[1])
+                return body if body.get("status") == "degraded" else None
+            ready = wait_until("/ready degraded", degraded)
             self.assertEqual(ready["store"], {"backend": "redis", "available": False})
             stat = json.loads(self.d1.controller("/stat")[1])
             self.assertFalse(stat["store"]["available"])
@@ -289,7 +291,7 @@ class SentinelTest(unittest.TestCase):
                 while not stop.is_set():
                     d = daemons[i % 2]
                     try:
-                        r = d.scan(mail(i, "fo.user"), env("fo.user"), )
+                        r = d.scan(mail(i, "fo.user"), env("fo.user"))
                         results.append((time.time(), i % 2, "STORE_UNAVAILABLE" in r["symbols"]))
                     except Exception as e:  # an unanswered request fails the test
                         results.append((time.time(), i % 2, e))
