@@ -14,17 +14,24 @@ constexpr char kOption[] = "outbound.secret";
 
 std::string file_of(const std::string& db_dir) { return db_dir + "/outbound.secret"; }
 
+// Whether the store is Redis (a schema without [store] options, as in module tests, has
+// no shared store).
+bool uses_redis(const core::Config& cfg) {
+  return cfg.schema().find("store.backend") != nullptr &&
+         cfg.get_string("store.backend") == "redis";
+}
+
 }  // namespace
 
 Result<std::string> resolve_secret(const core::Config& cfg, const std::string& db_dir) {
   if (std::string s = cfg.get_string(kOption); !s.empty()) return s;
-  auto sc = store::config_from(cfg, db_dir);
-  if (!sc) return fail(sc.error());
-  if (sc->backend != store::Backend::kRedis) {
+  if (!uses_redis(cfg)) {
     std::error_code ec;
     std::filesystem::create_directories(db_dir, ec);
     return load_or_create_secret(file_of(db_dir));
   }
+  auto sc = store::config_from(cfg, db_dir);
+  if (!sc) return fail(sc.error());
   std::string seed = read_secret(file_of(db_dir));
   if (seed.empty()) {
     auto fresh = random_secret();
@@ -50,14 +57,15 @@ std::vector<std::string> secret_warnings(const core::Config& cfg, const std::str
   std::vector<std::string> out;
   std::string configured = cfg.get_string(kOption);
   std::string file = read_secret(file_of(db_dir));
-  auto sc = store::config_from(cfg, db_dir);
-  if (!sc || sc->backend != store::Backend::kRedis) {
+  if (!uses_redis(cfg)) {
     if (!configured.empty() && !file.empty() && file != configured) {
       out.push_back("outbound.secret differs from " + file_of(db_dir) +
                     " (the configured one is used)");
     }
     return out;
   }
+  auto sc = store::config_from(cfg, db_dir);
+  if (!sc) return out;  // start-up reports bad [store] options itself
   std::string key = sc->redis.prefix + std::string(kRedisSecretKey);
   auto shared = store::redis::get_value(sc->redis, kRedisSecretKey);
   if (!shared) {
