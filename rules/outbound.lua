@@ -260,7 +260,16 @@ mailward_config:register_symbol{
   callback = function(task)
     local user = task:get_user()
     if not user or not store.available(task) then return end
-    local held = store.map_get(task, 'ob:hold', user)
+    local held, err = store.map_get(task, 'ob:hold', user)
+    if err and not store.healthy(task) then
+      -- The hold list cannot be read (the store inserted STORE_UNAVAILABLE): accept, or
+      -- tempfail so that the MTA retries once the store is back ([outbound] on_store_failure).
+      if cfg.on_store_failure == 'tempfail' then
+        task:set_pre_result{ action = 'soft reject', message = cfg.store_failure_message,
+                             module = 'outbound' }
+      end
+      return
+    end
     if held then
       task:insert_result('OUTBOUND_HELD', 1.0, user)
       if cfg.hold_action ~= 'alert' then
@@ -286,6 +295,8 @@ mailward_config:register_symbol{
 }
 virtual('OUTBOUND_HOLD', 'OUTBOUND_HELD', 'The account is on hold (suspected compromise)')
 virtual('OUTBOUND_HOLD', 'OUTBOUND_RATELIMIT', 'The account exceeded its sending rate')
+virtual('OUTBOUND_HOLD', 'STORE_UNAVAILABLE',
+        'The state store did not answer: checks that need it were skipped (option: backend)')
 
 -- Filter: signals, classifier, verdict, defensive action. -----------------------------------------
 -- The recipients of a flagged message that look like collectors: outside the provider's own

@@ -11,7 +11,7 @@ build_pkgs=(
   libtomlplusplus-dev libgtest-dev libbenchmark-dev
 )
 test_pkgs=(
-  rspamd curl dnsmasq redis-server python3 python3-dkim python3-spf python3-dnspython
+  rspamd curl dnsmasq redis-server redis-sentinel python3 python3-dkim python3-spf python3-dnspython
   python3-yaml postfix swaks sasl2-bin libsasl2-modules miltertest clang libclang-rt-14-dev
   spamc lintian dpkg-dev fakeroot
   # the libraries of exim4-daemon-heavy and opensmtpd, unpacked, not installed (unpack_mtas)

@@ -3,7 +3,7 @@
 #include <toml++/toml.h>
 
 #include "outbound/outbound.h"
-#include "outbound/secret.h"
+#include "outbound/fleet_secret.h"
 #include "proto/http/client.h"
 #include "scan/engine.h"
 
@@ -47,8 +47,9 @@ class OutboundModule final : public scan::Module {
     s.section("outbound", "Outbound protection: stolen-account reconnaissance and abuse");
     s.add({"outbound.enabled", OptType::kBool, "true", "Check mail of authenticated senders"});
     s.add({"outbound.secret", OptType::kString, "\"\"",
-           "Key for hashing recipients, IPs and users in profiles (empty: a random key kept in "
-           "$DBDIR/outbound.secret)"});
+           "Key for hashing recipients, IPs and users in profiles (empty: with the Redis "
+           "store, the fleet's key kept in Redis, created by the first scanner; else a random "
+           "key kept in $DBDIR/outbound.secret)"});
     s.add({"outbound.model", OptType::kString, "\"$CONFDIR/outbound_model.json\"",
            "Classifier model (mailward train); missing: only decisive credential records give "
            "OUTBOUND_RECON"});
@@ -99,6 +100,13 @@ class OutboundModule final : public scan::Module {
     s.add({"outbound.ratelimit_window", OptType::kDuration, "\"1h\"", "Rate limit window"});
     s.add({"outbound.ratelimit_message", OptType::kString, "\"Rate limit exceeded, try again later\"",
            "SMTP reply text when rate limited"});
+    s.add({"outbound.on_store_failure", OptType::kString, "\"accept\"",
+           "What authenticated submissions get while the store (hold list) cannot be read: "
+           "accept (with STORE_UNAVAILABLE) or tempfail (soft reject, the MTA retries)",
+           {}, {}, {"accept", "tempfail"}});
+    s.add({"outbound.store_failure_message", OptType::kString,
+           "\"Temporary local problem, please try again later\"",
+           "SMTP reply text of on_store_failure = tempfail"});
     s.add({"outbound.events_file", OptType::kString, "\"$DBDIR/outbound-events.jsonl\"",
            "Detections as JSON lines (empty: none)"});
     s.add({"outbound.webhook", OptType::kString, "\"\"", "HTTP URL each detection is POSTed to"});
@@ -110,15 +118,9 @@ class OutboundModule final : public scan::Module {
     const core::Config& c = *engine.config;
     Settings& s = *settings_;
     s.configured = true;
-    s.secret = c.get_string("outbound.secret");
-    if (s.secret.empty()) {
-      std::string dir = expand_("$DBDIR", c);
-      std::error_code ec;
-      std::filesystem::create_directories(dir, ec);
-      auto sec = load_or_create_secret(dir + "/outbound.secret");
-      if (!sec) return fail(sec.error());
-      s.secret = *sec;
-    }
+    auto sec = resolve_secret(c, expand_("$DBDIR", c));
+    if (!sec) return fail(sec.error());
+    s.secret = std::move(*sec);
     std::string model_path = expand_(c.get_string("outbound.model"), c);
     s.model.reset();
     std::error_code ec;

@@ -18,7 +18,8 @@
 // (The anomalies, authentication and signing modules are scan modules of src/scan.)
 //
 // Privacy (THREAT.md): per-user profiles in the store are keyed by HMAC-SHA256 of recipients,
-// IPs and user names with a secret ([outbound] secret, else a random one kept in
+// IPs and user names with a secret, one per fleet (fleet_secret.h: [outbound] secret, else with
+// the Redis store the fleet's one kept in Redis, else a random one kept in
 // $DBDIR/outbound.secret, created on first start); only flagged submissions produce events
 // with the user and recipients in clear, for the abuse desk. A password found in a message
 // is registered with the task (Task::add_secret): events, logs, history, the dashboard and
