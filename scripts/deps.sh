@@ -7,12 +7,13 @@ set -euo pipefail
 build_pkgs=(
   cmake ninja-build g++ pkg-config
   libluajit-5.1-dev libhyperscan-dev libevent-dev libssl-dev libldns-dev libpcre2-dev
-  libicu-dev libpsl-dev publicsuffix libhiredis-dev liblmdb-dev libzstd-dev
+  libicu-dev libpsl-dev publicsuffix libhiredis-dev liblmdb-dev libzstd-dev zlib1g-dev
   libtomlplusplus-dev libgtest-dev libbenchmark-dev
 )
 test_pkgs=(
   rspamd curl dnsmasq redis-server python3 python3-dkim python3-spf python3-dnspython
   python3-yaml postfix swaks sasl2-bin libsasl2-modules miltertest clang libclang-rt-14-dev
+  libxml2-utils
 )
 
 want=("${build_pkgs[@]}")
