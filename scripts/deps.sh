@@ -7,7 +7,7 @@ set -euo pipefail
 build_pkgs=(
   cmake ninja-build g++ pkg-config
   libluajit-5.1-dev libhyperscan-dev libevent-dev libssl-dev libldns-dev libpcre2-dev
-  libicu-dev libpsl-dev publicsuffix libhiredis-dev liblmdb-dev libzstd-dev
+  libicu-dev libpsl-dev publicsuffix libhiredis-dev liblmdb-dev libzstd-dev zlib1g-dev
   libtomlplusplus-dev libgtest-dev libbenchmark-dev
 )
 test_pkgs=(
@@ -17,6 +17,7 @@ test_pkgs=(
   # the libraries of exim4-daemon-heavy and opensmtpd, unpacked, not installed (unpack_mtas)
   libgnutls-dane0 libidn12 libmariadb3 libpq5 libspf2-2 libperl5.36 libnsl2 libdb5.3
   libldap-2.5-0
+  libxml2-utils
 )
 
 want=("${build_pkgs[@]}")

@@ -19,6 +19,7 @@
 #include "proto/options.h"
 #include "scan/anomalies_module.h"
 #include "scan/auth_module.h"
+#include "scan/dkim_replay_module.h"
 #include "scan/hfilter_module.h"
 #include "scan/rbl_module.h"
 #include "scan/received_module.h"
@@ -34,6 +35,7 @@ std::vector<scan::ModulePtr> make_modules(const ModuleOptions& options) {
   std::vector<scan::ModulePtr> modules;
   modules.push_back(scan::make_anomalies_module());
   modules.push_back(scan::make_auth_module());
+  modules.push_back(scan::make_dkim_replay_module());
   modules.push_back(scan::make_rbl_module());
   modules.push_back(scan::make_received_module());
   modules.push_back(scan::make_hfilter_module());

@@ -43,6 +43,9 @@ std::string authserv_id_for(const Task& task, std::string_view configured) {
   if (id.empty() && task.engine().config) {
     id = task.engine().config->get_string("options.auth.authserv_id");
   }
+  // The MTA's host name (milter j) names the receiving host; {daemon_name} often names a
+  // service ("ORIGINATING", "smtpd") and comes only after it.
+  if (id.empty()) id = task.envelope().mta_host;
   if (id.empty()) id = task.envelope().mta_name;
   if (id.empty()) id = task.engine().options.hostname;
   return id.empty() ? "localhost" : id;

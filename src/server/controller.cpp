@@ -28,6 +28,12 @@ void declare_controller_options(core::Schema& s) {
          "minute is over", 1, 1000000});
   s.add({"controller.web_dir", OptType::kString, "\"$WEBDIR\"",
          "Directory of the dashboard files served at / (empty: no dashboard)"});
+  s.add({"controller.checkdomain_cache_ttl", OptType::kDuration, "\"10m\"",
+         "How long a /checkdomain report is served from the cache (0: not cached)"});
+  s.add({"controller.checkdomain_cache_entries", OptType::kInt, "1000",
+         "/checkdomain reports kept in the cache at most", 0, 1000000});
+  s.add({"controller.checkdomain_max_inflight", OptType::kInt, "32",
+         "/checkdomain DNS walks running at once at most (503 beyond)", 1, 10000});
 }
 
 Result<ControllerOptions> controller_options_from(const core::Config& cfg,
@@ -48,6 +54,11 @@ Result<ControllerOptions> controller_options_from(const core::Config& cfg,
   o.allowed_hosts = cfg.get_strings("controller.allowed_hosts");
   o.max_failed_logins = static_cast<size_t>(cfg.get_int("controller.max_failed_logins"));
   o.web_dir = expand(cfg.get_string("controller.web_dir"), cfg);
+  o.checkdomain_cache_ttl = cfg.get_duration("controller.checkdomain_cache_ttl");
+  o.checkdomain_cache_entries =
+      static_cast<size_t>(cfg.get_int("controller.checkdomain_cache_entries"));
+  o.checkdomain_max_inflight =
+      static_cast<size_t>(cfg.get_int("controller.checkdomain_max_inflight"));
   return o;
 }
 

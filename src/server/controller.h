@@ -52,6 +52,9 @@ struct ControllerOptions {
   std::string web_dir;          // static dashboard files ("" = none)
   double start_time = 0;        // epoch seconds the service started (for uptime)
   std::string version;
+  double checkdomain_cache_ttl = 600;     // seconds a /checkdomain report is kept
+  size_t checkdomain_cache_entries = 1000;
+  size_t checkdomain_max_inflight = 32;   // concurrent DNS walks
 };
 
 void declare_controller_options(core::Schema& schema);

@@ -17,6 +17,8 @@
 //                                                 its health)
 //   LearnService         controller_learn.cpp     learnspam, learnham, learnclass (writes);
 //                                                 the classifier's /stat fields
+//   DomainCheckService   controller_checkdomain.cpp checkdomain (SPF, DMARC, DKIM records of
+//                                                 a domain, as `mailward check-domain`)
 //   set_dashboard        controller_dashboard.cpp the dashboard files of web_dir at / (GET,
 //                                                 HEAD), the fallback of every other path
 //

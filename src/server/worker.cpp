@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "auth/dmarc/options.h"
+#include "server/controller_checkdomain.h"
 #include "server/controller_learn.h"
 #include "server/controller_routes.h"
 #include "server/scan_handler.h"
@@ -56,6 +58,10 @@ int run_scan_worker(WorkerContext& w, int listen_fd, proto::HttpOptions http) {
 
 int run_controller_worker(WorkerContext& w, int listen_fd, proto::HttpOptions http,
                           ControllerOptions options) {
+  // /checkdomain; without the public suffix list, inherited DMARC records are not looked for.
+  auto psl = auth::dmarc::load_public_suffix_list(auth::dmarc::options_from(w.config));
+  if (!psl) w.logger.warn("controller", "checkdomain: public suffix list: " + psl.error().message);
+  DomainCheckService domains(w.services, psl ? *psl : nullptr, options);
   Controller controller(w.dispatcher, w.store, std::move(options));
   // The route families, in the order they are tried (controller_routes.h).
   add_status_routes(controller, w.engine);
@@ -64,6 +70,7 @@ int run_controller_worker(WorkerContext& w, int listen_fd, proto::HttpOptions ht
   add_stats_routes(controller, w.engine);
   LearnService learning(w.engine, w.services, w.store);  // the Bayes classifier's routes
   learning.attach(controller);
+  domains.attach(controller);
   set_dashboard(controller);
   // Workers the master saw die count as errors in /stat (they lost what they served).
   core::TimerPtr deaths;

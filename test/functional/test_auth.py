@@ -6,7 +6,8 @@ tree); messages are signed by dkimpy (Debian python3-dkim), an independent imple
 scanned by `mailward serve --dns 127.0.0.1:PORT` over the HTTP protocol. The verdict symbols
 and the Authentication-Results field are checked for: pass, tampered body, tampered header,
 wrong key, missing key, expired signature, DMARC reject, and DNS timeouts with the server
-stopped. `mailward check-domain` is checked on the over-limit SPF tree.
+stopped. `mailward check-domain` is checked on the over-limit SPF tree,
+and /checkdomain on the controller against it.
 """
 import base64
 import json
@@ -213,6 +214,24 @@ class AuthTest(unittest.TestCase):
                               timeout=60).stdout
         self.assertIn("11/10 DNS lookups", text)
         self.assertIn("OVER LIMIT", text)
+
+    def test_checkdomain_on_the_controller_matches_the_command(self):
+        cli = json.loads(subprocess.run(
+            [mwtest.MW_BINARY, "check-domain", "good.example", "--selector", "s1", "--dns",
+             f"127.0.0.1:{self.dns.port}", "--json"], capture_output=True, text=True,
+            timeout=60).stdout)
+        status, body = self.daemon.controller("/checkdomain?domain=good.example&selector=s1")
+        self.assertEqual(status, 200, body)
+        api = json.loads(body)
+        self.assertFalse(api.pop("cached"))
+        api.pop("checked_at")
+        self.assertEqual(api, cli)
+        self.assertEqual(api["dkim"][0]["bits"], 2048)
+        status, body = self.daemon.controller("/checkdomain?domain=good.example&selector=s1")
+        self.assertTrue(json.loads(body)["cached"])
+        status, body = self.daemon.controller("/checkdomain?domain=no%20domain")
+        self.assertEqual(status, 400)
+        self.assertIn("domain", json.loads(body)["error"])
 
 
 if __name__ == "__main__":

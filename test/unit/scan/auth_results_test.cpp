@@ -1,4 +1,4 @@
-// The Authentication-Results identity of a scan (issue 17): which authserv-id we write, and
+// The Authentication-Results identity of a scan (issues 16, 17): which authserv-id we write, and
 // which of the message's Authentication-Results fields are ours to replace (RFC 8601
 // section 5: only those claiming our authserv-id; other ADMDs' fields stay).
 #include "scan/auth_results.h"
@@ -50,6 +50,18 @@ TEST_F(AuthResultsTest, AuthservIdOrder) {
   // Nothing configured: the machine's name, never empty.
   build("", [](Engine&) {});
   EXPECT_FALSE(authserv_id_for(*run()).empty());
+}
+// The MTA's host name (milter macro j) comes before {daemon_name}, which often names a
+// service ("ORIGINATING") rather than a host (issue 16).
+TEST_F(AuthResultsTest, MtaHostBeforeDaemonName) {
+  build("[options]\nhostname = \"scanner.example.net\"\n", [](Engine&) {});
+  Envelope env;
+  env.mta_name = "ORIGINATING";  // {daemon_name} of a Postfix submission service
+  env.mta_host = "mx.example.org";
+  EXPECT_EQ(authserv_id_for(*run(env)), "mx.example.org");
+  EXPECT_EQ(authserv_id_for(*run(env), "given.example"), "given.example");
+  build("[options.auth]\nauthserv_id = \"auth.example\"\n", [](Engine&) {});
+  EXPECT_EQ(authserv_id_for(*run(env)), "auth.example");  // configured wins
 }
 
 }  // namespace

@@ -12,6 +12,8 @@
 #include <string>
 
 #include "../scan/engine_fixture.h"
+#include "dns/fake_resolver.h"
+#include "server/controller_checkdomain.h"
 #include "server/controller_routes.h"
 #include "server/password.h"
 #include "store/options.h"
@@ -403,6 +405,107 @@ TEST_F(FamiliesTest, DashboardFilesStayInsideTheWebDirectory) {
   http::Request post = req("/index.html");
   post.method = "POST";
   EXPECT_EQ(call(*c, std::move(post))->response.status, 404);
+}
+
+}  // namespace
+}  // namespace mw::server
+
+namespace mw::server {
+namespace {
+
+// ---- /checkdomain --------------------------------------------------------------------------
+
+class CheckDomainTest : public FamiliesTest {
+ protected:
+  void SetUp() override {
+    FamiliesTest::SetUp();
+    fake_ = std::make_unique<dns::FakeResolver>(dispatcher_);
+    fake_->add_txt("example.com", "v=spf1 include:_spf.example.com -all");
+    fake_->add_txt("_spf.example.com", "v=spf1 ip4:192.0.2.0/24 -all");
+    fake_->add_txt("_dmarc.example.com", "v=DMARC1; p=reject; rua=mailto:d@example.com");
+    services_.set_resolver(fake_.get());
+  }
+  void TearDown() override {
+    services_.set_resolver(nullptr);
+    FamiliesTest::TearDown();
+  }
+  http::Request get(std::string query) {
+    http::Request r = req("/checkdomain");
+    r.raw_query = query;
+    r.query = http::parse_query(query);
+    return r;
+  }
+  std::unique_ptr<dns::FakeResolver> fake_;
+};
+
+TEST_F(CheckDomainTest, SameReportAsTheCommandCachedAndBadInputRefused) {
+  ControllerOptions o;
+  o.checkdomain_cache_ttl = 600;
+  DomainCheckService service(services_, nullptr, o);
+  Controller c(dispatcher_, nullptr, o);
+  service.attach(c);
+
+  auto first = call(c, get("domain=Example.com.&selector=s1"));
+  ASSERT_EQ(first->response.status, 200) << first->response.body;
+  json::Value v = json_of(first);
+  EXPECT_EQ(v.find("domain")->as_string(), "example.com");
+  EXPECT_EQ(v.find("spf")->find("lookups")->as_int(), 1);
+  EXPECT_EQ(v.find("spf")->find("tree")->find("children")->size(), 1u);
+  EXPECT_EQ(v.find("dmarc")->find("policy")->as_string(), "reject");
+  ASSERT_EQ(v.find("dkim")->size(), 1u);
+  EXPECT_EQ(v.find("dkim")->items()[0].find("status")->as_string(), "none");
+  EXPECT_FALSE(v.find("cached")->as_bool());
+  EXPECT_GT(v.find("checked_at")->as_double(), 0);
+  size_t queries = fake_->queries().size();
+  EXPECT_GE(queries, 4u);  // SPF x2, DMARC, DKIM
+
+  // The same question again (other spelling): from the cache, no DNS.
+  json::Value again = json_of(call(c, get("domain=EXAMPLE.COM&selector=S1")));
+  EXPECT_TRUE(again.find("cached")->as_bool());
+  EXPECT_EQ(again.find("dmarc")->find("policy")->as_string(), "reject");
+  EXPECT_EQ(fake_->queries().size(), queries);
+  // Other selectors are another question.
+  json::Value other = json_of(call(c, get("domain=example.com&selector=s1,s2")));
+  EXPECT_FALSE(other.find("cached")->as_bool());
+  EXPECT_EQ(other.find("dkim")->size(), 2u);
+
+  for (const char* bad : {"", "domain=", "domain=not%20a%20domain", "domain=192.0.2.1",
+                          "domain=localhost", "domain=example.com&selector=a%20b"}) {
+    auto s = call(c, get(bad));
+    EXPECT_EQ(s->response.status, 400) << bad;
+    json::Value e = json_of(s);
+    ASSERT_NE(e.find("error"), nullptr) << s->response.body;
+    EXPECT_FALSE(e.find("error")->as_string().empty());
+  }
+  EXPECT_NE(json_of(call(c, get("domain=192.0.2.1"))).find("error")->as_string().find(
+                "not a domain"),
+            std::string::npos);
+}
+
+TEST_F(CheckDomainTest, ExpiredEntriesAreCheckedAgainAndFailuresNotCached) {
+  ControllerOptions o;
+  o.checkdomain_cache_ttl = 0.05;
+  DomainCheckService service(services_, nullptr, o);
+  Controller c(dispatcher_, nullptr, o);
+  service.attach(c);
+  EXPECT_FALSE(json_of(call(c, get("domain=example.com"))).find("cached")->as_bool());
+  EXPECT_TRUE(json_of(call(c, get("domain=example.com"))).find("cached")->as_bool());
+  ::usleep(80000);
+  EXPECT_FALSE(json_of(call(c, get("domain=example.com"))).find("cached")->as_bool());
+
+  fake_->set_rcode("_dmarc.failing.example", dns::RrType::kTxt, dns::Rcode::kServFail);
+  json::Value f = json_of(call(c, get("domain=failing.example")));
+  EXPECT_TRUE(f.find("dns_failed")->as_bool());
+  EXPECT_FALSE(json_of(call(c, get("domain=failing.example"))).find("cached")->as_bool());
+}
+
+TEST_F(CheckDomainTest, WithoutResolverServiceUnavailable) {
+  services_.set_resolver(nullptr);
+  ControllerOptions o;
+  DomainCheckService service(services_, nullptr, o);
+  Controller c(dispatcher_, nullptr, o);
+  service.attach(c);
+  EXPECT_EQ(call(c, get("domain=example.com"))->response.status, 503);
 }
 
 }  // namespace
