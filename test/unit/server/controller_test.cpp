@@ -440,6 +440,7 @@ class CheckDomainTest : public FamiliesTest {
 
 TEST_F(CheckDomainTest, SameReportAsTheCommandCachedAndBadInputRefused) {
   ControllerOptions o;
+  ASSERT_TRUE(o.secure_ip.add("192.0.2.0/24"));  // where req() comes from
   o.checkdomain_cache_ttl = 600;
   DomainCheckService service(services_, nullptr, o);
   Controller c(dispatcher_, nullptr, o);
@@ -484,6 +485,7 @@ TEST_F(CheckDomainTest, SameReportAsTheCommandCachedAndBadInputRefused) {
 
 TEST_F(CheckDomainTest, ExpiredEntriesAreCheckedAgainAndFailuresNotCached) {
   ControllerOptions o;
+  ASSERT_TRUE(o.secure_ip.add("192.0.2.0/24"));  // where req() comes from
   o.checkdomain_cache_ttl = 0.05;
   DomainCheckService service(services_, nullptr, o);
   Controller c(dispatcher_, nullptr, o);
@@ -502,6 +504,7 @@ TEST_F(CheckDomainTest, ExpiredEntriesAreCheckedAgainAndFailuresNotCached) {
 TEST_F(CheckDomainTest, WithoutResolverServiceUnavailable) {
   services_.set_resolver(nullptr);
   ControllerOptions o;
+  ASSERT_TRUE(o.secure_ip.add("192.0.2.0/24"));  // where req() comes from
   DomainCheckService service(services_, nullptr, o);
   Controller c(dispatcher_, nullptr, o);
   service.attach(c);
