@@ -83,7 +83,8 @@ local function network_of(ip)
   return ip:apply_mask(bits):to_string() .. '/' .. bits
 end
 
--- Content signals: a table of features and the symbols to insert.
+-- Content signals: a table of features, the symbols to insert and the credential tuple found
+-- (masked), if any.
 local function content_signals(task, user, from)
   local f, hits = {}, {}
   local lines, subject = text_lines(task)
@@ -132,7 +133,7 @@ local function content_signals(task, user, from)
   if task:has_symbol('OUTBOUND_SMTP_PORT') then f.smtp_port = 1 end
   if task:has_symbol('OUTBOUND_AUTH_METHOD') then f.auth_method = 1 end
   if task:has_symbol('OUTBOUND_HOST_PORT') then f.host_port = 1 end
-  return f, hits
+  return f, hits, tuple and tuple.masked or nil
 end
 
 local function domain_of(addr)
@@ -225,6 +226,8 @@ mailward_config:register_symbol{
     local held = store.map_get(task, 'ob:hold', user)
     if held then
       task:insert_result('OUTBOUND_HELD', 1.0, user)
+      -- Messages refused while held (the dashboard's per-account timeline).
+      store.incr(task, 'ob:refused:' .. user, 1, cfg.hold_ttl)
       if cfg.hold_action ~= 'alert' then
         task:set_pre_result{ action = cfg.hold_action, message = cfg.hold_message, module = 'outbound' }
       end
@@ -249,8 +252,15 @@ mailward_config:register_symbol{
 virtual('OUTBOUND_HOLD', 'OUTBOUND_HELD', 'The account is on hold (suspected compromise)')
 virtual('OUTBOUND_HOLD', 'OUTBOUND_RATELIMIT', 'The account exceeded its sending rate')
 
+-- The Subject for reports: a credential tuple in it is masked (secrets never leave the scan).
+local function masked_subject(task)
+  local subject = task:get_subject() or ''
+  local t = content.find_tuple({ subject })
+  return t and t.masked or subject
+end
+
 -- Filter: signals, classifier, verdict, defensive action. -----------------------------------------
-local function act(task, user, probability, reasons, rcpts)
+local function act(task, user, probability, reasons, rcpts, weights, tuple)
   local now = store.now(task)
   local ip = task:get_from_ip()
   local rcpt_list = {}
@@ -263,14 +273,15 @@ local function act(task, user, probability, reasons, rcpts)
   end
   if cfg.hold then
     store.map_set(task, 'ob:hold', user, rspamd_util.to_json{
-      since = now, probability = probability, reasons = reasons,
+      since = now, probability = probability, reasons = reasons, weights = weights,
+      tuple = tuple, recipients = rcpt_list,
       ip = ip and ip:to_string() or '', message_id = task:get_message_id() or '',
     }, cfg.hold_ttl)
   end
   ob.emit_event(task, {
-    time = now, user = user, probability = probability, reasons = reasons,
-    ip = ip and ip:to_string() or '', recipients = rcpt_list,
-    subject = task:get_subject() or '', message_id = task:get_message_id() or '',
+    time = now, user = user, probability = probability, reasons = reasons, weights = weights,
+    tuple = tuple, ip = ip and ip:to_string() or '', recipients = rcpt_list,
+    subject = masked_subject(task), message_id = task:get_message_id() or '',
     action = cfg.action, held = cfg.hold,
   })
 end
@@ -300,7 +311,7 @@ mailward_config:register_symbol{
     from = from and from[1] and from[1].addr or nil
     local uh = ob.hash(user)
     local now = store.now(task)
-    local f, hits = content_signals(task, user, from)
+    local f, hits, masked_tuple = content_signals(task, user, from)
     local fb, bhits, rcpts = behaviour_signals(task, user, uh, now)
     for k, v in pairs(fb) do f[k] = v end
     for _, h in ipairs(bhits) do hits[#hits + 1] = h end
@@ -320,13 +331,16 @@ mailward_config:register_symbol{
       if strong then correlate(task, user, uh, rcpts) end
       return
     end
-    local reasons = {}
+    local reasons, weights = {}, {}
     for _, c in ipairs(contributions) do
-      if c.value > 0.5 and #reasons < 5 then reasons[#reasons + 1] = c.name end
+      if c.value > 0.5 and #reasons < 5 then
+        reasons[#reasons + 1] = c.name
+        weights[c.name] = math.floor(c.value * 1000 + 0.5) / 1000
+      end
     end
     if p >= cfg.threshold then
       task:insert_result('OUTBOUND_RECON', 1.0, string.format('p=%.3f', p), reasons)
-      act(task, user, p, reasons, rcpts)
+      act(task, user, p, reasons, rcpts, weights, masked_tuple)
       correlate(task, user, uh, rcpts)
     elseif strong or p >= cfg.threshold / 2 then
       -- Suspected but not sure: counts for collector correlation only.

@@ -51,18 +51,29 @@ local function tuple_in_line(line, sep)
   if #fields < 4 or #fields > 12 then return nil end
   local kinds = {}
   local prose, logins = 0, 0
-  for _, f in ipairs(fields) do
+  local masked = {}
+  for i, f in ipairs(fields) do
     if f:find('%s%S+%s') then prose = prose + 1 end  -- two or more spaces inside: prose
-    if is_email(f) then kinds.identity = true
+    if is_email(f) then
+      kinds.identity = true
+      masked[i] = f:sub(1, 1) .. '***' .. f:match('@.*$')
     elseif is_port(f) then kinds.port = true
     elseif is_auth(f) then kinds.auth = true
     elseif is_host(f) then kinds.host = true
     elseif is_count(f) then kinds.count = true
-    elseif is_secret(f) then kinds.secret = true
+    elseif is_secret(f) then
+      kinds.secret = true
+      masked[i] = '********'
     elseif is_login(f) then
       kinds.login = true
       logins = logins + 1
+      masked[i] = f:sub(1, 1) .. '***'
     end
+    -- Whatever is not a host, port, method or count may be a secret: never shown as it is.
+    if not masked[i] and not (is_port(f) or is_auth(f) or is_host(f) or is_count(f)) then
+      masked[i] = f == '' and '' or '***'
+    end
+    masked[i] = masked[i] or f
   end
   if prose > 1 then return nil end
   local n = 0
@@ -78,7 +89,9 @@ local function tuple_in_line(line, sep)
   local names = {}
   for k in pairs(kinds) do names[#names + 1] = k end
   table.sort(names)
-  return { strength = math.min(1, n / 6), kinds = names, separator = sep }
+  -- `masked`: the tuple for operators, with identities, logins and secrets masked.
+  return { strength = math.min(1, n / 6), kinds = names, separator = sep,
+           masked = table.concat(masked, sep == '\t' and ' ' or sep) }
 end
 
 -- The strongest credential tuple among `lines`, or nil.

@@ -19,6 +19,8 @@ void declare_controller_options(core::Schema& s) {
          "Networks trusted without a password"});
   s.add({"controller.web_dir", OptType::kString, "\"$WEBDIR\"",
          "Directory of the dashboard files served at / (empty: no dashboard)"});
+  s.add({"controller.save_file", OptType::kString, "\"$CONFDIR/local.d/zz-controller.toml\"",
+         "Where /savesymbols and /saveactions write scores and thresholds (empty: they fail)"});
 }
 
 Result<ControllerOptions> controller_options_from(const core::Config& cfg,
@@ -37,6 +39,7 @@ Result<ControllerOptions> controller_options_from(const core::Config& cfg,
     if (!st) return fail(ErrorCode::kInvalidInput, "controller.secure_ip: " + st.error().message);
   }
   o.web_dir = expand(cfg.get_string("controller.web_dir"), cfg);
+  o.save_file = expand(cfg.get_string("controller.save_file"), cfg);
   return o;
 }
 

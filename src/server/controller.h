@@ -38,6 +38,8 @@ struct ControllerOptions {
   std::string web_dir;          // static dashboard files ("" = none)
   double start_time = 0;        // epoch seconds the service started (for uptime)
   std::string version;
+  std::string save_file;        // where /savesymbols and /saveactions write ("" = nowhere)
+  int master_pid = 0;           // asked to reload (SIGHUP) after a save; 0 = nobody
 };
 
 void declare_controller_options(core::Schema& schema);

@@ -4,14 +4,17 @@
 //
 //   add_status_routes    controller_status.cpp    ping, healthy, ready (anybody); auth,
 //                                                 actions
-//   add_outbound_routes  controller_outbound.cpp  outbound/holds; outbound/release and
-//                                                 outbound/hold (writes)
+//   add_outbound_routes  controller_outbound.cpp  outbound/holds, outbound/audit;
+//                                                 outbound/release, outbound/hold and
+//                                                 outbound/falsepositive (writes, audited)
 //   add_scan_routes      controller_scan.cpp      scanning as on the normal worker:
 //                                                 /checkv2, /check, and the legacy commands
 //                                                 (/symbols, /scan, ...) when a body is sent
 //   add_stats_routes     controller_stats.cpp     stat, counters, symbols, metrics (Prometheus
 //                                                 text), history, errors; statreset and
 //                                                 historyreset (writes); all need the store
+//   add_graph_routes     controller_graph.cpp     graph, perf, workers, authstats (series.h)
+//   add_config_routes    controller_config.cpp    savesymbols, saveactions (writes)
 //   LearnService         controller_learn.cpp     learnspam, learnham, learnclass (writes);
 //                                                 the classifier's /stat fields
 //   set_dashboard        controller_dashboard.cpp the dashboard files of web_dir at / (GET,
@@ -34,6 +37,8 @@ void add_outbound_routes(Controller& controller);
 void add_scan_routes(Controller& controller, const scan::Engine& engine,
                      scan::Services& services, StatsRecorder* stats);
 void add_stats_routes(Controller& controller, const scan::Engine& engine);
+void add_graph_routes(Controller& controller);
+void add_config_routes(Controller& controller, const scan::Engine& engine);
 void set_dashboard(Controller& controller);
 
 }  // namespace mw::server

@@ -2,9 +2,13 @@
 
 #include <signal.h>
 
+#include <ctime>
+#include <memory>
+
 #include "server/controller_learn.h"
 #include "server/controller_routes.h"
 #include "server/scan_handler.h"
+#include "server/series.h"
 
 namespace mw::server {
 
@@ -54,6 +58,16 @@ int run_controller_worker(WorkerContext& w, int listen_fd, proto::HttpOptions ht
   add_outbound_routes(controller);
   add_scan_routes(controller, w.engine, w.services, &w.stats);
   add_stats_routes(controller, w.engine);
+  add_graph_routes(controller);
+  add_config_routes(controller, w.engine);
+  // Old rows of the time series go (series.h); a store is per process.
+  std::unique_ptr<SeriesKeeper> keeper;
+  if (w.store != nullptr) {
+    keeper = std::make_unique<SeriesKeeper>(w.dispatcher, *w.store,
+                                            series_options_from(w.config), [] {
+                                              return static_cast<double>(std::time(nullptr));
+                                            });
+  }
   LearnService learning(w.engine, w.services, w.store);  // the Bayes classifier's routes
   learning.attach(controller);
   set_dashboard(controller);

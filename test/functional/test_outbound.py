@@ -150,7 +150,8 @@ class DaemonHoldTest(unittest.TestCase):
                 self.assertEqual(ev["recipients"], ["resultbox77@freemail.example"])
                 self.assertGreaterEqual(ev["probability"], 0.3)
                 # Release through the controller; mail flows again.
-                status, body = d.controller("/outbound/release", {"User": "taro.yamada"}, "POST")
+                status, body = d.controller("/outbound/release", {"User": "taro.yamada",
+                                                                   "Reason": "checked"}, "POST")
                 self.assertEqual(status, 200, body)
                 r = d.scan(normal_mail(101), office)
                 self.assertNotIn("OUTBOUND_HELD", r["symbols"])
@@ -171,7 +172,10 @@ class DaemonHoldTest(unittest.TestCase):
                 with open(os.path.join(config.dbdir, "outbound-events.jsonl")) as f:
                     lines = [json.loads(l) for l in f]
                 self.assertEqual([e["user"] for e in lines], ["taro.yamada"])
-                self.assertEqual(lines[0]["subject"].split(";")[1], "taro.yamada")
+                # The tuple in the Subject is masked: login and secret never leave the scan.
+                self.assertEqual(lines[0]["subject"].split(";")[1], "t***")
+                self.assertNotIn("Sakura2024!", lines[0]["subject"])
+                self.assertIn("********", lines[0]["subject"])
         finally:
             server.shutdown()
             config.cleanup()
