@@ -13,18 +13,35 @@ build_pkgs=(
 test_pkgs=(
   rspamd curl dnsmasq redis-server python3 python3-dkim python3-spf python3-dnspython
   python3-yaml postfix swaks sasl2-bin libsasl2-modules miltertest clang libclang-rt-14-dev
+  chromium nodejs
 )
+
+# The browser test's driver (playwright-core, pinned with its lock file in test/browser/),
+# from the npm registry; it drives Debian's chromium, no browser is downloaded.
+browser_driver() {
+  local dir=test/browser
+  if [[ ! -d $dir/node_modules/playwright-core ]]; then
+    echo "deps: npm ci in $dir" >&2
+    (cd "$dir" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+  fi
+}
 
 want=("${build_pkgs[@]}")
 if [[ ${1:-build} == test ]]; then want+=("${test_pkgs[@]}"); fi
 
+cd "$(dirname "$0")/.."
 missing=()
 for p in "${want[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
     missing+=("$p")
   fi
 done
-[[ ${#missing[@]} -eq 0 ]] && exit 0
+# Debian's nodejs has no npm (NodeSource's has): then Debian's npm package too.
+if [[ ${1:-build} == test ]] && ! command -v npm >/dev/null 2>&1; then missing+=(npm); fi
+if [[ ${#missing[@]} -eq 0 ]]; then
+  if [[ ${1:-build} == test ]]; then browser_driver; fi
+  exit 0
+fi
 
 echo "deps: installing ${missing[*]}" >&2
 SUDO=""
@@ -44,3 +61,4 @@ fi
 $SUDO apt-get update -qq || true
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 if [[ $policy_added -eq 1 ]]; then $SUDO rm -f /usr/sbin/policy-rc.d; fi
+if [[ ${1:-build} == test ]]; then browser_driver; fi

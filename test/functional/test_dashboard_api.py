@@ -7,21 +7,13 @@ The daemon scans generated traffic (lib/dashdata.py): a few hundred inbound mess
 real DNS answers from dnsmasq, and an outbound account that sends credential-test mail."""
 import json
 import os
-import subprocess
 import sys
-import tempfile
-import shutil
 import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
 import mwtest  # noqa: E402
 import dashdata  # noqa: E402
-
-
-def pw_hash(p):
-    return subprocess.run([mwtest.MW_BINARY, "pw", "--password", p], capture_output=True,
-                          text=True, check=True).stdout.strip()
 
 
 READER = {"Password": "reader"}
@@ -32,22 +24,9 @@ WRITER = {"Password": "writer"}
 class DashboardApiTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.tmp = tempfile.mkdtemp(prefix="mwdash-")
-        cls.addClassCleanup(shutil.rmtree, cls.tmp, True)
-        key, pub = dashdata.rsa_key(cls.tmp)
-        cls.dns = mwtest.Dnsmasq(dashdata.dns_records(pub)).start()
-        cls.addClassCleanup(cls.dns.stop)
-        cls.config = mwtest.Config(dashdata.lab_overrides({
-            "local.d/60-dash.toml":
-                '[options.dns]\ntimeout = "500ms"\nretransmits = 1\n'
-                '[stats]\nflush_interval = "200ms"\nhistory_rows = 2000\n'
-                f'[controller]\npassword = "{pw_hash("reader")}"\n'
-                f'enable_password = "{pw_hash("writer")}"\n'}))
-        cls.addClassCleanup(cls.config.cleanup)
-        cls.daemon = mwtest.Daemon(cls.config, workers=1,
-                                   extra_args=["--dns", f"127.0.0.1:{cls.dns.port}"])
-        cls.addClassCleanup(cls.daemon.stop)
-        cls.daemon.start()
+        setup = dashdata.Setup(cls.addClassCleanup)
+        cls.config, cls.daemon = setup.config, setup.daemon
+        key = setup.key
         cls.inbound = dashdata.scan_inbound(cls.daemon, key)
         cls.outbound = dashdata.scan_outbound(cls.daemon)
         cls.replies = [r for _, r in cls.inbound] + cls.outbound

@@ -20,6 +20,7 @@ import os
 import random
 import shutil
 import subprocess
+import tempfile
 import time
 
 import mwtest
@@ -77,6 +78,35 @@ def lab_overrides(extra=None):
             out["local.d/" + f] = fh.read()
     out.update(extra or {})
     return out
+
+
+def pw_hash(p):
+    return subprocess.run([mwtest.MW_BINARY, "pw", "--password", p], capture_output=True,
+                          text=True, check=True).stdout.strip()
+
+
+class Setup:
+    """dnsmasq with the zones of the plan and the daemon (one scan worker) using it, with the
+    passwords "reader" (reads) and "writer" (enable password). `cleanup` registers how to
+    stop everything (unittest's addCleanup or addClassCleanup)."""
+
+    def __init__(self, cleanup, controller_extra=""):
+        self.tmp = tempfile.mkdtemp(prefix="mwdash-")
+        cleanup(shutil.rmtree, self.tmp, True)
+        self.key, pub = rsa_key(self.tmp)
+        self.dns = mwtest.Dnsmasq(dns_records(pub)).start()
+        cleanup(self.dns.stop)
+        self.config = mwtest.Config(lab_overrides({
+            "local.d/60-dash.toml":
+                '[options.dns]\ntimeout = "500ms"\nretransmits = 1\n'
+                '[stats]\nflush_interval = "200ms"\nhistory_rows = 2000\n'
+                f'[controller]\npassword = "{pw_hash("reader")}"\n'
+                f'enable_password = "{pw_hash("writer")}"\n' + controller_extra}))
+        cleanup(self.config.cleanup)
+        self.daemon = mwtest.Daemon(self.config, workers=1,
+                                    extra_args=["--dns", f"127.0.0.1:{self.dns.port}"])
+        cleanup(self.daemon.stop)
+        self.daemon.start()
 
 
 def inbound_message(domain, i, key=None):
