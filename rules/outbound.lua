@@ -226,8 +226,18 @@ mailward_config:register_symbol{
     local held = store.map_get(task, 'ob:hold', user)
     if held then
       task:insert_result('OUTBOUND_HELD', 1.0, user)
-      -- Messages refused while held (the dashboard's per-account timeline).
-      store.incr(task, 'ob:refused:' .. user, 1, cfg.hold_ttl)
+      -- Messages refused while held (the dashboard's per-account timeline). The first one
+      -- starts the burst the hold prevented: the incident (detection -> burst) is recorded.
+      local refused = store.incr(task, 'ob:refused:' .. user, 1, cfg.hold_ttl)
+      if refused == 1 then
+        local row = rspamd_util.from_json(held)
+        if type(row) == 'table' and tonumber(row.since) then
+          store.list_push(task, 'ob:incidents', rspamd_util.to_json{
+            user = user, detected = tonumber(row.since), first_refused = store.now(task),
+            by = row.by or 'detection',
+          }, 1000)
+        end
+      end
       if cfg.hold_action ~= 'alert' then
         task:set_pre_result{ action = cfg.hold_action, message = cfg.hold_message, module = 'outbound' }
       end

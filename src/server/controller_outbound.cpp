@@ -3,7 +3,11 @@
 //   GET  /outbound/holds     {"holds": [{user, since, reasons, weights?, tuple? (masked),
 //                            refused (messages refused while held), ...}], "events": [recent
 //                            detections, newest first], "false_positives": [{user, time,
-//                            reason}]}
+//                            reason}], "incidents": [{user, detected, first_refused, by}]
+//                            (newest first: a hold whose first refused message started the
+//                            burst it prevented), "burst_delay": [{days, count}] (how many
+//                            incidents had their burst that many days after the detection:
+//                            0, 1, 2, 3, 4-6, 7-13, 14-29, 30+)}
 //   POST /outbound/hold      hold the account
 //   POST /outbound/release   release it
 //   POST /outbound/falsepositive  release it and record the detection as a false positive
@@ -16,6 +20,7 @@
 // last kAuditRows kept). The operator name is what the client says (the controller has
 // passwords, not accounts); the address and the kind of credential are the controller's.
 #include <ctime>
+#include <iterator>
 #include <memory>
 
 #include "outbound/hold_list.h"
@@ -34,6 +39,40 @@ constexpr size_t kMaxReason = 500;
 constexpr size_t kMaxOperator = 64;
 constexpr const char* kAuditList = "audit";
 constexpr const char* kFalsePositives = "ob:fp";
+constexpr const char* kIncidents = "ob:incidents";  // written by rules/outbound.lua
+constexpr size_t kIncidentRows = 1000;
+
+// The distribution of days between detection and burst over `incidents`.
+json::Value burst_delay(const json::Value& incidents) {
+  struct Bucket {
+    const char* label;
+    double below;  // days
+  };
+  static constexpr Bucket kBuckets[] = {{"0", 1},     {"1", 2},       {"2", 3},
+                                        {"3", 4},     {"4-6", 7},     {"7-13", 14},
+                                        {"14-29", 30}, {"30+", 1e300}};
+  int64_t counts[std::size(kBuckets)] = {};
+  for (const auto& i : incidents.items()) {
+    const json::Value* d = i.find("detected");
+    const json::Value* f = i.find("first_refused");
+    if (d == nullptr || f == nullptr) continue;
+    double days = (f->as_double() - d->as_double()) / 86400;
+    for (size_t b = 0; b < std::size(kBuckets); ++b) {
+      if (days < kBuckets[b].below) {
+        ++counts[b];
+        break;
+      }
+    }
+  }
+  json::Value out = json::Value::array();
+  for (size_t b = 0; b < std::size(kBuckets); ++b) {
+    json::Value e = json::Value::object();
+    e.set("days", kBuckets[b].label);
+    e.set("count", counts[b]);
+    out.push(std::move(e));
+  }
+  return out;
+}
 
 struct WriteRequest {
   std::string user;
@@ -196,6 +235,15 @@ void list_holds(Controller& c, http::ResponderPtr r) {
           out->set("events", std::move(ev));
           release();
         }));
+        ++*left;
+        work.keep(store->list_range(kIncidents, 0, kIncidentRows,
+                                    [out, release](Result<std::vector<std::string>> rows) {
+                                      json::Value incidents =
+                                          rows ? parse_rows(*rows) : json::Value::array();
+                                      out->set("burst_delay", burst_delay(incidents));
+                                      out->set("incidents", std::move(incidents));
+                                      release();
+                                    }));
         ++*left;
         work.keep(store->map_all(
             kFalsePositives,

@@ -197,6 +197,20 @@ void StatsRecorder::heartbeat() {
                                   [](Status) {});
 }
 
+void StatsRecorder::leave(std::function<void()> done) {
+  flush([this, done = std::move(done)] {
+    if (store_ == nullptr) {
+      done();
+      return;
+    }
+    // Posted: this may run inside the callback of an operation flush() keeps.
+    dispatcher_.post([this, done] {
+      heartbeat_op_ = store_->map_del("stat:workers", std::to_string(::getpid()),
+                                      [done](Status) { done(); });
+    });
+  });
+}
+
 void StatsRecorder::flush(std::function<void()> done) {
   fold_symbol_counters();
   // Errors and warnings this process logged since the last flush.

@@ -60,6 +60,9 @@ class StatsRecorder {
   void record(const scan::Task& task);
   // Write what is pending now; `done` runs when the writes completed (or failed).
   void flush(std::function<void()> done = {});
+  // The last flush of a process that is leaving: flush, then remove its heartbeat (a worker
+  // replaced by a reload does not linger in /workers); `done` runs when both completed.
+  void leave(std::function<void()> done);
 
   // Scans recorded by this process (for its own /metrics and tests).
   uint64_t local_scanned() const { return local_scanned_; }

@@ -20,7 +20,7 @@ void run_until_drained(WorkerContext& w, std::string_view module,
     if (stopping) return;
     stopping = true;
     w.logger.info(module, "draining");
-    drain([&] { w.stats.flush([&] { w.dispatcher.exit(); }); });
+    drain([&] { w.stats.leave([&] { w.dispatcher.exit(); }); });
     deadline = w.dispatcher.create_timer([&] { w.dispatcher.exit(); });
     deadline->enable(w.config.get_duration("serve.drain_timeout"));
   };

@@ -40,7 +40,8 @@ struct WorkerContext {
 };
 
 // Run the loop until SIGTERM or SIGINT, then: log "draining" (as `module`), call
-// `drain(done)`, and once done ran flush the statistics and leave the loop; leave it anyway
+// `drain(done)`, and once done ran flush the statistics (StatsRecorder::leave) and leave the
+// loop; leave it anyway
 // [serve] drain_timeout seconds after the signal.
 void run_until_drained(WorkerContext& w, std::string_view module,
                        const std::function<void(std::function<void()>)>& drain);

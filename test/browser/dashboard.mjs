@@ -129,7 +129,9 @@ if (phase === 'main') {
   assert.match(audit, /hold\s*taro\.yamada\s*second test mail seen\s*e2e-operator/);
   await page.click(`#view button.link:has-text("${expect.user}")`);
   await page.waitForSelector('.timeline li');
-  assert.match(await text('.timeline'), /detected[\s\S]*held/);
+  assert.match(await text('.timeline'), /detected[\s\S]*burst refused[\s\S]*held/);
+  // The incident (detection, then the first refused message the same day) is in the chart.
+  assert.match(await text('#burst-delay'), /1 incidents[\s\S]*0\s*1/);
   assert.ok((await text('#view')).includes('resultbox77@freemail.example'));
   await shot('defense');
 

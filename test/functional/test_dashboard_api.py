@@ -129,6 +129,11 @@ class DashboardApiTest(unittest.TestCase):
         self.assertEqual(held[0]["recipients"], ["resultbox77@freemail.example"])
         self.assertGreaterEqual(held[0]["refused"], 1)
         self.assertTrue(held[0]["weights"])
+        inc = [i for i in holds["incidents"] if i["user"] == dashdata.USER]
+        self.assertEqual(len(inc), 1, holds["incidents"])
+        self.assertLessEqual(inc[0]["detected"], inc[0]["first_refused"])
+        self.assertEqual(holds["burst_delay"][0], {"days": "0", "count": 1})
+        self.assertEqual(sum(b["count"] for b in holds["burst_delay"]), 1)
         ev = [e for e in holds["events"] if e["user"] == dashdata.USER][0]
         self.assertNotIn("Sakura", ev["subject"])
         rows = json.loads(hist_raw)["rows"]

@@ -40,6 +40,9 @@ function timeline(user, data, audit) {
   if (hold) {
     items.push([hold.since, 'held', `by ${hold.by || 'detection'}; ${hold.refused || 0} messages refused while held since`]);
   }
+  for (const inc of data.incidents || []) {
+    if (inc.user === user) items.push([inc.first_refused, 'burst refused', 'first message refused while held: the burst started']);
+  }
   for (const a of [...audit].reverse()) {  // oldest first, so equal times keep their order
     if (a.user === user) items.push([a.time, a.action, `${a.who.operator} (${a.who.ip}): ${a.reason}`]);
   }
@@ -47,6 +50,16 @@ function timeline(user, data, audit) {
   return el('section', { class: 'timeline', 'aria-label': `Timeline of ${user}` },
     el('h3', {}, `Timeline: ${user}`),
     el('ol', {}, items.map(([t, what, text]) => el('li', {}, el('time', {}, time(t)), ' ', el('strong', {}, what), ' ', text))));
+}
+
+// Horizontal bars: one per bucket of days.
+function delayChart(buckets) {
+  const max = Math.max(1, ...buckets.map((b) => b.count));
+  return el('table', { id: 'burst-delay', class: 'bars' },
+    el('caption', {}, `${buckets.reduce((a, b) => a + b.count, 0)} incidents`),
+    el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Days'), el('th', { scope: 'col' }, 'Incidents'))),
+    el('tbody', {}, buckets.map((b) => el('tr', {}, el('td', {}, b.days),
+      el('td', {}, el('span', { class: 'bar', style: `width:${(100 * b.count / max).toFixed(1)}%` }), ' ', b.count)))));
 }
 
 export async function render(root, state) {
@@ -101,6 +114,10 @@ export async function render(root, state) {
         buttons(state, ev.user, false)]),
       'no other detection', 'suspected'),
     selected ? timeline(selected, data, audit) : el('p', { class: 'hint' }, 'Choose an account to see its timeline.'),
+    el('h2', {}, 'Days from test mail to burst'),
+    el('p', { class: 'explain' }, 'Over all incidents the server recorded: days between the detection of the test mail ',
+      'and the first message the hold refused (the start of the burst it prevented).'),
+    delayChart(data.burst_delay || []),
     el('h2', {}, 'Collector addresses'),
     table('Recipients of detected test mail, by how many accounts wrote to them (recent detections).',
       ['Address', 'Accounts', 'Users'],

@@ -65,7 +65,10 @@ function show(id) {
   document.body.dataset.view = id;
   const root = main();
   root.setAttribute('aria-labelledby', `tab-${id}`);
-  if (changed) notice(root, 'loading…');
+  if (changed) {
+    notice(root, 'loading…');
+    document.getElementById('flash').replaceChildren();
+  }
   rendering = rendering.then(() => VIEWS[id].module.render(root, state)).catch((e) => {
     if (e.status !== 403) notice(root, e.message, 'error');
   });

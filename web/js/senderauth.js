@@ -70,6 +70,7 @@ export async function render(root, state) {
     el('label', { for: 'domain-input' }, 'Domain '), el('input', { id: 'domain-input', placeholder: 'example.org' }),
     el('button', { type: 'submit' }, 'Check'));
   const diff = (k) => {
+    if (!a.totals.checked || !b.totals.checked) return 'n/a';
     const d = (a.shares[k] || 0) - (b.shares[k] || 0);
     return (d >= 0 ? '+' : '') + (100 * d).toFixed(1) + ' pt';
   };
