@@ -164,6 +164,8 @@ if (phase === 'main') {
   await page.click('#history-table tbody tr:first-child button.link');
   await page.waitForSelector('#view .details');
   assert.match(await text('#view .details'), /DMARC_POLICY_QUARANTINE[\s\S]*DMARC quarantine policy/);
+  assert.doesNotMatch(await text('#view .details'), /object HTML/);
+  assert.match(await text('#view .details dl'), /message-id\s*\S+@quar\.example/);
   await shot('history');
 
   // Symbols and actions: change a score and save it.

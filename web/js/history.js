@@ -25,7 +25,7 @@ function filters(state) {
 
 function details(row, descriptions) {
   const syms = Object.entries(row.symbols || {}).sort((a, b) => Math.abs(b[1].score) - Math.abs(a[1].score));
-  return el('section', { class: 'details', 'aria-label': 'Message details' },
+  return el('section', { class: 'details', 'aria-label': 'Message details', tabindex: '-1' },
     el('h3', {}, `Scan ${row.id}`),
     el('dl', {},
       ['message-id', 'ip', 'user', 'sender_smtp', 'subject'].filter((k) => row[k]).map((k) => [el('dt', {}, k), el('dd', {}, row[k])]),
@@ -46,9 +46,14 @@ export async function render(root, state) {
     filters(state),
     table(`${rows.length} scans`, ['Time', 'ID', 'IP', 'Action', 'Score', 'Sender', 'Subject', 'Symbols'],
       rows.map((r) => [time(r.unix_time),
-        el('button', { type: 'button', class: 'link', onclick: () => { openId = r.id; state.refresh(); } }, r.id),
+        el('button', { type: 'button', class: 'link', onclick: () => { openId = r.id; state.focusDetails = true; state.refresh(); } }, r.id),
         r.ip || '', el('span', { class: 'action-' + r.action.replace(/ /g, '-') }, r.action),
         `${r.score} / ${r.required_score}`, r.sender_smtp || '', r.subject || '',
         Object.keys(r.symbols || {}).length]), 'no scan matches', 'history-table'),
     open ? details(open, descriptions) : '');
+  const shown = root.querySelector('.details');
+  if (shown && state.focusDetails) {
+    state.focusDetails = false;
+    shown.focus();  // keyboard users land on what they opened
+  }
 }
