@@ -221,7 +221,7 @@ void list_holds(Controller& c, http::ResponderPtr r) {
           rows.items_mut()[i].set("refused", int64_t{0});
           ++*left;
           const json::Value* user = rows.items()[i].find("user");
-          work.keep(store->get("ob:refused:" + (user ? user->as_string() : ""),
+          work.keep(store->get(outbound::kRefusedPrefix + (user ? user->as_string() : ""),
                                [out, i, release](Result<std::optional<std::string>> n) {
                                  if (n && n->has_value()) {
                                    (*out)["holds"].items_mut()[i].set(

@@ -122,6 +122,8 @@ if (phase === 'main') {
   let audit = await text('#audit');
   assert.match(audit, /release\s*taro\.yamada\s*checked with the user by phone\s*e2e-operator/);
   assert.match(await text('#held'), /no account is held/);
+  // Released: the refused count starts again (the next hold is a new incident).
+  assert.match(await text('#suspected'), /taro\.yamada/);
   await page.click(`#suspected tr:has-text("${expect.user}") [data-act=hold]`);
   await reasonDialog('second test mail seen');
   await page.waitForFunction(() => document.body.innerText.includes('second test mail seen'));

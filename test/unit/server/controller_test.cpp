@@ -252,10 +252,22 @@ TEST_F(FamiliesTest, HoldListThroughTheController) {
   http::Request no_reason = req("/outbound/release");
   no_reason.query = {{"user", "taro"}};
   EXPECT_EQ(call(*c, std::move(no_reason))->response.status, 400);  // a reason is required
+  bool counted = false;
+  auto incr = store_->incr("ob:refused:taro", 3, 0, [&](Result<int64_t>) { counted = true; });
+  for (int i = 0; i < 100 && !counted; ++i) dispatcher_.run_once_nonblock();
   http::Request release = req("/outbound/release");
   release.query = {{"user", "taro"}, {"reason", "checked"}};
   json::Value released = json_of(call(*c, std::move(release)));
   EXPECT_EQ(released.find("user")->as_string(), "taro");
+  // The count of refused messages starts again with the next hold.
+  std::optional<std::string> refused = "x";
+  bool read = false;
+  auto get = store_->get("ob:refused:taro", [&](Result<std::optional<std::string>> r) {
+    refused = r ? *r : std::optional<std::string>("error");
+    read = true;
+  });
+  for (int i = 0; i < 100 && !read; ++i) dispatcher_.run_once_nonblock();
+  EXPECT_FALSE(refused.has_value());
   EXPECT_EQ(json_of(call(*c, req("/outbound/holds"))).find("holds")->size(), 0u);
 }
 
