@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "app/commands.h"
+#include "app/version.h"
 
 namespace {
 
@@ -49,7 +50,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (cmd == "--version" || cmd == "version") {
-    std::printf("mailward %s\n", MW_VERSION);
+    std::fputs(mw::app::version_text().c_str(), stdout);
     return 0;
   }
   for (const auto& c : kCommands) {

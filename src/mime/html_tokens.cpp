@@ -89,6 +89,9 @@ bool style_hides(std::string_view css) {
 
 void Attrs::set(std::string_view name, std::string_view value) {
   switch (name.size()) {
+    case 2:
+      if (iequals_ascii(name, "id")) has_class = true;
+      break;
     case 3:
       if (iequals_ascii(name, "src")) set_once(src, value);
       else if (iequals_ascii(name, "rel")) set_once(rel, value);
@@ -96,9 +99,15 @@ void Attrs::set(std::string_view name, std::string_view value) {
     case 4:
       if (iequals_ascii(name, "href")) set_once(href, value);
       else if (iequals_ascii(name, "type")) set_once(type, value);
+      else if (iequals_ascii(name, "text")) set_once(text, value);
       break;
     case 5:
       if (iequals_ascii(name, "style")) set_once(style, value);
+      else if (iequals_ascii(name, "color")) set_once(color, value);
+      else if (iequals_ascii(name, "class")) has_class = true;
+      break;
+    case 7:
+      if (iequals_ascii(name, "bgcolor")) set_once(bgcolor, value);
       break;
     case 6:
       if (iequals_ascii(name, "action")) set_once(action, value);

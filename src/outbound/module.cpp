@@ -50,21 +50,40 @@ class OutboundModule final : public scan::Module {
            "Key for hashing recipients, IPs and users in profiles (empty: a random key kept in "
            "$DBDIR/outbound.secret)"});
     s.add({"outbound.model", OptType::kString, "\"$CONFDIR/outbound_model.json\"",
-           "Classifier model (mailward train); missing: no OUTBOUND_RECON verdicts"});
+           "Classifier model (mailward train); missing: only decisive credential records give "
+           "OUTBOUND_RECON"});
+    s.add({"outbound.decisive", OptType::kBool, "true",
+           "A complete credential record written in a submission (doc/outbound.md) is "
+           "OUTBOUND_RECON on its own, whatever the model says"});
+    s.add({"outbound.content_lines", OptType::kInt, "60",
+           "Lines of the Subject, each text part and each text attachment examined for "
+           "credential records", 1, 10000});
+    s.add({"outbound.content_bytes", OptType::kSize, "\"8k\"",
+           "Bytes of each text part examined for credential records", 256, 1 << 20});
+    s.add({"outbound.attachment_size", OptType::kSize, "\"32k\"",
+           "Text attachments up to this size are examined for credential records (0: none)", 0,
+           1 << 24});
+    s.add({"outbound.record_max_prose", OptType::kInt, "40",
+           "Words of prose outside a credential record in the body beyond which the record is "
+           "no longer decisive on its own (a help-desk or support mail)", 0, 100000});
     s.add({"outbound.threshold", OptType::kFloat, "0.3", "Probability from which a submission is "
            "reconnaissance (OUTBOUND_RECON)", 0, 1});
     s.add({"outbound.action", OptType::kString, "\"soft reject\"",
            "What a detection does: soft reject, reject, or alert (accept, only report)", {}, {},
            {"soft reject", "reject", "alert"}});
     s.add({"outbound.message", OptType::kString,
-           "\"Your account is on hold because it looks compromised; please contact support\"",
-           "SMTP reply text of a detection"});
+           "\"Not sent: this looks like a test mail of someone who has stolen your mail "
+           "password. Your account is on hold to stop abuse; please change your password and "
+           "contact support\"",
+           "SMTP reply text of a detection: what happened, what the user should do"});
     s.add({"outbound.hold", OptType::kBool, "true", "Put the account on the hold list"});
     s.add({"outbound.hold_ttl", OptType::kDuration, "\"30d\"", "How long a hold lasts unless released"});
     s.add({"outbound.hold_action", OptType::kString, "\"soft reject\"",
            "Action for mail of held accounts", {}, {}, {"soft reject", "reject", "alert"}});
     s.add({"outbound.hold_message", OptType::kString,
-           "\"Your account is on hold; please contact support\"", "SMTP reply text for held accounts"});
+           "\"Not sent: your account is on hold because mail from it looked like a test of a "
+           "stolen password; please change your password and contact support\"",
+           "SMTP reply text for held accounts"});
     s.add({"outbound.provider_hosts", OptType::kStringList, "[]",
            "The provider's own submission host names (found next to a port: a strong signal)"});
     s.add({"outbound.local_domains", OptType::kStringList, "[]",
@@ -111,6 +130,13 @@ class OutboundModule final : public scan::Module {
       logger.warn("outbound", "no classifier model at " + model_path +
                                   ": reconnaissance verdicts are off until one is trained");
     }
+    s.content.limits.max_lines = static_cast<size_t>(c.get_int("outbound.content_lines"));
+    s.content.limits.max_prose = static_cast<size_t>(c.get_int("outbound.record_max_prose"));
+    s.content.part_bytes = c.get_size("outbound.content_bytes");
+    s.content.attachment_bytes = c.get_size("outbound.attachment_size");
+    auto candidates = CandidateFilter::build(engine.options.match, logger);
+    if (!candidates) return fail(candidates.error());
+    s.candidates = std::move(*candidates);
     s.events.file = expand_(c.get_string("outbound.events_file"), c);
     s.events.webhook = c.get_string("outbound.webhook");
     if (!s.events.webhook.empty()) {

@@ -35,12 +35,12 @@ double seconds_at(const json::Value& v, std::string_view key_us) {
 }
 
 json::Value stat_json(const json::Value& totals, const ControllerOptions& o,
-                      const scan::Engine& engine, double uptime) {
+                      const scan::Engine& engine, double uptime, bool read_only) {
   json::Value v = json::Value::object();
   v.set("version", o.version);
   v.set("config_id", engine.config ? engine.config->id() : "");
   v.set("uptime", uptime);
-  v.set("read_only", false);
+  v.set("read_only", read_only);  // what this caller may do
   int64_t scanned = int_at(totals, "scanned");
   v.set("scanned", scanned);
   v.set("learned", int64_t{0});
@@ -253,36 +253,37 @@ void add_stats_routes(Controller& c, const scan::Engine& engine) {
   Controller* ctl = &c;
   auto read_route = [&](const char* path, auto render) {
     c.add_route({path, {}, Access::kRead, true,
-                 [ctl, e, render](http::Request&&, http::ResponderPtr r, Access) {
-                   with_totals(*ctl, *e, std::move(r), render(*ctl, *e));
+                 [ctl, e, render](http::Request&&, http::ResponderPtr r, Access granted) {
+                   with_totals(*ctl, *e, std::move(r), render(*ctl, *e, granted));
                  }});
   };
   // /stat: the totals, then the fields of the controller's stat sources (the classifier's).
   c.add_route({"stat", {}, Access::kRead, true,
-               [ctl, e](http::Request&&, http::ResponderPtr r, Access) {
+               [ctl, e](http::Request&&, http::ResponderPtr r, Access granted) {
                  double uptime = std::floor(ctl->uptime());
+                 bool read_only = granted != Access::kWrite;  // what this caller may do
                  Reading rd = start_reading(*ctl, *e, std::move(r));
-                 rd.reader->read([ctl, e, uptime, responder = rd.responder,
+                 rd.reader->read([ctl, e, uptime, read_only, responder = rd.responder,
                                   work = rd.work](Result<json::Value> totals) {
                    if (!totals) {
                      responder->send(http::Response::error(500, totals.error().to_string()));
                      work.done();
                      return;
                    }
-                   ctl->complete_stat(stat_json(*totals, ctl->options(), *e, uptime),
+                   ctl->complete_stat(stat_json(*totals, ctl->options(), *e, uptime, read_only),
                                       [responder, work](json::Value v) {
                                         responder->send(controller_json(v));
                                         work.done();
                                       });
                  });
                }});
-  read_route("counters", [](Controller&, const scan::Engine& eng) {
+  read_route("counters", [](Controller&, const scan::Engine& eng, Access) {
     return [&eng](const json::Value& t) { return controller_json(counters_json(t, eng, false)); };
   });
-  read_route("symbols", [](Controller&, const scan::Engine& eng) {
+  read_route("symbols", [](Controller&, const scan::Engine& eng, Access) {
     return [&eng](const json::Value& t) { return controller_json(counters_json(t, eng, true)); };
   });
-  read_route("pie", [](Controller&, const scan::Engine&) {
+  read_route("pie", [](Controller&, const scan::Engine&, Access) {
     return [](const json::Value& t) {
       json::Value arr = json::Value::array();
       if (const json::Value* actions = t.find("actions")) {
@@ -296,7 +297,7 @@ void add_stats_routes(Controller& c, const scan::Engine& engine) {
       return controller_json(arr);
     };
   });
-  read_route("metrics", [](Controller& ctl, const scan::Engine&) {
+  read_route("metrics", [](Controller& ctl, const scan::Engine&, Access) {
     double uptime = ctl.uptime();
     return [uptime](const json::Value& t) { return metrics_text(t, uptime); };
   });

@@ -123,31 +123,20 @@ void StatsRecorder::record(const scan::Task& t) {
   bool flagged = outcome.action() != scan::Action::kNoAction;
   bool content = options_.history_content == "full" ||
                  (options_.history_content == "flagged" && flagged);
-  // Credentials found in the message (outbound protection): its subject and symbol options
-  // may carry them, so they are never kept, whatever history_content says.
-  bool credentials = false;
-  for (const auto* r : outcome.results()) {
-    if (!r->removed && (r->name == "OUTBOUND_CRED_TUPLE" || r->name == "OUTBOUND_KV_CREDENTIALS")) {
-      credentials = true;
-    }
-  }
   if (content) {
     row.set("sender_smtp", t.envelope().from);
     json::Value rcpts = json::Value::array();
     for (const auto& r : t.envelope().rcpts) rcpts.push(r);
     row.set("rcpt_smtp", std::move(rcpts));
     row.set("user", t.envelope().user);
-    if (t.has_message()) {
-      row.set("subject", credentials ? std::string("[withheld: credentials]")
-                                     : std::string(t.message().subject));
-    }
+    if (t.has_message()) row.set("subject", t.redact(t.message().subject));
   }
   json::Value syms = json::Value::object();
   for (const auto* r : t.outcome().results()) {
     if (r->removed) continue;
     json::Value s = json::Value::object();
     s.set("score", scan::round_score(r->score));
-    if (content && !credentials && !r->options.empty()) {
+    if (content && !r->options.empty()) {
       json::Value o = json::Value::array();
       for (auto opt : r->options) o.push(opt);
       s.set("options", std::move(o));

@@ -15,7 +15,8 @@
 //
 // Privacy (THREAT.md): a history row keeps the subject only when the scan was flagged
 // (action other than "no action") unless configured otherwise; recipients and the sender
-// are kept as they are only in that case too.
+// are kept as they are only in that case too. Secrets a rule found in the message
+// (Task::add_secret) are masked in the subject and the symbol options of a row.
 //
 // Ownership: the recorder does not own the store. Loop affinity: the worker's Dispatcher.
 #pragma once
@@ -63,6 +64,8 @@ class StatsRecorder {
   // The last flush of a process that is leaving: flush, then remove its heartbeat (a worker
   // replaced by a reload does not linger in /workers); `done` runs when both completed.
   void leave(std::function<void()> done);
+  // Count errors that were not scans (e.g. workers that died): flushed like the rest.
+  void count_errors(int64_t n) { add("stat:errors", n); }
 
   // Scans recorded by this process (for its own /metrics and tests).
   uint64_t local_scanned() const { return local_scanned_; }

@@ -2,6 +2,7 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <ctime>
 #include <memory>
 
@@ -13,7 +14,11 @@
 namespace mw::server {
 
 void run_until_drained(WorkerContext& w, std::string_view module,
-                       const std::function<void(std::function<void()>)>& drain) {
+                       const std::function<void(std::function<void()>)>& drain,
+                       const std::function<uint32_t()>& open) {
+  double stuck = w.config.get_duration("worker.stuck_timeout");
+  core::TimerPtr beat =
+      w.heartbeat.attach(w.dispatcher, stuck > 0 ? std::min(1.0, stuck / 4) : 1.0, open);
   bool stopping = false;
   core::TimerPtr deadline;
   auto stop = [&] {
@@ -39,7 +44,9 @@ int serve_http(WorkerContext& w, int listen_fd, proto::HttpOptions http,
     w.logger.error("main", "cannot serve: " + started.error().message);
     return 1;
   }
-  run_until_drained(w, "main", [&](std::function<void()> done) { server.drain(std::move(done)); });
+  run_until_drained(
+      w, "main", [&](std::function<void()> done) { server.drain(std::move(done)); },
+      [&] { return static_cast<uint32_t>(server.connection_count()); });
   return 0;
 }
 
@@ -71,6 +78,17 @@ int run_controller_worker(WorkerContext& w, int listen_fd, proto::HttpOptions ht
   LearnService learning(w.engine, w.services, w.store);  // the Bayes classifier's routes
   learning.attach(controller);
   set_dashboard(controller);
+  // Workers the master saw die count as errors in /stat (they lost what they served).
+  core::TimerPtr deaths;
+  if (w.board != nullptr) {
+    deaths = w.dispatcher.create_timer([&] {
+      if (uint64_t n = w.board->take_unrecorded_deaths()) {
+        w.stats.count_errors(static_cast<int64_t>(n));
+      }
+      deaths->enable(1.0);
+    });
+    deaths->enable(1.0);
+  }
   return serve_http(w, listen_fd, std::move(http), controller);
 }
 

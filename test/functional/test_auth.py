@@ -132,6 +132,16 @@ class AuthTest(unittest.TestCase):
                      "dmarc=pass (p=reject dis=none) header.from=good.example"):
             self.assertIn(part, ar)
 
+    def test_only_our_authentication_results_are_removed(self):
+        # Issue 17 (RFC 8601 section 5): the reply adds our Authentication-Results and asks the
+        # MTA to remove the incoming ones claiming our authserv-id (forged), and only those.
+        forged = (b"Authentication-Results: mx.other.example; spf=pass\r\n"
+                  b"Authentication-Results: (forged) MX.MAILWARD.TEST; dkim=pass\r\n")
+        r = self.scan(forged + message())
+        self.assertEqual(r["milter"]["remove_headers"], {"Authentication-Results": 2}, r["milter"])
+        r = self.scan(message())
+        self.assertNotIn("remove_headers", r["milter"])
+
     def test_tampered_body_and_header(self):
         signed = sign(message(), "s1", "good.example", self.key)
         for bad in (signed.replace(b"See you soon.", b"See you later."),

@@ -125,7 +125,9 @@ class DashboardApiTest(unittest.TestCase):
         holds = json.loads(holds_raw)
         held = [h for h in holds["holds"] if h["user"] == dashdata.USER]
         self.assertTrue(held, holds)
-        self.assertEqual(held[0]["tuple"], "t***@example.jp;t***;********;mail.example.jp;465;2;LOGIN")
+        # The record as the verifier masked it (src/outbound/credential.h): the secret masked.
+        self.assertEqual(held[0]["tuple"],
+                         "taro.yamada@example.jp;taro.yamada;Sa*********;mail.example.jp;465;2;LOGIN")
         self.assertEqual(held[0]["recipients"], ["resultbox77@freemail.example"])
         self.assertGreaterEqual(held[0]["refused"], 1)
         self.assertTrue(held[0]["weights"])
@@ -144,8 +146,10 @@ class DashboardApiTest(unittest.TestCase):
                     self.assertNotIn(k, row)
         recon = [r for r in rows if "OUTBOUND_RECON" in r["symbols"]]
         self.assertEqual(len(recon), 1)
-        self.assertEqual(recon[0]["subject"], "[withheld: credentials]")
-        self.assertNotIn("options", recon[0]["symbols"]["OUTBOUND_CRED_TUPLE"])
+        # The Subject and the symbol options keep the record with its secret masked (Task::redact).
+        self.assertEqual(recon[0]["subject"],
+                         "taro.yamada@example.jp;taro.yamada;Sa*********;mail.example.jp;465;2;LOGIN")
+        self.assertTrue(recon[0]["symbols"]["OUTBOUND_CRED_TUPLE"]["options"])
 
     def test_history_filters(self):
         q = [r for _, r in self.inbound if "DMARC_POLICY_QUARANTINE" in r["symbols"]]

@@ -95,7 +95,7 @@ export async function render(root, state) {
   const pick = (user) => el('button', { type: 'button', class: 'link', onclick: () => { selected = user; state.refresh(); } }, user);
   root.replaceChildren(
     el('p', { class: 'explain' }, 'Accounts the outbound detector held (their mail is refused until released or the hold expires) ',
-      'and accounts it suspected. Credential tuples are shown masked: identities and secrets never reach this page. ',
+      'and accounts it suspected. Credential records are shown as the verifier masked them: secrets never reach this page. ',
       'Every hold, release and false-positive mark needs a reason and is written to the audit log.'),
     el('h2', {}, `Held accounts (${held.size})`),
     table('', ['Account', 'First flagged', 'Masked credential tuple', 'Collectors', 'Reasons (weight)', 'Refused', 'State', ''],

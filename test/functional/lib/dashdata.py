@@ -101,7 +101,10 @@ class Setup:
                 '[options.dns]\ntimeout = "500ms"\nretransmits = 1\n'
                 '[stats]\nflush_interval = "200ms"\nhistory_rows = 2000\n'
                 f'[controller]\npassword = "{pw_hash("reader")}"\n'
-                f'enable_password = "{pw_hash("writer")}"\n' + controller_extra}))
+                f'enable_password = "{pw_hash("writer")}"\n'
+                # Loopback is a secure_ip network by default (no password asked): without
+                # one, the passwords decide.
+                'secure_ip = []\n' + controller_extra}))
         cleanup(self.config.cleanup)
         self.daemon = mwtest.Daemon(self.config, workers=1,
                                     extra_args=["--dns", f"127.0.0.1:{self.dns.port}"])

@@ -60,42 +60,137 @@ std::string hash(const std::string& pw) {
 
 // ---- access ----------------------------------------------------------------------------------
 
-TEST(ControllerAccess, PasswordsNetworksAndSockets) {
-  core::Dispatcher d;
-  ControllerOptions open;
-  EXPECT_EQ(Controller(d, nullptr, open).access_of(req("/stat")), Access::kWrite);
+// What the controller grants a request for a read route ("probe") and a write route
+// ("poke"), through handle() (passwords are checked off the loop: pump it).
+class AccessTest : public ::testing::Test {
+ protected:
+  std::unique_ptr<Controller> make(ControllerOptions o) {
+    auto c = std::make_unique<Controller>(d_, nullptr, std::move(o));
+    for (auto [path, needs] : {std::pair{"probe", Access::kRead}, {"poke", Access::kWrite}}) {
+      c->add_route({path, {}, needs, false, [](http::Request&&, http::ResponderPtr r, Access a) {
+                      r->send(http::Response::text(a == Access::kWrite  ? "write"
+                                                   : a == Access::kRead ? "read"
+                                                                        : "none"));
+                    }});
+    }
+    c->add_route({"ping", {}, Access::kNone, false, [](http::Request&&, http::ResponderPtr r,
+                                                        Access) {
+                    r->send(http::Response::text("pong"));
+                  }});
+    return c;
+  }
+  // The body ("read"/"write") or the status ("403", "429", ...).
+  std::string call(Controller& c, http::Request r) {
+    auto s = std::make_shared<Sent>();
+    c.handle(std::move(r), std::make_unique<FakeResponder>(s));
+    for (int i = 0; i < 5000 && !s->done; ++i) {
+      d_.run_once_nonblock();
+      if (!s->done) ::usleep(1000);
+    }
+    if (!s->done) return "no answer";
+    return s->response.status == 200 ? s->response.body : std::to_string(s->response.status);
+  }
+  static http::Request post(http::Request r) {
+    r.method = "POST";
+    return r;
+  }
+  core::Dispatcher d_;
+};
+
+TEST_F(AccessTest, PasswordsNetworksAndSockets) {
+  // Without passwords and secure networks: nobody but the unix socket.
+  auto open = make({});
+  EXPECT_EQ(call(*open, req("/probe")), "403");
+  http::Request unix_peer = req("/probe", "", "");
+  unix_peer.peer.unix_socket = true;
+  EXPECT_EQ(call(*open, std::move(unix_peer)), "write");
 
   ControllerOptions one;
   one.password = hash("reader");
-  Controller c1(d, nullptr, one);
-  EXPECT_EQ(c1.access_of(req("/stat")), Access::kNone);
-  EXPECT_EQ(c1.access_of(req("/stat", "wrong")), Access::kNone);
-  EXPECT_EQ(c1.access_of(req("/stat", "reader")), Access::kWrite);  // no enable_password
+  auto c1 = make(one);
+  EXPECT_EQ(call(*c1, req("/probe")), "403");
+  EXPECT_EQ(call(*c1, req("/probe", "wrong")), "403");
+  EXPECT_EQ(call(*c1, req("/probe", "reader")), "write");  // no enable_password
 
   ControllerOptions two = one;
   two.enable_password = hash("writer");
-  Controller c2(d, nullptr, two);
-  EXPECT_EQ(c2.access_of(req("/stat", "reader")), Access::kRead);
-  EXPECT_EQ(c2.access_of(req("/stat", "writer")), Access::kWrite);
-  http::Request query = req("/stat");
+  auto c2 = make(two);
+  EXPECT_EQ(call(*c2, req("/probe", "reader")), "read");
+  EXPECT_EQ(call(*c2, req("/probe", "writer")), "write");
+  EXPECT_EQ(call(*c2, post(req("/poke", "reader"))), "403");
+  EXPECT_EQ(call(*c2, post(req("/poke", "writer"))), "write");
+  http::Request query = req("/probe");
   query.query = {{"password", "writer"}};
-  EXPECT_EQ(c2.access_of(query), Access::kWrite);
+  EXPECT_EQ(call(*c2, std::move(query)), "write");
 
   ControllerOptions enable_only;
   enable_only.enable_password = hash("writer");
-  Controller c3(d, nullptr, enable_only);
-  EXPECT_EQ(c3.access_of(req("/stat")), Access::kRead);
-  EXPECT_EQ(c3.access_of(req("/stat", "wrong")), Access::kRead);
-  EXPECT_EQ(c3.access_of(req("/stat", "writer")), Access::kWrite);
+  auto c3 = make(enable_only);
+  EXPECT_EQ(call(*c3, req("/probe")), "read");
+  EXPECT_EQ(call(*c3, req("/probe", "wrong")), "read");
+  EXPECT_EQ(call(*c3, req("/probe", "writer")), "write");
 
   ControllerOptions trusted = two;
   ASSERT_TRUE(trusted.secure_ip.add("192.0.2.0/24"));
-  Controller c4(d, nullptr, trusted);
-  EXPECT_EQ(c4.access_of(req("/stat")), Access::kWrite);
-  EXPECT_EQ(c4.access_of(req("/stat", "", "198.51.100.1")), Access::kNone);
-  http::Request unix_peer = req("/stat", "", "");
-  unix_peer.peer.unix_socket = true;
-  EXPECT_EQ(c2.access_of(unix_peer), Access::kWrite);
+  auto c4 = make(trusted);
+  EXPECT_EQ(call(*c4, req("/probe")), "write");
+  EXPECT_EQ(call(*c4, req("/probe", "", "198.51.100.1")), "403");
+}
+
+TEST_F(AccessTest, WritesArePostOnlyAndHealthChecksNeedNothing) {
+  ControllerOptions o;
+  ASSERT_TRUE(o.secure_ip.add("192.0.2.0/24"));
+  auto c = make(o);
+  EXPECT_EQ(call(*c, req("/poke")), "405");  // GET on a write route
+  EXPECT_EQ(call(*c, post(req("/poke"))), "write");
+  EXPECT_EQ(call(*c, req("/probe")), "write");
+  // Health checks: even from elsewhere, with a foreign Host and a wrong password.
+  http::Request ping = req("/ping", "wrong", "198.51.100.1");
+  ping.headers.add("Host", "evil.example");
+  EXPECT_EQ(call(*c, std::move(ping)), "pong");
+}
+
+TEST_F(AccessTest, ForeignHostOrOriginIsRefused) {
+  ControllerOptions o;
+  ASSERT_TRUE(o.secure_ip.add("127.0.0.0/8"));
+  o.allowed_hosts = {"mail.example.org", "proxy.example.org:8443"};
+  auto c = make(o);
+  auto with = [](std::string host, std::string origin) {
+    http::Request r = req("/probe", "", "127.0.0.1");
+    r.local.ip = "127.0.0.1";
+    r.local.port = 11334;
+    if (!host.empty()) r.headers.add("Host", std::move(host));
+    if (!origin.empty()) r.headers.add("Origin", std::move(origin));
+    return r;
+  };
+  EXPECT_EQ(call(*c, with("", "")), "write");  // not a browser
+  EXPECT_EQ(call(*c, with("127.0.0.1:11334", "")), "write");
+  EXPECT_EQ(call(*c, with("127.0.0.1", "")), "write");
+  EXPECT_EQ(call(*c, with("localhost:11334", "http://localhost:11334")), "write");
+  EXPECT_EQ(call(*c, with("mail.example.org", "https://mail.example.org")), "write");
+  EXPECT_EQ(call(*c, with("proxy.example.org:8443", "https://proxy.example.org:8443")), "write");
+  EXPECT_EQ(call(*c, with("attacker.example:11334", "")), "403");  // DNS rebinding
+  EXPECT_EQ(call(*c, with("127.0.0.1:11334", "http://attacker.example")), "403");  // CSRF
+  EXPECT_EQ(call(*c, with("127.0.0.1:11334", "http://127.0.0.1:8080")), "403");   // other port
+  EXPECT_EQ(call(*c, with("127.0.0.1:11334", "null")), "403");
+  EXPECT_EQ(call(*c, with("127.0.0.2:11334", "")), "403");  // not the address connected to
+  EXPECT_EQ(call(*c, with("proxy.example.org:9999", "")), "403");
+}
+
+TEST_F(AccessTest, WrongPasswordsAreRateLimitedAndRightOnesRemembered) {
+  ControllerOptions o;
+  o.password = hash("reader");
+  o.max_failed_logins = 3;
+  auto c = make(o);
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(call(*c, req("/probe", "wrong")), "403");
+  EXPECT_EQ(call(*c, req("/probe", "wrong")), "429");
+  EXPECT_EQ(call(*c, req("/probe", "reader")), "429");  // the address is limited, not a guess
+  EXPECT_EQ(call(*c, req("/probe", "reader", "192.0.2.99")), "write");  // others are not
+  // Remembered: answered at once, without the helper thread.
+  auto s = std::make_shared<Sent>();
+  c->handle(req("/probe", "reader", "192.0.2.98"), std::make_unique<FakeResponder>(s));
+  EXPECT_TRUE(s->done);
+  EXPECT_EQ(s->response.body, "write");
 }
 
 // ---- routing ---------------------------------------------------------------------------------
@@ -105,6 +200,10 @@ class RoutingTest : public ::testing::Test {
   std::shared_ptr<Sent> call(Controller& c, http::Request r) {
     auto s = std::make_shared<Sent>();
     c.handle(std::move(r), std::make_unique<FakeResponder>(s));
+    for (int i = 0; i < 5000 && !s->done; ++i) {  // passwords are checked off the loop
+      d_.run_once_nonblock();
+      if (!s->done) ::usleep(1000);
+    }
     return s;
   }
   static Route answering(std::string path, Access needs, std::string text, bool store = false) {
@@ -133,8 +232,13 @@ TEST_F(RoutingTest, AccessStoreFallbackAndOrder) {
   EXPECT_EQ(call(c, req("/open"))->response.body, "open");
   EXPECT_EQ(call(c, req("/read"))->response.status, 403);
   EXPECT_EQ(call(c, req("/READ", "reader"))->response.body, "read");
-  EXPECT_EQ(call(c, req("/write", "reader"))->response.status, 403);
-  EXPECT_EQ(call(c, req("/write", "writer"))->response.body, "write");
+  http::Request write_as_reader = req("/write", "reader");
+  write_as_reader.method = "POST";
+  EXPECT_EQ(call(c, std::move(write_as_reader))->response.status, 403);
+  http::Request write_as_writer = req("/write", "writer");
+  write_as_writer.method = "POST";
+  EXPECT_EQ(call(c, std::move(write_as_writer))->response.body, "write");
+  EXPECT_EQ(call(c, req("/write", "writer"))->response.status, 405);  // GET
   EXPECT_EQ(call(c, req("/stored", "reader"))->response.status, 503);
   EXPECT_EQ(call(c, req("/unknown", "reader"))->response.status, 404);
   EXPECT_EQ(call(c, req("/unknown"))->response.status, 403);
@@ -175,6 +279,7 @@ class FamiliesTest : public scan::test::EngineFixture {
   std::unique_ptr<Controller> make(bool with_store = true) {
     ControllerOptions o;
     o.save_file = dir_ + "/local.d/zz-controller.toml";
+    EXPECT_TRUE(o.secure_ip.add("192.0.2.0/24"));  // where req() comes from
     o.web_dir = dir_ + "/web";
     o.version = "9.9";
     auto c = std::make_unique<Controller>(dispatcher_, with_store ? store_.get() : nullptr, o);
@@ -248,14 +353,19 @@ TEST_F(FamiliesTest, HoldListThroughTheController) {
   EXPECT_EQ(row.find("user")->as_string(), "taro");
   EXPECT_EQ(row.find("reasons")->items()[0].as_string(), "test");
   EXPECT_EQ(holds.find("events")->size(), 0u);
-  EXPECT_EQ(call(*c, req("/outbound/release"))->response.status, 400);  // no user
+  EXPECT_EQ(call(*c, req("/outbound/release"))->response.status, 405);  // not by GET
+  http::Request nobody = req("/outbound/release");
+  nobody.method = "POST";
+  EXPECT_EQ(call(*c, std::move(nobody))->response.status, 400);  // no user
   http::Request no_reason = req("/outbound/release");
+  no_reason.method = "POST";
   no_reason.query = {{"user", "taro"}};
   EXPECT_EQ(call(*c, std::move(no_reason))->response.status, 400);  // a reason is required
   bool counted = false;
   auto incr = store_->incr("ob:refused:taro", 3, 0, [&](Result<int64_t>) { counted = true; });
   for (int i = 0; i < 100 && !counted; ++i) dispatcher_.run_once_nonblock();
   http::Request release = req("/outbound/release");
+  release.method = "POST";
   release.query = {{"user", "taro"}, {"reason", "checked"}};
   json::Value released = json_of(call(*c, std::move(release)));
   EXPECT_EQ(released.find("user")->as_string(), "taro");
@@ -281,8 +391,14 @@ TEST_F(FamiliesTest, StatisticsRoutes) {
   EXPECT_EQ(metrics->response.body.rfind("# HELP mailward_uptime_seconds", 0), 0u);
   EXPECT_NE(metrics->response.body.find("# EOF\n"), std::string::npos);
   EXPECT_EQ(json_of(call(*c, req("/history"))).find("version")->as_int(), 2);
-  EXPECT_TRUE(json_of(call(*c, req("/statreset"))).find("success")->as_bool());
-  EXPECT_TRUE(json_of(call(*c, req("/historyreset"))).find("success")->as_bool());
+  EXPECT_EQ(call(*c, req("/statreset"))->response.status, 405);
+  http::Request reset = req("/statreset");
+  reset.method = "POST";
+  EXPECT_TRUE(json_of(call(*c, std::move(reset))).find("success")->as_bool());
+  http::Request hreset = req("/historyreset");
+  hreset.method = "POST";
+  EXPECT_TRUE(json_of(call(*c, std::move(hreset))).find("success")->as_bool());
+  EXPECT_FALSE(json_of(call(*c, req("/stat"))).find("read_only")->as_bool());
 }
 
 TEST_F(FamiliesTest, DashboardFilesStayInsideTheWebDirectory) {
@@ -295,6 +411,17 @@ TEST_F(FamiliesTest, DashboardFilesStayInsideTheWebDirectory) {
   EXPECT_EQ(call(*c, req("/../secret.txt"))->response.status, 404);
   EXPECT_EQ(call(*c, req("/leak.txt"))->response.status, 404);  // a link out of the root
   EXPECT_EQ(call(*c, req("/js"))->response.status, 404);        // a directory
+  EXPECT_EQ(call(*c, req("/."))->response.status, 404);
+  EXPECT_EQ(call(*c, req("/js/"))->response.status, 404);
+  EXPECT_EQ(call(*c, req("/js/./app.js"))->response.status, 404);  // dot segment
+  EXPECT_EQ(call(*c, req("//" + dir_ + "/secret.txt"))->response.status, 404);  // absolute
+  EXPECT_EQ(call(*c, req("/js\\app.js"))->response.status, 404);
+  http::Request encoded = req("/js/app.js");  // decoded fine, but sent as js%2Fapp.js
+  encoded.target = "/js%2fapp.js";
+  EXPECT_EQ(call(*c, std::move(encoded))->response.status, 404);
+  http::Request nul = req("/index.html");
+  nul.target = "/index.html%00.js";
+  EXPECT_EQ(call(*c, std::move(nul))->response.status, 404);
   http::Request post = req("/index.html");
   post.method = "POST";
   EXPECT_EQ(call(*c, std::move(post))->response.status, 404);
@@ -440,7 +567,8 @@ TEST_F(FamiliesTest, OperatorActionsAreAudited) {
   EXPECT_EQ(first.find("action")->as_string(), "hold");
   EXPECT_EQ(first.find("reason")->as_string(), "phished account");  // control characters out
   EXPECT_EQ(first.find("who")->find("operator")->as_string(), "alice");
-  EXPECT_EQ(first.find("who")->find("credential")->as_string(), "none");
+  // make() lets req()'s network in without a password (secure_ip).
+  EXPECT_EQ(first.find("who")->find("credential")->as_string(), "secure_ip");
   EXPECT_EQ(audit.items()[0].find("who")->find("operator")->as_string(), "unknown");
   json::Value holds = json_of(call(*c, req("/outbound/holds")));
   EXPECT_EQ(holds.find("holds")->size(), 0u);  // a false positive is released
