@@ -7,6 +7,7 @@
 #include <sstream>
 #include <toml++/toml.h>
 
+#include "core/ascii.h"
 #include "core/check.h"
 
 namespace mw::core {
@@ -146,8 +147,7 @@ std::string_view opt_type_name(OptType t) {
 }
 
 Result<double> parse_duration(std::string_view s) {
-  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+  s = core::trim_if(s, [](char c) { return c == ' '; });
   double v = 0;
   auto r = std::from_chars(s.data(), s.data() + s.size(), v);
   if (r.ec != std::errc() || !std::isfinite(v) || v < 0) {
@@ -167,15 +167,14 @@ Result<double> parse_duration(std::string_view s) {
 }
 
 Result<uint64_t> parse_size(std::string_view s) {
-  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+  s = core::trim_if(s, [](char c) { return c == ' '; });
   double v = 0;
   auto r = std::from_chars(s.data(), s.data() + s.size(), v);
   if (r.ec != std::errc() || !std::isfinite(v) || v < 0) {
     return fail(ErrorCode::kInvalidInput, "bad size '" + std::string(s) + "'");
   }
   std::string unit(r.ptr, static_cast<size_t>(s.data() + s.size() - r.ptr));
-  for (auto& c : unit) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  core::lower_in_place(unit);
   if (!unit.empty() && unit.back() == 'b') unit.pop_back();
   if (!unit.empty() && unit.back() == 'i') unit.pop_back();
   double mul;

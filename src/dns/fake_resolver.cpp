@@ -3,16 +3,15 @@
 #include <arpa/inet.h>
 
 #include <algorithm>
-#include <cctype>
 #include <memory>
+
+#include "core/ascii.h"
+#include "dns/name.h"
 
 namespace mw::dns {
 
 std::string normalize_name(std::string_view name) {
-  std::string out(name);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (!out.empty() && out.back() == '.') out.pop_back();
-  return out;
+  return core::to_lower(without_root_dot(name));
 }
 
 bool parse_ip(std::string_view text, std::array<uint8_t, 16>& addr, int& family) {

@@ -12,6 +12,7 @@
 // "budget exceeded", "no resolver" ...
 #include <string>
 
+#include "core/ascii.h"
 #include "dns/resolver.h"
 #include "lua/bind.h"
 #include "lua/ip.h"
@@ -33,8 +34,7 @@ struct ResolverHandle {
 constexpr const char* kResolverClass = "mailward{resolver}";
 
 bool parse_type(std::string_view s, dns::RrType& t) {
-  std::string l(s);
-  for (auto& c : l) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string l = core::to_lower(s);
   if (l == "a") t = dns::RrType::kA;
   else if (l == "aaaa") t = dns::RrType::kAaaa;
   else if (l == "txt") t = dns::RrType::kTxt;

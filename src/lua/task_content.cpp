@@ -2,6 +2,7 @@
 // get_rawbody, get_content; and the text part and MIME part classes.
 #include <string>
 
+#include "core/ascii.h"
 #include "lua/bind.h"
 #include "lua/runner.h"
 #include "lua/url.h"
@@ -75,9 +76,7 @@ int tp_get_lines_count(lua_State* L) {
 }
 int tp_is_empty(lua_State* L) {
   const auto& t = check_text(L, 1).text;
-  bool empty = true;
-  for (char c : t) empty = empty && (c == ' ' || c == '\n' || c == '\r' || c == '\t');
-  lua_pushboolean(L, empty);
+  lua_pushboolean(L, core::trim_fws(t).empty());
   return 1;
 }
 int tp_get_charset(lua_State* L) {
@@ -210,7 +209,7 @@ int mp_get_header(lua_State* L) {
   const mime::Part& p = check_part(L, 1);
   std::string_view name = check_sv(L, 2);
   for (const auto& h : p.headers) {
-    if (mime::iequals(h.name, name)) {
+    if (core::iequals(h.name, name)) {
       push(L, h.value);
       return 1;
     }

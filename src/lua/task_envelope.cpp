@@ -3,6 +3,7 @@
 // get_settings_id, get_size, get_time.
 #include <string>
 
+#include "core/ascii.h"
 #include "lua/bind.h"
 #include "lua/ip.h"
 #include "mime/message.h"
@@ -34,8 +35,7 @@ void push_addr(lua_State* L, std::string_view addr, std::string_view name) {
   std::string domain;
   if (at != std::string_view::npos) {
     set_field(L, "user", addr.substr(0, at));
-    domain.assign(addr.substr(at + 1));
-    for (auto& c : domain) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    domain = core::to_lower(addr.substr(at + 1));
   } else {
     set_field(L, "user", addr);
   }

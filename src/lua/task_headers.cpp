@@ -2,6 +2,7 @@
 // has_header, get_headers, get_raw_headers, get_subject, get_message_id, get_date.
 #include <string>
 
+#include "core/ascii.h"
 #include "lua/bind.h"
 #include "mime/message.h"
 #include "scan/task.h"
@@ -11,7 +12,7 @@ namespace mw::lua {
 namespace {
 
 bool name_matches(std::string_view a, std::string_view b, bool case_sensitive) {
-  return case_sensitive ? a == b : mime::iequals(a, b);
+  return case_sensitive ? a == b : core::iequals(a, b);
 }
 
 const mime::Header* first_header(scan::Task& t, std::string_view name, bool cs) {

@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "core/ascii.h"
 #include "lua/bind.h"
 #include "lua/convert.h"
 #include "lua/state.h"
@@ -77,9 +78,7 @@ int is_valid_utf8(lua_State* L) {
 }
 
 int str_lower(lua_State* L) {
-  std::string s(check_sv(L, 1));
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  push(L, s);
+  push(L, core::to_lower(check_sv(L, 1)));
   return 1;
 }
 
@@ -106,17 +105,12 @@ int lower_utf8(lua_State* L) {
 
 int strequal_caseless(lua_State* L) {
   std::string_view a = check_sv(L, 1), b = check_sv(L, 2);
-  lua_pushboolean(L, a.size() == b.size() &&
-                         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-                           return std::tolower(static_cast<unsigned char>(x)) ==
-                                  std::tolower(static_cast<unsigned char>(y));
-                         }));
+  lua_pushboolean(L, core::iequals(a, b));
   return 1;
 }
 
 int get_tld(lua_State* L) {
-  std::string host(check_sv(L, 1));
-  for (auto& c : host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string host = core::to_lower(check_sv(L, 1));
   while (!host.empty() && host.back() == '.') host.pop_back();
   const char* r = psl_registrable_domain(psl(L), host.c_str());
   push(L, r != nullptr ? std::string(r) : host);

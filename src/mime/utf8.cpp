@@ -80,19 +80,6 @@ Utf8Stats utf8_stats(std::string_view s) {
   return st;
 }
 
-bool is_ascii(std::string_view s) {
-  auto p = reinterpret_cast<const unsigned char*>(s.data());
-  auto e = p + s.size();
-  while (e - p >= 16) {
-    if (!ascii_block(p)) return false;
-    p += 16;
-  }
-  while (p < e) {
-    if (*p++ >= 0x80) return false;
-  }
-  return true;
-}
-
 bool is_valid_utf8(std::string_view s) {
   auto p = reinterpret_cast<const unsigned char*>(s.data());
   auto e = p + s.size();

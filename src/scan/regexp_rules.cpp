@@ -1,9 +1,9 @@
 #include "scan/regexp_rules.h"
 
-#include <cctype>
 #include <map>
 #include <optional>
 
+#include "core/ascii.h"
 #include "match/match_set.h"
 #include "match/pattern.h"
 #include "match/pattern_set.h"
@@ -62,11 +62,6 @@ std::optional<ClassType> type_from_letter(char c) {
   }
 }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 struct Atom {
   bool header_exists = false;
@@ -160,7 +155,7 @@ Result<size_t> RegexpRules::Impl::add_atom(std::string_view text) {
     if (header_class && header.empty()) {
       return fail(ErrorCode::kInvalidInput, "atom '" + std::string(text) + "' needs Header=");
     }
-    std::string key_header = header_class ? lower(header) : std::string();
+    std::string key_header = header_class ? core::to_lower(header) : std::string();
     auto key = std::make_pair(*type, key_header);
     auto it = class_index.find(key);
     size_t cls;
@@ -210,7 +205,7 @@ const match::MatchSet& RegexpRules::Impl::scan_class(Task& task, size_t cls) con
     case ClassType::kHeader:
     case ClassType::kRawHeader:
       for (const auto& h : m.headers()) {
-        if (mime::iequals(h.name, c.header)) scan(c.type == ClassType::kHeader ? h.value : h.raw_value);
+        if (core::iequals(h.name, c.header)) scan(c.type == ClassType::kHeader ? h.value : h.raw_value);
       }
       break;
     case ClassType::kAllHeader:

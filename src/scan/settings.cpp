@@ -3,21 +3,15 @@
 #include <arpa/inet.h>
 
 #include <algorithm>
-#include <cctype>
 #include <toml++/toml.h>
 
+#include "core/ascii.h"
 #include "match/regexp.h"
 #include "mime/message.h"
 
 namespace mw::scan {
 
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 bool parse_addr(std::string_view text, std::array<uint8_t, 16>& addr, int& family) {
   std::string s(text);
@@ -169,9 +163,9 @@ Result<StringMatcher> StringMatcher::make(std::string_view spec) {
     if (!re) return fail(re.error());
     m.re_ = std::move(*re);
   } else if (!spec.empty() && spec.front() == '@') {
-    m.domain_ = lower(spec.substr(1));
+    m.domain_ = core::to_lower(spec.substr(1));
   } else {
-    m.exact_ = lower(spec);
+    m.exact_ = core::to_lower(spec);
   }
   return m;
 }
@@ -181,9 +175,9 @@ bool StringMatcher::matches(std::string_view value) const {
   if (!domain_.empty()) {
     auto at = value.rfind('@');
     std::string_view dom = at == std::string_view::npos ? value : value.substr(at + 1);
-    return lower(dom) == domain_;
+    return core::to_lower(dom) == domain_;
   }
-  return lower(value) == exact_;
+  return core::to_lower(value) == exact_;
 }
 
 Status IpNetworks::add(std::string_view cidr) {
@@ -414,11 +408,7 @@ const Profile* SettingsSet::match(const Envelope& env, const mime::Message* msg)
 
 const std::string* Envelope::request_header(std::string_view name) const {
   for (const auto& [k, v] : request_headers) {
-    if (k.size() == name.size() &&
-        std::equal(k.begin(), k.end(), name.begin(), [](char a, char b) {
-          return std::tolower(static_cast<unsigned char>(a)) ==
-                 std::tolower(static_cast<unsigned char>(b));
-        })) {
+    if (core::iequals(k, name)) {
       return &v;
     }
   }

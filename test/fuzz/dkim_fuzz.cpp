@@ -19,6 +19,7 @@
 #include "auth/dkim/signature.h"
 #include "auth/dkim/tag_list.h"
 #include "auth/dkim/text.h"
+#include "core/ascii.h"
 
 namespace {
 
@@ -131,7 +132,7 @@ void message(std::string_view in) {
   BodyHashCache bodies(m.body);
   int evaluated = 0;
   for (size_t i = 0; i < m.headers.size() && evaluated < 4; ++i) {
-    if (!iequals(m.headers[i].name, "DKIM-Signature")) continue;
+    if (!mw::core::iequals(m.headers[i].name, "DKIM-Signature")) continue;
     ++evaluated;
     Signature sig = parse_signature(m.headers[i].value(), SignatureKind::kDkim);
     SignatureVerdict v = start_verdict(sig, i);

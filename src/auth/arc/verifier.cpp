@@ -8,6 +8,7 @@
 #include "auth/arc/chain.h"
 #include "auth/dkim/evaluate.h"
 #include "auth/dkim/text.h"
+#include "core/ascii.h"
 
 namespace mw::auth::arc {
 
@@ -121,8 +122,8 @@ void ValidationImpl::start() {
     }
     if (!done_) {
       for (size_t i = 0; i < n; ++i) {
-        if (ams_ready_[i]) lookup_for(dkim::to_lower(chain_.sets[i].ams.key_name()));
-        lookup_for(dkim::to_lower(chain_.sets[i].seal.key_name()));
+        if (ams_ready_[i]) lookup_for(core::to_lower(chain_.sets[i].ams.key_name()));
+        lookup_for(core::to_lower(chain_.sets[i].seal.key_name()));
       }
       if (options_.timeout > 0) {
         timer_ = dispatcher_.create_timer([this] {
@@ -162,7 +163,7 @@ void ValidationImpl::on_timeout() {
 }
 
 const dkim::KeyLookup& ValidationImpl::key_of(const dkim::Signature& sig) {
-  std::string name = dkim::to_lower(sig.key_name());
+  std::string name = core::to_lower(sig.key_name());
   for (const auto& lookup : lookups_) {
     if (lookup.name == name && lookup.result) return *lookup.result;
   }

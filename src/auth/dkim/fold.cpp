@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/ascii.h"
+
 namespace mw::auth::dkim {
 
 namespace {
@@ -80,7 +82,7 @@ std::string fold_text(std::string_view text, size_t start_col, size_t width, std
   flat.reserve(text.size());
   bool space = false;
   for (char c : text) {
-    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+    if (core::is_fws(c)) {
       space = !flat.empty();
       continue;
     }

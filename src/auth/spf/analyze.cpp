@@ -3,7 +3,8 @@
 #include <memory>
 #include <utility>
 
-#include "auth/spf/ascii.h"
+#include "core/ascii.h"
+#include "dns/name.h"
 #include "auth/spf/macro.h"
 #include "auth/spf/record.h"
 
@@ -11,7 +12,7 @@ namespace mw::auth::spf {
 
 namespace {
 
-std::string normalize(std::string_view s) { return ascii::lower_copy(ascii::strip_dot(s)); }
+std::string normalize(std::string_view s) { return core::to_lower(dns::without_root_dot(s)); }
 
 struct Work {
   TreeNode node;  // `children` stays empty until the result is built

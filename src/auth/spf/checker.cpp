@@ -4,23 +4,23 @@
 #include <utility>
 #include <vector>
 
-#include "auth/spf/ascii.h"
 #include "auth/spf/lookup.h"
 #include "auth/spf/macro.h"
 #include "auth/spf/record.h"
+#include "core/ascii.h"
+#include "dns/name.h"
 
 namespace mw::auth::spf {
 
 namespace {
 
-using ascii::iequals;
-using ascii::lower_copy;
-using ascii::strip_dot;
+using core::iequals;
+using core::to_lower;
 
 // `name` is `domain` or a name below it (case-insensitive, final dots ignored).
 bool within(std::string_view name, std::string_view domain) {
-  name = strip_dot(name);
-  domain = strip_dot(domain);
+  name = dns::without_root_dot(name);
+  domain = dns::without_root_dot(domain);
   if (iequals(name, domain)) return true;
   return name.size() > domain.size() && name[name.size() - domain.size() - 1] == '.' &&
          iequals(name.substr(name.size() - domain.size()), domain);
@@ -148,11 +148,11 @@ void EvaluationImpl::start() {
     }
   }
   if (local_.empty()) local_ = "postmaster";  // RFC 7208 4.3
-  domain = std::string(strip_dot(domain));
+  domain = std::string(dns::without_root_dot(domain));
   sender_domain_ = domain;
   sender_ = local_ + "@" + domain;
   verdict_.sender = sender_;
-  verdict_.domain = lower_copy(domain);
+  verdict_.domain = to_lower(domain);
 
   if (ip_.family == 0) {
     finish(SpfResult::kNone, "no client address");
@@ -414,7 +414,7 @@ void EvaluationImpl::on_mx(const dns::Reply& reply) {
   for (const auto& rec : reply.answers) {
     if (rec.type != dns::RrType::kMx) continue;
     ++records;
-    std::string_view host = strip_dot(rec.text);
+    std::string_view host = dns::without_root_dot(rec.text);
     if (host.empty()) continue;  // RFC 7505 null MX: no host to check
     bool seen = false;
     for (const auto& q : questions) seen = seen || iequals(q.first, host);
@@ -486,7 +486,7 @@ void EvaluationImpl::resolve_validated(std::function<void()> then) {
     for (const auto& rec : r[0].answers) {
       if (rec.type != dns::RrType::kPtr) continue;
       if (names.size() >= options_.max_ptr_names) break;  // RFC 7208 4.6.4: ignore the rest
-      std::string_view host = strip_dot(rec.text);
+      std::string_view host = dns::without_root_dot(rec.text);
       if (host.empty()) continue;
       names.emplace_back(host);
       questions.emplace_back(std::string(host), address_type());
@@ -540,7 +540,7 @@ void EvaluationImpl::conclude(SpfResult result, std::string term) {
   concluded_ = true;
   verdict_.result = result;
   verdict_.mechanism = std::move(term);
-  verdict_.matched_domain = lower_copy(frames_.back().domain);
+  verdict_.matched_domain = to_lower(frames_.back().domain);
   if (result != SpfResult::kFail) {
     complete();
     return;
@@ -640,7 +640,7 @@ MacroContext EvaluationImpl::context(std::string_view domain) {
   // %{p}: the domain itself if validated, else a validated name below it, else any.
   p_value_.clear();
   for (const auto& n : validated_) {
-    if (within(n, domain) && strip_dot(n).size() == strip_dot(domain).size()) p_value_ = n;
+    if (within(n, domain) && dns::without_root_dot(n).size() == dns::without_root_dot(domain).size()) p_value_ = n;
   }
   for (size_t i = 0; p_value_.empty() && i < validated_.size(); ++i) {
     if (within(validated_[i], domain)) p_value_ = validated_[i];
@@ -662,7 +662,7 @@ MacroContext EvaluationImpl::context(std::string_view domain) {
 }  // namespace
 
 bool is_checkable_domain(std::string_view domain) {
-  domain = strip_dot(domain);
+  domain = dns::without_root_dot(domain);
   if (domain.empty() || domain.front() == '[') return false;
   for (char c : domain) {
     auto b = static_cast<unsigned char>(c);

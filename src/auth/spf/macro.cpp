@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <vector>
 
-#include "auth/spf/ascii.h"
+#include "core/ascii.h"
 
 namespace mw::auth::spf {
 
@@ -24,9 +24,9 @@ struct Token {
   std::string_view delimiters;  // kMacro: split characters ("" = ".")
 };
 
-using ascii::is_alpha;
-using ascii::is_digit;
-using ascii::to_lower;
+using core::is_alpha;
+using core::is_digit;
+using core::to_lower;
 
 bool is_delimiter(char c) {
   return c == '.' || c == '-' || c == '+' || c == ',' || c == '/' || c == '_' || c == '=';

@@ -1,7 +1,7 @@
 #include "auth/spf/record.h"
 
-#include "auth/spf/ascii.h"
 #include "auth/spf/macro.h"
+#include "core/ascii.h"
 
 namespace mw::auth::spf {
 
@@ -9,9 +9,9 @@ namespace {
 
 constexpr std::string_view kVersion = "v=spf1";
 
-using ascii::iequals;
-using ascii::is_alpha;
-using ascii::is_digit;
+using core::iequals;
+using core::is_alpha;
+using core::is_digit;
 
 // name = ALPHA *( ALPHA / DIGIT / "-" / "_" / "." )
 bool is_name_char(char c) {
