@@ -19,6 +19,7 @@
 #include "app/bootstrap.h"
 #include "app/commands.h"
 #include "app/paths.h"
+#include "core/config_toml.h"
 #include "lua/bind.h"
 #include "lua/convert.h"
 #include "lua/state.h"
@@ -342,8 +343,8 @@ class OutboundModule final : public scan::Module {
     for (const auto& d : c.schema().options()) {
       if (d.path.rfind("outbound.", 0) != 0 || d.path == "outbound.secret") continue;
       std::string key = d.path.substr(9);
-      const toml::node* n = c.node(d.path);
-      if (n == nullptr) n = c.schema().default_of(d);
+      const toml::node* n = core::toml_node(c, d.path);
+      if (n == nullptr) n = core::toml_default(c.schema(), d);
       if (n == nullptr) continue;
       json::Value v = toml_to_json(*n);
       if (d.type == core::OptType::kDuration) {

@@ -9,6 +9,7 @@
 
 #include "core/ascii.h"
 #include "core/check.h"
+#include "core/config_toml.h"
 
 namespace mw::core {
 
@@ -131,6 +132,67 @@ bool parse_into(const std::string& file, std::optional<std::string_view> text, t
 
 }  // namespace
 
+// The toml++ trees behind Schema and Config: defined here only, so that no toml++ type
+// appears in config.h.
+struct Schema::Defaults {
+  toml::table table;
+};
+struct Config::Tree {
+  toml::table root;
+};
+
+// Reaches the trees (a friend of Schema and Config).
+struct ConfigAccess {
+  static toml::table& root(Config& c) { return c.tree_->root; }
+  static const toml::table& root(const Config& c) { return c.tree_->root; }
+  static const toml::node* default_of(const Schema& s, const OptionDecl& d) {
+    return s.defaults_->table.get(d.path);
+  }
+  static const toml::node* node(const Config& c, std::string_view path) {
+    const toml::node* cur = &root(c);
+    if (path.empty()) return cur;
+    for (auto seg : split_path(path)) {
+      if (cur == nullptr || !cur->is_table()) return nullptr;
+      cur = cur->as_table()->get(seg);
+    }
+    return cur;
+  }
+  // The node at a declared path, or its declared default.
+  static const toml::node* with_default(const Config& c, std::string_view path, OptType want) {
+    const OptionDecl* decl = c.schema_->find(path);
+    MW_BUG(decl != nullptr, "config getter for an undeclared option");
+    MW_BUG(decl == nullptr || decl->type == want, "config getter with the wrong type");
+    if (const toml::node* n = node(c, path)) return n;
+    return decl != nullptr ? default_of(*c.schema_, *decl) : nullptr;
+  }
+};
+
+json::Value toml_to_json(const toml::node& n) {
+  if (const auto* t = n.as_table()) {
+    json::Value obj = json::Value::object();
+    for (const auto& [k, v] : *t) obj.set(k.str(), toml_to_json(v));
+    return obj;
+  }
+  if (const auto* a = n.as_array()) {
+    json::Value arr = json::Value::array();
+    for (const auto& v : *a) arr.push(toml_to_json(v));
+    return arr;
+  }
+  if (auto str = n.value_exact<std::string>()) return json::Value(*str);
+  if (auto b = n.value_exact<bool>()) return json::Value(*b);
+  if (auto i = n.value_exact<int64_t>()) return json::Value(*i);
+  if (auto d = n.value_exact<double>()) return json::Value(*d);
+  return json::Value();  // dates and times
+}
+
+const toml::node* toml_node(const Config& config, std::string_view path) {
+  return ConfigAccess::node(config, path);
+}
+
+const toml::node* toml_default(const Schema& schema, const OptionDecl& decl) {
+  return ConfigAccess::default_of(schema, decl);
+}
+
 std::string_view opt_type_name(OptType t) {
   switch (t) {
     case OptType::kBool: return "boolean";
@@ -197,7 +259,7 @@ std::string ConfigIssue::to_string() const {
 // ---------------------------------------------------------------------------------------
 // Schema
 
-Schema::Schema() : defaults_(std::make_unique<toml::table>()) {}
+Schema::Schema() : defaults_(std::make_unique<Defaults>()) {}
 Schema::~Schema() = default;
 Schema::Schema(Schema&&) noexcept = default;
 Schema& Schema::operator=(Schema&&) noexcept = default;
@@ -208,7 +270,7 @@ void Schema::add(OptionDecl decl) {
   if (!decl.default_toml.empty()) {
     try {
       toml::table t = toml::parse("v = " + decl.default_toml);
-      defaults_->insert_or_assign(decl.path, std::move(*t.get("v")));
+      defaults_->table.insert_or_assign(decl.path, std::move(*t.get("v")));
     } catch (const toml::parse_error& e) {
       MW_PANIC("bad declared default for option " + decl.path);
     }
@@ -230,8 +292,10 @@ const OptionDecl* Schema::find(std::string_view path) const {
   return nullptr;
 }
 
-const toml::node* Schema::default_of(const OptionDecl& decl) const {
-  return defaults_->get(decl.path);
+std::optional<json::Value> Schema::default_value(const OptionDecl& decl) const {
+  const toml::node* n = ConfigAccess::default_of(*this, decl);
+  if (n == nullptr) return std::nullopt;
+  return toml_to_json(*n);
 }
 
 bool Schema::is_section(std::string_view path) const {
@@ -429,7 +493,7 @@ bool has_errors(const std::vector<ConfigIssue>& issues, size_t from) {
 // ---------------------------------------------------------------------------------------
 // Config
 
-Config::Config() : root_(std::make_unique<toml::table>()) {}
+Config::Config() : tree_(std::make_unique<Tree>()) {}
 Config::~Config() = default;
 
 Result<ConfigPtr> Config::load(const Schema& schema, const LoadOptions& opts,
@@ -446,31 +510,31 @@ Result<ConfigPtr> Config::load(const Schema& schema, const LoadOptions& opts,
   }
   fs::path main = dir / "mailward.toml";
   if (fs::exists(main, ec)) {
-    parse_into(main.string(), std::nullopt, *cfg->root_, issues);
+    parse_into(main.string(), std::nullopt, ConfigAccess::root(*cfg), issues);
   } else if (!opts.builtin_defaults.empty()) {
-    parse_into("<built-in mailward.toml>", opts.builtin_defaults, *cfg->root_, issues);
+    parse_into("<built-in mailward.toml>", opts.builtin_defaults, ConfigAccess::root(*cfg), issues);
   }
   for (const auto& f : toml_files_in(dir / "local.d")) {
     toml::table t;
-    if (parse_into(f.string(), std::nullopt, t, issues)) merge_into(*cfg->root_, std::move(t));
+    if (parse_into(f.string(), std::nullopt, t, issues)) merge_into(ConfigAccess::root(*cfg), std::move(t));
   }
   for (const auto& extra : opts.overlay_dirs) {
     for (const auto& f : toml_files_in(extra)) {
       toml::table t;
-      if (parse_into(f.string(), std::nullopt, t, issues)) merge_into(*cfg->root_, std::move(t));
+      if (parse_into(f.string(), std::nullopt, t, issues)) merge_into(ConfigAccess::root(*cfg), std::move(t));
     }
   }
   for (const auto& f : toml_files_in(dir / "override.d")) {
     toml::table t;
-    if (parse_into(f.string(), std::nullopt, t, issues)) override_into(*cfg->root_, std::move(t));
+    if (parse_into(f.string(), std::nullopt, t, issues)) override_into(ConfigAccess::root(*cfg), std::move(t));
   }
-  Validator(schema, issues, main.string()).walk(*cfg->root_, "");
+  Validator(schema, issues, main.string()).walk(ConfigAccess::root(*cfg), "");
   sort_issues(issues, first_issue);
   if (has_errors(issues, first_issue)) {
     return fail(ErrorCode::kInvalidInput, "configuration has errors");
   }
   std::ostringstream ss;
-  ss << toml::toml_formatter(*cfg->root_);
+  ss << toml::toml_formatter(ConfigAccess::root(*cfg));
   char buf[17];
   std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(fnv1a(ss.str())));
   cfg->id_ = buf;
@@ -483,8 +547,8 @@ Result<ConfigPtr> Config::from_string(const Schema& schema, std::string_view tex
   std::shared_ptr<Config> cfg(new Config());
   cfg->schema_ = &schema;
   cfg->dir_ = std::move(dir);
-  parse_into("<string>", text, *cfg->root_, issues);
-  Validator(schema, issues, "<string>").walk(*cfg->root_, "");
+  parse_into("<string>", text, ConfigAccess::root(*cfg), issues);
+  Validator(schema, issues, "<string>").walk(ConfigAccess::root(*cfg), "");
   sort_issues(issues, first_issue);
   if (has_errors(issues, first_issue)) {
     return fail(ErrorCode::kInvalidInput, "configuration has errors");
@@ -493,61 +557,54 @@ Result<ConfigPtr> Config::from_string(const Schema& schema, std::string_view tex
   return ConfigPtr(std::move(cfg));
 }
 
-const toml::node* Config::node(std::string_view path) const {
-  const toml::node* cur = root_.get();
-  for (auto seg : split_path(path)) {
-    if (cur == nullptr || !cur->is_table()) return nullptr;
-    cur = cur->as_table()->get(seg);
-  }
-  return cur;
+std::optional<json::Value> Config::value(std::string_view path) const {
+  const toml::node* n = ConfigAccess::node(*this, path);
+  if (n == nullptr) return std::nullopt;
+  return toml_to_json(*n);
 }
 
-const toml::table* Config::table(std::string_view path) const {
-  const toml::node* n = path.empty() ? root_.get() : node(path);
-  return n != nullptr ? n->as_table() : nullptr;
+std::optional<json::Value> Config::effective_value(std::string_view path) const {
+  if (auto v = value(path)) return v;
+  const OptionDecl* decl = schema_->find(path);
+  return decl != nullptr ? schema_->default_value(*decl) : std::nullopt;
 }
 
 std::vector<std::string> Config::keys(std::string_view path) const {
   std::vector<std::string> out;
-  if (const toml::table* t = table(path)) {
+  const toml::node* n = ConfigAccess::node(*this, path);
+  if (const toml::table* t = n != nullptr ? n->as_table() : nullptr) {
     for (const auto& [k, v] : *t) out.emplace_back(k.str());
   }
   return out;
 }
 
-bool Config::has(std::string_view path) const { return node(path) != nullptr; }
-
-const toml::node* Config::lookup_with_default(std::string_view path, OptType want) const {
-  const OptionDecl* decl = schema_->find(path);
-  MW_BUG(decl != nullptr, "config getter for an undeclared option");
-  MW_BUG(decl == nullptr || decl->type == want, "config getter with the wrong type");
-  if (const toml::node* n = node(path)) return n;
-  return decl != nullptr ? schema_->default_of(*decl) : nullptr;
+bool Config::has(std::string_view path) const {
+  return ConfigAccess::node(*this, path) != nullptr;
 }
 
 bool Config::get_bool(std::string_view path) const {
-  const toml::node* n = lookup_with_default(path, OptType::kBool);
+  const toml::node* n = ConfigAccess::with_default(*this, path, OptType::kBool);
   return n != nullptr ? n->value<bool>().value_or(false) : false;
 }
 
 int64_t Config::get_int(std::string_view path) const {
-  const toml::node* n = lookup_with_default(path, OptType::kInt);
+  const toml::node* n = ConfigAccess::with_default(*this, path, OptType::kInt);
   return n != nullptr ? n->value<int64_t>().value_or(0) : 0;
 }
 
 double Config::get_float(std::string_view path) const {
-  const toml::node* n = lookup_with_default(path, OptType::kFloat);
+  const toml::node* n = ConfigAccess::with_default(*this, path, OptType::kFloat);
   return n != nullptr ? n->value<double>().value_or(0) : 0;
 }
 
 std::string Config::get_string(std::string_view path) const {
-  const toml::node* n = lookup_with_default(path, OptType::kString);
+  const toml::node* n = ConfigAccess::with_default(*this, path, OptType::kString);
   return n != nullptr ? n->value<std::string>().value_or("") : "";
 }
 
 std::vector<std::string> Config::get_strings(std::string_view path) const {
   std::vector<std::string> out;
-  const toml::node* n = lookup_with_default(path, OptType::kStringList);
+  const toml::node* n = ConfigAccess::with_default(*this, path, OptType::kStringList);
   if (n == nullptr) return out;
   if (n->is_string()) {
     out.push_back(*n->value<std::string>());
@@ -560,7 +617,7 @@ std::vector<std::string> Config::get_strings(std::string_view path) const {
 }
 
 double Config::get_duration(std::string_view path) const {
-  const toml::node* n = lookup_with_default(path, OptType::kDuration);
+  const toml::node* n = ConfigAccess::with_default(*this, path, OptType::kDuration);
   if (n == nullptr) return 0;
   if (n->is_number()) return n->value<double>().value_or(0);
   if (auto s = n->value<std::string>()) return parse_duration(*s).value_or(0.0);
@@ -568,7 +625,7 @@ double Config::get_duration(std::string_view path) const {
 }
 
 uint64_t Config::get_size(std::string_view path) const {
-  const toml::node* n = lookup_with_default(path, OptType::kSize);
+  const toml::node* n = ConfigAccess::with_default(*this, path, OptType::kSize);
   if (n == nullptr) return 0;
   if (n->is_integer()) return static_cast<uint64_t>(n->value<int64_t>().value_or(0));
   if (auto s = n->value<std::string>()) return parse_size(*s).value_or(uint64_t{0});
@@ -598,8 +655,8 @@ std::string Config::dump() const {
       current_section = section;
     }
     out << "# " << d.doc << " (" << opt_type_name(d.type) << ")\n";
-    const toml::node* n = node(d.path);
-    if (n == nullptr) n = schema_->default_of(d);
+    const toml::node* n = ConfigAccess::node(*this, d.path);
+    if (n == nullptr) n = ConfigAccess::default_of(*schema_, d);
     if (n == nullptr) {
       out << "# " << key << " =  (unset)\n";
       continue;
@@ -609,7 +666,7 @@ std::string Config::dump() const {
     out << toml::toml_formatter(one, toml::format_flags::none) << "\n";
   }
   // Operator-keyed tables (groups, symbols, composites, settings ...) as loaded.
-  for (const auto& [k, v] : *root_) {
+  for (const auto& [k, v] : ConfigAccess::root(*this)) {
     bool dynamic = false;
     for (const auto& d : schema_->options()) {
       auto segs = split_path(d.path);

@@ -1,7 +1,6 @@
 #include "lua/config_api.h"
 
-#include <toml++/toml.h>
-
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -312,11 +311,12 @@ int cfg_set_metric_symbol(lua_State* L) {
 int cfg_get_all_opt(lua_State* L) {
   LoadContext& c = ctx(L);
   std::string section(check_sv(L, 2));
-  const toml::node* n = c.engine->config ? c.engine->config->node(section) : nullptr;
-  if (n == nullptr) {
-    lua_pushnil(L);
+  std::optional<json::Value> v;
+  if (c.engine->config) v = c.engine->config->value(section);
+  if (v) {
+    push_json(L, *v);
   } else {
-    push_toml(L, *n);
+    lua_pushnil(L);
   }
   return 1;
 }

@@ -3,7 +3,9 @@
 #include <arpa/inet.h>
 
 #include <algorithm>
-#include <toml++/toml.h>
+#include <cmath>
+#include <cstdint>
+#include <functional>
 
 #include "core/ascii.h"
 #include "match/regexp.h"
@@ -49,25 +51,6 @@ Status add_list(std::vector<std::string>& out, const json::Value& v, std::string
     out.push_back(item.as_string());
   }
   return {};
-}
-
-// TOML -> JSON so one parser handles both the config and the request header.
-json::Value to_json(const toml::node& n) {
-  if (const auto* t = n.as_table()) {
-    json::Value obj = json::Value::object();
-    for (const auto& [k, v] : *t) obj.set(k.str(), to_json(v));
-    return obj;
-  }
-  if (const auto* a = n.as_array()) {
-    json::Value arr = json::Value::array();
-    for (const auto& v : *a) arr.push(to_json(v));
-    return arr;
-  }
-  if (auto s = n.value_exact<std::string>()) return json::Value(*s);
-  if (auto b = n.value_exact<bool>()) return json::Value(*b);
-  if (auto i = n.value_exact<int64_t>()) return json::Value(*i);
-  if (auto d = n.value_exact<double>()) return json::Value(*d);
-  return json::Value();
 }
 
 }  // namespace
@@ -143,11 +126,6 @@ Result<Applied> applied_from_json(const json::Value& v) {
   return a;
 }
 
-Result<Applied> applied_from_toml(const toml::table& t, const std::string& where) {
-  auto r = applied_from_json(to_json(t));
-  if (!r) return fail(ErrorCode::kInvalidInput, where + ": " + r.error().message);
-  return r;
-}
 
 // ---------------------------------------------------------------------------------------
 
@@ -235,47 +213,55 @@ bool IpNetworks::contains(std::string_view ip_text) const {
 
 namespace {
 
-Status matchers_from(const toml::node* n, std::vector<StringMatcher>& out, const std::string& where) {
-  if (n == nullptr) return {};
-  auto add = [&](const toml::node& item) -> Status {
-    auto s = item.value<std::string>();
-    if (!s) return fail(ErrorCode::kInvalidInput, where + " must hold strings");
-    auto m = StringMatcher::make(*s);
+// Calls `add` for `v` itself or, when it is an array, for each item.
+Status for_each_item(const json::Value* v, const std::function<Status(const json::Value&)>& add) {
+  if (v == nullptr) return {};
+  if (!v->is_array()) return add(*v);
+  for (const auto& item : v->items()) MW_TRY(add(item));
+  return {};
+}
+
+Status matchers_from(const json::Value* v, std::vector<StringMatcher>& out,
+                     const std::string& where) {
+  return for_each_item(v, [&](const json::Value& item) -> Status {
+    if (!item.is_string()) return fail(ErrorCode::kInvalidInput, where + " must hold strings");
+    auto m = StringMatcher::make(item.as_string());
     if (!m) return fail(ErrorCode::kInvalidInput, where + ": " + m.error().message);
     out.push_back(std::move(*m));
     return {};
-  };
-  if (const auto* a = n->as_array()) {
-    for (const auto& item : *a) MW_TRY(add(item));
-    return {};
-  }
-  return add(*n);
+  });
 }
 
-Status header_matchers_from(const toml::node* n,
+Status header_matchers_from(const json::Value* v,
                             std::vector<std::pair<std::string, StringMatcher>>& out,
                             const std::string& where) {
-  if (n == nullptr) return {};
-  const auto* t = n->as_table();
-  if (t == nullptr) return fail(ErrorCode::kInvalidInput, where + " must be a table");
-  for (const auto& [k, v] : *t) {
-    auto s = v.value<std::string>();
-    if (!s) return fail(ErrorCode::kInvalidInput, where + "." + std::string(k.str()) + " must be a string");
-    auto m = StringMatcher::make(*s);
+  if (v == nullptr) return {};
+  if (!v->is_object()) return fail(ErrorCode::kInvalidInput, where + " must be a table");
+  for (const auto& [k, item] : v->members()) {
+    if (!item.is_string()) {
+      return fail(ErrorCode::kInvalidInput, where + "." + k + " must be a string");
+    }
+    auto m = StringMatcher::make(item.as_string());
     if (!m) return fail(ErrorCode::kInvalidInput, where + ": " + m.error().message);
-    out.emplace_back(std::string(k.str()), std::move(*m));
+    out.emplace_back(k, std::move(*m));
   }
   return {};
 }
 
-int priority_of(const toml::node* n) {
-  if (n == nullptr) return 0;
-  if (auto i = n->value<int64_t>()) return static_cast<int>(*i);
-  if (auto s = n->value<std::string>()) {
-    if (*s == "high") return 3;
-    if (*s == "medium") return 2;
-    if (*s == "low") return 1;
+// A number (integral), a boolean (0 or 1) or high/medium/low; anything else is 0.
+int priority_of(const json::Value* v) {
+  if (v == nullptr) return 0;
+  if (v->is_int()) return static_cast<int>(v->as_int());
+  if (v->is_bool()) return v->as_bool() ? 1 : 0;
+  if (v->is_number()) {
+    double d = v->as_double();
+    if (!(d >= INT32_MIN && d <= INT32_MAX) || d != std::trunc(d)) return 0;
+    return static_cast<int>(d);
   }
+  std::string_view s = v->str_or("");
+  if (s == "high") return 3;
+  if (s == "medium") return 2;
+  if (s == "low") return 1;
   return 0;
 }
 
@@ -300,48 +286,38 @@ void declare_settings_options(core::Schema& s) {
 Result<SettingsSet> SettingsSet::load(const core::Config& cfg, const IpNetworks& local_networks) {
   SettingsSet set;
   set.local_ = local_networks;
-  const toml::table* root = cfg.table("settings");
-  if (root == nullptr) return set;
-  for (const auto& [name, node] : *root) {
-    const auto* t = node.as_table();
-    if (t == nullptr) continue;
+  std::optional<json::Value> root = cfg.value("settings");
+  if (!root) return set;
+  for (const auto& [name, t] : root->members()) {
+    if (!t.is_object()) continue;
     Profile p;
-    p.name = std::string(name.str());
+    p.name = name;
     std::string where = "settings." + p.name;
-    p.priority = priority_of(t->get("priority"));
-    p.inverse = t->get("inverse") != nullptr && t->get("inverse")->value_or(false);
-    MW_TRY(matchers_from(t->get("from"), p.from, where + ".from"));
-    MW_TRY(matchers_from(t->get("from_mime"), p.from_mime, where + ".from_mime"));
-    MW_TRY(matchers_from(t->get("rcpt"), p.rcpt, where + ".rcpt"));
-    MW_TRY(matchers_from(t->get("user"), p.user, where + ".user"));
-    MW_TRY(matchers_from(t->get("hostname"), p.hostname, where + ".hostname"));
-    MW_TRY(matchers_from(t->get("helo"), p.helo, where + ".helo"));
-    if (const toml::node* ip = t->get("ip")) {
-      auto add_ip = [&](const toml::node& item) -> Status {
-        auto s = item.value<std::string>();
-        if (!s) return fail(ErrorCode::kInvalidInput, where + ".ip must hold strings");
-        return p.ip.add(*s);
-      };
-      if (const auto* a = ip->as_array()) {
-        for (const auto& item : *a) MW_TRY(add_ip(item));
-      } else {
-        MW_TRY(add_ip(*ip));
-      }
-    }
-    if (const toml::node* a = t->get("authenticated")) p.authenticated = a->value_or(false);
-    if (const toml::node* l = t->get("local")) p.local = l->value_or(false);
-    MW_TRY(header_matchers_from(t->get("request_header"), p.request_headers, where + ".request_header"));
-    MW_TRY(header_matchers_from(t->get("header"), p.headers, where + ".header"));
+    p.priority = priority_of(t.find("priority"));
+    p.inverse = t.find("inverse") != nullptr && t.find("inverse")->as_bool();
+    MW_TRY(matchers_from(t.find("from"), p.from, where + ".from"));
+    MW_TRY(matchers_from(t.find("from_mime"), p.from_mime, where + ".from_mime"));
+    MW_TRY(matchers_from(t.find("rcpt"), p.rcpt, where + ".rcpt"));
+    MW_TRY(matchers_from(t.find("user"), p.user, where + ".user"));
+    MW_TRY(matchers_from(t.find("hostname"), p.hostname, where + ".hostname"));
+    MW_TRY(matchers_from(t.find("helo"), p.helo, where + ".helo"));
+    MW_TRY(for_each_item(t.find("ip"), [&](const json::Value& item) -> Status {
+      if (!item.is_string()) return fail(ErrorCode::kInvalidInput, where + ".ip must hold strings");
+      return p.ip.add(item.as_string());
+    }));
+    if (const json::Value* a = t.find("authenticated")) p.authenticated = a->as_bool();
+    if (const json::Value* l = t.find("local")) p.local = l->as_bool();
+    MW_TRY(header_matchers_from(t.find("request_header"), p.request_headers,
+                                where + ".request_header"));
+    MW_TRY(header_matchers_from(t.find("header"), p.headers, where + ".header"));
     p.has_conditions = !p.from.empty() || !p.from_mime.empty() || !p.rcpt.empty() ||
                        !p.user.empty() || !p.hostname.empty() || !p.helo.empty() ||
                        !p.ip.empty() || p.authenticated || p.local ||
                        !p.request_headers.empty() || !p.headers.empty();
-    if (const toml::node* apply = t->get("apply")) {
-      if (const auto* at = apply->as_table()) {
-        auto a = applied_from_toml(*at, where + ".apply");
-        if (!a) return fail(a.error());
-        p.apply = std::move(*a);
-      }
+    if (const json::Value* apply = t.find("apply"); apply != nullptr && apply->is_object()) {
+      auto a = applied_from_json(*apply);
+      if (!a) return fail(ErrorCode::kInvalidInput, where + ".apply: " + a.error().message);
+      p.apply = std::move(*a);
     }
     p.apply.any = true;
     p.apply.id = p.name;

@@ -62,7 +62,6 @@ struct Applied {
 };
 
 Result<Applied> applied_from_json(const json::Value& v);
-Result<Applied> applied_from_toml(const toml::table& t, const std::string& where);
 
 // Matches strings: exact (case-insensitive), "@domain" suffix, or "/regexp/flags".
 class StringMatcher {
