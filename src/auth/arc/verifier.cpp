@@ -9,6 +9,7 @@
 #include "auth/dkim/evaluate.h"
 #include "auth/dkim/text.h"
 #include "core/ascii.h"
+#include "dns/lookup_batch.h"
 
 namespace mw::auth::arc {
 
@@ -21,21 +22,19 @@ class ValidationImpl final : public Validation {
  public:
   ValidationImpl(core::Dispatcher& dispatcher, dns::Resolver& resolver, const Options& options,
                  int64_t now, const dkim::MessageView& message, Callback done)
-      : dispatcher_(dispatcher),
-        resolver_(resolver),
-        options_(options),
+      : options_(options),
         policy_(options.policy()),
         now_(now),
         message_(message),
         bodies_(message_.body),
-        done_cb_(std::move(done)) {}
+        done_cb_(std::move(done)),
+        batch_(dispatcher, resolver, dns::hand_over(done_cb_, verdict_)) {}
 
   void start();
 
  private:
   struct Lookup {
     std::string name;
-    dns::RequestPtr request;
     std::optional<dkim::KeyLookup> result;
   };
 
@@ -49,11 +48,7 @@ class ValidationImpl final : public Validation {
   bool check_seal(size_t set_index);
   const dkim::KeyLookup& key_of(const dkim::Signature& sig);
   void finish(ChainStatus status, Reason reason, std::string detail, uint32_t instance = 0);
-  void complete();
-  void deliver();
 
-  core::Dispatcher& dispatcher_;
-  dns::Resolver& resolver_;
   Options options_;
   dkim::Policy policy_;
   int64_t now_;
@@ -68,19 +63,15 @@ class ValidationImpl final : public Validation {
   std::vector<Lookup> lookups_;
   dkim::KeyLookup pending_key_{Status::kTempError, dkim::Reason::kTimeout,
                                "key lookup did not finish in time", nullptr};
-  size_t outstanding_ = 0;
-  bool timed_out_ = false;
-  core::TimerPtr timer_;
-  bool done_ = false;
-  bool delivered_ = false;
-  std::shared_ptr<char> alive_ = std::make_shared<char>();
+  // Key lookups, the time limit and the delivery of verdict_. Last: destroyed first.
+  dns::LookupBatch batch_;
 };
 
 size_t ValidationImpl::lookup_for(const std::string& name) {
   for (size_t l = 0; l < lookups_.size(); ++l) {
     if (lookups_[l].name == name) return l;
   }
-  lookups_.push_back(Lookup{name, nullptr, std::nullopt});
+  lookups_.push_back(Lookup{name, std::nullopt});
   return lookups_.size() - 1;
 }
 
@@ -120,47 +111,29 @@ void ValidationImpl::start() {
         }
       }
     }
-    if (!done_) {
+    if (!batch_.finished()) {
       for (size_t i = 0; i < n; ++i) {
         if (ams_ready_[i]) lookup_for(core::to_lower(chain_.sets[i].ams.key_name()));
         lookup_for(core::to_lower(chain_.sets[i].seal.key_name()));
       }
-      if (options_.timeout > 0) {
-        timer_ = dispatcher_.create_timer([this] {
-          on_timeout();
-          deliver();
-        });
-        timer_->enable(options_.timeout);
-      }
-      outstanding_ = lookups_.size();
+      batch_.set_deadline(options_.timeout, [this] { on_timeout(); });
       for (size_t l = 0; l < lookups_.size(); ++l) {
-        lookups_[l].request = resolver_.resolve(
-            lookups_[l].name, dns::RrType::kTxt, [this, l](const dns::Reply& reply) {
-              if (done_) return;
-              on_reply(l, reply);
-              deliver();  // last: the user callback may destroy *this
-            });
+        batch_.resolve(lookups_[l].name, dns::RrType::kTxt,
+                       [this, l](const dns::Reply& reply) { on_reply(l, reply); });
       }
     }
-  }
-  if (done_) {
-    dispatcher_.post([this, alive = std::weak_ptr<char>(alive_)] {
-      if (alive.lock()) deliver();
-    });
   }
 }
 
 void ValidationImpl::on_reply(size_t l, const dns::Reply& reply) {
   if (lookups_[l].result) return;
   lookups_[l].result = dkim::key_from_reply(reply);
-  if (--outstanding_ == 0) decide();
+  if (batch_.outstanding() == 0) decide();
 }
 
-void ValidationImpl::on_timeout() {
-  if (done_) return;
-  timed_out_ = true;
-  decide();
-}
+// Keys not answered by now stay pending_key_ (temperror, timeout) where the decision needs
+// them.
+void ValidationImpl::on_timeout() { decide(); }
 
 const dkim::KeyLookup& ValidationImpl::key_of(const dkim::Signature& sig) {
   std::string name = core::to_lower(sig.key_name());
@@ -249,21 +222,7 @@ void ValidationImpl::finish(ChainStatus status, Reason reason, std::string detai
   verdict_.reason = reason;
   verdict_.detail = std::move(detail);
   verdict_.failed_instance = status == ChainStatus::kPass ? 0 : instance;
-  complete();
-}
-
-void ValidationImpl::complete() {
-  done_ = true;
-  if (timer_) timer_->disable();
-  for (auto& lookup : lookups_) lookup.request.reset();
-}
-
-void ValidationImpl::deliver() {
-  if (!done_ || delivered_) return;
-  delivered_ = true;
-  Callback cb = std::move(done_cb_);
-  ChainVerdict v = std::move(verdict_);
-  if (cb) cb(std::move(v));  // may destroy *this: nothing may follow
+  batch_.finish();  // cancels what is outstanding, then delivers verdict_
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include "auth/dkim/evaluate.h"
 #include "auth/dkim/signature.h"
 #include "auth/dkim/text.h"
+#include "dns/lookup_batch.h"
 
 namespace mw::auth::dkim {
 
@@ -19,14 +20,13 @@ class VerificationImpl final : public Verification {
  public:
   VerificationImpl(core::Dispatcher& dispatcher, dns::Resolver& resolver, const Options& options,
                    int64_t now, const MessageView& message, Callback done)
-      : dispatcher_(dispatcher),
-        resolver_(resolver),
-        options_(options),
+      : options_(options),
         policy_(options.policy()),
         now_(now),
         message_(message),
         bodies_(message_.body),
-        done_cb_(std::move(done)) {}
+        done_cb_(std::move(done)),
+        batch_(dispatcher, resolver, dns::hand_over(done_cb_, verdict_)) {}
 
   void start();
 
@@ -38,17 +38,12 @@ class VerificationImpl final : public Verification {
   struct Lookup {
     std::string name;
     std::vector<size_t> items;  // indices into items_ / verdict_.signatures
-    dns::RequestPtr request;
     bool answered = false;
   };
 
   void on_reply(size_t lookup, const dns::Reply& reply);
   void on_timeout();
-  void complete();
-  void deliver();
 
-  core::Dispatcher& dispatcher_;
-  dns::Resolver& resolver_;
   Options options_;
   Policy policy_;
   int64_t now_;
@@ -59,11 +54,8 @@ class VerificationImpl final : public Verification {
   std::vector<Item> items_;
   Verdict verdict_;
   std::vector<Lookup> lookups_;
-  size_t outstanding_ = 0;
-  core::TimerPtr timer_;
-  bool done_ = false;
-  bool delivered_ = false;
-  std::shared_ptr<char> alive_ = std::make_shared<char>();
+  // Key lookups, the time limit and the delivery of verdict_. Last: destroyed first.
+  dns::LookupBatch batch_;
 };
 
 void VerificationImpl::start() {
@@ -89,7 +81,7 @@ void VerificationImpl::start() {
       std::string name = to_lower(item.sig.key_name());
       size_t l = 0;
       while (l < lookups_.size() && lookups_[l].name != name) ++l;
-      if (l == lookups_.size()) lookups_.push_back(Lookup{name, {}, nullptr});
+      if (l == lookups_.size()) lookups_.push_back(Lookup{name, {}});
       lookups_[l].items.push_back(index);
       v.status = Status::kTempError;  // until the key arrives
       v.reason = Reason::kTimeout;
@@ -99,30 +91,13 @@ void VerificationImpl::start() {
   }
 
   if (lookups_.empty()) {
-    done_ = true;
-  } else {
-    if (options_.timeout > 0) {
-      timer_ = dispatcher_.create_timer([this] {
-        on_timeout();
-        deliver();
-      });
-      timer_->enable(options_.timeout);
-    }
-    outstanding_ = lookups_.size();
-    for (size_t l = 0; l < lookups_.size(); ++l) {
-      lookups_[l].request = resolver_.resolve(
-          lookups_[l].name, dns::RrType::kTxt, [this, l](const dns::Reply& reply) {
-            if (done_) return;
-            on_reply(l, reply);
-            deliver();  // last: the user callback may destroy *this
-          });
-    }
+    batch_.finish();  // nothing to look up: delivered from the loop
+    return;
   }
-  if (done_) {
-    // Never call back from inside verify(): deliver from the loop, unless cancelled first.
-    dispatcher_.post([this, alive = std::weak_ptr<char>(alive_)] {
-      if (alive.lock()) deliver();
-    });
+  batch_.set_deadline(options_.timeout, [this] { on_timeout(); });
+  for (size_t l = 0; l < lookups_.size(); ++l) {
+    batch_.resolve(lookups_[l].name, dns::RrType::kTxt,
+                   [this, l](const dns::Reply& reply) { on_reply(l, reply); });
   }
 }
 
@@ -140,11 +115,10 @@ void VerificationImpl::on_reply(size_t l, const dns::Reply& reply) {
     const Item& item = items_[index];
     evaluate_with_key(message_, item.header_index, item.sig, *key.record, policy_, bodies_, v);
   }
-  if (--outstanding_ == 0) complete();
+  if (batch_.outstanding() == 0) batch_.finish();
 }
 
 void VerificationImpl::on_timeout() {
-  if (done_) return;
   for (const auto& lookup : lookups_) {
     if (lookup.answered) continue;
     for (size_t index : lookup.items) {
@@ -152,21 +126,6 @@ void VerificationImpl::on_timeout() {
              "key lookup for " + lookup.name + " did not finish in time");
     }
   }
-  complete();
-}
-
-void VerificationImpl::complete() {
-  done_ = true;
-  if (timer_) timer_->disable();
-  for (auto& lookup : lookups_) lookup.request.reset();  // cancels what is outstanding
-}
-
-void VerificationImpl::deliver() {
-  if (!done_ || delivered_) return;
-  delivered_ = true;
-  Callback cb = std::move(done_cb_);
-  Verdict v = std::move(verdict_);
-  if (cb) cb(std::move(v));  // may destroy *this: nothing may follow
 }
 
 }  // namespace
