@@ -52,7 +52,7 @@ int get_dkim_results(lua_State* L) {
   int i = 1;
   for (const auto& s : r->dkim->signatures) {
     lua_newtable(L);
-    set_field(L, "result", auth::dkim::status_name(s.status));
+    set_field(L, "result", auth::dkim::result_name(s.status));
     set_field(L, "reason", auth::dkim::reason_name(s.reason));
     set_field(L, "fail_reason", s.detail);
     set_field(L, "domain", s.domain);

@@ -74,8 +74,8 @@ auth::dmarc::SpfAuth spf_auth(auth::spf::SpfResult r) {
   return D::kNone;
 }
 
-auth::dmarc::DkimAuth dkim_auth(auth::dkim::Status s) {
-  using S = auth::dkim::Status;
+auth::dmarc::DkimAuth dkim_auth(auth::dkim::DkimResult s) {
+  using S = auth::dkim::DkimResult;
   using D = auth::dmarc::DkimAuth;
   switch (s) {
     case S::kPass: return D::kPass;

@@ -139,7 +139,7 @@ void message(std::string_view in) {
     if (!precheck(sig, policy, 1700000000, v)) continue;
     const KeyRecord& key = sig.algorithm == Algorithm::kEd25519Sha256 ? ed_key() : rsa_key();
     evaluate_with_key(m, i, sig, key, policy, bodies, v);
-    CHECK(v.status != Status::kPass || v.reason == Reason::kNone);
+    CHECK(v.status != DkimResult::kPass || v.reason == Reason::kNone);
     auto idx = select_headers(m.headers, sig.signed_headers);
     for (size_t j : idx) CHECK(j < m.headers.size());
   }

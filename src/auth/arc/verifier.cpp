@@ -16,7 +16,7 @@ namespace mw::auth::arc {
 namespace {
 
 using dkim::SignatureVerdict;
-using dkim::Status;
+using dkim::DkimResult;
 
 class ValidationImpl final : public Validation {
  public:
@@ -61,7 +61,7 @@ class ValidationImpl final : public Validation {
   std::vector<bool> ams_ready_;  // precheck passed: the key decides
   std::vector<bool> seal_ready_;
   std::vector<Lookup> lookups_;
-  dkim::KeyLookup pending_key_{Status::kTempError, dkim::Reason::kTimeout,
+  dkim::KeyLookup pending_key_{DkimResult::kTempError, dkim::Reason::kTimeout,
                                "key lookup did not finish in time", nullptr};
   // Key lookups, the time limit and the delivery of verdict_. Last: destroyed first.
   dns::LookupBatch batch_;
@@ -92,8 +92,8 @@ void ValidationImpl::start() {
       r.cv = set.seal.chain_validation;
       r.ams = dkim::start_verdict(set.ams, set.ams_index);
       r.seal = dkim::start_verdict(set.seal, set.seal_index);
-      dkim::decide(r.ams, Status::kNeutral, dkim::Reason::kNone, "not checked");
-      dkim::decide(r.seal, Status::kNeutral, dkim::Reason::kNone, "not checked");
+      dkim::decide(r.ams, DkimResult::kNeutral, dkim::Reason::kNone, "not checked");
+      dkim::decide(r.seal, DkimResult::kNeutral, dkim::Reason::kNone, "not checked");
       ams_ready_[i] = dkim::precheck(set.ams, policy_, now_, r.ams);
       seal_ready_[i] = dkim::precheck(set.seal, policy_, now_, r.seal);
       verdict_.sets.push_back(std::move(r));
@@ -148,29 +148,29 @@ bool ValidationImpl::check_ams(size_t i) {
   SignatureVerdict& v = verdict_.sets[i].ams;
   if (!ams_ready_[i]) return false;
   const dkim::KeyLookup& key = key_of(set.ams);
-  if (key.status != Status::kPass) {
+  if (key.status != DkimResult::kPass) {
     dkim::decide(v, key.status, key.reason, key.detail);
     return false;
   }
   dkim::evaluate_with_key(message_, set.ams_index, set.ams, *key.record, policy_, bodies_, v);
-  return v.status == Status::kPass;
+  return v.status == DkimResult::kPass;
 }
 
 bool ValidationImpl::check_seal(size_t i) {
   const ArcSet& set = chain_.sets[i];
   SignatureVerdict& v = verdict_.sets[i].seal;
   const dkim::KeyLookup& key = key_of(set.seal);
-  if (key.status != Status::kPass) {
+  if (key.status != DkimResult::kPass) {
     dkim::decide(v, key.status, key.reason, key.detail);
     return false;
   }
   if (!dkim::check_key(set.seal, *key.record, policy_, v)) return false;
   std::string digest = seal_digest(message_, chain_.sets, i + 1);
   if (!key.record->key->verify(dkim::hash_of(set.seal.algorithm), digest, set.seal.signature)) {
-    dkim::decide(v, Status::kFail, dkim::Reason::kBadSignature, "seal did not verify");
+    dkim::decide(v, DkimResult::kFail, dkim::Reason::kBadSignature, "seal did not verify");
     return false;
   }
-  dkim::decide(v, Status::kPass, dkim::Reason::kNone, {});
+  dkim::decide(v, DkimResult::kPass, dkim::Reason::kNone, {});
   return true;
 }
 
@@ -180,7 +180,7 @@ void ValidationImpl::decide() {
   // Step 4: the newest AMS.
   if (!check_ams(n - 1)) {
     const SignatureVerdict& v = verdict_.sets[n - 1].ams;
-    if (v.status == Status::kTempError) {
+    if (v.status == DkimResult::kTempError) {
       finish(ChainStatus::kTempError,
              v.reason == dkim::Reason::kTimeout ? Reason::kTimeout : Reason::kDnsError,
              "ARC-Message-Signature i=" + std::to_string(newest) + ": " + v.detail, newest);
@@ -203,7 +203,7 @@ void ValidationImpl::decide() {
     if (check_seal(i)) continue;
     const SignatureVerdict& v = verdict_.sets[i].seal;
     std::string what = "ARC-Seal i=" + std::to_string(i + 1) + ": " + v.detail;
-    if (v.status == Status::kTempError) {
+    if (v.status == DkimResult::kTempError) {
       finish(ChainStatus::kTempError,
              v.reason == dkim::Reason::kTimeout ? Reason::kTimeout : Reason::kDnsError,
              std::move(what), static_cast<uint32_t>(i + 1));

@@ -67,7 +67,7 @@ void VerificationImpl::start() {
     if (seen > options_.max_signatures) {
       SignatureVerdict v;
       v.header_index = i;
-      decide(v, Status::kNeutral, Reason::kSignatureLimit,
+      decide(v, DkimResult::kNeutral, Reason::kSignatureLimit,
              "not evaluated: more than " + std::to_string(options_.max_signatures) + " signatures");
       verdict_.signatures.push_back(std::move(v));
       items_.push_back(Item{i, Signature{}});
@@ -83,7 +83,7 @@ void VerificationImpl::start() {
       while (l < lookups_.size() && lookups_[l].name != name) ++l;
       if (l == lookups_.size()) lookups_.push_back(Lookup{name, {}});
       lookups_[l].items.push_back(index);
-      v.status = Status::kTempError;  // until the key arrives
+      v.status = DkimResult::kTempError;  // until the key arrives
       v.reason = Reason::kTimeout;
     }
     verdict_.signatures.push_back(std::move(v));
@@ -108,7 +108,7 @@ void VerificationImpl::on_reply(size_t l, const dns::Reply& reply) {
   KeyLookup key = key_from_reply(reply);
   for (size_t index : lookup.items) {
     SignatureVerdict& v = verdict_.signatures[index];
-    if (key.status != Status::kPass) {
+    if (key.status != DkimResult::kPass) {
       decide(v, key.status, key.reason, key.detail);
       continue;
     }
@@ -122,7 +122,7 @@ void VerificationImpl::on_timeout() {
   for (const auto& lookup : lookups_) {
     if (lookup.answered) continue;
     for (size_t index : lookup.items) {
-      decide(verdict_.signatures[index], Status::kTempError, Reason::kTimeout,
+      decide(verdict_.signatures[index], DkimResult::kTempError, Reason::kTimeout,
              "key lookup for " + lookup.name + " did not finish in time");
     }
   }

@@ -86,7 +86,7 @@ void EvaluationImpl::start() {
   org_ = psl_->organizational_domain(from_);
   batch_.set_deadline(options_.timeout, [this] {
     Discovery d;
-    d.status = Discovery::Status::kTempError;
+    d.status = DiscoveryStatus::kTempError;
     d.problem = "DMARC evaluation exceeded its time limit";
     verdict_ = decide(input_, d, *psl_, true, roll_);
   });
@@ -103,7 +103,7 @@ void EvaluationImpl::on_txt(const std::string& domain, bool org_level, const dns
   std::string name = "_dmarc." + domain;
   if (reply.rcode != dns::Rcode::kNoError && reply.rcode != dns::Rcode::kNxDomain &&
       reply.rcode != dns::Rcode::kBadName) {
-    d.status = Discovery::Status::kTempError;
+    d.status = DiscoveryStatus::kTempError;
     d.problem = "DNS " + std::string(dns::rcode_name(reply.rcode)) + " looking up " + name;
     discovered(std::move(d));
     return;
@@ -133,10 +133,10 @@ void EvaluationImpl::on_txt(const std::string& domain, bool org_level, const dns
   d.record_domain = domain;
   d.problems = parsed.problems;
   if (parsed.ok()) {
-    d.status = Discovery::Status::kFound;
+    d.status = DiscoveryStatus::kFound;
     d.record = std::move(parsed.record);
   } else {
-    d.status = Discovery::Status::kPermError;
+    d.status = DiscoveryStatus::kPermError;
     d.problem = "unusable DMARC record at " + name + " (" +
                 std::string(record_error_name(parsed.error)) + ")";
   }

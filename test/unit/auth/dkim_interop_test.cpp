@@ -86,8 +86,8 @@ TEST_F(DkimInterop, DkimpySignedVerifyHere) {
     ASSERT_FALSE(msg.empty()) << file;
     ++files;
     SignatureVerdict v = verify(msg, good);
-    EXPECT_EQ(v.status, Status::kPass) << file << ": " << v.detail;
-    if (v.status == Status::kPass) ++passed;
+    EXPECT_EQ(v.status, DkimResult::kPass) << file << ": " << v.detail;
+    if (v.status == DkimResult::kPass) ++passed;
     EXPECT_EQ(v.body_length.has_value(), with_l) << file;
 
     SignatureVerdict body = verify(msg + "appended\r\n", good);
@@ -95,9 +95,9 @@ TEST_F(DkimInterop, DkimpySignedVerifyHere) {
     // break (msg_whitespace) or an empty simple body ("\r\n") changes its signed prefix.
     bool appendable = file.rfind("msg_plain", 0) == 0 || file.rfind("msg_multipart", 0) == 0;
     if (with_l && !appendable) {
-      EXPECT_NE(body.status, Status::kTempError) << file;
+      EXPECT_NE(body.status, DkimResult::kTempError) << file;
     } else if (with_l) {
-      EXPECT_EQ(body.status, Status::kPass) << file;
+      EXPECT_EQ(body.status, DkimResult::kPass) << file;
       EXPECT_TRUE(body.body_beyond_length) << file;
     } else {
       EXPECT_EQ(body.reason, Reason::kBodyHashMismatch) << file;
@@ -109,9 +109,9 @@ TEST_F(DkimInterop, DkimpySignedVerifyHere) {
     EXPECT_EQ(verify(header, good).reason, Reason::kBadSignature) << file;
     EXPECT_EQ(verify(msg, wrong).reason, Reason::kBadSignature) << file;
     SignatureVerdict nx = verify(msg, missing);
-    EXPECT_EQ(nx.status, Status::kPermError) << file;
+    EXPECT_EQ(nx.status, DkimResult::kPermError) << file;
     EXPECT_EQ(nx.reason, Reason::kKeyNotFound) << file;
-    EXPECT_EQ(verify(msg, slow).status, Status::kTempError) << file;
+    EXPECT_EQ(verify(msg, slow).status, DkimResult::kTempError) << file;
   }
   std::printf("dkimpy-signed messages verified here: %d/%d\n", passed, files);
   EXPECT_EQ(files, 64);
