@@ -299,8 +299,8 @@ int get_parts(lua_State* L) {
   return 1;
 }
 
-// get_urls([need_emails]): URL objects, one per distinct normalised URL. E-mail addresses are
-// separate (get_emails); need_emails adds mailto-style entries for them as tables.
+// get_urls(): URL objects, one per distinct normalised URL. E-mail addresses are separate
+// (get_emails); Rspamd's need_emails argument is accepted and ignored.
 int get_urls(lua_State* L) {
   scan::Task& t = check_task(L, 1);
   lua_newtable(L);
