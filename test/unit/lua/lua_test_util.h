@@ -18,6 +18,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "dns/fake_resolver.h"
 #include "lua/lua_module.h"
@@ -30,10 +31,16 @@ namespace fs = std::filesystem;
 
 class LuaHarness {
  public:
-  LuaHarness()
+  // `modules` are C++ modules configured before the Lua module (e.g. the auth module whose
+  // verdicts the rules read).
+  explicit LuaHarness(std::vector<scan::ModulePtr> modules = {})
       : dir_(make_dir()),
+        modules_(std::move(modules)),
         module_(make_lua_module({(dir_ / "rules").string(), (dir_ / "lualib").string(), {}})),
-        scan_([this](core::Schema& s) { module_->declare_options(s); }),
+        scan_([this](core::Schema& s) {
+          for (const auto& m : modules_) m->declare_options(s);
+          module_->declare_options(s);
+        }),
         resolver_(scan_.dispatcher()) {
     scan_.services().set_resolver(&resolver_);
   }
@@ -56,7 +63,11 @@ class LuaHarness {
   // Load the configuration `toml` and every rules/*.lua.
   Status build(const std::string& toml = "") {
     return scan_.build(
-        toml, [this](scan::Engine& e) { return module_->configure(e, scan_.logger()); },
+        toml,
+        [this](scan::Engine& e) -> Status {
+          for (const auto& m : modules_) MW_TRY(m->configure(e, scan_.logger()));
+          return module_->configure(e, scan_.logger());
+        },
         dir_.string());
   }
 
@@ -106,6 +117,7 @@ class LuaHarness {
   }
 
   fs::path dir_;
+  std::vector<scan::ModulePtr> modules_;
   scan::ModulePtr module_;
   scan::testing::ScanHarness scan_;
   dns::FakeResolver resolver_;
