@@ -103,6 +103,30 @@ class LuaHarness {
     return out;
   }
 
+  // Evaluate Lua expressions inside a rule (so task-bound calls work too) and give each as
+  // tostring(value), or "error:<message>" when it raised. `prelude` runs at load time
+  // (requires, helpers); each expression may use `task`.
+  std::map<std::string, std::string> eval(
+      const std::string& prelude, const std::vector<std::pair<std::string, std::string>>& exprs,
+      const std::string& message = "From: a@example.com\r\nSubject: x\r\n\r\nbody\r\n",
+      scan::Envelope env = {}) {
+    std::string code = prelude + "\nrspamd_config.PROBE = { callback = function(task)\n"
+                       "  local o = {}\n"
+                       "  local function add(k, f)\n"
+                       "    local ok, v = pcall(f)\n"
+                       "    o[#o + 1] = k .. '=' .. (ok and tostring(v) or ('error:' .. tostring(v)))\n"
+                       "  end\n";
+    for (const auto& [key, expr] : exprs) {
+      code += "  add('" + key + "', function() return " + expr + " end)\n";
+    }
+    code += "  return true, 1.0, o\nend }\n";
+    rules(code);
+    Status st = build();
+    EXPECT_TRUE(st) << st.error().message;
+    if (!st) return {};
+    return probe(*run(message, std::move(env)));
+  }
+
   dns::FakeResolver& resolver() { return resolver_; }
   scan::testing::ScanHarness& scan() { return scan_; }
   const fs::path& dir() const { return dir_; }
