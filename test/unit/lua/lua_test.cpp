@@ -2,20 +2,18 @@
 // time budgets, sandbox, errors with file:line.
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <fstream>
-
-#include "core/config.h"
-#include "dns/fake_resolver.h"
-#include "lua/lua_module.h"
-#include "scan/options.h"
-#include "scan/reply.h"
-#include "scan/task.h"
+#include "lua_test_util.h"
 
 namespace mw::lua {
 namespace {
 
-namespace fs = std::filesystem;
+using scan::testing::action;
+using scan::testing::checkv2;
+using scan::testing::has_symbol;
+using scan::testing::symbol_options;
+using scan::testing::symbol_score;
+using scan::testing::symbol_state;
+using scan::testing::total_score;
 
 constexpr const char* kMessage =
     "From: Taro <taro@example.jp>\r\nTo: a@example.net, b@example.net\r\n"
@@ -27,54 +25,14 @@ constexpr const char* kMessage =
 
 class LuaTest : public ::testing::Test {
  protected:
-  LuaTest() : logger_(core::LogLevel::kSilent), services_(dispatcher_, logger_), resolver_(dispatcher_) {
-    char tmpl[] = "/tmp/mwluaXXXXXX";
-    dir_ = mkdtemp(tmpl);
-    fs::create_directories(dir_ / "rules");
-    fs::create_directories(dir_ / "lualib");
-    services_.set_resolver(&resolver_);
-  }
-  ~LuaTest() override { fs::remove_all(dir_); }
-
-  void write(const std::string& rel, const std::string& text) {
-    std::ofstream(dir_ / rel) << text;
-  }
-
-  // Build an engine that loads only rules/*.lua of the temp dir.
-  Status build(const std::string& toml = "") {
-    module_ = make_lua_module({(dir_ / "rules").string(), (dir_ / "lualib").string(), {}});
-    schema_ = core::Schema();
-    scan::declare_options(schema_);
-    module_->declare_options(schema_);
-    std::vector<core::ConfigIssue> issues;
-    auto cfg = core::Config::from_string(schema_, toml, issues, dir_.string());
-    if (!cfg) return fail(cfg.error());
-    engine_ = std::make_unique<scan::Engine>();
-    MW_TRY(scan::configure_engine(*cfg, *engine_));
-    MW_TRY(module_->configure(*engine_, logger_));
-    return engine_->finalize();
-  }
-
+  void write(const std::string& rel, const std::string& text) { h_.write(rel, text); }
+  Status build(const std::string& toml = "") { return h_.build(toml); }
   std::unique_ptr<scan::Task> run(scan::Envelope env = {}, std::string msg = kMessage) {
-    auto task = std::make_unique<scan::Task>(*engine_, services_, std::move(msg), std::move(env));
-    bool done = false;
-    task->run([&](scan::Task&) {
-      done = true;
-      dispatcher_.exit();
-    });
-    if (!done) dispatcher_.run();
-    EXPECT_TRUE(done);
-    return task;
+    return h_.run(std::move(msg), std::move(env));
   }
 
-  fs::path dir_;
-  core::Dispatcher dispatcher_;
-  core::Logger logger_;
-  scan::Services services_;
-  dns::FakeResolver resolver_;
-  core::Schema schema_;
-  scan::ModulePtr module_;
-  std::unique_ptr<scan::Engine> engine_;
+  testing::LuaHarness h_;
+  dns::FakeResolver& resolver_ = h_.resolver();
 };
 
 TEST_F(LuaTest, RegistrationFormsAndReturnValues) {
@@ -92,15 +50,13 @@ TEST_F(LuaTest, RegistrationFormsAndReturnValues) {
   )");
   ASSERT_TRUE(build());
   auto t = run();
-  const scan::SymbolResult* r = t->find_result("TABLE_FORM");
-  ASSERT_NE(r, nullptr);
-  EXPECT_DOUBLE_EQ(r->score, 1.0);
-  ASSERT_EQ(r->options.size(), 2u);
-  EXPECT_TRUE(t->has_symbol("SHORTHAND"));
-  EXPECT_DOUBLE_EQ(t->find_result("OLD_FORM")->score, 3.0);
-  EXPECT_DOUBLE_EQ(t->find_result("CHILD")->score, 4.0);
-  EXPECT_FALSE(t->has_symbol("PARENT"));
-  EXPECT_FALSE(t->has_symbol("FALSE_RESULT"));
+  EXPECT_DOUBLE_EQ(symbol_score(*t, "TABLE_FORM"), 1.0);
+  EXPECT_EQ(symbol_options(*t, "TABLE_FORM"), (std::vector<std::string>{"opt1", "opt2"}));
+  EXPECT_TRUE(has_symbol(*t, "SHORTHAND"));
+  EXPECT_DOUBLE_EQ(symbol_score(*t, "OLD_FORM"), 3.0);
+  EXPECT_DOUBLE_EQ(symbol_score(*t, "CHILD"), 4.0);
+  EXPECT_FALSE(has_symbol(*t, "PARENT"));
+  EXPECT_FALSE(has_symbol(*t, "FALSE_RESULT"));
 }
 
 TEST_F(LuaTest, TaskMethodsSeeTheMessageAndEnvelope) {
@@ -141,10 +97,8 @@ TEST_F(LuaTest, TaskMethodsSeeTheMessageAndEnvelope) {
   env.helo = "pc1.example.jp";
   env.request_headers = {{"X-Custom", "yes"}};
   auto t = run(env);
-  const scan::SymbolResult* r = t->find_result("CHECK");
-  ASSERT_NE(r, nullptr);
-  ASSERT_EQ(r->options.size(), 1u);
-  EXPECT_EQ(r->options[0],
+  ASSERT_EQ(symbol_options(*t, "CHECK").size(), 1u);
+  EXPECT_EQ(symbol_options(*t, "CHECK")[0],
             "subject=Hello world;mid=m1@example.jp;from_mime=taro@example.jp;from_name=Taro;"
             "from_smtp=example.org;rcpt_mime=2;rcpt_smtp=a@example.net;user=taro;ip=192.0.2.7;"
             "ipv=4;rev=7.2.0.192;helo=pc1.example.jp;parts=2;html=true;"
@@ -171,14 +125,9 @@ TEST_F(LuaTest, CoroutineDnsSuspendsTheRuleNotTheWorker) {
   )");
   ASSERT_TRUE(build());
   auto t = run();
-  const scan::SymbolResult* r = t->find_result("DNS_CORO");
-  ASSERT_NE(r, nullptr);
-  ASSERT_EQ(r->options.size(), 2u);
-  EXPECT_EQ(r->options[0], "v=spf1 -all");
-  EXPECT_EQ(r->options[1], "timeout");
-  const scan::SymbolResult* c = t->find_result("DNS_CALLBACK_DONE");
-  ASSERT_NE(c, nullptr);
-  EXPECT_EQ(c->options[1], "v=spf1 -all");
+  EXPECT_EQ(symbol_options(*t, "DNS_CORO"), (std::vector<std::string>{"v=spf1 -all", "timeout"}));
+  EXPECT_EQ(symbol_options(*t, "DNS_CALLBACK_DONE"),
+            (std::vector<std::string>{"example.com", "v=spf1 -all"}));
 }
 
 TEST_F(LuaTest, RunawayRuleIsStoppedByItsBudget) {
@@ -188,8 +137,8 @@ TEST_F(LuaTest, RunawayRuleIsStoppedByItsBudget) {
   )");
   ASSERT_TRUE(build("[lua]\ntime_budget = \"100ms\"\n"));
   auto t = run();
-  EXPECT_EQ(t->symbol_state(engine_->registry.find("RUNAWAY")), scan::SymbolState::kFailed);
-  EXPECT_TRUE(t->has_symbol("AFTER"));
+  EXPECT_EQ(symbol_state(*t, "RUNAWAY"), scan::SymbolState::kFailed);
+  EXPECT_TRUE(has_symbol(*t, "AFTER"));
 }
 
 TEST_F(LuaTest, RuleErrorsFailOnlyTheirSymbol) {
@@ -199,8 +148,8 @@ TEST_F(LuaTest, RuleErrorsFailOnlyTheirSymbol) {
   )");
   ASSERT_TRUE(build());
   auto t = run();
-  EXPECT_EQ(t->symbol_state(engine_->registry.find("BROKEN")), scan::SymbolState::kFailed);
-  EXPECT_TRUE(t->has_symbol("FINE"));
+  EXPECT_EQ(symbol_state(*t, "BROKEN"), scan::SymbolState::kFailed);
+  EXPECT_TRUE(has_symbol(*t, "FINE"));
 }
 
 TEST_F(LuaTest, LoadErrorsNameFileAndLine) {
@@ -235,9 +184,7 @@ TEST_F(LuaTest, RequireFindsTheLuaLibrary) {
   )");
   ASSERT_TRUE(build());
   auto t = run();
-  const scan::SymbolResult* r = t->find_result("REQ");
-  ASSERT_NE(r, nullptr);
-  EXPECT_EQ(r->options[0], "l");
+  EXPECT_EQ(symbol_options(*t, "REQ"), std::vector<std::string>{"l"});
 }
 
 TEST_F(LuaTest, PreResultAndMilterReply) {
@@ -250,9 +197,9 @@ TEST_F(LuaTest, PreResultAndMilterReply) {
   )");
   ASSERT_TRUE(build());
   auto t = run();
-  EXPECT_EQ(t->action(), scan::Action::kSoftReject);
-  EXPECT_FALSE(t->has_symbol("LATE"));
-  json::Value reply = scan::checkv2_reply(*t);
+  EXPECT_EQ(action(*t), scan::Action::kSoftReject);
+  EXPECT_FALSE(has_symbol(*t, "LATE"));
+  json::Value reply = checkv2(*t);
   EXPECT_EQ(reply.find("messages")->find("smtp_message")->as_string(), "Account on hold");
   EXPECT_EQ(reply.find("passthrough_module")->as_string(), "HOLD");
   EXPECT_EQ(reply.find("milter")->find("add_headers")->find("X-Hold")->find("value")->as_string(), "yes");
@@ -276,10 +223,7 @@ TEST_F(LuaTest, TaskObjectsDieWithTheTask) {
   ASSERT_TRUE(build());
   run();
   auto t = run();
-  const scan::SymbolResult* r = t->find_result("SAVE");
-  ASSERT_NE(r, nullptr);
-  ASSERT_EQ(r->options.size(), 1u);
-  EXPECT_EQ(r->options[0], "false:false:task is gone");
+  EXPECT_EQ(symbol_options(*t, "SAVE"), std::vector<std::string>{"false:false:task is gone"});
 }
 
 TEST_F(LuaTest, CompositesFromLua) {
@@ -291,9 +235,9 @@ TEST_F(LuaTest, CompositesFromLua) {
   )");
   ASSERT_TRUE(build());
   auto t = run();
-  EXPECT_TRUE(t->has_symbol("A_AND_B"));
-  EXPECT_FALSE(t->has_symbol("A"));
-  EXPECT_DOUBLE_EQ(t->score(), 5.0);
+  EXPECT_TRUE(has_symbol(*t, "A_AND_B"));
+  EXPECT_FALSE(has_symbol(*t, "A"));
+  EXPECT_DOUBLE_EQ(total_score(*t), 5.0);
 }
 
 }  // namespace

@@ -139,6 +139,11 @@ inline std::vector<std::string> symbol_names(const Task& t) {
   return out;
 }
 
+// The state of a registered symbol in this task (ran, failed, disabled, ...).
+inline SymbolState symbol_state(const Task& t, std::string_view name) {
+  return t.symbol_state(t.engine().registry.find(name));
+}
+
 inline double total_score(const Task& t) { return t.score(); }
 inline Action action(const Task& t) { return t.action(); }
 // Profile name(s) of the settings that applied ("" when none).
