@@ -1,7 +1,9 @@
 #include "core/ascii.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <vector>
 
 namespace mw::core {
 
@@ -61,6 +63,44 @@ size_t ifind(std::string_view s, std::string_view needle) {
     if (to_lower(s[i]) == first && iequals(s.substr(i, needle.size()), needle)) return i;
   }
   return std::string_view::npos;
+}
+
+std::string hex_encode(std::string_view bytes) {
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (char c : bytes) append_hex(out, static_cast<unsigned char>(c));
+  return out;
+}
+
+std::string printable(std::string_view s, size_t max_shown) {
+  std::string out;
+  size_t n = std::min(s.size(), max_shown);
+  out.reserve(n);
+  for (size_t i = 0; i < n; ++i) {
+    auto b = static_cast<unsigned char>(s[i]);
+    if (b >= 0x20 && b < 0x7f) {
+      out.push_back(s[i]);
+    } else {
+      out += "\\x";
+      append_hex(out, b, /*upper=*/true);
+    }
+  }
+  if (s.size() > n) out += "...";
+  return out;
+}
+
+size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t sub = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
+    }
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
 }
 
 }  // namespace mw::core

@@ -1,4 +1,5 @@
-// ASCII helpers: character classes, case folding, case-insensitive comparison, trimming.
+// ASCII helpers: character classes, case folding, case-insensitive comparison, trimming,
+// hexadecimal digits and escapes, edit distance.
 //
 // The one home for these in the tree: mail headers, DNS names, SPF/DKIM/DMARC records and
 // protocol tokens are all compared in ASCII only, so nothing here depends on the C locale
@@ -72,6 +73,31 @@ size_t ifind(std::string_view s, std::string_view needle);
 inline bool icontains(std::string_view s, std::string_view needle) {
   return ifind(s, needle) != std::string_view::npos;
 }
+
+// ---------------------------------------------------------------------------------------
+// Hexadecimal
+
+// The digit for 0..15 ('a'..'f', or 'A'..'F' with `upper`). REQUIRES: 0 <= v < 16.
+constexpr char hex_digit(int v, bool upper = false) {
+  return static_cast<char>(v < 10 ? '0' + v : (upper ? 'A' : 'a') + v - 10);
+}
+// Append the two hex digits of byte `b` (high nibble first).
+inline void append_hex(std::string& out, unsigned char b, bool upper = false) {
+  out.push_back(hex_digit(b >> 4, upper));
+  out.push_back(hex_digit(b & 15, upper));
+}
+// Lower-case hex of every byte ("\x01\xab" -> "01ab"): digests, cache keys.
+std::string hex_encode(std::string_view bytes);
+// `s` for a log line or a problem message: printable ASCII kept, every other byte as
+// "\xHH"; at most `max_shown` bytes of `s`, then "..." when it was longer.
+std::string printable(std::string_view s, size_t max_shown = std::string_view::npos);
+
+// ---------------------------------------------------------------------------------------
+// Distance
+
+// Levenshtein distance (insertions, deletions, substitutions of bytes). O(|a| x |b|) time:
+// callers bound the lengths.
+size_t edit_distance(std::string_view a, std::string_view b);
 
 // ---------------------------------------------------------------------------------------
 // Trimming

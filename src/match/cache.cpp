@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <memory>
 
+#include "core/ascii.h"
 #include "core/fd.h"
 #include "match/hs_handles.h"
 #include "match/pcre_util.h"
@@ -116,14 +117,7 @@ std::string errno_text(int err) { return std::strerror(err); }
 }  // namespace
 
 std::string CacheKey::hex() const {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(digest.size() * 2);
-  for (uint8_t b : digest) {
-    out += kHex[b >> 4];
-    out += kHex[b & 15];
-  }
-  return out;
+  return core::hex_encode({reinterpret_cast<const char*>(digest.data()), digest.size()});
 }
 
 Result<CacheKey> make_cache_key(const HsPlatform& platform, std::span<const Pattern> patterns) {

@@ -242,13 +242,11 @@ void percent_decode(std::string_view in, std::string& out, bool keep_controls) {
 }
 
 void percent_encode_unsafe(std::string_view in, std::string& out) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
   for (char ch : in) {
     auto c = static_cast<unsigned char>(ch);
     if (c <= 0x20 || c >= 0x7F || c == '"' || c == '<' || c == '>' || c == '`') {
       out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 0xF]);
+      core::append_hex(out, c, /*upper=*/true);
     } else {
       out.push_back(ch);
     }

@@ -1,7 +1,5 @@
 #include "scan/settings.h"
 
-#include <arpa/inet.h>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -15,27 +13,12 @@ namespace mw::scan {
 
 namespace {
 
-bool parse_addr(std::string_view text, std::array<uint8_t, 16>& addr, int& family) {
-  std::string s(text);
-  if (!s.empty() && s.front() == '[' && s.back() == ']') s = s.substr(1, s.size() - 2);
-  addr.fill(0);
-  if (inet_pton(AF_INET, s.c_str(), addr.data()) == 1) {
-    family = 4;
-    return true;
-  }
-  if (inet_pton(AF_INET6, s.c_str(), addr.data()) == 1) {
-    family = 6;
-    // IPv4-mapped IPv6 addresses match IPv4 networks.
-    static const uint8_t kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-    if (std::equal(kMapped, kMapped + 12, addr.begin())) {
-      std::array<uint8_t, 16> v4{};
-      std::copy(addr.begin() + 12, addr.end(), v4.begin());
-      addr = v4;
-      family = 4;
-    }
-    return true;
-  }
-  return false;
+// An address of a condition or a client: brackets allowed, IPv4-mapped IPv6 taken as IPv4
+// (it matches IPv4 networks).
+std::optional<core::IpAddress> parse_addr(std::string_view text) {
+  auto ip = core::IpAddress::parse(text, /*brackets=*/true);
+  if (ip) ip = ip->unmapped();
+  return ip;
 }
 
 Status add_list(std::vector<std::string>& out, const json::Value& v, std::string_view key) {
@@ -159,7 +142,6 @@ bool StringMatcher::matches(std::string_view value) const {
 }
 
 Status IpNetworks::add(std::string_view cidr) {
-  Net n;
   std::string_view addr = cidr;
   int prefix = -1;
   auto slash = cidr.find('/');
@@ -173,38 +155,21 @@ Status IpNetworks::add(std::string_view cidr) {
     }
     prefix = static_cast<int>(v);
   }
-  if (!parse_addr(addr, n.addr, n.family)) {
-    return fail(ErrorCode::kInvalidInput, "bad address '" + std::string(cidr) + "'");
-  }
-  int max = n.family == 4 ? 32 : 128;
+  auto ip = parse_addr(addr);
+  if (!ip) return fail(ErrorCode::kInvalidInput, "bad address '" + std::string(cidr) + "'");
+  int max = ip->is_v4() ? 32 : 128;
   if (prefix < 0) prefix = max;
-  if (n.family == 4 && addr.find(':') != std::string_view::npos && prefix > 32) prefix -= 96;
+  if (ip->is_v4() && addr.find(':') != std::string_view::npos && prefix > 32) prefix -= 96;
   if (prefix > max) return fail(ErrorCode::kInvalidInput, "bad prefix in '" + std::string(cidr) + "'");
-  n.prefix = prefix;
-  nets_.push_back(n);
+  nets_.push_back({*ip, prefix});
   return {};
 }
 
 bool IpNetworks::contains(std::string_view ip_text) const {
-  std::array<uint8_t, 16> a{};
-  int family = 0;
-  if (!parse_addr(ip_text, a, family)) return false;
+  auto ip = parse_addr(ip_text);
+  if (!ip) return false;
   for (const auto& n : nets_) {
-    if (n.family != family) continue;
-    int bits = n.prefix;
-    size_t i = 0;
-    bool ok = true;
-    for (; bits >= 8; bits -= 8, ++i) {
-      if (a[i] != n.addr[i]) {
-        ok = false;
-        break;
-      }
-    }
-    if (ok && bits > 0) {
-      auto mask = static_cast<uint8_t>(0xFF << (8 - bits));
-      ok = (a[i] & mask) == (n.addr[i] & mask);
-    }
-    if (ok) return true;
+    if (ip->in_network(n.addr, n.prefix)) return true;
   }
   return false;
 }

@@ -14,23 +14,7 @@ using core::is_alpha;
 using core::is_digit;
 
 // Quote a value for a problem message, escaping control and 8-bit bytes and capping length.
-std::string quoted(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  constexpr size_t kMaxShown = 64;
-  std::string out = "'";
-  for (size_t i = 0; i < s.size() && i < kMaxShown; ++i) {
-    auto b = static_cast<unsigned char>(s[i]);
-    if (b >= 0x20 && b < 0x7f) {
-      out.push_back(s[i]);
-    } else {
-      out += "\\x";
-      out.push_back(kHex[b >> 4]);
-      out.push_back(kHex[b & 0xf]);
-    }
-  }
-  if (s.size() > kMaxShown) out += "...";
-  return out + "'";
-}
+std::string quoted(std::string_view s) { return "'" + core::printable(s, 64) + "'"; }
 
 std::optional<Policy> parse_policy(std::string_view v) {
   std::string l = core::to_lower(v);

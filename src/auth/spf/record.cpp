@@ -18,25 +18,8 @@ bool is_name_char(char c) {
   return is_alpha(c) || is_digit(c) || c == '-' || c == '_' || c == '.';
 }
 
-// Printable form of a term for error messages (control and 8-bit bytes escaped).
-std::string printable(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (char c : s) {
-    auto b = static_cast<unsigned char>(c);
-    if (b >= 0x20 && b < 0x7f) {
-      out.push_back(c);
-    } else {
-      out += "\\x";
-      out.push_back(kHex[b >> 4]);
-      out.push_back(kHex[b & 0xf]);
-    }
-  }
-  return out;
-}
-
 Failure term_error(std::string_view what, std::string_view term) {
-  return fail(ErrorCode::kInvalidInput, std::string(what) + " '" + printable(term) + "'");
+  return fail(ErrorCode::kInvalidInput, std::string(what) + " '" + core::printable(term) + "'");
 }
 
 // 1*DIGIT without leading zeros, at most `max`. Returns -1 when invalid.

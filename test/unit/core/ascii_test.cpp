@@ -88,5 +88,31 @@ TEST(Ascii, TrimSets) {
   EXPECT_EQ(trim_if("..a.b..", [](char c) { return c == '.'; }), "a.b");
 }
 
+TEST(Ascii, Hex) {
+  EXPECT_EQ(hex_digit(0), '0');
+  EXPECT_EQ(hex_digit(11), 'b');
+  EXPECT_EQ(hex_digit(15, /*upper=*/true), 'F');
+  std::string out;
+  append_hex(out, 0x0A);
+  append_hex(out, 0xFF, true);
+  EXPECT_EQ(out, "0aFF");
+  EXPECT_EQ(hex_encode(std::string("\x00\x01\xab\xff", 4)), "0001abff");
+  EXPECT_EQ(hex_encode(""), "");
+}
+
+TEST(Ascii, Printable) {
+  EXPECT_EQ(printable("plain text"), "plain text");
+  EXPECT_EQ(printable(std::string("a\x01" "b\xff\x7f", 5)), "a\\x01b\\xFF\\x7F");
+  EXPECT_EQ(printable("abcdef", 3), "abc...");
+  EXPECT_EQ(printable("abc", 3), "abc");
+}
+
+TEST(Ascii, EditDistance) {
+  EXPECT_EQ(edit_distance("kitten", "sitting"), 3u);
+  EXPECT_EQ(edit_distance("", "abc"), 3u);
+  EXPECT_EQ(edit_distance("same", "same"), 0u);
+  EXPECT_EQ(edit_distance("nameserver", "nameservers"), 1u);
+}
+
 }  // namespace
 }  // namespace mw::core
