@@ -219,19 +219,13 @@ const luaL_Reg kResolverMethods[] = {{"resolve_a", r_resolve_a},     {"resolve_a
                                      {"resolve_ptr", r_resolve_ptr}, {"resolve", r_resolve},
                                      {nullptr, nullptr}};
 
-int open_module(lua_State* L) {
-  lua_newtable(L);
-  lua_pushcfunction(L, mod_request);
-  lua_setfield(L, -2, "request");
-  return 1;
-}
+const luaL_Reg kFuncs[] = {{"request", mod_request}, {nullptr, nullptr}};
 
 }  // namespace
 
 void open_dns(lua_State* L) {
   register_class<ResolverHandle>(L, kResolverClass, kResolverMethods);
-  state_of(L).preload("rspamd_dns", open_module);
-  state_of(L).preload("mailward_dns", open_module);
+  state_of(L).preload_functions({"rspamd_dns", "mailward_dns"}, kFuncs);
   // task:get_resolver() lives with the task methods.
   luaL_getmetatable(L, kTaskClass);
   lua_getfield(L, -1, "__index");

@@ -7,6 +7,7 @@
 
 #include "core/ip_address.h"
 #include "lua/bind.h"
+#include "lua/state.h"
 
 namespace mw::lua {
 
@@ -102,12 +103,7 @@ int mod_from_string(lua_State* L) {
   return 1;
 }
 
-int open_module(lua_State* L) {
-  lua_newtable(L);
-  lua_pushcfunction(L, mod_from_string);
-  lua_setfield(L, -2, "from_string");
-  return 1;
-}
+const luaL_Reg kFuncs[] = {{"from_string", mod_from_string}, {nullptr, nullptr}};
 
 }  // namespace
 
@@ -119,13 +115,7 @@ void open_ip(lua_State* L) {
   lua_pushcfunction(L, ip_eq);
   lua_setfield(L, -2, "__eq");
   lua_pop(L, 1);
-  for (const char* name : {"rspamd_ip", "mailward_ip"}) {
-    lua_getglobal(L, "package");
-    lua_getfield(L, -1, "preload");
-    lua_pushcfunction(L, open_module);
-    lua_setfield(L, -2, name);
-    lua_pop(L, 2);
-  }
+  state_of(L).preload_functions({"rspamd_ip", "mailward_ip"}, kFuncs);
 }
 
 }  // namespace mw::lua

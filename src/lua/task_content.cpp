@@ -177,21 +177,11 @@ int mp_get_type_full(lua_State* L) {
 }
 int mp_get_detected_type(lua_State* L) {
   const mime::Part& p = check_part(L, 1);
-  if (p.sniffed_type.empty()) {
-    lua_pushnil(L);
-  } else {
-    push(L, p.sniffed_type);
-  }
-  return 1;
+  return push_or_nil(L, p.sniffed_type);
 }
 int mp_get_filename(lua_State* L) {
   const mime::Part& p = check_part(L, 1);
-  if (p.filename.empty()) {
-    lua_pushnil(L);
-  } else {
-    push(L, p.filename);
-  }
-  return 1;
+  return push_or_nil(L, p.filename);
 }
 int mp_get_length(lua_State* L) {
   lua_pushinteger(L, static_cast<lua_Integer>(check_part(L, 1).decoded.size()));
@@ -275,29 +265,22 @@ const luaL_Reg kMimePartMethods[] = {
 
 // ---- task methods
 
-int get_text_parts(lua_State* L) {
+// An array of `class_name` objects for the task's parts (text parts or MIME parts).
+int push_parts(lua_State* L, const char* class_name, bool text) {
   scan::Task& t = check_task(L, 1);
   lua_newtable(L);
   if (!t.has_message()) return 1;
   TaskCellPtr cell = cell_of(L, t);
-  for (size_t i = 0; i < t.message().text_parts.size(); ++i) {
-    push_object<PartRef>(L, kTextPartClass, PartRef{cell, i});
+  size_t n = text ? t.message().text_parts.size() : t.message().parts.size();
+  for (size_t i = 0; i < n; ++i) {
+    push_object<PartRef>(L, class_name, PartRef{cell, i});
     lua_rawseti(L, -2, static_cast<int>(i + 1));
   }
   return 1;
 }
 
-int get_parts(lua_State* L) {
-  scan::Task& t = check_task(L, 1);
-  lua_newtable(L);
-  if (!t.has_message()) return 1;
-  TaskCellPtr cell = cell_of(L, t);
-  for (size_t i = 0; i < t.message().parts.size(); ++i) {
-    push_object<PartRef>(L, kMimePartClass, PartRef{cell, i});
-    lua_rawseti(L, -2, static_cast<int>(i + 1));
-  }
-  return 1;
-}
+int get_text_parts(lua_State* L) { return push_parts(L, kTextPartClass, /*text=*/true); }
+int get_parts(lua_State* L) { return push_parts(L, kMimePartClass, /*text=*/false); }
 
 // get_urls(): URL objects, one per distinct normalised URL. E-mail addresses are separate
 // (get_emails); Rspamd's need_emails argument is accepted and ignored.

@@ -125,25 +125,16 @@ int get_principal_recipient(lua_State* L) {
   return 1;
 }
 
-int push_opt_string(lua_State* L, const std::string& s) {
-  if (s.empty()) {
-    lua_pushnil(L);
-  } else {
-    push(L, s);
-  }
-  return 1;
-}
-
-int get_user(lua_State* L) { return push_opt_string(L, check_task(L, 1).envelope().user); }
-int get_helo(lua_State* L) { return push_opt_string(L, check_task(L, 1).envelope().helo); }
-int get_queue_id(lua_State* L) { return push_opt_string(L, check_task(L, 1).envelope().queue_id); }
+int get_user(lua_State* L) { return push_or_nil(L, check_task(L, 1).envelope().user); }
+int get_helo(lua_State* L) { return push_or_nil(L, check_task(L, 1).envelope().helo); }
+int get_queue_id(lua_State* L) { return push_or_nil(L, check_task(L, 1).envelope().queue_id); }
 int get_settings_id(lua_State* L) {
-  return push_opt_string(L, check_task(L, 1).envelope().settings_id);
+  return push_or_nil(L, check_task(L, 1).envelope().settings_id);
 }
 
 int get_hostname(lua_State* L) {
   const std::string& h = check_task(L, 1).envelope().hostname;
-  return push_opt_string(L, h == "unknown" ? std::string() : h);
+  return push_or_nil(L, h == "unknown" ? std::string() : h);
 }
 
 int get_from_ip(lua_State* L) {
@@ -183,7 +174,7 @@ int is_authenticated(lua_State* L) {
   return 1;
 }
 
-int get_mta_name(lua_State* L) { return push_opt_string(L, check_task(L, 1).envelope().mta_name); }
+int get_mta_name(lua_State* L) { return push_or_nil(L, check_task(L, 1).envelope().mta_name); }
 
 const luaL_Reg kMethods[] = {
     {"get_from", get_from},

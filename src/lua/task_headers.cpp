@@ -127,12 +127,7 @@ int get_subject(lua_State* L) {
 
 int get_message_id(lua_State* L) {
   scan::Task& t = check_task(L, 1);
-  if (!t.has_message() || t.message().message_id.empty()) {
-    lua_pushnil(L);
-  } else {
-    push(L, t.message().message_id);
-  }
-  return 1;
+  return push_or_nil(L, t.has_message() ? t.message().message_id : std::string_view());
 }
 
 // get_date{format = 'message'|'connect', gmt = true}: the Date header (or the message time

@@ -230,17 +230,10 @@ const luaL_Reg kFuncs[] = {{"get_time", get_time},
                            {"str_split", str_split},
                            {nullptr, nullptr}};
 
-int open_module(lua_State* L) {
-  lua_newtable(L);
-  luaL_register(L, nullptr, kFuncs);
-  return 1;
-}
-
 }  // namespace
 
 void open_util(lua_State* L) {
-  state_of(L).preload("rspamd_util", open_module);
-  state_of(L).preload("mailward_util", open_module);
+  state_of(L).preload_functions({"rspamd_util", "mailward_util"}, kFuncs);
 }
 
 }  // namespace mw::lua
