@@ -111,5 +111,8 @@ constexpr std::string_view trim_if(std::string_view s, Pred strip) {
 constexpr std::string_view trim_wsp(std::string_view s) { return trim_if(s, is_wsp); }
 constexpr std::string_view trim_fws(std::string_view s) { return trim_if(s, is_fws); }
 constexpr std::string_view trim(std::string_view s) { return trim_if(s, is_space); }
+// `s` on one line: each run of folding whitespace (SP, HTAB, CR, LF) becomes one space, none
+// at the ends ("  a \r\n\tb " -> "a b").
+std::string collapse_fws(std::string_view s);
 
 }  // namespace mw::core

@@ -10,6 +10,7 @@
 #include "core/ascii.h"
 #include "core/check.h"
 #include "core/config_toml.h"
+#include "core/hash.h"
 
 namespace mw::core {
 
@@ -54,15 +55,6 @@ bool path_is_prefix(std::string_view decl, std::string_view path) {
 std::string source_file(const toml::source_region& src, const std::string& fallback) {
   if (src.path && !src.path->empty()) return *src.path;
   return fallback;
-}
-
-uint64_t fnv1a(std::string_view s) {
-  uint64_t h = 1469598103934665603ULL;
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  return h;
 }
 
 void merge_into(toml::table& base, toml::table&& overlay) {
@@ -194,14 +186,38 @@ std::string_view opt_type_name(OptType t) {
   return "?";
 }
 
-Result<double> parse_duration(std::string_view s) {
+namespace {
+
+// A non-negative number and the unit after it ("250ms", " 10M "); `what` names the kind in
+// messages. The unit is the caller's to interpret.
+struct NumberWithUnit {
+  std::string_view text;  // trimmed, for messages
+  double value = 0;
+  std::string_view unit;
+};
+Result<NumberWithUnit> number_with_unit(std::string_view s, std::string_view what) {
   s = core::trim_if(s, [](char c) { return c == ' '; });
-  double v = 0;
-  auto r = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (r.ec != std::errc() || !std::isfinite(v) || v < 0) {
-    return fail(ErrorCode::kInvalidInput, "bad duration '" + std::string(s) + "'");
+  NumberWithUnit out;
+  out.text = s;
+  auto r = std::from_chars(s.data(), s.data() + s.size(), out.value);
+  if (r.ec != std::errc() || !std::isfinite(out.value) || out.value < 0) {
+    return fail(ErrorCode::kInvalidInput, "bad " + std::string(what) + " '" + std::string(s) + "'");
   }
-  std::string_view unit(r.ptr, static_cast<size_t>(s.data() + s.size() - r.ptr));
+  out.unit = std::string_view(r.ptr, static_cast<size_t>(s.data() + s.size() - r.ptr));
+  return out;
+}
+
+Failure bad_unit(std::string_view what, const NumberWithUnit& n) {
+  return fail(ErrorCode::kInvalidInput,
+              "bad " + std::string(what) + " unit in '" + std::string(n.text) + "'");
+}
+
+}  // namespace
+
+Result<double> parse_duration(std::string_view s) {
+  auto n = number_with_unit(s, "duration");
+  if (!n) return fail(n.error());
+  std::string_view unit = n->unit;
   double mul;
   if (unit.empty() || unit == "s") mul = 1;
   else if (unit == "ms") mul = 0.001;
@@ -210,19 +226,14 @@ Result<double> parse_duration(std::string_view s) {
   else if (unit == "h") mul = 3600;
   else if (unit == "d") mul = 86400;
   else if (unit == "w") mul = 7 * 86400;
-  else return fail(ErrorCode::kInvalidInput, "bad duration unit in '" + std::string(s) + "'");
-  return v * mul;
+  else return bad_unit("duration", *n);
+  return n->value * mul;
 }
 
 Result<uint64_t> parse_size(std::string_view s) {
-  s = core::trim_if(s, [](char c) { return c == ' '; });
-  double v = 0;
-  auto r = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (r.ec != std::errc() || !std::isfinite(v) || v < 0) {
-    return fail(ErrorCode::kInvalidInput, "bad size '" + std::string(s) + "'");
-  }
-  std::string unit(r.ptr, static_cast<size_t>(s.data() + s.size() - r.ptr));
-  core::lower_in_place(unit);
+  auto n = number_with_unit(s, "size");
+  if (!n) return fail(n.error());
+  std::string unit = core::to_lower(n->unit);  // "k", "KiB", "MB" ...
   if (!unit.empty() && unit.back() == 'b') unit.pop_back();
   if (!unit.empty() && unit.back() == 'i') unit.pop_back();
   double mul;
@@ -230,8 +241,8 @@ Result<uint64_t> parse_size(std::string_view s) {
   else if (unit == "k") mul = 1024;
   else if (unit == "m") mul = 1024.0 * 1024;
   else if (unit == "g") mul = 1024.0 * 1024 * 1024;
-  else return fail(ErrorCode::kInvalidInput, "bad size unit in '" + std::string(s) + "'");
-  return static_cast<uint64_t>(v * mul);
+  else return bad_unit("size", *n);
+  return static_cast<uint64_t>(n->value * mul);
 }
 
 std::string ConfigIssue::to_string() const {
@@ -522,7 +533,7 @@ Result<ConfigPtr> Config::load(const Schema& schema, const LoadOptions& opts,
   std::ostringstream ss;
   ss << toml::toml_formatter(ConfigAccess::root(*cfg));
   char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(fnv1a(ss.str())));
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(fnv1a64(ss.str())));
   cfg->id_ = buf;
   return ConfigPtr(std::move(cfg));
 }

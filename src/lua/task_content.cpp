@@ -40,19 +40,7 @@ int tp_get_content(lua_State* L) {
   } else if (kind == "raw_utf" || kind == "html") {
     push(L, tp.utf8);
   } else if (kind == "content_oneline") {
-    std::string one;
-    one.reserve(tp.text.size());
-    bool space = false;
-    for (char c : tp.text) {
-      if (c == '\n' || c == '\r' || c == '\t' || c == ' ') {
-        space = !one.empty();
-        continue;
-      }
-      if (space) one += ' ';
-      space = false;
-      one += c;
-    }
-    push(L, one);
+    push(L, core::collapse_fws(tp.text));
   } else {
     push(L, tp.text);
   }

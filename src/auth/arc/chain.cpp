@@ -13,9 +13,6 @@ namespace {
 
 using core::iequals;
 
-constexpr std::string_view kSealName = "ARC-Seal";
-constexpr std::string_view kAmsName = "ARC-Message-Signature";
-constexpr std::string_view kAarName = "ARC-Authentication-Results";
 constexpr size_t kMaxInstanceDigits = 3;
 
 enum Kind : size_t { kAar = 0, kAms = 1, kSeal = 2 };

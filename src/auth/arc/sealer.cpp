@@ -15,10 +15,6 @@ namespace {
 
 using core::iequals;
 
-constexpr std::string_view kSealName = "ARC-Seal";
-constexpr std::string_view kAmsName = "ARC-Message-Signature";
-constexpr std::string_view kAarName = "ARC-Authentication-Results";
-
 // Split at top-level ';' (not inside comments or quoted strings).
 std::vector<std::string_view> split_results(std::string_view text) {
   std::vector<std::string_view> out;
@@ -48,21 +44,6 @@ std::vector<std::string_view> split_results(std::string_view text) {
     }
   }
   out.push_back(text.substr(std::min(start, text.size())));
-  return out;
-}
-
-std::string squeeze(std::string_view s) {
-  std::string out;
-  bool space = false;
-  for (char c : s) {
-    if (core::is_fws(c)) {
-      space = !out.empty();
-      continue;
-    }
-    if (space) out.push_back(' ');
-    space = false;
-    out.push_back(c);
-  }
   return out;
 }
 
@@ -123,7 +104,7 @@ std::string collect_auth_results(const dkim::MessageView& message, std::string_v
     std::string_view rest;
     if (!split_authserv(f.value(), id, rest) || !iequals(id, authserv_id)) continue;
     for (std::string_view part : split_results(rest)) {
-      std::string r = squeeze(part);
+      std::string r = core::collapse_fws(part);
       if (r.empty() || iequals(r, "none")) continue;
       if (!out.empty()) out += "; ";
       out += r;
