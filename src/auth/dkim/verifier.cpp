@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "auth/dkim/evaluate.h"
+#include "auth/dkim/key_fetch.h"
 #include "auth/dkim/signature.h"
 #include "auth/dkim/text.h"
 #include "dns/lookup_batch.h"
@@ -21,10 +22,7 @@ class VerificationImpl final : public Verification {
   VerificationImpl(core::Dispatcher& dispatcher, dns::Resolver& resolver, const Options& options,
                    int64_t now, const MessageView& message, Callback done)
       : options_(options),
-        policy_(options.policy()),
-        now_(now),
-        message_(message),
-        bodies_(message_.body),
+        msg_(options.policy(), now, message),
         done_cb_(std::move(done)),
         batch_(dispatcher, resolver, dns::hand_over(done_cb_, verdict_)) {}
 
@@ -35,33 +33,25 @@ class VerificationImpl final : public Verification {
     size_t header_index;
     Signature sig;
   };
-  struct Lookup {
-    std::string name;
-    std::vector<size_t> items;  // indices into items_ / verdict_.signatures
-    bool answered = false;
-  };
-
-  void on_reply(size_t lookup, const dns::Reply& reply);
+  void on_key(size_t key);
   void on_timeout();
 
   Options options_;
-  Policy policy_;
-  int64_t now_;
-  MessageView message_;
-  BodyHashCache bodies_;
+  SignedMessage msg_;
   Callback done_cb_;
 
   std::vector<Item> items_;
   Verdict verdict_;
-  std::vector<Lookup> lookups_;
+  KeyFetch keys_;
+  std::vector<std::vector<size_t>> users_;  // per key: indices into items_ / signatures
   // Key lookups, the time limit and the delivery of verdict_. Last: destroyed first.
   dns::LookupBatch batch_;
 };
 
 void VerificationImpl::start() {
   uint32_t seen = 0;
-  for (size_t i = 0; i < message_.headers.size(); ++i) {
-    const HeaderField& field = message_.headers[i];
+  for (size_t i = 0; i < msg_.message.headers.size(); ++i) {
+    const HeaderField& field = msg_.message.headers[i];
     if (!iequals(field.name, kFieldName)) continue;
     ++seen;
     if (seen > options_.max_signatures) {
@@ -75,14 +65,12 @@ void VerificationImpl::start() {
     }
     Item item{i, parse_signature(field.value(), SignatureKind::kDkim)};
     SignatureVerdict v = start_verdict(item.sig, i);
-    bool needs_key = precheck(item.sig, policy_, now_, v);
+    bool needs_key = precheck(item.sig, msg_.policy, msg_.now, v);
     size_t index = items_.size();
     if (needs_key) {
-      std::string name = to_lower(item.sig.key_name());
-      size_t l = 0;
-      while (l < lookups_.size() && lookups_[l].name != name) ++l;
-      if (l == lookups_.size()) lookups_.push_back(Lookup{name, {}});
-      lookups_[l].items.push_back(index);
+      size_t k = keys_.add(item.sig.key_name());
+      if (k == users_.size()) users_.emplace_back();
+      users_[k].push_back(index);
       v.status = DkimResult::kTempError;  // until the key arrives
       v.reason = Reason::kTimeout;
     }
@@ -90,40 +78,35 @@ void VerificationImpl::start() {
     items_.push_back(std::move(item));
   }
 
-  if (lookups_.empty()) {
+  if (keys_.empty()) {
     batch_.finish();  // nothing to look up: delivered from the loop
     return;
   }
   batch_.set_deadline(options_.timeout, [this] { on_timeout(); });
-  for (size_t l = 0; l < lookups_.size(); ++l) {
-    batch_.resolve(lookups_[l].name, dns::RrType::kTxt,
-                   [this, l](const dns::Reply& reply) { on_reply(l, reply); });
-  }
+  keys_.start(batch_, [this](size_t k) { on_key(k); });
 }
 
-void VerificationImpl::on_reply(size_t l, const dns::Reply& reply) {
-  Lookup& lookup = lookups_[l];
-  if (lookup.answered) return;
-  lookup.answered = true;
-  KeyLookup key = key_from_reply(reply);
-  for (size_t index : lookup.items) {
+void VerificationImpl::on_key(size_t k) {
+  const KeyLookup& key = keys_.key(k);
+  for (size_t index : users_[k]) {
     SignatureVerdict& v = verdict_.signatures[index];
     if (key.status != DkimResult::kPass) {
       decide(v, key.status, key.reason, key.detail);
       continue;
     }
     const Item& item = items_[index];
-    evaluate_with_key(message_, item.header_index, item.sig, *key.record, policy_, bodies_, v);
+    evaluate_with_key(msg_.message, item.header_index, item.sig, *key.record, msg_.policy,
+                      msg_.bodies, v);
   }
   if (batch_.outstanding() == 0) batch_.finish();
 }
 
 void VerificationImpl::on_timeout() {
-  for (const auto& lookup : lookups_) {
-    if (lookup.answered) continue;
-    for (size_t index : lookup.items) {
+  for (size_t k = 0; k < keys_.size(); ++k) {
+    if (keys_.answered(k)) continue;
+    for (size_t index : users_[k]) {
       decide(verdict_.signatures[index], DkimResult::kTempError, Reason::kTimeout,
-             "key lookup for " + lookup.name + " did not finish in time");
+             "key lookup for " + keys_.name(k) + " did not finish in time");
     }
   }
 }

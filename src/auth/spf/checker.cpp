@@ -71,6 +71,9 @@ class EvaluationImpl final : public Evaluation {
   void on_record(Use use, const std::string& name, const dns::Reply& reply);
   void run();
   void eval_dns_mechanism();
+  // The reply of a mechanism's lookup has records of `type`; otherwise the mechanism is
+  // settled here (temperror, or a void lookup that does not match) and false is returned.
+  bool has_answer(const dns::Reply& reply, dns::RrType type);
   void on_address(const dns::Reply& reply, dns::RrType type);
   void on_mx(const dns::Reply& reply);
   void eval_ptr();
@@ -326,18 +329,23 @@ bool EvaluationImpl::address_matches(const dns::Reply& reply, dns::RrType type, 
   return false;
 }
 
-void EvaluationImpl::on_address(const dns::Reply& reply, dns::RrType type) {
+bool EvaluationImpl::has_answer(const dns::Reply& reply, dns::RrType type) {
   switch (classify(reply, type)) {
     case AddressOutcome::kTempError:
       finish(SpfResult::kTempError, "DNS " + std::string(dns::rcode_name(reply.rcode)) +
                                         " evaluating '" + current().text + "'");
-      return;
+      return false;
     case AddressOutcome::kVoid:
       if (count_void()) mechanism_done(false);
-      return;
+      return false;
     case AddressOutcome::kAnswer:
-      break;
+      return true;
   }
+  return false;
+}
+
+void EvaluationImpl::on_address(const dns::Reply& reply, dns::RrType type) {
+  if (!has_answer(reply, type)) return;
   const Mechanism& m = current();
   if (m.kind == MechanismKind::kExists) {
     mechanism_done(true);  // RFC 7208 5.7: any A record matches, whatever the client family
@@ -347,17 +355,7 @@ void EvaluationImpl::on_address(const dns::Reply& reply, dns::RrType type) {
 }
 
 void EvaluationImpl::on_mx(const dns::Reply& reply) {
-  switch (classify(reply, dns::RrType::kMx)) {
-    case AddressOutcome::kTempError:
-      finish(SpfResult::kTempError, "DNS " + std::string(dns::rcode_name(reply.rcode)) +
-                                        " evaluating '" + current().text + "'");
-      return;
-    case AddressOutcome::kVoid:
-      if (count_void()) mechanism_done(false);
-      return;
-    case AddressOutcome::kAnswer:
-      break;
-  }
+  if (!has_answer(reply, dns::RrType::kMx)) return;
   size_t records = 0;
   std::vector<dns::Question> questions;
   for (const auto& rec : reply.answers) {
