@@ -2,7 +2,7 @@
 # Start or stop Debian's rspamd with the benchmark configuration (bench/rspamd/rspamd.conf.in).
 #
 #   run_rspamd.sh [start] PORT [WORKERS] [--log-level LEVEL] [--hs-cache DIR]
-#                 [--no-wait-hs] [--timeout SECONDS]
+#                 [--no-wait-hs] [--timeout SECONDS] [--append FILE]... [--set NAME=VALUE]...
 #   run_rspamd.sh stop DIR|PID
 #
 # start: renders the configuration into a new private directory (mktemp -d), starts
@@ -12,6 +12,9 @@
 #   a running server does). Prints, on stdout, shell assignments to eval:
 #       RSPAMD_PID=<pid of the rspamd main process>
 #       RSPAMD_DIR=<private directory: config, logs, pid, Hyperscan cache>
+#   --append FILE adds a configuration fragment after rspamd.conf.in (e.g. a controller worker
+#   and the Bayes classifier, bench/bayes/rspamd-bayes.conf.in); its @NAME@ placeholders are
+#   filled like the main file's, plus those given with --set NAME=VALUE.
 #   Progress and errors go to stderr. Exit status 0 when the server is ready; on failure the
 #   server is stopped again and the tail of its log is printed.
 #   As root, rspamd runs its workers as _rspamd (or nobody) and the directory is given to that
@@ -151,13 +154,15 @@ cmd_stop() {
 
 cmd_start() {
   local port="" workers=1 level="info" hs_cache="" wait_hs=1 timeout_s=180
-  local positional=()
+  local positional=() appends=() sets=()
   while (($#)); do
     case "$1" in
       --log-level) level="${2:?}"; shift 2 ;;
       --hs-cache) hs_cache="${2:?}"; shift 2 ;;
       --no-wait-hs) wait_hs=0; shift ;;
       --timeout) timeout_s="${2:?}"; shift 2 ;;
+      --append) appends+=("${2:?}"); shift 2 ;;
+      --set) [[ "${2:?}" =~ ^[A-Z_]+=[^|]*$ ]] || die "bad --set $2"; sets+=("$2"); shift 2 ;;
       -h|--help) usage ;;
       -*) die "unknown option $1" ;;
       *) positional+=("$1"); shift ;;
@@ -182,11 +187,19 @@ cmd_start() {
   cp "$SCRIPT_DIR/mime_types.map" "$dir/mime_types.map"
   local dns_port
   dns_port="$(dead_udp_port)"
-  sed -e "s|@PORT@|$port|g" -e "s|@WORKERS@|$workers|g" -e "s|@DNS_PORT@|$dns_port|g" \
-      -e "s|@RUNDIR@|$dir/run|g" -e "s|@DBDIR@|$dir/db|g" -e "s|@LOGDIR@|$dir/log|g" \
-      -e "s|@TMPDIR@|$dir/tmp|g" -e "s|@CONFDIR@|$dir|g" -e "s|@HS_CACHE_DIR@|$hs_cache|g" \
-      -e "s|@LOG_LEVEL@|$level|g" \
-      "$SCRIPT_DIR/rspamd.conf.in" >"$dir/rspamd.conf"
+  local -a subst=(-e "s|@PORT@|$port|g" -e "s|@WORKERS@|$workers|g"
+                  -e "s|@DNS_PORT@|$dns_port|g" -e "s|@RUNDIR@|$dir/run|g"
+                  -e "s|@DBDIR@|$dir/db|g" -e "s|@LOGDIR@|$dir/log|g" -e "s|@TMPDIR@|$dir/tmp|g"
+                  -e "s|@CONFDIR@|$dir|g" -e "s|@HS_CACHE_DIR@|$hs_cache|g"
+                  -e "s|@LOG_LEVEL@|$level|g")
+  local kv
+  for kv in ${sets[@]+"${sets[@]}"}; do subst+=(-e "s|@${kv%%=*}@|${kv#*=}|g"); done
+  sed "${subst[@]}" "$SCRIPT_DIR/rspamd.conf.in" >"$dir/rspamd.conf"
+  local extra
+  for extra in ${appends[@]+"${appends[@]}"}; do
+    [[ -f "$extra" ]] || die "no such file: $extra"
+    sed "${subst[@]}" "$extra" >>"$dir/rspamd.conf"
+  done
 
   # rspamd refuses to run its workers as root: give them an unprivileged user.
   local -a cred=()

@@ -1,25 +1,32 @@
 #include "app/bootstrap.h"
 
+#include <cstdio>
 #include <filesystem>
 
 #include "app/commands.h"
-#include "app/controller.h"
 #include "app/embedded_config.h"
-#include "app/outbound.h"
-#include "app/stats.h"
 #include "app/paths.h"
-#include "match/options.h"
-#include "proto/options.h"
-#include "store/options.h"
 #include "auth/dmarc/options.h"
+#include "classify/bayes_module.h"
 #include "auth/spf/options.h"
 #include "dns/options.h"
+#include "dns/public_probe.h"
 #include "dns/udp_resolver.h"
 #include "lua/lua_module.h"
+#include "lua/outbound.h"
+#include "match/options.h"
+#include "outbound/outbound.h"
+#include "proto/options.h"
 #include "scan/anomalies_module.h"
 #include "scan/auth_module.h"
+#include "scan/hfilter_module.h"
+#include "scan/rbl_module.h"
+#include "scan/received_module.h"
 #include "scan/options.h"
 #include "scan/signing_module.h"
+#include "server/controller.h"
+#include "server/stats.h"
+#include "store/options.h"
 
 namespace mw::app {
 
@@ -27,11 +34,18 @@ std::vector<scan::ModulePtr> make_modules(const ModuleOptions& options) {
   std::vector<scan::ModulePtr> modules;
   modules.push_back(scan::make_anomalies_module());
   modules.push_back(scan::make_auth_module());
+  modules.push_back(scan::make_rbl_module());
+  modules.push_back(scan::make_received_module());
+  modules.push_back(scan::make_hfilter_module());
   modules.push_back(scan::make_signing_module(&expand_path));
-  OutboundParts outbound = make_outbound();
-  modules.push_back(std::move(outbound.module));
+  modules.push_back(classify::make_bayes_module());
+  // The outbound module fills the settings its Lua module (mailward_outbound) reads.
+  auto outbound_settings = std::make_shared<outbound::Settings>();
+  modules.push_back(outbound::make_module(outbound_settings, &expand_path));
   lua::LuaDefaults lua_defaults{MW_RULES_DIR, MW_LUALIB_DIR, options.extra_rule_files, {}};
-  lua_defaults.preload_hooks.push_back(std::move(outbound.lua_hook));
+  lua_defaults.preload_hooks.push_back([outbound_settings](lua_State* L) {
+    lua::open_outbound(L, outbound_settings);
+  });
   modules.push_back(lua::make_lua_module(std::move(lua_defaults)));
   return modules;
 }
@@ -63,8 +77,8 @@ core::Schema make_schema(const std::vector<scan::ModulePtr>& modules) {
   auth::dmarc::declare_options(s);
   proto::declare_options(s);
   declare_serve_options(s);
-  declare_stats_options(s);
-  declare_controller_options(s);
+  server::declare_stats_options(s);
+  server::declare_controller_options(s);
   store::declare_options(s);
   for (const auto& m : modules) m->declare_options(s);
   return s;
@@ -107,9 +121,13 @@ Result<std::unique_ptr<dns::Resolver>> make_resolver(const core::Config& cfg,
                                                      const std::string& dns_override) {
   auto rc = dns::config_from(cfg, dns_override);
   if (!rc) return fail(rc.error());
+  std::string probe = rc->probe_name;
+  double interval = rc->probe_interval;
   auto r = dns::UdpResolver::create(dispatcher, std::move(*rc), logger);
   if (!r) return fail(r.error());
-  return std::unique_ptr<dns::Resolver>(std::move(*r));
+  // Negative answers count only when the name servers can see the public DNS.
+  return std::unique_ptr<dns::Resolver>(std::make_unique<dns::PublicProbe>(
+      dispatcher, logger, std::move(*r), std::move(probe), interval));
 }
 
 Result<std::shared_ptr<scan::Engine>> build_engine(const core::ConfigPtr& cfg,
@@ -127,9 +145,51 @@ Result<std::shared_ptr<scan::Engine>> build_engine(const core::ConfigPtr& cfg,
     if (!st) {
       return fail(st.error().code, "module " + std::string(m->name()) + ": " + st.error().message);
     }
+    if (!m->disabled_reason().empty()) {
+      logger.info(m->name(), "module disabled: " + m->disabled_reason());
+    }
   }
   MW_TRY(engine->finalize());
   return engine;
+}
+
+Result<Startup> start_up(const StartupOptions& o, core::Logger& logger,
+                         std::vector<core::ConfigIssue>& issues) {
+  Startup s;
+  s.modules = make_modules(o.modules);
+  s.schema = std::make_unique<core::Schema>(make_schema(s.modules));
+  auto cfg = load_config(*s.schema, o.conf_dir.empty() ? default_conf_dir() : o.conf_dir, issues,
+                         o.overlay_dirs);
+  if (!cfg) return fail(cfg.error());
+  s.config = *cfg;
+  if (o.logging) MW_TRY(configure_logging(*s.config, logger, o.log_level));
+  if (o.engine) {
+    auto engine = build_engine(s.config, s.modules, logger);
+    if (!engine) return fail(engine.error());
+    s.engine = *engine;
+  }
+  return s;
+}
+
+Result<Startup> start_command(std::string_view command, const StartupOptions& options,
+                              core::Logger& logger) {
+  std::vector<core::ConfigIssue> issues;
+  auto setup = start_up(options, logger, issues);
+  if (!setup) {
+    for (const auto& i : issues) std::fprintf(stderr, "%s\n", i.to_string().c_str());
+    std::fprintf(stderr, "mailward %.*s: %s\n", static_cast<int>(command.size()),
+                 command.data(), setup.error().message.c_str());
+  }
+  return setup;
+}
+
+StartupOptions scanning_startup(const Args& args) {
+  StartupOptions o;
+  o.conf_dir = args.get("conf");
+  o.logging = true;
+  o.log_level = args.get("log-level", "error");
+  o.engine = true;
+  return o;
 }
 
 }  // namespace mw::app

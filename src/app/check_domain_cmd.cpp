@@ -212,21 +212,18 @@ int cmd_check_domain(int argc, char** argv) {
   for (auto& c : domain) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   while (!domain.empty() && domain.back() == '.') domain.pop_back();
   core::Logger logger(core::LogLevel::kError);
-  auto modules = make_modules();
-  core::Schema schema = make_schema(modules);
-  std::vector<core::ConfigIssue> issues;
-  auto cfg = load_config(schema, args->get("conf", default_conf_dir()), issues);
-  if (!cfg) {
-    for (const auto& i : issues) std::fprintf(stderr, "%s\n", i.to_string().c_str());
-    return 2;
-  }
+  StartupOptions so;
+  so.conf_dir = args->get("conf");
+  auto setup = start_command("check-domain", so, logger);
+  if (!setup) return 2;
+  const core::Config& cfg = *setup->config;
   core::Dispatcher dispatcher;
-  auto resolver = make_resolver(**cfg, dispatcher, logger, args->get("dns"));
+  auto resolver = make_resolver(cfg, dispatcher, logger, args->get("dns"));
   if (!resolver) {
     std::fprintf(stderr, "mailward check-domain: DNS: %s\n", resolver.error().message.c_str());
     return 2;
   }
-  auto psl = auth::dmarc::load_public_suffix_list(auth::dmarc::options_from(**cfg));
+  auto psl = auth::dmarc::load_public_suffix_list(auth::dmarc::options_from(cfg));
 
   auth::spf::Analysis analysis;
   bool analysed = false;

@@ -20,6 +20,8 @@ int cmd_pw(int argc, char** argv);
 int cmd_check_domain(int argc, char** argv);
 int cmd_replay(int argc, char** argv);
 int cmd_train(int argc, char** argv);
+int cmd_learn(int argc, char** argv);
 int cmd_dkim_keygen(int argc, char** argv);
+int cmd_hold(int argc, char** argv);
 
 }  // namespace mw::app

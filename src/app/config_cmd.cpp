@@ -4,7 +4,8 @@
 #include "app/args.h"
 #include "app/bootstrap.h"
 #include "app/commands.h"
-#include "app/controller.h"
+#include "app/paths.h"
+#include "server/controller.h"
 
 namespace mw::app {
 
@@ -19,27 +20,28 @@ int cmd_configtest(int argc, char** argv) {
     return args && args->has("help") ? 0 : 2;
   }
   core::Logger logger(core::LogLevel::kWarn);
-  auto modules = make_modules();
-  core::Schema schema = make_schema(modules);
+  StartupOptions so;
+  so.conf_dir = args->get("conf", default_conf_dir());
   std::vector<core::ConfigIssue> issues;
-  std::string dir = args->get("conf", default_conf_dir());
-  auto cfg = load_config(schema, dir, issues);
+  auto setup = start_up(so, logger, issues);
+  // configtest reports on stdout: every issue (warnings too), then the verdict.
   for (const auto& i : issues) std::printf("%s\n", i.to_string().c_str());
-  if (!cfg) {
-    std::printf("configuration %s: FAILED\n", dir.c_str());
+  if (!setup) {
+    std::printf("configuration %s: FAILED\n", so.conf_dir.c_str());
     return 1;
   }
-  auto engine = build_engine(*cfg, modules, logger);
+  auto engine = build_engine(setup->config, setup->modules, logger);
   if (!engine) {
-    std::printf("%s\nconfiguration %s: FAILED\n", engine.error().message.c_str(), dir.c_str());
+    std::printf("%s\nconfiguration %s: FAILED\n", engine.error().message.c_str(),
+                so.conf_dir.c_str());
     return 1;
   }
-  auto co = controller_options_from(**cfg);
+  auto co = server::controller_options_from(*setup->config, expand_path);
   if (!co) {
-    std::printf("%s\nconfiguration %s: FAILED\n", co.error().message.c_str(), dir.c_str());
+    std::printf("%s\nconfiguration %s: FAILED\n", co.error().message.c_str(), so.conf_dir.c_str());
     return 1;
   }
-  std::printf("configuration %s: OK (%zu symbols, %zu groups)\n", dir.c_str(),
+  std::printf("configuration %s: OK (%zu symbols, %zu groups)\n", so.conf_dir.c_str(),
               (*engine)->registry.size(), (*engine)->registry.groups().size());
   return 0;
 }
@@ -50,15 +52,12 @@ int cmd_configdump(int argc, char** argv) {
     std::fprintf(stderr, "usage: mailward configdump [--conf DIR]\n");
     return args && args->has("help") ? 0 : 2;
   }
-  auto modules = make_modules();
-  core::Schema schema = make_schema(modules);
-  std::vector<core::ConfigIssue> issues;
-  auto cfg = load_config(schema, args->get("conf", default_conf_dir()), issues);
-  if (!cfg) {
-    for (const auto& i : issues) std::fprintf(stderr, "%s\n", i.to_string().c_str());
-    return 1;
-  }
-  std::fputs((*cfg)->dump().c_str(), stdout);
+  core::Logger logger(core::LogLevel::kWarn);
+  StartupOptions so;
+  so.conf_dir = args->get("conf");
+  auto setup = start_command("configdump", so, logger);
+  if (!setup) return 1;
+  std::fputs(setup->config->dump().c_str(), stdout);
   return 0;
 }
 

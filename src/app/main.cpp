@@ -4,7 +4,6 @@
 #include <string_view>
 
 #include "app/commands.h"
-#include "app/outbound.h"
 
 namespace {
 
@@ -22,6 +21,7 @@ constexpr Command kCommands[] = {
     {"check-domain", mw::app::cmd_check_domain,
      "show a domain's SPF tree (lookup counts), DMARC policy and DKIM keys"},
     {"replay", mw::app::cmd_replay, "feed recorded submissions through the engine in time order"},
+    {"learn", mw::app::cmd_learn, "teach the Bayes classifier spam and ham (or forget) offline"},
     {"train", mw::app::cmd_train, "train the outbound classifier from labelled features"},
     {"hold", mw::app::cmd_hold, "list, add or release accounts on the outbound hold list"},
     {"dkim-keygen", mw::app::cmd_dkim_keygen,

@@ -26,6 +26,26 @@ std::string expand_path(std::string value, const core::Config& cfg) {
   return value;
 }
 
+Result<StateDir> StateDir::open(std::string dir, std::string_view name) {
+  bool temporary = dir.empty();
+  if (temporary) {
+    std::string tmpl = "/tmp/mailward-" + std::string(name) + "-XXXXXX";
+    if (::mkdtemp(tmpl.data()) == nullptr) {
+      return fail(ErrorCode::kIo, "cannot create a temporary directory");
+    }
+    dir = tmpl;
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  ::setenv("MAILWARD_DBDIR", dir.c_str(), 1);
+  return StateDir(std::move(dir), temporary);
+}
+
+StateDir::~StateDir() {
+  std::error_code ec;
+  if (temporary_) std::filesystem::remove_all(path_, ec);
+}
+
 std::string db_dir(const core::Config& cfg) {
   std::string dir = expand_path("$DBDIR", cfg);
   std::error_code ec;

@@ -4,7 +4,8 @@
 // clock (and the rules' idea of "now") following the recorded times. One event per line:
 //   {"id": 17, "time": 1793491200, "ip": "203.0.113.9", "helo": "pc1", "user": "taro",
 //    "from": "taro@example.jp", "rcpt": ["a@example.net"], "file": "msgs/17.eml"}
-// (relative `file` paths are relative to the events file). It prints one line per event, in
+// (relative `file` paths are relative to the events file; the envelope keys are those of
+// scan::envelope_from_json, settings_id included). It prints one line per event, in
 // input order: the /checkv2 reply JSON with the event's "id" added.
 //
 // State: the embedded store in --state DIR (kept, so a replay can continue another), else in
@@ -85,55 +86,26 @@ int cmd_replay(int argc, char** argv) {
   }
 
   // State directory (and $DBDIR for everything else the engine keeps on disk).
-  std::string state = args->get("state");
-  bool temporary = state.empty();
-  if (temporary) {
-    char tmpl[] = "/tmp/mailward-replay-XXXXXX";
-    if (mkdtemp(tmpl) == nullptr) {
-      std::fprintf(stderr, "mailward replay: cannot create a temporary directory\n");
-      return 1;
-    }
-    state = tmpl;
+  auto state_dir = StateDir::open(args->get("state"), "replay");
+  if (!state_dir) {
+    std::fprintf(stderr, "mailward replay: %s\n", state_dir.error().message.c_str());
+    return 1;
   }
-  std::error_code ec;
-  fs::create_directories(state, ec);
-  ::setenv("MAILWARD_DBDIR", state.c_str(), 1);
-  struct Cleanup {
-    std::string dir;
-    bool active;
-    ~Cleanup() {
-      std::error_code e;
-      if (active) fs::remove_all(dir, e);
-    }
-  } cleanup{state, temporary};
+  const std::string& state = state_dir->path();
 
   core::Logger logger(core::LogLevel::kError);
   logger.set_role("replay");
-  auto modules = make_modules();
-  core::Schema schema = make_schema(modules);
-  std::vector<core::ConfigIssue> issues;
-  auto cfg = load_config(schema, args->get("conf", default_conf_dir()), issues);
-  if (!cfg) {
-    for (const auto& i : issues) std::fprintf(stderr, "%s\n", i.to_string().c_str());
-    return 2;
-  }
-  auto st = configure_logging(**cfg, logger, args->get("log-level", "error"));
-  if (!st) {
-    std::fprintf(stderr, "mailward replay: %s\n", st.error().message.c_str());
-    return 2;
-  }
-  auto engine = build_engine(*cfg, modules, logger);
-  if (!engine) {
-    std::fprintf(stderr, "mailward replay: %s\n", engine.error().message.c_str());
-    return 2;
-  }
+  auto setup = start_command("replay", scanning_startup(*args), logger);
+  if (!setup) return 2;
+  const core::Config& cfg = *setup->config;
+  const scan::Engine& engine = *setup->engine;
   core::Dispatcher dispatcher;
   scan::Services services(dispatcher, logger);
   double now = 0;
   services.set_clock([&now] { return now; });
-  auto resolver = make_resolver(**cfg, dispatcher, logger, args->get("dns"));
+  auto resolver = make_resolver(cfg, dispatcher, logger, args->get("dns"));
   if (resolver) services.set_resolver(resolver->get());
-  auto sc = store::config_from(**cfg, state);
+  auto sc = store::config_from(cfg, state);
   if (!sc) {
     std::fprintf(stderr, "mailward replay: %s\n", sc.error().message.c_str());
     return 2;
@@ -180,24 +152,11 @@ int cmd_replay(int argc, char** argv) {
       }
       raw.assign(std::istreambuf_iterator<char>(m), std::istreambuf_iterator<char>());
     }
-    scan::Envelope env;
-    env.ip = ev.find("ip") ? ev.find("ip")->as_string() : "";
-    env.helo = ev.find("helo") ? ev.find("helo")->as_string() : "";
-    env.hostname = ev.find("hostname") ? ev.find("hostname")->as_string() : "";
-    env.user = ev.find("user") ? ev.find("user")->as_string() : "";
-    if (const json::Value* f = ev.find("from")) {
-      env.from = f->as_string();
-      env.has_from = true;
-    }
-    if (const json::Value* r = ev.find("rcpt")) {
-      if (r->is_string()) env.rcpts.push_back(r->as_string());
-      for (const auto& x : r->items()) env.rcpts.push_back(x.as_string());
-    }
-    if (const json::Value* s = ev.find("settings_id")) env.settings_id = s->as_string();
+    scan::Envelope env = scan::envelope_from_json(ev);
     env.time = events[idx].time;
     now = events[idx].time;
     if (features.is_open()) env.request_headers.emplace_back("X-Mailward-Export-Features", "yes");
-    scan::Task task(**engine, services, std::move(raw), std::move(env));
+    scan::Task task(engine, services, std::move(raw), std::move(env));
     bool done = false;
     task.run([&](scan::Task&) {
       done = true;
@@ -205,7 +164,7 @@ int cmd_replay(int argc, char** argv) {
     });
     if (!done) dispatcher.run();
     json::Value reply = task.error() ? scan::error_reply(task.error()->to_string())
-                                     : scan::checkv2_reply(task);
+                                     : scan::checkv2_reply(scan::make_verdict(task));
     if (json::Value* feats = reply.find_mut("outbound_features")) {
       json::Value fl = json::Value::object();
       fl.set("id", ev.find("id") ? *ev.find("id") : json::Value());

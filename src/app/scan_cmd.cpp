@@ -3,15 +3,13 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <cstring>
-#include <fstream>
+#include <limits>
 #include <iostream>
-#include <iterator>
-#include <sstream>
 
 #include "app/args.h"
 #include "app/bootstrap.h"
 #include "app/commands.h"
+#include "app/inputs.h"
 #include "app/paths.h"
 #include "store/options.h"
 #include "dns/resolver.h"
@@ -39,26 +37,6 @@ constexpr const char* kUsage =
     "                     [--settings JSON] [--settings-id ID] [--pass-all]\n"
     "                     [--header NAME=VALUE]... [--queue-id ID] [--dns HOST:PORT]\n"
     "                     [--log-level LEVEL] [--legacy] [--pretty] FILE... ('-' = stdin)\n";
-
-bool read_input(const std::string& path, std::string& out, std::string& err) {
-  if (path == "-") {
-    std::ostringstream ss;
-    ss << std::cin.rdbuf();
-    out = ss.str();
-    return true;
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    err = "cannot read " + path + ": " + std::strerror(errno);
-    return false;
-  }
-  out.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  if (in.bad()) {
-    err = "cannot read " + path;
-    return false;
-  }
-  return true;
-}
 
 std::string strip_brackets(std::string s) {
   if (s.size() >= 2 && s.front() == '<' && s.back() == '>') return s.substr(1, s.size() - 2);
@@ -115,30 +93,14 @@ int cmd_scan(int argc, char** argv) {
 
   core::Logger logger(core::LogLevel::kError);
   logger.set_role("scan");
-  auto modules = make_modules();
-  core::Schema schema = make_schema(modules);
-  std::vector<core::ConfigIssue> issues;
-  std::string dir = args->get("conf", default_conf_dir());
-  auto cfg = load_config(schema, dir, issues);
-  if (!cfg) {
-    for (const auto& i : issues) std::fprintf(stderr, "%s\n", i.to_string().c_str());
-    std::fprintf(stderr, "mailward scan: %s\n", cfg.error().message.c_str());
-    return 2;
-  }
-  auto st = configure_logging(**cfg, logger, args->get("log-level", "error"));
-  if (!st) {
-    std::fprintf(stderr, "mailward scan: %s\n", st.error().message.c_str());
-    return 2;
-  }
-  auto engine = build_engine(*cfg, modules, logger);
-  if (!engine) {
-    std::fprintf(stderr, "mailward scan: %s\n", engine.error().message.c_str());
-    return 2;
-  }
+  auto setup = start_command("scan", scanning_startup(*args), logger);
+  if (!setup) return 2;
+  const core::Config& cfg = *setup->config;
+  const scan::Engine& engine = *setup->engine;
 
   core::Dispatcher dispatcher;
   scan::Services services(dispatcher, logger);
-  auto resolver = make_resolver(**cfg, dispatcher, logger, args->get("dns"));
+  auto resolver = make_resolver(cfg, dispatcher, logger, args->get("dns"));
   if (!resolver) {
     std::fprintf(stderr, "mailward scan: DNS: %s\n", resolver.error().message.c_str());
     return 2;
@@ -146,7 +108,7 @@ int cmd_scan(int argc, char** argv) {
   services.set_resolver(resolver->get());
   // The embedded store (or Redis) for rules that keep state (outbound profiles, hold list).
   store::StorePtr store;
-  if (auto sc = store::config_from(**cfg, db_dir(**cfg))) {
+  if (auto sc = store::config_from(cfg, db_dir(cfg))) {
     auto opened = store::open_store(*sc, dispatcher, logger,
                                     [&services] { return services.now(); });
     if (opened) {
@@ -158,20 +120,26 @@ int cmd_scan(int argc, char** argv) {
   }
   int status = 0;
   for (const auto& path : args->positional()) {
-    std::string raw, err;
-    if (!read_input(path, raw, err)) {
-      std::fprintf(stderr, "mailward scan: %s\n", err.c_str());
+    // Whole files: the parser applies limits.max_message_size (and flags the rest).
+    auto input = read_message_file(path, std::numeric_limits<uint64_t>::max());
+    if (!input) {
+      std::fprintf(stderr, "mailward scan: %s\n", input.error().message.c_str());
       status = 1;
       continue;
     }
+    std::string raw = std::move(*input);
     scan::Envelope env = base;
     bool done = false;
     std::string line;
-    auto task = std::make_unique<scan::Task>(**engine, services, std::move(raw), std::move(env));
+    auto task = std::make_unique<scan::Task>(engine, services, std::move(raw), std::move(env));
     task->run([&](scan::Task& t) {
-      json::Value reply = t.error() ? scan::error_reply(t.error()->to_string())
-                                    : (args->has("legacy") ? scan::legacy_reply(t)
-                                                           : scan::checkv2_reply(t));
+      json::Value reply;
+      if (t.error()) {
+        reply = scan::error_reply(t.error()->to_string());
+      } else {
+        scan::Verdict v = scan::make_verdict(t);
+        reply = args->has("legacy") ? scan::legacy_reply(v) : scan::checkv2_reply(v);
+      }
       line = json::write(reply, {args->has("pretty")});
       done = true;
       dispatcher.exit();

@@ -10,8 +10,6 @@
 // SIGHUP it rebuilds everything and replaces the workers without closing the sockets; on
 // SIGTERM it drains them. Without --foreground it detaches and logs to [logging] file.
 #include <fcntl.h>
-#include <signal.h>
-#include <sys/stat.h>
 #include <sys/time.h>
 #include <unistd.h>
 
@@ -23,17 +21,14 @@
 #include "app/args.h"
 #include "app/bootstrap.h"
 #include "app/commands.h"
-#include "app/controller.h"
-#include "app/listen.h"
-#include "app/outbound.h"
 #include "app/paths.h"
-#include "app/milter_proxy.h"  // milter proxy worker
-#include "app/scan_handler.h"
-#include "app/stats.h"
 #include "core/supervisor.h"
 #include "dns/resolver.h"
-#include "proto/http/server.h"
+#include "proto/listen.h"
 #include "proto/options.h"
+#include "server/controller.h"
+#include "server/milter_proxy.h"
+#include "server/worker.h"
 #include "store/options.h"
 
 namespace mw::app {
@@ -78,6 +73,7 @@ struct ServeState {
 
 enum class WorkerKind { kNormal, kController, kProxy };
 
+// One worker process: its loop, DNS resolver, store and statistics, then the worker itself.
 int worker_main(ServeState& st, std::shared_ptr<Generation> gen, WorkerKind kind) {
   core::Logger& logger = st.logger;
   const core::Config& cfg = *gen->config;
@@ -103,87 +99,61 @@ int worker_main(ServeState& st, std::shared_ptr<Generation> gen, WorkerKind kind
     logger.error("main", "store configuration: " + sc.error().message);
   }
   services.set_store(store.get());
-  StatsRecorder stats(dispatcher, logger, store.get(), *gen->engine, stats_options_from(cfg));
-  // ---- milter proxy worker (app/milter_proxy.h)
-  if (kind == WorkerKind::kProxy) {
-    return run_proxy_worker(dispatcher, logger, cfg, *gen->engine, services, stats, st.milter_fd);
+  server::StatsRecorder stats(dispatcher, logger, store.get(), *gen->engine,
+                              server::stats_options_from(cfg));
+  server::WorkerContext w{dispatcher, logger, cfg, *gen->engine, services, store.get(), stats};
+  proto::HttpOptions http = proto::read_http_options(cfg);
+  http.server_name = std::string("mailward/") + MW_VERSION;
+  switch (kind) {
+    case WorkerKind::kNormal:
+      return server::run_scan_worker(w, st.scan_fd, std::move(http));
+    case WorkerKind::kProxy:
+      return server::run_proxy_worker(w, st.milter_fd);
+    case WorkerKind::kController:
+      break;
   }
-  // ----
-  proto::HttpOptions http_opts = proto::read_http_options(cfg);
-  http_opts.server_name = std::string("mailward/") + MW_VERSION;
-
-  std::unique_ptr<proto::http::Handler> handler;
-  int fd = st.scan_fd;
-  if (kind == WorkerKind::kNormal) {
-    handler = std::make_unique<ScanHandler>(*gen->engine, services, &stats);
-  } else {
-    auto co = controller_options_from(cfg);
-    if (!co) {
-      logger.error("main", "controller: " + co.error().message);
-      return 1;
-    }
-    co->start_time = st.start_time;
-    co->version = MW_VERSION;
-    auto controller = std::make_unique<Controller>(*gen->engine, services, store.get(), &stats,
-                                                   std::move(*co));
-    for (auto& route : outbound_routes(store.get(), dispatcher)) controller->add_route(std::move(route));
-    handler = std::move(controller);
-    fd = st.controller_fd;
-  }
-  proto::http::HttpServer server(dispatcher, logger, *handler, http_opts);
-  auto started = server.start(fd);
-  if (!started) {
-    logger.error("main", "cannot serve: " + started.error().message);
+  auto co = server::controller_options_from(cfg, expand_path);
+  if (!co) {
+    logger.error("main", "controller: " + co.error().message);
     return 1;
   }
-  bool stopping = false;
-  core::TimerPtr deadline;
-  auto stop = [&] {
-    if (stopping) return;
-    stopping = true;
-    logger.info("main", "draining");
-    server.drain([&] { stats.flush([&] { dispatcher.exit(); }); });
-    deadline = dispatcher.create_timer([&] { dispatcher.exit(); });
-    deadline->enable(30);
-  };
-  auto sigterm = dispatcher.create_signal(SIGTERM, stop);
-  auto sigint = dispatcher.create_signal(SIGINT, stop);
-  dispatcher.run();
-  return 0;
+  co->start_time = st.start_time;
+  co->version = MW_VERSION;
+  return server::run_controller_worker(w, st.controller_fd, std::move(http), std::move(*co));
 }
 
 Result<std::shared_ptr<Generation>> build_generation(ServeState& st) {
-  auto modules = make_modules();
-  // The configuration keeps a pointer to its schema: give the schema a fixed address and
-  // keep it with the engine.
-  auto schema = std::make_unique<core::Schema>(make_schema(modules));
+  StartupOptions so;
+  so.conf_dir = st.conf_dir;
+  so.logging = true;
+  so.log_level = st.log_level;
+  so.engine = true;
   std::vector<core::ConfigIssue> issues;
-  auto cfg = load_config(*schema, st.conf_dir, issues);
-  if (!cfg) {
+  auto setup = start_up(so, st.logger, issues);
+  if (!setup) {
     std::string all;
     for (const auto& i : issues) all += "\n  " + i.to_string();
-    return fail(ErrorCode::kInvalidInput, cfg.error().message + all);
+    return fail(setup.error().code, setup.error().message + all);
   }
-  MW_TRY(configure_logging(**cfg, st.logger, st.log_level));
   // Refuse a configuration the controller could not run with (e.g. clear-text passwords).
-  auto co = controller_options_from(**cfg);
-  if (!co) return fail(co.error());
-  auto engine = build_engine(*cfg, modules, st.logger);
-  if (!engine) return fail(engine.error());
+  if (auto co = server::controller_options_from(*setup->config, expand_path); !co) {
+    return fail(co.error());
+  }
   auto gen = std::make_shared<Generation>();
-  gen->config = *cfg;
-  gen->engine = *engine;
-  // The schema must outlive the config: keep it with the engine.
+  gen->config = setup->config;
+  gen->engine = setup->engine;
+  // The configuration points into its schema: keep the schema with the engine.
   struct SchemaHolder final : scan::EngineResource {
     explicit SchemaHolder(std::unique_ptr<core::Schema> s) : schema(std::move(s)) {}
     std::unique_ptr<core::Schema> schema;
   };
   gen->engine->resources.insert(gen->engine->resources.begin(),
-                                std::make_unique<SchemaHolder>(std::move(schema)));
+                                std::make_unique<SchemaHolder>(std::move(setup->schema)));
   return gen;
 }
 
-bool daemonize(const std::string& log_path, core::Logger& logger) {
+// Detach from the terminal (double fork, new session, stdio on /dev/null).
+bool daemonize() {
   pid_t pid = ::fork();
   if (pid < 0) return false;
   if (pid > 0) ::_exit(0);
@@ -198,8 +168,6 @@ bool daemonize(const std::string& log_path, core::Logger& logger) {
     ::dup2(devnull, 2);
     if (devnull > 2) ::close(devnull);
   }
-  (void)log_path;
-  (void)logger;
   return true;
 }
 
@@ -216,11 +184,9 @@ void declare_serve_options(core::Schema& s) {
   s.add({"serve.pidfile", OptType::kString, "\"\"", "Write the master's PID here"});
   s.add({"serve.drain_timeout", OptType::kDuration, "\"30s\"",
          "How long workers may take to finish in-flight requests on stop/reload", 0, 3600});
-  // ---- milter proxy (app/milter_proxy.h)
   s.add({"serve.milter", OptType::kString, "\"127.0.0.1:11332\"",
          "Milter proxy socket (HOST:PORT or a unix socket path; empty: no proxy worker)"});
-  declare_proxy_options(s);
-  // ----
+  server::declare_proxy_options(s);
 }
 
 int cmd_serve(int argc, char** argv) {
@@ -243,35 +209,22 @@ int cmd_serve(int argc, char** argv) {
   }
   st.current = *first;
   const core::Config& cfg = *st.current->config;
-  std::string listen = args->get("listen", cfg.get_string("serve.listen"));
-  std::string ctl = args->get("controller", cfg.get_string("serve.controller"));
-  auto scan_fd = bind_listener(listen);
-  if (!scan_fd) {
-    std::fprintf(stderr, "mailward serve: %s\n", scan_fd.error().message.c_str());
-    return 1;
-  }
-  auto ctl_fd = bind_listener(ctl);
-  if (!ctl_fd) {
-    std::fprintf(stderr, "mailward serve: %s\n", ctl_fd.error().message.c_str());
-    return 1;
-  }
-  st.scan_fd = *scan_fd;
-  st.controller_fd = *ctl_fd;
-  // ---- milter proxy socket
-  std::string milter_addr = args->get("milter", cfg.get_string("serve.milter"));
-  if (!milter_addr.empty()) {
-    if (auto po = proxy_options_from(cfg); !po) {
+  // The sockets: --option, else [serve] option; -1 (reported) when one cannot be bound.
+  auto bind = [&](const char* option, int& fd) {
+    auto bound = proto::bind_listener(args->get(option, cfg.get_string(std::string("serve.") +
+                                                                       option)));
+    if (!bound) std::fprintf(stderr, "mailward serve: %s\n", bound.error().message.c_str());
+    fd = bound ? *bound : -1;
+    return bound.has_value();
+  };
+  if (!bind("listen", st.scan_fd) || !bind("controller", st.controller_fd)) return 1;
+  if (!args->get("milter", cfg.get_string("serve.milter")).empty()) {
+    if (auto po = server::proxy_options_from(cfg); !po) {
       std::fprintf(stderr, "mailward serve: %s\n", po.error().message.c_str());
       return 2;
     }
-    auto milter_fd = bind_listener(milter_addr);
-    if (!milter_fd) {
-      std::fprintf(stderr, "mailward serve: %s\n", milter_fd.error().message.c_str());
-      return 1;
-    }
-    st.milter_fd = *milter_fd;
+    if (!bind("milter", st.milter_fd)) return 1;
   }
-  // ----
   int workers = static_cast<int>(args->has("workers") ? std::atoi(args->get("workers").c_str())
                                                       : cfg.get_int("serve.workers"));
   if (workers <= 0) workers = static_cast<int>(std::max<long>(1, ::sysconf(_SC_NPROCESSORS_ONLN)));
@@ -287,7 +240,7 @@ int cmd_serve(int argc, char** argv) {
       std::fprintf(stderr, "mailward serve: %s\n", opened.error().message.c_str());
       return 1;
     }
-    if (!daemonize(file, logger)) {
+    if (!daemonize()) {
       std::fprintf(stderr, "mailward serve: cannot detach\n");
       return 1;
     }
@@ -298,15 +251,15 @@ int cmd_serve(int argc, char** argv) {
   }
   logger.set_role("main");
   logger.info("main", "mailward " + std::string(MW_VERSION) + " listening on " +
-                          bound_address(st.scan_fd) + " (scan) and " +
-                          bound_address(st.controller_fd) + " (controller) with " +
+                          proto::bound_address(st.scan_fd) + " (scan) and " +
+                          proto::bound_address(st.controller_fd) + " (controller) with " +
                           std::to_string(workers) + " scan workers");
   // Tell whoever started us where we listen (useful with port 0).
-  if (st.milter_fd >= 0) logger.info("main", "milter proxy on " + bound_address(st.milter_fd));
+  if (st.milter_fd >= 0) logger.info("main", "milter proxy on " + proto::bound_address(st.milter_fd));
   if (foreground) {
     std::fprintf(stderr, "listening scan=%s controller=%s milter=%s\n",
-                 bound_address(st.scan_fd).c_str(), bound_address(st.controller_fd).c_str(),
-                 st.milter_fd >= 0 ? bound_address(st.milter_fd).c_str() : "-");
+                 proto::bound_address(st.scan_fd).c_str(), proto::bound_address(st.controller_fd).c_str(),
+                 st.milter_fd >= 0 ? proto::bound_address(st.milter_fd).c_str() : "-");
     std::fflush(stderr);
   }
   core::SupervisorOptions so;

@@ -24,23 +24,23 @@
 // in-memory resolver (types A, AAAA, TXT, MX, PTR, CNAME; TIMEOUT/SERVFAIL/NXDOMAIN force an
 // outcome). Output is TAP: "ok N - file: name" or "not ok N - ...: reason". Exit status 1 when
 // any case fails, 2 on usage or configuration errors.
+#include <time.h>
+
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
-#include <set>
 
 #include "app/args.h"
 #include "app/bootstrap.h"
 #include "app/commands.h"
+#include "app/paths.h"
 #include "core/json.h"
 #include "dns/fake_resolver.h"
 #include "lua/convert.h"
 #include "lua/state.h"
 #include "scan/task.h"
 #include "store/options.h"
-#include <time.h>
-#include <unistd.h>
 
 namespace mw::app {
 
@@ -146,30 +146,6 @@ void add_zone(dns::FakeResolver& r, const json::Value& dns) {
   }
 }
 
-scan::Envelope envelope_from(const json::Value& e) {
-  scan::Envelope env;
-  env.ip = e.find("ip") ? e.find("ip")->as_string() : "";
-  env.helo = e.find("helo") ? e.find("helo")->as_string() : "";
-  env.hostname = e.find("hostname") ? e.find("hostname")->as_string() : "";
-  if (const json::Value* f = e.find("from")) {
-    env.from = f->as_string();
-    env.has_from = true;
-  }
-  if (const json::Value* r = e.find("rcpt")) {
-    if (r->is_string()) env.rcpts.push_back(r->as_string());
-    for (const auto& x : r->items()) env.rcpts.push_back(x.as_string());
-  }
-  env.user = e.find("user") ? e.find("user")->as_string() : "";
-  env.settings_id = e.find("settings_id") ? e.find("settings_id")->as_string() : "";
-  env.settings_json = e.find("settings") ? e.find("settings")->as_string() : "";
-  if (const json::Value* t = e.find("time")) env.time = t->as_double();
-  if (const json::Value* h = e.find("headers")) {
-    for (const auto& [k, v] : h->members()) env.request_headers.emplace_back(k, v.as_string());
-  }
-  if (e.find("pass_all") && e.find("pass_all")->as_bool()) env.flags |= scan::kTaskPassAll;
-  return env;
-}
-
 }  // namespace
 
 int cmd_test_rules(int argc, char** argv) {
@@ -180,42 +156,21 @@ int cmd_test_rules(int argc, char** argv) {
     return args && args->has("help") ? 0 : 2;
   }
   // Everything the engine keeps on disk goes to a private temporary directory.
-  char tmpl[] = "/tmp/mailward-test-rules-XXXXXX";
-  if (mkdtemp(tmpl) == nullptr) {
-    std::fprintf(stderr, "mailward test-rules: cannot create a temporary directory\n");
+  auto state_dir = StateDir::open("", "test-rules");
+  if (!state_dir) {
+    std::fprintf(stderr, "mailward test-rules: %s\n", state_dir.error().message.c_str());
     return 1;
   }
-  std::string state_root = tmpl;
-  struct Cleanup {
-    std::string dir;
-    ~Cleanup() {
-      std::error_code e;
-      fs::remove_all(dir, e);
-    }
-  } cleanup{state_root};
-  ::setenv("MAILWARD_DBDIR", state_root.c_str(), 1);
+  const std::string& state_root = state_dir->path();
   core::Logger logger(core::LogLevel::kError);
   logger.set_role("test-rules");
-  ModuleOptions mo;
-  mo.extra_rule_files = rule_files(args->all("rules"));
-  auto modules = make_modules(mo);
-  core::Schema schema = make_schema(modules);
-  std::vector<core::ConfigIssue> issues;
-  auto cfg = load_config(schema, args->get("conf", default_conf_dir()), issues, args->all("overlay"));
-  if (!cfg) {
-    for (const auto& i : issues) std::fprintf(stderr, "%s\n", i.to_string().c_str());
-    return 2;
-  }
-  auto st = configure_logging(**cfg, logger, args->get("log-level", "error"));
-  if (!st) {
-    std::fprintf(stderr, "mailward test-rules: %s\n", st.error().message.c_str());
-    return 2;
-  }
-  auto engine = build_engine(*cfg, modules, logger);
-  if (!engine) {
-    std::fprintf(stderr, "mailward test-rules: %s\n", engine.error().message.c_str());
-    return 2;
-  }
+  StartupOptions so = scanning_startup(*args);
+  so.overlay_dirs = args->all("overlay");
+  so.modules.extra_rule_files = rule_files(args->all("rules"));
+  auto setup = start_command("test-rules", so, logger);
+  if (!setup) return 2;
+  const core::Config& cfg = *setup->config;
+  const scan::Engine& engine = *setup->engine;
   core::Dispatcher dispatcher;
   scan::Services services(dispatcher, logger);
   double now = 0;
@@ -225,7 +180,7 @@ int cmd_test_rules(int argc, char** argv) {
     clock_gettime(CLOCK_REALTIME, &ts);
     return static_cast<double>(ts.tv_sec);
   });
-  auto store_cfg = store::config_from(**cfg, state_root);
+  auto store_cfg = store::config_from(cfg, state_root);
   int n = 0, failed = 0;
   int file_no = 0;
   for (const auto& file : test_files(args->positional())) {
@@ -268,9 +223,10 @@ int cmd_test_rules(int argc, char** argv) {
       } else if (const json::Value* t = c.find("text")) {
         raw = t->as_string();
       }
-      scan::Envelope env = c.find("envelope") ? envelope_from(*c.find("envelope")) : scan::Envelope{};
+      scan::Envelope env = c.find("envelope") ? scan::envelope_from_json(*c.find("envelope"))
+                                             : scan::Envelope{};
       now = env.time;
-      scan::Task task(**engine, services, std::move(raw), std::move(env));
+      scan::Task task(engine, services, std::move(raw), std::move(env));
       bool done = false;
       task.run([&](scan::Task&) {
         done = true;
@@ -281,17 +237,17 @@ int cmd_test_rules(int argc, char** argv) {
       if (task.error()) problems.push_back("scan error: " + task.error()->to_string());
       if (const json::Value* e = c.find("expect")) {
         for (const auto& s : e->items()) {
-          if (!task.has_symbol(s.as_string())) problems.push_back("missing " + s.as_string());
+          if (!task.outcome().has_symbol(s.as_string())) problems.push_back("missing " + s.as_string());
         }
       }
       if (const json::Value* f = c.find("forbid")) {
         for (const auto& s : f->items()) {
-          if (task.has_symbol(s.as_string())) problems.push_back("unexpected " + s.as_string());
+          if (task.outcome().has_symbol(s.as_string())) problems.push_back("unexpected " + s.as_string());
         }
       }
       if (const json::Value* o = c.find("options")) {
         for (const auto& [sym, want] : o->members()) {
-          const scan::SymbolResult* r = task.find_result(sym);
+          const scan::SymbolResult* r = task.outcome().find_result(sym);
           for (const auto& w : want.items()) {
             bool found = false;
             if (r != nullptr) {
@@ -302,21 +258,21 @@ int cmd_test_rules(int argc, char** argv) {
         }
       }
       if (const json::Value* a = c.find("action")) {
-        if (scan::action_name(task.action()) != a->as_string()) {
-          problems.push_back("action is '" + std::string(scan::action_name(task.action())) +
+        if (scan::action_name(task.outcome().action()) != a->as_string()) {
+          problems.push_back("action is '" + std::string(scan::action_name(task.outcome().action())) +
                              "', want '" + a->as_string() + "'");
         }
       }
-      if (const json::Value* lo = c.find("score_min"); lo && task.score() < lo->as_double()) {
-        problems.push_back("score " + std::to_string(task.score()) + " below " +
+      if (const json::Value* lo = c.find("score_min"); lo && task.outcome().score() < lo->as_double()) {
+        problems.push_back("score " + std::to_string(task.outcome().score()) + " below " +
                            std::to_string(lo->as_double()));
       }
-      if (const json::Value* hi = c.find("score_max"); hi && task.score() > hi->as_double()) {
-        problems.push_back("score " + std::to_string(task.score()) + " above " +
+      if (const json::Value* hi = c.find("score_max"); hi && task.outcome().score() > hi->as_double()) {
+        problems.push_back("score " + std::to_string(task.outcome().score()) + " above " +
                            std::to_string(hi->as_double()));
       }
       std::string got;
-      for (const auto* r : task.results()) {
+      for (const auto* r : task.outcome().results()) {
         if (!r->removed) got += (got.empty() ? "" : " ") + std::string(r->name);
       }
       if (problems.empty()) {

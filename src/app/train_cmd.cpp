@@ -1,6 +1,6 @@
 // `mailward train --features FILE --labels FILE --out MODEL [--l2 X] [--exclude-kind K]...`
 //
-// Fits the outbound classifier (scan/model.h: L2-regularised logistic regression, Newton's
+// Fits the outbound classifier (outbound/model.h: L2-regularised logistic regression, Newton's
 // method, deterministic) on labelled history: FILE lines {"id":, "features": {...}} as
 // `mailward replay --features` writes them, labels lines {"id":, "label": 0|1, "kind": ...}.
 // Samples whose kind is excluded (default: "burst", the phishing itself, which a hold stops
@@ -13,7 +13,7 @@
 #include "app/args.h"
 #include "app/commands.h"
 #include "core/json.h"
-#include "scan/model.h"
+#include "outbound/model.h"
 
 namespace mw::app {
 
@@ -50,14 +50,14 @@ int cmd_train(int argc, char** argv) {
   }
   std::map<int64_t, const json::Value*> by_id;
   for (const auto& l : labels) by_id[l.find("id") ? l.find("id")->as_int() : -1] = &l;
-  std::vector<scan::Sample> samples;
+  std::vector<outbound::Sample> samples;
   for (const auto& f : feats) {
     int64_t id = f.find("id") ? f.find("id")->as_int() : -1;
     auto it = by_id.find(id);
     if (it == by_id.end()) continue;
     const json::Value& label = *it->second;
     if (const json::Value* k = label.find("kind"); k && excluded.count(k->as_string())) continue;
-    scan::Sample s;
+    outbound::Sample s;
     s.label = label.find("label") && label.find("label")->as_int() != 0 ? 1 : 0;
     if (const json::Value* fv = f.find("features")) {
       for (const auto& [name, v] : fv->members()) {
@@ -66,9 +66,9 @@ int cmd_train(int argc, char** argv) {
     }
     samples.push_back(std::move(s));
   }
-  scan::LogisticModel::TrainOptions opt;
+  outbound::LogisticModel::TrainOptions opt;
   if (args->has("l2")) opt.l2 = std::atof(args->get("l2").c_str());
-  auto model = scan::LogisticModel::train(samples, opt);
+  auto model = outbound::LogisticModel::train(samples, opt);
   if (!model) {
     std::fprintf(stderr, "mailward train: %s\n", model.error().message.c_str());
     return 1;

@@ -9,7 +9,6 @@
 
 #include "core/ascii.h"
 #include "core/check.h"
-#include "core/config_toml.h"
 #include "core/hash.h"
 
 namespace mw::core {
@@ -145,6 +144,9 @@ struct ConfigAccess {
   }
 };
 
+namespace {
+
+// A TOML value as JSON, as Config::value() gives it (dates and times become null).
 json::Value toml_to_json(const toml::node& n) {
   if (const auto* t = n.as_table()) {
     json::Value obj = json::Value::object();
@@ -163,13 +165,7 @@ json::Value toml_to_json(const toml::node& n) {
   return json::Value();  // dates and times
 }
 
-const toml::node* toml_node(const Config& config, std::string_view path) {
-  return ConfigAccess::node(config, path);
-}
-
-const toml::node* toml_default(const Schema& schema, const OptionDecl& decl) {
-  return ConfigAccess::default_of(schema, decl);
-}
+}  // namespace
 
 std::string_view opt_type_name(OptType t) {
   switch (t) {
@@ -661,6 +657,26 @@ std::string Config::dump() const {
     toml::table one;
     one.insert_or_assign(key, *n);
     out << toml::toml_formatter(one, toml::format_flags::none) << "\n";
+  }
+  // Options of operator-keyed tables (rbl.NAME, multimap.NAME, groups.NAME ...): a
+  // commented reference per table kind, each option with its default and documentation.
+  std::vector<std::string> kinds;
+  for (const auto& d : schema_->options()) {
+    auto star = d.path.find(".*.");
+    if (star == std::string::npos) continue;
+    std::string kind = d.path.substr(0, star + 2);
+    if (std::find(kinds.begin(), kinds.end(), kind) == kinds.end()) kinds.push_back(kind);
+  }
+  for (const auto& kind : kinds) {
+    std::string doc = schema_->section_doc(kind);
+    out << "\n# [" << kind << "]" << (doc.empty() ? "" : "  " + doc) << "\n";
+    for (const auto& d : schema_->options()) {
+      if (d.path.rfind(kind + ".", 0) != 0) continue;
+      std::string key = d.path.substr(kind.size() + 1);
+      std::string def = d.default_toml.empty() ? "(unset)" : d.default_toml;
+      out << "#   " << key << " = " << def << "    # " << d.doc << " ("
+          << opt_type_name(d.type) << ")\n";
+    }
   }
   // Operator-keyed tables (groups, symbols, composites, settings ...) as loaded.
   for (const auto& [k, v] : ConfigAccess::root(*this)) {

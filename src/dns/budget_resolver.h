@@ -27,6 +27,9 @@ class BudgetResolver final : public Resolver {
 
   // Forwards while the budget lasts; afterwards answers Reply{rcode = kBudget}.
   RequestPtr resolve(std::string_view name, RrType type, Callback cb) override;
+  // The inner resolver's, and false once the budget is spent.
+  bool available() const override { return !exhausted() && inner_.available(); }
+  bool trusts_negative_answers() const override { return inner_.trusts_negative_answers(); }
 
   uint32_t used() const { return used_; }          // lookups forwarded
   uint32_t refused() const { return refused_; }    // lookups answered kBudget

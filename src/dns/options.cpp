@@ -21,6 +21,8 @@ constexpr char kMaxTtl[] = "options.dns.max_ttl";
 constexpr char kMaxNegativeTtl[] = "options.dns.max_negative_ttl";
 constexpr char kEdnsPayload[] = "options.dns.edns_payload";
 constexpr char kMaxLookups[] = "options.dns.max_lookups_per_task";
+constexpr char kProbeName[] = "options.dns.probe_name";
+constexpr char kProbeInterval[] = "options.dns.probe_interval";
 
 constexpr int kMaxRetransmits = 20;
 // glibc's caps on resolv.conf options (resolv.conf(5): RES_MAXRETRANS 30, RES_MAXRETRY 5).
@@ -96,6 +98,13 @@ void declare_options(core::Schema& s) {
          "DNS lookups a single message may start; later ones fail with a budget error "
          "(0 = no limit)",
          0, 1000000});
+  s.add({kProbeName, OptType::kString, "\"com\"",
+         "A name that exists in the public DNS; its SOA is asked for at start and every "
+         "probe_interval. When the name servers deny it (NXDOMAIN), they cannot see the public "
+         "DNS and checks that score missing records (no MX/A, no reverse DNS) are off. Empty: "
+         "always trust negative answers (private test zones)"});
+  s.add({kProbeInterval, OptType::kDuration, "\"5m\"",
+         "How often the probe_name check is repeated", 1, 86400});
 }
 
 ResolvConf parse_resolv_conf(std::string_view text) {
@@ -146,6 +155,8 @@ Result<ResolverConfig> config_from(const core::Config& cfg, std::string_view dns
   out.edns_payload = static_cast<uint16_t>(payload);
   out.max_lookups_per_task =
       static_cast<uint32_t>(std::clamp<int64_t>(cfg.get_int(kMaxLookups), 0, UINT32_MAX));
+  out.probe_name = cfg.get_string(kProbeName);
+  out.probe_interval = cfg.get_duration(kProbeInterval);
 
   if (!core::trim_fws(dns_override).empty()) {
     MW_TRY(add_servers(core::trim_fws(dns_override), out.nameservers));

@@ -87,6 +87,13 @@ class Resolver {
   virtual ~Resolver() = default;
   // Look up `name` (UTF-8 names are converted to IDNA ASCII; a trailing dot is optional).
   virtual RequestPtr resolve(std::string_view name, RrType type, Callback cb) = 0;
+  // False while every name server is known to be down (lookups would fail at once):
+  // optional checks (DNS lists, HELO lookups) skip their lookups then. True by default.
+  virtual bool available() const { return true; }
+  // Whether NXDOMAIN and NODATA answers mean the record does not exist in the public DNS
+  // (dns/public_probe.h): false when the name servers are isolated and deny every name.
+  // Checks that score a missing record stay silent then. True by default.
+  virtual bool trusts_negative_answers() const { return true; }
 };
 
 }  // namespace mw::dns

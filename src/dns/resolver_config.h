@@ -53,6 +53,10 @@ struct ResolverConfig {
   double dead_time = 5.0;
   // Lookups a single task may start (BudgetResolver); 0 = unlimited. Not used by UdpResolver.
   uint32_t max_lookups_per_task = 64;
+  // The public-DNS probe (dns/public_probe.h): a name that must exist ("" = no probe) and
+  // how often it is asked for. Not used by UdpResolver.
+  std::string probe_name = "com";
+  double probe_interval = 300;
 };
 
 }  // namespace mw::dns

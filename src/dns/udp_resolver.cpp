@@ -295,6 +295,13 @@ bool UdpResolver::server_alive(size_t server) const {
   return config_.dead_time <= 0 || now() >= health_[server].dead_until;
 }
 
+bool UdpResolver::available() const {
+  for (size_t i = 0; i < health_.size(); ++i) {
+    if (server_alive(i)) return true;
+  }
+  return false;
+}
+
 void UdpResolver::server_failed(size_t server, bool refused) {
   Health& h = health_[server];
   if (config_.dead_time <= 0 || !server_alive(server)) return;

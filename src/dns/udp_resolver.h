@@ -88,6 +88,8 @@ class UdpResolver final : public Resolver {
 
   // See resolver.h and the behaviour above. Never calls `cb` from inside resolve().
   RequestPtr resolve(std::string_view name, RrType type, Callback cb) override;
+  // False while every name server is marked dead (see "Dead servers" above).
+  bool available() const override;
 
   const ResolverStats& stats() const { return stats_; }
   const ResolverConfig& config() const { return config_; }

@@ -29,6 +29,7 @@ inline constexpr const char* kUrlClass = "mailward{url}";
 inline constexpr const char* kRegexpClass = "mailward{regexp}";
 inline constexpr const char* kConfigClass = "mailward{config}";
 inline constexpr const char* kIpClass = "mailward{ip}";
+inline constexpr const char* kOutboundClass = "mailward{outbound}";
 
 struct TaskCell {
   scan::Task* task = nullptr;
@@ -141,6 +142,9 @@ void open_dns(lua_State* L);        // dns.cpp
 void open_store(lua_State* L);      // store.cpp
 void open_task_auth(lua_State* L);  // task_auth.cpp (after open_task)
 void open_content_classes(lua_State* L);  // task_content.cpp (text and MIME parts)
+void open_received(lua_State* L);   // task_received.cpp (after open_task)
+void open_maps(lua_State* L);       // maps.cpp (after open_config)
+void open_hostname(lua_State* L);   // hostname.cpp (module mailward_hostname)
 
 // Pieces of the task class implemented in separate files; each returns its methods.
 const luaL_Reg* task_envelope_methods();

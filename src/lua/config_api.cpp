@@ -1,5 +1,6 @@
 #include "lua/config_api.h"
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <vector>
@@ -308,15 +309,89 @@ int cfg_set_metric_symbol(lua_State* L) {
   return 0;
 }
 
+std::vector<std::string_view> segments(std::string_view path) {
+  std::vector<std::string_view> out;
+  size_t start = 0;
+  while (start <= path.size()) {
+    size_t dot = path.find('.', start);
+    if (dot == std::string_view::npos) dot = path.size();
+    out.push_back(path.substr(start, dot - start));
+    start = dot + 1;
+  }
+  return out;
+}
+
+// Fill the declared defaults of the options below `path` (concrete key names) into the Lua
+// table at `idx`: a leaf option missing from the table gets its default; tables declared
+// below (by name or `*`) that are present are filled in turn.
+void fill_defaults(lua_State* L, int idx, const core::Schema& schema,
+                   const std::vector<std::string>& path, int depth) {
+  if (depth > 8) return;
+  std::vector<std::string> tables;  // next segments naming tables ("*" = every subtable)
+  for (const auto& d : schema.options()) {
+    auto segs = segments(d.path);
+    if (segs.size() <= path.size()) continue;
+    bool match = true;
+    for (size_t i = 0; i < path.size() && match; ++i) match = segs[i] == "*" || segs[i] == path[i];
+    if (!match) continue;
+    std::string next(segs[path.size()]);
+    if (segs.size() == path.size() + 1 && next != "*") {
+      lua_getfield(L, idx, next.c_str());
+      bool absent = lua_isnil(L, -1);
+      lua_pop(L, 1);
+      std::optional<json::Value> def;
+      if (absent) def = schema.default_value(d);
+      if (def) {
+        push_json(L, *def);
+        lua_setfield(L, idx, next.c_str());
+      }
+    } else if (std::find(tables.begin(), tables.end(), next) == tables.end()) {
+      tables.push_back(next);
+    }
+  }
+  for (const auto& t : tables) {
+    std::vector<std::string> keys;
+    if (t == "*") {
+      lua_pushnil(L);
+      while (lua_next(L, idx) != 0) {
+        if (lua_type(L, -2) == LUA_TSTRING && lua_istable(L, -1)) keys.emplace_back(lua_tostring(L, -2));
+        lua_pop(L, 1);
+      }
+    } else {
+      keys.push_back(t);
+    }
+    for (const auto& k : keys) {
+      lua_getfield(L, idx, k.c_str());
+      if (lua_istable(L, -1)) {
+        auto sub = path;
+        sub.push_back(k);
+        fill_defaults(L, lua_gettop(L), schema, sub, depth + 1);
+      }
+      lua_pop(L, 1);
+    }
+  }
+}
+
+// The section as a Lua table, with the declared defaults of every option it does not set
+// (nil when the section is neither configured nor declared).
 int cfg_get_all_opt(lua_State* L) {
   LoadContext& c = ctx(L);
   std::string section(check_sv(L, 2));
+  const core::Config* cfg = c.engine->config.get();
   std::optional<json::Value> v;
-  if (c.engine->config) v = c.engine->config->value(section);
+  if (cfg != nullptr) v = cfg->value(section);
   if (v) {
     push_json(L, *v);
+  } else if (cfg != nullptr && cfg->schema().is_section(section)) {
+    lua_newtable(L);
   } else {
     lua_pushnil(L);
+    return 1;
+  }
+  if (cfg != nullptr && lua_istable(L, -1)) {
+    std::vector<std::string> path;
+    for (auto seg : segments(section)) path.emplace_back(seg);
+    fill_defaults(L, lua_gettop(L), cfg->schema(), path, 0);
   }
   return 1;
 }
@@ -360,6 +435,14 @@ int cfg_index(lua_State* L) {
       return 1;
     }
   }
+  // Methods other binding files added (add_config_method).
+  luaL_getmetatable(L, kConfigClass);
+  lua_getfield(L, -1, "methods");
+  if (lua_istable(L, -1)) {
+    lua_pushlstring(L, key.data(), key.size());
+    lua_rawget(L, -2);
+    return 1;
+  }
   lua_pushnil(L);
   return 1;
 }
@@ -388,6 +471,22 @@ void open_config(LuaState& state, scan::Engine& engine) {
   lua_newtable(L);
   lua_setfield(L, -2, "regexp");
   lua_setglobal(L, "config");
+}
+
+scan::Engine& loading_engine(lua_State* L) { return *open_ctx(L).engine; }
+
+void add_config_method(lua_State* L, const char* name, lua_CFunction fn) {
+  luaL_getmetatable(L, kConfigClass);
+  lua_getfield(L, -1, "methods");
+  if (!lua_istable(L, -1)) {
+    lua_pop(L, 1);
+    lua_newtable(L);
+    lua_pushvalue(L, -1);
+    lua_setfield(L, -3, "methods");
+  }
+  lua_pushcfunction(L, fn);
+  lua_setfield(L, -2, name);
+  lua_pop(L, 2);
 }
 
 void end_loading(LuaState& state) {

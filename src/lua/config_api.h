@@ -37,5 +37,10 @@ void open_config(LuaState& state, scan::Engine& engine);
 Status finish_regexp_rules(LuaState& state, scan::Engine& engine);
 // Forbid further registration (call after every rule file is loaded).
 void end_loading(LuaState& state);
+// The engine being configured, for other binding files that add config methods (maps.cpp).
+// Raises a Lua error once the rules have loaded.
+scan::Engine& loading_engine(lua_State* L);
+// Add a method to the config object (call after open_config).
+void add_config_method(lua_State* L, const char* name, lua_CFunction fn);
 
 }  // namespace mw::lua

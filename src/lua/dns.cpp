@@ -7,6 +7,7 @@
 //   task:get_resolver():resolve_txt{task = task, name = n,
 //                                   callback = function(resolver, name, results, err) end}
 //   (also resolve_a, resolve_aaaa, resolve_mx, resolve_ptr, resolve(type, {...}))
+//   rspamd_dns.available(task)  false while every name server is known to be down
 // Results: A/AAAA -> IP objects, TXT/PTR/CNAME -> strings, MX -> {name=, priority=}.
 // Errors: results is nil and err one of "nxdomain", "no records", "timeout", "servfail",
 // "budget exceeded", "no resolver" ...
@@ -191,6 +192,14 @@ RequestArgs args_from_table(lua_State* L, int t, const char* fixed_type) {
 
 int mod_request(lua_State* L) { return start(L, args_from_table(L, 1, nullptr)); }
 
+// rspamd_dns.available(task): false while every name server is known to be down (or the
+// task's lookup budget is spent): optional lookups can be skipped then.
+int mod_available(lua_State* L) {
+  dns::Resolver* r = check_task(L, 1).resolver();
+  lua_pushboolean(L, r != nullptr && r->available());
+  return 1;
+}
+
 int task_get_resolver(lua_State* L) {
   scan::Task& t = check_task(L, 1);
   push_object<ResolverHandle>(L, kResolverClass, ResolverHandle{cell_of(L, t)});
@@ -219,7 +228,7 @@ const luaL_Reg kResolverMethods[] = {{"resolve_a", r_resolve_a},     {"resolve_a
                                      {"resolve_ptr", r_resolve_ptr}, {"resolve", r_resolve},
                                      {nullptr, nullptr}};
 
-const luaL_Reg kFuncs[] = {{"request", mod_request}, {nullptr, nullptr}};
+const luaL_Reg kFuncs[] = {{"request", mod_request}, {"available", mod_available}, {nullptr, nullptr}};
 
 }  // namespace
 

@@ -84,7 +84,10 @@ class LuaModule final : public scan::Module {
     open_dns(L);
     open_store(L);
     open_task_auth(L);
+    open_received(L);
+    open_hostname(L);
     open_config(*state, engine);
+    open_maps(L);
     for (const auto& hook : defaults_.preload_hooks) hook(L);
 
     std::vector<std::string> files;

@@ -22,8 +22,8 @@ struct LuaDefaults {
   std::string rules_dir;   // the shipped rules/
   std::string lualib_dir;  // the shipped lualib/
   std::vector<std::string> extra_files;  // loaded last (e.g. `test-rules --rules DIR`)
-  // Run on the new state before any rule loads: modules of upper layers add their own Lua
-  // modules (package.preload) here.
+  // Run on the new state before any rule loads: Lua modules of other parts of the build
+  // (package.preload), wired by app::make_modules() (e.g. mailward_outbound).
   std::vector<std::function<void(lua_State*)>> preload_hooks;
 };
 

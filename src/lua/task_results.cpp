@@ -62,13 +62,13 @@ int set_pre_result(lua_State* L) {
     auto* ext = static_cast<LuaTaskExt*>(t.extension(kLuaExtensionKey));
     if (ext != nullptr && ext->current != nullptr) pr.module = ext->current->name;
   }
-  t.set_pre_result(std::move(pr));
+  t.outcome().set_pre_result(std::move(pr));
   return 0;
 }
 
 int has_pre_result(lua_State* L) {
   scan::Task& t = check_task(L, 1);
-  const auto& pr = t.pre_result();
+  const auto& pr = t.outcome().pre_result();
   lua_pushboolean(L, pr.has_value());
   if (pr) {
     push(L, scan::action_name(pr->action));
@@ -80,7 +80,7 @@ int has_pre_result(lua_State* L) {
 }
 
 int has_symbol(lua_State* L) {
-  lua_pushboolean(L, check_task(L, 1).has_symbol(check_sv(L, 2)));
+  lua_pushboolean(L, check_task(L, 1).outcome().has_symbol(check_sv(L, 2)));
   return 1;
 }
 
@@ -114,7 +114,7 @@ void push_result(lua_State* L, const scan::Task& t, const scan::SymbolResult& r)
 // get_symbol(name) -> { {name=, score=, options=, group=, ...} } or nil (Rspamd's shape).
 int get_symbol(lua_State* L) {
   scan::Task& t = check_task(L, 1);
-  const scan::SymbolResult* r = t.find_result(check_sv(L, 2));
+  const scan::SymbolResult* r = t.outcome().find_result(check_sv(L, 2));
   if (r == nullptr) {
     lua_pushnil(L);
     return 1;
@@ -131,7 +131,7 @@ int get_symbols(lua_State* L) {
   lua_newtable(L);
   lua_newtable(L);
   int i = 1;
-  for (const auto* r : t.results()) {
+  for (const auto* r : t.outcome().results()) {
     if (r->removed) continue;
     push(L, r->name);
     lua_rawseti(L, -3, i);
@@ -146,7 +146,7 @@ int get_symbols_all(lua_State* L) {
   scan::Task& t = check_task(L, 1);
   lua_newtable(L);
   int i = 1;
-  for (const auto* r : t.results()) {
+  for (const auto* r : t.outcome().results()) {
     if (r->removed) continue;
     push_result(L, t, *r);
     lua_rawseti(L, -2, i++);
@@ -158,9 +158,9 @@ int get_symbols_all(lua_State* L) {
 int get_metric_score(lua_State* L) {
   scan::Task& t = check_task(L, 1);
   lua_createtable(L, 2, 0);
-  lua_pushnumber(L, scan::round_score(t.score()));
+  lua_pushnumber(L, scan::round_score(t.outcome().score()));
   lua_rawseti(L, -2, 1);
-  lua_pushnumber(L, t.thresholds().required_score());
+  lua_pushnumber(L, t.outcome().thresholds().required_score());
   lua_rawseti(L, -2, 2);
   return 1;
 }
@@ -168,9 +168,7 @@ int get_metric_score(lua_State* L) {
 // The action the current score maps to (or the final one once decided).
 int get_metric_action(lua_State* L) {
   scan::Task& t = check_task(L, 1);
-  scan::Action a = t.finished() ? t.action() : t.thresholds().action_for(t.score());
-  if (!t.finished() && t.pre_result() && !t.pre_result()->least) a = t.pre_result()->action;
-  push(L, scan::action_name(a));
+  push(L, scan::action_name(t.outcome().current_action()));
   return 1;
 }
 
@@ -225,20 +223,11 @@ int cache_get(lua_State* L) {
 }
 
 // set_milter_reply{add_headers = {Name = {value=, order=} | "value"}, remove_headers =
-// {Name = N}}: merged into the reply's "milter" block.
+// {Name = N}, ...}: merged into the reply's milter block (scan/reply_additions.h).
 int set_milter_reply(lua_State* L) {
   scan::Task& t = check_task(L, 1);
   luaL_checktype(L, 2, LUA_TTABLE);
-  json::Value add = to_json(L, 2);
-  json::Value& block = t.milter_reply();
-  for (const auto& [k, v] : add.members()) {
-    json::Value* existing = block.find_mut(k);
-    if (existing != nullptr && existing->is_object() && v.is_object()) {
-      for (const auto& [k2, v2] : v.members()) existing->set(k2, v2);
-    } else {
-      block.set(k, v);
-    }
-  }
+  t.outcome().additions().milter.merge_json(to_json(L, 2));
   return 0;
 }
 
@@ -246,7 +235,7 @@ int set_milter_reply(lua_State* L) {
 int set_reply_field(lua_State* L) {
   scan::Task& t = check_task(L, 1);
   std::string name(check_sv(L, 2));
-  t.extra_reply().set(name, to_json(L, 3));
+  t.outcome().additions().set_field(name, to_json(L, 3));
   return 0;
 }
 

@@ -20,6 +20,8 @@
 #include <string_view>
 #include <vector>
 
+#include "mime/received.h"
+
 namespace mw::mime {
 
 using std::string_view;
@@ -247,13 +249,15 @@ struct Message {
   Vec<Address> to;
   Vec<Address> cc;
   Vec<Address> bcc;
+  Vec<Received> received;       // the Received fields in message order (topmost first), at
+                                // most limits.max_received (see received.h)
   time_t date = 0;              // parsed Date:, 0 when missing or unparseable
   bool date_valid = false;
   bool crlf = true;             // line endings of the header block
 
   explicit Message(std::pmr::memory_resource* mr)
       : parts(mr), text_parts(mr), urls(mr), emails(mr), from(mr), sender(mr), reply_to(mr),
-        to(mr), cc(mr), bcc(mr) {}
+        to(mr), cc(mr), bcc(mr), received(mr) {}
 
   const Vec<Header>& headers() const { return root->headers; }
   // First/all header fields by case-insensitive name, in message order.

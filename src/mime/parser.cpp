@@ -14,6 +14,7 @@
 #include "mime/date.h"
 #include "mime/decode.h"
 #include "mime/html.h"
+#include "mime/received.h"
 #include "mime/rfc2047.h"
 #include "mime/sniff.h"
 #include "mime/tree.h"
@@ -177,6 +178,9 @@ class MessageBuilder {
           msg_.date = static_cast<time_t>(to_unix_time(*dt));
           msg_.date_valid = true;
         }
+      } else if (iequals(name, "Received") &&
+                 msg_.received.size() < ctx_.limits.max_received) {
+        msg_.received.push_back(parse_received(ctx_.arena, h.value));
       }
       if (list != nullptr) {
         TextFlags f;

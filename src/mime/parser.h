@@ -29,6 +29,7 @@ struct Limits {
   uint32_t max_mime_parts = 1024;        // parts per message
   uint32_t max_urls = 4096;              // URLs and e-mail addresses kept per message
   size_t max_text_size = 16u << 20;      // bytes of a text part converted/extracted
+  uint32_t max_received = 64;            // Received fields parsed (the topmost ones)
 };
 
 class Parser {

@@ -152,7 +152,7 @@ double Composites::eval_atom(Task& task, const CompositeDef& c, const CompositeA
     const GroupDef* g = reg.find_group(a.name);
     if (g == nullptr) return 0;
     for (SymbolId id : g->symbols) {
-      const SymbolResult* r = task.find_result(id);
+      const SymbolResult* r = task.outcome().find_result(id);
       if (r == nullptr) continue;
       if (a.kind == CompositeAtom::Kind::kGroup) return 1;
       if (a.kind == CompositeAtom::Kind::kGroupPositive && r->score > 0) return 1;
@@ -163,11 +163,11 @@ double Composites::eval_atom(Task& task, const CompositeDef& c, const CompositeA
   // A composite used as an atom: evaluate it first (once).
   for (size_t i = 0; i < defs_.size(); ++i) {
     if (defs_[i].id == a.symbol && a.symbol != kNoSymbol && &defs_[i] != &c) {
-      if (task.find_result(a.symbol) == nullptr) eval(task, i, visiting);
+      if (task.outcome().find_result(a.symbol) == nullptr) eval(task, i, visiting);
       break;
     }
   }
-  const SymbolResult* r = a.symbol != kNoSymbol ? task.find_result(a.symbol) : task.find_result(a.name);
+  const SymbolResult* r = a.symbol != kNoSymbol ? task.outcome().find_result(a.symbol) : task.outcome().find_result(a.name);
   if (r == nullptr) return 0;
   for (const auto& o : a.options) {
     if (std::find(r->options.begin(), r->options.end(), o) == r->options.end()) return 0;
@@ -183,7 +183,7 @@ double Composites::eval_atom(Task& task, const CompositeDef& c, const CompositeA
 bool Composites::eval(Task& task, size_t index, std::vector<int>& visiting) const {
   const CompositeDef& c = defs_[index];
   if (c.id == kNoSymbol || !task.symbol_enabled(c.id)) return false;
-  if (task.find_result(c.id) != nullptr) return true;
+  if (task.outcome().find_result(c.id) != nullptr) return true;
   if (std::find(visiting.begin(), visiting.end(), static_cast<int>(index)) != visiting.end()) {
     return false;  // a cycle: treat as not matching
   }
@@ -208,12 +208,12 @@ void Composites::process(Task& task) const {
   std::vector<int> visiting;
   for (size_t i = 0; i < defs_.size(); ++i) {
     const CompositeDef& c = defs_[i];
-    bool already = c.id != kNoSymbol && task.find_result(c.id) != nullptr;
+    bool already = c.id != kNoSymbol && task.outcome().find_result(c.id) != nullptr;
     if (already || !eval(task, i, visiting)) continue;
     for (const auto& a : c.atoms) {
       if (a.kind != CompositeAtom::Kind::kSymbol) continue;
-      const SymbolResult* r = a.symbol != kNoSymbol ? task.find_result(a.symbol)
-                                                    : task.find_result(a.name);
+      const SymbolResult* r = a.symbol != kNoSymbol ? task.outcome().find_result(a.symbol)
+                                                    : task.outcome().find_result(a.name);
       if (r == nullptr) continue;
       bool rs = true, rw = true;
       switch (c.policy) {
@@ -241,8 +241,8 @@ void Composites::process(Task& task) const {
     }
     if (forced) rs = rw = true;
     if (!rs && !rw) continue;
-    const SymbolResult* res = r.id != kNoSymbol ? task.find_result(r.id) : task.find_result(r.name);
-    if (res != nullptr) task.remove_result(*const_cast<SymbolResult*>(res), rs, rw);
+    const SymbolResult* res = r.id != kNoSymbol ? task.outcome().find_result(r.id) : task.outcome().find_result(r.name);
+    if (res != nullptr) task.outcome().remove_result(*const_cast<SymbolResult*>(res), rs, rw);
   }
 }
 

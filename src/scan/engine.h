@@ -14,6 +14,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/config.h"
@@ -35,6 +36,9 @@ class Store;
 namespace mw::match {
 class Scratch;
 }
+namespace mw::maps {
+class MapRegistry;
+}
 
 namespace mw::scan {
 
@@ -50,6 +54,8 @@ struct EngineOptions {
   size_t max_option_length = 4096;         // bytes per option
   std::string subject_template = "*** SPAM *** %s";
   IpNetworks local_networks;
+  IpNetworks trusted_relays;               // local_networks + received.trusted_networks
+  bool received_fill_envelope = true;      // received.fill_envelope (received_chain.h)
   match::MatchOptions match;               // regexp engines, cache, scan limits
 };
 
@@ -80,7 +86,11 @@ class Engine {
   SettingsSet settings;
   EngineOptions options;
   std::unique_ptr<RegexpRules> regexp_rules;  // may be null when no regexp rules exist
+  std::vector<TaskHook> on_start;             // when a task starts, before it is parsed
   std::vector<TaskHook> on_finish;            // after the action is decided
+  // File maps of this configuration (null until a module or rule adds one; see
+  // scan/maps_support.h). Declared after `resources`: destroyed before the Lua state.
+  std::shared_ptr<maps::MapRegistry> maps;
 
   // Called once after every symbol is registered: finalizes the registry and resolves
   // composites and group memberships.
@@ -114,6 +124,39 @@ struct Counters {
   void record_time(double seconds);
 };
 
+// State of upper layers attached to a Task or the Services, one slot per owner `key`.
+template <typename T>
+class ExtensionSlots {
+ public:
+  T* get(int key) const {
+    for (const auto& [k, e] : slots_) {
+      if (k == key) return e.get();
+    }
+    return nullptr;
+  }
+  void set(int key, std::unique_ptr<T> ext) {
+    for (auto& [k, e] : slots_) {
+      if (k == key) {
+        e = std::move(ext);
+        return;
+      }
+    }
+    slots_.emplace_back(key, std::move(ext));
+  }
+  void clear() { slots_.clear(); }
+
+ private:
+  std::vector<std::pair<int, std::unique_ptr<T>>> slots_;
+};
+
+// Per-process state of upper layers kept with the Services (e.g. outbound's event sink):
+// created on first use in the process that uses it, destroyed with the Services (before the
+// Dispatcher they were created with).
+class ServiceExtension {
+ public:
+  virtual ~ServiceExtension() = default;
+};
+
 class Services {
  public:
   Services(core::Dispatcher& dispatcher, core::Logger& logger);
@@ -138,6 +181,16 @@ class Services {
   // Unique, short task ids for log lines.
   std::string next_task_id();
 
+  // Upper-layer state of this process; `key` distinguishes owners. Null when absent.
+  ServiceExtension* extension(int key) const { return extensions_.get(key); }
+  void set_extension(int key, std::unique_ptr<ServiceExtension> ext) {
+    extensions_.set(key, std::move(ext));
+  }
+
+  // Keep `obj` as long as this Services (it dies before the Dispatcher): per-process helpers
+  // of the engine's resources, such as the map reload timer.
+  void attach(std::unique_ptr<core::Deletable> obj) { attached_.push_back(std::move(obj)); }
+
  private:
   core::Dispatcher& dispatcher_;
   core::Logger& logger_;
@@ -146,9 +199,12 @@ class Services {
   store::Store* store_ = nullptr;
   std::function<double()> clock_;
   std::unique_ptr<match::Scratch> scratch_;
+  std::vector<std::unique_ptr<core::Deletable>> attached_;
   Counters counters_;
   uint64_t task_seq_ = 0;
   uint32_t id_salt_;
+  // Last: destroyed first, while everything above still lives.
+  ExtensionSlots<ServiceExtension> extensions_;
 };
 
 }  // namespace mw::scan

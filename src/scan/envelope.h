@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/json.h"
+
 namespace mw::scan {
 
 enum TaskFlags : uint32_t {
@@ -23,6 +25,8 @@ enum TaskFlags : uint32_t {
 
 struct Envelope {
   std::string ip;                  // client IP as text, empty when unknown
+  bool ip_from_received = false;   // ip (and maybe helo/hostname) came from the Received
+                                   // chain, not the request (scan/received_chain.h)
   std::string helo;
   std::string hostname;            // verified reverse DNS name ("" or "unknown" when none)
   std::string from;                // MAIL FROM without angle brackets ("" = null sender)
@@ -43,5 +47,11 @@ struct Envelope {
   bool authenticated() const { return !user.empty(); }
   const std::string* request_header(std::string_view name) const;
 };
+
+// An envelope described in JSON (replay events, rule tests): {"ip", "helo", "hostname",
+// "from", "rcpt": "a" | ["a", ...], "user", "settings_id", "settings" (JSON text), "time",
+// "headers": {name: value}, "pass_all": true}; every key is optional, others are ignored.
+// Addresses are taken as given (no angle brackets). Values of the wrong type count as empty.
+Envelope envelope_from_json(const json::Value& v);
 
 }  // namespace mw::scan

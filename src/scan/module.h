@@ -1,15 +1,20 @@
-// Module: the C++ extension seam (STYLE.md "Extension seam").
+// Module: the C++ extension seam (style.md "Extension seam").
 //
 // A module declares its configuration options and, at configuration time, registers its
-// symbols in the Engine. Modules are listed explicitly by the app's start-up wiring
-// (make_modules() in src/app/bootstrap.cpp); there is no static registration.
-// configure() failing is a configuration error: start-up (and configtest) stops with the
-// module's name and the message. A module whose feature is switched off in the configuration
-// is not an error: it registers nothing (or only what the switch leaves on) and says so in
-// the log.
+// symbols in the Engine. The modules of the binary are listed explicitly, in order, in
+// app::make_modules() (src/app/bootstrap.cpp); there is no static registration.
+//
+// configure() fails only for a configuration that is wrong (a malformed value, a key file
+// that cannot be read): start-up then fails with the module's name, `configtest` reports it
+// and a reload keeps the running generation. A module that is simply not configured (switched
+// off, nothing to work with) is not an error: configure() calls disable() with the reason,
+// registers nothing and succeeds; start-up logs "module <name> disabled: <reason>" (as
+// Rspamd's disabled modules).
 #pragma once
 
+#include <functional>
 #include <memory>
+#include <string>
 #include <string_view>
 
 #include "core/config.h"
@@ -20,16 +25,31 @@ namespace mw::scan {
 
 class Engine;
 
+// Expands the path variables of configuration values ($CONFDIR, $DBDIR, ...: app/paths.h)
+// for modules that name files.
+using PathExpander = std::function<std::string(std::string, const core::Config&)>;
+
 class Module {
  public:
   virtual ~Module() = default;
   virtual std::string_view name() const = 0;
   // Declare [options.<name>] and friends. Called once at start-up.
   virtual void declare_options(core::Schema& schema) const = 0;
-  // Register symbols in engine.registry (configuration is engine.config).
-  // Result on failure: kInvalidInput for a configuration the module cannot use (the app
-  // stops start-up with it), other codes for resources it could not get (keys, files).
+  // Register symbols in engine.registry (configuration is engine.config). See above for
+  // errors and disable(): kInvalidInput for a configuration the module cannot use, other
+  // codes for resources it could not get (keys, files).
   virtual Status configure(Engine& engine, core::Logger& logger) = 0;
+
+  // Why the module registered nothing in configure() ("" when it is active).
+  const std::string& disabled_reason() const { return disabled_reason_; }
+
+ protected:
+  // From configure(): the module is not configured and stays off (modules are made afresh
+  // for every configuration, so this holds for the configuration being built).
+  void disable(std::string reason) { disabled_reason_ = std::move(reason); }
+
+ private:
+  std::string disabled_reason_;
 };
 using ModulePtr = std::unique_ptr<Module>;
 

@@ -1,7 +1,9 @@
 #include "scan/options.h"
 
+#include "maps/registry.h"
 #include "match/options.h"
 #include "scan/engine.h"
+#include "scan/rule_options.h"
 
 namespace mw::scan {
 
@@ -16,6 +18,12 @@ void declare_options(core::Schema& s) {
   s.add({"options.local_networks", OptType::kStringList,
          "[\"127.0.0.0/8\", \"::1/128\", \"10.0.0.0/8\", \"172.16.0.0/12\", \"192.168.0.0/16\"]",
          "Networks whose clients count as local (settings `local`, signing)"});
+  s.section("received", "The Received chain: which hops our own hosts added (scan/received_chain.h)");
+  s.add({"received.trusted_networks", OptType::kStringList, "[]",
+         "Networks of our relays besides options.local_networks: Received hops from them are "
+         "skipped when looking for the first untrusted relay"});
+  s.add({"received.fill_envelope", OptType::kBool, "true",
+         "A request without a client IP gets the first untrusted relay's IP, HELO and host name"});
   s.add({"options.max_symbol_options", OptType::kInt, "64", "Options kept per symbol", 1, 10000});
   s.add({"options.max_option_length", OptType::kSize, "\"4k\"", "Bytes kept per symbol option"});
 
@@ -27,6 +35,9 @@ void declare_options(core::Schema& s) {
   s.add({"limits.max_mime_depth", OptType::kInt, "32", "Nesting depth of MIME parts", 1, 1000});
   s.add({"limits.max_mime_parts", OptType::kInt, "1024", "MIME parts per message", 1, 1000000});
   s.add({"limits.max_urls", OptType::kInt, "4096", "URLs and addresses kept per message", 0, 10000000});
+  s.add({"limits.max_received", OptType::kInt, "64",
+         "Received fields parsed per message (the topmost ones; the rest are only counted)", 0,
+         10000});
   s.add({"limits.max_text_size", OptType::kSize, "\"16M\"",
          "Bytes of one text part converted and extracted"});
 
@@ -56,7 +67,9 @@ void declare_options(core::Schema& s) {
 
   declare_settings_options(s);
   declare_composite_options(s);
+  declare_rule_options(s);
   match::declare_options(s);
+  maps::declare_options(s);
 }
 
 namespace {
@@ -98,7 +111,15 @@ Status configure_engine(const core::ConfigPtr& cfg_ptr, Engine& engine) {
   for (const auto& net : cfg.get_strings("options.local_networks")) {
     auto st = o.local_networks.add(net);
     if (!st) return fail(ErrorCode::kInvalidInput, "options.local_networks: " + st.error().message);
+    (void)o.trusted_relays.add(net);
   }
+  for (const auto& net : cfg.get_strings("received.trusted_networks")) {
+    auto st = o.trusted_relays.add(net);
+    if (!st) {
+      return fail(ErrorCode::kInvalidInput, "received.trusted_networks: " + st.error().message);
+    }
+  }
+  o.received_fill_envelope = cfg.get_bool("received.fill_envelope");
   o.limits.max_message_size = cfg.get_size("limits.max_message_size");
   o.limits.max_headers = static_cast<uint32_t>(cfg.get_int("limits.max_headers"));
   o.limits.max_header_length = cfg.get_size("limits.max_header_length");
@@ -106,6 +127,7 @@ Status configure_engine(const core::ConfigPtr& cfg_ptr, Engine& engine) {
   o.limits.max_mime_parts = static_cast<uint32_t>(cfg.get_int("limits.max_mime_parts"));
   o.limits.max_urls = static_cast<uint32_t>(cfg.get_int("limits.max_urls"));
   o.limits.max_text_size = cfg.get_size("limits.max_text_size");
+  o.limits.max_received = static_cast<uint32_t>(cfg.get_int("limits.max_received"));
   MW_TRY(load_thresholds(cfg, engine.thresholds));
   auto mo = match::options_from(cfg);
   if (!mo) return fail(mo.error());

@@ -1,25 +1,62 @@
-// Replies in Rspamd's shapes, built from a finished Task.
+// Replies in Rspamd's shapes, rendered from a Verdict (verdict.h), each in this one place.
 //
-//   checkv2_reply   the /checkv2 JSON (and `mailward scan` output): action, score,
-//                   required_score, thresholds, symbols {name, score, metric_score,
-//                   description?, options?}, messages, urls, emails, message-id, time_real,
-//                   is_skipped, milter, subject, ...
+//   checkv2_reply   the /checkv2 JSON (and `mailward scan` output): is_skipped, score,
+//                   required_score, action, thresholds, symbols {name, score, metric_score,
+//                   description?, options?}, groups?, profile?, subject?, passthrough_module?,
+//                   messages {smtp_message?}, urls?, emails?, message-id?, time_real,
+//                   milter?, the rules' extra fields, dkim-signing?, dkim-signature?,
+//                   arc-sealing?
 //   legacy_reply    the /check (/symbols, /scan ...) JSON: a "default" metric object with
-//                   the symbols mixed in, "rmilter" instead of "milter"
+//                   the symbols mixed in (no metric_score), "rmilter" instead of "milter"
+//   rspamc_reply    the RSPAMC line protocol (Exim `variant=rspamd`, old rspamc):
+//                     RSPAMD/1.3 0 EX_OK
+//                     Metric: default; True; 16.00 / 15.00 / 0.0
+//                     Action: reject
+//                     Symbol: NAME(1.00)                       one per symbol
+//                     X-Symbol: NAME(1.00); description [opt1, opt2]
+//                     Subject: ...                             rewrite subject only
+//                     Message: ...                             the SMTP message
+//                     Message-ID: ...
+//                     X-Milter-Add: Name: value                milter add_headers
+//                     X-Milter-Del: Name | Name[N]             milter remove_headers
+//                   Exim parses exactly "RSPAMD/%s 0 EX_OK\r\nMetric: default; %s %lf / %lf /
+//                   %lf\r\n" and then an "Action: " line, so that prefix must stay as it is.
+//   spamc_reply     the SPAMC protocol (SpamAssassin spamc): status line, Content-length of
+//                   the part after the blank line, "Spam: True ; 16.00 / 15.00", the milter
+//                   lines, a blank line and the comma-separated symbol names
 //   error_reply     {"error": "...", "error_domain": "protocol-error"}
+//
+// is_spam: in the legacy JSON for reject, soft reject, add header and rewrite subject; in the
+// RSPAMC/SPAMC lines for reject only (as Rspamd). Scores are rounded to 1e-6 in JSON and
+// printed with two decimals in the line protocols, whatever the C locale. Text fields never
+// carry a line break into a line reply; folded header values in X-Milter-Add keep their
+// folding (continuation lines start with whitespace).
+//
+// verdict_from_checkv2 is the inverse of checkv2_reply for the milter proxy's forward mode:
+// it reads an upstream's reply once. It fails (kInvalidInput) when the reply holds no verdict:
+// not an object, no string `action` (an error reply: the message says the scanner's error).
+// Unknown action names are kept (Verdict::custom_action); unknown fields go to the additions'
+// extra fields.
+//
+// Ownership: plain values. Loop affinity: none.
 #pragma once
 
+#include <string>
 #include <string_view>
 
 #include "core/json.h"
+#include "core/result.h"
+#include "scan/verdict.h"
 
 namespace mw::scan {
 
-class Task;
-
-json::Value checkv2_reply(const Task& task);
-json::Value legacy_reply(const Task& task);
+json::Value checkv2_reply(const Verdict& verdict);
+json::Value legacy_reply(const Verdict& verdict);
+std::string rspamc_reply(const Verdict& verdict);
+std::string spamc_reply(const Verdict& verdict);
 json::Value error_reply(std::string_view message);
+
+Result<Verdict> verdict_from_checkv2(const json::Value& reply);
 
 // Round a score for output (scores are sums of doubles; 1e-6 is far below any threshold).
 double round_score(double v);

@@ -90,16 +90,16 @@ struct SigningConfig {
   ArcConfig arc;
 };
 
-json::Value outcome(std::string_view status, std::string_view reason) {
-  json::Value v;
-  v.set("status", std::string(status));
-  if (!reason.empty()) v.set("reason", std::string(reason));
-  return v;
+SigningReport outcome(std::string_view status, std::string_view reason) {
+  SigningReport r;
+  r.status = std::string(status);
+  r.reason = std::string(reason);
+  return r;
 }
 
 // Why a message was not signed or sealed: in the reply, and in the log (info for a message the
 // operator may have expected to be signed, debug for mail out of scope).
-void skipped(json::Value& report, const core::ModuleLog& log, std::string_view what,
+void skipped(SigningReport& report, const core::ModuleLog& log, std::string_view what,
              const std::string& why, bool candidate) {
   report = outcome("skipped", why);
   std::string line = "not " + std::string(what) + ": " + why;
@@ -138,7 +138,7 @@ struct Signed {
 };
 
 Signed dkim_sign(DkimConfig& cfg, Task& task, const Who& who, LazyView& view,
-                 json::Value& report) {
+                 SigningReport& report) {
   Signed out;
   const Envelope& env = task.envelope();
   core::ModuleLog log = task.log("dkim_signing");
@@ -180,7 +180,7 @@ Signed dkim_sign(DkimConfig& cfg, Task& task, const Who& who, LazyView& view,
   }
   auto found = cfg.keys.find(domain);
   if (found.signers.empty()) return skip(found.why, true);
-  json::Value sigs;
+  std::vector<SigningReport::Signature> sigs;
   for (const auto* signer : found.signers) {
     auto field = signer->sign(view.get(), static_cast<int64_t>(task.time()));
     if (!field) {
@@ -189,19 +189,15 @@ Signed dkim_sign(DkimConfig& cfg, Task& task, const Who& who, LazyView& view,
       continue;
     }
     out.fields.push_back(std::move(*field));
-    json::Value s;
-    s.set("domain", signer->options().domain);
-    s.set("selector", signer->options().selector);
-    s.set("algorithm", std::string(signer->key().type() == auth::dkim::KeyType::kRsa
-                                       ? "rsa-sha256"
-                                       : "ed25519-sha256"));
-    sigs.push(std::move(s));
+    sigs.push_back({signer->options().domain, signer->options().selector,
+                    signer->key().type() == auth::dkim::KeyType::kRsa ? "rsa-sha256"
+                                                                     : "ed25519-sha256"});
     task.insert_result("DKIM_SIGNED", 1.0,
                        {signer->options().domain + ":" + signer->options().selector});
   }
   if (out.fields.empty()) return skip("signing failed (see the log)", true);
   report = outcome("signed", "");
-  report.set("signatures", std::move(sigs));
+  report.signatures = std::move(sigs);
   log.info("signed for " + found.domain + " (" + std::to_string(out.fields.size()) +
            " signature" + (out.fields.size() > 1 ? "s" : "") + ")");
   return out;
@@ -210,7 +206,7 @@ Signed dkim_sign(DkimConfig& cfg, Task& task, const Who& who, LazyView& view,
 // ---- ARC
 
 void arc_seal(ArcConfig& cfg, Task& task, const Who& who, LazyView& lazy, const Signed& dkim,
-              json::Value& report) {
+              SigningReport& report) {
   const Envelope& env = task.envelope();
   core::ModuleLog log = task.log("arc_sealing");
   auto skip = [&](const std::string& why, bool candidate) {
@@ -270,21 +266,18 @@ void arc_seal(ArcConfig& cfg, Task& task, const Who& who, LazyView& lazy, const 
   if (!sealed->sealed) return skip(sealed->reason, true);
   const auth::arc::SealedSet& set = sealed->set;
   // Inserted one by one at the top: AAR first so that the ARC-Seal ends up on top.
-  json::Value& adds = task.milter_reply()["add_headers"];
+  MilterBlock& milter = task.outcome().additions().milter;
   for (const auth::dkim::SignedField* f :
        {&set.authentication_results, &set.message_signature, &set.seal}) {
-    json::Value h;
-    h.set("value", f->value);
-    h.set("order", 0);
-    adds.set(f->name, std::move(h));
+    milter.put_header({f->name, f->value, 0});
   }
   task.insert_result("ARC_SIGNED", 1.0,
                      {sealer->options().domain + ":" + sealer->options().selector,
                       "i=" + std::to_string(set.instance), "cv=" + set.cv});
   report = outcome("signed", "");
-  report.set("instance", static_cast<int64_t>(set.instance));
-  report.set("cv", set.cv);
-  report.set("domain", sealer->options().domain);
+  report.instance = static_cast<int64_t>(set.instance);
+  report.cv = set.cv;
+  report.domain = sealer->options().domain;
   log.info("sealed for " + found.domain + " (i=" + std::to_string(set.instance) + ", cv=" + set.cv +
            ")");
 }
@@ -393,7 +386,7 @@ class SigningModule final : public Module {
            "authserv-id of the ARC-Authentication-Results (empty: options.auth.authserv_id)"});
   }
 
-  Status configure(Engine& engine, core::Logger& logger) override {
+  Status configure(Engine& engine, core::Logger& /*logger*/) override {
     const core::Config& c = *engine.config;
     auto cfg = std::make_shared<SigningConfig>();
     // Kept by the key tables after this module is gone: copies, not references.
@@ -434,7 +427,7 @@ class SigningModule final : public Module {
       }
     }
     if (!cfg->dkim.enabled && !cfg->arc.enabled) {
-      logger.info("signing", "DKIM signing and ARC sealing disabled by configuration");
+      disable("DKIM signing and ARC sealing are off ([dkim_signing] and [arc_sealing] enabled)");
       return {};
     }
 
@@ -463,20 +456,16 @@ class SigningModule final : public Module {
       LazyView view(task);
       Signed dkim;
       if (cfg->dkim.enabled && cfg->dkim.keys.configured()) {
-        json::Value report;
-        dkim = dkim_sign(cfg->dkim, task, who, view, report);
-        task.extra_reply().set("dkim-signing", std::move(report));
+        ReplyAdditions& additions = task.outcome().additions();
+        dkim = dkim_sign(cfg->dkim, task, who, view, additions.dkim_signing);
         if (!dkim.fields.empty()) {
-          json::Value sig;
-          for (const auto& f : dkim.fields) sig.push(f.value);  // the value, as Rspamd replies
-          task.extra_reply().set("dkim-signature",
-                                 sig.size() == 1 ? json::Value(sig.items()[0]) : std::move(sig));
+          additions.dkim_signatures.clear();
+          // The values, as Rspamd replies.
+          for (const auto& f : dkim.fields) additions.dkim_signatures.push_back(f.value);
         }
       }
       if (cfg->arc.enabled && cfg->arc.keys.configured()) {
-        json::Value report;
-        arc_seal(cfg->arc, task, who, view, dkim, report);
-        task.extra_reply().set("arc-sealing", std::move(report));
+        arc_seal(cfg->arc, task, who, view, dkim, task.outcome().additions().arc_sealing);
       }
       return RunState::kDone;
     };

@@ -32,9 +32,6 @@
 
 namespace mw::scan {
 
-// Expands $CONFDIR/$DBDIR-style variables in a configured path (the app's expand_path).
-using PathExpander = std::function<std::string(std::string, const core::Config&)>;
-
 ModulePtr make_signing_module(PathExpander expand);
 
 }  // namespace mw::scan

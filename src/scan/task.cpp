@@ -7,6 +7,7 @@
 
 #include "core/check.h"
 #include "dns/budget_resolver.h"
+#include "scan/received_chain.h"
 
 namespace mw::scan {
 
@@ -18,23 +19,17 @@ Task::Task(const Engine& engine, Services& services, std::string raw, Envelope e
       arena_(engine.options.max_task_memory),
       id_(services.next_task_id()),
       state_(&arena_),
-      result_index_(&arena_),
-      results_(&arena_),
       sym_time_(&arena_),
       sym_start_(&arena_),
       enabled_(&arena_),
-      weights_(&arena_),
-      thresholds_(engine.thresholds) {
+      outcome_(engine, arena_) {
   if (!envelope_.log_tag.empty()) id_ = envelope_.log_tag;
   size_t n = engine_.registry.size();
   state_.assign(n, SymbolState::kNotRun);
-  result_index_.assign(n, -1);
   sym_time_.assign(n, 0.0f);
   sym_start_.assign(n, 0.0);
   enabled_.assign(engine_.default_enabled().begin(), engine_.default_enabled().end());
   if (enabled_.size() < n) enabled_.resize(n, 1);
-  weights_.resize(n);
-  for (size_t i = 0; i < n; ++i) weights_[i] = engine_.registry.get(static_cast<SymbolId>(i)).score;
   start_mono_ = services_.dispatcher().monotonic();
   start_wall_ = services_.now();
 }
@@ -66,28 +61,12 @@ void Task::hold(std::unique_ptr<Cancelable> c) {
   holds_.push_back(std::move(c));
 }
 
-TaskExtension* Task::extension(int key) const {
-  for (const auto& [k, e] : extensions_) {
-    if (k == key) return e.get();
-  }
-  return nullptr;
-}
-
-void Task::set_extension(int key, std::unique_ptr<TaskExtension> ext) {
-  for (auto& [k, e] : extensions_) {
-    if (k == key) {
-      e = std::move(ext);
-      return;
-    }
-  }
-  extensions_.emplace_back(key, std::move(ext));
-}
-
 // ---------------------------------------------------------------------------------------
 // Running
 
 void Task::run(std::function<void(Task&)> done) {
   done_ = std::move(done);
+  for (const auto& hook : engine_.on_start) hook(*this);
   if (engine_.options.task_timeout > 0) {
     timer_ = services_.dispatcher().create_timer([this] { on_timeout(); });
     timer_->enable(engine_.options.task_timeout);
@@ -124,7 +103,7 @@ void Task::apply_settings(const Applied& extra) {
   if (extra.any) applied_.merge(extra);
   const SymbolRegistry& reg = engine_.registry;
   size_t n = reg.size();
-  for (const auto& [a, t] : applied_.actions) thresholds_.set(a, t);
+  for (const auto& [a, t] : applied_.actions) outcome_.set_threshold(a, t);
   auto in = [](const std::vector<std::string>& v, std::string_view s) {
     return std::find(v.begin(), v.end(), s) != v.end();
   };
@@ -144,7 +123,7 @@ void Task::apply_settings(const Applied& extra) {
     if (group_off && !(d.flags & kFlagExplicitDisable) && !named_on) on = false;
     enabled_[i] = on ? 1 : 0;
     auto sc = applied_.scores.find(d.name);
-    if (sc != applied_.scores.end()) weights_[i] = sc->second;
+    if (sc != applied_.scores.end()) outcome_.set_weight(static_cast<SymbolId>(i), sc->second);
   }
   // A callback parent must run when one of its virtual children is wanted.
   for (size_t i = 0; i < n; ++i) {
@@ -157,8 +136,9 @@ void Task::apply_settings(const Applied& extra) {
 
 bool Task::skip_remaining() const {
   if (envelope_.flags & kTaskPassAll) return false;
-  if (pre_result_ && !pre_result_->least) return true;
-  return reject_reached_;
+  const auto& pr = outcome_.pre_result();
+  if (pr && !pr->least) return true;
+  return outcome_.reject_reached();
 }
 
 void Task::start_symbol(SymbolId id) {
@@ -219,7 +199,8 @@ bool Task::run_stage(const std::vector<SymbolId>& ids, bool honour_passthrough) 
       SymbolId id = ids[filter_cursor_++];
       const SymbolDef& d = engine_.registry.get(id);
       size_t i = static_cast<size_t>(id);
-      bool passthrough = honour_passthrough && pre_result_ && !pre_result_->least &&
+      const auto& pr = outcome_.pre_result();
+      bool passthrough = honour_passthrough && pr && !pr->least &&
                          !(d.flags & kFlagIgnorePassthrough);
       if (!enabled_[i] || (d.flags & kFlagSkip) || passthrough) {
         state_[i] = SymbolState::kSkipped;
@@ -241,7 +222,7 @@ bool Task::run_filters() {
     size_t i = static_cast<size_t>(id);
     if (state_[i] == SymbolState::kNotRun) {
       const SymbolDef& d = engine_.registry.get(id);
-      bool ignore_pt = (d.flags & kFlagIgnorePassthrough) && pre_result_;
+      bool ignore_pt = (d.flags & kFlagIgnorePassthrough) && outcome_.pre_result();
       bool deps_ready = true;
       for (SymbolId dep : d.dep_ids) {
         SymbolState s = state_[static_cast<size_t>(dep)];
@@ -284,6 +265,9 @@ void Task::advance() {
             break;
           }
           message_ = *parsed;
+          if (envelope_.ip.empty() && engine_.options.received_fill_envelope) {
+            fill_envelope_from_received(*message_, engine_.options.trusted_relays, envelope_);
+          }
         } catch (const core::ArenaExhausted&) {
           error_ = Error{ErrorCode::kLimit, "per-message memory cap reached while parsing"};
           stage_ = Stage::kDone;
@@ -385,21 +369,13 @@ void Task::finish() {
   stage_ = Stage::kDone;
   if (timer_) timer_->disable();
   holds_.clear();
-  if (pre_result_ && !pre_result_->least) {
-    action_ = pre_result_->action;
-  } else {
-    action_ = thresholds_.action_for(score_);
-    if (pre_result_ && pre_result_->least && pre_result_->action > action_) {
-      action_ = pre_result_->action;
-    }
-  }
-  if (error_) action_ = Action::kNoAction;
+  outcome_.decide(error_.has_value());
   Counters& c = services_.counters();
   if (!error_) {
     ++c.scanned;
-    ++c.actions[static_cast<size_t>(action_)];
+    ++c.actions[static_cast<size_t>(outcome_.action())];
     if (c.symbol_hits.size() < state_.size()) c.symbol_hits.resize(state_.size(), 0);
-    for (const SymbolResult* r : results_) {
+    for (const SymbolResult* r : outcome_.results()) {
       if (r->id != kNoSymbol && !r->removed) ++c.symbol_hits[static_cast<size_t>(r->id)];
     }
     c.record_time(elapsed());
@@ -424,183 +400,22 @@ bool Task::symbol_enabled(SymbolId id) const {
   return id >= 0 && static_cast<size_t>(id) < enabled_.size() && enabled_[static_cast<size_t>(id)];
 }
 
-double Task::weight_of(SymbolId id) const {
-  return id >= 0 && static_cast<size_t>(id) < weights_.size() ? weights_[static_cast<size_t>(id)] : 0;
-}
-
-SymbolResult* Task::result_slot(SymbolId id, std::string_view name) {
-  if (id != kNoSymbol) {
-    int32_t idx = result_index_[static_cast<size_t>(id)];
-    if (idx >= 0) return results_[static_cast<size_t>(idx)];
-  } else {
-    for (SymbolResult* r : results_) {
-      if (r->id == kNoSymbol && r->name == name) return r;
-    }
-  }
-  auto* r = arena_.make<SymbolResult>(&arena_);
-  r->id = id;
-  r->name = id != kNoSymbol ? std::string_view(engine_.registry.get(id).name) : arena_.dup(name);
-  if (id != kNoSymbol) result_index_[static_cast<size_t>(id)] = static_cast<int32_t>(results_.size());
-  results_.push_back(r);
-  return r;
-}
-
 bool Task::insert_result(std::string_view name, double multiplier,
                          const std::vector<std::string_view>& options) {
   SymbolId id = engine_.registry.find(name);
-  if (id == kNoSymbol) {
-    if (name.empty()) return false;
-    SymbolResult* r = result_slot(kNoSymbol, name);
-    ++r->shots;
-    for (auto o : options) {
-      if (r->options.size() >= engine_.options.max_options) break;
-      o = o.substr(0, engine_.options.max_option_length);
-      if (std::find(r->options.begin(), r->options.end(), o) == r->options.end()) {
-        r->options.push_back(arena_.dup(o));
-      }
-    }
-    return true;
-  }
-  return insert_result(id, multiplier, options);
+  if (id != kNoSymbol) return insert_result(id, multiplier, options);
+  if (name.empty()) return false;
+  outcome_.insert_unknown(name, options);
+  return true;
 }
 
 bool Task::insert_result(SymbolId id, double multiplier,
                          const std::vector<std::string_view>& options) {
   if (id < 0 || static_cast<size_t>(id) >= enabled_.size()) return false;
-  size_t i = static_cast<size_t>(id);
-  if (!enabled_[i]) return false;
+  if (!enabled_[static_cast<size_t>(id)]) return false;
   if (stage_ == Stage::kDone) return false;
-  const SymbolDef& d = engine_.registry.get(id);
-  if (!std::isfinite(multiplier)) multiplier = 1.0;
-  SymbolResult* r = result_slot(id, d.name);
-  double weight = weights_[i];
-  double delta = weight * multiplier;
-  double contribution = 0;
-  if (r->shots == 0) {
-    contribution = delta;
-  } else if (d.flags & kFlagOneShot) {
-    if (std::fabs(delta) > std::fabs(r->score) && std::signbit(delta) == std::signbit(r->score)) {
-      contribution = delta - r->score;
-    }
-  } else if (r->shots < d.max_shots) {
-    contribution = delta;
-  }
-  ++r->shots;
-  r->weight = weight;
-  // Group caps: a group's positive sum never exceeds its max_score (negative: min_score).
-  const auto& groups = engine_.symbol_groups(id);
-  for (int g : groups) {
-    const GroupDef& gd = *engine_.registry.groups()[static_cast<size_t>(g)];
-    double sum = 0;
-    for (SymbolId member : gd.symbols) {
-      if (const SymbolResult* mr = find_result(member)) {
-        if (!mr->removed) sum += mr->score;
-      }
-    }
-    if (gd.max_score > 0 && contribution > 0) {
-      contribution = std::max(0.0, std::min(contribution, gd.max_score - sum));
-    }
-    if (gd.min_score < 0 && contribution < 0) {
-      contribution = std::min(0.0, std::max(contribution, gd.min_score - sum));
-    }
-  }
-  r->score += contribution;
-  score_ += contribution;
-  for (auto o : options) {
-    if (r->options.size() >= engine_.options.max_options) break;
-    o = o.substr(0, engine_.options.max_option_length);
-    if (std::find(r->options.begin(), r->options.end(), o) == r->options.end()) {
-      r->options.push_back(arena_.dup(o));
-    }
-  }
-  auto reject = thresholds_.get(Action::kReject);
-  if (reject && score_ >= *reject) reject_reached_ = true;
+  outcome_.insert(id, multiplier, options);
   return true;
-}
-
-bool Task::add_options(std::string_view name, const std::vector<std::string_view>& options) {
-  const SymbolResult* cr = find_result(name);
-  if (cr == nullptr) return false;
-  auto* r = const_cast<SymbolResult*>(cr);
-  for (auto o : options) {
-    if (r->options.size() >= engine_.options.max_options) break;
-    o = o.substr(0, engine_.options.max_option_length);
-    if (std::find(r->options.begin(), r->options.end(), o) == r->options.end()) {
-      r->options.push_back(arena_.dup(o));
-    }
-  }
-  return true;
-}
-
-const SymbolResult* Task::find_result(SymbolId id) const {
-  if (id < 0 || static_cast<size_t>(id) >= result_index_.size()) return nullptr;
-  int32_t idx = result_index_[static_cast<size_t>(id)];
-  if (idx < 0) return nullptr;
-  const SymbolResult* r = results_[static_cast<size_t>(idx)];
-  return r->removed ? nullptr : r;
-}
-
-const SymbolResult* Task::find_result(std::string_view name) const {
-  SymbolId id = engine_.registry.find(name);
-  if (id != kNoSymbol) return find_result(id);
-  for (const SymbolResult* r : results_) {
-    if (r->id == kNoSymbol && r->name == name && !r->removed) return r;
-  }
-  return nullptr;
-}
-
-void Task::remove_result(SymbolResult& r, bool remove_symbol, bool remove_weight) {
-  if (remove_weight) {
-    score_ -= r.score;
-    r.score = 0;
-  }
-  if (remove_symbol) r.removed = true;
-}
-
-std::vector<std::pair<std::string, double>> Task::group_scores() const {
-  std::vector<std::pair<std::string, double>> out;
-  for (const auto& g : engine_.registry.groups()) {
-    double sum = 0;
-    bool any = false;
-    for (SymbolId id : g->symbols) {
-      if (const SymbolResult* r = find_result(id)) {
-        sum += r->score;
-        any = true;
-      }
-    }
-    if (any) out.emplace_back(g->name, sum);
-  }
-  return out;
-}
-
-void Task::set_pre_result(PreResult pr) {
-  if (pre_result_ && pre_result_->priority > pr.priority) return;
-  pre_result_ = std::move(pr);
-}
-
-std::string Task::rewritten_subject() const {
-  if (action_ != Action::kRewriteSubject) return {};
-  std::string tmpl = applied_.subject ? *applied_.subject : engine_.options.subject_template;
-  std::string subject = message_ != nullptr ? std::string(message_->subject) : std::string();
-  std::string out;
-  for (size_t i = 0; i < tmpl.size(); ++i) {
-    if (tmpl[i] == '%' && i + 1 < tmpl.size()) {
-      if (tmpl[i + 1] == 's') {
-        out += subject;
-        ++i;
-        continue;
-      }
-      if (tmpl[i + 1] == 'd') {
-        char buf[32];
-        std::snprintf(buf, sizeof buf, "%.2f", score_);
-        out += buf;
-        ++i;
-        continue;
-      }
-    }
-    out += tmpl[i];
-  }
-  return out;
 }
 
 }  // namespace mw::scan

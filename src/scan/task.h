@@ -1,7 +1,7 @@
 // Task: one message being scanned, from request to reply.
 //
 // A Task owns the raw message bytes, its Arena (every parsed view lives there), the envelope,
-// and the results. It runs the stages of DESIGN.md ("The path of one message"): parse,
+// and its Outcome (results, score, action, reply additions: outcome.h). It runs the stages of DESIGN.md ("The path of one message"): parse,
 // prefilters, filters in dependency order, composites, postfilters, composites again,
 // idempotent symbols; then decides the action and calls the completion callback.
 //
@@ -31,6 +31,7 @@
 #include "scan/actions.h"
 #include "scan/engine.h"
 #include "scan/envelope.h"
+#include "scan/outcome.h"
 #include "scan/settings.h"
 #include "scan/symbols.h"
 
@@ -40,25 +41,6 @@ class BudgetResolver;
 }  // namespace mw::dns
 
 namespace mw::scan {
-
-struct SymbolResult {
-  SymbolId id = kNoSymbol;       // kNoSymbol for a name nobody registered
-  std::string_view name;         // arena or registry
-  double score = 0;              // contribution to the message score
-  double weight = 0;             // configured weight (after settings)
-  std::pmr::vector<std::string_view> options;  // arena strings, unique, insertion order
-  uint32_t shots = 0;
-  bool removed = false;          // removed by a composite (not shown, no score)
-  explicit SymbolResult(std::pmr::memory_resource* mr) : options(mr) {}
-};
-
-struct PreResult {
-  Action action = Action::kNoAction;
-  std::string message;   // SMTP reply text for the MTA
-  std::string module;    // who set it
-  int priority = 0;
-  bool least = false;    // only sets the minimum action (does not stop the scan)
-};
 
 // Something asynchronous the task must cancel when it dies.
 class Cancelable {
@@ -115,37 +97,20 @@ class Task {
   // Message time: the envelope's time, else when the task started (epoch seconds).
   double time() const { return envelope_.time > 0 ? envelope_.time : start_wall_; }
 
-  // ---- results
+  // ---- results (outcome.h)
   // Insert (or add to) a symbol's result: score = weight x multiplier. Ignored (returns
-  // false) when the symbol is disabled for this task. Unknown names get weight 0.
+  // false) when the symbol is disabled for this task or the task has finished. Unknown names
+  // get weight 0.
   bool insert_result(std::string_view name, double multiplier = 1.0,
                      const std::vector<std::string_view>& options = {});
   bool insert_result(SymbolId id, double multiplier = 1.0,
                      const std::vector<std::string_view>& options = {});
-  // Add options to an existing result. False when absent.
-  bool add_options(std::string_view name, const std::vector<std::string_view>& options);
-  const SymbolResult* find_result(std::string_view name) const;
-  const SymbolResult* find_result(SymbolId id) const;
-  bool has_symbol(std::string_view name) const { return find_result(name) != nullptr; }
-  // Every result in insertion order (removed ones flagged).
-  const std::pmr::vector<SymbolResult*>& results() const { return results_; }
-  // Remove a result: drop its score and/or hide it (composites).
-  void remove_result(SymbolResult& r, bool remove_symbol, bool remove_weight);
-  double score() const { return score_; }
-  // Per-group sums of the current results (for replies with Flags: groups).
-  std::vector<std::pair<std::string, double>> group_scores() const;
-
-  void set_pre_result(PreResult pr);
-  const std::optional<PreResult>& pre_result() const { return pre_result_; }
-  // Final action (after the task finished).
-  Action action() const { return action_; }
-  const Thresholds& thresholds() const { return thresholds_; }
-  // The subject to set for "rewrite subject" (empty otherwise).
-  std::string rewritten_subject() const;
+  // Results, score, pre-result, action and reply additions.
+  Outcome& outcome() { return outcome_; }
+  const Outcome& outcome() const { return outcome_; }
 
   SymbolState symbol_state(SymbolId id) const;
   bool symbol_enabled(SymbolId id) const;
-  double weight_of(SymbolId id) const;
   const Applied& settings() const { return applied_; }
   // Apply settings from a rule (e.g. a Lua prefilter): only before filters run.
   void apply_settings(const Applied& a);
@@ -154,16 +119,12 @@ class Task {
   const std::pmr::vector<float>& symbol_times() const { return sym_time_; }
   double elapsed() const;  // seconds since the task started
 
-  // Reply additions made by rules: the "milter" block (add_headers/remove_headers ...) and
-  // any other top-level fields (e.g. "dkim-signature").
-  json::Value& milter_reply() { return milter_; }
-  const json::Value& milter_reply() const { return milter_; }
-  json::Value& extra_reply() { return extra_; }
-  const json::Value& extra_reply() const { return extra_; }
-
-  // Upper-layer state; `key` distinguishes owners.
-  TaskExtension* extension(int key) const;
-  void set_extension(int key, std::unique_ptr<TaskExtension> ext);
+  // Upper-layer state; `key` distinguishes owners (in use: 1 Lua, 2 regexp rules, 3 auth
+  // results, 16 Bayes).
+  TaskExtension* extension(int key) const { return extensions_.get(key); }
+  void set_extension(int key, std::unique_ptr<TaskExtension> ext) {
+    extensions_.set(key, std::move(ext));
+  }
 
  private:
   enum class Stage : uint8_t {
@@ -178,7 +139,6 @@ class Task {
   void on_timeout();
   void compute_settings();
   bool skip_remaining() const;
-  SymbolResult* result_slot(SymbolId id, std::string_view name);
 
   const Engine& engine_;
   Services& services_;
@@ -190,32 +150,23 @@ class Task {
 
   Stage stage_ = Stage::kInit;
   std::pmr::vector<SymbolState> state_;
-  std::pmr::vector<int32_t> result_index_;  // SymbolId -> index in results_, -1 none
-  std::pmr::vector<SymbolResult*> results_;
   std::pmr::vector<float> sym_time_;
   std::pmr::vector<double> sym_start_;
   std::pmr::vector<uint8_t> enabled_;
-  std::pmr::vector<double> weights_;
   size_t running_ = 0;
   size_t filter_cursor_ = 0;
   bool in_advance_ = false;
-  bool reject_reached_ = false;
-  double score_ = 0;
-  Thresholds thresholds_;
+  Outcome outcome_;
   Applied applied_;
-  std::optional<PreResult> pre_result_;
-  Action action_ = Action::kNoAction;
   std::optional<Error> error_;
   bool timed_out_ = false;
   double start_mono_ = 0;
   double start_wall_ = 0;
-  json::Value milter_;
-  json::Value extra_;
   std::function<void(Task&)> done_;
   core::TimerPtr timer_;
   std::unique_ptr<dns::BudgetResolver> budget_resolver_;  // outlives holds_
   std::vector<std::unique_ptr<Cancelable>> holds_;
-  std::vector<std::pair<int, std::unique_ptr<TaskExtension>>> extensions_;
+  ExtensionSlots<TaskExtension> extensions_;
 };
 
 }  // namespace mw::scan

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "store/store.h"
+
 namespace mw::store::detail {
 
 Status check_size(std::string_view what, std::string_view s, const Limits& limits) {
@@ -71,6 +73,45 @@ Status check_distinct(std::string_view key, std::string_view member, double wind
 Status check_map(std::string_view key, std::string_view field, const Limits& l) {
   MW_TRY(check_key(key, l));
   return check_size("field", field, l);
+}
+
+Status check_counts(std::string_view key, size_t ids, const Limits& l) {
+  MW_TRY(check_key(key, l));
+  if (ids > Store::kMaxCountIds) {
+    return fail(ErrorCode::kLimit, std::to_string(ids) + " ids in one count-table operation (" +
+                                       std::to_string(Store::kMaxCountIds) + " at most)");
+  }
+  return {};
+}
+
+Status check_counts_add(std::string_view key, size_t ids, int64_t da, int64_t db,
+                        const Limits& l) {
+  MW_TRY(check_counts(key, ids, l));
+  constexpr int64_t kMax = int64_t{1} << 32;
+  if (da > kMax || da < -kMax || db > kMax || db < -kMax) {
+    return fail(ErrorCode::kLimit, "count-table delta out of range (+-2^32)");
+  }
+  return {};
+}
+
+Status check_counts_expire(std::string_view key, double older_than, size_t budget,
+                           const Limits& l) {
+  MW_TRY(check_key(key, l));
+  if (!std::isfinite(older_than)) {
+    return fail(ErrorCode::kInvalidInput, "expiry time must be finite");
+  }
+  if (budget == 0 || budget > Store::kMaxCountIds) {
+    return fail(ErrorCode::kInvalidInput, "expiry step budget must be 1.." +
+                                              std::to_string(Store::kMaxCountIds));
+  }
+  return {};
+}
+
+uint32_t add_count(uint32_t old, int64_t delta) {
+  int64_t v = static_cast<int64_t>(old) + delta;
+  if (v < 0) return 0;
+  if (v > int64_t{UINT32_MAX}) return UINT32_MAX;
+  return static_cast<uint32_t>(v);
 }
 
 Status check_map_set(std::string_view key, std::string_view field, std::string_view value,

@@ -56,6 +56,17 @@ Status check_map(std::string_view key, std::string_view field, const Limits& l);
 Status check_map_set(std::string_view key, std::string_view field, std::string_view value,
                      double ttl, const Limits& l);
 
+// Count tables (store.h): at most Store::kMaxCountIds ids (kLimit); deltas within +-2^32
+// (kLimit); an expiry step examines 1..kMaxCountIds rows and `older_than` is finite
+// (kInvalidInput).
+Status check_counts(std::string_view key, size_t ids, const Limits& l);
+Status check_counts_add(std::string_view key, size_t ids, int64_t da, int64_t db,
+                        const Limits& l);
+Status check_counts_expire(std::string_view key, double older_than, size_t budget,
+                           const Limits& l);
+// Saturating column arithmetic of counts_add: old + delta clamped to 0..2^32-1.
+uint32_t add_count(uint32_t old, int64_t delta);
+
 // Absolute expiry for a ttl (0: none).
 inline double expiry_for(double now, double ttl) { return ttl > 0 ? now + ttl : 0; }
 // True when something with absolute expiry `exp` (0: none) is gone at `now`.

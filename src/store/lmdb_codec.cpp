@@ -87,6 +87,7 @@ std::string_view kind_name(Kind k) {
     case Kind::kDistinct: return "a distinct set";
     case Kind::kList: return "a list";
     case Kind::kMap: return "a map";
+    case Kind::kCounts: return "a count table";
   }
   return "unknown data";
 }
@@ -134,7 +135,7 @@ std::optional<Header> decode_header(std::string_view rec, std::string_view* body
   if (!r.u8(&format) || format != kRecordFormat || !r.u8(&kind) || !r.f64(&h.expiry)) {
     return std::nullopt;
   }
-  if (kind < static_cast<uint8_t>(Kind::kValue) || kind > static_cast<uint8_t>(Kind::kMap)) {
+  if (kind < static_cast<uint8_t>(Kind::kValue) || kind > static_cast<uint8_t>(Kind::kCounts)) {
     return std::nullopt;
   }
   h.kind = static_cast<Kind>(kind);
@@ -220,6 +221,53 @@ std::optional<MapState> decode_map(std::string_view body) {
     return std::nullopt;
   }
   return m;
+}
+
+std::string encode_counts(const CountsState& c) {
+  std::string out = header(Kind::kCounts, 0, 24);
+  put_le64(out, c.rows);
+  put_le64(out, c.rows_a);
+  put_le64(out, c.rows_b);
+  return out;
+}
+
+std::optional<CountsState> decode_counts(std::string_view body) {
+  Reader r(body);
+  CountsState c;
+  if (!r.u64(&c.rows) || !r.u64(&c.rows_a) || !r.u64(&c.rows_b) || !r.done()) {
+    return std::nullopt;
+  }
+  return c;
+}
+
+std::string count_key(std::string_view prefix, uint64_t id) {
+  std::string k;
+  k.reserve(prefix.size() + 9);
+  k.append(prefix);
+  k.push_back('c');
+  put_be64(k, id);
+  return k;
+}
+
+std::string encode_count(const CountEntry& e) {
+  std::string out;
+  out.reserve(13);
+  put_u8(out, kRecordFormat);
+  put_u32(out, e.a);
+  put_u32(out, e.b);
+  put_u32(out, e.changed);
+  return out;
+}
+
+std::optional<CountEntry> decode_count(std::string_view v) {
+  Reader r(v);
+  uint8_t format = 0;
+  CountEntry e;
+  if (!r.u8(&format) || format != kRecordFormat || !r.u32(&e.a) || !r.u32(&e.b) ||
+      !r.u32(&e.changed) || !r.done()) {
+    return std::nullopt;
+  }
+  return e;
 }
 
 void put_be64(std::string& out, uint64_t v) {

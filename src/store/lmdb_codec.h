@@ -14,6 +14,7 @@
 //   'm' member | 'M' sha(m)    -> member entry           distinct member -> last seen time
 //   't' time(BE sortable) id   -> member bytes           distinct set's time index (id is
 //                                                        the 'm'/'M' key part)
+//   'c' id(u64 BE)             -> count row              count-table row (a, b, changed)
 // Records and entries start with the format byte (1); integers and doubles are little
 // endian, except inside keys where they are big endian (sortable).
 //
@@ -35,11 +36,13 @@ inline constexpr uint8_t kRecordFormat = 1;
 inline constexpr size_t kDirectKeyMax = 400;
 inline constexpr size_t kMaxLmdbKey = 511;
 
-enum class Kind : uint8_t { kValue = 1, kWindow = 2, kDistinct = 3, kList = 4, kMap = 5 };
+enum class Kind : uint8_t {
+  kValue = 1, kWindow = 2, kDistinct = 3, kList = 4, kMap = 5, kCounts = 6
+};
 std::string_view kind_name(Kind k);
 // True for kinds that keep elements in `sub`.
 inline bool has_elements(Kind k) {
-  return k == Kind::kDistinct || k == Kind::kList || k == Kind::kMap;
+  return k == Kind::kDistinct || k == Kind::kList || k == Kind::kMap || k == Kind::kCounts;
 }
 
 // The key of one store key in both databases.
@@ -82,6 +85,12 @@ struct MapState {
   double max_expiry = 0;    // latest expiry of any field with one
 };
 
+struct CountsState {
+  uint64_t rows = 0;    // rows in the table
+  uint64_t rows_a = 0;  // rows with a > 0
+  uint64_t rows_b = 0;  // rows with b > 0
+};
+
 std::string encode_value(double expiry, std::string_view value);
 std::string encode_window(double expiry, const WindowState& w);
 std::string encode_distinct(double expiry, const DistinctState& d);
@@ -91,6 +100,8 @@ std::optional<WindowState> decode_window(std::string_view body);
 std::optional<DistinctState> decode_distinct(std::string_view body);
 std::optional<ListState> decode_list(std::string_view body);
 std::optional<MapState> decode_map(std::string_view body);
+std::string encode_counts(const CountsState& c);  // a table never expires
+std::optional<CountsState> decode_counts(std::string_view body);
 // A map's record expiry: none while any field has none, else its latest field expiry.
 inline double map_expiry(const MapState& m) { return m.persistent > 0 ? 0 : m.max_expiry; }
 
@@ -115,6 +126,16 @@ struct FieldEntry {
 std::string encode_field(double expiry, std::string_view field_if_hashed,
                          std::string_view value);
 std::optional<FieldEntry> decode_field(std::string_view v);
+// Count-table row key and entry: the two columns and when the row last changed (whole
+// seconds of the store clock).
+std::string count_key(std::string_view prefix, uint64_t id);
+struct CountEntry {
+  uint32_t a = 0;
+  uint32_t b = 0;
+  uint32_t changed = 0;
+};
+std::string encode_count(const CountEntry& e);
+std::optional<CountEntry> decode_count(std::string_view v);
 // Distinct member entry: the time it was last seen.
 std::string encode_member(double t);
 std::optional<double> decode_member(std::string_view v);

@@ -72,6 +72,9 @@ inline std::string_view to_sv(const MDB_val& v) {
 }
 // "MDB_MAP_FULL: Environment mapsize limit reached" style text.
 std::string lmdb_error(int rc);
+// The key order of both databases: LMDB's default (memcmp, shorter first), computed eight
+// bytes at a time. Set on every environment at open.
+int bytewise_compare(const MDB_val* a, const MDB_val* b);
 
 class Env {
  public:

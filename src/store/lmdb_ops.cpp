@@ -1,6 +1,7 @@
 #include "store/lmdb_ops.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "store/lmdb_codec.h"
 #include "store/lmdb_env.h"
@@ -69,6 +70,21 @@ class Cursor {
     }
     return rc;
   }
+  // The entry at exactly `at`. MDB_NOTFOUND when absent.
+  int find(std::string_view at, std::string_view* val) {
+    MDB_val k = to_val(at);
+    MDB_val v;
+    int rc = mdb_cursor_get(c_.get(), &k, &v, MDB_SET);
+    if (rc == 0) *val = to_sv(v);
+    return rc;
+  }
+  // Replace the value of the entry the cursor is on (same size) / delete it.
+  int replace(std::string_view key, std::string_view value) {
+    MDB_val k = to_val(key);
+    MDB_val v = to_val(value);
+    return mdb_cursor_put(c_.get(), &k, &v, MDB_CURRENT);
+  }
+  int erase() { return mdb_cursor_del(c_.get(), 0); }
   int step(MDB_cursor_op op, std::string_view* key, std::string_view* val) {
     MDB_val k, v;
     int rc = mdb_cursor_get(c_.get(), &k, &v, op);
@@ -509,6 +525,189 @@ Result<std::vector<std::pair<std::string, std::string>>> op_map_all(Ctx& c,
     out.emplace_back(std::string(field), std::string(e->value));
   }
   if (rc != 0 && rc != MDB_NOTFOUND) return io(c, rc, "scan map");
+  return out;
+}
+
+namespace {
+
+// The live count table under `k` (nullopt: none yet), or kInvalidInput for another kind.
+Result<std::optional<CountsState>> load_counts(Ctx& c, const KeyRef& k) {
+  auto l = load(c, k);
+  if (!l) return fail(l.error());
+  if (!*l) return std::optional<CountsState>();
+  if ((*l)->h.kind != Kind::kCounts) return wrong_kind((*l)->h.kind, "a count table");
+  auto st = decode_counts((*l)->body);
+  if (!st) return corrupt("count table");
+  return std::optional<CountsState>(*st);
+}
+
+// Positions of `ids` in ascending id order (rows are stored in that order: one cursor pass).
+std::vector<uint32_t> id_order(const std::vector<uint64_t>& ids) {
+  std::vector<uint32_t> order(ids.size());
+  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  if (!std::is_sorted(ids.begin(), ids.end())) {
+    std::stable_sort(order.begin(), order.end(),
+                     [&ids](uint32_t x, uint32_t y) { return ids[x] < ids[y]; });
+  }
+  return order;
+}
+
+void set_id(std::string& row_key, uint64_t id) {
+  size_t off = row_key.size() - 8;
+  for (int i = 7; i >= 0; --i) row_key[off + 7 - i] = static_cast<char>((id >> (8 * i)) & 0xff);
+}
+
+constexpr char kHex[] = "0123456789abcdef";
+
+std::string id_cursor(uint64_t id) {
+  std::string out(16, '0');
+  for (int i = 15; i >= 0; --i, id >>= 4) out[i] = kHex[id & 15];
+  return out;
+}
+
+std::optional<uint64_t> parse_id_cursor(std::string_view s) {
+  if (s.size() != 16) return std::nullopt;
+  uint64_t v = 0;
+  for (char ch : s) {
+    const char* p = std::strchr(kHex, ch);
+    if (ch == '\0' || p == nullptr) return std::nullopt;
+    v = (v << 4) | static_cast<uint64_t>(p - kHex);
+  }
+  return v;
+}
+
+}  // namespace
+
+Result<std::vector<Store::CountRow>> op_counts_get(Ctx& c, std::string_view key,
+                                                   const std::vector<uint64_t>& ids) {
+  std::vector<Store::CountRow> out(ids.size());
+  KeyRef k = make_key(key);
+  auto st = load_counts(c, k);
+  if (!st) return fail(st.error());
+  if (!*st || ids.empty()) return out;
+  Cursor cur;
+  if (int rc = cur.open(c.txn, c.sub); rc != 0) return io(c, rc, "cursor");
+  std::string row_key = count_key(k.prefix, 0);
+  for (uint32_t i : id_order(ids)) {
+    set_id(row_key, ids[i]);
+    std::string_view v;
+    int rc = cur.find(row_key, &v);
+    if (rc == MDB_NOTFOUND) continue;
+    if (rc != 0) return io(c, rc, "read row");
+    auto e = decode_count(v);
+    if (!e) return corrupt("count row");
+    out[i] = Store::CountRow{e->a, e->b};
+  }
+  return out;
+}
+
+Status op_counts_add(Ctx& c, std::string_view key, const std::vector<uint64_t>& ids,
+                     int64_t da, int64_t db) {
+  KeyRef k = make_key(key);
+  auto loaded = load_counts(c, k);
+  if (!loaded) return fail(loaded.error());
+  CountsState st = loaded->value_or(CountsState{});
+  uint32_t now = static_cast<uint32_t>(std::clamp(c.now, 0.0, 4294967295.0));
+  Cursor cur;
+  if (int rc = cur.open(c.txn, c.sub); rc != 0) return io(c, rc, "cursor");
+  std::string row_key = count_key(k.prefix, 0);
+  for (uint32_t i : id_order(ids)) {
+    set_id(row_key, ids[i]);
+    std::string_view v;
+    int rc = cur.find(row_key, &v);
+    CountEntry old;
+    bool exists = rc == 0;
+    if (exists) {
+      auto e = decode_count(v);
+      if (!e) return corrupt("count row");
+      old = *e;
+    } else if (rc != MDB_NOTFOUND) {
+      return io(c, rc, "read row");
+    }
+    CountEntry e{detail::add_count(old.a, da), detail::add_count(old.b, db), now};
+    if (exists && e.a == old.a && e.b == old.b) continue;
+    st.rows_a += (e.a > 0) - (old.a > 0);
+    st.rows_b += (e.b > 0) - (old.b > 0);
+    if (e.a == 0 && e.b == 0) {
+      if (!exists) continue;
+      if (int r = cur.erase(); r != 0) return io(c, r, "delete row");
+      --st.rows;
+      continue;
+    }
+    std::string val = encode_count(e);
+    int r = exists ? cur.replace(row_key, val) : put_raw(c, c.sub, row_key, val);
+    if (r != 0) return io(c, r, "write row");
+    if (!exists) ++st.rows;
+  }
+  if (st.rows == 0) return loaded->has_value() ? delete_key(c, k, true) : Status();
+  return put_main(c, k, encode_counts(st));
+}
+
+Result<Store::CountsInfo> op_counts_info(Ctx& c, std::string_view key) {
+  KeyRef k = make_key(key);
+  auto st = load_counts(c, k);
+  if (!st) return fail(st.error());
+  Store::CountsInfo info;
+  if (!*st) return info;
+  info.rows = (*st)->rows;
+  info.rows_a = (*st)->rows_a;
+  info.rows_b = (*st)->rows_b;
+  // Key, value and LMDB's node header and pointer, in pages about two-thirds full.
+  uint64_t per_row = k.prefix.size() + 9 + 13 + 8 + 2;
+  info.bytes = info.rows * per_row * 3 / 2;
+  return info;
+}
+
+Result<Store::CountsExpiry> op_counts_expire(Ctx& c, std::string_view key, uint64_t max_total,
+                                             double older_than, std::string_view cursor,
+                                             size_t budget) {
+  Store::CountsExpiry out;
+  KeyRef k = make_key(key);
+  auto loaded = load_counts(c, k);
+  if (!loaded) return fail(loaded.error());
+  if (!*loaded) return out;
+  CountsState st = **loaded;
+  uint64_t from = 0;
+  if (!cursor.empty()) {
+    auto id = parse_id_cursor(cursor);
+    if (!id) return fail(ErrorCode::kInvalidInput, "bad count-table cursor");
+    from = *id;
+  }
+  std::string start = count_key(k.prefix, from);
+  std::string rows_prefix = k.prefix + "c";
+  std::vector<std::string> dead;
+  {
+    Cursor cur;
+    if (int rc = cur.open(c.txn, c.sub); rc != 0) return io(c, rc, "cursor");
+    std::string_view ek, ev;
+    int rc = cur.seek(start, &ek, &ev);
+    for (; rc == 0 && ek.starts_with(rows_prefix); rc = cur.step(MDB_NEXT, &ek, &ev)) {
+      uint64_t id = get_be64(ek.substr(rows_prefix.size()));
+      if (out.examined == budget) {
+        out.cursor = id_cursor(id);
+        break;
+      }
+      ++out.examined;
+      auto e = decode_count(ev);
+      if (!e) return corrupt("count row");
+      if (id != 0 && uint64_t{e->a} + e->b <= max_total && e->changed < older_than) {
+        dead.emplace_back(ek);
+        st.rows_a -= e->a > 0;
+        st.rows_b -= e->b > 0;
+      }
+    }
+    if (rc != 0 && rc != MDB_NOTFOUND) return io(c, rc, "scan rows");
+  }
+  if (dead.empty()) return out;
+  if (!c.writable) return fail(ErrorCode::kInternal, "count-table expiry needs a write");
+  for (const auto& dk : dead) MW_TRY(del_sub(c, dk));
+  out.removed = dead.size();
+  st.rows -= std::min<uint64_t>(st.rows, dead.size());
+  if (st.rows == 0) {
+    MW_TRY(delete_key(c, k, true));
+  } else {
+    MW_TRY(put_main(c, k, encode_counts(st)));
+  }
   return out;
 }
 

@@ -61,6 +61,17 @@ Status op_map_del(Ctx& c, std::string_view key, std::string_view field);
 Result<std::vector<std::pair<std::string, std::string>>> op_map_all(Ctx& c,
                                                                     std::string_view key);
 
+// Count tables (store.h). ids need not be sorted; rows are visited in id order.
+Result<std::vector<Store::CountRow>> op_counts_get(Ctx& c, std::string_view key,
+                                                   const std::vector<uint64_t>& ids);
+Status op_counts_add(Ctx& c, std::string_view key, const std::vector<uint64_t>& ids,
+                     int64_t da, int64_t db);
+Result<Store::CountsInfo> op_counts_info(Ctx& c, std::string_view key);
+// The cursor is the next row's id in 16 hex digits. Writes only when it removes rows.
+Result<Store::CountsExpiry> op_counts_expire(Ctx& c, std::string_view key, uint64_t max_total,
+                                             double older_than, std::string_view cursor,
+                                             size_t budget);
+
 // Where the sweep resumes in each database (empty: from the start).
 struct SweepCursor {
   std::string main_pos;

@@ -459,4 +459,55 @@ OpPtr LmdbStore::map_all(std::string key,
                    std::move(cb));
 }
 
+OpPtr LmdbStore::counts_get(std::string key, std::vector<uint64_t> ids,
+                            Callback<std::vector<CountRow>> cb) {
+  using T = std::vector<CountRow>;
+  if (auto st = detail::check_counts(key, ids.size(), opts_.limits); !st) {
+    return reject<T>(st, std::move(cb));
+  }
+  return submit<T>(
+      false,
+      [key = std::move(key), ids = std::move(ids)](Ctx& c) {
+        return lmdb::op_counts_get(c, key, ids);
+      },
+      std::move(cb));
+}
+
+OpPtr LmdbStore::counts_add(std::string key, std::vector<uint64_t> ids, int64_t da, int64_t db,
+                            Done cb) {
+  if (auto st = detail::check_counts_add(key, ids.size(), da, db, opts_.limits); !st) {
+    return reject<void>(st, std::move(cb));
+  }
+  // Only decrements may run while the map is short of room (they free rows).
+  bool frees = da <= 0 && db <= 0;
+  return submit<void>(
+      true,
+      [key = std::move(key), ids = std::move(ids), da, db](Ctx& c) {
+        return lmdb::op_counts_add(c, key, ids, da, db);
+      },
+      std::move(cb), frees);
+}
+
+OpPtr LmdbStore::counts_info(std::string key, Callback<CountsInfo> cb) {
+  if (auto st = detail::check_key(key, opts_.limits); !st) {
+    return reject<CountsInfo>(st, std::move(cb));
+  }
+  return submit<CountsInfo>(
+      false, [key = std::move(key)](Ctx& c) { return lmdb::op_counts_info(c, key); },
+      std::move(cb));
+}
+
+OpPtr LmdbStore::counts_expire(std::string key, uint64_t max_total, double older_than,
+                               std::string cursor, size_t budget, Callback<CountsExpiry> cb) {
+  if (auto st = detail::check_counts_expire(key, older_than, budget, opts_.limits); !st) {
+    return reject<CountsExpiry>(st, std::move(cb));
+  }
+  return submit<CountsExpiry>(
+      true,
+      [key = std::move(key), max_total, older_than, cursor = std::move(cursor), budget](Ctx& c) {
+        return lmdb::op_counts_expire(c, key, max_total, older_than, cursor, budget);
+      },
+      std::move(cb), true);
+}
+
 }  // namespace mw::store

@@ -241,6 +241,139 @@ end
 return out
 )";
 
+// Count tables: one hash, field = the 8-byte big-endian id, value "A:B:CHANGED"; the field
+// "\0c" holds "ROWS ROWS_A ROWS_B" and marks the hash as a count table.
+constexpr std::string_view kCountsPrelude = R"(
+local MAXC = 4294967295
+local function counts_meta(k)
+  local meta = redis.call('HGET', k, '\0c')
+  if meta then
+    local x, y, z = string.match(meta, '^(%d+) (%d+) (%d+)$')
+    if not x then return nil, 'MWINVAL corrupt count table' end
+    return {tonumber(x), tonumber(y), tonumber(z)}
+  end
+  if redis.call('EXISTS', k) == 1 then
+    return nil, 'MWINVAL key holds another kind of data, not a count table'
+  end
+  return {0, 0, 0}
+end
+local function counts_save(k, m)
+  if m[1] <= 0 then
+    redis.call('DEL', k)
+  else
+    redis.call('HSET', k, '\0c', string.format('%d %d %d', m[1], m[2], m[3]))
+  end
+end
+)";
+
+// KEYS[1]; ARGV: now (whole seconds), da, db, then the ids. Reads every row first, applies
+// the deltas in order (an id given twice changes twice), then writes each changed row once.
+// Mirrors lmdb::op_counts_add.
+constexpr std::string_view kCountsAdd = R"(
+local k = KEYS[1]
+local m, err = counts_meta(k)
+if not m then return redis.error_reply(err) end
+local now, da, db = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
+local rows, order = {}, {}
+local i = 4
+while i <= #ARGV do
+  local j = math.min(i + 999, #ARGV)
+  local chunk = {}
+  for t = i, j do chunk[#chunk + 1] = ARGV[t] end
+  local vals = redis.call('HMGET', k, unpack(chunk))
+  for t = 1, #chunk do
+    local id = chunk[t]
+    if rows[id] == nil then
+      local a, b = 0, 0
+      if vals[t] then
+        local x, y = string.match(vals[t], '^(%d+):(%d+):%d+$')
+        if not x then return redis.error_reply('MWINVAL corrupt count-table row') end
+        a, b = tonumber(x), tonumber(y)
+      end
+      rows[id] = {a, b, a, b}
+      order[#order + 1] = id
+    end
+  end
+  i = j + 1
+end
+local function clamp(v)
+  if v < 0 then return 0 end
+  if v > MAXC then return MAXC end
+  return v
+end
+for t = 4, #ARGV do
+  local r = rows[ARGV[t]]
+  r[3] = clamp(r[3] + da)
+  r[4] = clamp(r[4] + db)
+end
+for _, id in ipairs(order) do
+  local r = rows[id]
+  local oa, ob, na, nb = r[1], r[2], r[3], r[4]
+  if na ~= oa or nb ~= ob then
+    if na > 0 and oa == 0 then m[2] = m[2] + 1 elseif na == 0 and oa > 0 then m[2] = m[2] - 1 end
+    if nb > 0 and ob == 0 then m[3] = m[3] + 1 elseif nb == 0 and ob > 0 then m[3] = m[3] - 1 end
+    if na == 0 and nb == 0 then
+      redis.call('HDEL', k, id)
+      m[1] = m[1] - 1
+    else
+      redis.call('HSET', k, id, string.format('%d:%d:%s', na, nb, now))
+      if oa == 0 and ob == 0 then m[1] = m[1] + 1 end
+    end
+  end
+end
+counts_save(k, m)
+return 'OK'
+)";
+
+// KEYS[1]; ARGV: HSCAN cursor, count hint, max_total, older_than.
+// Returns {examined, removed, next cursor}. Mirrors lmdb::op_counts_expire.
+constexpr std::string_view kCountsExpire = R"(
+local k = KEYS[1]
+local m, err = counts_meta(k)
+if not m then return redis.error_reply(err) end
+if m[1] == 0 then return {0, 0, '0'} end
+local maxt, older = tonumber(ARGV[3]), tonumber(ARGV[4])
+local zero = string.rep('\0', 8)
+local r = redis.call('HSCAN', k, ARGV[1], 'COUNT', ARGV[2])
+local items = r[2]
+local examined, dead = 0, {}
+for i = 1, #items, 2 do
+  local id, v = items[i], items[i + 1]
+  if id ~= '\0c' then
+    examined = examined + 1
+    local a, b, t = string.match(v, '^(%d+):(%d+):(%d+)$')
+    if id ~= zero and a then
+      a, b, t = tonumber(a), tonumber(b), tonumber(t)
+      if a + b <= maxt and t < older then
+        dead[#dead + 1] = id
+        if a > 0 then m[2] = m[2] - 1 end
+        if b > 0 then m[3] = m[3] - 1 end
+      end
+    end
+  end
+end
+local i = 1
+while i <= #dead do
+  local j = math.min(i + 999, #dead)
+  redis.call('HDEL', k, unpack(dead, i, j))
+  i = j + 1
+end
+if #dead > 0 then
+  m[1] = m[1] - #dead
+  counts_save(k, m)
+end
+return {examined, #dead, r[1]}
+)";
+
+// KEYS[1]. Returns {rows, rows_a, rows_b, bytes}.
+constexpr std::string_view kCountsInfo = R"(
+local k = KEYS[1]
+local m, err = counts_meta(k)
+if not m then return redis.error_reply(err) end
+if m[1] == 0 then return {0, 0, 0, 0} end
+return {m[1], m[2], m[3], redis.call('MEMORY', 'USAGE', k) or 0}
+)";
+
 std::string_view body_of(ScriptId id) {
   switch (id) {
     case ScriptId::kIncr: return kIncr;
@@ -250,6 +383,9 @@ std::string_view body_of(ScriptId id) {
     case ScriptId::kListRange: return kListRange;
     case ScriptId::kMapSet: return kMapSet;
     case ScriptId::kMapAll: return kMapAll;
+    case ScriptId::kCountsAdd: return kCountsAdd;
+    case ScriptId::kCountsExpire: return kCountsExpire;
+    case ScriptId::kCountsInfo: return kCountsInfo;
   }
   return {};
 }
@@ -266,6 +402,9 @@ std::string sha1_hex(std::string_view s) {
 Script make_script(ScriptId id) {
   Script s;
   s.body.append(kPrelude);
+  if (id == ScriptId::kCountsAdd || id == ScriptId::kCountsExpire || id == ScriptId::kCountsInfo) {
+    s.body.append(kCountsPrelude);
+  }
   s.body.append(body_of(id));
   s.sha = sha1_hex(s.body);
   return s;

@@ -7,6 +7,8 @@
 //   list             list    entries "\x01" EXP ":" PAYLOAD, newest first; the head's EXP
 //                            is the list's expiry
 //   map              hash    field -> "\x01" EXP ":" VALUE
+//   count table      hash    8-byte big-endian id -> "A:B:CHANGED" (decimal; CHANGED in
+//                            whole seconds), "\0c" -> "ROWS ROWS_A ROWS_B"
 // EXP is the absolute expiry on the store's clock (0: none), written as "%.17g" so that
 // scripts read back the exact double the C++ side computed. Expiry and windows are decided
 // with these stored times, never with Redis's clock, so an injected clock (tests, replay)
@@ -33,8 +35,11 @@ struct redisReply;
 
 namespace mw::store::redis {
 
-enum class ScriptId { kIncr, kWindow, kDistinctAdd, kListPush, kListRange, kMapSet, kMapAll };
-inline constexpr int kScriptCount = 7;
+enum class ScriptId {
+  kIncr, kWindow, kDistinctAdd, kListPush, kListRange, kMapSet, kMapAll,
+  kCountsAdd, kCountsExpire, kCountsInfo
+};
+inline constexpr int kScriptCount = 10;
 
 struct Script {
   std::string body;

@@ -3,6 +3,7 @@
 #include <hiredis/hiredis.h>
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 
 #include "core/hash.h"
@@ -73,6 +74,30 @@ Result<std::vector<std::string>> decode_strings(Reply r, bool entries) {
     out.emplace_back(d->payload);
   }
   return out;
+}
+
+// A count-table row id as the hash field: 8 bytes, big endian.
+std::string id_field(uint64_t id) {
+  std::string f(8, '\0');
+  for (int i = 0; i < 8; ++i) f[7 - i] = static_cast<char>((id >> (8 * i)) & 0xff);
+  return f;
+}
+const std::string kCountsMeta("\0c", 2);
+
+// "A:B:CHANGED" -> {A, B}.
+std::optional<Store::CountRow> parse_row(std::string_view v) {
+  size_t c1 = v.find(':');
+  size_t c2 = c1 == std::string_view::npos ? c1 : v.find(':', c1 + 1);
+  if (c2 == std::string_view::npos) return std::nullopt;
+  auto a = detail::parse_counter(v.substr(0, c1));
+  auto b = detail::parse_counter(v.substr(c1 + 1, c2 - c1 - 1));
+  if (!a || !b || *a < 0 || *b < 0 || *a > UINT32_MAX || *b > UINT32_MAX) return std::nullopt;
+  return Store::CountRow{static_cast<uint32_t>(*a), static_cast<uint32_t>(*b)};
+}
+
+Result<uint64_t> non_negative(Reply r) {
+  if (r->type != REDIS_REPLY_INTEGER || r->integer < 0) return unexpected(r);
+  return static_cast<uint64_t>(r->integer);
 }
 
 std::string px_or_zero(double ttl) {
@@ -371,6 +396,95 @@ OpPtr RedisStore::map_all(std::string key,
                      }
                      return out;
                    });
+}
+
+OpPtr RedisStore::counts_get(std::string key, std::vector<uint64_t> ids,
+                             Callback<std::vector<CountRow>> cb) {
+  using T = std::vector<CountRow>;
+  if (auto st = detail::check_counts(key, ids.size(), opts_.limits); !st) {
+    return reject<T>(st, std::move(cb));
+  }
+  if (ids.empty()) return ready<T>({}, std::move(cb));
+  std::vector<std::string> argv;
+  argv.reserve(3 + ids.size());
+  argv.push_back("HMGET");
+  argv.push_back(full_key(key));
+  argv.push_back(kCountsMeta);
+  for (uint64_t id : ids) argv.push_back(id_field(id));
+  return command<T>(key, std::move(argv), std::move(cb), [](Reply r) -> Result<T> {
+    if (r->type != REDIS_REPLY_ARRAY || r->elements < 1) return unexpected(r);
+    T out(r->elements - 1);
+    bool table = r->element[0]->type == REDIS_REPLY_STRING;
+    for (size_t i = 1; i < r->elements; ++i) {
+      Reply e = r->element[i];
+      if (e->type == REDIS_REPLY_NIL) continue;
+      if (e->type != REDIS_REPLY_STRING) return unexpected(e);
+      auto row = parse_row(text(e));
+      if (!table || !row) {
+        return fail(ErrorCode::kInvalidInput,
+                    "key holds another kind of data, not a count table");
+      }
+      out[i - 1] = *row;
+    }
+    return out;
+  });
+}
+
+OpPtr RedisStore::counts_add(std::string key, std::vector<uint64_t> ids, int64_t da, int64_t db,
+                             Done cb) {
+  if (auto st = detail::check_counts_add(key, ids.size(), da, db, opts_.limits); !st) {
+    return reject<void>(st, std::move(cb));
+  }
+  double now = std::clamp(std::floor(clock_()), 0.0, 4294967295.0);
+  std::vector<std::string> args;
+  args.reserve(3 + ids.size());
+  args.push_back(std::to_string(static_cast<uint64_t>(now)));
+  args.push_back(std::to_string(da));
+  args.push_back(std::to_string(db));
+  for (uint64_t id : ids) args.push_back(id_field(id));
+  return script<void>(ScriptId::kCountsAdd, key, std::move(args), std::move(cb), decode_done);
+}
+
+OpPtr RedisStore::counts_info(std::string key, Callback<CountsInfo> cb) {
+  if (auto st = detail::check_key(key, opts_.limits); !st) {
+    return reject<CountsInfo>(st, std::move(cb));
+  }
+  return script<CountsInfo>(ScriptId::kCountsInfo, key, {}, std::move(cb),
+                            [](Reply r) -> Result<CountsInfo> {
+                              if (r->type != REDIS_REPLY_ARRAY || r->elements != 4) {
+                                return unexpected(r);
+                              }
+                              uint64_t v[4];
+                              for (size_t i = 0; i < 4; ++i) {
+                                auto n = non_negative(r->element[i]);
+                                if (!n) return fail(n.error());
+                                v[i] = *n;
+                              }
+                              return CountsInfo{v[0], v[1], v[2], v[3]};
+                            });
+}
+
+OpPtr RedisStore::counts_expire(std::string key, uint64_t max_total, double older_than,
+                                std::string cursor, size_t budget, Callback<CountsExpiry> cb) {
+  if (auto st = detail::check_counts_expire(key, older_than, budget, opts_.limits); !st) {
+    return reject<CountsExpiry>(st, std::move(cb));
+  }
+  std::vector<std::string> args{cursor.empty() ? std::string("0") : std::move(cursor),
+                                std::to_string(budget), std::to_string(max_total),
+                                format_double(older_than)};
+  return script<CountsExpiry>(ScriptId::kCountsExpire, key, std::move(args), std::move(cb),
+                              [](Reply r) -> Result<CountsExpiry> {
+                                if (r->type != REDIS_REPLY_ARRAY || r->elements != 3 ||
+                                    r->element[2]->type != REDIS_REPLY_STRING) {
+                                  return unexpected(r);
+                                }
+                                auto examined = non_negative(r->element[0]);
+                                auto removed = non_negative(r->element[1]);
+                                if (!examined || !removed) return unexpected(r);
+                                CountsExpiry out{*examined, *removed, std::string(text(r->element[2]))};
+                                if (out.cursor == "0") out.cursor.clear();
+                                return out;
+                              });
 }
 
 }  // namespace mw::store

@@ -80,6 +80,13 @@ class RedisStore final : public Store {
   OpPtr map_del(std::string key, std::string field, Done cb) override;
   OpPtr map_all(std::string key,
                 Callback<std::vector<std::pair<std::string, std::string>>> cb) override;
+  OpPtr counts_get(std::string key, std::vector<uint64_t> ids,
+                   Callback<std::vector<CountRow>> cb) override;
+  OpPtr counts_add(std::string key, std::vector<uint64_t> ids, int64_t da, int64_t db,
+                   Done cb) override;
+  OpPtr counts_info(std::string key, Callback<CountsInfo> cb) override;
+  OpPtr counts_expire(std::string key, uint64_t max_total, double older_than,
+                      std::string cursor, size_t budget, Callback<CountsExpiry> cb) override;
   std::string_view backend() const override { return "redis"; }
 
   // Servers with an established connection (for /stat and tests).

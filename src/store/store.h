@@ -21,10 +21,10 @@
 // Keys and values are arbitrary bytes; callers namespace keys ("stat:", "hist:", "ob:").
 //
 // Kinds: a key holds one kind of data: a value (set/incr), a windowed counter, a distinct
-// set, a list or a map. set() and del() work on a key of any kind (set replaces it); the
-// other operations on a key of another kind fail with kInvalidInput (with Redis, windowed
-// counters and maps are both hashes, so mixing those two is detected only most of the time:
-// namespace keys by kind). An expired key is absent to reads, whatever its kind was; do not
+// set, a list, a map or a count table. set() and del() work on a key of any kind (set
+// replaces it); the other operations on a key of another kind fail with kInvalidInput (with
+// Redis, windowed counters, maps and count tables are all hashes, so mixing them is detected
+// only most of the time: namespace keys by kind). An expired key is absent to reads, whatever its kind was; do not
 // reuse a key for another kind (Redis keeps an expired key for a moment, on its own clock,
 // and meanwhile it still refuses operations of another kind; set and del always work).
 //
@@ -32,7 +32,8 @@
 //   kInvalidInput  a ttl, window or amount that is not finite, a window <= 0, a key of the
 //                  wrong kind, incr on a value that is not a decimal integer
 //   kLimit         a key, value, field or member longer than [store] max_value_size; a
-//                  counter leaving the exact range +-(2^53 - 1); the LMDB map is full;
+//                  counter leaving the exact range +-(2^53 - 1); more than kMaxCountIds ids
+//                  or a count-table delta beyond +-2^32 in one operation; the LMDB map is full;
 //                  too many Redis commands in flight ([store.redis] max_pending)
 //   kIo            the backend is unavailable (Redis down or reconnecting, LMDB I/O error)
 //   kTimeout       Redis did not answer within [store.redis] timeout
@@ -116,6 +117,49 @@ class Store {
   virtual OpPtr map_del(std::string key, std::string field, Done cb) = 0;
   virtual OpPtr map_all(std::string key,
                         Callback<std::vector<std::pair<std::string, std::string>>> cb) = 0;
+
+  // Count tables: rows of two unsigned 32-bit counters (columns a and b) under one key,
+  // addressed by 64-bit ids, each row stamped with the time it last changed. Statistical
+  // classifiers keep their per-token counts here (Bayes: a = spam, b = ham, one row per
+  // token hash, the class totals in row 0). Each operation handles a whole batch of rows in
+  // one transaction (LMDB) or one round trip (Redis), whatever the number of ids. Tables
+  // have no expiry of their own; counts_expire() removes rows, never row 0. At most
+  // kMaxCountIds ids per operation (kLimit beyond).
+  static constexpr size_t kMaxCountIds = 1u << 17;
+  struct CountRow {
+    uint32_t a = 0;
+    uint32_t b = 0;
+    bool operator==(const CountRow&) const = default;
+  };
+  // The rows of `ids`, in the order given (a row that does not exist reads {0, 0}).
+  virtual OpPtr counts_get(std::string key, std::vector<uint64_t> ids,
+                           Callback<std::vector<CountRow>> cb) = 0;
+  // Add `da` to column a and `db` to column b of the row of each id (an id given twice is
+  // changed twice), creating rows as needed and stamping the changed ones with the time now.
+  // Columns saturate at 0 and 2^32 - 1; a row that becomes {0, 0} is removed. |da| and |db|
+  // must be at most 2^32 (kLimit). Atomic: all rows change or none.
+  virtual OpPtr counts_add(std::string key, std::vector<uint64_t> ids, int64_t da, int64_t db,
+                           Done cb) = 0;
+  struct CountsInfo {
+    uint64_t rows = 0;    // rows in the table (row 0 included)
+    uint64_t rows_a = 0;  // rows with a > 0
+    uint64_t rows_b = 0;  // rows with b > 0
+    uint64_t bytes = 0;   // what the rows take in the backend (an estimate)
+  };
+  virtual OpPtr counts_info(std::string key, Callback<CountsInfo> cb) = 0;
+  // One step of an expiry pass over a table: examine up to `budget` rows from `cursor` (""
+  // starts a pass) and remove those, row 0 excepted, with a + b <= max_total that last
+  // changed before `older_than` (epoch seconds on the store clock). Returns what it did and
+  // the cursor of the next step ("" when the pass is complete). Rows added or removed while a
+  // pass runs may be examined twice or not at all.
+  struct CountsExpiry {
+    uint64_t examined = 0;
+    uint64_t removed = 0;
+    std::string cursor;
+  };
+  virtual OpPtr counts_expire(std::string key, uint64_t max_total, double older_than,
+                              std::string cursor, size_t budget,
+                              Callback<CountsExpiry> cb) = 0;
 
   // "lmdb" or "redis" (for logs and /stat).
   virtual std::string_view backend() const = 0;

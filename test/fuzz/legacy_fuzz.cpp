@@ -1,6 +1,6 @@
 // Fuzz target: the legacy line protocol (Exim's `CHECK RSPAMC/1.3`, spamc's
-// `SYMBOLS SPAMC/1.5`) through the request parser, and the legacy reply writer fed with
-// what a request carried. Checks: no crash/hang/overread, the body never exceeds its
+// `SYMBOLS SPAMC/1.5`) through the request parser, and the legacy reply writers
+// (scan/reply.h, from a Verdict) fed with what a request carried. Checks: no crash/hang/overread, the body never exceeds its
 // limit, and the reply text keeps its line structure whatever the symbol names, options
 // and messages hold (no injected lines, CRLF everywhere, a correct spamc Content-length).
 // Input: the first byte picks a first line (or none: raw bytes) and the piece size.
@@ -12,6 +12,7 @@
 
 #include "proto/http/legacy.h"
 #include "proto/http/parser.h"
+#include "scan/reply.h"
 
 namespace {
 
@@ -55,26 +56,28 @@ void check_reply(const std::string& text, Protocol protocol) {
 }
 
 void reply_for(const Request& r) {
-  LegacyResult res;
-  if (const std::string* a = r.header("Action")) res.action = *a;
-  res.score = static_cast<double>(r.body.size()) / 7.0;
-  res.required_score = 15;
-  res.is_spam = r.body.size() % 2 == 0;
+  mw::scan::Verdict v;
+  if (const std::string* a = r.header("Action")) v.custom_action = *a;
+  if (r.body.size() % 2 == 0) v.action = mw::scan::Action::kReject;
+  v.score = static_cast<double>(r.body.size()) / 7.0;
+  v.required_score = 15;
   for (const auto& f : r.headers) {
-    LegacySymbol s;
+    mw::scan::VerdictSymbol s;
     s.name = f.name;
     s.score = -static_cast<double>(f.value.size());
     s.description = f.value;
     s.options.push_back(r.body.substr(0, 64));
     s.options.push_back(f.value);
-    res.symbols.push_back(std::move(s));
-    res.milter_add.push_back({f.name, f.value + "\n" + r.body.substr(0, 32)});
-    res.milter_remove.push_back({f.value, static_cast<int>(f.value.size()) - 3});
+    v.symbols.push_back(std::move(s));
+    v.additions.milter.add_headers.push_back({f.name, f.value + "\n" + r.body.substr(0, 32), {}});
+    v.additions.milter.remove_headers.push_back(
+        {f.value, static_cast<int64_t>(f.value.size()) - 3});
   }
-  res.subject = r.body.substr(0, 80);
-  res.messages.push_back(r.body.substr(r.body.size() / 2, 40));
-  res.message_id = r.path;
-  check_reply(format_legacy_reply(r.protocol, res), r.protocol);
+  v.subject = r.body.substr(0, 80);
+  v.smtp_message = r.body.substr(r.body.size() / 2, 40);
+  v.message_id = r.path;
+  check_reply(r.protocol == Protocol::kSpamc ? mw::scan::spamc_reply(v) : mw::scan::rspamc_reply(v),
+              r.protocol);
   std::string err = format_legacy_error(r.protocol, static_cast<int>(r.body.size() % 600),
                                         r.body.substr(0, 100));
   if (err.find('\n') != err.size() - 1) __builtin_trap();

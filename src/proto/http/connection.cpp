@@ -43,6 +43,14 @@ std::string error_text(const Response& r) {
 
 }  // namespace
 
+ServerCore::ServerCore(core::Dispatcher& d, core::Logger& logger, Handler& h, HttpOptions o)
+    : dispatcher(d), log(logger, "http"), handler(h), options(std::move(o)),
+      connections(d, logger, "http", options.max_connections,
+                  [this](UniqueFd fd, const PeerAddress& peer, uint64_t id) {
+                    ++stats.connections_accepted;
+                    return std::make_unique<HttpConnection>(*this, std::move(fd), peer, id);
+                  }) {}
+
 std::string_view ServerCore::date() {
   std::time_t now = std::time(nullptr);
   if (static_cast<long>(now) != date_second_) {
@@ -366,7 +374,7 @@ void HttpConnection::on_response(Response&& response) {
     }
     return;
   }
-  bool keep = keep_alive_ && !response.close && !draining_ && !server_.draining && !peer_eof_;
+  bool keep = keep_alive_ && !response.close && !draining_ && !server_.draining() && !peer_eof_;
   ReplyContext ctx;
   ctx.head_request = head_request_;
   ctx.keep_alive = keep;
@@ -448,7 +456,7 @@ void HttpConnection::after_write() {
   served_one_ = true;
   phase_ = Phase::kReading;
   request_start_ = server_.dispatcher.monotonic();
-  if ((draining_ || server_.draining) && idle()) {
+  if ((draining_ || server_.draining()) && idle()) {
     close();
     return;
   }

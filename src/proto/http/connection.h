@@ -18,6 +18,7 @@
 
 #include "core/log.h"
 #include "core/loop.h"
+#include "proto/connection_set.h"
 #include "proto/http/parser.h"
 #include "proto/http/server.h"
 #include "proto/net.h"
@@ -26,15 +27,14 @@ namespace mw::proto::http::detail {
 
 class HttpConnection;
 
-// What connections need from their server.
+// What connections need from their server: the server's state and its connection set.
 class ServerCore {
  public:
-  ServerCore(core::Dispatcher& d, core::Logger& logger, Handler& h, HttpOptions o)
-      : dispatcher(d), log(logger, "http"), handler(h), options(std::move(o)) {}
-  virtual ~ServerCore() = default;
+  ServerCore(core::Dispatcher& d, core::Logger& logger, Handler& h, HttpOptions o);
 
   // The connection closed: drop it (deferred) and update accepting and draining.
-  virtual void release(uint64_t id) = 0;
+  void release(uint64_t id) { connections.release(id); }
+  bool draining() const { return connections.draining(); }
   // `Date:` value, formatted once per second.
   std::string_view date();
 
@@ -43,11 +43,13 @@ class ServerCore {
   Handler& handler;
   HttpOptions options;
   HttpServerStats stats;
-  bool draining = false;
 
  private:
   std::string date_;
   long date_second_ = -1;
+
+ public:
+  ConnectionSet connections;  // last: its connections use everything above
 };
 
 class ResponderImpl final : public Responder {
@@ -68,15 +70,16 @@ class ResponderImpl final : public Responder {
   std::function<void()> cancel_cb_;
 };
 
-class HttpConnection final : public core::Deletable {
+class HttpConnection final : public ServerConnection {
  public:
   HttpConnection(ServerCore& server, UniqueFd fd, PeerAddress peer, uint64_t id);
   ~HttpConnection() override;
 
-  void start();
+  void start() override;
   // Draining: no more keep-alive; an idle connection closes now.
-  void begin_drain();
+  void begin_drain() override;
   // Close at once (server stop); an in-flight request is cancelled.
+  void close_now() override { close(); }
   void close();
   bool closed() const { return phase_ == Phase::kClosed; }
 

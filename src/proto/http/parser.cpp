@@ -8,10 +8,6 @@ namespace mw::proto::http {
 
 namespace {
 
-// A chunk-size line with its extensions; longer ones are malformed (extensions are ignored,
-// so there is no reason to accept big ones).
-constexpr size_t kMaxChunkLine = 4096;
-
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 // "1.1" -> (1, 1). Exactly one digit on each side (RFC 9112 HTTP-version).
@@ -64,8 +60,7 @@ void RequestParser::reset() {
   expect_continue_ = false;
   head_bytes_ = 0;
   field_count_ = 0;
-  body_left_ = 0;
-  body_bytes_ = 0;
+  body_ = BodyReader();
   fold_ok_ = false;
 }
 
@@ -85,29 +80,20 @@ size_t RequestParser::feed(std::string_view data) {
       case State::kError:
         return used;
       case State::kBody:
-      case State::kBodyToEof:
-      case State::kChunkData:
-        n = feed_body(rest);
-        break;
-      case State::kChunkEnd: {
-        if (rest[0] == '\n') {
-          n = 1;
-        } else if (rest[0] == '\r') {
-          if (rest.size() < 2) return used;
-          if (rest[1] != '\n') {
-            fail(400, "malformed chunk: bad CRLF");
-            return used;
-          }
-          n = 2;
-        } else {
-          fail(400, "malformed chunk: data longer than its size");
+        n = body_.feed(rest, request_.body);
+        if (body_.failed()) {
+          fail(body_.error().status, body_.error().reason);
           return used;
         }
-        state_ = State::kChunkSize;
+        if (body_.at_trailers()) {
+          state_ = State::kTrailers;
+        } else if (body_.complete()) {
+          state_ = State::kComplete;
+        } else if (n == 0) {
+          return used;  // an incomplete chunk line
+        }
         break;
-      }
       case State::kHead:
-      case State::kChunkSize:
       case State::kTrailers:
         n = feed_line_state(rest);
         if (n == 0) return used;  // incomplete line (or an error)
@@ -122,9 +108,7 @@ size_t RequestParser::feed_line_state(std::string_view data) {
   size_t nl = data.find('\n');
   if (nl == std::string_view::npos) {
     // An incomplete line: enforce the limits on what is buffered so far.
-    if (state_ == State::kChunkSize) {
-      if (data.size() > kMaxChunkLine) fail(400, "chunk size line too long");
-    } else if (!seen_request_line_ && state_ == State::kHead) {
+    if (!seen_request_line_ && state_ == State::kHead) {
       // +1: the buffered part may already hold the CR of the line end.
       if (data.size() > limits_.max_request_line + 1) fail(414, "request line too long");
     } else if (head_bytes_ + data.size() > limits_.max_header_size) {
@@ -137,28 +121,20 @@ size_t RequestParser::feed_line_state(std::string_view data) {
   size_t consumed = nl + 1;
   // Limits first, then the syntax: the outcome must not depend on how the bytes arrived
   // (the incomplete-line checks above see the same limits before the line end exists).
-  if (state_ == State::kChunkSize) {
-    if (consumed > kMaxChunkLine) {
-      fail(400, "chunk size line too long");
-      return 0;
-    }
-  } else {
-    if (!seen_request_line_ && state_ == State::kHead && line.size() > limits_.max_request_line) {
-      fail(414, "request line too long");
-      return 0;
-    }
-    head_bytes_ += consumed;
-    if (head_bytes_ > limits_.max_header_size) {
-      fail(431, "request header block too large");
-      return 0;
-    }
+  if (!seen_request_line_ && state_ == State::kHead && line.size() > limits_.max_request_line) {
+    fail(414, "request line too long");
+    return 0;
+  }
+  head_bytes_ += consumed;
+  if (head_bytes_ > limits_.max_header_size) {
+    fail(431, "request header block too large");
+    return 0;
   }
   if (line.find('\r') != std::string_view::npos) {
     fail(400, "bare CR in request head");
     return 0;
   }
-  bool ok = state_ == State::kChunkSize ? on_chunk_size_line(line) : on_head_line(line);
-  return ok ? consumed : 0;
+  return on_head_line(line) ? consumed : 0;
 }
 
 bool RequestParser::on_head_line(std::string_view line) {
@@ -264,17 +240,12 @@ bool RequestParser::finish_head() {
 
   if (r.legacy()) {
     r.keep_alive = false;  // legacy clients read the reply until the connection closes
-    if (has_length) {
-      if (length > limits_.max_body_size) return fail(413, "request body too large");
-      body_left_ = length;
-      reserve_body(length);
-      state_ = length == 0 ? State::kComplete : State::kBody;
-    } else if (r.method == "PING" || r.method == "SKIP") {
+    if (has_length) return start_body(BodyReader::Framing::kLength, length);
+    if (r.method == "PING" || r.method == "SKIP") {
       state_ = State::kComplete;
-    } else {
-      state_ = State::kBodyToEof;
+      return true;
     }
-    return true;
+    return start_body(BodyReader::Framing::kToEof, 0);
   }
 
   if (r.version_minor == 0) {
@@ -303,37 +274,19 @@ bool RequestParser::finish_head() {
     expect_continue_ = r.version_minor >= 1 && (chunked || length > 0);
   }
 
-  if (chunked) {
-    state_ = State::kChunkSize;
-  } else if (has_length && length > 0) {
-    if (length > limits_.max_body_size) return fail(413, "request body too large");
-    body_left_ = length;
-    reserve_body(length);
-    state_ = State::kBody;
-  } else {
-    state_ = State::kComplete;
-  }
+  if (chunked) return start_body(BodyReader::Framing::kChunked, 0);
+  if (has_length && length > 0) return start_body(BodyReader::Framing::kLength, length);
+  state_ = State::kComplete;
   return true;
 }
 
-bool RequestParser::on_chunk_size_line(std::string_view line) {
-  std::string_view size_text = line.substr(0, line.find(';'));
-  size_text = trim_ows(size_text);
-  if (size_text.empty() || size_text.size() > 16) return fail(400, "malformed chunk size");
-  uint64_t size = 0;
-  auto r = std::from_chars(size_text.data(), size_text.data() + size_text.size(), size, 16);
-  if (r.ec != std::errc() || r.ptr != size_text.data() + size_text.size()) {
-    return fail(400, "malformed chunk size");
+bool RequestParser::start_body(BodyReader::Framing framing, uint64_t length) {
+  body_.start(framing, length, limits_.max_body_size);
+  if (body_.failed()) return fail(body_.error().status, body_.error().reason);
+  if (framing == BodyReader::Framing::kLength && length <= limits_.max_body_size) {
+    reserve_body(length);
   }
-  if (size == 0) {
-    state_ = State::kTrailers;
-    return true;
-  }
-  if (size > limits_.max_body_size || body_bytes_ + size > limits_.max_body_size) {
-    return fail(413, "request body too large");
-  }
-  body_left_ = size;
-  state_ = State::kChunkData;
+  state_ = body_.complete() ? State::kComplete : State::kBody;
   return true;
 }
 
@@ -348,45 +301,18 @@ void RequestParser::reserve_body(uint64_t length) {
   }
 }
 
-bool RequestParser::add_body_bytes(std::string_view bytes) {
-  if (body_bytes_ + bytes.size() > limits_.max_body_size) {
-    return fail(413, "request body too large");
-  }
-  request_.body.append(bytes);
-  body_bytes_ += bytes.size();
-  return true;
-}
-
-size_t RequestParser::feed_body(std::string_view data) {
-  if (state_ == State::kBodyToEof) {
-    if (!add_body_bytes(data)) return 0;
-    return data.size();
-  }
-  size_t n = static_cast<size_t>(std::min<uint64_t>(body_left_, data.size()));
-  if (!add_body_bytes(data.substr(0, n))) return 0;
-  body_left_ -= n;
-  if (body_left_ == 0) {
-    if (state_ == State::kBody) {
-      state_ = State::kComplete;
-    } else {
-      state_ = State::kChunkEnd;
-    }
-  }
-  return n;
-}
-
 void RequestParser::finish() {
   switch (state_) {
-    case State::kBodyToEof:
-      state_ = State::kComplete;
-      break;
     case State::kHead:
       if (started_) fail(400, "connection closed inside the request head");
       break;
     case State::kBody:
-    case State::kChunkSize:
-    case State::kChunkData:
-    case State::kChunkEnd:
+      if (body_.finish()) {
+        state_ = State::kComplete;
+      } else {
+        fail(400, "connection closed inside the request body");
+      }
+      break;
     case State::kTrailers:
       fail(400, "connection closed inside the request body");
       break;

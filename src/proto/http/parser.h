@@ -6,7 +6,8 @@
 //     trimmed, repeated fields stay separate and ordered, obs-fold continuation lines are
 //     joined with one space; lines may end in CRLF or a bare LF; a bare CR is an error
 //   - Content-Length (repeated equal values accepted), Transfer-Encoding: chunked with
-//     chunk extensions (ignored) and trailer fields; both at once is refused (smuggling)
+//     chunk extensions (ignored) and trailer fields; both at once is refused (smuggling).
+//     The body itself is read by BodyReader (body.h), shared with the HTTP client
 //   - a request with neither has no body (RFC 9112 section 6.3, also for HTTP/1.0)
 //   - keep-alive: HTTP/1.1 unless `Connection: close`, HTTP/1.0 only with
 //     `Connection: keep-alive`
@@ -29,15 +30,11 @@
 #include <string>
 #include <string_view>
 
+#include "proto/http/body.h"
 #include "proto/http/request.h"
 #include "proto/options.h"
 
 namespace mw::proto::http {
-
-struct ParseError {
-  int status = 400;
-  std::string reason;
-};
 
 class RequestParser {
  public:
@@ -58,7 +55,9 @@ class RequestParser {
   // The head (request line and header fields) is complete; the body may still be arriving.
   bool head_complete() const { return head_done_; }
   // `Expect: 100-continue` was asked for and no body byte has arrived yet.
-  bool expects_continue() const { return expect_continue_ && body_bytes_ == 0 && !complete(); }
+  bool expects_continue() const {
+    return expect_continue_ && body_.received() == 0 && !complete();
+  }
   const ParseError& error() const { return error_; }
   // Protocol of the request being parsed (known once its first line was read).
   Protocol protocol() const { return request_.protocol; }
@@ -71,24 +70,19 @@ class RequestParser {
  private:
   enum class State {
     kHead,        // request line and header fields
-    kBody,        // Content-Length bytes
-    kBodyToEof,   // legacy body without a length
-    kChunkSize,   // chunk-size [; extensions] CRLF
-    kChunkData,   // chunk bytes
-    kChunkEnd,    // CRLF after the chunk bytes
+    kBody,        // the body (body_)
     kTrailers,    // trailer fields after the last chunk
     kComplete,
     kError,
   };
 
   size_t feed_line_state(std::string_view data);
-  size_t feed_body(std::string_view data);
   bool on_head_line(std::string_view line);
   bool on_request_line(std::string_view line);
   bool on_field_line(std::string_view line, HeaderMap& target);
-  bool on_chunk_size_line(std::string_view line);
   bool finish_head();
-  bool add_body_bytes(std::string_view bytes);
+  // Start reading the body (and reserve room for a known length).
+  bool start_body(BodyReader::Framing framing, uint64_t length);
   void reserve_body(uint64_t length);
   bool fail(int status, std::string reason);
 
@@ -102,8 +96,7 @@ class RequestParser {
   bool expect_continue_ = false;
   size_t head_bytes_ = 0;   // bytes of request line, header and trailer lines
   size_t field_count_ = 0;  // header fields and trailer fields
-  uint64_t body_left_ = 0;  // Content-Length or current chunk bytes still to come
-  uint64_t body_bytes_ = 0;
+  BodyReader body_;
   bool fold_ok_ = false;    // the previous line was a field: obs-fold may continue it
 };
 

@@ -90,7 +90,7 @@ std::string http_date(std::time_t t) {
 }
 
 std::string serialize_response(const Response& r, const ReplyContext& ctx) {
-  bool with_body = body_allowed(r.status);
+  bool with_body = body_allowed(r.status) || (r.status == 204 && r.body_with_204);
   std::string out;
   out.reserve(256 + (with_body && !ctx.head_request ? r.body.size() : 0));
   out.append("HTTP/1.1 ");

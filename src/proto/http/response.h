@@ -27,6 +27,11 @@ struct Response {
   bool compress = false;  // zstd-compress the body (see Request::wants_compressed_reply)
   bool close = false;     // close the connection after this reply
   bool raw = false;       // legacy protocol: `body` is the complete reply
+  // Send the body (with Content-Length) even with a 204 status. Rspamd answers some
+  // learning outcomes with 204 and a JSON body, and rspamc reads it (it reports an error
+  // when there is none); use it with `close`, since a client that follows RFC 9110 ignores
+  // the body and could read the next reply from the wrong place.
+  bool body_with_204 = false;
 
   static Response json(std::string body, int status = 200);
   static Response text(std::string body, int status = 200);

@@ -1,7 +1,6 @@
 #include "proto/milter/server.h"
 
-#include <unordered_map>
-
+#include "proto/connection_set.h"
 #include "proto/net.h"
 
 namespace mw::proto::milter {
@@ -18,18 +17,10 @@ class MilterConnection;
 class MilterServer::Impl {
  public:
   Impl(core::Dispatcher& d, core::Logger& logger, MilterHandler& handler, MilterOptions options,
-       SessionOptions session_options)
-      : dispatcher(d), logger(logger), log(logger, "milter"), handler(handler),
-        options(std::move(options)), session_options(std::move(session_options)) {
-    if (this->options.max_connections == 0) this->options.max_connections = 1;
-  }
-  ~Impl();
+       SessionOptions session_options);
 
-  Status start(int fd);
-  void drain(std::function<void()> cb);
-  void stop();
-  void release(uint64_t id);
-  size_t count() const { return conns_.size(); }
+  void release(uint64_t id) { connections.release(id); }
+  bool draining() const { return connections.draining(); }
 
   core::Dispatcher& dispatcher;
   core::Logger& logger;
@@ -38,24 +29,12 @@ class MilterServer::Impl {
   MilterOptions options;
   SessionOptions session_options;
   MilterServerStats stats;
-  bool draining = false;
-
- private:
-  void on_accept(UniqueFd fd, const PeerAddress& peer);
-  std::vector<uint64_t> ids() const;
-  void close_all();
-  void check_drained();
-
-  std::vector<std::unique_ptr<Listener>> listeners_;
-  std::unordered_map<uint64_t, std::unique_ptr<MilterConnection>> conns_;
-  uint64_t next_id_ = 1;
-  bool stopped_ = false;
-  std::function<void()> drained_cb_;
+  ConnectionSet connections;  // last: its connections use everything above
 };
 
 class ReplierImpl;
 
-class MilterConnection final : public core::Deletable, private SessionSink {
+class MilterConnection final : public ServerConnection, private SessionSink {
  public:
   MilterConnection(MilterServer::Impl& server, UniqueFd fd, PeerAddress peer, uint64_t id)
       : server_(server), fd_(std::move(fd)), peer_(std::move(peer)), id_(id),
@@ -65,16 +44,17 @@ class MilterConnection final : public core::Deletable, private SessionSink {
   }
   ~MilterConnection() override;
 
-  void start() {
+  void start() override {
     event_ = server_.dispatcher.create_fd_event(fd_.get(), core::kRead,
                                                 [this](uint32_t ev) { on_events(ev); });
     watching_ = core::kRead;
     timer_->enable(server_.options.timeout);
   }
-  void begin_drain() {
+  void begin_drain() override {
     draining_ = true;
     if (!session_.in_message() && out_.empty()) close("draining");
   }
+  void close_now() override { close("server stopped"); }
   void close(std::string_view why);
   void on_verdict(std::vector<Action>&& actions);
   void on_replier_gone(ReplierImpl* r, bool sent);
@@ -221,7 +201,7 @@ void MilterConnection::after_output() {
       close("quit");
       return;
     }
-    if ((draining_ || server_.draining) && !session_.in_message()) {
+    if ((draining_ || server_.draining()) && !session_.in_message()) {
       close("draining");
       return;
     }
@@ -327,84 +307,15 @@ void MilterConnection::close(std::string_view why) {
 
 // ---- MilterServer::Impl ---------------------------------------------------------------------
 
-MilterServer::Impl::~Impl() {
-  drained_cb_ = nullptr;
-  close_all();
-}
-
-Status MilterServer::Impl::start(int fd) {
-  auto l = std::make_unique<Listener>(dispatcher, logger, "milter", fd,
-                                      [this](UniqueFd conn, const PeerAddress& peer) {
-                                        on_accept(std::move(conn), peer);
-                                      });
-  MW_TRY(l->start());
-  if (draining || conns_.size() >= options.max_connections) l->pause();
-  listeners_.push_back(std::move(l));
-  return {};
-}
-
-void MilterServer::Impl::on_accept(UniqueFd fd, const PeerAddress& peer) {
-  if (draining || stopped_) return;
-  ++stats.connections_accepted;
-  uint64_t id = next_id_++;
-  auto conn = std::make_unique<MilterConnection>(*this, std::move(fd), peer, id);
-  MilterConnection* raw = conn.get();
-  conns_.emplace(id, std::move(conn));
-  if (conns_.size() >= options.max_connections) {
-    for (auto& l : listeners_) l->pause();
-  }
-  raw->start();
-}
-
-std::vector<uint64_t> MilterServer::Impl::ids() const {
-  std::vector<uint64_t> out;
-  out.reserve(conns_.size());
-  for (const auto& [id, c] : conns_) out.push_back(id);
-  return out;
-}
-
-void MilterServer::Impl::close_all() {
-  for (uint64_t id : ids()) {
-    auto it = conns_.find(id);
-    if (it != conns_.end()) it->second->close("server stopped");
-  }
-}
-
-void MilterServer::Impl::drain(std::function<void()> cb) {
-  drained_cb_ = std::move(cb);
-  draining = true;
-  for (auto& l : listeners_) l->pause();
-  for (uint64_t id : ids()) {
-    auto it = conns_.find(id);
-    if (it != conns_.end()) it->second->begin_drain();
-  }
-  check_drained();
-}
-
-void MilterServer::Impl::stop() {
-  stopped_ = true;
-  for (auto& l : listeners_) l->pause();
-  close_all();
-}
-
-void MilterServer::Impl::release(uint64_t id) {
-  auto it = conns_.find(id);
-  if (it == conns_.end()) return;
-  std::unique_ptr<core::Deletable> conn = std::move(it->second);
-  conns_.erase(it);
-  dispatcher.deferred_delete(std::move(conn));
-  if (!draining && !stopped_ && conns_.size() < options.max_connections) {
-    for (auto& l : listeners_) l->resume();
-  }
-  check_drained();
-}
-
-void MilterServer::Impl::check_drained() {
-  if (!draining || !conns_.empty() || !drained_cb_) return;
-  auto cb = std::move(drained_cb_);
-  drained_cb_ = nullptr;
-  dispatcher.post(std::move(cb));
-}
+MilterServer::Impl::Impl(core::Dispatcher& d, core::Logger& logger, MilterHandler& handler,
+                         MilterOptions options, SessionOptions session_options)
+    : dispatcher(d), logger(logger), log(logger, "milter"), handler(handler),
+      options(std::move(options)), session_options(std::move(session_options)),
+      connections(d, logger, "milter", this->options.max_connections,
+                  [this](UniqueFd fd, const PeerAddress& peer, uint64_t id) {
+                    ++stats.connections_accepted;
+                    return std::make_unique<MilterConnection>(*this, std::move(fd), peer, id);
+                  }) {}
 
 // ---- MilterServer ---------------------------------------------------------------------------
 
@@ -416,11 +327,13 @@ MilterServer::MilterServer(core::Dispatcher& dispatcher, core::Logger& logger,
 
 MilterServer::~MilterServer() = default;
 
-Status MilterServer::start(int listen_fd) { return impl_->start(listen_fd); }
-void MilterServer::drain(std::function<void()> on_drained) { impl_->drain(std::move(on_drained)); }
-void MilterServer::stop() { impl_->stop(); }
-size_t MilterServer::connection_count() const { return impl_->count(); }
-bool MilterServer::draining() const { return impl_->draining; }
+Status MilterServer::start(int listen_fd) { return impl_->connections.listen(listen_fd); }
+void MilterServer::drain(std::function<void()> on_drained) {
+  impl_->connections.drain(std::move(on_drained));
+}
+void MilterServer::stop() { impl_->connections.stop(); }
+size_t MilterServer::connection_count() const { return impl_->connections.size(); }
+bool MilterServer::draining() const { return impl_->draining(); }
 const MilterServerStats& MilterServer::stats() const { return impl_->stats; }
 
 }  // namespace mw::proto::milter

@@ -139,6 +139,8 @@ class Daemon:
                 "--listen", f"127.0.0.1:{self.port}",
                 "--controller", f"127.0.0.1:{self.controller_port}",
                 "--workers", str(self.workers)] + self.extra_args
+        if "--milter" not in self.extra_args:  # never the fixed default port 11332
+            args += ["--milter", f"127.0.0.1:{free_port()}"]
         self.log = open(self.log_path, "w")
         self.proc = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT,
                                      env=self.env)
@@ -233,19 +235,32 @@ def corpus_files(*subdirs, limit=None):
 
 
 class Dnsmasq:
-    """dnsmasq on a free loopback port serving TXT records (no forwarding, no rate limit)."""
+    """dnsmasq on a free loopback port serving TXT records and, optionally, A/AAAA records
+    (`a_records`: {name: address}) and whole local zones (`zones`: names under them that are
+    not defined get NXDOMAIN instead of REFUSED). No forwarding, no rate limit; with
+    `log_queries` every query is written to `log_path`."""
 
-    def __init__(self, txt_records):
+    def __init__(self, txt_records, a_records=None, zones=None, log_queries=False):
         self.txt = txt_records  # {name: text}
+        self.a = a_records or {}
+        self.zones = zones or []
+        self.log_queries = log_queries
         self.port = None
         self.proc = None
         self.dir = tempfile.mkdtemp(prefix="mwdns-")
+        self.log_path = os.path.join(self.dir, "dnsmasq.log")
 
     def start(self):
         args = ["/usr/sbin/dnsmasq", "--keep-in-foreground", "--conf-file=/dev/null",
                 "--listen-address=127.0.0.1", "--bind-interfaces", "--no-resolv", "--no-hosts",
                 "--user=root", "--local-ttl=60", "--dns-forward-max=1000",
-                f"--pid-file={self.dir}/dnsmasq.pid", f"--log-facility={self.dir}/dnsmasq.log"]
+                f"--pid-file={self.dir}/dnsmasq.pid", f"--log-facility={self.log_path}"]
+        if self.log_queries:
+            args.append("--log-queries")
+        for zone in self.zones:
+            args.append(f"--local=/{zone.strip('.')}/")
+        for name, address in self.a.items():
+            args.append(f"--host-record={name.rstrip('.')},{address}")
         for name, text in self.txt.items():
             name = name.rstrip(".")
             args.append("--local=/" + name.split(".", 1)[1] + "/")

@@ -9,6 +9,7 @@ namespace {
 
 using scan::testing::action;
 using scan::testing::checkv2;
+using scan::testing::first_option;
 using scan::testing::has_symbol;
 using scan::testing::symbol_options;
 using scan::testing::symbol_score;
@@ -238,6 +239,95 @@ TEST_F(LuaTest, CompositesFromLua) {
   EXPECT_TRUE(has_symbol(*t, "A_AND_B"));
   EXPECT_FALSE(has_symbol(*t, "A"));
   EXPECT_DOUBLE_EQ(total_score(*t), 5.0);
+}
+
+}  // namespace
+}  // namespace mw::lua
+
+namespace mw::lua {
+namespace {
+
+TEST_F(LuaTest, MapsFromLua) {
+  write("ips.map", "192.0.2.0/24 lan\n2001:db8::/32\n");
+  write("rules/a.lua", R"(
+    local ips = mailward_config:add_map{type = 'radix', url = '$CONFDIR/ips.map'}
+    local doms = rspamd_config:add_map{type = 'domain', data = {'example.com listed'}}
+    local re = mailward_config:add_map{type = 'regexp_multi', data = {'/^a/ first', '/b$/'}}
+    local set = rspamd_config:add_hash_map({'unused-file-that-does-not-exist'}, 'missing')
+    rspamd_config.MAPS = {score = 1, callback = function(task)
+      local out = {}
+      local function add(k, v)
+        if type(v) == 'table' then v = table.concat((function()
+          local t = {} for _, x in ipairs(v) do t[#t + 1] = tostring(x) end return t end)(), ',')
+        end
+        out[#out + 1] = k .. '=' .. tostring(v)
+      end
+      add('ip', ips:get_key(task:get_from_ip()))
+      add('ipstr', ips:get_key('2001:db8::9'))
+      add('ipmiss', ips:get_key('198.51.100.1'))
+      add('dom', doms:get_key('www.example.com'))
+      add('dommiss', doms:get_key('example.org'))
+      add('re', re:get_key('ab'))
+      add('remiss', re:get_key('zz'))
+      add('set', set:get_key('x'))
+      add('type', re:get_type() .. ',' .. ips:get_type() .. ',' .. ips:size())
+      return true, 1.0, table.concat(out, ';')
+    end}
+  )");
+  ASSERT_TRUE(build());
+  scan::Envelope env;
+  env.ip = "192.0.2.7";
+  auto t = run(env);
+  EXPECT_EQ(symbol_options(*t, "MAPS"),
+            std::vector<std::string>{
+                "ip=lan;ipstr=true;ipmiss=nil;dom=listed;dommiss=nil;re=first,true;remiss=nil;"
+                "set=nil;type=regexp_multi,ip,2"});
+  t.reset();  // the task dies before the engine it ran on
+
+  // Maps can only be added while the rules load; a bad entry fails the configuration.
+  write("rules/a.lua", R"(
+    rspamd_config.LATE = {callback = function(task) rspamd_config:add_map{type = 'ip'} end}
+    mailward_config:add_map{type = 'ip', data = {'not-an-ip'}}
+  )");
+  auto st = build();
+  ASSERT_FALSE(st);
+  EXPECT_NE(st.error().message.find("bad address"), std::string::npos) << st.error().message;
+}
+
+TEST_F(LuaTest, ReceivedHeadersInRspamdShape) {
+  write("rules/a.lua", R"(
+    rspamd_config.RCVD = {score = 1, callback = function(task)
+      local out = {}
+      for i, h in ipairs(task:get_received_headers()) do
+        out[#out + 1] = table.concat({ i, tostring(h.from_hostname), tostring(h.from_ip),
+          tostring(h.real_hostname), h.real_ip and h.real_ip:to_string() or '-',
+          tostring(h.by_hostname), tostring(h.proto), tostring(h.flags.ssl),
+          tostring(h.flags.authenticated), tostring(h.flags.artificial),
+          tostring(h.flags.trusted), tostring(h.flags.first_untrusted),
+          tostring(h['for']), tostring(h.timestamp) }, '|')
+      end
+      return true, 1.0, table.concat(out, ' ')
+    end}
+  )");
+  ASSERT_TRUE(build());
+  std::string msg =
+      "Received: from filter (localhost [127.0.0.1]) by mx.example.net (Postfix) with ESMTP "
+      "id 1 for <a@example.net>; Tue, 3 Sep 2024 10:00:01 +0000\r\n"
+      "Received: from mail.example.jp (mail.example.jp [198.51.100.2]) by mx.example.net "
+      "(Postfix) with ESMTPSA id 2; Tue, 3 Sep 2024 10:00:00 +0000\r\n" +
+      std::string(kMessage);
+  scan::Envelope env;
+  env.ip = "203.0.113.1";  // not in the topmost field: the envelope hop comes first
+  env.helo = "client.example";
+  env.hostname = "unknown";
+  env.time = 1725357700;
+  auto t = run(env, msg);
+  EXPECT_EQ(first_option(*t, "RCVD"),
+            "1|client.example|203.0.113.1|nil|203.0.113.1|nil|smtp|nil|nil|true|nil|true|"
+            "nil|1725357700 2|filter|127.0.0.1|localhost|127.0.0.1|mx.example.net|esmtp|nil|nil|nil|nil|"
+            "nil|a@example.net|1725357601"
+            " 3|mail.example.jp|198.51.100.2|mail.example.jp|198.51.100.2|mx.example.net|esmtpsa|"
+            "true|true|nil|nil|nil|nil|1725357600");
 }
 
 }  // namespace

@@ -108,8 +108,11 @@ TEST(LuaTaskEnvelope, AnEmptyEnvelopeFallsBackToTheMessage) {
   EXPECT_EQ(got["rcpt_smtp"], "nil");
   EXPECT_EQ(got["rcpt_any"], got["rcpt_mime"]);
   EXPECT_EQ(got["principal"], "a@example.net");  // the first To
-  for (const char* k : {"user", "helo", "hostname", "queue_id", "settings_id", "mta", "ip",
-                        "client_ip"}) {
+  // The client comes from the message's only Received field (scan/received_chain.h).
+  EXPECT_EQ(got["helo"], "mx.example.org");
+  EXPECT_EQ(got["ip"], "192.0.2.7");
+  EXPECT_EQ(got["client_ip"], "192.0.2.7");
+  for (const char* k : {"user", "hostname", "queue_id", "settings_id", "mta"}) {
     EXPECT_EQ(got[k], "nil") << k;
   }
   EXPECT_EQ(got["auth"], "false");

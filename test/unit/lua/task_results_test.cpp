@@ -178,13 +178,13 @@ TEST(LuaTaskResults, MilterReplyAndReplyFields) {
   const json::Value& m = milter_reply(*t);
   const json::Value* add = m.find("add_headers");
   ASSERT_NE(add, nullptr);
-  EXPECT_EQ(add->find("X-One")->as_string(), "a");  // merged, not replaced
+  EXPECT_EQ(add->find("X-One")->find("value")->as_string(), "a");  // merged, not replaced
   EXPECT_EQ(add->find("X-Two")->find("value")->as_string(), "b");
   EXPECT_EQ(m.find("remove_headers")->find("X-Old")->as_int(), 0);
   json::Value r = checkv2(*t);
   ASSERT_NE(r.find("x-extra"), nullptr);
   EXPECT_EQ(r.find("x-extra")->find("s")->as_string(), "str");
-  EXPECT_EQ(r.find("milter")->find("add_headers")->find("X-One")->as_string(), "a");
+  EXPECT_EQ(r.find("milter")->find("add_headers")->find("X-One")->find("value")->as_string(), "a");
 }
 
 }  // namespace

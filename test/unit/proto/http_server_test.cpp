@@ -322,14 +322,17 @@ TEST(HttpServer, CompressedRequestGetsACompressedReply) {
 
 TEST(HttpServer, LegacyRspamcConversation) {
   Fixture f;
+  // The reply text itself is the scan layer's (scan/reply.h); here: that the server writes it
+  // as it is and closes, for each protocol.
   f.handler.fn = [](Request&& r, ResponderPtr resp) {
-    LegacyResult res;
-    res.action = "add header";
-    res.score = 7.5;
-    res.required_score = 15;
-    res.symbols.push_back({"TEST_SYMBOL", 7.5, "", {}});
-    res.message_id = r.body.substr(0, 5);
-    resp->send(legacy_response(format_legacy_reply(r.protocol, res)));
+    std::string text =
+        r.protocol == Protocol::kSpamc
+            ? "SPAMD/1.1 0 EX_OK\r\nContent-length: 13\r\nSpam: False ; 7.50 / 15.00\r\n\r\n"
+              "TEST_SYMBOL\r\n"
+            : "RSPAMD/1.3 0 EX_OK\r\nMetric: default; False; 7.50 / 15.00 / 0.0\r\n"
+              "Action: add header\r\nSymbol: TEST_SYMBOL(7.50)\r\nX-Symbol: TEST_SYMBOL(7.50)\r\n"
+              "Message-ID: " + r.body.substr(0, 5) + "\r\n";
+    resp->send(legacy_response(std::move(text)));
   };
   std::string reply, spamc;
   ClientThread c([&] {

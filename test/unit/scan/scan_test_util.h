@@ -26,6 +26,7 @@
 #include "scan/options.h"
 #include "scan/reply.h"
 #include "scan/task.h"
+#include "scan/verdict.h"
 
 namespace mw::scan::testing {
 
@@ -74,7 +75,7 @@ class ScanHarness {
   Services& services() { return services_; }
   Engine& engine() { return *engine_; }
 
- private:
+ protected:  // EngineFixture (engine_fixture.h) uses them by name
   core::Schema schema_;
   core::Dispatcher dispatcher_;
   core::Logger logger_;
@@ -107,17 +108,19 @@ inline SymbolCallback inserts(std::string name, std::vector<std::string> options
 // ---------------------------------------------------------------------------------------
 // Reading a finished task
 
-inline bool has_symbol(const Task& t, std::string_view name) { return t.has_symbol(name); }
+inline bool has_symbol(const Task& t, std::string_view name) {
+  return t.outcome().has_symbol(name);
+}
 
 // The symbol's score, NaN when it is not in the result.
 inline double symbol_score(const Task& t, std::string_view name) {
-  const SymbolResult* r = t.find_result(name);
+  const SymbolResult* r = t.outcome().find_result(name);
   return r != nullptr ? r->score : std::nan("");
 }
 
 inline std::vector<std::string> symbol_options(const Task& t, std::string_view name) {
   std::vector<std::string> out;
-  if (const SymbolResult* r = t.find_result(name)) {
+  if (const SymbolResult* r = t.outcome().find_result(name)) {
     for (auto o : r->options) out.emplace_back(o);
   }
   return out;
@@ -132,7 +135,7 @@ inline std::string first_option(const Task& t, std::string_view name) {
 // Names of the symbols in the result (not those a composite removed), sorted.
 inline std::vector<std::string> symbol_names(const Task& t) {
   std::vector<std::string> out;
-  for (const SymbolResult* r : t.results()) {
+  for (const SymbolResult* r : t.outcome().results()) {
     if (!r->removed) out.emplace_back(r->name);
   }
   std::sort(out.begin(), out.end());
@@ -144,11 +147,13 @@ inline SymbolState symbol_state(const Task& t, std::string_view name) {
   return t.symbol_state(t.engine().registry.find(name));
 }
 
-inline double total_score(const Task& t) { return t.score(); }
-inline Action action(const Task& t) { return t.action(); }
+inline double total_score(const Task& t) { return t.outcome().score(); }
+inline Action action(const Task& t) { return t.outcome().action(); }
 // Profile name(s) of the settings that applied ("" when none).
 inline std::string settings_id(const Task& t) { return t.settings().id; }
-inline json::Value checkv2(const Task& t) { return checkv2_reply(t); }
-inline const json::Value& milter_reply(const Task& t) { return t.milter_reply(); }
+inline json::Value checkv2(const Task& t) { return checkv2_reply(make_verdict(t)); }
+inline json::Value milter_reply(const Task& t) {
+  return milter_block_json(t.outcome().additions().milter);
+}
 
 }  // namespace mw::scan::testing

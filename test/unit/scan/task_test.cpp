@@ -4,75 +4,15 @@
 
 #include <gtest/gtest.h>
 
-#include "core/config.h"
-#include "scan/options.h"
+#include "engine_fixture.h"
 #include "scan/reply.h"
 
 namespace mw::scan {
 namespace {
 
-constexpr const char* kMessage =
-    "From: a@example.com\r\nTo: b@example.net\r\nSubject: hello\r\n"
-    "Message-ID: <m1@example.com>\r\n\r\nbody text http://example.org/x\r\n";
+using test::kMessage;
 
-class TaskTest : public ::testing::Test {
- protected:
-  TaskTest() : logger_(core::LogLevel::kSilent), services_(dispatcher_, logger_) {
-    scan::declare_options(schema_);
-  }
-
-  // Load `toml` as configuration, let `add_symbols` register symbols, finalize.
-  void build(const std::string& toml, const std::function<void(Engine&)>& add_symbols) {
-    std::vector<core::ConfigIssue> issues;
-    auto cfg = core::Config::from_string(schema_, toml, issues);
-    ASSERT_TRUE(cfg) << (issues.empty() ? cfg.error().message : issues[0].to_string());
-    engine_ = std::make_unique<Engine>();
-    auto st = configure_engine(*cfg, *engine_);
-    ASSERT_TRUE(st) << st.error().message;
-    add_symbols(*engine_);
-    auto fin = engine_->finalize();
-    ASSERT_TRUE(fin) << fin.error().message;
-  }
-
-  static void add(Engine& e, const std::string& name, SymbolCallback cb,
-                  SymbolType type = SymbolType::kNormal, std::vector<std::string> deps = {},
-                  int priority = 0) {
-    SymbolDef d;
-    d.name = name;
-    d.type = type;
-    d.callback = std::move(cb);
-    d.deps = std::move(deps);
-    d.priority = priority;
-    auto id = e.registry.add(std::move(d));
-    ASSERT_TRUE(id) << id.error().message;
-  }
-  static SymbolCallback inserts(std::string name, double mult = 1.0,
-                                std::vector<std::string> opts = {}) {
-    return [name, mult, opts](Task& t, SymbolId) {
-      std::vector<std::string_view> o(opts.begin(), opts.end());
-      t.insert_result(name, mult, o);
-      return RunState::kDone;
-    };
-  }
-
-  std::unique_ptr<Task> run(Envelope env = {}, std::string msg = kMessage) {
-    auto task = std::make_unique<Task>(*engine_, services_, std::move(msg), std::move(env));
-    bool done = false;
-    task->run([&](Task&) {
-      done = true;
-      dispatcher_.exit();
-    });
-    if (!done) dispatcher_.run();
-    EXPECT_TRUE(done);
-    return task;
-  }
-
-  core::Schema schema_;
-  core::Dispatcher dispatcher_;
-  core::Logger logger_;
-  Services services_;
-  std::unique_ptr<Engine> engine_;
-};
+class TaskTest : public test::EngineFixture {};
 
 TEST_F(TaskTest, ScoresMapToActionsByThreshold) {
   build("[actions]\nreject = 10\nadd_header = 5\ngreylist = 2\n"
@@ -82,9 +22,9 @@ TEST_F(TaskTest, ScoresMapToActionsByThreshold) {
           add(e, "B", inserts("B"));
         });
   auto t = run();
-  EXPECT_DOUBLE_EQ(t->score(), 7.0);
-  EXPECT_EQ(t->action(), Action::kAddHeader);
-  json::Value r = checkv2_reply(*t);
+  EXPECT_DOUBLE_EQ(t->outcome().score(), 7.0);
+  EXPECT_EQ(t->outcome().action(), Action::kAddHeader);
+  json::Value r = checkv2_reply(make_verdict(*t));
   EXPECT_EQ(r.find("action")->as_string(), "add header");
   EXPECT_DOUBLE_EQ(r.find("required_score")->as_double(), 10);
   EXPECT_DOUBLE_EQ(r.find("symbols")->find("B")->find("metric_score")->as_double(), 4.0);
@@ -107,12 +47,12 @@ TEST_F(TaskTest, MultiplierOptionsAndOneShot) {
           });
         });
   auto t = run();
-  const SymbolResult* a = t->find_result("A");
+  const SymbolResult* a = t->outcome().find_result("A");
   ASSERT_NE(a, nullptr);
   EXPECT_DOUBLE_EQ(a->score, 2.0);  // two inserts of 2 x 0.5
   ASSERT_EQ(a->options.size(), 2u);
   EXPECT_EQ(a->options[1], "y");
-  EXPECT_DOUBLE_EQ(t->find_result("B")->score, 3.0);  // one_shot keeps the highest
+  EXPECT_DOUBLE_EQ(t->outcome().find_result("B")->score, 3.0);  // one_shot keeps the highest
 }
 
 TEST_F(TaskTest, GroupMaxScoreCapsTheGroup) {
@@ -123,14 +63,14 @@ TEST_F(TaskTest, GroupMaxScoreCapsTheGroup) {
           add(e, "B", inserts("B"));
         });
   auto t = run();
-  EXPECT_DOUBLE_EQ(t->score(), 5.0);
+  EXPECT_DOUBLE_EQ(t->outcome().score(), 5.0);
 }
 
 TEST_F(TaskTest, DependenciesOrderCallbacks) {
   std::string order;
   build("", [&](Engine& e) {
     add(e, "SECOND", [&](Task& t, SymbolId) {
-      order += t.has_symbol("FIRST") ? "2(saw1)" : "2";
+      order += t.outcome().has_symbol("FIRST") ? "2(saw1)" : "2";
       return RunState::kDone;
     }, SymbolType::kNormal, {"FIRST"});
     add(e, "FIRST", [&](Task& t, SymbolId) {
@@ -157,7 +97,7 @@ TEST_F(TaskTest, PendingSymbolsResumeAndDependentsWait) {
       return RunState::kPending;
     });
     add(e, "AFTER", [&](Task& t, SymbolId) {
-      order += t.has_symbol("SLOW") ? "after-saw-slow" : "after-early";
+      order += t.outcome().has_symbol("SLOW") ? "after-saw-slow" : "after-early";
       return RunState::kDone;
     }, SymbolType::kNormal, {"SLOW"});
     add(e, "INDEPENDENT", [&](Task&, SymbolId) {
@@ -167,7 +107,7 @@ TEST_F(TaskTest, PendingSymbolsResumeAndDependentsWait) {
   });
   auto t = run();
   EXPECT_EQ(order, "independent slow-done after-saw-slow");
-  EXPECT_TRUE(t->has_symbol("SLOW"));
+  EXPECT_TRUE(t->outcome().has_symbol("SLOW"));
 }
 
 TEST_F(TaskTest, TimeoutAnswersWithWhatFinished) {
@@ -177,7 +117,7 @@ TEST_F(TaskTest, TimeoutAnswersWithWhatFinished) {
   });
   auto t = run();
   EXPECT_TRUE(t->timed_out());
-  EXPECT_TRUE(t->has_symbol("QUICK"));
+  EXPECT_TRUE(t->outcome().has_symbol("QUICK"));
   EXPECT_EQ(t->symbol_state(engine_->registry.find("NEVER")), SymbolState::kFailed);
 }
 
@@ -191,7 +131,7 @@ TEST_F(TaskTest, RejectStopsRemainingFiltersUnlessPassAll) {
     });
   });
   auto t = run();
-  EXPECT_EQ(t->action(), Action::kReject);
+  EXPECT_EQ(t->outcome().action(), Action::kReject);
   EXPECT_EQ(late_runs, 0);
   Envelope env;
   env.flags = kTaskPassAll;
@@ -203,7 +143,7 @@ TEST_F(TaskTest, PreResultForcesActionAndSkipsFilters) {
   int filter_runs = 0;
   build("", [&](Engine& e) {
     add(e, "HOLD", [](Task& t, SymbolId) {
-      t.set_pre_result({Action::kSoftReject, "Account on hold", "outbound", 0, false});
+      t.outcome().set_pre_result({Action::kSoftReject, "Account on hold", "outbound", 0, false});
       return RunState::kDone;
     }, SymbolType::kPrefilter);
     add(e, "F", [&](Task&, SymbolId) {
@@ -212,9 +152,9 @@ TEST_F(TaskTest, PreResultForcesActionAndSkipsFilters) {
     });
   });
   auto t = run();
-  EXPECT_EQ(t->action(), Action::kSoftReject);
+  EXPECT_EQ(t->outcome().action(), Action::kSoftReject);
   EXPECT_EQ(filter_runs, 0);
-  json::Value r = checkv2_reply(*t);
+  json::Value r = checkv2_reply(make_verdict(*t));
   EXPECT_EQ(r.find("messages")->find("smtp_message")->as_string(), "Account on hold");
   EXPECT_EQ(r.find("passthrough_module")->as_string(), "outbound");
 }
@@ -231,16 +171,16 @@ TEST_F(TaskTest, CompositesReplaceTheirAtoms) {
           add(e, "C", inserts("C", 1.0, {"x", "y"}));
         });
   auto t = run();
-  EXPECT_FALSE(t->has_symbol("A"));  // removed by AB
-  EXPECT_FALSE(t->has_symbol("B"));
-  EXPECT_TRUE(t->has_symbol("AB"));
-  EXPECT_TRUE(t->has_symbol("KEEP"));  // saw A before removal (same pass)
-  EXPECT_TRUE(t->has_symbol("OPTS"));
-  EXPECT_FALSE(t->has_symbol("NOPE"));
+  EXPECT_FALSE(t->outcome().has_symbol("A"));  // removed by AB
+  EXPECT_FALSE(t->outcome().has_symbol("B"));
+  EXPECT_TRUE(t->outcome().has_symbol("AB"));
+  EXPECT_TRUE(t->outcome().has_symbol("KEEP"));  // saw A before removal (same pass)
+  EXPECT_TRUE(t->outcome().has_symbol("OPTS"));
+  EXPECT_FALSE(t->outcome().has_symbol("NOPE"));
   // C kept (prefix '-' in KEEP) but OPTS removes it with the default policy: removal needs
   // every matching composite to agree, so C stays.
-  EXPECT_TRUE(t->has_symbol("C"));
-  EXPECT_DOUBLE_EQ(t->score(), 10.0 + 1.0 + 0.5 + 3.0);
+  EXPECT_TRUE(t->outcome().has_symbol("C"));
+  EXPECT_DOUBLE_EQ(t->outcome().score(), 10.0 + 1.0 + 0.5 + 3.0);
 }
 
 TEST_F(TaskTest, SettingsProfilesChangeScoresThresholdsAndSymbols) {
@@ -253,13 +193,13 @@ TEST_F(TaskTest, SettingsProfilesChangeScoresThresholdsAndSymbols) {
           add(e, "B", inserts("B"));
         });
   auto in = run();
-  EXPECT_DOUBLE_EQ(in->score(), 3.0);
+  EXPECT_DOUBLE_EQ(in->outcome().score(), 3.0);
   Envelope env;
   env.user = "taro";
   auto out = run(env);
-  EXPECT_DOUBLE_EQ(out->score(), 7.0);
-  EXPECT_FALSE(out->has_symbol("B"));
-  EXPECT_EQ(out->action(), Action::kReject);
+  EXPECT_DOUBLE_EQ(out->outcome().score(), 7.0);
+  EXPECT_FALSE(out->outcome().has_symbol("B"));
+  EXPECT_EQ(out->outcome().action(), Action::kReject);
 }
 
 TEST_F(TaskTest, SettingsIdAndInlineSettings) {
@@ -272,14 +212,14 @@ TEST_F(TaskTest, SettingsIdAndInlineSettings) {
   Envelope env;
   env.settings_id = "quiet";
   auto t = run(env);
-  EXPECT_FALSE(t->has_symbol("B"));
-  EXPECT_TRUE(t->has_symbol("A"));
+  EXPECT_FALSE(t->outcome().has_symbol("B"));
+  EXPECT_TRUE(t->outcome().has_symbol("A"));
   Envelope env2;
   env2.settings_json = R"({"symbols_enabled": ["B"], "actions": {"reject": 1}})";
   auto t2 = run(env2);
-  EXPECT_FALSE(t2->has_symbol("A"));
-  EXPECT_TRUE(t2->has_symbol("B"));
-  EXPECT_EQ(t2->action(), Action::kReject);
+  EXPECT_FALSE(t2->outcome().has_symbol("A"));
+  EXPECT_TRUE(t2->outcome().has_symbol("B"));
+  EXPECT_EQ(t2->outcome().action(), Action::kReject);
 }
 
 TEST_F(TaskTest, RuleErrorsFailTheSymbolNotTheTask) {
@@ -288,7 +228,7 @@ TEST_F(TaskTest, RuleErrorsFailTheSymbolNotTheTask) {
     add(e, "OK", inserts("OK"));
   });
   auto t = run();
-  EXPECT_TRUE(t->has_symbol("OK"));
+  EXPECT_TRUE(t->outcome().has_symbol("OK"));
   EXPECT_EQ(t->symbol_state(engine_->registry.find("BROKEN")), SymbolState::kFailed);
 }
 
@@ -305,7 +245,7 @@ TEST_F(TaskTest, ArenaCapGivesATaskError) {
 TEST_F(TaskTest, UnknownSymbolsAreShownWithZeroScore) {
   build("", [](Engine& e) { add(e, "X", inserts("DYNAMIC", 1.0, {"o"})); });
   auto t = run();
-  const SymbolResult* r = t->find_result("DYNAMIC");
+  const SymbolResult* r = t->outcome().find_result("DYNAMIC");
   ASSERT_NE(r, nullptr);
   EXPECT_DOUBLE_EQ(r->score, 0);
 }

@@ -4,6 +4,7 @@
 // unavailable() says why a backend cannot run here (the test then skips).
 #pragma once
 
+#include <gtest/gtest.h>
 #include <signal.h>
 
 #include <memory>
@@ -73,6 +74,16 @@ class RedisBackend {
   static int& counter() {
     static int n = 0;
     return n;
+  }
+};
+
+// The type list of typed test suites running on both backends, named after them.
+using Backends = ::testing::Types<LmdbBackend, RedisBackend>;
+class BackendNames {
+ public:
+  template <typename T>
+  static std::string GetName(int) {
+    return T::kName;
   }
 };
 

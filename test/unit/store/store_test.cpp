@@ -110,14 +110,8 @@ class StoreSuite : public ::testing::Test {
   StorePtr store_;
 };
 
-using Backends = ::testing::Types<LmdbBackend, RedisBackend>;
-class BackendNames {
- public:
-  template <typename T>
-  static std::string GetName(int) {
-    return T::kName;
-  }
-};
+using testing::BackendNames;
+using testing::Backends;
 TYPED_TEST_SUITE(StoreSuite, Backends, BackendNames);
 
 std::optional<std::string> some(std::string s) { return s; }

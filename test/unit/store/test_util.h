@@ -6,9 +6,11 @@
 
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "core/loop.h"
+#include "core/result.h"
 
 namespace mw::store::testing {
 
@@ -20,6 +22,18 @@ inline bool run_until(core::Dispatcher& d, const std::function<bool()>& done,
   guard->enable(seconds);
   while (!done() && d.monotonic() < deadline) event_base_loop(d.base(), EVLOOP_ONCE);
   return done();
+}
+
+// Start one asynchronous operation (`start(callback)` returns its handle) and run the loop
+// until its callback ran; its result, or kTimeout when none came within `seconds`.
+template <typename T, typename Start>
+Result<T> run_op(core::Dispatcher& d, Start start, double seconds = 10) {
+  std::optional<Result<T>> got;
+  auto op = start([&](Result<T> r) { got.emplace(std::move(r)); });
+  if (!run_until(d, [&] { return got.has_value(); }, seconds)) {
+    return fail(ErrorCode::kTimeout, "test: no callback");
+  }
+  return std::move(*got);
 }
 
 // Run the loop for `seconds` whatever happens.

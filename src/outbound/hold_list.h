@@ -1,0 +1,44 @@
+// The outbound hold list: accounts whose mail gets [outbound] hold_action until an operator
+// releases them or hold_ttl passes. It lives in the store, shared by every worker and host:
+//
+//   map  "ob:hold"    user -> JSON row {since, reasons: [...], by?, probability?, ip?,
+//                     message_id?}; rules/outbound.lua adds detected accounts and checks the
+//                     list (prefilter OUTBOUND_HOLD), operators add and release accounts
+//                     (controller routes, `mailward hold`)
+//   list "ob:events"  recent detections (JSON, newest first, capped at [outbound]
+//                     event_rows), written by EventSink (events.h) for the dashboard
+//
+// Ownership: the functions return the store operation; keep it until its callback ran
+// (destroying it cancels the operation and the callback). Loop affinity: the store's.
+// Failure modes: store errors reach the callback.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/json.h"
+#include "core/result.h"
+#include "store/store.h"
+
+namespace mw::outbound {
+
+inline constexpr const char* kHoldMap = "ob:hold";
+inline constexpr const char* kEventList = "ob:events";
+
+// Rows {user, ...} from the map's (user, JSON) fields; a value that is not a JSON object
+// gives a row with the user only.
+json::Value hold_rows(const std::vector<std::pair<std::string, std::string>>& fields);
+
+// Every held account as hold_rows().
+store::OpPtr list_holds(store::Store& store, std::function<void(Result<json::Value>)> cb);
+// Hold `user` by an operator: {since: now, reasons: [reason], by: "operator"}, no expiry.
+store::OpPtr hold_account(store::Store& store, std::string user, std::string reason, double now,
+                          store::Done cb);
+store::OpPtr release_account(store::Store& store, std::string user, store::Done cb);
+// The newest `count` detections, parsed (unreadable entries and a failed read: left out).
+store::OpPtr recent_events(store::Store& store, size_t count,
+                           std::function<void(json::Value)> cb);
+
+}  // namespace mw::outbound

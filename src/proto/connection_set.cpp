@@ -1,0 +1,90 @@
+#include "proto/connection_set.h"
+
+namespace mw::proto {
+
+ConnectionSet::ConnectionSet(core::Dispatcher& dispatcher, core::Logger& logger,
+                             std::string_view module, size_t max_connections, Factory make)
+    : dispatcher_(dispatcher), logger_(logger), module_(module), log_(logger, module),
+      max_(max_connections == 0 ? 1 : max_connections), make_(std::move(make)) {}
+
+ConnectionSet::~ConnectionSet() {
+  drained_cb_ = nullptr;
+  close_all();
+}
+
+Status ConnectionSet::listen(int fd) {
+  auto l = std::make_unique<Listener>(dispatcher_, logger_, module_, fd,
+                                      [this](UniqueFd conn, const PeerAddress& peer) {
+                                        on_accept(std::move(conn), peer);
+                                      });
+  MW_TRY(l->start());
+  if (draining_ || conns_.size() >= max_) l->pause();
+  listeners_.push_back(std::move(l));
+  return {};
+}
+
+void ConnectionSet::on_accept(UniqueFd fd, const PeerAddress& peer) {
+  if (draining_ || stopped_) return;  // closes the fd
+  uint64_t id = next_id_++;
+  auto conn = make_(std::move(fd), peer, id);
+  ServerConnection* raw = conn.get();
+  conns_.emplace(id, std::move(conn));
+  if (conns_.size() >= max_) {
+    for (auto& l : listeners_) l->pause();
+    log_.debug("connection limit reached, accepting paused");
+  }
+  raw->start();
+}
+
+std::vector<uint64_t> ConnectionSet::ids() const {
+  std::vector<uint64_t> out;
+  out.reserve(conns_.size());
+  for (const auto& [id, c] : conns_) out.push_back(id);
+  return out;
+}
+
+// By id: closing a connection releases it (and may release others) while we iterate.
+void ConnectionSet::close_all() {
+  for (uint64_t id : ids()) {
+    auto it = conns_.find(id);
+    if (it != conns_.end()) it->second->close_now();
+  }
+}
+
+void ConnectionSet::drain(std::function<void()> cb) {
+  drained_cb_ = std::move(cb);
+  draining_ = true;
+  for (auto& l : listeners_) l->pause();
+  for (uint64_t id : ids()) {
+    auto it = conns_.find(id);
+    if (it != conns_.end()) it->second->begin_drain();
+  }
+  check_drained();
+}
+
+void ConnectionSet::stop() {
+  stopped_ = true;
+  for (auto& l : listeners_) l->pause();
+  close_all();
+}
+
+void ConnectionSet::release(uint64_t id) {
+  auto it = conns_.find(id);
+  if (it == conns_.end()) return;
+  std::unique_ptr<core::Deletable> conn = std::move(it->second);
+  conns_.erase(it);
+  dispatcher_.deferred_delete(std::move(conn));
+  if (!draining_ && !stopped_ && conns_.size() < max_) {
+    for (auto& l : listeners_) l->resume();
+  }
+  check_drained();
+}
+
+void ConnectionSet::check_drained() {
+  if (!draining_ || !conns_.empty() || !drained_cb_) return;
+  auto cb = std::move(drained_cb_);
+  drained_cb_ = nullptr;
+  dispatcher_.post(std::move(cb));
+}
+
+}  // namespace mw::proto

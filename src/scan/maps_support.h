@@ -1,0 +1,21 @@
+// The engine's map registry (maps/registry.h), for the modules and Lua rules that use maps.
+//
+// engine_maps() creates the registry on first use, with the options of [maps] and the
+// engine's regexp options, and adds a task hook that starts the reload timer in every
+// process that scans: when its first task starts, the maps are checked at once (they were
+// read when the configuration loaded) and the process's Services keeps the timer
+// (Services::attach), so it stops with that worker.
+//
+// Ownership: the Engine owns the registry. Loop affinity: configuration time (creation),
+// then the worker thread. Failure modes: none.
+#pragma once
+
+#include "core/log.h"
+#include "maps/registry.h"
+#include "scan/engine.h"
+
+namespace mw::scan {
+
+maps::MapRegistry& engine_maps(Engine& engine, core::Logger& logger);
+
+}  // namespace mw::scan

@@ -1,0 +1,39 @@
+// The controller's route families (controller.h), one file each. The controller worker
+// (run_controller_worker, worker.cpp) adds them in this order; the first matching route
+// answers:
+//
+//   add_status_routes    controller_status.cpp    ping, healthy, ready (anybody); auth,
+//                                                 actions
+//   add_outbound_routes  controller_outbound.cpp  outbound/holds; outbound/release and
+//                                                 outbound/hold (writes)
+//   add_scan_routes      controller_scan.cpp      scanning as on the normal worker:
+//                                                 /checkv2, /check, and the legacy commands
+//                                                 (/symbols, /scan, ...) when a body is sent
+//   add_stats_routes     controller_stats.cpp     stat, counters, symbols, metrics (Prometheus
+//                                                 text), history, errors; statreset and
+//                                                 historyreset (writes); all need the store
+//   LearnService         controller_learn.cpp     learnspam, learnham, learnclass (writes);
+//                                                 the classifier's /stat fields
+//   set_dashboard        controller_dashboard.cpp the dashboard files of web_dir at / (GET,
+//                                                 HEAD), the fallback of every other path
+//
+// A new family: a file controller_<family>.cpp with an add_<family>_routes() declared here,
+// and one line in run_controller_worker().
+#pragma once
+
+#include "scan/engine.h"
+#include "server/controller.h"
+#include "server/stats.h"
+
+namespace mw::server {
+
+// REQUIRES for all: what is passed outlives the controller.
+void add_status_routes(Controller& controller, const scan::Engine& engine);
+void add_outbound_routes(Controller& controller);
+// Scans run in this process, recorded by `stats` (may be null).
+void add_scan_routes(Controller& controller, const scan::Engine& engine,
+                     scan::Services& services, StatsRecorder* stats);
+void add_stats_routes(Controller& controller, const scan::Engine& engine);
+void set_dashboard(Controller& controller);
+
+}  // namespace mw::server

@@ -1,0 +1,286 @@
+// Controller routes: statistics and history from the store (stats.h), in Rspamd's shapes.
+//
+//   stat            totals: scanned, actions, spam/ham counts, errors, average scan time
+//   counters        every symbol with weight, hits, frequency and average time
+//   symbols         the same grouped by symbol group (without a body: with one it scans)
+//   metrics         Prometheus/OpenMetrics text
+//   history/errors  the recent scans / log errors (?count=N, default 1000)
+//   statreset       reset the counters (write)     historyreset   drop the history (write)
+#include <cmath>
+#include <iterator>
+#include <memory>
+
+#include "core/check.h"
+#include "server/controller_routes.h"
+
+namespace mw::server {
+
+namespace http = proto::http;
+
+namespace {
+
+int64_t int_at(const json::Value& v, std::string_view key) {
+  const json::Value* f = v.find(key);
+  return f != nullptr ? f->as_int() : 0;
+}
+
+double seconds_at(const json::Value& v, std::string_view key_us) {
+  const json::Value* f = v.find(key_us);
+  return f != nullptr ? f->as_double() / 1e6 : 0;
+}
+
+json::Value stat_json(const json::Value& totals, const ControllerOptions& o,
+                      const scan::Engine& engine, double uptime) {
+  json::Value v = json::Value::object();
+  v.set("version", o.version);
+  v.set("config_id", engine.config ? engine.config->id() : "");
+  v.set("uptime", uptime);
+  v.set("read_only", false);
+  int64_t scanned = int_at(totals, "scanned");
+  v.set("scanned", scanned);
+  v.set("learned", int64_t{0});
+  json::Value acts = json::Value::object();
+  int64_t spam = 0;
+  if (const json::Value* actions = totals.find("actions")) {
+    for (const auto& [name, n] : actions->members()) {
+      acts.set(name, n.as_int());
+      if (name == "reject" || name == "soft reject" || name == "add header" ||
+          name == "rewrite subject") {
+        spam += n.as_int();
+      }
+    }
+  }
+  v.set("actions", std::move(acts));
+  v.set("spam_count", spam);
+  v.set("ham_count", scanned - spam);
+  v.set("errors", int_at(totals, "errors"));
+  // Rspamd's fields that have no meaning here, for clients that expect them.
+  for (const char* zero : {"connections", "control_connections", "pools_allocated", "pools_freed",
+                           "bytes_allocated", "chunks_allocated", "shared_chunks_allocated",
+                           "chunks_freed", "chunks_oversized", "fragmented", "total_learns"}) {
+    v.set(zero, int64_t{0});
+  }
+  v.set("statfiles", json::Value::array());
+  v.set("fuzzy_hashes", json::Value::object());
+  double tsum = seconds_at(totals, "time_sum_us");
+  v.set("scan_time_avg", scanned > 0 ? tsum / static_cast<double>(scanned) : 0.0);
+  return v;
+}
+
+json::Value counters_json(const json::Value& totals, const scan::Engine& engine, bool grouped) {
+  const json::Value* syms = totals.find("symbols");
+  int64_t scanned = int_at(totals, "scanned");
+  auto row = [&](const scan::SymbolDef& d) {
+    json::Value e = json::Value::object();
+    const json::Value* s = syms ? syms->find(d.name) : nullptr;
+    int64_t hits = s ? int_at(*s, "hits") : 0;
+    double time = s ? seconds_at(*s, "time_us") : 0;
+    e.set("symbol", d.name);
+    e.set("weight", d.score);
+    if (!d.description.empty()) e.set("description", d.description);
+    e.set("hits", hits);
+    e.set("frequency",
+          scanned > 0 ? static_cast<double>(hits) / static_cast<double>(scanned) : 0.0);
+    e.set("time", hits > 0 ? time / static_cast<double>(hits) : 0.0);
+    return e;
+  };
+  json::Value arr = json::Value::array();
+  if (!grouped) {
+    for (const auto& d : engine.registry.all()) arr.push(row(*d));
+    return arr;
+  }
+  for (const auto& g : engine.registry.groups()) {
+    json::Value ge = json::Value::object();
+    ge.set("group", g->name);
+    if (!g->description.empty()) ge.set("description", g->description);
+    if (g->max_score > 0) ge.set("max_score", g->max_score);
+    json::Value rules = json::Value::array();
+    for (scan::SymbolId id : g->symbols) rules.push(row(engine.registry.get(id)));
+    ge.set("rules", std::move(rules));
+    arr.push(std::move(ge));
+  }
+  json::Value ungrouped = json::Value::array();
+  for (const auto& d : engine.registry.all()) {
+    if (d->groups.empty()) ungrouped.push(row(*d));
+  }
+  if (ungrouped.size() > 0) {
+    json::Value ge = json::Value::object();
+    ge.set("group", "ungrouped");
+    ge.set("rules", std::move(ungrouped));
+    arr.push(std::move(ge));
+  }
+  return arr;
+}
+
+http::Response metrics_text(const json::Value& totals, double uptime) {
+  std::string out;
+  auto line = [&out](const std::string& s) { out += s + "\n"; };
+  auto family = [&line](const char* name, const char* type, const char* help) {
+    line(std::string("# HELP ") + name + " " + help);
+    line(std::string("# TYPE ") + name + " " + type);
+  };
+  family("mailward_uptime_seconds", "gauge", "Seconds since the service started.");
+  line("mailward_uptime_seconds " + std::to_string(static_cast<int64_t>(uptime)));
+  family("mailward_scanned_total", "counter", "Messages scanned.");
+  line("mailward_scanned_total " + std::to_string(int_at(totals, "scanned")));
+  family("mailward_scan_errors_total", "counter", "Requests that could not be scanned.");
+  line("mailward_scan_errors_total " + std::to_string(int_at(totals, "errors")));
+  family("mailward_actions_total", "counter", "Messages per action.");
+  if (const json::Value* actions = totals.find("actions")) {
+    for (const auto& [name, n] : actions->members()) {
+      line("mailward_actions_total{action=\"" + name + "\"} " + std::to_string(n.as_int()));
+    }
+  }
+  family("mailward_scan_seconds", "histogram", "Time to scan one message.");
+  int64_t cum = 0;
+  if (const json::Value* buckets = totals.find("buckets")) {
+    const auto& items = buckets->items();
+    for (size_t i = 0; i < items.size(); ++i) {
+      cum += items[i].as_int();
+      std::string le = i < std::size(scan::Counters::kBuckets)
+                           ? json::write(json::Value(scan::Counters::kBuckets[i]))
+                           : "+Inf";
+      line("mailward_scan_seconds_bucket{le=\"" + le + "\"} " + std::to_string(cum));
+    }
+  }
+  line("mailward_scan_seconds_sum " + json::write(json::Value(seconds_at(totals, "time_sum_us"))));
+  line("mailward_scan_seconds_count " + std::to_string(cum));
+  family("mailward_symbol_hits_total", "counter", "Messages each symbol was found in.");
+  if (const json::Value* syms = totals.find("symbols")) {
+    for (const auto& [name, s] : syms->members()) {
+      int64_t hits = int_at(s, "hits");
+      if (hits == 0) continue;
+      line("mailward_symbol_hits_total{symbol=\"" + name + "\"} " + std::to_string(hits));
+    }
+  }
+  family("mailward_bugs_total", "counter", "Internal consistency checks that failed.");
+  line("mailward_bugs_total " + std::to_string(core::bug_count()));
+  line("# EOF");
+  http::Response resp = http::Response::text(out);
+  resp.content_type = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+  return resp;
+}
+
+// One request reading the store's statistics: the reader is kept by `work` (not by the
+// callbacks it holds) until the answer is sent.
+struct Reading {
+  StatsReader* reader;
+  std::shared_ptr<http::Responder> responder;
+  RequestWork work;
+};
+
+Reading start_reading(Controller& c, const scan::Engine& engine, http::ResponderPtr r) {
+  auto reader = std::make_shared<StatsReader>(*c.store(), engine);
+  Reading rd{reader.get(), std::shared_ptr<http::Responder>(std::move(r)),
+             RequestWork(c.dispatcher())};
+  rd.work.keep(std::move(reader));
+  return rd;
+}
+
+// Answer with what `render` makes of the totals (500 when the store fails).
+void with_totals(Controller& c, const scan::Engine& engine, http::ResponderPtr r,
+                 std::function<http::Response(const json::Value&)> render) {
+  Reading rd = start_reading(c, engine, std::move(r));
+  rd.reader->read([responder = rd.responder, work = rd.work,
+                   render = std::move(render)](Result<json::Value> totals) {
+    responder->send(totals ? render(*totals)
+                           : http::Response::error(500, totals.error().to_string()));
+    work.done();
+  });
+}
+
+}  // namespace
+
+void add_stats_routes(Controller& c, const scan::Engine& engine) {
+  const scan::Engine* e = &engine;
+  Controller* ctl = &c;
+  auto read_route = [&](const char* path, auto render) {
+    c.add_route({path, {}, Access::kRead, true,
+                 [ctl, e, render](http::Request&&, http::ResponderPtr r, Access) {
+                   with_totals(*ctl, *e, std::move(r), render(*ctl, *e));
+                 }});
+  };
+  // /stat: the totals, then the fields of the controller's stat sources (the classifier's).
+  c.add_route({"stat", {}, Access::kRead, true,
+               [ctl, e](http::Request&&, http::ResponderPtr r, Access) {
+                 double uptime = std::floor(ctl->uptime());
+                 Reading rd = start_reading(*ctl, *e, std::move(r));
+                 rd.reader->read([ctl, e, uptime, responder = rd.responder,
+                                  work = rd.work](Result<json::Value> totals) {
+                   if (!totals) {
+                     responder->send(http::Response::error(500, totals.error().to_string()));
+                     work.done();
+                     return;
+                   }
+                   ctl->complete_stat(stat_json(*totals, ctl->options(), *e, uptime),
+                                      [responder, work](json::Value v) {
+                                        responder->send(controller_json(v));
+                                        work.done();
+                                      });
+                 });
+               }});
+  read_route("counters", [](Controller&, const scan::Engine& eng) {
+    return [&eng](const json::Value& t) { return controller_json(counters_json(t, eng, false)); };
+  });
+  read_route("symbols", [](Controller&, const scan::Engine& eng) {
+    return [&eng](const json::Value& t) { return controller_json(counters_json(t, eng, true)); };
+  });
+  read_route("metrics", [](Controller& ctl, const scan::Engine&) {
+    double uptime = ctl.uptime();
+    return [uptime](const json::Value& t) { return metrics_text(t, uptime); };
+  });
+  for (const char* path : {"history", "errors"}) {
+    bool history = std::string_view(path) == "history";
+    c.add_route({path, {}, Access::kRead, true,
+                 [ctl, e, history](http::Request&& req, http::ResponderPtr r, Access) {
+                   size_t count = 1000;
+                   if (const std::string* n = req.param("count")) {
+                     count = static_cast<size_t>(std::atoll(n->c_str()));
+                   }
+                   Reading rd = start_reading(*ctl, *e, std::move(r));
+                   auto cb = [responder = rd.responder, work = rd.work,
+                              history](Result<json::Value> rows) {
+                     if (!rows) {
+                       responder->send(http::Response::error(500, rows.error().to_string()));
+                     } else if (history) {
+                       json::Value v = json::Value::object();
+                       v.set("version", 2);
+                       v.set("rows", std::move(*rows));
+                       responder->send(controller_json(v));
+                     } else {
+                       responder->send(controller_json(*rows));
+                     }
+                     work.done();
+                   };
+                   if (history) {
+                     rd.reader->history(count, cb);
+                   } else {
+                     rd.reader->errors(count, cb);
+                   }
+                 }});
+  }
+  auto success = [](const std::shared_ptr<http::Responder>& r, const Status& st) {
+    json::Value v = json::Value::object();
+    v.set("success", st.has_value());
+    r->send(controller_json(v));
+  };
+  c.add_route({"statreset", {}, Access::kWrite, true,
+               [ctl, e, success](http::Request&&, http::ResponderPtr r, Access) {
+                 Reading rd = start_reading(*ctl, *e, std::move(r));
+                 rd.reader->reset([responder = rd.responder, work = rd.work, success](Status st) {
+                   success(responder, st);
+                   work.done();
+                 });
+               }});
+  c.add_route({"historyreset", {}, Access::kWrite, true,
+               [ctl, success](http::Request&&, http::ResponderPtr r, Access) {
+                 auto responder = std::shared_ptr<http::Responder>(std::move(r));
+                 RequestWork work(ctl->dispatcher());
+                 work.keep(ctl->store()->del("hist", [responder, work, success](Status st) {
+                   success(responder, st);
+                   work.done();
+                 }));
+               }});
+}
+
+}  // namespace mw::server

@@ -1,0 +1,98 @@
+// Statistics and scan history shared by every worker through the store.
+//
+// Each scanning worker keeps counters for the scans it finished (per action, per symbol,
+// scan time histogram, errors) and recent history entries, and flushes the increments to
+// the store every `interval` seconds and when it drains. The controller reads the totals
+// back (StatsReader) for /stat, /counters, /metrics, /history and /errors. Totals survive
+// restarts and worker deaths (they live in the store, not in a worker).
+//
+// Keys: stat:scanned, stat:action:<name>, stat:sym:<NAME>, stat:symtime:<NAME> (µs),
+//       stat:tbucket:<i>, stat:tsum (µs), stat:errors, list hist (JSON rows), list errors.
+//
+// Privacy (THREAT.md): a history row keeps the subject only when the scan was flagged
+// (action other than "no action") unless configured otherwise; recipients and the sender
+// are kept as they are only in that case too.
+//
+// Ownership: the recorder does not own the store. Loop affinity: the worker's Dispatcher.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/json.h"
+#include "core/log.h"
+#include "core/loop.h"
+#include "scan/engine.h"
+#include "store/store.h"
+
+namespace mw::scan {
+class Task;
+}
+
+namespace mw::server {
+
+struct StatsOptions {
+  double interval = 1.0;         // flush cadence
+  size_t history_rows = 200;     // rows kept in the history list
+  size_t error_rows = 100;       // rows kept in the errors list
+  std::string history_content = "flagged";  // "full", "flagged" or "none"
+};
+
+void declare_stats_options(core::Schema& schema);
+StatsOptions stats_options_from(const core::Config& cfg);
+
+class StatsRecorder {
+ public:
+  StatsRecorder(core::Dispatcher& dispatcher, core::Logger& logger, store::Store* store,
+                const scan::Engine& engine, StatsOptions options);
+  ~StatsRecorder();
+
+  void record(const scan::Task& task);
+  // Write what is pending now; `done` runs when the writes completed (or failed).
+  void flush(std::function<void()> done = {});
+
+  // Scans recorded by this process (for its own /metrics and tests).
+  uint64_t local_scanned() const { return local_scanned_; }
+
+ private:
+  void add(const std::string& key, int64_t delta);
+  // Per-symbol counters by SymbolId, folded into pending_ at flush (no string per message).
+  void fold_symbol_counters();
+
+  core::Dispatcher& dispatcher_;
+  core::Logger& logger_;
+  store::Store* store_;
+  const scan::Engine& engine_;
+  StatsOptions options_;
+  std::map<std::string, int64_t> pending_;
+  std::vector<int64_t> sym_hits_;   // by SymbolId
+  std::vector<int64_t> sym_time_;   // microseconds, by SymbolId
+  std::vector<std::string> history_;
+  size_t errors_seen_ = 0;
+  uint64_t local_scanned_ = 0;
+  core::TimerPtr timer_;
+  std::vector<store::OpPtr> ops_;
+};
+
+// Reads the totals back (controller).
+class StatsReader {
+ public:
+  StatsReader(store::Store& store, const scan::Engine& engine);
+  // Collect every counter and call back with {scanned, actions{}, symbols{NAME: {hits,
+  // time_us}}, buckets[], time_sum, errors}.
+  void read(std::function<void(Result<json::Value>)> cb);
+  void history(size_t count, std::function<void(Result<json::Value>)> cb);
+  void errors(size_t count, std::function<void(Result<json::Value>)> cb);
+  // Reset counters (not the history).
+  void reset(std::function<void(Status)> cb);
+
+ private:
+  store::Store& store_;
+  const scan::Engine& engine_;
+  std::vector<store::OpPtr> ops_;
+};
+
+}  // namespace mw::server

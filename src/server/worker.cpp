@@ -1,0 +1,63 @@
+#include "server/worker.h"
+
+#include <signal.h>
+
+#include "server/controller_learn.h"
+#include "server/controller_routes.h"
+#include "server/scan_handler.h"
+
+namespace mw::server {
+
+void run_until_drained(WorkerContext& w, std::string_view module,
+                       const std::function<void(std::function<void()>)>& drain) {
+  bool stopping = false;
+  core::TimerPtr deadline;
+  auto stop = [&] {
+    if (stopping) return;
+    stopping = true;
+    w.logger.info(module, "draining");
+    drain([&] { w.stats.flush([&] { w.dispatcher.exit(); }); });
+    deadline = w.dispatcher.create_timer([&] { w.dispatcher.exit(); });
+    deadline->enable(w.config.get_duration("serve.drain_timeout"));
+  };
+  auto sigterm = w.dispatcher.create_signal(SIGTERM, stop);
+  auto sigint = w.dispatcher.create_signal(SIGINT, stop);
+  w.dispatcher.run();
+}
+
+namespace {
+
+int serve_http(WorkerContext& w, int listen_fd, proto::HttpOptions http,
+               proto::http::Handler& handler) {
+  proto::http::HttpServer server(w.dispatcher, w.logger, handler, std::move(http));
+  auto started = server.start(listen_fd);
+  if (!started) {
+    w.logger.error("main", "cannot serve: " + started.error().message);
+    return 1;
+  }
+  run_until_drained(w, "main", [&](std::function<void()> done) { server.drain(std::move(done)); });
+  return 0;
+}
+
+}  // namespace
+
+int run_scan_worker(WorkerContext& w, int listen_fd, proto::HttpOptions http) {
+  ScanHandler handler(w.engine, w.services, &w.stats);
+  return serve_http(w, listen_fd, std::move(http), handler);
+}
+
+int run_controller_worker(WorkerContext& w, int listen_fd, proto::HttpOptions http,
+                          ControllerOptions options) {
+  Controller controller(w.dispatcher, w.store, std::move(options));
+  // The route families, in the order they are tried (controller_routes.h).
+  add_status_routes(controller, w.engine);
+  add_outbound_routes(controller);
+  add_scan_routes(controller, w.engine, w.services, &w.stats);
+  add_stats_routes(controller, w.engine);
+  LearnService learning(w.engine, w.services, w.store);  // the Bayes classifier's routes
+  learning.attach(controller);
+  set_dashboard(controller);
+  return serve_http(w, listen_fd, std::move(http), controller);
+}
+
+}  // namespace mw::server
