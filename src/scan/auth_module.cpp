@@ -180,7 +180,7 @@ class AuthModule final : public Module {
   Status configure(Engine& engine, core::Logger& logger) override {
     const core::Config& c = *engine.config;
     if (!c.get_bool("options.auth.enabled")) {
-      logger.info("auth", "sender authentication checks disabled by configuration");
+      disable("options.auth.enabled is false");
       return {};
     }
     auto cfg = std::make_shared<AuthConfig>();

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "core/ascii.h"
+#include "core/ip_address.h"
 #include "dns/resolver.h"
 #include "scan/engine.h"
 #include "scan/hostname_shape.h"
@@ -47,9 +49,9 @@ constexpr Sym kSymbols[] = {
     {"HFILTER_FROM_NORES_A_OR_MX", 2.0, "From header domain has no MX, A or AAAA record"},
 };
 
+// Lower case, without the root's trailing dot.
 std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string out = core::to_lower(s);
   while (!out.empty() && out.back() == '.') out.pop_back();
   return out;
 }
@@ -152,9 +154,8 @@ bool is_own(const HfilterConfig& cfg, const std::string& name) {
 }
 
 std::string arpa_name(const std::string& ip) {
-  std::string rev = reversed_ip(ip);
-  if (rev.empty()) return {};
-  return rev + (ip.find(':') == std::string::npos ? ".in-addr.arpa" : ".ip6.arpa");
+  auto addr = core::IpAddress::parse(ip);
+  return addr ? addr->reverse_name() : std::string();
 }
 
 void helo_checks(Task& task, const HfilterConfig& cfg, const Client& c, Batch* dns) {
@@ -325,7 +326,7 @@ class HfilterModule final : public Module {
   Status configure(Engine& engine, core::Logger& logger) override {
     const core::Config& c = *engine.config;
     if (!c.get_bool("hfilter.enabled")) {
-      logger.info("hfilter", "HELO and host name checks disabled by configuration");
+      disable("hfilter.enabled is false");
       return {};
     }
     auto cfg = std::make_shared<HfilterConfig>();
@@ -344,17 +345,7 @@ class HfilterModule final : public Module {
     auto id = engine.registry.add(std::move(d));
     if (!id) return fail(id.error());
     for (const Sym& s : kSymbols) {
-      SymbolDef v;
-      v.name = s.name;
-      v.type = SymbolType::kVirtual;
-      v.parent = *id;
-      v.parent_name = "HFILTER_CHECK";
-      v.groups.push_back("hfilter");
-      v.description = s.description;
-      v.score = s.score;
-      v.score_set = true;
-      v.origin = "module:hfilter";
-      auto vid = engine.registry.add(std::move(v));
+      auto vid = engine.registry.add(engine.registry.virtual_of(*id, s.name, s.description, s.score));
       if (!vid) return fail(vid.error());
     }
     return {};

@@ -16,7 +16,7 @@ namespace mw::scan {
 
 namespace {
 
-constexpr int kRegexpExtensionKey = 2;
+constexpr ExtensionKey kRegexpExtensionKey{"regexp rules"};
 
 enum class ClassType { kHeader, kRawHeader, kAllHeader, kMime, kRawMime, kBody, kMessage, kUrl, kEmail };
 
