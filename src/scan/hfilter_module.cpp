@@ -8,6 +8,7 @@
 
 #include "core/ascii.h"
 #include "core/ip_address.h"
+#include "dns/lookup_batch.h"
 #include "dns/resolver.h"
 #include "scan/engine.h"
 #include "scan/hostname_shape.h"
@@ -63,25 +64,22 @@ bool negative(const dns::Reply& r) {
 bool positive(const dns::Reply& r) { return r.rcode == dns::Rcode::kNoError && !r.answers.empty(); }
 
 // The lookups of one task: each name/type once, continuations run when it answers; the
-// symbol finishes when no continuation is left.
+// symbol finishes (through the LookupBatch's delivery) when no continuation is left.
 struct Batch final : Cancelable {
   using Then = std::function<void(const dns::Reply&)>;
   struct Entry {
+    bool asked = false;
     bool done = false;
     dns::Reply reply;
     std::vector<Then> waiting;
-    dns::RequestPtr request;
   };
-  Task* task = nullptr;
-  SymbolId self = kNoSymbol;
-  dns::Resolver* resolver = nullptr;
+  std::unique_ptr<dns::LookupBatch> lookups;
   // NXDOMAIN/NODATA mean "absent" only when the name servers see the public DNS
   // (dns/public_probe.h); otherwise an absence is as unknown as a failure.
   bool trust_negative = true;
   std::map<std::string, std::unique_ptr<Entry>> entries;
-  size_t pending = 0;
+  size_t pending = 0;  // continuations still waiting for an answer
   bool started = false;
-  bool finished = false;
 
   bool absent(const dns::Reply& r) const { return trust_negative && negative(r); }
 
@@ -94,9 +92,10 @@ struct Batch final : Cancelable {
     }
     ++pending;
     e->waiting.push_back(std::move(then));
-    if (e->request) return;
+    if (e->asked) return;
+    e->asked = true;
     Entry* ep = e.get();
-    e->request = resolver->resolve(name, type, [this, ep](const dns::Reply& reply) {
+    lookups->resolve(name, type, [this, ep](const dns::Reply& reply) {
       ep->done = true;
       ep->reply = reply;
       std::vector<Then> waiting = std::move(ep->waiting);
@@ -104,10 +103,8 @@ struct Batch final : Cancelable {
         w(ep->reply);
         --pending;
       }
-      if (started && pending == 0 && !finished) {
-        finished = true;
-        task->finish_symbol(self);
-      }
+      // Nothing is outstanding once no continuation waits: the symbol is done.
+      if (started && pending == 0) lookups->finish();
     });
   }
 
@@ -261,9 +258,8 @@ RunState run(const HfilterConfig& cfg, Task& task, SymbolId self) {
   std::unique_ptr<Batch> batch;
   if (resolver != nullptr && resolver->available()) {
     batch = std::make_unique<Batch>();
-    batch->task = &task;
-    batch->self = self;
-    batch->resolver = resolver;
+    batch->lookups = std::make_unique<dns::LookupBatch>(
+        task.services().dispatcher(), *resolver, [t = &task, self] { t->finish_symbol(self); });
     batch->trust_negative = resolver->trusts_negative_answers();
   }
   Batch* dns_all = cfg.check_dns ? batch.get() : nullptr;

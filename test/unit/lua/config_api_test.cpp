@@ -10,9 +10,7 @@
 namespace mw::lua {
 namespace {
 
-using scan::testing::has_symbol;
-using scan::testing::symbol_options;
-using scan::testing::symbol_score;
+using namespace scan::testing;  // the task readers of scan_test_util.h
 using testing::LuaHarness;
 
 const scan::SymbolDef* def(LuaHarness& h, std::string_view name) {

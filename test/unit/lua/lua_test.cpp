@@ -7,14 +7,7 @@
 namespace mw::lua {
 namespace {
 
-using scan::testing::action;
-using scan::testing::checkv2;
-using scan::testing::first_option;
-using scan::testing::has_symbol;
-using scan::testing::symbol_options;
-using scan::testing::symbol_score;
-using scan::testing::symbol_state;
-using scan::testing::total_score;
+using namespace scan::testing;  // the task readers of scan_test_util.h
 
 constexpr const char* kMessage =
     "From: Taro <taro@example.jp>\r\nTo: a@example.net, b@example.net\r\n"

@@ -7,12 +7,7 @@
 namespace mw::lua {
 namespace {
 
-using scan::testing::action;
-using scan::testing::checkv2;
-using scan::testing::has_symbol;
-using scan::testing::milter_reply;
-using scan::testing::symbol_options;
-using scan::testing::symbol_score;
+using namespace scan::testing;  // the task readers of scan_test_util.h
 using testing::kRichMessage;
 using testing::LuaHarness;
 
