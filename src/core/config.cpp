@@ -9,6 +9,7 @@
 
 #include "core/ascii.h"
 #include "core/check.h"
+#include "core/dotted_path.h"
 #include "core/hash.h"
 
 namespace mw::core {
@@ -17,22 +18,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::vector<std::string_view> split_path(std::string_view path) {
-  std::vector<std::string_view> out;
-  size_t start = 0;
-  while (start <= path.size()) {
-    size_t dot = path.find('.', start);
-    if (dot == std::string_view::npos) dot = path.size();
-    out.push_back(path.substr(start, dot - start));
-    start = dot + 1;
-  }
-  return out;
-}
-
 // Segment-wise match of a declared path (may hold `*`) against a concrete path.
 bool path_matches(std::string_view decl, std::string_view path) {
-  auto d = split_path(decl);
-  auto p = split_path(path);
+  auto d = path_segments(decl);
+  auto p = path_segments(path);
   if (d.size() != p.size()) return false;
   for (size_t i = 0; i < d.size(); ++i) {
     if (d[i] != "*" && d[i] != p[i]) return false;
@@ -42,8 +31,8 @@ bool path_matches(std::string_view decl, std::string_view path) {
 
 // True when `decl` has `path` as a proper prefix (segment-wise, wildcards allowed).
 bool path_is_prefix(std::string_view decl, std::string_view path) {
-  auto d = split_path(decl);
-  auto p = split_path(path);
+  auto d = path_segments(decl);
+  auto p = path_segments(path);
   if (d.size() <= p.size()) return false;
   for (size_t i = 0; i < p.size(); ++i) {
     if (d[i] != "*" && d[i] != p[i]) return false;
@@ -128,7 +117,7 @@ struct ConfigAccess {
   static const toml::node* node(const Config& c, std::string_view path) {
     const toml::node* cur = &root(c);
     if (path.empty()) return cur;
-    for (auto seg : split_path(path)) {
+    for (auto seg : path_segments(path)) {
       if (cur == nullptr || !cur->is_table()) return nullptr;
       cur = cur->as_table()->get(seg);
     }
@@ -310,9 +299,9 @@ std::string Schema::section_doc(std::string_view path) const {
 
 std::vector<std::string> Schema::children(std::string_view table_path) const {
   std::vector<std::string> out;
-  size_t depth = split_path(table_path).size();
+  size_t depth = path_segments(table_path).size();
   auto add = [&](std::string_view decl_path) {
-    auto segs = split_path(decl_path);
+    auto segs = path_segments(decl_path);
     if (segs.size() <= depth) return;
     std::string name(segs[depth]);
     if (std::find(out.begin(), out.end(), name) == out.end()) out.push_back(name);
@@ -682,7 +671,7 @@ std::string Config::dump() const {
   for (const auto& [k, v] : ConfigAccess::root(*this)) {
     bool dynamic = false;
     for (const auto& d : schema_->options()) {
-      auto segs = split_path(d.path);
+      auto segs = path_segments(d.path);
       if (segs.size() > 1 && segs[0] == k.str() && segs[1] == "*") dynamic = true;
     }
     if (!dynamic || !v.is_table()) continue;
