@@ -5,7 +5,7 @@
 #   bench/compare.sh [--workers N] [--concurrency C] [--duration S] [--warmup S]
 #                    [--corpus PATH]... [--keepalive] [--zstd] [--only rspamd|mailward]
 #                    [--log-level LEVEL] [--hs-cache DIR] [--loadgen BIN] [--mailward BIN]
-#                    [--conf DIR]
+#                    [--conf DIR] [--header 'Name: value']...
 #
 # Defaults: 1 worker, concurrency 8, 20 s measured after a 3 s warm-up run, the shared corpus,
 # log level info for both servers, one connection per request for both (what Rspamd 3.4 does
@@ -39,6 +39,7 @@ loadgen=""
 mailward="$ROOT/build/src/app/mailward"
 conf="$ROOT/conf"
 corpus=()
+headers=()  # --header: request headers for every message (e.g. "User: x" for outbound)
 
 die() { echo "compare.sh: $*" >&2; exit 2; }
 note() { echo "compare.sh: $*" >&2; }
@@ -59,6 +60,7 @@ while (($#)); do
     --loadgen) loadgen="${2:?}"; shift 2 ;;
     --mailward) mailward="${2:?}"; shift 2 ;;
     --conf) conf="${2:?}"; shift 2 ;;
+    --header) headers+=(--header "${2:?}"); shift 2 ;;
     -h|--help) usage ;;
     *) die "unknown argument $1" ;;
   esac
@@ -78,7 +80,7 @@ fi
 [[ -n "$loadgen" && -x "$loadgen" ]] ||
   die "mailward-loadgen not found: build it (ninja mailward-loadgen) or pass --loadgen"
 
-driver_args=(--concurrency "$concurrency" "${corpus[@]}")
+driver_args=(--concurrency "$concurrency" "${corpus[@]}" "${headers[@]}")
 ((keepalive)) || driver_args+=(--no-keepalive)
 ((zstd)) && driver_args+=(--zstd)
 
@@ -256,6 +258,9 @@ run_mailward() {
   usage_text="$("$mailward" serve --help 2>&1 || true)"
   [[ "$usage_text" == *--dns* ]] && args+=(--dns "127.0.0.1:$dns")
   [[ "$usage_text" == *--log-level* ]] && args+=(--log-level "$log_level")
+  # As root, a build that drops privileges refuses to keep root unless told: a benchmark
+  # run measures speed only, on its own state directory.
+  [[ $EUID -eq 0 && "$usage_text" == *--insecure* ]] && args+=(--insecure)
   if [[ "$usage_text" == *--milter* ]]; then
     local milter
     milter="$(free_tcp_port)"

@@ -141,9 +141,12 @@ mailward_config:register_symbol{
   name = 'AUTH_RESULTS_HEADER', type = 'postfilter', priority = 10, group = 'auth',
   description = 'Adds the Authentication-Results header to the reply',
   callback = function(task)
-    local ar = task:get_authentication_results()
+    -- Remove only the fields that claim our authserv-id (forged or stale, RFC 8601 section 5);
+    -- other ADMDs' results stay for whoever trusts them.
+    local ar, ours = task:get_authentication_results()
     if not ar then return end
-    task:set_milter_reply{ add_headers = { ['Authentication-Results'] = { value = ar, order = 0 } },
-                           remove_headers = { ['Authentication-Results'] = 0 } }
+    local reply = { add_headers = { ['Authentication-Results'] = { value = ar, order = 0 } } }
+    if #ours > 0 then reply.remove_headers = { ['Authentication-Results'] = ours } end
+    task:set_milter_reply(reply)
   end,
 }

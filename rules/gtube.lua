@@ -12,7 +12,15 @@ local patterns = {
     sym = 'GTUBE_REWRITE_SUBJECT', action = 'rewrite subject' },
 }
 
+-- The strings are found by one regexp in the Hyperscan pass over the text; the Lua check
+-- (which sets the pre-result) only reads the text when that regexp matched.
+config['regexp']['GTUBE_STRING'] = {
+  re = '/[XYZ]JS\\*C4JDBQADN1\\.NSBN3\\*2IDNEN\\*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL\\*C\\.34X/{mime}',
+  description = 'A GTUBE test string is in the text', group = 'gtube',
+}
+
 local function check(task)
+  if not task:has_symbol('GTUBE_STRING') then return end
   for _, part in ipairs(task:get_text_parts()) do
     local content = part:get_content()
     for _, p in ipairs(patterns) do
@@ -31,6 +39,7 @@ local id = mailward_config:register_symbol{
   priority = 10,
   callback = check,
   flags = 'empty',
+  dependencies = { 'GTUBE_STRING' },
 }
 for _, p in ipairs(patterns) do
   mailward_config:register_symbol{

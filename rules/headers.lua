@@ -1,11 +1,15 @@
--- Header rules: Message-ID, Date, From/To/Subject presence, uniqueness, forged mailers,
--- display-name tricks, encoded-word abuse, mail-script fingerprints.
+-- Header rules: Message-ID, Date, From/To/Subject presence, uniqueness,
+-- display-name tricks, encoded-word abuse, mail-script fingerprints (mail-program fingerprints
+-- are in fingerprints.lua, address relations in addresses.lua).
 local lua_util = require 'lua_util'
-local rspamd_regexp = require 'rspamd_regexp'
 
+-- The single-result checks run under one callback (HEADER_CHECKS); the callbacks that insert
+-- several symbols register themselves.
+local add_check = lua_util.check_group(mailward_config, 'HEADER_CHECKS', 'headers', 'Header checks')
 local function reg(name, group, description, callback, extra)
+  if not extra then return add_check(name, group, description, callback) end
   local def = { name = name, group = group, description = description, callback = callback }
-  for k, v in pairs(extra or {}) do def[k] = v end
+  for k, v in pairs(extra) do def[k] = v end
   mailward_config:register_symbol(def)
 end
 
@@ -120,17 +124,6 @@ reg('FROM_NEQ_DISPLAY_NAME', 'headers', 'From display name shows a different add
     return false
   end)
 
-reg('REPLYTO_DOM_NEQ_FROM_DOM', 'headers', 'Reply-To domain differs from the From domain',
-  function(task)
-    local from = task:get_from('mime')
-    local rt = task:get_header('Reply-To')
-    if not from or not from[1] or not rt then return false end
-    local rt_dom = rt:match('@([%w.-]+)')
-    local from_dom = from[1].domain
-    if not rt_dom or from_dom == '' then return false end
-    return rt_dom:lower() ~= from_dom:lower(), 1.0, rt_dom:lower()
-  end)
-
 reg('FAKE_REPLY', 'headers', 'Subject says reply but there is nothing it replies to',
   function(task)
     local s = task:get_subject()
@@ -157,30 +150,6 @@ reg('PRECEDENCE_BULK', 'headers', 'Precedence: bulk or list', function(task)
   local p = task:get_header('Precedence')
   return p ~= nil and (p:lower():match('bulk') ~= nil or p:lower():match('list') ~= nil)
 end)
-
--- Forged mail user agents -------------------------------------------------------------------
--- Real Outlook Message-IDs look like <HEX-or-base64@host.prod.outlook.com> or start with
--- <000001... ; Thunderbird's are <UUID@domain>. Spam tools copy the X-Mailer but not these.
-local outlook_mid = rspamd_regexp.create_cached(
-  '/^(?:[0-9a-f]{12,}\\$[0-9a-f]+\\$[0-9a-f]+\\$?@|[A-Za-z0-9]{20,}@[A-Za-z0-9]+\\.[a-z0-9]+\\.prod\\.outlook\\.com|[0-9a-f]{8}\\.[0-9a-f]+@)/i')
-local uuid_mid = rspamd_regexp.create_cached(
-  '/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}@/i')
-
-reg('FORGED_MUA_OUTLOOK', 'headers', 'Claims to be Outlook but the Message-ID is not Outlook\'s',
-  function(task)
-    local xm = task:get_header('X-Mailer')
-    if not xm or not xm:match('Microsoft Outlook') then return false end
-    local mid = task:get_message_id()
-    return mid ~= nil and not outlook_mid:match(mid)
-  end)
-
-reg('FORGED_MUA_THUNDERBIRD', 'headers',
-  'Claims to be Thunderbird but the Message-ID is not Thunderbird\'s', function(task)
-    local ua = task:get_header('User-Agent') or task:get_header('X-Mailer')
-    if not ua or not ua:match('Thunderbird') then return false end
-    local mid = task:get_message_id()
-    return mid ~= nil and not uuid_mid:match(mid)
-  end)
 
 -- Mail sent by scripts on (often compromised) web hosts.
 reg('HAS_X_PHP_SCRIPT', 'compromised', 'Sent by a PHP script (X-PHP-Originating-Script)',

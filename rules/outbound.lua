@@ -3,9 +3,17 @@
 -- limits for the burst itself. Only mail of authenticated senders (SASL user) is examined.
 --
 --   OUTBOUND_HOLD (prefilter)  held accounts get the hold action; rate limits
---   OUTBOUND (filter)          content signals, behaviour signals (per-user profile in the
---                              store, identifiers keyed-hashed), collector correlation, the
---                              classifier, the verdict OUTBOUND_RECON and its defensive action
+--   OUTBOUND (filter)          content: the credential verifier (ob.credentials, C++) and weak
+--                              hints; behaviour signals (per-user profile in the store,
+--                              identifiers keyed-hashed); collector correlation; the
+--                              classifier; the verdict OUTBOUND_RECON and its defensive action
+--
+-- The verdict: a decisive credential record (src/outbound/credential.h) is OUTBOUND_RECON on
+-- its own, first message, empty store; only a fully habitual submission (an account with
+-- history, from an address, with a client and to recipients it used before) vetoes it. So is
+-- a short mail to a collector that detections in other accounts confirmed. Every other case
+-- is the model's: behaviour and collectors raise or lower the probability and catch what the
+-- verifier does not know.
 -- Configuration: [outbound] (mailward configdump lists it); the model: conf/outbound_model.json.
 local ob_ok, ob = pcall(require, 'mailward_outbound')
 if not ob_ok then return end
@@ -83,20 +91,33 @@ local function network_of(ip)
   return ip:apply_mask(bits):to_string() .. '/' .. bits
 end
 
--- Content signals: a table of features and the symbols to insert.
+-- Content signals: a table of features, the symbols to insert and the credential finding.
 local function content_signals(task, user, from)
   local f, hits = {}, {}
+  local cred = ob.credentials(task)  -- registers the secrets it finds with the task
+  if cred then
+    local shown = string.format('%s in %s', cred.format, cred.where)
+    if cred.complete and cred.decisive then
+      f.credential = 1
+      if cred.own then f.cred_own = 1 end
+    elseif cred.complete then
+      -- A record the verifier explained: onboarding, handed over to its owner, a program's
+      -- configuration, or inside a help-desk or support mail (cred.reason). A weaker signal
+      -- of its own, so that the model does not count it as a bare record.
+      f.cred_explained = 1
+      if cred.onboarding then f.cred_onboarding = 1 end
+      if cred.reason == 'prose' then f.cred_prose = 1 end
+    end
+    if cred.complete then
+      local sym = (cred.format:match('^kv') or cred.format:match('^json'))
+                  and 'OUTBOUND_KV_CREDENTIALS' or 'OUTBOUND_CRED_TUPLE'
+      hits[#hits + 1] = { sym, { shown, cred.tuple } }
+    else
+      f.cred_partial = 1
+      hits[#hits + 1] = { 'OUTBOUND_CRED_PARTIAL', { shown, cred.tuple } }
+    end
+  end
   local lines, subject = text_lines(task)
-  local tuple = content.find_tuple(lines)
-  if tuple then
-    f.cred_tuple = tuple.strength
-    hits[#hits + 1] = { 'OUTBOUND_CRED_TUPLE', table.concat(tuple.kinds, '+') }
-  end
-  local kv = content.find_kv(lines)
-  if kv then
-    f.kv_credentials = 1
-    hits[#hits + 1] = { 'OUTBOUND_KV_CREDENTIALS', tostring(kv.keys) .. ' keys' }
-  end
   local joined = table.concat(lines, '\n'):lower()
   local login = user:lower()
   local addr = from and from:lower() or nil
@@ -132,7 +153,16 @@ local function content_signals(task, user, from)
   if task:has_symbol('OUTBOUND_SMTP_PORT') then f.smtp_port = 1 end
   if task:has_symbol('OUTBOUND_AUTH_METHOD') then f.auth_method = 1 end
   if task:has_symbol('OUTBOUND_HOST_PORT') then f.host_port = 1 end
-  return f, hits
+  return f, hits, cred
+end
+
+-- A collector's record in 'ob:collectors': "<accounts suspected>:<accounts confirmed>", the
+-- accounts that sent it suspected test mail and those whose mail to it was OUTBOUND_RECON.
+local function collector_counts(value)
+  if not value then return 0, 0 end
+  local s, c = value:match('^(%d+):(%d+)$')
+  if s then return tonumber(s), tonumber(c) end
+  return tonumber(value) or 0, 0
 end
 
 local function domain_of(addr)
@@ -153,11 +183,13 @@ local function behaviour_signals(task, user, uh, now)
     f.dormant = 1
     hits[#hits + 1] = { 'OUTBOUND_DORMANT', string.format('%dd', math.floor((now - last) / DAY)) }
   end
+  local habitual = has_history  -- everything about this submission was seen before
   local ip = task:get_from_ip()
   if ip and ip:is_valid() then
     local iph = ob.hash(ip:to_string())
     local _, new_ip = store.distinct_add(task, 'ob:ip:' .. uh, iph, ttl)
     local _, new_net = store.distinct_add(task, 'ob:net:' .. uh, ob.hash(network_of(ip)), ttl)
+    if new_ip then habitual = false end
     if has_history and new_ip then
       f.new_ip = 1
       hits[#hits + 1] = { 'OUTBOUND_NEW_IP', ip:to_string() }
@@ -173,12 +205,13 @@ local function behaviour_signals(task, user, uh, now)
     end
   end
   local _, new_client = store.distinct_add(task, 'ob:cl:' .. uh, ob.hash(client_fingerprint(task)), ttl)
+  if new_client then habitual = false end
   if has_history and new_client then
     f.new_client = 1
     hits[#hits + 1] = { 'OUTBOUND_NEW_CLIENT', client_fingerprint(task) }
   end
   local rcpts = task:get_recipients('smtp') or task:get_recipients('mime') or {}
-  local n, new, free, external, collectors = 0, 0, 0, 0, {}
+  local n, new, free, external, collectors, confirmed_new = 0, 0, 0, 0, {}, false
   for _, r in ipairs(rcpts) do
     n = n + 1
     if n > MAX_RCPTS then break end
@@ -188,10 +221,15 @@ local function behaviour_signals(task, user, uh, now)
     local dom = domain_of(r.addr)
     if freemail[dom] then free = free + 1 end
     if not local_set[dom] then external = external + 1 end
-    local known = store.map_get(task, 'ob:collectors', rh)
-    if known then collectors[#collectors + 1] = r.addr end
+    local suspected, confirmed = collector_counts(store.map_get(task, 'ob:collectors', rh))
+    if suspected >= cfg.collector_min_accounts or confirmed >= cfg.collector_min_accounts then
+      collectors[#collectors + 1] = r.addr
+      -- Confirmed by detections in other accounts, and new to this one: a collector.
+      if confirmed >= cfg.collector_min_accounts and was_new then confirmed_new = true end
+    end
   end
   n = math.min(n, MAX_RCPTS)
+  if new > 0 or #collectors > 0 then habitual = false end
   if n > 0 then
     if has_history and new > 0 then
       f.new_rcpt = new / n
@@ -212,7 +250,7 @@ local function behaviour_signals(task, user, uh, now)
     f.rate_burst = math.min(hour / 200, 1)
     hits[#hits + 1] = { 'OUTBOUND_RATE_BURST', string.format('%d/h', hour) }
   end
-  return f, hits, rcpts
+  return f, hits, rcpts, habitual, collectors, confirmed_new
 end
 
 -- Prefilter: held accounts, rate limits. -----------------------------------------------------------
@@ -222,7 +260,16 @@ mailward_config:register_symbol{
   callback = function(task)
     local user = task:get_user()
     if not user or not store.available(task) then return end
-    local held = store.map_get(task, 'ob:hold', user)
+    local held, err = store.map_get(task, 'ob:hold', user)
+    if err and not store.healthy(task) then
+      -- The hold list cannot be read (the store inserted STORE_UNAVAILABLE): accept, or
+      -- tempfail so that the MTA retries once the store is back ([outbound] on_store_failure).
+      if cfg.on_store_failure == 'tempfail' then
+        task:set_pre_result{ action = 'soft reject', message = cfg.store_failure_message,
+                             module = 'outbound' }
+      end
+      return
+    end
     if held then
       task:insert_result('OUTBOUND_HELD', 1.0, user)
       if cfg.hold_action ~= 'alert' then
@@ -248,9 +295,30 @@ mailward_config:register_symbol{
 }
 virtual('OUTBOUND_HOLD', 'OUTBOUND_HELD', 'The account is on hold (suspected compromise)')
 virtual('OUTBOUND_HOLD', 'OUTBOUND_RATELIMIT', 'The account exceeded its sending rate')
+virtual('OUTBOUND_HOLD', 'STORE_UNAVAILABLE',
+        'The state store did not answer: checks that need it were skipped (option: backend)')
 
 -- Filter: signals, classifier, verdict, defensive action. -----------------------------------------
-local function act(task, user, probability, reasons, rcpts)
+-- The recipients of a flagged message that look like collectors: outside the provider's own
+-- domains (all of them when none are configured), known collectors first.
+local function collector_list(rcpts, known)
+  local out, seen = {}, {}
+  for _, a in ipairs(known) do
+    out[#out + 1] = a
+    seen[a:lower()] = true
+  end
+  for i, r in ipairs(rcpts) do
+    if i > MAX_RCPTS then break end
+    local a = r.addr
+    if not seen[a:lower()] and (#local_domains == 0 or not local_set[domain_of(a)]) then
+      out[#out + 1] = a
+      seen[a:lower()] = true
+    end
+  end
+  return out
+end
+
+local function act(task, user, verdict, rcpts, known, cred)
   local now = store.now(task)
   local ip = task:get_from_ip()
   local rcpt_list = {}
@@ -263,30 +331,64 @@ local function act(task, user, probability, reasons, rcpts)
   end
   if cfg.hold then
     store.map_set(task, 'ob:hold', user, rspamd_util.to_json{
-      since = now, probability = probability, reasons = reasons,
-      ip = ip and ip:to_string() or '', message_id = task:get_message_id() or '',
+      since = now, probability = verdict.probability, reasons = verdict.reasons,
+      evidence = verdict.evidence, ip = ip and ip:to_string() or '',
+      message_id = task:get_message_id() or '',
     }, cfg.hold_ttl)
   end
+  local credential
+  if cred then
+    -- Masked by the verifier; ob.emit_event masks every string of the event once more.
+    credential = { format = cred.format, where = cred.where, complete = cred.complete,
+                   identity = cred.identity, login = cred.login, own = cred.own,
+                   secret = cred.secret, secret_length = cred.secret_length, host = cred.host,
+                   port = cred.port, method = cred.method, tuple = cred.tuple,
+                   decisive = cred.decisive, reason = cred.reason }
+  end
   ob.emit_event(task, {
-    time = now, user = user, probability = probability, reasons = reasons,
+    time = now, user = user, probability = verdict.probability, evidence = verdict.evidence,
+    reasons = verdict.reasons, contributions = verdict.contributions,
     ip = ip and ip:to_string() or '', recipients = rcpt_list,
-    subject = task:get_subject() or '', message_id = task:get_message_id() or '',
+    collectors = collector_list(rcpts, known), credential = credential,
+    subject = ob.redact(task, task:get_subject() or ''), message_id = task:get_message_id() or '',
     action = cfg.action, held = cfg.hold,
   })
 end
 
--- Remember that these recipients got suspected test mail from this account; an address that
--- gets it from several accounts is a collector.
-local function correlate(task, user, uh, rcpts)
+-- Remember that these recipients got suspected test mail from this account (`confirmed`: mail
+-- that was OUTBOUND_RECON); an address that gets it from several accounts is a collector.
+local function correlate(task, user, uh, rcpts, confirmed)
   for i, r in ipairs(rcpts) do
     if i > MAX_RCPTS then break end
     local rh = ob.hash(r.addr:lower())
     local accounts = store.distinct_add(task, 'ob:coll:' .. rh, uh, cfg.collector_ttl) or 0
+    local sure
+    if confirmed then
+      sure = store.distinct_add(task, 'ob:collc:' .. rh, uh, cfg.collector_ttl) or 0
+    else
+      local _, c = collector_counts(store.map_get(task, 'ob:collectors', rh))
+      sure = c
+    end
     store.list_push(task, 'ob:collusers:' .. rh, user, 50, cfg.collector_ttl)
-    if accounts >= cfg.collector_min_accounts then
-      store.map_set(task, 'ob:collectors', rh, tostring(accounts), cfg.collector_ttl)
+    if accounts >= cfg.collector_min_accounts or sure >= cfg.collector_min_accounts then
+      store.map_set(task, 'ob:collectors', rh, string.format('%d:%d', accounts, sure),
+                    cfg.collector_ttl)
     end
   end
+end
+
+-- The model's view: probability, each signal's contribution to the log-odds ("new_net:+1.28",
+-- the bias last) and the strongest reasons. Without a model: nil.
+local function model_view(f)
+  local p, contributions, bias = ob.predict(f)
+  if not p then return nil end
+  local shown, reasons = {}, {}
+  for _, c in ipairs(contributions) do
+    if c.value ~= 0 then shown[#shown + 1] = string.format('%s:%+.2f', c.name, c.value) end
+    if c.value > 0.5 and #reasons < 5 then reasons[#reasons + 1] = c.name end
+  end
+  shown[#shown + 1] = string.format('bias:%+.2f', bias or 0)
+  return { probability = p, contributions = shown, reasons = reasons }
 end
 
 mailward_config:register_symbol{
@@ -300,11 +402,11 @@ mailward_config:register_symbol{
     from = from and from[1] and from[1].addr or nil
     local uh = ob.hash(user)
     local now = store.now(task)
-    local f, hits = content_signals(task, user, from)
-    local fb, bhits, rcpts = behaviour_signals(task, user, uh, now)
+    local f, hits, cred = content_signals(task, user, from)
+    local fb, bhits, rcpts, habitual, known, to_confirmed = behaviour_signals(task, user, uh, now)
     for k, v in pairs(fb) do f[k] = v end
     for _, h in ipairs(bhits) do hits[#hits + 1] = h end
-    local content_any = (f.cred_tuple or f.kv_credentials or f.provider_host_port or
+    local content_any = (f.credential or f.cred_partial or f.provider_host_port or
                          f.token_subject or f.toolkit) and 1 or 0
     if content_any == 1 and f.new_net then f.content_x_new_net = 1 end
     if content_any == 1 and f.freemail_rcpt then f.content_x_freemail = 1 end
@@ -313,30 +415,42 @@ mailward_config:register_symbol{
     if task:get_request_header('X-Mailward-Export-Features') then
       task:set_reply_field('outbound_features', f)
     end
-    local strong = f.cred_tuple or f.kv_credentials
-    local p, contributions = ob.predict(f)
-    if not p then
-      -- No model: no verdicts, but credential tuples still mark collectors.
-      if strong then correlate(task, user, uh, rcpts) end
+    -- Evidence that needs no model: a decisive credential record (unless the submission is
+    -- fully habitual), or a short mail to a collector that other accounts' detections
+    -- confirmed and that this account never wrote to.
+    local evidence
+    if cfg.decisive and cred and cred.decisive and not habitual then
+      evidence = 'credential record: ' .. cred.reason
+    elseif cfg.decisive and to_confirmed and (f.short_body or f.credential or f.cred_partial) then
+      evidence = 'known collector'
+    end
+    local view = model_view(f)
+    local p = view and view.probability or nil
+    if not evidence and not (p and p >= cfg.threshold) then
+      -- Suspected but not sure: counts for collector correlation only. A complete record the
+      -- verifier explained (f.cred_explained: onboarding, handed over, configuration, a
+      -- help-desk or support mail in prose) is no suspicion of its own: users write their
+      -- settings to support.
+      if f.credential or f.cred_partial or (p and p >= cfg.threshold / 2) then
+        correlate(task, user, uh, rcpts, false)
+      end
       return
     end
-    local reasons = {}
-    for _, c in ipairs(contributions) do
-      if c.value > 0.5 and #reasons < 5 then reasons[#reasons + 1] = c.name end
-    end
-    if p >= cfg.threshold then
-      task:insert_result('OUTBOUND_RECON', 1.0, string.format('p=%.3f', p), reasons)
-      act(task, user, p, reasons, rcpts)
-      correlate(task, user, uh, rcpts)
-    elseif strong or p >= cfg.threshold / 2 then
-      -- Suspected but not sure: counts for collector correlation only.
-      correlate(task, user, uh, rcpts)
-    end
+    local verdict = {
+      probability = p or 1, contributions = view and view.contributions or {},
+      reasons = view and view.reasons or {}, evidence = evidence or 'model',
+    }
+    local options = { string.format('p=%.3f', verdict.probability), verdict.evidence }
+    for _, c in ipairs(verdict.contributions) do options[#options + 1] = c end
+    task:insert_result('OUTBOUND_RECON', 1.0, options)
+    act(task, user, verdict, rcpts, known, cred)
+    correlate(task, user, uh, rcpts, true)
   end,
 }
 for _, s in ipairs{
-  { 'OUTBOUND_CRED_TUPLE', 'A delimited credential tuple (address, secret, host, port, auth)' },
-  { 'OUTBOUND_KV_CREDENTIALS', 'Key/value credential lines with a password' },
+  { 'OUTBOUND_CRED_TUPLE', 'A credential record: delimited tuple, URL or compound fields' },
+  { 'OUTBOUND_KV_CREDENTIALS', 'A credential record: labelled lines or JSON' },
+  { 'OUTBOUND_CRED_PARTIAL', 'Part of a credential record (a secret with a server or an address)' },
   { 'OUTBOUND_OWN_LOGIN', 'The sender\'s own login or address in the Subject or text' },
   { 'OUTBOUND_PROVIDER_HOST', 'The provider\'s submission host next to a port' },
   { 'OUTBOUND_TOKEN_SUBJECT', 'Short Subject with a random-looking token' },

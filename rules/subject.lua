@@ -1,9 +1,9 @@
 -- Subject rules: shouting, punctuation, length, money, URLs.
 local lua_util = require 'lua_util'
 
+local add_check = lua_util.check_group(mailward_config, 'SUBJECT_CHECKS', 'subject', 'Subject checks')
 local function reg(name, description, callback)
-  mailward_config:register_symbol{ name = name, group = 'subject', description = description,
-                                   callback = callback }
+  add_check(name, 'subject', description, callback)
 end
 
 local function letters(s)

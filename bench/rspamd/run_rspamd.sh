@@ -2,14 +2,19 @@
 # Start or stop Debian's rspamd with the benchmark configuration (bench/rspamd/rspamd.conf.in).
 #
 #   run_rspamd.sh [start] PORT [WORKERS] [--log-level LEVEL] [--hs-cache DIR]
-#                 [--no-wait-hs] [--timeout SECONDS] [--append FILE]... [--set NAME=VALUE]...
+#                 [--no-wait-hs] [--timeout SECONDS] [--stock] [--dns HOST:PORT]
+#                 [--append FILE]... [--set NAME=VALUE]...
 #   run_rspamd.sh stop DIR|PID
 #
 # start: renders the configuration into a new private directory (mktemp -d), starts
 #   `rspamd -f` in the background bound to 127.0.0.1:PORT with WORKERS normal workers (default
 #   1), waits until GET /ping answers and, unless --no-wait-hs, until the workers have loaded
 #   the Hyperscan databases (before that Rspamd matches with PCRE, which is slower and not what
-#   a running server does). Prints, on stdout, shell assignments to eval:
+#   a running server does). --stock runs Debian's own configuration (/etc/rspamd/rspamd.conf:
+#   every stock rule, module and score) instead of bench/rspamd/rspamd.conf.in, with only
+#   what cannot work offline switched off (see README.md); --dns sends its DNS queries to
+#   HOST:PORT (default: a loopback port where nothing listens). Prints, on stdout, shell
+#   assignments to eval:
 #       RSPAMD_PID=<pid of the rspamd main process>
 #       RSPAMD_DIR=<private directory: config, logs, pid, Hyperscan cache>
 #   --append FILE adds a configuration fragment after rspamd.conf.in (e.g. a controller worker
@@ -152,11 +157,32 @@ cmd_stop() {
   return 0
 }
 
+# Debian's configuration with a private LOCAL_CONFDIR ($1): the scanner on 127.0.0.1:$2 with
+# $3 workers, no controller or proxy, DNS to $4, Hyperscan cache $5, log level $6. Off: what
+# needs the network to mean anything (RBLs, SURBL, fuzzy hashes); Bayes, neural and the other
+# Redis modules switch themselves off without a Redis server.
+write_stock_overrides() {
+  local dir="$1" port="$2" workers="$3" dns="$4" hs="$5" level="$6"
+  mkdir -p "$dir/local.d" "$dir/override.d"
+  printf 'bind_socket = "127.0.0.1:%s";\ncount = %s;\n' "$port" "$workers" \
+      >"$dir/override.d/worker-normal.inc"
+  printf 'enabled = false;\ncount = 0;\n' >"$dir/override.d/worker-controller.inc"
+  printf 'enabled = false;\ncount = 0;\n' >"$dir/override.d/worker-proxy.inc"
+  printf '%s\n' 'filters = "chartable,dkim,regexp";' "hs_cache_dir = \"$hs\";" \
+      "dns { nameserver = [\"$dns\"]; timeout = 1s; retransmits = 1; }" \
+      >"$dir/local.d/options.inc"
+  printf 'level = "%s";\n' "$level" >"$dir/local.d/logging.inc"
+  local m
+  for m in rbl surbl fuzzy_check; do echo 'enabled = false;' >"$dir/local.d/$m.conf"; done
+}
+
 cmd_start() {
-  local port="" workers=1 level="info" hs_cache="" wait_hs=1 timeout_s=180
+  local port="" workers=1 level="info" hs_cache="" wait_hs=1 timeout_s=180 stock=0 dns=""
   local positional=() appends=() sets=()
   while (($#)); do
     case "$1" in
+      --stock) stock=1; shift ;;
+      --dns) dns="${2:?}"; shift 2 ;;
       --log-level) level="${2:?}"; shift 2 ;;
       --hs-cache) hs_cache="${2:?}"; shift 2 ;;
       --no-wait-hs) wait_hs=0; shift ;;
@@ -184,22 +210,29 @@ cmd_start() {
   mkdir -p "$dir/run" "$dir/db" "$dir/log" "$dir/tmp"
   [[ -n "$hs_cache" ]] || hs_cache="$dir/db/hs"
   mkdir -p "$hs_cache"
-  cp "$SCRIPT_DIR/mime_types.map" "$dir/mime_types.map"
-  local dns_port
-  dns_port="$(dead_udp_port)"
-  local -a subst=(-e "s|@PORT@|$port|g" -e "s|@WORKERS@|$workers|g"
-                  -e "s|@DNS_PORT@|$dns_port|g" -e "s|@RUNDIR@|$dir/run|g"
-                  -e "s|@DBDIR@|$dir/db|g" -e "s|@LOGDIR@|$dir/log|g" -e "s|@TMPDIR@|$dir/tmp|g"
-                  -e "s|@CONFDIR@|$dir|g" -e "s|@HS_CACHE_DIR@|$hs_cache|g"
-                  -e "s|@LOG_LEVEL@|$level|g")
-  local kv
-  for kv in ${sets[@]+"${sets[@]}"}; do subst+=(-e "s|@${kv%%=*}@|${kv#*=}|g"); done
-  sed "${subst[@]}" "$SCRIPT_DIR/rspamd.conf.in" >"$dir/rspamd.conf"
-  local extra
-  for extra in ${appends[@]+"${appends[@]}"}; do
-    [[ -f "$extra" ]] || die "no such file: $extra"
-    sed "${subst[@]}" "$extra" >>"$dir/rspamd.conf"
-  done
+  [[ -n "$dns" ]] || dns="127.0.0.1:$(dead_udp_port)"
+  [[ "$dns" =~ ^[0-9.]+:[0-9]+$ ]] || die "bad --dns '$dns' (HOST:PORT)"
+  local conf="$dir/rspamd.conf"
+  if ((stock)); then
+    conf="/etc/rspamd/rspamd.conf"
+    [[ -f "$conf" ]] || die "$conf not found (apt-get install rspamd)"
+    ((${#appends[@]} == 0)) || die "--append does not go with --stock"
+    write_stock_overrides "$dir" "$port" "$workers" "$dns" "$hs_cache" "$level"
+  else
+    cp "$SCRIPT_DIR/mime_types.map" "$dir/mime_types.map"
+    local -a subst=(-e "s|@PORT@|$port|g" -e "s|@WORKERS@|$workers|g" -e "s|@DNS@|$dns|g"
+                    -e "s|@RUNDIR@|$dir/run|g" -e "s|@DBDIR@|$dir/db|g" -e "s|@LOGDIR@|$dir/log|g"
+                    -e "s|@TMPDIR@|$dir/tmp|g" -e "s|@CONFDIR@|$dir|g"
+                    -e "s|@HS_CACHE_DIR@|$hs_cache|g" -e "s|@LOG_LEVEL@|$level|g")
+    local kv
+    for kv in ${sets[@]+"${sets[@]}"}; do subst+=(-e "s|@${kv%%=*}@|${kv#*=}|g"); done
+    sed "${subst[@]}" "$SCRIPT_DIR/rspamd.conf.in" >"$conf"
+    local extra
+    for extra in ${appends[@]+"${appends[@]}"}; do
+      [[ -f "$extra" ]] || die "no such file: $extra"
+      sed "${subst[@]}" "$extra" >>"$conf"
+    done
+  fi
 
   # rspamd refuses to run its workers as root: give them an unprivileged user.
   local -a cred=()
@@ -216,7 +249,7 @@ cmd_start() {
   # /etc/rspamd or /var/lib/rspamd is read or written.
   local -a vars=(--var="LOCAL_CONFDIR=$dir" --var="DBDIR=$dir/db" --var="RUNDIR=$dir/run"
                  --var="LOGDIR=$dir/log")
-  setsid "$RSPAMD_BIN" -f -c "$dir/rspamd.conf" "${cred[@]}" "${vars[@]}" \
+  setsid "$RSPAMD_BIN" -f -c "$conf" "${cred[@]}" "${vars[@]}" \
       </dev/null >"$dir/log/stdout.log" 2>&1 &
   local pid=$!
   echo "$pid" >"$dir/rspamd.main.pid"

@@ -19,6 +19,7 @@
 #include "proto/options.h"
 #include "scan/anomalies_module.h"
 #include "scan/auth_module.h"
+#include "scan/dkim_replay_module.h"
 #include "scan/hfilter_module.h"
 #include "scan/rbl_module.h"
 #include "scan/received_module.h"
@@ -34,6 +35,7 @@ std::vector<scan::ModulePtr> make_modules(const ModuleOptions& options) {
   std::vector<scan::ModulePtr> modules;
   modules.push_back(scan::make_anomalies_module());
   modules.push_back(scan::make_auth_module());
+  modules.push_back(scan::make_dkim_replay_module());
   modules.push_back(scan::make_rbl_module());
   modules.push_back(scan::make_received_module());
   modules.push_back(scan::make_hfilter_module());
@@ -42,7 +44,7 @@ std::vector<scan::ModulePtr> make_modules(const ModuleOptions& options) {
   // The outbound module fills the settings its Lua module (mailward_outbound) reads.
   auto outbound_settings = std::make_shared<outbound::Settings>();
   modules.push_back(outbound::make_module(outbound_settings, &expand_path));
-  lua::LuaDefaults lua_defaults{MW_RULES_DIR, MW_LUALIB_DIR, options.extra_rule_files, {}};
+  lua::LuaDefaults lua_defaults{layout().rules_dir, layout().lualib_dir, options.extra_rule_files, {}};
   lua_defaults.preload_hooks.push_back([outbound_settings](lua_State* L) {
     lua::open_outbound(L, outbound_settings);
   });
@@ -86,7 +88,7 @@ core::Schema make_schema(const std::vector<scan::ModulePtr>& modules) {
 
 std::string default_conf_dir() {
   if (const char* env = std::getenv("MAILWARD_CONF")) return env;
-  return MW_DEFAULT_CONF_DIR;
+  return layout().conf_dir;
 }
 
 Result<core::ConfigPtr> load_config(const core::Schema& schema, const std::string& dir,

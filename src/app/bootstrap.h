@@ -38,7 +38,7 @@ std::vector<scan::ModulePtr> make_modules(const ModuleOptions& options = {});
 // Declarations of every option of every module.
 core::Schema make_schema(const std::vector<scan::ModulePtr>& modules);
 
-// The default configuration directory: $MAILWARD_CONF, else the source tree's conf/.
+// The default configuration directory: $MAILWARD_CONF, else the layout's (paths.h).
 std::string default_conf_dir();
 
 // Load and validate the configuration. Issues (with file:line) are appended to `issues`.

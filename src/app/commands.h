@@ -18,6 +18,7 @@ int cmd_test_rules(int argc, char** argv);
 int cmd_serve(int argc, char** argv);
 int cmd_pw(int argc, char** argv);
 int cmd_check_domain(int argc, char** argv);
+int cmd_dmarc_report(int argc, char** argv);
 int cmd_replay(int argc, char** argv);
 int cmd_train(int argc, char** argv);
 int cmd_learn(int argc, char** argv);

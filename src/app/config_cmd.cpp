@@ -5,6 +5,7 @@
 #include "app/bootstrap.h"
 #include "app/commands.h"
 #include "app/paths.h"
+#include "outbound/fleet_secret.h"
 #include "server/controller.h"
 
 namespace mw::app {
@@ -40,6 +41,11 @@ int cmd_configtest(int argc, char** argv) {
   if (!co) {
     std::printf("%s\nconfiguration %s: FAILED\n", co.error().message.c_str(), so.conf_dir.c_str());
     return 1;
+  }
+  // Secrets that disagree split a fleet's profiles: say so (never the secrets themselves).
+  std::string db_dir = expand_path("$DBDIR", *setup->config);
+  for (const auto& w : outbound::secret_warnings(*setup->config, db_dir)) {
+    std::printf("warning: %s\n", w.c_str());
   }
   std::printf("configuration %s: OK (%zu symbols, %zu groups)\n", so.conf_dir.c_str(),
               (*engine)->registry.size(), (*engine)->registry.groups().size());

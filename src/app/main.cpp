@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "app/commands.h"
+#include "app/version.h"
 
 namespace {
 
@@ -20,6 +21,8 @@ constexpr Command kCommands[] = {
     {"configdump", mw::app::cmd_configdump, "print every option with its effective value"},
     {"check-domain", mw::app::cmd_check_domain,
      "show a domain's SPF tree (lookup counts), DMARC policy and DKIM keys"},
+    {"dmarc-report", mw::app::cmd_dmarc_report,
+     "send the DMARC aggregate reports of a day (RFC 7489 7.2)"},
     {"replay", mw::app::cmd_replay, "feed recorded submissions through the engine in time order"},
     {"learn", mw::app::cmd_learn, "teach the Bayes classifier spam and ham (or forget) offline"},
     {"train", mw::app::cmd_train, "train the outbound classifier from labelled features"},
@@ -49,7 +52,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (cmd == "--version" || cmd == "version") {
-    std::printf("mailward %s\n", MW_VERSION);
+    std::fputs(mw::app::version_text().c_str(), stdout);
     return 0;
   }
   for (const auto& c : kCommands) {

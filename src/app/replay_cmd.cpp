@@ -12,6 +12,11 @@
 // a fresh temporary directory that is removed at the end: two runs give the same output.
 // --features FILE also writes {"id":, "features": {...}} lines with the outbound features the
 // rules computed (training data for `mailward train`).
+// --isolate scans every event on an empty store of its own ("first sight": no account, IP,
+// recipient or collector was ever seen), the store and the events in time order otherwise.
+// --new-accounts keeps one store but gives every event an account of its own (the SASL user
+// becomes "<user>#<n>"): no account has history, what the store learns across accounts
+// (collectors, addresses shared by accounts) stays.
 #include <unistd.h>
 
 #include <algorithm>
@@ -39,11 +44,12 @@ namespace fs = std::filesystem;
 
 const std::vector<ArgSpec> kSpec = {{"conf", true, false, 'c'}, {"state", true},
                                     {"features", true}, {"dns", true}, {"log-level", true},
+                                    {"isolate", false}, {"new-accounts", false},
                                     {"help", false, false, 'h'}};
 
 constexpr const char* kUsage =
     "usage: mailward replay [--conf DIR] [--state DIR] [--features FILE] [--dns HOST:PORT]\n"
-    "                       EVENTS.jsonl\n";
+    "                       [--isolate | --new-accounts] EVENTS.jsonl\n";
 
 struct Event {
   size_t line = 0;
@@ -111,12 +117,30 @@ int cmd_replay(int argc, char** argv) {
     return 2;
   }
   sc->backend = store::Backend::kLmdb;  // replay state never goes to a shared Redis
-  auto store = store::open_store(*sc, dispatcher, logger, [&now] { return now; });
-  if (!store) {
-    std::fprintf(stderr, "mailward replay: store: %s\n", store.error().message.c_str());
-    return 1;
-  }
-  services.set_store(store->get());
+  const bool isolate = args->has("isolate");
+  const std::string shared_path = sc->lmdb.env.path;
+  size_t isolated = 0;
+  store::StorePtr store;
+  // A store at `path` (a new one per event with --isolate, removed after the event).
+  auto open = [&](const std::string& path) -> bool {
+    store.reset();
+    services.set_store(nullptr);
+    store::StoreConfig c = *sc;
+    c.lmdb.env.path = path;
+    if (isolate) {
+      c.lmdb.env.map_size = 16u << 20;
+      c.lmdb.env.max_map_size = 256u << 20;
+    }
+    auto opened = store::open_store(c, dispatcher, logger, [&now] { return now; });
+    if (!opened) {
+      std::fprintf(stderr, "mailward replay: store: %s\n", opened.error().message.c_str());
+      return false;
+    }
+    store = std::move(*opened);
+    services.set_store(store.get());
+    return true;
+  };
+  if (!isolate && !open(shared_path)) return 1;
   std::ofstream features;
   if (args->has("features")) {
     features.open(args->get("features"), std::ios::trunc);
@@ -154,7 +178,17 @@ int cmd_replay(int argc, char** argv) {
     }
     scan::Envelope env = scan::envelope_from_json(ev);
     env.time = events[idx].time;
+    if (args->has("new-accounts") && !env.user.empty()) {
+      env.user += "#" + std::to_string(events[idx].line);
+    }
     now = events[idx].time;
+    if (isolate) {
+      // The previous event's task is gone (and with it the store operations it held).
+      std::string previous = state + "/isolated-" + std::to_string(isolated);
+      if (!open(state + "/isolated-" + std::to_string(++isolated))) return 1;
+      std::error_code ec;
+      fs::remove_all(previous, ec);
+    }
     if (features.is_open()) env.request_headers.emplace_back("X-Mailward-Export-Features", "yes");
     scan::Task task(engine, services, std::move(raw), std::move(env));
     bool done = false;
@@ -173,10 +207,17 @@ int cmd_replay(int argc, char** argv) {
       reply.erase("outbound_features");
     }
     reply.erase("time_real");  // wall time would make two runs differ
+
     json::Value with_id = json::Value::object();
     with_id.set("id", ev.find("id") ? *ev.find("id") : json::Value());
     for (const auto& [k, v] : reply.members()) with_id.set(k, v);
     out[idx] = json::write(with_id);
+  }
+  if (isolate) {
+    store.reset();
+    services.set_store(nullptr);
+    std::error_code ec;
+    fs::remove_all(state + "/isolated-" + std::to_string(isolated), ec);
   }
   for (const auto& l : out) std::printf("%s\n", l.c_str());
   if (features.is_open()) {

@@ -14,6 +14,7 @@
 //         expect = { "GTUBE" },                  -- symbols that must be present
 //         forbid = { "R_SPF_FAIL" },             -- symbols that must be absent
 //         options = { GTUBE = {"x"} },           -- options a symbol must carry
+//         hidden = { "Passw0rd" },               -- text no symbol option may contain
 //         action = "reject",                     -- expected action
 //         score_min = 5, score_max = 20 },       -- expected score range
 //     },
@@ -254,6 +255,17 @@ int cmd_test_rules(int argc, char** argv) {
               for (auto opt : r->options) found = found || opt == w.as_string();
             }
             if (!found) problems.push_back(sym + " lacks option '" + w.as_string() + "'");
+          }
+        }
+      }
+      if (const json::Value* h = c.find("hidden")) {
+        for (const auto& text : h->items()) {
+          for (const auto* r : task.outcome().results()) {
+            for (auto opt : r->options) {
+              if (opt.find(text.as_string()) != std::string_view::npos) {
+                problems.push_back(std::string(r->name) + " shows '" + text.as_string() + "'");
+              }
+            }
           }
         }
       }

@@ -22,8 +22,9 @@ struct Generation {
 // State of one supervisor run; lives on run()'s stack.
 class Master {
  public:
-  Master(Logger& logger, const SupervisorOptions& options, const Supervisor::Builder& build)
-      : logger_(logger), options_(options), build_(build) {}
+  Master(Logger& logger, const SupervisorOptions& options, const Supervisor::Builder& build,
+         WorkerBoard* board)
+      : logger_(logger), options_(options), build_(build), board_(board) {}
 
   int run() {
     auto first = build_(false);
@@ -39,6 +40,10 @@ class Master {
     signals_.push_back(loop_.create_signal(SIGTERM, [this] { shutdown("SIGTERM"); }));
     signals_.push_back(loop_.create_signal(SIGINT, [this] { shutdown("SIGINT"); }));
     ::signal(SIGPIPE, SIG_IGN);
+    if (board_ != nullptr && options_.stuck_timeout > 0) {
+      watchdog_ = loop_.create_timer([this] { watch(); });
+      watchdog_->enable(watch_interval());
+    }
     for (size_t i = 0; i < current_->specs.size(); ++i) {
       for (int n = 0; n < current_->specs[i].count; ++n) {
         if (!spawn(current_, i)) return 1;
@@ -51,13 +56,18 @@ class Master {
  private:
   bool spawn(const std::shared_ptr<Generation>& gen, size_t spec_index) {
     const WorkerSpec& spec = gen->specs[spec_index];
+    int slot = board_ != nullptr ? board_->claim() : -1;
     pid_t pid = ::fork();
     if (pid < 0) {
       logger_.error("main", "fork failed for a " + spec.kind + " worker");
+      if (board_ != nullptr) board_->release(slot);
       return false;
     }
     if (pid == 0) {
-      // Child: forget the master's signal handling; the worker sets up its own.
+      // Child: forget the master's signal handling; the worker sets up its own. libevent
+      // lets one event base own signals: the master's events go first, so that the
+      // worker's loop can take them over (without, libevent warns once per signal).
+      signals_.clear();
       ::signal(SIGCHLD, SIG_DFL);
       ::signal(SIGHUP, SIG_IGN);
       ::signal(SIGTERM, SIG_DFL);
@@ -67,10 +77,11 @@ class Master {
       sigemptyset(&none);
       sigprocmask(SIG_SETMASK, &none, nullptr);
       logger_.set_role(spec.kind);
-      int status = spec.main();
+      int status = spec.main(board_ != nullptr ? board_->heartbeat(slot) : Heartbeat());
       ::_exit(status);
     }
-    children_[pid] = Entry{gen, spec_index, loop_.monotonic()};
+    if (board_ != nullptr) board_->assign(slot, pid);
+    children_[pid] = Entry{gen, spec_index, loop_.monotonic(), slot, false};
     logger_.info("main", "started " + spec.kind + " worker pid " + std::to_string(pid) +
                              " (generation " + std::to_string(gen->id) + ")");
     return true;
@@ -85,6 +96,9 @@ class Master {
       if (it == children_.end()) continue;
       Entry e = it->second;
       children_.erase(it);
+      uint32_t open = board_ != nullptr ? board_->open_connections(e.slot) : 0;
+      std::string busy = board_ != nullptr ? board_->activity(e.slot) : std::string();
+      if (board_ != nullptr) board_->release(e.slot);
       const WorkerSpec& spec = e.gen->specs[e.spec];
       std::string how = WIFSIGNALED(status) ? "signal " + std::to_string(WTERMSIG(status))
                                             : "status " + std::to_string(WEXITSTATUS(status));
@@ -92,6 +106,17 @@ class Master {
       if (stopping_ || !current) {
         logger_.info("main", spec.kind + " worker pid " + std::to_string(pid) + " exited (" + how + ")");
         continue;
+      }
+      // Not asked to stop: a crash, a kill, the watchdog. Whatever it was serving is lost.
+      if (board_ != nullptr) board_->count_death();
+      // The count is from its last heartbeat; a task it was running is one more at least.
+      if (!busy.empty() && open == 0) open = 1;
+      if (open > 0) {
+        logger_.error("main", spec.kind + " worker pid " + std::to_string(pid) + " had " +
+                                  std::to_string(open) + " connection(s) open" +
+                                  (busy.empty() ? std::string() : ", busy with " + busy) +
+                                  ": their requests were lost unanswered (the clients see "
+                                  "the connection close)");
       }
       // A worker of the running generation died: respawn it, slower if it dies young.
       double lived = loop_.monotonic() - e.started;
@@ -160,6 +185,27 @@ class Master {
     });
   }
 
+  double watch_interval() const { return std::min(1.0, options_.stuck_timeout / 4); }
+
+  // The watchdog: kill workers whose loop has not turned for stuck_timeout.
+  void watch() {
+    for (auto& [pid, e] : children_) {
+      if (e.killed || e.slot < 0) continue;
+      double silent = board_->silence(e.slot);
+      if (silent < options_.stuck_timeout) continue;
+      std::string what = board_->activity(e.slot);
+      logger_.error("main", e.gen->specs[e.spec].kind + " worker pid " + std::to_string(pid) +
+                                ": event loop stuck for " +
+                                std::to_string(static_cast<int>(silent)) +
+                                "s (stuck_timeout), busy with " +
+                                (what.empty() ? std::string("nothing recorded") : what) +
+                                "; killing it");
+      ::kill(pid, SIGKILL);
+      e.killed = true;
+    }
+    watchdog_->enable(watch_interval());
+  }
+
   void shutdown(const char* why) {
     if (stopping_) return;
     stopping_ = true;
@@ -176,12 +222,16 @@ class Master {
     std::shared_ptr<Generation> gen;
     size_t spec;
     double started;
+    int slot;     // on the board (-1: none)
+    bool killed;  // by the watchdog
   };
 
   Logger& logger_;
   const SupervisorOptions& options_;
   const Supervisor::Builder& build_;
+  WorkerBoard* board_;
   Dispatcher loop_;
+  TimerPtr watchdog_;
   std::vector<FdEventPtr> signals_;
   std::shared_ptr<Generation> current_;
   std::map<pid_t, Entry> children_;
@@ -193,11 +243,11 @@ class Master {
 
 }  // namespace
 
-Supervisor::Supervisor(Logger& logger, SupervisorOptions options)
-    : logger_(logger), options_(options) {}
+Supervisor::Supervisor(Logger& logger, SupervisorOptions options, WorkerBoard* board)
+    : logger_(logger), options_(options), board_(board) {}
 
 int Supervisor::run(const Builder& build) {
-  Master m(logger_, options_, build);
+  Master m(logger_, options_, build, board_);
   return m.run();
 }
 

@@ -9,7 +9,13 @@
 //     ones get SIGTERM and drain (the listening sockets stay open in the master, so no
 //     connection is refused); when it fails the old generation keeps running;
 //   - SIGTERM/SIGINT send SIGTERM to every worker, wait for them to drain, SIGKILL the ones
-//     still running after the drain timeout, and return.
+//     still running after the drain timeout, and return;
+//   - with a WorkerBoard (watchdog.h), a worker whose event loop has not turned for
+//     `stuck_timeout` seconds is killed (SIGKILL) with a log line naming what it was busy
+//     with, and respawned like any dead worker;
+//   - a worker that dies without being asked to is logged with the number of connections
+//     it had open (their requests are lost: a dead process cannot answer them; the clients
+//     see their connection close) and counted on the board (/stat errors).
 //
 // Ownership: the Supervisor owns nothing of the workers but their PIDs. Loop affinity: it
 // runs its own Dispatcher in the master. Failure modes: run() returns non-zero if the first
@@ -24,18 +30,21 @@
 
 #include "core/log.h"
 #include "core/result.h"
+#include "core/watchdog.h"
 
 namespace mw::core {
 
 struct WorkerSpec {
   std::string kind;          // "normal", "controller", "proxy" (for logs)
   int count = 1;
-  std::function<int()> main; // runs in the child; returns its exit status
+  // Runs in the child with its heartbeat (disabled without a board); returns its status.
+  std::function<int(Heartbeat)> main;
 };
 
 struct SupervisorOptions {
   double drain_timeout = 30;       // seconds between SIGTERM and SIGKILL
   double respawn_backoff_max = 30; // seconds
+  double stuck_timeout = 30;       // seconds without a loop turn before a kill (0: never)
 };
 
 class Supervisor {
@@ -43,19 +52,14 @@ class Supervisor {
   // `reload` is false for the first generation, true on SIGHUP.
   using Builder = std::function<Result<std::vector<WorkerSpec>>(bool reload)>;
 
-  Supervisor(Logger& logger, SupervisorOptions options);
+  // `board` (may be null: no watchdog) must outlive the Supervisor.
+  Supervisor(Logger& logger, SupervisorOptions options, WorkerBoard* board = nullptr);
   int run(const Builder& build);
 
  private:
-  struct Child {
-    pid_t pid;
-    size_t spec;       // index into the generation's specs
-    int generation;
-    double started;
-  };
-
   Logger& logger_;
   SupervisorOptions options_;
+  WorkerBoard* board_;
 };
 
 }  // namespace mw::core

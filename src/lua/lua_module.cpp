@@ -47,6 +47,9 @@ class LuaModule final : public scan::Module {
            "Directories `require` searches ($LUALIBDIR = the shipped Lua library)"});
     s.add({"lua.local_dir", OptType::kString, "\"$CONFDIR/lua.local.d\"",
            "Operator rules: every *.lua here loads after the shipped rules"});
+    s.add({"lua.map_dirs", OptType::kStringList, "[\"$CONFDIR\"]",
+           "Directories map files named by rules (add_map, multimap) must be in; others are "
+           "refused (a rule cannot read /etc/shadow through a map)"});
     s.add({"lua.files", OptType::kStringList, "[]", "More rule files to load last"});
     s.add({"lua.time_budget", OptType::kDuration, "\"1s\"",
            "CPU time one rule call may take before it is stopped as failed", 0.001, 600});
@@ -69,7 +72,12 @@ class LuaModule final : public scan::Module {
       return p;
     };
     StateOptions opts;
+    // require searches the Lua library, then the rule directories and the operator's
+    // lua.local.d (fixed here: rules cannot change it, sandbox.h).
     for (const auto& d : cfg.get_strings("lua.lualib_dirs")) opts.lualib_dirs.push_back(expand(d));
+    for (const auto& d : cfg.get_strings("lua.rules_dirs")) opts.lualib_dirs.push_back(expand(d));
+    opts.lualib_dirs.push_back(expand(cfg.get_string("lua.local_dir")));
+    for (const auto& d : cfg.get_strings("lua.map_dirs")) opts.map_dirs.push_back(expand(d));
     opts.time_budget = cfg.get_duration("lua.time_budget");
     opts.jit = cfg.get_bool("lua.jit");
     auto state = std::make_unique<LuaState>(logger, opts);

@@ -13,7 +13,13 @@
 // glob_multi. `url`/`urls`/`file`/`map` name files ("file://" accepted, $CONFDIR expanded);
 // `data` (or a table given as `url`) holds inline entries. A broken file fails the
 // configuration; reloading happens in the workers (scan/maps_support.h).
+// Sandbox: a file must resolve (symbolic links followed, relative to the working directory)
+// inside one of the [lua] map_dirs (default: the configuration directory); the check is made
+// when the map is added, and the map keeps the resolved path.
+#include <algorithm>
+#include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -133,11 +139,36 @@ void strings_from(lua_State* L, int idx, std::vector<std::string>& out) {
   }
 }
 
+// `path` resolved, when it lies inside one of `dirs` (resolved too); else nothing.
+std::optional<std::string> inside_map_dirs(const std::string& path,
+                                           const std::vector<std::string>& dirs) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path p = fs::weakly_canonical(fs::absolute(path, ec), ec);
+  if (ec) return std::nullopt;
+  for (const auto& d : dirs) {
+    fs::path root = fs::weakly_canonical(fs::absolute(d, ec), ec);
+    if (ec || root.empty()) continue;
+    auto [r, q] = std::mismatch(root.begin(), root.end(), p.begin(), p.end());
+    // A trailing separator makes an empty last component: ignore it.
+    if (r != root.end() && !(std::next(r) == root.end() && r->empty())) continue;
+    return p.string();
+  }
+  return std::nullopt;
+}
+
 int add_map_impl(lua_State* L, maps::MapSpec spec, bool multi) {
   scan::Engine& engine = loading_engine(L);
   const std::string confdir = engine.config ? engine.config->dir() : std::string(".");
   for (auto& f : spec.files) {
     for (size_t pos; (pos = f.find("$CONFDIR")) != std::string::npos;) f.replace(pos, 8, confdir);
+    std::string path = f.starts_with("file://") ? f.substr(7) : f;
+    auto resolved = inside_map_dirs(path, state_of(L).options().map_dirs);
+    if (!resolved) {
+      return luaL_error(L, "add_map: %s is not inside a map directory ([lua] map_dirs)",
+                        f.c_str());
+    }
+    f = *resolved;
   }
   maps::MapRegistry& reg = scan::engine_maps(engine, state_of(L).logger());
   auto m = reg.add(std::move(spec));

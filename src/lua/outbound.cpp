@@ -5,9 +5,19 @@
 //                            -- durations in seconds
 //   ob.hash(s)               -- keyed hash of an identifier (32 hex digits)
 //   ob.has_model()           -- a classifier model is loaded
-//   ob.predict(features)     -- probability, {{name=, value=}, ...} (largest contribution
-//                            -- first); nil without a model
+//   ob.predict(features)     -- probability, {{name=, value=}, ...} (each feature's
+//                            -- contribution to the log-odds, largest first), the bias;
+//                            -- nil without a model
 //   ob.emit_event(task, ev)  -- report a detection: events file, store list, webhook, log
+//                            -- (secrets the task registered are masked in it)
+//   ob.credentials(task)     -- the credential verifier over the task's message
+//                            -- (outbound/credential_scan.h); nil when nothing was found,
+//                            -- else {decisive=, reason=, prose=, onboarding=, records=,
+//                            -- complete=, format=, where=, identity=, login=, own=,
+//                            -- secret="Pa******", secret_length=, host=, port=, method=,
+//                            -- tuple="<the record, secret masked>"}; the secrets found are
+//                            -- registered with the task and never reach Lua in clear
+//   ob.redact(task, s)       -- s with the task's registered secrets masked
 //
 // The functions share one object of class mailward{outbound} (their upvalue) that holds the
 // module's read-only Settings; they raise "outbound protection is not configured" before the
@@ -20,6 +30,7 @@
 #include "lua/convert.h"
 #include "lua/outbound.h"
 #include "lua/state.h"
+#include "outbound/credential_scan.h"
 #include "outbound/events.h"
 #include "outbound/secret.h"
 #include "scan/task.h"
@@ -84,7 +95,8 @@ int l_predict(lua_State* L) {
     set_field(L, "value", c);
     lua_rawseti(L, -2, i++);
   }
-  return 2;
+  lua_pushnumber(L, s.model->bias());
+  return 3;
 }
 
 int l_emit_event(lua_State* L) {
@@ -93,6 +105,43 @@ int l_emit_event(lua_State* L) {
   luaL_checktype(L, 2, LUA_TTABLE);
   outbound::event_sink(task, s).emit(task, to_json(L, 2));
   return 0;
+}
+
+int l_credentials(lua_State* L) {
+  const outbound::Settings& s = settings_of(L);
+  scan::Task& task = check_task(L, 1);
+  outbound::CredentialFindings f = outbound::scan_message(task, s);
+  const outbound::CredentialRecord* r = f.best();
+  if (r == nullptr) {
+    lua_pushnil(L);
+    return 1;
+  }
+  lua_createtable(L, 0, 20);
+  set_bool(L, "decisive", f.decisive);
+  set_field(L, "reason", f.reason);
+  set_field(L, "prose", static_cast<double>(f.prose));
+  set_bool(L, "onboarding", r->onboarding || f.onboarding_text);
+  set_field(L, "records", static_cast<double>(f.records.size()));
+  set_bool(L, "complete", r->complete);
+  set_field(L, "format", r->format);
+  set_field(L, "where", r->where);
+  set_field(L, "identity", r->identity);
+  set_field(L, "login", r->login);
+  set_bool(L, "own", r->own);
+  set_field(L, "secret", outbound::mask_secret(r->secret));
+  set_field(L, "secret_length", static_cast<double>(r->secret.size()));
+  set_field(L, "strength", static_cast<double>(r->strength));
+  set_field(L, "host", r->host);
+  if (r->port != 0) set_field(L, "port", static_cast<double>(r->port));
+  set_field(L, "method", r->method);
+  set_field(L, "tuple", r->masked);
+  return 1;
+}
+
+int l_redact(lua_State* L) {
+  scan::Task& task = check_task(L, 1);
+  push(L, task.redact(check_sv(L, 2)));
+  return 1;
 }
 
 // package.preload entry: returns the module table (its upvalue).
@@ -107,7 +156,9 @@ void open_outbound(lua_State* L, std::shared_ptr<const outbound::Settings> setti
   register_class<OutboundRef>(L, kOutboundClass, kNoMethods);
   static const luaL_Reg kFuncs[] = {{"config", l_config},       {"hash", l_hash},
                                     {"has_model", l_has_model}, {"predict", l_predict},
-                                    {"emit_event", l_emit_event}, {nullptr, nullptr}};
+                                    {"emit_event", l_emit_event},
+                                    {"credentials", l_credentials},
+                                    {"redact", l_redact},       {nullptr, nullptr}};
   lua_newtable(L);  // the module
   push_object<OutboundRef>(L, kOutboundClass, OutboundRef{std::move(settings)});
   for (const luaL_Reg* f = kFuncs; f->name != nullptr; ++f) {

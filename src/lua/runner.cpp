@@ -17,6 +17,7 @@ LuaTaskExt::~LuaTaskExt() {
   }
   if (userdata_ref != LUA_NOREF) luaL_unref(L, LUA_REGISTRYINDEX, userdata_ref);
   if (cache_ref != LUA_NOREF) luaL_unref(L, LUA_REGISTRYINDEX, cache_ref);
+  if (html_ref != LUA_NOREF) luaL_unref(L, LUA_REGISTRYINDEX, html_ref);
 }
 
 SymbolRun* LuaTaskExt::find_run(lua_State* co) {
@@ -91,7 +92,7 @@ void after_resume(scan::Task& task, SymbolRun& run, int rc, const std::string& e
   }
   lua_settop(run.co, 0);
   if (ext != nullptr && run.co_ref != LUA_NOREF) {
-    luaL_unref(ext->state().L(), LUA_REGISTRYINDEX, run.co_ref);
+    ext->state().release_thread(run.co, run.co_ref, rc == 0);
     run.co_ref = LUA_NOREF;
   }
   settle(task, run);
@@ -110,8 +111,11 @@ void resume_run(scan::Task& task, SymbolRun& run, int nargs) {
   if (ext == nullptr || run.co_done) return;
   SymbolRun* prev = ext->current;
   ext->current = &run;
+  core::Heartbeat& hb = task.services().heartbeat();
+  if (hb.enabled()) hb.set_activity("task " + std::string(task.id()) + " symbol " + run.name);
   std::string err;
   int rc = ext->state().resume(run.co, nargs, err);
+  hb.clear_activity();
   ext->current = prev;
   after_resume(task, run, rc, err);
 }
@@ -128,7 +132,10 @@ void call_for_run(scan::Task& task, SymbolRun& run, int nargs) {
   if (ext == nullptr) return;
   SymbolRun* prev = ext->current;
   ext->current = &run;
+  core::Heartbeat& hb = task.services().heartbeat();
+  if (hb.enabled()) hb.set_activity("task " + std::string(task.id()) + " symbol " + run.name);
   auto st = ext->state().pcall(nargs, 0);
+  hb.clear_activity();
   ext->current = prev;
   if (!st) report_error(task, run, st.error().message);
 }
@@ -143,8 +150,7 @@ scan::SymbolCallback make_callback(LuaState& state, int fn_ref, std::string name
     run->symbol = self;
     run->name = name;
     run->insert_on_return = insert_on_return;
-    run->co = lua_newthread(L);
-    run->co_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    run->co = state.acquire_thread(run->co_ref);
     SymbolRun& r = *run;
     ext.runs.push_back(std::move(run));
     lua_rawgeti(r.co, LUA_REGISTRYINDEX, fn_ref);
@@ -162,7 +168,7 @@ scan::SymbolCallback make_callback(LuaState& state, int fn_ref, std::string name
       report_error(task, r, err);
     }
     lua_settop(r.co, 0);
-    luaL_unref(L, LUA_REGISTRYINDEX, r.co_ref);
+    state.release_thread(r.co, r.co_ref, rc == 0);
     r.co_ref = LUA_NOREF;
     if (r.pending > 0) return scan::RunState::kPending;
     r.finished = true;

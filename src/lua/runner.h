@@ -47,6 +47,7 @@ class LuaTaskExt final : public scan::TaskExtension {
   TaskCellPtr cell;
   int userdata_ref = LUA_NOREF;  // the task's Lua object, reused for every call
   int cache_ref = LUA_NOREF;     // task:cache_set/cache_get table
+  int html_ref = LUA_NOREF;      // text part index -> its get_html() table, built once per task
   std::vector<std::unique_ptr<SymbolRun>> runs;
   SymbolRun* current = nullptr;  // the run whose Lua code is executing now
 

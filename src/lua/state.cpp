@@ -1,6 +1,7 @@
 #include "lua/state.h"
 
 #include "lua/bind.h"
+#include "lua/sandbox.h"
 
 #include <luajit.h>
 #include <time.h>
@@ -57,7 +58,7 @@ LuaState::LuaState(core::Logger& logger, StateOptions options)
   luaL_openlibs(L_);
   if (!options_.jit) luaJIT_setmode(L_, 0, LUAJIT_MODE_ENGINE | LUAJIT_MODE_OFF);
   sandbox();
-  lua_sethook(L_, &LuaState::hook, LUA_MASKCOUNT, 1000);
+  lua_sethook(L_, &LuaState::hook, LUA_MASKCOUNT, kHookInterval);
 }
 
 LuaState::~LuaState() {
@@ -65,53 +66,9 @@ LuaState::~LuaState() {
 }
 
 void LuaState::sandbox() {
-  lua_State* L = L_;
-  // Globals that give access outside the sandbox.
-  for (const char* name : {"io", "debug", "dofile", "loadfile", "load", "loadstring", "module",
-                           "jit", "newproxy", "gcinfo"}) {
-    lua_pushnil(L);
-    lua_setglobal(L, name);
-  }
-  // os: only time functions.
-  lua_getglobal(L, "os");
-  lua_newtable(L);
-  for (const char* name : {"time", "date", "clock", "difftime", "getenv"}) {
-    lua_getfield(L, -2, name);
-    lua_setfield(L, -2, name);
-  }
-  lua_setglobal(L, "os");
-  lua_pop(L, 1);
-  // package: Lua files from the library directories only, no C modules, no ffi.
-  lua_getglobal(L, "package");
-  std::string path;
-  for (const auto& d : options_.lualib_dirs) path += d + "/?.lua;" + d + "/?/init.lua;";
-  lua_pushstring(L, path.c_str());
-  lua_setfield(L, -2, "path");
-  lua_pushstring(L, "");
-  lua_setfield(L, -2, "cpath");
-  lua_pushnil(L);
-  lua_setfield(L, -2, "loadlib");
-  lua_getfield(L, -1, "loaded");
-  for (const char* name : {"io", "debug", "jit", "ffi", "jit.opt", "jit.util"}) {
-    lua_pushnil(L);
-    lua_setfield(L, -2, name);
-  }
-  lua_pop(L, 1);
-  lua_getfield(L, -1, "preload");
-  lua_pushnil(L);
-  lua_setfield(L, -2, "ffi");
-  lua_pop(L, 1);
-  // Only the Lua searchers (preload and path); drop the C searchers.
-  lua_getfield(L, -1, "loaders");
-  if (lua_istable(L, -1)) {
-    lua_pushnil(L);
-    lua_rawseti(L, -2, 4);
-    lua_pushnil(L);
-    lua_rawseti(L, -2, 3);
-  }
-  lua_pop(L, 2);
-  lua_pushcfunction(L, lua_print);
-  lua_setglobal(L, "print");
+  install_sandbox(L_, options_.lualib_dirs);
+  lua_pushcfunction(L_, lua_print);
+  lua_setglobal(L_, "print");
 }
 
 void LuaState::preload(const char* name, lua_CFunction opener) {
@@ -141,18 +98,38 @@ void LuaState::preload_functions(std::initializer_list<const char*> names,
 }
 
 void LuaState::set_deadline_from_now() {
+  // A call into rule code made from inside another (a binding calling back into Lua) runs
+  // under the outer call's deadline.
+  if (depth_++ > 0) return;
   deadline_ = options_.time_budget > 0 ? mono_now() + options_.time_budget : 0;
+}
+
+void LuaState::clear_deadline() {
+  if (depth_ > 0 && --depth_ > 0) return;
+  deadline_ = 0;
+  if (expired_) {
+    expired_ = false;
+    lua_sethook(L_, &LuaState::hook, LUA_MASKCOUNT, kHookInterval);
+  }
 }
 
 void LuaState::hook(lua_State* L, lua_Debug*) {
   LuaState& s = state_of(L);
-  if (s.deadline_ > 0 && mono_now() > s.deadline_) {
-    s.deadline_ = 0;  // one error per call
+  if (s.expired_ || (s.deadline_ > 0 && mono_now() > s.deadline_)) {
+    // Spent: from now on every instruction raises again until the call returns to C++, so
+    // a pcall (or an error handler) that catches the error cannot buy any more time.
+    if (!s.expired_) {
+      s.expired_ = true;
+      lua_sethook(L, &LuaState::hook, LUA_MASKCOUNT, 1);
+    }
     luaL_error(L, "time budget exceeded (%f s)", s.options_.time_budget);
   }
 }
 
 Status LuaState::load_string(const std::string& code, const std::string& chunk_name) {
+  if (looks_like_bytecode(code.data(), code.size())) {
+    return fail(ErrorCode::kInvalidInput, chunk_name + ": bytecode is not accepted, only Lua text");
+  }
   lua_pushcfunction(L_, traceback_handler);
   int handler = lua_gettop(L_);
   if (luaL_loadbuffer(L_, code.data(), code.size(), ("@" + chunk_name).c_str()) != 0) {
@@ -193,6 +170,28 @@ Status LuaState::pcall(int nargs, int nresults) {
     return fail(ErrorCode::kInvalidInput, msg);
   }
   return {};
+}
+
+lua_State* LuaState::acquire_thread(int& ref) {
+  if (!idle_threads_.empty()) {
+    auto [co, r] = idle_threads_.back();
+    idle_threads_.pop_back();
+    ref = r;
+    return co;
+  }
+  lua_State* co = lua_newthread(L_);
+  ref = luaL_ref(L_, LUA_REGISTRYINDEX);
+  return co;
+}
+
+void LuaState::release_thread(lua_State* co, int ref, bool ok) {
+  if (ref == LUA_NOREF) return;
+  if (ok && lua_status(co) == 0 && idle_threads_.size() < kMaxIdleThreads) {
+    lua_settop(co, 0);
+    idle_threads_.emplace_back(co, ref);
+    return;
+  }
+  luaL_unref(L_, LUA_REGISTRYINDEX, ref);
 }
 
 int LuaState::resume(lua_State* co, int nargs, std::string& err) {

@@ -16,10 +16,12 @@
 //   local ok, err    = store.map_del(task, key, field)
 //   local t, err     = store.map_all(task, key)          -- { field = value, ... }
 //   store.available(task)                               -- false when no store is configured
+//   store.healthy(task)                                 -- false while the store is down
 //   store.now(task)                                     -- the store's clock (replay time)
 //
 // On failure the first result is nil and the second the error text; rules degrade (skip the
-// feature) instead of failing.
+// feature) instead of failing. A failure because the backend is unavailable (kIo, kTimeout)
+// also inserts STORE_UNAVAILABLE (option: the backend) into the task.
 #include <string>
 
 #include "lua/bind.h"
@@ -59,6 +61,15 @@ int no_store(lua_State* L) {
 
 void push_error(lua_State* L, const Error& e) { push(L, e.to_string()); }
 
+// A store that does not answer marks the scan: STORE_UNAVAILABLE with the backend as
+// option (degraded mode; the rule itself decides what to do without the data).
+void note_failure(scan::Task& task, const Error& e) {
+  if (e.code != ErrorCode::kIo && e.code != ErrorCode::kTimeout) return;
+  store::Store* s = task.services().store();
+  std::string backend(s != nullptr ? s->backend() : std::string_view("none"));
+  task.insert_result("STORE_UNAVAILABLE", 1.0, {backend});
+}
+
 // Resume the rule with (value, nil) or (nil, error).
 template <typename T, typename Push>
 auto resumer(Call c, Push push) {
@@ -71,6 +82,7 @@ auto resumer(Call c, Push push) {
     if (r) {
       n = push(co, *r);
     } else {
+      note_failure(*cell->task, r.error());
       lua_pushnil(co);
       push_error(co, r.error());
       n = 2;
@@ -101,6 +113,7 @@ auto status_resumer(Call c) {
   SymbolRun* run = c.run;
   return [cell, run](Status s) {
     if (cell->task == nullptr) return;
+    if (!s) note_failure(*cell->task, s.error());
     int n = push_status(run->co, s);
     resume_run(*cell->task, *run, n);
   };
@@ -248,6 +261,12 @@ int s_available(lua_State* L) {
   return 1;
 }
 
+int s_healthy(lua_State* L) {
+  store::Store* s = check_task(L, 1).services().store();
+  lua_pushboolean(L, s != nullptr && s->health().available);
+  return 1;
+}
+
 int s_now(lua_State* L) {
   lua_pushnumber(L, check_task(L, 1).services().now());
   return 1;
@@ -267,6 +286,7 @@ const luaL_Reg kFuncs[] = {{"get", s_get},
                            {"map_del", s_map_del},
                            {"map_all", s_map_all},
                            {"available", s_available},
+                           {"healthy", s_healthy},
                            {"now", s_now},
                            {nullptr, nullptr}};
 

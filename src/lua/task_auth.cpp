@@ -121,7 +121,9 @@ int get_auth_skipped(lua_State* L) {
   return 1;
 }
 
-// get_authentication_results([authserv_id]) -> the header value, or nil.
+// get_authentication_results([authserv_id]) -> the header value and the 1-based indexes of
+// the message's Authentication-Results fields that claim the same authserv-id (the ones to
+// remove), or nil.
 int get_authentication_results(lua_State* L) {
   scan::Task& t = check_task(L, 1);
   const scan::AuthResults* r = scan::auth_results(t);
@@ -131,7 +133,13 @@ int get_authentication_results(lua_State* L) {
   }
   std::string id = scan::authserv_id_for(t, opt_sv(L, 2));
   push(L, scan::authentication_results(t, *r, id));
-  return 1;
+  std::vector<uint32_t> own = scan::own_authentication_results(t, id);
+  lua_createtable(L, static_cast<int>(own.size()), 0);
+  for (size_t i = 0; i < own.size(); ++i) {
+    lua_pushinteger(L, static_cast<lua_Integer>(own[i]));
+    lua_rawseti(L, -2, static_cast<int>(i + 1));
+  }
+  return 2;
 }
 
 }  // namespace

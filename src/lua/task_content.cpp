@@ -79,16 +79,34 @@ int tp_get_non_ascii(lua_State* L) {
   lua_pushinteger(L, check_text(L, 1).non_ascii_chars);
   return 1;
 }
-// HTML facts of an HTML part as a table (nil for plain text).
+// HTML facts of an HTML part as a table (nil for plain text). The table is built on the first
+// call for the part and the same table is returned to every later call in the task (several
+// rules read it; it must be treated as read-only).
 int tp_get_html(lua_State* L) {
   const mime::TextPart& tp = check_text(L, 1);
   if (tp.html == nullptr) {
     lua_pushnil(L);
     return 1;
   }
+  auto* ref = check_object<PartRef>(L, 1, kTextPartClass);
+  LuaTaskExt& ext = ext_of(L, task_of(L, ref->cell));
+  if (ext.html_ref == LUA_NOREF) {
+    lua_newtable(L);
+    ext.html_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+  }
+  lua_rawgeti(L, LUA_REGISTRYINDEX, ext.html_ref);
+  const int slot = static_cast<int>(ref->index + 1);
+  lua_rawgeti(L, -1, slot);
+  if (!lua_isnil(L, -1)) {
+    lua_remove(L, -2);
+    return 1;
+  }
+  lua_pop(L, 1);
   const mime::HtmlInfo& h = *tp.html;
   lua_newtable(L);
   set_field(L, "tags", static_cast<double>(h.tags));
+  set_field(L, "hidden_len", static_cast<double>(h.hidden_bytes));
+  set_field(L, "low_contrast_len", static_cast<double>(h.low_contrast_bytes));
   set_bool(L, "has_script", h.has_script);
   set_bool(L, "has_iframe", h.has_iframe);
   set_bool(L, "has_external_css", h.has_external_css);
@@ -119,6 +137,9 @@ int tp_get_html(lua_State* L) {
     lua_rawseti(L, -2, i++);
   }
   lua_setfield(L, -2, "forms");
+  lua_pushvalue(L, -1);
+  lua_rawseti(L, -3, slot);
+  lua_remove(L, -2);
   return 1;
 }
 int tp_get_mimepart(lua_State* L) {

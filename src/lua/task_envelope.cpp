@@ -1,6 +1,6 @@
 // Task methods about the envelope and the request: get_from, get_recipients, get_user,
 // get_from_ip/get_client_ip, get_helo, get_hostname, get_queue_id, get_request_header,
-// get_settings_id, get_size, get_time.
+// get_settings_id, get_size, get_time, get_reply_sender (the first Reply-To address).
 #include <string>
 
 #include "core/ascii.h"
@@ -125,6 +125,18 @@ int get_principal_recipient(lua_State* L) {
   return 1;
 }
 
+// The first Reply-To address (Rspamd's shape: the address as a string), nil without one.
+int get_reply_sender(lua_State* L) {
+  scan::Task& t = check_task(L, 1);
+  if (!t.has_message() || t.message().reply_to.empty() ||
+      t.message().reply_to.front().addr.empty()) {
+    lua_pushnil(L);
+  } else {
+    push(L, t.message().reply_to.front().addr);
+  }
+  return 1;
+}
+
 int get_user(lua_State* L) { return push_or_nil(L, check_task(L, 1).envelope().user); }
 int get_helo(lua_State* L) { return push_or_nil(L, check_task(L, 1).envelope().helo); }
 int get_queue_id(lua_State* L) { return push_or_nil(L, check_task(L, 1).envelope().queue_id); }
@@ -180,6 +192,7 @@ const luaL_Reg kMethods[] = {
     {"get_from", get_from},
     {"get_recipients", get_recipients},
     {"get_principal_recipient", get_principal_recipient},
+    {"get_reply_sender", get_reply_sender},
     {"get_user", get_user},
     {"get_helo", get_helo},
     {"get_hostname", get_hostname},

@@ -1,6 +1,7 @@
 // Task methods about results: insert_result, set_pre_result, has_pre_result, has_symbol,
 // get_symbol, get_symbols, get_metric_score, get_metric_action, get_settings, cache_get,
 // cache_set, set_milter_reply, disable_symbol is not offered (use settings).
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -28,12 +29,23 @@ int insert_result(lua_State* L) {
   return 1;
 }
 
-// set_pre_result{action=, message=, module=, priority=, least=} or
-// set_pre_result(action, message, module).
+// set_pre_result{action=, message=, module=, score=, priority=, least=, flags=} or, as
+// Rspamd, set_pre_result(action, message, module, score, priority, flags). A score that is
+// not a finite number is ignored (the action's threshold applies, outcome.h).
 int set_pre_result(lua_State* L) {
   scan::Task& t = check_task(L, 1);
   scan::PreResult pr;
   std::string action;
+  auto set_score = [&pr](lua_State* S, int idx) {
+    if (lua_type(S, idx) != LUA_TNUMBER) return;
+    double v = lua_tonumber(S, idx);
+    if (std::isfinite(v)) pr.score = v;
+  };
+  auto set_flags = [&pr](lua_State* S, int idx) {
+    if (lua_isstring(S, idx) && std::string(lua_tostring(S, idx)).find("least") != std::string::npos) {
+      pr.least = true;
+    }
+  };
   if (lua_istable(L, 2)) {
     lua_getfield(L, 2, "action");
     action = lua_isstring(L, -1) ? lua_tostring(L, -1) : "";
@@ -46,14 +58,17 @@ int set_pre_result(lua_State* L) {
     lua_getfield(L, 2, "least");
     pr.least = lua_toboolean(L, -1) != 0;
     lua_getfield(L, 2, "flags");
-    if (lua_isstring(L, -1) && std::string(lua_tostring(L, -1)).find("least") != std::string::npos) {
-      pr.least = true;
-    }
-    lua_pop(L, 6);
+    set_flags(L, -1);
+    lua_getfield(L, 2, "score");
+    set_score(L, -1);
+    lua_pop(L, 7);
   } else {
     action = std::string(check_sv(L, 2));
     pr.message = std::string(opt_sv(L, 3));
     pr.module = std::string(opt_sv(L, 4));
+    set_score(L, 5);
+    if (lua_type(L, 6) == LUA_TNUMBER) pr.priority = static_cast<int>(lua_tointeger(L, 6));
+    set_flags(L, 7);
   }
   auto a = scan::parse_action(action);
   if (!a) return luaL_error(L, "set_pre_result: %s", a.error().message.c_str());

@@ -117,6 +117,17 @@ int get_tld(lua_State* L) {
   return 1;
 }
 
+// is_public_suffix(name): true when `name` (e.g. "com", "co.uk") is listed in the public
+// suffix list itself, not only covered by its "*" default rule ("title", "local" are not).
+int is_public_suffix(lua_State* L) {
+  std::string name(check_sv(L, 1));
+  for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  while (!name.empty() && name.back() == '.') name.pop_back();
+  lua_pushboolean(L, !name.empty() && psl_is_public_suffix2(psl(L), name.c_str(),
+                                                             PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE));
+  return 1;
+}
+
 int levenshtein_distance(lua_State* L) {
   std::string_view a = check_sv(L, 1), b = check_sv(L, 2);
   if (a.size() > 4096 || b.size() > 4096) return luaL_error(L, "levenshtein_distance: too long");
@@ -221,6 +232,7 @@ const luaL_Reg kFuncs[] = {{"get_time", get_time},
                            {"lower_utf8", lower_utf8},
                            {"strequal_caseless", strequal_caseless},
                            {"get_tld", get_tld},
+                           {"is_public_suffix", is_public_suffix},
                            {"levenshtein_distance", levenshtein_distance},
                            {"encode_base64", encode_base64},
                            {"decode_base64", decode_base64},

@@ -49,6 +49,7 @@ class Sink {
       if (sep == 2) out_.push_back('\n');
     }
     out_.append(p, n);
+    word_bytes_ += n;
     pending_ = kNone;
   }
   void brk(Brk b) {
@@ -60,11 +61,13 @@ class Sink {
     pending_ = pending_ >= kLine ? kPara : kLine;
   }
   size_t size() const { return out_.size(); }
+  size_t word_bytes() const { return word_bytes_; }  // bytes of text, separators not counted
   bool full() const { return full_; }
   const std::string& str() const { return out_; }
 
  private:
   std::string out_;
+  size_t word_bytes_ = 0;
   size_t max_;
   Brk pending_ = kNone;
   bool full_ = false;
@@ -79,10 +82,20 @@ constexpr uint8_t kFlagDrop = 2;
 constexpr uint8_t kFlagPre = 4;
 constexpr char kReplacement[] = "\xEF\xBF\xBD";
 
+// What is known about the colours of the text at some point: the text colour (kNoColor: the
+// default, or set by a stylesheet), the background (white by default), and whether a
+// stylesheet or an image may paint the background (then the contrast is not judged).
+struct Paint {
+  int32_t fg = kNoColor;
+  int32_t bg = kWhite;
+  bool bg_unknown = false;
+};
+
 struct OpenElement {
   uint32_t hash;  // FNV-1a of the lower-cased name (elements not in kTags)
   uint8_t id;
   uint8_t flags;
+  Paint paint;
 };
 
 struct LinkSpan {
@@ -110,6 +123,9 @@ class Converter {
   }
 
   void emit_text(const char* p, const char* e, bool references, uint8_t flags);
+  // emit_text, counting what lands in the visible text while its colour matches the background.
+  void emit(const char* p, const char* e, bool references, uint8_t flags);
+  Paint paint_for(uint8_t id, const Attrs& attrs) const;
   const char* markup(const char* lt);
   const char* comment(const char* p);
   const char* bogus_comment(const char* p);
@@ -121,7 +137,7 @@ class Converter {
   void handle_end(uint8_t id, uint32_t hash);
   bool close_element(uint8_t id, uint32_t hash);
   void implied_end_tags(uint8_t id, uint16_t props);
-  void push(uint8_t id, uint32_t hash, uint8_t flags);
+  void push(uint8_t id, uint32_t hash, uint8_t flags, const Paint& paint);
   void pop();
   uint8_t top_id() const { return depth_ ? stack_[depth_ - 1].id : 0; }
   void finish();
@@ -144,6 +160,8 @@ class Converter {
   size_t overflow_ = 0;  // elements opened past kMaxDepth (not tracked)
   std::array<uint32_t, kTagCount + 1> open_count_{};
   uint8_t flags_ = 0;     // flags of the current element (top of the stack)
+  Paint paint_;           // colours of the current element
+  size_t low_contrast_ = 0;
   long current_form_ = -1;
   long open_link_ = -1;
   size_t link_begin_ = 0;
@@ -156,7 +174,7 @@ HtmlText Converter::run() {
   while (p < end_) {
     const void* lt = std::memchr(p, '<', static_cast<size_t>(end_ - p));
     const char* stop = lt ? static_cast<const char*>(lt) : end_;
-    if (stop > p) emit_text(p, stop, true, flags_);
+    if (stop > p) emit(p, stop, true, flags_);
     if (lt == nullptr) break;
     p = markup(stop);
   }
@@ -184,7 +202,48 @@ HtmlText Converter::run() {
     info_->links[s.link].text = t;
   }
   info_->unbalanced = unbalanced_;
+  info_->hidden_bytes = static_cast<uint32_t>(hidden_.size());
+  info_->low_contrast_bytes = static_cast<uint32_t>(low_contrast_);
   return out;
+}
+
+void Converter::emit(const char* p, const char* e, bool references, uint8_t flags) {
+  const bool judged = paint_.fg != kNoColor && !paint_.bg_unknown &&
+                      colors_close(paint_.fg, paint_.bg) && sink_for(flags) == &visible_;
+  const size_t before = visible_.word_bytes();
+  emit_text(p, e, references, flags);
+  if (judged) low_contrast_ += visible_.word_bytes() - before;
+}
+
+// The colours inside a new element: inherited, then what its attributes and inline style say.
+// A class or id (a stylesheet may paint the element) or a background image makes the
+// background unknown unless an inline style gives its colour; links get the browser's colour.
+Paint Converter::paint_for(uint8_t id, const Attrs& attrs) const {
+  Paint p = paint_;
+  if (attrs.has_class || attrs.background.data()) p.bg_unknown = true;
+  if (attrs.has_class || id == kTagA) p.fg = kNoColor;
+  if (attrs.bgcolor.data() && !attrs.has_class) {
+    int32_t c = parse_color(attrs.bgcolor);
+    if (c != kNoColor) {
+      p.bg = c;
+      p.bg_unknown = false;
+    }
+  }
+  std::string_view fg_attr = attrs.color.data() ? attrs.color : (id == kTagBody ? attrs.text : "");
+  if (!fg_attr.empty()) {
+    int32_t c = parse_color(fg_attr);
+    if (c != kNoColor) p.fg = c;
+  }
+  if (attrs.style.data()) {
+    StyleColors sc = style_colors(decode_entities(arena_, attrs.style));
+    if (sc.background != kNoColor) {
+      p.bg = sc.background;
+      p.bg_unknown = false;
+    }
+    if (sc.background_image) p.bg_unknown = true;
+    if (sc.color != kNoColor) p.fg = sc.color;
+  }
+  return p;
 }
 
 void Converter::emit_text(const char* p, const char* e, bool references, uint8_t flags) {
@@ -256,14 +315,14 @@ void Converter::emit_text(const char* p, const char* e, bool references, uint8_t
 const char* Converter::markup(const char* lt) {
   const char* n = lt + 1;
   if (n >= end_) {
-    emit_text(lt, end_, false, flags_);
+    emit(lt, end_, false, flags_);
     return end_;
   }
   auto c = static_cast<unsigned char>(*n);
   if (is_alpha(c)) return start_tag(lt);
   if (c == '/') {
     if (n + 1 >= end_) {
-      emit_text(lt, end_, false, flags_);
+      emit(lt, end_, false, flags_);
       return end_;
     }
     if (is_alpha(n[1])) return end_tag(lt);
@@ -275,7 +334,7 @@ const char* Converter::markup(const char* lt) {
     return bogus_comment(n + 1);
   }
   if (c == '?') return bogus_comment(n + 1);
-  emit_text(lt, n, false, flags_);  // a lone '<' is text
+  emit(lt, n, false, flags_);  // a lone '<' is text
   return n;
 }
 
@@ -419,14 +478,14 @@ void Converter::handle_start(uint8_t id, uint32_t hash, const Attrs& attrs, bool
     return;
   }
   if (id == 0 && self_closing) return;  // honoured for foreign and unknown elements only
-  push(id, hash, flags);
+  push(id, hash, flags, paint_for(id, attrs));
 }
 
 // Content of raw-text, RCDATA and plaintext elements: no tags inside, up to "</name".
 const char* Converter::special_content(const char* p, uint8_t id, uint8_t flags) {
   const TagDef& d = def(id);
   if (d.props & kPlaintext) {
-    emit_text(p, end_, false, flags);
+    emit(p, end_, false, flags);
     return end_;
   }
   const char* close = end_;
@@ -448,7 +507,7 @@ const char* Converter::special_content(const char* p, uint8_t id, uint8_t flags)
   }
   std::string_view content(p, static_cast<size_t>(close - p));
   if (id == kTagStyle && icontains(content, "@import")) info_->has_external_css = true;
-  emit_text(p, close, (d.props & kRcdata) != 0, flags);
+  emit(p, close, (d.props & kRcdata) != 0, flags);
   if (close == end_) {
     unbalanced_ = true;
     return end_;
@@ -500,20 +559,22 @@ bool Converter::close_element(uint8_t id, uint32_t hash) {
   return true;
 }
 
-void Converter::push(uint8_t id, uint32_t hash, uint8_t flags) {
+void Converter::push(uint8_t id, uint32_t hash, uint8_t flags, const Paint& paint) {
   if (depth_ == kMaxDepth) {
     ++overflow_;
     return;
   }
-  stack_[depth_++] = OpenElement{hash, id, flags};
+  stack_[depth_++] = OpenElement{hash, id, flags, paint};
   ++open_count_[id];
   flags_ = flags;
+  paint_ = paint;
 }
 
 void Converter::pop() {
   const OpenElement e = stack_[--depth_];
   --open_count_[e.id];
   flags_ = depth_ ? stack_[depth_ - 1].flags : 0;
+  paint_ = depth_ ? stack_[depth_ - 1].paint : Paint{};
   if (e.id == kTagA) finish_link();
   if (e.id == kTagForm) current_form_ = -1;
   if (e.id != 0) brk(e.flags, def(e.id).close);

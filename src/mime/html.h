@@ -31,7 +31,13 @@
 //    tags (start and end tags), has_script (<script> or an on* event-handler attribute),
 //    has_iframe (<iframe>, <frame>), has_external_css (<link rel=stylesheet>, @import in
 //    <style>), unbalanced (an end tag that closes nothing, misnested or unclosed elements
-//    that need an end tag, a comment or tag cut by the end of input).
+//    that need an end tag, a comment or tag cut by the end of input), hidden_bytes (the size
+//    of hidden_text) and low_contrast_bytes: visible text (whitespace not counted) whose
+//    colour is within 16 per channel of its background, where the markup gives both
+//    (<font color>, bgcolor, text= on <body>, inline color/background styles; the background
+//    is white until set). Text under an element with a class or id, a background image or
+//    gradient is not judged (a stylesheet or picture may paint it), and links get the
+//    browser's own colour.
 //
 // Ownership: every view in the result points into `utf8_html` or into `arena`.
 // Loop affinity: none (pure function of its input).

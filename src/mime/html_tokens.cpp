@@ -89,6 +89,9 @@ bool style_hides(std::string_view css) {
 
 void Attrs::set(std::string_view name, std::string_view value) {
   switch (name.size()) {
+    case 2:
+      if (iequals(name, "id")) has_class = true;
+      break;
     case 3:
       if (iequals(name, "src")) set_once(src, value);
       else if (iequals(name, "rel")) set_once(rel, value);
@@ -96,9 +99,15 @@ void Attrs::set(std::string_view name, std::string_view value) {
     case 4:
       if (iequals(name, "href")) set_once(href, value);
       else if (iequals(name, "type")) set_once(type, value);
+      else if (iequals(name, "text")) set_once(text, value);
       break;
     case 5:
       if (iequals(name, "style")) set_once(style, value);
+      else if (iequals(name, "color")) set_once(color, value);
+      else if (iequals(name, "class")) has_class = true;
+      break;
+    case 7:
+      if (iequals(name, "bgcolor")) set_once(bgcolor, value);
       break;
     case 6:
       if (iequals(name, "action")) set_once(action, value);

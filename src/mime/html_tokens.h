@@ -1,5 +1,5 @@
 // HTML tokenizer pieces shared by html.cpp (internal to the mime module): character
-// helpers, the table of known elements, attribute parsing and inline-style hiding.
+// helpers, the table of known elements, attribute parsing, inline-style hiding and colours.
 //
 // Ownership: none; views point into the caller's input. Loop affinity: none (pure).
 // Failure modes: none; every function accepts any bytes and never reads past `end`.
@@ -230,12 +230,38 @@ uint8_t lookup_tag(std::string_view lower_name);
 bool style_hides(std::string_view css);
 
 // ---------------------------------------------------------------------------------------
+// Colours (html_colors.cpp), as 0xRRGGBB.
+
+inline constexpr int32_t kNoColor = -1;
+inline constexpr int32_t kWhite = 0xFFFFFF;
+
+// A CSS or legacy HTML colour value: #rgb, #rrggbb, rrggbb (as browsers read legacy
+// attributes), rgb()/rgba() with numbers or percentages, and the named colours of CSS 2.1
+// (plus grey/gray variants). kNoColor for anything else (transparent, inherit, var(), ...).
+int32_t parse_color(std::string_view value);
+
+// The colours an inline style sets: color, and background-color or the colour of the
+// background shorthand; background_image is true when the background is an image or a
+// gradient (what is behind the text is then unknown).
+struct StyleColors {
+  int32_t color = kNoColor;
+  int32_t background = kNoColor;
+  bool background_image = false;
+};
+StyleColors style_colors(std::string_view css);
+
+// True when text in colour `a` cannot be told from background `b` (every channel within 16).
+bool colors_close(int32_t a, int32_t b);
+
+// ---------------------------------------------------------------------------------------
 // Attributes of interest (first occurrence wins, as in HTML). A present attribute has a
 // non-null data() even when its value is empty. Values are raw (references not decoded).
 
 struct Attrs {
   std::string_view href, src, action, method, type, rel, style, background;
+  std::string_view color, bgcolor, text;  // <font color>, bgcolor on body/table/td, <body text>
   bool hidden = false;
+  bool has_class = false;                 // a class or id: a stylesheet may paint it
   bool event_handler = false;
 
   static void set_once(std::string_view& slot, std::string_view value) {

@@ -172,6 +172,9 @@ struct HtmlInfo {
   Vec<string_view> images;      // <img src>
   Vec<HtmlForm> forms;
   uint32_t tags = 0;            // number of tags seen
+  uint32_t hidden_bytes = 0;    // bytes of hidden text (see html.h), up to the text limit
+  uint32_t low_contrast_bytes = 0;  // bytes of visible text in (nearly) the colour of its
+                                    // background, where both are known from the markup
   bool has_script = false;
   bool has_iframe = false;
   bool has_external_css = false;

@@ -20,6 +20,22 @@ struct HeldOp final : scan::Cancelable {
   store::OpPtr op;
 };
 
+// `v` with every secret the task registered masked, in every string of it.
+json::Value redacted(const scan::Task& task, const json::Value& v) {
+  if (v.is_string()) return json::Value(task.redact(v.as_string()));
+  if (v.is_array()) {
+    json::Value out = json::Value::array();
+    for (const auto& item : v.items()) out.push(redacted(task, item));
+    return out;
+  }
+  if (v.is_object()) {
+    json::Value out = json::Value::object();
+    for (const auto& [k, item] : v.members()) out.set(k, redacted(task, item));
+    return out;
+  }
+  return v;
+}
+
 }  // namespace
 
 EventSink::EventSink(EventOptions options, core::Dispatcher& dispatcher, core::Logger& logger)
@@ -28,7 +44,7 @@ EventSink::EventSink(EventOptions options, core::Dispatcher& dispatcher, core::L
 EventSink::~EventSink() = default;
 
 void EventSink::emit(scan::Task& task, const json::Value& event) {
-  std::string line = json::write(event);
+  std::string line = json::write(task.has_secrets() ? redacted(task, event) : event);
   if (!options_.file.empty()) write_file(line);
   if (store::Store* st = task.services().store()) {
     task.hold(std::make_unique<HeldOp>(

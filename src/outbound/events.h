@@ -39,6 +39,8 @@ class EventSink final : public scan::ServiceExtension {
   ~EventSink() override;
 
   // Report a detection of `task` everywhere configured. The store write is held by the task.
+  // Secrets the task registered (Task::add_secret) are masked in every string of `event`
+  // before it goes anywhere.
   void emit(scan::Task& task, const json::Value& event);
 
   size_t webhooks_in_flight() const { return exchanges_.size(); }

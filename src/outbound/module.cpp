@@ -2,7 +2,7 @@
 #include <filesystem>
 
 #include "outbound/outbound.h"
-#include "outbound/secret.h"
+#include "outbound/fleet_secret.h"
 #include "proto/http/client.h"
 #include "scan/engine.h"
 
@@ -28,24 +28,44 @@ class OutboundModule final : public scan::Module {
     s.section("outbound", "Outbound protection: stolen-account reconnaissance and abuse");
     s.add({"outbound.enabled", OptType::kBool, "true", "Check mail of authenticated senders"});
     s.add({"outbound.secret", OptType::kString, "\"\"",
-           "Key for hashing recipients, IPs and users in profiles (empty: a random key kept in "
-           "$DBDIR/outbound.secret)"});
+           "Key for hashing recipients, IPs and users in profiles (empty: with the Redis "
+           "store, the fleet's key kept in Redis, created by the first scanner; else a random "
+           "key kept in $DBDIR/outbound.secret)"});
     s.add({"outbound.model", OptType::kString, "\"$CONFDIR/outbound_model.json\"",
-           "Classifier model (mailward train); missing: no OUTBOUND_RECON verdicts"});
+           "Classifier model (mailward train); missing: only decisive credential records give "
+           "OUTBOUND_RECON"});
+    s.add({"outbound.decisive", OptType::kBool, "true",
+           "A complete credential record written in a submission (doc/outbound.md) is "
+           "OUTBOUND_RECON on its own, whatever the model says"});
+    s.add({"outbound.content_lines", OptType::kInt, "60",
+           "Lines of the Subject, each text part and each text attachment examined for "
+           "credential records", 1, 10000});
+    s.add({"outbound.content_bytes", OptType::kSize, "\"8k\"",
+           "Bytes of each text part examined for credential records", 256, 1 << 20});
+    s.add({"outbound.attachment_size", OptType::kSize, "\"32k\"",
+           "Text attachments up to this size are examined for credential records (0: none)", 0,
+           1 << 24});
+    s.add({"outbound.record_max_prose", OptType::kInt, "40",
+           "Words of prose outside a credential record in the body beyond which the record is "
+           "no longer decisive on its own (a help-desk or support mail)", 0, 100000});
     s.add({"outbound.threshold", OptType::kFloat, "0.3", "Probability from which a submission is "
            "reconnaissance (OUTBOUND_RECON)", 0, 1});
     s.add({"outbound.action", OptType::kString, "\"soft reject\"",
            "What a detection does: soft reject, reject, or alert (accept, only report)", {}, {},
            {"soft reject", "reject", "alert"}});
     s.add({"outbound.message", OptType::kString,
-           "\"Your account is on hold because it looks compromised; please contact support\"",
-           "SMTP reply text of a detection"});
+           "\"Not sent: this looks like a test mail of someone who has stolen your mail "
+           "password. Your account is on hold to stop abuse; please change your password and "
+           "contact support\"",
+           "SMTP reply text of a detection: what happened, what the user should do"});
     s.add({"outbound.hold", OptType::kBool, "true", "Put the account on the hold list"});
     s.add({"outbound.hold_ttl", OptType::kDuration, "\"30d\"", "How long a hold lasts unless released"});
     s.add({"outbound.hold_action", OptType::kString, "\"soft reject\"",
            "Action for mail of held accounts", {}, {}, {"soft reject", "reject", "alert"}});
     s.add({"outbound.hold_message", OptType::kString,
-           "\"Your account is on hold; please contact support\"", "SMTP reply text for held accounts"});
+           "\"Not sent: your account is on hold because mail from it looked like a test of a "
+           "stolen password; please change your password and contact support\"",
+           "SMTP reply text for held accounts"});
     s.add({"outbound.provider_hosts", OptType::kStringList, "[]",
            "The provider's own submission host names (found next to a port: a strong signal)"});
     s.add({"outbound.local_domains", OptType::kStringList, "[]",
@@ -61,6 +81,13 @@ class OutboundModule final : public scan::Module {
     s.add({"outbound.ratelimit_window", OptType::kDuration, "\"1h\"", "Rate limit window"});
     s.add({"outbound.ratelimit_message", OptType::kString, "\"Rate limit exceeded, try again later\"",
            "SMTP reply text when rate limited"});
+    s.add({"outbound.on_store_failure", OptType::kString, "\"accept\"",
+           "What authenticated submissions get while the store (hold list) cannot be read: "
+           "accept (with STORE_UNAVAILABLE) or tempfail (soft reject, the MTA retries)",
+           {}, {}, {"accept", "tempfail"}});
+    s.add({"outbound.store_failure_message", OptType::kString,
+           "\"Temporary local problem, please try again later\"",
+           "SMTP reply text of on_store_failure = tempfail"});
     s.add({"outbound.events_file", OptType::kString, "\"$DBDIR/outbound-events.jsonl\"",
            "Detections as JSON lines (empty: none)"});
     s.add({"outbound.webhook", OptType::kString, "\"\"", "HTTP URL each detection is POSTed to"});
@@ -72,15 +99,9 @@ class OutboundModule final : public scan::Module {
     const core::Config& c = *engine.config;
     Settings& s = *settings_;
     s.configured = true;
-    s.secret = c.get_string("outbound.secret");
-    if (s.secret.empty()) {
-      std::string dir = expand_("$DBDIR", c);
-      std::error_code ec;
-      std::filesystem::create_directories(dir, ec);
-      auto sec = load_or_create_secret(dir + "/outbound.secret");
-      if (!sec) return fail(sec.error());
-      s.secret = *sec;
-    }
+    auto sec = resolve_secret(c, expand_("$DBDIR", c));
+    if (!sec) return fail(sec.error());
+    s.secret = std::move(*sec);
     std::string model_path = expand_(c.get_string("outbound.model"), c);
     s.model.reset();
     std::error_code ec;
@@ -92,6 +113,13 @@ class OutboundModule final : public scan::Module {
       logger.warn("outbound", "no classifier model at " + model_path +
                                   ": reconnaissance verdicts are off until one is trained");
     }
+    s.content.limits.max_lines = static_cast<size_t>(c.get_int("outbound.content_lines"));
+    s.content.limits.max_prose = static_cast<size_t>(c.get_int("outbound.record_max_prose"));
+    s.content.part_bytes = c.get_size("outbound.content_bytes");
+    s.content.attachment_bytes = c.get_size("outbound.attachment_size");
+    auto candidates = CandidateFilter::build(engine.options.match, logger);
+    if (!candidates) return fail(candidates.error());
+    s.candidates = std::move(*candidates);
     s.events.file = expand_(c.get_string("outbound.events_file"), c);
     s.events.webhook = c.get_string("outbound.webhook");
     if (!s.events.webhook.empty()) {

@@ -7,8 +7,10 @@
 //       collector correlation, the verdict OUTBOUND_RECON and the defensive action, the hold
 //       list check and rate limits (prefilter OUTBOUND_HOLD)
 //   src/outbound/ (this folder)            what the rules need from C++: the [outbound]
-//       options (this module), the keyed hashing of identifiers (secret.h), the classifier
-//       model (model.h), the hold list (hold_list.h) and detection events (events.h)
+//       options (this module), the credential verifier (credential.h: the decisive content
+//       evidence) and where it looks (credential_scan.h), the keyed hashing of identifiers
+//       (secret.h), the classifier model (model.h), the hold list (hold_list.h) and
+//       detection events (events.h)
 //   src/lua/outbound.cpp                   the `mailward_outbound` Lua module over these
 //   src/server/controller_outbound.cpp     controller routes: holds, release, hold
 //   src/app/{replay,train,hold}_cmd.cpp    replay recorded traffic, train the model, manage
@@ -16,9 +18,12 @@
 // (The anomalies, authentication and signing modules are scan modules of src/scan.)
 //
 // Privacy (THREAT.md): per-user profiles in the store are keyed by HMAC-SHA256 of recipients,
-// IPs and user names with a secret ([outbound] secret, else a random one kept in
+// IPs and user names with a secret, one per fleet (fleet_secret.h: [outbound] secret, else with
+// the Redis store the fleet's one kept in Redis, else a random one kept in
 // $DBDIR/outbound.secret, created on first start); only flagged submissions produce events
-// with the user, recipients and Subject in clear, for the abuse desk.
+// with the user and recipients in clear, for the abuse desk. A password found in a message
+// is registered with the task (Task::add_secret): events, logs, history, the dashboard and
+// the controller show it masked ("Pa******"), the stored Subject included.
 //
 // Ownership: Settings is filled by the module's configure() in the process that loads the
 // configuration and is read-only afterwards (shared by the engine and the Lua binding, also
@@ -33,6 +38,7 @@
 #include <string>
 
 #include "core/json.h"
+#include "outbound/credential_scan.h"
 #include "outbound/model.h"
 #include "scan/module.h"
 
@@ -49,7 +55,9 @@ struct EventOptions {
 struct Settings {
   bool configured = false;
   std::string secret;                  // key of the keyed hashes
-  std::optional<LogisticModel> model;  // absent: no OUTBOUND_RECON verdicts
+  std::optional<LogisticModel> model;  // absent: only decisive records give OUTBOUND_RECON
+  std::shared_ptr<const CandidateFilter> candidates;  // the credential candidate class
+  ContentOptions content;              // what the credential verifier examines
   EventOptions events;
   json::Value config = json::Value::object();  // [outbound] for the rules, secret left out
 };

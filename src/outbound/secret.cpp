@@ -19,7 +19,8 @@ std::string to_hex(const unsigned char* p, size_t n) {
   return core::hex_encode({reinterpret_cast<const char*>(p), n});
 }
 
-// The secret in `path` without its line end; "" when unreadable or too short.
+}  // namespace
+
 std::string read_secret(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::string s((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -27,13 +28,17 @@ std::string read_secret(const std::string& path) {
   return s.size() >= 32 ? s : std::string();
 }
 
-}  // namespace
+Result<std::string> random_secret() {
+  unsigned char raw[32];
+  if (RAND_bytes(raw, sizeof raw) != 1) return fail(ErrorCode::kInternal, "no random bytes");
+  return to_hex(raw, sizeof raw);
+}
 
 Result<std::string> load_or_create_secret(const std::string& path) {
   if (std::string s = read_secret(path); !s.empty()) return s;
-  unsigned char raw[32];
-  if (RAND_bytes(raw, sizeof raw) != 1) return fail(ErrorCode::kInternal, "no random bytes");
-  std::string hex = to_hex(raw, sizeof raw);
+  auto fresh = random_secret();
+  if (!fresh) return fail(fresh.error());
+  std::string hex = std::move(*fresh);
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) {
     // Another process created it meanwhile: use theirs.

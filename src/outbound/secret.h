@@ -17,6 +17,11 @@ namespace mw::outbound {
 // used. Fails (kIo, kInternal) when the file can be neither read nor created.
 Result<std::string> load_or_create_secret(const std::string& path);
 
+// The secret kept in `path`, or "" when the file is missing, unreadable or too short.
+std::string read_secret(const std::string& path);
+// A new random secret (32 random bytes as hex). Fails (kInternal) without randomness.
+Result<std::string> random_secret();
+
 // HMAC-SHA256 of `data` keyed with `key`, the first 128 bits as 32 lower-case hex digits.
 std::string keyed_hash(std::string_view key, std::string_view data);
 

@@ -3,9 +3,11 @@
 namespace mw::proto {
 
 ConnectionSet::ConnectionSet(core::Dispatcher& dispatcher, core::Logger& logger,
-                             std::string_view module, size_t max_connections, Factory make)
+                             std::string_view module, size_t max_connections, size_t max_per_ip,
+                             Factory make)
     : dispatcher_(dispatcher), logger_(logger), module_(module), log_(logger, module),
-      max_(max_connections == 0 ? 1 : max_connections), make_(std::move(make)) {}
+      max_(max_connections == 0 ? 1 : max_connections), max_per_ip_(max_per_ip),
+      make_(std::move(make)) {}
 
 ConnectionSet::~ConnectionSet() {
   drained_cb_ = nullptr;
@@ -25,10 +27,27 @@ Status ConnectionSet::listen(int fd) {
 
 void ConnectionSet::on_accept(UniqueFd fd, const PeerAddress& peer) {
   if (draining_ || stopped_) return;  // closes the fd
+  if (!peer.unix_socket && max_per_ip_ > 0) {
+    size_t& open = per_ip_[peer.ip];
+    if (open >= max_per_ip_) {
+      ++refused_per_ip_;
+      double now = dispatcher_.monotonic();
+      if (now - last_refusal_log_ >= 10) {
+        last_refusal_log_ = now;
+        log_.warn("refusing connections from " + peer.ip + ": it has " +
+                  std::to_string(open) + " open (max_connections_per_ip)");
+      }
+      return;  // closes the fd
+    }
+  }
   uint64_t id = next_id_++;
   auto conn = make_(std::move(fd), peer, id);
   ServerConnection* raw = conn.get();
   conns_.emplace(id, std::move(conn));
+  if (!peer.unix_socket && max_per_ip_ > 0) {
+    ++per_ip_[peer.ip];
+    conn_ip_.emplace(id, peer.ip);
+  }
   if (conns_.size() >= max_) {
     for (auto& l : listeners_) l->pause();
     log_.debug("connection limit reached, accepting paused");
@@ -73,6 +92,11 @@ void ConnectionSet::release(uint64_t id) {
   if (it == conns_.end()) return;
   std::unique_ptr<core::Deletable> conn = std::move(it->second);
   conns_.erase(it);
+  if (auto ip = conn_ip_.find(id); ip != conn_ip_.end()) {
+    auto count = per_ip_.find(ip->second);
+    if (count != per_ip_.end() && --count->second == 0) per_ip_.erase(count);
+    conn_ip_.erase(ip);
+  }
   dispatcher_.deferred_delete(std::move(conn));
   if (!draining_ && !stopped_ && conns_.size() < max_) {
     for (auto& l : listeners_) l->resume();

@@ -1,6 +1,8 @@
 // The connections of one protocol server, the same for the HTTP and the milter server:
 // accepting on the listening sockets the master bound (net.h Listener), one entry per
-// connection, accepting paused at max_connections, drain and stop.
+// connection, accepting paused at max_connections, at most max_per_ip connections from one
+// client address (a connection over that cap is closed at once, with a rate-limited log
+// line; unix-socket clients are not counted), drain and stop.
 //
 //   listen(fd)   accept on one more socket (TCP and unix sockets may be served together)
 //   drain(cb)    stop accepting and tell every connection to drain (finish what it is in,
@@ -18,6 +20,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
@@ -46,9 +49,9 @@ class ConnectionSet {
                                                       uint64_t id)>;
 
   // `module` names the log lines ("http", "milter") and must outlive the set.
-  // `max_connections` 0 counts as 1.
+  // `max_connections` 0 counts as 1; `max_per_ip` 0 means no per-address cap.
   ConnectionSet(core::Dispatcher& dispatcher, core::Logger& logger, std::string_view module,
-                size_t max_connections, Factory make);
+                size_t max_connections, size_t max_per_ip, Factory make);
   ~ConnectionSet();  // closes every connection
   ConnectionSet(const ConnectionSet&) = delete;
   ConnectionSet& operator=(const ConnectionSet&) = delete;
@@ -61,6 +64,8 @@ class ConnectionSet {
 
   size_t size() const { return conns_.size(); }
   bool draining() const { return draining_; }
+  // Connections refused because their address had max_per_ip open.
+  uint64_t refused_per_ip() const { return refused_per_ip_; }
 
  private:
   void on_accept(UniqueFd fd, const PeerAddress& peer);
@@ -73,9 +78,14 @@ class ConnectionSet {
   std::string_view module_;
   core::ModuleLog log_;
   size_t max_;
+  size_t max_per_ip_;
   Factory make_;
   std::vector<std::unique_ptr<Listener>> listeners_;
   std::unordered_map<uint64_t, std::unique_ptr<ServerConnection>> conns_;
+  std::unordered_map<uint64_t, std::string> conn_ip_;  // TCP connections: id -> address
+  std::unordered_map<std::string, size_t> per_ip_;     // open connections per address
+  uint64_t refused_per_ip_ = 0;
+  double last_refusal_log_ = -1e9;
   uint64_t next_id_ = 1;
   bool draining_ = false;
   bool stopped_ = false;

@@ -25,11 +25,15 @@ std::string PeerAddress::to_string() const {
   return ip + ":" + std::to_string(port);
 }
 
-PeerAddress peer_address(int fd) {
+namespace {
+
+PeerAddress address_of(int fd, bool local) {
   PeerAddress p;
   sockaddr_storage ss{};
   socklen_t len = sizeof ss;
-  if (::getpeername(fd, reinterpret_cast<sockaddr*>(&ss), &len) != 0) {
+  int rc = local ? ::getsockname(fd, reinterpret_cast<sockaddr*>(&ss), &len)
+                 : ::getpeername(fd, reinterpret_cast<sockaddr*>(&ss), &len);
+  if (rc != 0) {
     p.unix_socket = true;
     return p;
   }
@@ -53,6 +57,12 @@ PeerAddress peer_address(int fd) {
   }
   return p;
 }
+
+}  // namespace
+
+PeerAddress peer_address(int fd) { return address_of(fd, false); }
+
+PeerAddress local_address(int fd) { return address_of(fd, true); }
 
 Status set_nonblocking(int fd) {
   int flags = ::fcntl(fd, F_GETFL, 0);

@@ -38,6 +38,8 @@ struct PeerAddress {
 
 // Address of the peer of a connected socket (unix-socket peer when not AF_INET/AF_INET6).
 PeerAddress peer_address(int fd);
+// Our own address on a connected socket (what the client connected to), in the same form.
+PeerAddress local_address(int fd);
 
 Status set_nonblocking(int fd);
 

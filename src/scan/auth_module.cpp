@@ -8,6 +8,7 @@
 #include "auth/arc/verifier.h"
 #include "auth/dkim/options.h"
 #include "auth/dkim/verifier.h"
+#include "auth/dmarc/aggregate.h"
 #include "auth/dmarc/evaluator.h"
 #include "auth/dmarc/options.h"
 #include "auth/spf/checker.h"
@@ -51,6 +52,7 @@ struct Run final : Cancelable {
   auth::arc::ValidationPtr arc_eval;
   auth::dmarc::EvaluationPtr dmarc_eval;
   store::OpPtr report_op;
+  store::OpPtr domains_op;
   bool spf_pending = false, dkim_pending = false, arc_pending = false, dmarc_pending = false;
   bool dmarc_wanted = false;
   bool finished = false;
@@ -147,8 +149,16 @@ void Run::maybe_finish() {
     json::Value row = results->dmarc->report.to_json();
     row.set("time", task->time());
     if (results->arc_override) row.set("arc_override", results->arc_override_sealer);
-    report_op = st->list_push("dmarc:records", json::write(row), cfg->report_rows,
-                              cfg->report_ttl, [](Status) {});
+    // One list per policy domain and UTC day, and the day's domains, for the reporter
+    // (auth/dmarc/aggregate.h, `mailward dmarc-report`).
+    const auto& rep = results->dmarc->report;
+    const std::string& domain =
+        rep.published_domain.empty() ? results->dmarc->from_domain : rep.published_domain;
+    std::string day = auth::dmarc::utc_day(task->time());
+    report_op = st->list_push(auth::dmarc::rows_key(day, domain), json::write(row),
+                              cfg->report_rows, cfg->report_ttl, [](Status) {});
+    domains_op = st->map_set(auth::dmarc::domains_key(day), domain, "1", cfg->report_ttl,
+                             [](Status) {});
   }
   task->finish_symbol(self);
 }
@@ -172,7 +182,7 @@ class AuthModule final : public Module {
     s.add({"options.auth.trusted_arc_sealers", OptType::kStringList, "[]",
            "ARC sealer domains whose passing chain overrides a DMARC failure (lists, forwarders)"});
     s.add({"options.auth.dmarc_report_rows", OptType::kInt, "10000",
-           "DMARC aggregate-report records kept in the store (0: none)", 0, 10000000});
+           "DMARC aggregate-report records kept per policy domain and day (0: none)", 0, 10000000});
     s.add({"options.auth.dmarc_report_ttl", OptType::kDuration, "\"7d\"",
            "How long DMARC report records are kept"});
   }

@@ -1,7 +1,7 @@
 #include "scan/auth_results.h"
 
-#include <unistd.h>
-
+#include "auth/arc/sealer.h"
+#include "mime/strutil.h"
 #include "scan/engine.h"
 
 namespace mw::scan {
@@ -43,12 +43,25 @@ std::string authserv_id_for(const Task& task, std::string_view configured) {
   if (id.empty() && task.engine().config) {
     id = task.engine().config->get_string("options.auth.authserv_id");
   }
+  // The MTA's host name (milter j) names the receiving host; {daemon_name} often names a
+  // service ("ORIGINATING", "smtpd") and comes only after it.
+  if (id.empty()) id = task.envelope().mta_host;
   if (id.empty()) id = task.envelope().mta_name;
-  if (id.empty()) {
-    char host[256] = {0};
-    if (gethostname(host, sizeof host - 1) == 0) id = host;
-  }
+  if (id.empty()) id = task.engine().options.hostname;
   return id.empty() ? "localhost" : id;
+}
+
+std::vector<uint32_t> own_authentication_results(const Task& task, std::string_view authserv_id) {
+  std::vector<uint32_t> out;
+  if (!task.has_message()) return out;
+  uint32_t n = 0;
+  for (const auto& h : task.message().headers()) {
+    if (h.name.size() != 22 || !mime::istarts_with(h.name, "Authentication-Results")) continue;
+    ++n;
+    std::string id = auth::arc::authserv_id_of(h.value);
+    if (id.size() == authserv_id.size() && mime::istarts_with(id, authserv_id)) out.push_back(n);
+  }
+  return out;
 }
 
 const AuthResults* auth_results(const Task& task) {

@@ -37,8 +37,15 @@ struct AuthResults final : TaskExtension {
 const AuthResults* auth_results(const Task& task);
 
 // The authserv-id to write for a task: `configured` when given, else options.auth.authserv_id,
-// else the MTA name of the request, else this host's name ("localhost" if even that fails).
+// else the MTA's host name (milter macro j), else the MTA name of the request ({daemon_name}
+// or MTA-Name), else options.hostname, else this host's fully qualified name ("localhost" if
+// even that fails).
 std::string authserv_id_for(const Task& task, std::string_view configured = {});
+
+// The Authentication-Results fields of the message that claim `authserv_id` (compared
+// case-insensitively), as 1-based occurrence indexes of the name: the ones to remove when
+// adding ours (RFC 8601 section 5: fields of other ADMDs stay).
+std::vector<uint32_t> own_authentication_results(const Task& task, std::string_view authserv_id);
 
 // The value of an Authentication-Results header: "<authserv-id>; spf=pass
 // smtp.mailfrom=example.org; dkim=pass header.d=... header.s=... header.b=...; dmarc=...;

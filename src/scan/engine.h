@@ -20,6 +20,7 @@
 #include "core/config.h"
 #include "core/log.h"
 #include "core/loop.h"
+#include "core/watchdog.h"
 #include "match/options.h"
 #include "mime/parser.h"
 #include "scan/actions.h"
@@ -53,6 +54,7 @@ struct EngineOptions {
   uint32_t max_dns_lookups = 64;           // DNS lookups per message (0 = no limit)
   size_t max_option_length = 4096;         // bytes per option
   std::string subject_template = "*** SPAM *** %s";
+  std::string hostname;                    // options.hostname, else this host's FQDN
   IpNetworks local_networks;
   IpNetworks trusted_relays;               // local_networks + received.trusted_networks
   bool received_fill_envelope = true;      // received.fill_envelope (received_chain.h)
@@ -190,6 +192,11 @@ class Services {
   // Unique, short task ids for log lines.
   std::string next_task_id();
 
+  // The worker's heartbeat (core/watchdog.h): tasks record what they run in it, so that
+  // the master's watchdog can name what a stuck worker was busy with. Disabled by default.
+  core::Heartbeat& heartbeat() { return heartbeat_; }
+  void set_heartbeat(core::Heartbeat h) { heartbeat_ = h; }
+
   // Upper-layer state of this process, one slot per owner key. Null when absent.
   ServiceExtension* extension(const ExtensionKey& key) const { return extensions_.get(key); }
   void set_extension(const ExtensionKey& key, std::unique_ptr<ServiceExtension> ext) {
@@ -205,6 +212,7 @@ class Services {
   std::function<double()> clock_;
   std::unique_ptr<match::Scratch> scratch_;
   Counters counters_;
+  core::Heartbeat heartbeat_;
   uint64_t task_seq_ = 0;
   uint32_t id_salt_;
   // Last: destroyed first, while everything above still lives.

@@ -35,7 +35,8 @@ struct Envelope {
   std::string user;                // SASL authenticated user ("" = not authenticated)
   std::string queue_id;
   std::string deliver_to;
-  std::string mta_name;
+  std::string mta_name;            // MTA-Name: {daemon_name}, else j (Rspamd's reading)
+  std::string mta_host;            // the MTA's host name (milter macro j), "" when unknown
   std::string log_tag;
   std::string settings_id;         // Settings-ID: a named profile
   std::string settings_json;       // Settings: inline JSON

@@ -25,7 +25,8 @@ constexpr std::string_view kDynamicWords[] = {
     "customer", "cust",     "broadband",   "residential", "resident", "home",   "user",
     "users",    "subscriber", "nat",       "catv",     "fios",       "ftth",    "fttx",
     "wireless", "wlan",     "mobile",      "gprs",     "unassigned", "noname",  "unknown",
-    "static",   "hsd",      "ipv4",        "dslam",    "ptr",        "rev",     "reverse"};
+    "static",   "hsd",      "ipv4",        "dslam",    "rev",        "reverse"};
+// ("ptr" is not one: o1.ptr1234.example.com is how SendGrid names its senders' addresses.)
 
 }  // namespace
 

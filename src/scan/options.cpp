@@ -1,5 +1,10 @@
 #include "scan/options.h"
 
+#include <netdb.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <string_view>
 #include "maps/registry.h"
 #include "match/options.h"
 #include "scan/engine.h"
@@ -24,6 +29,9 @@ void declare_options(core::Schema& s) {
          "skipped when looking for the first untrusted relay"});
   s.add({"received.fill_envelope", OptType::kBool, "true",
          "A request without a client IP gets the first untrusted relay's IP, HELO and host name"});
+  s.add({"options.hostname", OptType::kString, "\"\"",
+         "This scanner's host name (Authentication-Results authserv-id without an MTA name); "
+         "empty: the machine's fully qualified name"});
   s.add({"options.max_symbol_options", OptType::kInt, "64", "Options kept per symbol", 1, 10000});
   s.add({"options.max_option_length", OptType::kSize, "\"4k\"", "Bytes kept per symbol option"});
 
@@ -97,6 +105,26 @@ Status load_thresholds(const core::Config& cfg, Thresholds& th) {
   return {};
 }
 
+// The machine's fully qualified name: its name as canonicalised by the resolver (/etc/hosts
+// first), else the name as set; "" when even that fails. Called once per configuration.
+std::string machine_hostname() {
+  char host[256] = {0};
+  if (gethostname(host, sizeof host - 1) != 0) return {};
+  std::string name = host;
+  if (name.find('.') != std::string::npos) return name;
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_flags = AI_CANONNAME;
+  addrinfo* res = nullptr;
+  if (getaddrinfo(host, nullptr, &hints, &res) == 0 && res != nullptr) {
+    if (res->ai_canonname != nullptr && std::string_view(res->ai_canonname).find('.') != std::string_view::npos) {
+      name = res->ai_canonname;
+    }
+    freeaddrinfo(res);
+  }
+  return name;
+}
+
 }  // namespace
 
 Status configure_engine(const core::ConfigPtr& cfg_ptr, Engine& engine) {
@@ -108,6 +136,8 @@ Status configure_engine(const core::ConfigPtr& cfg_ptr, Engine& engine) {
   o.max_options = static_cast<size_t>(cfg.get_int("options.max_symbol_options"));
   o.max_option_length = cfg.get_size("options.max_option_length");
   o.subject_template = cfg.get_string("actions.subject");
+  o.hostname = cfg.get_string("options.hostname");
+  if (o.hostname.empty()) o.hostname = machine_hostname();
   for (const auto& net : cfg.get_strings("options.local_networks")) {
     auto st = o.local_networks.add(net);
     if (!st) return fail(ErrorCode::kInvalidInput, "options.local_networks: " + st.error().message);

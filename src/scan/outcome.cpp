@@ -153,6 +153,19 @@ void Outcome::set_pre_result(PreResult pr) {
   pre_result_ = std::move(pr);
 }
 
+void Outcome::apply_forced_score(const PreResult& pr) {
+  if (pr.score) {
+    score_ = pr.action == Action::kNoAction ? std::min(score_, *pr.score) : *pr.score;
+    return;
+  }
+  if (pr.action == Action::kNoAction) return;
+  std::optional<double> t = thresholds_.get(pr.action);
+  if (!t && (pr.action == Action::kDiscard || pr.action == Action::kQuarantine)) {
+    t = thresholds_.required_score();
+  }
+  if (t && score_ < *t) score_ = *t;
+}
+
 Action Outcome::current_action() const {
   if (decided_) return action_;
   if (pre_result_ && !pre_result_->least) return pre_result_->action;
@@ -162,6 +175,7 @@ Action Outcome::current_action() const {
 void Outcome::decide(bool failed) {
   if (pre_result_ && !pre_result_->least) {
     action_ = pre_result_->action;
+    apply_forced_score(*pre_result_);
   } else {
     action_ = thresholds_.action_for(score_);
     if (pre_result_ && pre_result_->least && pre_result_->action > action_) {

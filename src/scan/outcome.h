@@ -43,12 +43,19 @@ struct SymbolResult {
   explicit SymbolResult(std::pmr::memory_resource* mr) : options(mr) {}
 };
 
+// A result forced before (or instead of) scoring. A forcing pre-result (not `least`) also
+// decides the message score, so that MTAs which judge by score (Exim's `spam` condition,
+// spamc) agree with the action: its `score` when given (for "no action": at most that
+// score), else the forced action's threshold when the score is below it (discard and
+// quarantine, which have no threshold by default: the required score). Like Rspamd, the reply
+// then says is_skipped: the remaining rules did not run.
 struct PreResult {
   Action action = Action::kNoAction;
   std::string message;   // SMTP reply text for the MTA
   std::string module;    // who set it
   int priority = 0;
   bool least = false;    // only sets the minimum action (does not stop the scan)
+  std::optional<double> score;  // the message score it forces (forcing pre-results only)
 };
 
 class Outcome {
@@ -102,9 +109,10 @@ class Outcome {
   void set_threshold(Action a, std::optional<double> t) { thresholds_.set(a, t); }
   // The score reached the reject threshold (the task may stop early).
   bool reject_reached() const { return reject_reached_; }
-  // Fix the final action: the forcing pre-result's, else the thresholds' (raised to a
-  // `least` pre-result's); no action when the scan failed.
+  // Fix the final action: the forcing pre-result's (with its score, see PreResult), else the
+  // thresholds' (raised to a `least` pre-result's); no action when the scan failed.
   void decide(bool failed);
+  void apply_forced_score(const PreResult& pr);
 
   const Engine& engine_;
   core::Arena& arena_;

@@ -1,5 +1,6 @@
 #include "scan/regexp_rules.h"
 
+#include <algorithm>
 #include <map>
 #include <optional>
 
@@ -66,6 +67,7 @@ std::optional<ClassType> type_from_letter(char c) {
 struct Atom {
   bool header_exists = false;
   std::string header;  // header name for header classes and header_exists
+  std::string header_lower;  // header_exists: the name lower-cased
   size_t cls = 0;
   size_t id = 0;       // pattern id within the class
 };
@@ -84,11 +86,18 @@ struct Rule {
   std::string name;
   Expression expr;
   std::vector<size_t> atoms;  // index into Impl::atoms, parallel to expr.atoms()
+  // True when the rule cannot hold unless one of its atoms does (no negation, no "less
+  // than", false with every atom false): most messages match none of a rule's regexps, and
+  // then the expression need not be evaluated.
+  bool needs_an_atom = false;
 };
 
-// Per-task cache of class scans.
+// Per-task cache of class scans, and the message's header names (lower-cased, sorted) for
+// header_exists() atoms, collected on first use.
 struct ClassResults final : TaskExtension {
   std::vector<std::optional<match::MatchSet>> sets;
+  std::vector<std::string> header_names;
+  bool names_ready = false;
 };
 
 }  // namespace
@@ -103,8 +112,10 @@ struct RegexpRules::Impl {
   bool built = false;
 
   Result<size_t> add_atom(std::string_view text);
-  const match::MatchSet& scan_class(Task& task, size_t cls) const;
-  double atom_value(Task& task, size_t atom) const;
+  ClassResults& results(Task& task) const;
+  const match::MatchSet& scan_class(Task& task, ClassResults& cache, size_t cls) const;
+  bool header_present(Task& task, ClassResults& cache, const std::string& lower_name) const;
+  double atom_value(Task& task, ClassResults& cache, size_t atom) const;
 };
 
 Result<size_t> RegexpRules::Impl::add_atom(std::string_view text) {
@@ -118,6 +129,7 @@ Result<size_t> RegexpRules::Impl::add_atom(std::string_view text) {
     while (!name.empty() && (name.front() == '\'' || name.front() == '"' || name.front() == ' ')) name.erase(0, 1);
     while (!name.empty() && (name.back() == '\'' || name.back() == '"' || name.back() == ' ')) name.pop_back();
     if (name.empty()) return fail(ErrorCode::kInvalidInput, "header_exists() needs a header name");
+    atom.header_lower = core::to_lower(name);
     atom.header = name;
   } else {
     std::string header;
@@ -181,7 +193,7 @@ Result<size_t> RegexpRules::Impl::add_atom(std::string_view text) {
   return atoms.size() - 1;
 }
 
-const match::MatchSet& RegexpRules::Impl::scan_class(Task& task, size_t cls) const {
+ClassResults& RegexpRules::Impl::results(Task& task) const {
   auto* cache = static_cast<ClassResults*>(task.extension(kRegexpExtensionKey));
   if (cache == nullptr) {
     auto owned = std::make_unique<ClassResults>();
@@ -189,7 +201,23 @@ const match::MatchSet& RegexpRules::Impl::scan_class(Task& task, size_t cls) con
     cache = owned.get();
     task.set_extension(kRegexpExtensionKey, std::move(owned));
   }
-  auto& slot = cache->sets[cls];
+  return *cache;
+}
+
+bool RegexpRules::Impl::header_present(Task& task, ClassResults& cache,
+                                       const std::string& lower_name) const {
+  if (!task.has_message()) return false;
+  if (!cache.names_ready) {
+    for (const auto& h : task.message().headers()) cache.header_names.push_back(core::to_lower(h.name));
+    std::sort(cache.header_names.begin(), cache.header_names.end());
+    cache.names_ready = true;
+  }
+  return std::binary_search(cache.header_names.begin(), cache.header_names.end(), lower_name);
+}
+
+const match::MatchSet& RegexpRules::Impl::scan_class(Task& task, ClassResults& cache,
+                                                     size_t cls) const {
+  auto& slot = cache.sets[cls];
   if (slot) return *slot;
   const ClassDef& c = classes[cls];
   slot.emplace(c.set->make_match_set());
@@ -233,10 +261,10 @@ const match::MatchSet& RegexpRules::Impl::scan_class(Task& task, size_t cls) con
   return out;
 }
 
-double RegexpRules::Impl::atom_value(Task& task, size_t index) const {
+double RegexpRules::Impl::atom_value(Task& task, ClassResults& cache, size_t index) const {
   const Atom& a = atoms[index];
-  if (a.header_exists) return task.has_message() && task.message().header(a.header) ? 1 : 0;
-  return scan_class(task, a.cls).test(a.id) ? 1 : 0;
+  if (a.header_exists) return header_present(task, cache, a.header_lower) ? 1 : 0;
+  return scan_class(task, cache, a.cls).test(a.id) ? 1 : 0;
 }
 
 RegexpRules::RegexpRules() : impl_(std::make_unique<Impl>()) {}
@@ -252,6 +280,23 @@ Result<size_t> RegexpRules::add_rule(std::string name, std::string_view expressi
     if (!atom) return fail(atom.error());
     rule.atoms.push_back(*atom);
   }
+  // Negations and upper bounds can hold with no atom true; the regexps themselves may
+  // contain '!' or '<', so look only outside /.../ bodies.
+  bool negates = false;
+  bool in_re = false;
+  for (size_t i = 0; i < expression.size(); ++i) {
+    char c = expression[i];
+    if (c == '\\') {
+      ++i;  // an escaped character, inside or outside a regexp
+    } else if (c == '/') {
+      in_re = !in_re;
+    } else if (!in_re && (c == '!' || c == '<')) {
+      negates = true;
+    }
+  }
+  std::string lowered = core::to_lower(expression);
+  if (lowered.find(" not ") != std::string::npos || lowered.rfind("not ", 0) == 0) negates = true;
+  rule.needs_an_atom = !negates && rule.expr.eval([](int) { return 0.0; }) == 0;
   impl_->rules.push_back(std::move(rule));
   return impl_->rules.size() - 1;
 }
@@ -270,8 +315,19 @@ Status RegexpRules::build(const match::MatchOptions& options, core::Logger& logg
 
 double RegexpRules::evaluate(Task& task, size_t index) const {
   const Rule& r = impl_->rules[index];
+  ClassResults& cache = impl_->results(task);
+  if (r.needs_an_atom) {
+    bool any = false;
+    for (size_t a : r.atoms) {
+      if (impl_->atom_value(task, cache, a) != 0) {
+        any = true;
+        break;
+      }
+    }
+    if (!any) return 0;
+  }
   return r.expr.eval([&](int atom) {
-    return impl_->atom_value(task, r.atoms[static_cast<size_t>(atom)]);
+    return impl_->atom_value(task, cache, r.atoms[static_cast<size_t>(atom)]);
   });
 }
 

@@ -13,24 +13,34 @@
 //                     Metric: default; True; 16.00 / 15.00 / 0.0
 //                     Action: reject
 //                     Symbol: NAME(1.00)                       one per symbol
-//                     X-Symbol: NAME(1.00); description [opt1, opt2]
 //                     Subject: ...                             rewrite subject only
 //                     Message: ...                             the SMTP message
 //                     Message-ID: ...
-//                     X-Milter-Add: Name: value                milter add_headers
-//                     X-Milter-Del: Name | Name[N]             milter remove_headers
-//                   Exim parses exactly "RSPAMD/%s 0 EX_OK\r\nMetric: default; %s %lf / %lf /
-//                   %lf\r\n" and then an "Action: " line, so that prefix must stay as it is.
-//   spamc_reply     the SPAMC protocol (SpamAssassin spamc): status line, Content-length of
-//                   the part after the blank line, "Spam: True ; 16.00 / 15.00", the milter
-//                   lines, a blank line and the comma-separated symbol names
+//                   (as Rspamd: no description, options or milter lines; Exim copies what
+//                   follows the Metric line into $spam_report). Exim parses exactly
+//                   "RSPAMD/%s 0 EX_OK\r\nMetric: default; %s %lf / %lf / %lf\r\n" and then
+//                   an "Action: " line, so that prefix must stay as it is.
+//   spamd_reply     SpamAssassin's spamd protocol (spamc, Exim without variant=rspamd):
+//                     SPAMD/1.1 0 EX_OK
+//                     Spam: True ; 16.00 / 15.00               right after the status line
+//                     Content-length: N                        protocol >= 1.3, not CHECK
+//                     <blank line>, then the body of the command:
+//                   CHECK nothing; SYMBOLS the comma-separated names; REPORT (REPORT_IFSPAM:
+//                   when spam) a text table of score, name, description and options;
+//                   PROCESS the message and HEADERS its header section (with the blank
+//                   line), both with X-Spam-Flag (spam only), X-Spam-Status, X-Spam-Level and
+//                   the milter block's add_headers on top, without the X-Spam-Flag/Status/
+//                   Level fields they came with and the milter block's remove_headers, in the
+//                   message's own line ending. "Spam: True" when the action is reject,
+//                   discard or quarantine or the score reaches the required score (Exim and
+//                   spamc decide by score >= required).
 //   error_reply     {"error": "...", "error_domain": "protocol-error"}
 //
 // is_spam: in the legacy JSON for reject, soft reject, add header and rewrite subject; in the
-// RSPAMC/SPAMC lines for reject only (as Rspamd). Scores are rounded to 1e-6 in JSON and
-// printed with two decimals in the line protocols, whatever the C locale. Text fields never
-// carry a line break into a line reply; folded header values in X-Milter-Add keep their
-// folding (continuation lines start with whitespace).
+// RSPAMC lines for reject only (as Rspamd). Scores are rounded to 1e-6 in JSON and printed
+// with two decimals in the line protocols, whatever the C locale. Text fields never carry a
+// line break into a line reply; header values added by PROCESS/HEADERS keep their folding
+// (continuation lines start with whitespace).
 //
 // verdict_from_checkv2 is the inverse of checkv2_reply for the milter proxy's forward mode:
 // it reads an upstream's reply once. It fails (kInvalidInput) when the reply holds no verdict:
@@ -53,7 +63,13 @@ namespace mw::scan {
 json::Value checkv2_reply(const Verdict& verdict);
 json::Value legacy_reply(const Verdict& verdict);
 std::string rspamc_reply(const Verdict& verdict);
-std::string spamc_reply(const Verdict& verdict);
+
+enum class SpamdCommand { kCheck, kSymbols, kReport, kReportIfSpam, kProcess, kHeaders };
+// A spamd command name, case-insensitive; kUnsupported for others (TELL, ...).
+Result<SpamdCommand> parse_spamd_command(std::string_view name);
+// `version_minor`: the client's SPAMC/1.x; `message`: the scanned message (PROCESS, HEADERS).
+std::string spamd_reply(const Verdict& verdict, SpamdCommand command, int version_minor,
+                        std::string_view message);
 json::Value error_reply(std::string_view message);
 
 Result<Verdict> verdict_from_checkv2(const json::Value& reply);

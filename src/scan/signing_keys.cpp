@@ -1,11 +1,54 @@
 #include "scan/signing_keys.h"
 
+#include <dirent.h>
+#include <sys/stat.h>
+
+#include <chrono>
+#include <memory>
 #include <optional>
 
 namespace mw::scan {
 
 std::vector<std::string> configured_domains(const core::Config& cfg, const std::string& section) {
   return cfg.keys(section + ".domains");
+}
+
+std::string template_directory(const std::string& path_template) {
+  auto slash = path_template.rfind('/');
+  if (slash == std::string::npos) return {};
+  std::string dir = path_template.substr(0, slash);
+  if (dir.empty()) dir = "/";
+  if (dir.find("$domain") != std::string::npos || dir.find("$selector") != std::string::npos) {
+    return {};
+  }
+  return dir;
+}
+
+bool DirectoryNames::contains(const std::string& name) {
+  double now = std::chrono::duration<double>(
+                   std::chrono::steady_clock::now().time_since_epoch()).count();
+  if (checked_ < 0 || now - checked_ >= recheck_) {
+    checked_ = now;
+    struct stat sb;
+    int64_t mtime = -1;
+    if (::stat(dir_.c_str(), &sb) == 0) {
+      mtime = static_cast<int64_t>(sb.st_mtim.tv_sec) * 1000000000 + sb.st_mtim.tv_nsec;
+    }
+    if (mtime != mtime_ns_ || listings_ == 0) {
+      mtime_ns_ = mtime;
+      ++listings_;
+      names_.clear();
+      std::unique_ptr<DIR, int (*)(DIR*)> d(::opendir(dir_.c_str()), ::closedir);
+      if (d) {
+        while (dirent* e = ::readdir(d.get())) {
+          if (e->d_name[0] == '.') continue;
+          if (names_.size() >= 1000000) break;  // a runaway directory: bounded memory
+          names_.emplace(e->d_name);
+        }
+      }
+    }
+  }
+  return names_.count(name) > 0;
 }
 
 namespace {

@@ -13,6 +13,12 @@
 // `sign_subdomains`, a domain without keys of its own uses its nearest configured parent's
 // (mail for news.example.org is signed with d=example.org).
 //
+// Template look-ups have a negative cache: the file names of the template's directory are
+// listed once and listed again only when the directory changes (its mtime, checked at most
+// once a second), so a domain without a key file costs a set look-up, not an open() per new
+// domain, and a key file added later is found without a reload. (Templates whose directory
+// part contains $domain or $selector fall back to trying the file.)
+//
 // Each key becomes a signer object built by the caller's factory (a dkim::Signer or an
 // arc::Sealer holding the key and the section's options).
 //
@@ -25,6 +31,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,6 +43,27 @@
 #include "core/result.h"
 
 namespace mw::scan {
+
+// The file names of one directory, listed again when its mtime changes (at most once per
+// `recheck` seconds of the monotonic clock). An unreadable directory holds no names.
+class DirectoryNames {
+ public:
+  explicit DirectoryNames(std::string dir, double recheck = 1.0)
+      : dir_(std::move(dir)), recheck_(recheck) {}
+  bool contains(const std::string& name);
+  const std::string& dir() const { return dir_; }
+  size_t listings() const { return listings_; }  // how often the directory was read
+
+ private:
+  std::string dir_;
+  double recheck_;
+  double checked_ = -1;
+  int64_t mtime_ns_ = -1;
+  size_t listings_ = 0;
+  std::set<std::string, std::less<>> names_;
+};
+// The directory of a path template when it holds no $domain/$selector ("" otherwise).
+std::string template_directory(const std::string& path_template);
 
 template <class S>
 class KeyTable {
@@ -68,6 +96,7 @@ class KeyTable {
   Expander expand_;
   Factory factory_;
   std::map<std::string, std::optional<S>, std::less<>> lazy_;  // domain -> signer or none
+  std::optional<DirectoryNames> names_;  // the negative cache (see the file comment)
 };
 
 // The keys of one domain entry (shared by the template's instantiations).
@@ -88,6 +117,9 @@ Status KeyTable<S>::load(const core::Config& cfg, const std::string& section, Ex
   fallback_ = cfg.get_bool(section + ".try_fallback");
   path_template_ = cfg.get_string(section + ".path");
   fallback_selector_ = cfg.get_string(section + ".selector");
+  if (std::string dir = template_directory(path_template_); fallback_ && !dir.empty()) {
+    names_.emplace(expand_(dir));
+  }
   for (const std::string& entry : configured_domains(cfg, section)) {
     auto refs = parse_domain_entry(cfg, section, entry);
     if (!refs) return fail(refs.error());
@@ -128,7 +160,14 @@ const S* KeyTable<S>::from_template(const std::string& domain) {
       };
       subst("$domain", domain);
       subst("$selector", fallback_selector_);
-      auto key = auth::dkim::PrivateKey::from_file(expand_(path));
+      std::string file = expand_(path);
+      if (names_) {
+        auto slash = file.rfind('/');
+        if (!names_->contains(slash == std::string::npos ? file : file.substr(slash + 1))) {
+          return nullptr;  // not cached in lazy_: a file added later is found
+        }
+      }
+      auto key = auth::dkim::PrivateKey::from_file(file);
       if (key) {
         auto s = factory_(std::move(*key), domain, fallback_selector_);
         if (s) made.emplace(std::move(*s));

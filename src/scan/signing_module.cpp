@@ -82,6 +82,7 @@ struct ArcConfig {
   Scope scope;
   UseDomain use = UseDomain::kRecipient;
   std::string authserv_id;
+  std::string seal_selector;  // "" = the domain's first key
   KeyTable<auth::arc::Sealer> keys;
 };
 
@@ -179,7 +180,8 @@ Signed dkim_sign(DkimConfig& cfg, Task& task, const Who& who, LazyView& view,
                 true);
   }
   auto found = cfg.keys.find(domain);
-  if (found.signers.empty()) return skip(found.why, true);
+  // Debug: most domains a server sees have no key, and that is no news to the operator.
+  if (found.signers.empty()) return skip(found.why, false);
   std::vector<SigningReport::Signature> sigs;
   for (const auto* signer : found.signers) {
     auto field = signer->sign(view.get(), static_cast<int64_t>(task.time()));
@@ -261,6 +263,9 @@ void arc_seal(ArcConfig& cfg, Task& task, const Who& who, LazyView& lazy, const 
   }
   if (ar != nullptr) req.results = result_list(task, *ar);
   const auth::arc::Sealer* sealer = found.signers.front();
+  for (const auth::arc::Sealer* s : found.signers) {
+    if (!cfg.seal_selector.empty() && s->options().selector == cfg.seal_selector) sealer = s;
+  }
   auto sealed = sealer->seal(view, req, static_cast<int64_t>(task.time()));
   if (!sealed) return skip("sealing failed: " + sealed.error().message, true);
   if (!sealed->sealed) return skip(sealed->reason, true);
@@ -384,6 +389,9 @@ class SigningModule final : public Module {
     declare_section(s, "arc_sealing", true);
     s.add({"arc_sealing.authserv_id", OptType::kString, "\"\"",
            "authserv-id of the ARC-Authentication-Results (empty: options.auth.authserv_id)"});
+    s.add({"arc_sealing.seal_selector", OptType::kString, "\"\"",
+           "Of a domain's keys, seal with the one of this selector (empty or absent: the "
+           "first key listed); e.g. the RSA key of a domain that also signs with Ed25519"});
   }
 
   Status configure(Engine& engine, core::Logger& /*logger*/) override {
@@ -419,6 +427,7 @@ class SigningModule final : public Module {
       a.scope = scope_of(c, "arc_sealing");
       a.use = use_domain(c.get_string("arc_sealing.use_domain"));
       a.authserv_id = c.get_string("arc_sealing.authserv_id");
+      a.seal_selector = c.get_string("arc_sealing.seal_selector");
       auth::arc::SealOptions base;
       auto headers = c.get_strings("arc_sealing.headers");
       if (!headers.empty()) base.headers = headers;
@@ -455,7 +464,14 @@ class SigningModule final : public Module {
               !env.ip.empty() && task.engine().options.local_networks.contains(env.ip)};
       LazyView view(task);
       Signed dkim;
-      if (cfg->dkim.enabled && cfg->dkim.keys.configured()) {
+      // Mail the MTA will refuse is never delivered: signing or sealing it is wasted work
+      // (and a signature on spam is worth stealing).
+      bool rejected = task.outcome().current_action() == Action::kReject;
+      const char* kRejected = "the message is rejected";
+      if (cfg->dkim.enabled && cfg->dkim.keys.configured() && rejected) {
+        skipped(task.outcome().additions().dkim_signing, task.log("dkim_signing"), "signed",
+                kRejected, false);
+      } else if (cfg->dkim.enabled && cfg->dkim.keys.configured()) {
         ReplyAdditions& additions = task.outcome().additions();
         dkim = dkim_sign(cfg->dkim, task, who, view, additions.dkim_signing);
         if (!dkim.fields.empty()) {
@@ -464,7 +480,10 @@ class SigningModule final : public Module {
           for (const auto& f : dkim.fields) additions.dkim_signatures.push_back(f.value);
         }
       }
-      if (cfg->arc.enabled && cfg->arc.keys.configured()) {
+      if (cfg->arc.enabled && cfg->arc.keys.configured() && rejected) {
+        skipped(task.outcome().additions().arc_sealing, task.log("arc_sealing"), "sealed",
+                kRejected, false);
+      } else if (cfg->arc.enabled && cfg->arc.keys.configured()) {
         arc_seal(cfg->arc, task, who, view, dkim, task.outcome().additions().arc_sealing);
       }
       return RunState::kDone;

@@ -104,26 +104,41 @@ void Task::apply_settings(const Applied& extra) {
   const SymbolRegistry& reg = engine_.registry;
   size_t n = reg.size();
   for (const auto& [a, t] : applied_.actions) outcome_.set_threshold(a, t);
-  auto in = [](const std::vector<std::string>& v, std::string_view s) {
-    return std::find(v.begin(), v.end(), s) != v.end();
+  // The named symbols and groups are resolved once and their members marked, so the loop over
+  // every symbol only tests bits (this runs for each message a settings profile matches).
+  enum : uint8_t { kNamedOn = 1, kGroupOn = 2, kGroupOff = 4, kNamedOff = 8 };
+  std::vector<uint8_t> mark(n, 0);
+  auto mark_names = [&](const std::vector<std::string>& names, uint8_t bit) {
+    for (const auto& s : names) {
+      SymbolId id = reg.find(s);
+      if (id != kNoSymbol) mark[static_cast<size_t>(id)] |= bit;
+    }
   };
+  auto mark_groups = [&](const std::vector<std::string>& names, uint8_t bit) {
+    for (const auto& g : names) {
+      if (const GroupDef* gd = reg.find_group(g)) {
+        for (SymbolId id : gd->symbols) mark[static_cast<size_t>(id)] |= bit;
+      }
+    }
+  };
+  mark_names(applied_.symbols_enabled, kNamedOn);
+  mark_names(applied_.symbols_disabled, kNamedOff);
+  mark_groups(applied_.groups_enabled, kGroupOn);
+  mark_groups(applied_.groups_disabled, kGroupOff);
   bool allow_list = !applied_.symbols_enabled.empty() || !applied_.groups_enabled.empty();
   for (size_t i = 0; i < n; ++i) {
     const SymbolDef& d = reg.get(static_cast<SymbolId>(i));
-    bool named_on = in(applied_.symbols_enabled, d.name);
-    bool group_on = false, group_off = false;
-    for (const auto& g : d.groups) {
-      group_on = group_on || in(applied_.groups_enabled, g);
-      group_off = group_off || in(applied_.groups_disabled, g);
-    }
+    bool named_on = (mark[i] & kNamedOn) != 0;
     bool on = enabled_[i] != 0;
-    if (allow_list) on = named_on || group_on || d.type == SymbolType::kComposite;
+    if (allow_list) on = named_on || (mark[i] & kGroupOn) || d.type == SymbolType::kComposite;
     if (d.flags & kFlagExplicitEnable) on = named_on;
-    if (in(applied_.symbols_disabled, d.name)) on = false;
-    if (group_off && !(d.flags & kFlagExplicitDisable) && !named_on) on = false;
+    if (mark[i] & kNamedOff) on = false;
+    if ((mark[i] & kGroupOff) && !(d.flags & kFlagExplicitDisable) && !named_on) on = false;
     enabled_[i] = on ? 1 : 0;
-    auto sc = applied_.scores.find(d.name);
-    if (sc != applied_.scores.end()) outcome_.set_weight(static_cast<SymbolId>(i), sc->second);
+  }
+  for (const auto& [name, weight] : applied_.scores) {
+    SymbolId id = reg.find(name);
+    if (id != kNoSymbol) outcome_.set_weight(id, weight);
   }
   // A callback parent must run when one of its virtual children is wanted.
   for (size_t i = 0; i < n; ++i) {
@@ -151,18 +166,23 @@ void Task::start_symbol(SymbolId id) {
   state_[i] = SymbolState::kRunning;
   ++running_;
   sym_start_[i] = services_.dispatcher().monotonic();
+  core::Heartbeat& hb = services_.heartbeat();
+  if (hb.enabled()) hb.set_activity("task " + id_ + " symbol " + d.name);
   RunState rs = RunState::kDone;
   try {
     rs = d.callback(*this, id);
   } catch (const core::ArenaExhausted&) {
+    hb.clear_activity();
     log("scan").error("symbol " + d.name + ": per-message memory cap reached");
     symbol_failed(id);
     return;
   } catch (const std::exception& e) {
+    hb.clear_activity();
     log("scan").error("symbol " + d.name + " failed: " + e.what());
     symbol_failed(id);
     return;
   }
+  hb.clear_activity();
   if (rs == RunState::kDone && state_[i] == SymbolState::kRunning) {
     state_[i] = SymbolState::kDone;
     sym_time_[i] = static_cast<float>(services_.dispatcher().monotonic() - sym_start_[i]);
@@ -258,7 +278,10 @@ void Task::advance() {
     switch (stage_) {
       case Stage::kInit: {
         try {
+          core::Heartbeat& hb = services_.heartbeat();
+          if (hb.enabled()) hb.set_activity("task " + id_ + " parsing the message");
           auto parsed = services_.parser().parse(arena_, raw_, engine_.options.limits);
+          hb.clear_activity();
           if (!parsed) {
             error_ = parsed.error();
             stage_ = Stage::kDone;
@@ -405,6 +428,10 @@ bool Task::insert_result(std::string_view name, double multiplier,
   SymbolId id = engine_.registry.find(name);
   if (id != kNoSymbol) return insert_result(id, multiplier, options);
   if (name.empty()) return false;
+  if (!secrets_.empty()) {
+    outcome_.insert_unknown(name, redacted_options(options));
+    return true;
+  }
   outcome_.insert_unknown(name, options);
   return true;
 }
@@ -414,8 +441,48 @@ bool Task::insert_result(SymbolId id, double multiplier,
   if (id < 0 || static_cast<size_t>(id) >= enabled_.size()) return false;
   if (!enabled_[static_cast<size_t>(id)]) return false;
   if (stage_ == Stage::kDone) return false;
+  if (!secrets_.empty()) {
+    outcome_.insert(id, multiplier, redacted_options(options));
+    return true;
+  }
   outcome_.insert(id, multiplier, options);
   return true;
+}
+
+std::vector<std::string_view> Task::redacted_options(
+    const std::vector<std::string_view>& options) {
+  std::vector<std::string_view> out;
+  out.reserve(options.size());
+  for (auto o : options) out.push_back(arena_.dup(redact(o)));
+  return out;
+}
+
+void Task::add_secret(std::string_view secret, std::string_view mask) {
+  if (secret.size() < 3 || secret == mask) return;
+  for (const auto& [s, m] : secrets_) {
+    if (s == secret) return;
+  }
+  secrets_.emplace_back(secret, mask);
+  std::stable_sort(secrets_.begin(), secrets_.end(), [](const auto& a, const auto& b) {
+    return a.first.size() > b.first.size();
+  });
+  for (SymbolResult* r : outcome_.results_) {
+    for (auto& o : r->options) {
+      if (o.find(secret) != std::string_view::npos) o = arena_.dup(redact(o));
+    }
+  }
+}
+
+std::string Task::redact(std::string_view text) const {
+  std::string out(text);
+  for (const auto& [secret, mask] : secrets_) {
+    size_t at = 0;
+    while ((at = out.find(secret, at)) != std::string::npos) {
+      out.replace(at, secret.size(), mask);
+      at += mask.size();
+    }
+  }
+  return out;
 }
 
 }  // namespace mw::scan

@@ -109,6 +109,19 @@ class Task {
   Outcome& outcome() { return outcome_; }
   const Outcome& outcome() const { return outcome_; }
 
+  // ---- secrets found in the message (style rule 21)
+  // A rule that finds someone's secret in the message (the password of a credential-test
+  // mail) registers it with the text to show instead (e.g. "Pa******"). From then on the
+  // secret never leaves the task in clear through its results: options already inserted are
+  // rewritten, later ones are masked as they are inserted (so replies, milter headers,
+  // history and logs built from results only see the mask), and redact() masks it in any
+  // other text a caller stores or prints (the Subject in history, detection events).
+  // Secrets shorter than 3 bytes are ignored (masking them would mangle ordinary text).
+  void add_secret(std::string_view secret, std::string_view mask);
+  // `text` with every registered secret replaced by its mask (longest secrets first).
+  std::string redact(std::string_view text) const;
+  bool has_secrets() const { return !secrets_.empty(); }
+
   SymbolState symbol_state(SymbolId id) const;
   bool symbol_enabled(SymbolId id) const;
   const Applied& settings() const { return applied_; }
@@ -138,6 +151,8 @@ class Task {
   void on_timeout();
   void compute_settings();
   bool skip_remaining() const;
+  // `options` with registered secrets masked, as arena strings.
+  std::vector<std::string_view> redacted_options(const std::vector<std::string_view>& options);
 
   const Engine& engine_;
   Services& services_;
@@ -165,6 +180,7 @@ class Task {
   core::TimerPtr timer_;
   std::unique_ptr<dns::BudgetResolver> budget_resolver_;  // outlives holds_
   std::vector<std::unique_ptr<Cancelable>> holds_;
+  std::vector<std::pair<std::string, std::string>> secrets_;  // secret, mask; longest first
   ExtensionSlots<TaskExtension> extensions_;
 };
 

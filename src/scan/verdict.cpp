@@ -44,7 +44,9 @@ void add_message_parts(const Task& task, Verdict& v) {
   for (const auto& u : m.urls) {
     if (u.host.empty()) continue;
     if (!seen.insert(v.extended_urls ? u.url : u.host).second) continue;
-    v.urls.push_back({std::string(u.url), std::string(u.host), std::string(u.tld)});
+    // A URL may carry a secret a rule found (smtp://user:password@host): masked.
+    std::string url = task.has_secrets() ? task.redact(u.url) : std::string(u.url);
+    v.urls.push_back({std::move(url), std::string(u.host), std::string(u.tld)});
   }
   std::set<std::string_view> seen_emails;
   for (const auto& e : m.emails) {
@@ -72,7 +74,9 @@ Verdict make_verdict(const Task& task) {
   uint32_t flags = task.envelope().flags;
   Verdict v;
   v.action = o.action();
-  v.is_skipped = task.settings().want_spam || (flags & kTaskSkip);
+  // A forcing pre-result stopped the scan (GTUBE, a prefilter): not scanned, as Rspamd says.
+  bool forced = o.pre_result() && !o.pre_result()->least;
+  v.is_skipped = task.settings().want_spam || (flags & kTaskSkip) || forced;
   v.score = o.score();
   v.thresholds = o.thresholds();
   v.required_score = o.thresholds().required_score();

@@ -49,7 +49,8 @@ struct VerdictUrl {
 struct Verdict {
   Action action = Action::kNoAction;
   std::string custom_action;  // an action name this build does not know (an upstream's)
-  bool is_skipped = false;    // not scanned (Settings want_spam, Flags skip, /skip)
+  bool is_skipped = false;    // not (fully) scanned: want_spam, Flags skip, /skip, or a
+                              // forcing pre-result stopped the rules (GTUBE)
   double score = 0;
   double required_score = 0;
   Thresholds thresholds;

@@ -3,6 +3,7 @@
 #include <sys/time.h>
 
 #include "server/password.h"
+#include "server/password_check.h"
 
 namespace mw::server {
 
@@ -15,10 +16,24 @@ void declare_controller_options(core::Schema& s) {
          "PBKDF2 hash (mailward pw) required for read endpoints; empty = open"});
   s.add({"controller.enable_password", OptType::kString, "\"\"",
          "PBKDF2 hash required for write endpoints; empty = `password` grants them"});
-  s.add({"controller.secure_ip", OptType::kStringList, "[]",
-         "Networks trusted without a password"});
+  s.add({"controller.secure_ip", OptType::kStringList, "[\"127.0.0.0/8\", \"::1/128\"]",
+         "Networks trusted without a password (reads and writes); without passwords only "
+         "these (and the unix socket) get access"});
+  s.add({"controller.allowed_hosts", OptType::kStringList, "[]",
+         "Names (name or name:port) a browser may use for the controller in Host/Origin, "
+         "besides the address it listens on (e.g. the name of a reverse proxy); requests "
+         "naming anything else get 403"});
+  s.add({"controller.max_failed_logins", OptType::kInt, "10",
+         "Wrong passwords one client address may send per minute; then 429 until the "
+         "minute is over", 1, 1000000});
   s.add({"controller.web_dir", OptType::kString, "\"$WEBDIR\"",
          "Directory of the dashboard files served at / (empty: no dashboard)"});
+  s.add({"controller.checkdomain_cache_ttl", OptType::kDuration, "\"10m\"",
+         "How long a /checkdomain report is served from the cache (0: not cached)"});
+  s.add({"controller.checkdomain_cache_entries", OptType::kInt, "1000",
+         "/checkdomain reports kept in the cache at most", 0, 1000000});
+  s.add({"controller.checkdomain_max_inflight", OptType::kInt, "32",
+         "/checkdomain DNS walks running at once at most (503 beyond)", 1, 10000});
 }
 
 Result<ControllerOptions> controller_options_from(const core::Config& cfg,
@@ -36,13 +51,26 @@ Result<ControllerOptions> controller_options_from(const core::Config& cfg,
     auto st = o.secure_ip.add(n);
     if (!st) return fail(ErrorCode::kInvalidInput, "controller.secure_ip: " + st.error().message);
   }
+  o.allowed_hosts = cfg.get_strings("controller.allowed_hosts");
+  o.max_failed_logins = static_cast<size_t>(cfg.get_int("controller.max_failed_logins"));
   o.web_dir = expand(cfg.get_string("controller.web_dir"), cfg);
+  o.checkdomain_cache_ttl = cfg.get_duration("controller.checkdomain_cache_ttl");
+  o.checkdomain_cache_entries =
+      static_cast<size_t>(cfg.get_int("controller.checkdomain_cache_entries"));
+  o.checkdomain_max_inflight =
+      static_cast<size_t>(cfg.get_int("controller.checkdomain_max_inflight"));
   return o;
 }
 
 Controller::Controller(core::Dispatcher& dispatcher, store::Store* store,
                        ControllerOptions options)
-    : dispatcher_(dispatcher), store_(store), options_(std::move(options)) {}
+    : dispatcher_(dispatcher), store_(store), options_(std::move(options)) {
+  PasswordCheckOptions po;
+  po.write_hash = options_.enable_password;
+  po.read_hash = options_.password;
+  po.max_failures = options_.max_failed_logins;
+  passwords_ = std::make_unique<PasswordCheck>(dispatcher_, std::move(po));
+}
 
 Controller::~Controller() = default;
 
@@ -73,23 +101,6 @@ void Controller::complete_stat(json::Value v, std::function<void(json::Value)> d
   });
 }
 
-Access Controller::access_of(const http::Request& req) const {
-  if (req.peer.unix_socket) return Access::kWrite;
-  if (!options_.secure_ip.empty() && options_.secure_ip.contains(req.peer.ip)) {
-    return Access::kWrite;
-  }
-  if (options_.password.empty() && options_.enable_password.empty()) return Access::kWrite;
-  const std::string* given = req.param("Password");
-  if (given == nullptr) return options_.password.empty() ? Access::kRead : Access::kNone;
-  if (!options_.enable_password.empty() && passwords_.verify(*given, options_.enable_password)) {
-    return Access::kWrite;
-  }
-  if (!options_.password.empty() && passwords_.verify(*given, options_.password)) {
-    return options_.enable_password.empty() ? Access::kWrite : Access::kRead;
-  }
-  return options_.password.empty() ? Access::kRead : Access::kNone;
-}
-
 void Controller::handle(http::Request&& req, http::ResponderPtr r) {
   const Route* route = &fallback_;
   for (const auto& candidate : routes_) {
@@ -99,21 +110,87 @@ void Controller::handle(http::Request&& req, http::ResponderPtr r) {
       break;
     }
   }
-  Access access = route->needs == Access::kNone ? Access::kNone : access_of(req);
-  if (route->needs != Access::kNone &&
-      (access == Access::kNone || (route->needs == Access::kWrite && access != Access::kWrite))) {
+  // 1. Health checks: nothing to check, nothing to compute.
+  if (route->needs == Access::kNone) {
+    serve(*route, std::move(req), std::move(r), Access::kNone);
+    return;
+  }
+  // 2. A browser sent here by another site (CSRF) or another name (DNS rebinding).
+  if (!same_origin(req)) {
+    r->send(http::Response::error(403, "request from a foreign origin (Host/Origin)"));
+    return;
+  }
+  // 3. State changes by POST only.
+  if (route->needs == Access::kWrite && req.method != "POST") {
+    http::Response resp = http::Response::error(405, "this endpoint changes state: use POST");
+    resp.headers.add("Allow", "POST");
+    r->send(std::move(resp));
+    return;
+  }
+  // 4. Credentials: the network, else a password (checked off the loop).
+  Access access = network_access(req);
+  const std::string* given = req.param("Password");
+  bool passwords = !options_.password.empty() || !options_.enable_password.empty();
+  if (access == Access::kWrite || !passwords || given == nullptr) {
+    if (access != Access::kWrite && passwords) {
+      access = options_.password.empty() ? Access::kRead : Access::kNone;
+    }
+    serve(*route, std::move(req), std::move(r), access);
+    return;
+  }
+  std::string client = req.peer.ip;
+  std::string password = *given;
+  auto held = std::make_shared<std::pair<http::Request, http::ResponderPtr>>(std::move(req),
+                                                                           std::move(r));
+  passwords_->check(client, std::move(password), [this, route, held](PasswordCheck::Outcome o) {
+    using Outcome = PasswordCheck::Outcome;
+    Access granted = options_.password.empty() ? Access::kRead : Access::kNone;
+    switch (o) {
+      case Outcome::kWriteHash:
+        granted = Access::kWrite;
+        break;
+      case Outcome::kReadHash:
+        granted = options_.enable_password.empty() ? Access::kWrite : Access::kRead;
+        break;
+      case Outcome::kWrong:
+        break;
+      case Outcome::kLimited: {
+        http::Response resp =
+            http::Response::error(429, "too many wrong passwords from this address; try later");
+        resp.headers.add("Retry-After", "60");
+        held->second->send(std::move(resp));
+        return;
+      }
+      case Outcome::kBusy:
+        held->second->send(http::Response::error(503, "password checks are busy; try later"));
+        return;
+    }
+    // Called from the loop, not from the HTTP server: a throwing handler must not end the
+    // worker. Its responder goes with the exception, which answers 500 (server.h).
+    try {
+      serve(*route, std::move(held->first), std::move(held->second), granted);
+    } catch (const std::exception&) {
+      held->second.reset();
+    }
+  });
+}
+
+void Controller::serve(const Route& route, http::Request&& req, http::ResponderPtr r,
+                       Access access) {
+  if (route.needs != Access::kNone &&
+      (access == Access::kNone || (route.needs == Access::kWrite && access != Access::kWrite))) {
     r->send(http::Response::error(403, "Unauthorized"));
     return;
   }
-  if (route->needs_store && store_ == nullptr) {
+  if (route.needs_store && store_ == nullptr) {
     r->send(http::Response::error(503, "statistics store is not available"));
     return;
   }
-  if (!route->handle) {
+  if (!route.handle) {
     r->send(http::Response::error(404, "unknown command: " + req.path));
     return;
   }
-  route->handle(std::move(req), std::move(r), access);
+  route.handle(std::move(req), std::move(r), access);
 }
 
 http::Response controller_json(const json::Value& v) {

@@ -5,12 +5,24 @@
 // (worker.h). A request goes to the first route whose path (and condition) matches; no
 // route: the fallback (the dashboard, else 404).
 //
-// Access: passwords arrive in the `Password` header or the `password` query parameter;
-// configured passwords must be PBKDF2 hashes (`mailward pw`). Without any password
-// everything is allowed; `password` alone grants reads and writes, with `enable_password`
-// it grants reads only and `enable_password` grants both. Clients from `secure_ip` networks
-// and on the unix socket need no password. A route needing more than the request has gets
-// 403 {"error": "Unauthorized"}; health checks need nothing.
+// Access, in this order (doc/security.md):
+//   1. Health checks (/ping, /healthy, /ready: routes needing Access::kNone) are answered at
+//      once: no origin check, no credential work.
+//   2. Same origin: a request whose `Host` or `Origin` names something else than the address
+//      the client connected to (an IP literal, or `localhost` on a loopback address) or one
+//      of `allowed_hosts` gets 403 - a web page cannot drive the controller through a
+//      browser (CSRF, DNS rebinding). Unix-socket clients are not checked.
+//   3. Write routes (Access::kWrite in the route table) accept POST only: 405 otherwise.
+//   4. Clients from `secure_ip` networks (default: loopback) and on the unix socket may do
+//      everything without a password. Others need one: without any password configured
+//      they get 403. Passwords arrive in the `Password` header or the `password` query
+//      parameter; configured ones must be PBKDF2 hashes (`mailward pw`). `password` alone
+//      grants reads and writes, with `enable_password` it grants reads only and
+//      `enable_password` grants both; with only `enable_password`, reads are open.
+//      Hashes are checked off the loop, wrong passwords are rate-limited per client
+//      address (429 once over `max_failed_logins` a minute), a matching one is remembered
+//      for a minute (password_check.h).
+// A route needing more than the request has gets 403 {"error": "Unauthorized"}.
 //
 // Ownership: the controller owns its routes (and what they capture). Loop affinity: the
 // controller worker's Dispatcher.
@@ -26,7 +38,7 @@
 #include "proto/http/server.h"
 #include "scan/module.h"
 #include "scan/settings.h"
-#include "server/password.h"
+#include "server/password_check.h"
 #include "store/store.h"
 
 namespace mw::server {
@@ -34,10 +46,15 @@ namespace mw::server {
 struct ControllerOptions {
   std::string password;         // hash; empty = open
   std::string enable_password;  // hash; empty = `password` grants writes too
-  scan::IpNetworks secure_ip;
+  scan::IpNetworks secure_ip;   // empty: nobody but unix-socket clients without a password
+  std::vector<std::string> allowed_hosts;  // names (or name:port) accepted in Host/Origin
+  size_t max_failed_logins = 10;  // wrong passwords per client address and minute
   std::string web_dir;          // static dashboard files ("" = none)
   double start_time = 0;        // epoch seconds the service started (for uptime)
   std::string version;
+  double checkdomain_cache_ttl = 600;     // seconds a /checkdomain report is kept
+  size_t checkdomain_cache_entries = 1000;
+  size_t checkdomain_max_inflight = 32;   // concurrent DNS walks
 };
 
 void declare_controller_options(core::Schema& schema);
@@ -50,6 +67,9 @@ Result<ControllerOptions> controller_options_from(const core::Config& cfg,
 // What a request may do.
 enum class Access { kNone, kRead, kWrite };
 
+// A route of the controller's route table. `needs` is the route's whole security property:
+// kNone (health checks: answered before anything else), kRead, or kWrite (a state change:
+// POST only, same origin, write credentials - nothing else to do for a new write route).
 struct Route {
   using Handler =
       std::function<void(proto::http::Request&&, proto::http::ResponderPtr, Access granted)>;
@@ -78,8 +98,11 @@ class Controller final : public proto::http::Handler {
                      size_t next = 0) const;
 
   void handle(proto::http::Request&& request, proto::http::ResponderPtr responder) override;
-  // What the request's password, network or socket allows.
-  Access access_of(const proto::http::Request& request) const;
+  // What the request's network or socket allows without a password: kWrite for unix
+  // sockets and secure_ip networks, else kNone.
+  Access network_access(const proto::http::Request& request) const;
+  // The request's Host and Origin (when present) name this controller (see above).
+  bool same_origin(const proto::http::Request& request) const;
 
   core::Dispatcher& dispatcher() { return dispatcher_; }
   store::Store* store() const { return store_; }
@@ -89,12 +112,15 @@ class Controller final : public proto::http::Handler {
 
  private:
   core::Dispatcher& dispatcher_;
+  void serve(const Route& route, proto::http::Request&& request,
+             proto::http::ResponderPtr responder, Access granted);
+
   store::Store* store_;
   ControllerOptions options_;
   std::vector<Route> routes_;
   Route fallback_;
   std::vector<StatSource> stat_sources_;
-  mutable PasswordCache passwords_;  // PBKDF2 once per password, not once per request
+  std::unique_ptr<PasswordCheck> passwords_;
 };
 
 // A JSON reply of the controller (never cached).

@@ -2,7 +2,8 @@
 // (run_controller_worker, worker.cpp) adds them in this order; the first matching route
 // answers:
 //
-//   add_status_routes    controller_status.cpp    ping, healthy, ready (anybody); auth,
+//   add_status_routes    controller_status.cpp    ping, healthy, ready (anybody: "degraded"
+//                                                 while the store is down); auth,
 //                                                 actions
 //   add_outbound_routes  controller_outbound.cpp  outbound/holds; outbound/release and
 //                                                 outbound/hold (writes)
@@ -12,8 +13,12 @@
 //   add_stats_routes     controller_stats.cpp     stat, counters, symbols, metrics (Prometheus
 //                                                 text), history, errors; statreset and
 //                                                 historyreset (writes); all need the store
+//                                                 (stat and metrics answer without it, with
+//                                                 its health)
 //   LearnService         controller_learn.cpp     learnspam, learnham, learnclass (writes);
 //                                                 the classifier's /stat fields
+//   DomainCheckService   controller_checkdomain.cpp checkdomain (SPF, DMARC, DKIM records of
+//                                                 a domain, as `mailward check-domain`)
 //   set_dashboard        controller_dashboard.cpp the dashboard files of web_dir at / (GET,
 //                                                 HEAD), the fallback of every other path
 //
@@ -35,5 +40,8 @@ void add_scan_routes(Controller& controller, const scan::Engine& engine,
                      scan::Services& services, StatsRecorder* stats);
 void add_stats_routes(Controller& controller, const scan::Engine& engine);
 void set_dashboard(Controller& controller);
+// The store's health as /stat ("store") and /ready show it: backend, available, outages,
+// failed_operations (+ down_since, failed_operations_now, error during an outage).
+json::Value store_health_json(const store::Store* store);
 
 }  // namespace mw::server

@@ -29,13 +29,38 @@ double seconds_at(const json::Value& v, std::string_view key_us) {
   return f != nullptr ? f->as_double() / 1e6 : 0;
 }
 
+}  // namespace
+
+json::Value store_health_json(const store::Store* s) {
+  json::Value v = json::Value::object();
+  if (s == nullptr) {
+    v.set("backend", "none");
+    v.set("available", false);
+    return v;
+  }
+  store::Store::Health h = s->health();
+  v.set("backend", std::string(s->backend()));
+  v.set("available", h.available);
+  v.set("outages", static_cast<int64_t>(h.outages));
+  v.set("failed_operations", static_cast<int64_t>(h.failed));
+  if (!h.available) {
+    v.set("down_since", h.down_since);
+    v.set("failed_operations_now", static_cast<int64_t>(h.failed_now));
+    v.set("error", h.last_error);
+  }
+  return v;
+}
+
+namespace {
+
 json::Value stat_json(const json::Value& totals, const ControllerOptions& o,
-                      const scan::Engine& engine, double uptime) {
+                      const scan::Engine& engine, double uptime, bool read_only,
+                      const store::Store* st) {
   json::Value v = json::Value::object();
   v.set("version", o.version);
   v.set("config_id", engine.config ? engine.config->id() : "");
   v.set("uptime", uptime);
-  v.set("read_only", false);
+  v.set("read_only", read_only);  // what this caller may do
   int64_t scanned = int_at(totals, "scanned");
   v.set("scanned", scanned);
   v.set("learned", int64_t{0});
@@ -64,6 +89,8 @@ json::Value stat_json(const json::Value& totals, const ControllerOptions& o,
   v.set("fuzzy_hashes", json::Value::object());
   double tsum = seconds_at(totals, "time_sum_us");
   v.set("scan_time_avg", scanned > 0 ? tsum / static_cast<double>(scanned) : 0.0);
+  // This process's view of the shared store (totals above are empty while it is down).
+  v.set("store", store_health_json(st));
   return v;
 }
 
@@ -112,7 +139,7 @@ json::Value counters_json(const json::Value& totals, const scan::Engine& engine,
   return arr;
 }
 
-http::Response metrics_text(const json::Value& totals, double uptime) {
+http::Response metrics_text(const json::Value& totals, double uptime, const store::Store* st) {
   std::string out;
   auto line = [&out](const std::string& s) { out += s + "\n"; };
   auto family = [&line](const char* name, const char* type, const char* help) {
@@ -153,6 +180,18 @@ http::Response metrics_text(const json::Value& totals, double uptime) {
       line("mailward_symbol_hits_total{symbol=\"" + name + "\"} " + std::to_string(hits));
     }
   }
+  if (st != nullptr) {
+    store::Store::Health h = st->health();
+    std::string b = "{backend=\"" + std::string(st->backend()) + "\"}";
+    family("mailward_store_up", "gauge",
+           "1 when the shared store answers (as the controller sees it), 0 during an outage.");
+    line("mailward_store_up" + b + (h.available ? " 1" : " 0"));
+    family("mailward_store_outages_total", "counter", "Store outages seen by the controller.");
+    line("mailward_store_outages_total" + b + " " + std::to_string(h.outages));
+    family("mailward_store_failed_operations_total", "counter",
+           "Controller store operations that failed because the store was unavailable.");
+    line("mailward_store_failed_operations_total" + b + " " + std::to_string(h.failed));
+  }
   family("mailward_bugs_total", "counter", "Internal consistency checks that failed.");
   line("mailward_bugs_total " + std::to_string(core::bug_count()));
   line("# EOF");
@@ -178,13 +217,19 @@ Reading start_reading(Controller& c, const scan::Engine& engine, http::Responder
 }
 
 // Answer with what `render` makes of the totals (500 when the store fails).
+// With `degrade`, a store that fails gives empty totals instead of a 500 (monitoring must
+// still see the store's health).
 void with_totals(Controller& c, const scan::Engine& engine, http::ResponderPtr r,
-                 std::function<http::Response(const json::Value&)> render) {
+                 std::function<http::Response(const json::Value&)> render, bool degrade) {
   Reading rd = start_reading(c, engine, std::move(r));
-  rd.reader->read([responder = rd.responder, work = rd.work,
+  rd.reader->read([responder = rd.responder, work = rd.work, degrade,
                    render = std::move(render)](Result<json::Value> totals) {
-    responder->send(totals ? render(*totals)
-                           : http::Response::error(500, totals.error().to_string()));
+    if (!totals && degrade) {
+      responder->send(render(json::Value::object()));
+    } else {
+      responder->send(totals ? render(*totals)
+                             : http::Response::error(500, totals.error().to_string()));
+    }
     work.done();
   });
 }
@@ -194,41 +239,44 @@ void with_totals(Controller& c, const scan::Engine& engine, http::ResponderPtr r
 void add_stats_routes(Controller& c, const scan::Engine& engine) {
   const scan::Engine* e = &engine;
   Controller* ctl = &c;
-  auto read_route = [&](const char* path, auto render) {
+  auto read_route = [&](const char* path, auto render, bool degrade = false) {
     c.add_route({path, {}, Access::kRead, true,
-                 [ctl, e, render](http::Request&&, http::ResponderPtr r, Access) {
-                   with_totals(*ctl, *e, std::move(r), render(*ctl, *e));
+                 [ctl, e, render, degrade](http::Request&&, http::ResponderPtr r, Access granted) {
+                   with_totals(*ctl, *e, std::move(r), render(*ctl, *e, granted), degrade);
                  }});
   };
   // /stat: the totals, then the fields of the controller's stat sources (the classifier's).
   c.add_route({"stat", {}, Access::kRead, true,
-               [ctl, e](http::Request&&, http::ResponderPtr r, Access) {
+               [ctl, e](http::Request&&, http::ResponderPtr r, Access granted) {
                  double uptime = std::floor(ctl->uptime());
+                 bool read_only = granted != Access::kWrite;  // what this caller may do
                  Reading rd = start_reading(*ctl, *e, std::move(r));
-                 rd.reader->read([ctl, e, uptime, responder = rd.responder,
+                 rd.reader->read([ctl, e, uptime, read_only, responder = rd.responder,
                                   work = rd.work](Result<json::Value> totals) {
-                   if (!totals) {
-                     responder->send(http::Response::error(500, totals.error().to_string()));
-                     work.done();
-                     return;
-                   }
-                   ctl->complete_stat(stat_json(*totals, ctl->options(), *e, uptime),
+                   // A store that is down: empty totals, and "store" says why.
+                   json::Value t = totals ? std::move(*totals) : json::Value::object();
+                   ctl->complete_stat(
+                       stat_json(t, ctl->options(), *e, uptime, read_only, ctl->store()),
                                       [responder, work](json::Value v) {
                                         responder->send(controller_json(v));
                                         work.done();
                                       });
                  });
                }});
-  read_route("counters", [](Controller&, const scan::Engine& eng) {
+  read_route("counters", [](Controller&, const scan::Engine& eng, Access) {
     return [&eng](const json::Value& t) { return controller_json(counters_json(t, eng, false)); };
   });
-  read_route("symbols", [](Controller&, const scan::Engine& eng) {
+  read_route("symbols", [](Controller&, const scan::Engine& eng, Access) {
     return [&eng](const json::Value& t) { return controller_json(counters_json(t, eng, true)); };
   });
-  read_route("metrics", [](Controller& ctl, const scan::Engine&) {
-    double uptime = ctl.uptime();
-    return [uptime](const json::Value& t) { return metrics_text(t, uptime); };
-  });
+  read_route(
+      "metrics",
+      [](Controller& ctl, const scan::Engine&, Access) {
+        double uptime = ctl.uptime();
+        const store::Store* st = ctl.store();
+        return [uptime, st](const json::Value& t) { return metrics_text(t, uptime, st); };
+      },
+      true);
   for (const char* path : {"history", "errors"}) {
     bool history = std::string_view(path) == "history";
     c.add_route({path, {}, Access::kRead, true,

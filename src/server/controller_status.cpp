@@ -16,10 +16,26 @@ void add_status_routes(Controller& c, const scan::Engine& engine) {
     v.set("success", true);
     r->send(controller_json(v));
   };
+  const Controller* ctl = &c;
+  // Ready answers 200 while the store is down (scans go on, degraded): the body says so,
+  // for monitoring; a balancer must not take every scanner out during a Redis outage.
+  auto ready = [ctl](http::Request&&, http::ResponderPtr r, Access) {
+    json::Value v = json::Value::object();
+    v.set("success", true);
+    const store::Store* st = ctl->store();
+    bool degraded = st != nullptr && !st->health().available;
+    v.set("status", degraded ? "degraded" : "ready");
+    if (st != nullptr) {  // anybody may ask: no addresses nor errors here (see /stat)
+      json::Value sv = json::Value::object();
+      sv.set("backend", std::string(st->backend()));
+      sv.set("available", !degraded);
+      v.set("store", std::move(sv));
+    }
+    r->send(controller_json(v));
+  };
   c.add_route({"ping", {}, Access::kNone, false, pong});
   c.add_route({"healthy", {}, Access::kNone, false, success});
-  c.add_route({"ready", {}, Access::kNone, false, success});
-  const Controller* ctl = &c;
+  c.add_route({"ready", {}, Access::kNone, false, ready});
   c.add_route({"auth", {}, Access::kRead, false,
                [ctl](http::Request&&, http::ResponderPtr r, Access granted) {
                  json::Value v = json::Value::object();

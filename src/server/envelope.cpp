@@ -135,6 +135,7 @@ scan::Envelope envelope_from_milter(const proto::milter::ScanFields& f) {
   env.user = std::string(http::trim_ows(f.user));
   env.queue_id = f.queue_id;
   env.mta_name = f.mta_name;
+  env.mta_host = f.mta_host;
   env.flags = scan::kTaskMilter | (f.body_block ? scan::kTaskBodyBlock : 0u);
   return env;
 }

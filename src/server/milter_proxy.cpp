@@ -304,7 +304,9 @@ int run_proxy_worker(WorkerContext& w, int listen_fd) {
     w.logger.error("proxy", "cannot serve: " + started.error().message);
     return 1;
   }
-  run_until_drained(w, "proxy", [&](std::function<void()> done) { server.drain(std::move(done)); });
+  run_until_drained(
+      w, "proxy", [&](std::function<void()> done) { server.drain(std::move(done)); },
+      [&] { return static_cast<uint32_t>(server.connection_count()); });
   server.stop();
   // Destroy what the proxy handed to deferred deletion while the scan services still live.
   w.dispatcher.run_once_nonblock();

@@ -71,38 +71,4 @@ bool verify_password(std::string_view password, std::string_view stored) {
   return CRYPTO_memcmp(got.data(), want.data(), got.size()) == 0;
 }
 
-PasswordCache::PasswordCache() {
-  unsigned char k[32];
-  if (RAND_bytes(k, sizeof k) == 1) key_.assign(reinterpret_cast<char*>(k), sizeof k);
-}
-
-bool PasswordCache::verify(std::string_view password, std::string_view stored) {
-  std::string digest;
-  if (!key_.empty()) {
-    std::string input(stored);
-    input.push_back('\0');
-    input.append(password);
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    if (HMAC(EVP_sha256(), key_.data(), static_cast<int>(key_.size()),
-             reinterpret_cast<const unsigned char*>(input.data()), input.size(), md,
-             &len) != nullptr) {
-      digest.assign(reinterpret_cast<char*>(md), len);
-    }
-    OPENSSL_cleanse(input.data(), input.size());
-  }
-  for (const auto& e : entries_) {
-    if (!digest.empty() && e.size() == digest.size() &&
-        CRYPTO_memcmp(e.data(), digest.data(), e.size()) == 0) {
-      return true;
-    }
-  }
-  if (!verify_password(password, stored)) return false;
-  if (!digest.empty()) {
-    if (entries_.size() >= kEntries) entries_.erase(entries_.begin());
-    entries_.push_back(std::move(digest));
-  }
-  return true;
-}
-
 }  // namespace mw::server

@@ -6,7 +6,6 @@
 
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "core/result.h"
 
@@ -22,22 +21,7 @@ bool verify_password(std::string_view password, std::string_view stored);
 // True when `stored` looks like one of our hashes.
 bool is_password_hash(std::string_view stored);
 
-// verify_password() that remembers the passwords that verified, so that a client sending the
-// same password with every request (rspamc learning a folder: one request per message) pays
-// the PBKDF2 cost once per process instead of once per request. Only successes are kept (a
-// wrong guess always costs the full PBKDF2), as digests keyed with a random per-process key
-// (HMAC-SHA256 of the stored hash and the password), never the password; at most kEntries,
-// the oldest forgotten first. One thread at a time.
-class PasswordCache {
- public:
-  static constexpr size_t kEntries = 16;
-  PasswordCache();
-  bool verify(std::string_view password, std::string_view stored);
-
- private:
-  std::string key_;
-  std::vector<std::string> entries_;  // oldest first
-};
-
+// The controller checks passwords through PasswordCheck (password_check.h): off its loop,
+// rate-limited per client, verified passwords remembered briefly.
 
 }  // namespace mw::server

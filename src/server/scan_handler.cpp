@@ -21,6 +21,8 @@ struct ScanHandler::InFlight {
   std::unique_ptr<scan::Task> task;
   http::ResponderPtr responder;
   http::Protocol protocol = http::Protocol::kHttp;
+  scan::SpamdCommand spamd_command = scan::SpamdCommand::kCheck;  // protocol kSpamc
+  int version_minor = 0;
   ReplyKind kind = ReplyKind::kV2;
   bool compress = false;
   bool keep_alive = false;
@@ -49,6 +51,25 @@ void ScanHandler::handle(http::Request&& req, http::ResponderPtr responder) {
     }
     return;
   }
+  scan::SpamdCommand spamd_command = scan::SpamdCommand::kCheck;
+  if (req.protocol == http::Protocol::kSpamc) {
+    if (req.method == "SKIP") {  // spamd closes without a reply
+      responder->send(http::legacy_response(std::string()));
+      return;
+    }
+    if (req.headers.has("Compress")) {  // spamc -z: zlib, which we do not speak
+      responder->send(http::legacy_response(
+          http::format_legacy_error(req.protocol, 400, "compressed requests are not supported")));
+      return;
+    }
+    auto cmd = scan::parse_spamd_command(req.method);
+    if (!cmd) {
+      responder->send(http::legacy_response(
+          http::format_legacy_error(req.protocol, 404, "unsupported command " + req.method)));
+      return;
+    }
+    spamd_command = *cmd;
+  }
   ReplyKind kind;
   if (req.legacy() || req.path_is("check") || req.path_is("symbols") || req.path_is("scan") ||
       req.path_is("process") || req.path_is("report") || req.path_is("report_ifspam")) {
@@ -69,6 +90,8 @@ void ScanHandler::handle(http::Request&& req, http::ResponderPtr responder) {
   uint64_t id = ++next_id_;
   auto inflight = std::make_unique<InFlight>();
   inflight->protocol = req.protocol;
+  inflight->spamd_command = spamd_command;
+  inflight->version_minor = req.version_minor;
   inflight->kind = kind;
   inflight->compress = req.wants_compressed_reply();
   inflight->responder = std::move(responder);
@@ -107,7 +130,7 @@ void ScanHandler::finish(uint64_t id) {
     if (f.protocol == http::Protocol::kRspamc) {
       resp = http::legacy_response(scan::rspamc_reply(v));
     } else if (f.protocol == http::Protocol::kSpamc) {
-      resp = http::legacy_response(scan::spamc_reply(v));
+      resp = http::legacy_response(scan::spamd_reply(v, f.spamd_command, f.version_minor, t.raw()));
     } else {
       json::Value body = f.kind == ReplyKind::kV2 ? scan::checkv2_reply(v) : scan::legacy_reply(v);
       resp = http::Response::json(json::write(body));

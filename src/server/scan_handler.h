@@ -5,7 +5,10 @@
 // message. The reply is rendered from the task's scan::Verdict (scan/reply.h): the /checkv2
 // JSON, the legacy JSON or the RSPAMC/SPAMC lines, compressed with zstd when the client sent
 // zstd.
-// /ping answers "pong", /skip answers without scanning; anything else is 404.
+// /ping answers "pong", /skip answers without scanning; anything else is 404. SpamAssassin's
+// protocol (SPAMC/1.x) knows CHECK, SYMBOLS, REPORT, REPORT_IFSPAM, PROCESS, HEADERS and PING;
+// SKIP closes without a reply, other commands (TELL) get EX_USAGE, compressed bodies (spamc -z,
+// `Compress: zlib`) EX_PROTOCOL.
 //
 // A scan whose client goes away is cancelled (the task is destroyed, its DNS and store
 // requests with it). Every finished task is reported to the StatsRecorder.

@@ -118,7 +118,7 @@ void StatsRecorder::record(const scan::Task& t) {
     for (const auto& r : t.envelope().rcpts) rcpts.push(r);
     row.set("rcpt_smtp", std::move(rcpts));
     row.set("user", t.envelope().user);
-    if (t.has_message()) row.set("subject", t.message().subject);
+    if (t.has_message()) row.set("subject", t.redact(t.message().subject));
   }
   json::Value syms = json::Value::object();
   for (const auto* r : t.outcome().results()) {

@@ -11,7 +11,8 @@
 //
 // Privacy (THREAT.md): a history row keeps the subject only when the scan was flagged
 // (action other than "no action") unless configured otherwise; recipients and the sender
-// are kept as they are only in that case too.
+// are kept as they are only in that case too. Secrets a rule found in the message
+// (Task::add_secret) are masked in the subject and the symbol options of a row.
 //
 // Ownership: the recorder does not own the store. Loop affinity: the worker's Dispatcher.
 #pragma once
@@ -53,6 +54,8 @@ class StatsRecorder {
   void record(const scan::Task& task);
   // Write what is pending now; `done` runs when the writes completed (or failed).
   void flush(std::function<void()> done = {});
+  // Count errors that were not scans (e.g. workers that died): flushed like the rest.
+  void count_errors(int64_t n) { add("stat:errors", n); }
 
   // Scans recorded by this process (for its own /metrics and tests).
   uint64_t local_scanned() const { return local_scanned_; }

@@ -2,6 +2,10 @@
 
 #include <signal.h>
 
+#include <algorithm>
+
+#include "auth/dmarc/options.h"
+#include "server/controller_checkdomain.h"
 #include "server/controller_learn.h"
 #include "server/controller_routes.h"
 #include "server/scan_handler.h"
@@ -9,7 +13,11 @@
 namespace mw::server {
 
 void run_until_drained(WorkerContext& w, std::string_view module,
-                       const std::function<void(std::function<void()>)>& drain) {
+                       const std::function<void(std::function<void()>)>& drain,
+                       const std::function<uint32_t()>& open) {
+  double stuck = w.config.get_duration("worker.stuck_timeout");
+  core::TimerPtr beat =
+      w.heartbeat.attach(w.dispatcher, stuck > 0 ? std::min(1.0, stuck / 4) : 1.0, open);
   bool stopping = false;
   core::TimerPtr deadline;
   auto stop = [&] {
@@ -35,7 +43,9 @@ int serve_http(WorkerContext& w, int listen_fd, proto::HttpOptions http,
     w.logger.error("main", "cannot serve: " + started.error().message);
     return 1;
   }
-  run_until_drained(w, "main", [&](std::function<void()> done) { server.drain(std::move(done)); });
+  run_until_drained(
+      w, "main", [&](std::function<void()> done) { server.drain(std::move(done)); },
+      [&] { return static_cast<uint32_t>(server.connection_count()); });
   return 0;
 }
 
@@ -48,6 +58,10 @@ int run_scan_worker(WorkerContext& w, int listen_fd, proto::HttpOptions http) {
 
 int run_controller_worker(WorkerContext& w, int listen_fd, proto::HttpOptions http,
                           ControllerOptions options) {
+  // /checkdomain; without the public suffix list, inherited DMARC records are not looked for.
+  auto psl = auth::dmarc::load_public_suffix_list(auth::dmarc::options_from(w.config));
+  if (!psl) w.logger.warn("controller", "checkdomain: public suffix list: " + psl.error().message);
+  DomainCheckService domains(w.services, psl ? *psl : nullptr, options);
   Controller controller(w.dispatcher, w.store, std::move(options));
   // The route families, in the order they are tried (controller_routes.h).
   add_status_routes(controller, w.engine);
@@ -56,7 +70,19 @@ int run_controller_worker(WorkerContext& w, int listen_fd, proto::HttpOptions ht
   add_stats_routes(controller, w.engine);
   LearnService learning(w.engine, w.services, w.store);  // the Bayes classifier's routes
   learning.attach(controller);
+  domains.attach(controller);
   set_dashboard(controller);
+  // Workers the master saw die count as errors in /stat (they lost what they served).
+  core::TimerPtr deaths;
+  if (w.board != nullptr) {
+    deaths = w.dispatcher.create_timer([&] {
+      if (uint64_t n = w.board->take_unrecorded_deaths()) {
+        w.stats.count_errors(static_cast<int64_t>(n));
+      }
+      deaths->enable(1.0);
+    });
+    deaths->enable(1.0);
+  }
   return serve_http(w, listen_fd, std::move(http), controller);
 }
 

@@ -7,7 +7,9 @@
 //
 // Every worker runs one loop until SIGTERM or SIGINT and then drains the same way
 // (run_until_drained): stop accepting, let in-flight requests finish, flush the statistics,
-// leave - after [serve] drain_timeout at the latest.
+// leave - after [serve] drain_timeout at the latest. Every loop beats its heartbeat for the
+// master's watchdog; the controller moves the workers' deaths the master counted into the
+// statistics' errors (/stat).
 //
 // Ownership: a WorkerContext only refers to what the process's wiring owns.
 // Loop affinity: the worker's Dispatcher. Failure modes: a worker that cannot serve (socket
@@ -37,13 +39,17 @@ struct WorkerContext {
   scan::Services& services;
   store::Store* store;  // null when the store could not be opened
   StatsRecorder& stats;
+  core::Heartbeat heartbeat;         // this worker's (disabled without a watchdog)
+  core::WorkerBoard* board = nullptr;  // the master's board (null: none)
 };
 
 // Run the loop until SIGTERM or SIGINT, then: log "draining" (as `module`), call
 // `drain(done)`, and once done ran flush the statistics and leave the loop; leave it anyway
-// [serve] drain_timeout seconds after the signal.
+// [serve] drain_timeout seconds after the signal. While it runs, the loop beats the
+// worker's heartbeat with `open()` connections (core/watchdog.h).
 void run_until_drained(WorkerContext& w, std::string_view module,
-                       const std::function<void(std::function<void()>)>& drain);
+                       const std::function<void(std::function<void()>)>& drain,
+                       const std::function<uint32_t()>& open = {});
 
 // The normal worker: the scan protocol on `listen_fd`. Returns the exit status.
 int run_scan_worker(WorkerContext& w, int listen_fd, proto::HttpOptions http);

@@ -23,6 +23,9 @@ constexpr char kPrefix[] = "store.redis.prefix";
 constexpr char kTimeout[] = "store.redis.timeout";
 constexpr char kMaxPending[] = "store.redis.max_pending";
 constexpr char kReconnectMax[] = "store.redis.reconnect_max";
+constexpr char kSentinels[] = "store.redis.sentinels";
+constexpr char kMasterName[] = "store.redis.master_name";
+constexpr char kSentinelCheck[] = "store.redis.sentinel_check";
 
 constexpr double kMiB = 1024.0 * 1024.0;
 
@@ -84,6 +87,17 @@ void declare_options(core::Schema& s) {
   s.add({kReconnectMax, OptType::kDuration, "\"5s\"",
          "Longest wait between reconnect attempts (the wait doubles from 100 ms)", 0.1, 300, {},
          false});
+  s.add({kSentinels, OptType::kStringList, "[]",
+         "Redis Sentinel addresses (\"IP:PORT\"): when set, servers is ignored and the "
+         "master of master_name is asked of them, and followed through failovers",
+         {}, {}, {}, false});
+  s.add({kMasterName, OptType::kString, "\"\"",
+         "Name of the master the sentinels monitor (required with sentinels)", {}, {}, {},
+         false});
+  s.add({kSentinelCheck, OptType::kDuration, "\"1s\"",
+         "How often the sentinels are asked which server is the master (a failover is "
+         "followed within about this; errors ask at once)",
+         0.1, 60, {}, false});
 }
 
 Result<StoreConfig> config_from(const core::Config& cfg, std::string_view db_dir) {
@@ -118,7 +132,20 @@ Result<StoreConfig> config_from(const core::Config& cfg, std::string_view db_dir
 
   RedisOptions& r = out.redis;
   r.servers = cfg.get_strings(kServers);
-  if (out.backend == Backend::kRedis) {
+  r.sentinels = cfg.get_strings(kSentinels);
+  r.master_name = cfg.get_string(kMasterName);
+  r.sentinel_check = cfg.get_duration(kSentinelCheck);
+  if (out.backend == Backend::kRedis && !r.sentinels.empty()) {
+    if (r.master_name.empty()) {
+      return fail(ErrorCode::kInvalidInput, "store.redis.sentinels needs store.redis.master_name");
+    }
+    for (const auto& s : r.sentinels) {
+      auto ep = redis::parse_endpoint(s);
+      if (!ep) {
+        return fail(ErrorCode::kInvalidInput, "store.redis.sentinels: " + ep.error().message);
+      }
+    }
+  } else if (out.backend == Backend::kRedis) {
     if (r.servers.empty()) {
       return fail(ErrorCode::kInvalidInput, "store.redis.servers is empty");
     }

@@ -25,6 +25,10 @@
 //   timeout          "1s" per command and per connect
 //   max_pending      10000 commands in flight per server (kLimit beyond)
 //   reconnect_max    "5s" longest wait between reconnect attempts (backoff from 100 ms)
+//   sentinels        [] Sentinel "IP:PORT"s: when set, `servers` is ignored and the master
+//                    of `master_name` is discovered and followed (redis_store.h)
+//   master_name      "" the monitored master's name (required with sentinels)
+//   sentinel_check   "1s" how often the sentinels are asked which server is the master
 //
 // Ownership: plain values. Loop affinity: config_from none; open_store the Dispatcher's
 // thread, after fork() (one store per process).

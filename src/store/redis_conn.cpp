@@ -71,6 +71,7 @@ RedisConn::RedisConn(core::Dispatcher& d, core::Logger& log, Endpoint ep, ConnOp
 }
 
 RedisConn::~RedisConn() {
+  *alive_ = false;
   closing_ = true;
   deadline_timer_.reset();
   reconnect_timer_.reset();
@@ -86,6 +87,62 @@ void RedisConn::start() {
 }
 
 void RedisConn::connect() {
+  if (!resolver_) {
+    connect_to_endpoint();
+    return;
+  }
+  state_ = State::kResolving;
+  std::weak_ptr<bool> alive = alive_;
+  resolver_([this, alive](Result<Endpoint> ep) {
+    auto a = alive.lock();
+    if (!a || !*a || closing_ || state_ != State::kResolving) return;
+    if (!ep) {
+      if (!logged_down_) {
+        logger_.info(kLog, "redis master unknown: " + ep.error().message + "; retrying");
+        logged_down_ = true;
+      }
+      wait_and_reconnect(ep.error().message);
+      return;
+    }
+    if (ep->to_string() != ep_.to_string()) {
+      logger_.info(kLog, "redis master is " + ep->to_string() + " (sentinel)");
+      ep_ = std::move(*ep);
+    }
+    connect_to_endpoint();
+  });
+}
+
+void RedisConn::reconnect_now(const std::string& why) {
+  if (closing_) return;
+  if (state_ == State::kWaiting) {
+    reconnect_timer_->disable();
+    backoff_ = 0;
+    connect();
+  } else if (state_ == State::kConnected || state_ == State::kConnecting) {
+    drop(Error{ErrorCode::kIo, "redis " + ep_.to_string() + ": " + why});
+    backoff_ = 0;
+    reconnect_timer_->disable();
+    connect();
+  }
+}
+
+void RedisConn::check_role() {
+  auto req = std::make_unique<Request>();
+  req->deadline = dispatcher_.monotonic() + opts_.timeout;
+  req->fn = [this](Result<const redisReply*> r) {
+    if (!r) return;  // connection errors: handled already
+    const redisReply* rr = *r;
+    bool master = rr->type == REDIS_REPLY_ARRAY && rr->elements > 0 &&
+                  rr->element[0]->type == REDIS_REPLY_STRING &&
+                  std::string_view(rr->element[0]->str, rr->element[0]->len) == "master";
+    if (!master) {
+      drop(Error{ErrorCode::kIo, "redis " + ep_.to_string() + " is not a master (yet)"});
+    }
+  };
+  enqueue({"ROLE"}, std::move(req));
+}
+
+void RedisConn::connect_to_endpoint() {
   state_ = State::kConnecting;
   redisAsyncContext* raw = ep_.unix_path.empty()
                                ? redisAsyncConnect(ep_.host.c_str(), ep_.port)
@@ -95,17 +152,17 @@ void RedisConn::connect() {
     std::string why = c ? c->errstr : "out of memory";
     c.reset();
     if (!logged_down_) {
-      logger_.warn(kLog, "redis " + ep_.to_string() + " unavailable: " + why + "; retrying");
+      logger_.info(kLog, "redis " + ep_.to_string() + " unavailable: " + why + "; retrying");
       logged_down_ = true;
     }
-    wait_and_reconnect();
+    wait_and_reconnect(why);
     return;
   }
   c->data = this;
   if (redisLibeventAttach(c.get(), dispatcher_.base()) != REDIS_OK) {
     c.reset();
     logger_.error(kLog, "redis " + ep_.to_string() + ": cannot attach to the event loop");
-    wait_and_reconnect();
+    wait_and_reconnect("cannot attach to the event loop");
     return;
   }
   redisAsyncSetConnectCallback(c.get(), &RedisConn::on_connect);
@@ -116,6 +173,7 @@ void RedisConn::connect() {
   arm_deadline();
   if (!opts_.password.empty()) send_internal({"AUTH", opts_.password}, "AUTH");
   if (opts_.db != 0) send_internal({"SELECT", std::to_string(opts_.db)}, "SELECT");
+  if (resolver_) check_role();
 }
 
 void RedisConn::on_connect(const redisAsyncContext* ac, int status) {
@@ -137,15 +195,16 @@ void RedisConn::connected(int status, const char* errstr) {
     // hiredis frees the context after this callback (failing what was queued).
     (void)ctx_.release();
     if (!logged_down_) {
-      logger_.warn(kLog, "redis " + ep_.to_string() + " unavailable: " +
+      logger_.info(kLog, "redis " + ep_.to_string() + " unavailable: " +
                              std::string(errstr != nullptr ? errstr : "connect failed") +
                              "; retrying");
       logged_down_ = true;
     }
-    wait_and_reconnect();
+    wait_and_reconnect(errstr != nullptr && *errstr ? errstr : "connect failed");
     return;
   }
   state_ = State::kConnected;
+  if (on_state_) on_state_(nullptr);
   if (logged_down_) {
     logger_.info(kLog, "redis " + ep_.to_string() + " reconnected");
     logged_down_ = false;
@@ -159,12 +218,12 @@ void RedisConn::disconnected(const redisAsyncContext* ac, const char* errstr) {
   // hiredis frees the context after this callback.
   (void)ctx_.release();
   if (!logged_down_) {
-    logger_.warn(kLog, "redis " + ep_.to_string() + " connection lost: " +
+    logger_.info(kLog, "redis " + ep_.to_string() + " connection lost: " +
                            std::string(errstr != nullptr && *errstr ? errstr : "closed") +
                            "; reconnecting");
     logged_down_ = true;
   }
-  wait_and_reconnect();
+  wait_and_reconnect(errstr != nullptr && *errstr ? errstr : "connection closed");
 }
 
 void RedisConn::complete(Request* req, const redisReply* reply) {
@@ -184,7 +243,13 @@ void RedisConn::complete(Request* req, const redisReply* reply) {
     return;
   }
   if (reply->type != REDIS_REPLY_ERROR) backoff_ = 0;  // the server works
+  bool demoted = reply->type == REDIS_REPLY_ERROR &&
+                 std::string_view(reply->str, reply->len).starts_with("READONLY");
   owned->fn(reply);
+  if (demoted && ctx_) {
+    // A replica now (failover): writes fail until we find the new master.
+    drop(Error{ErrorCode::kIo, "redis " + ep_.to_string() + " became a replica"});
+  }
 }
 
 void RedisConn::send(const std::vector<std::string>& argv, ReplyFn fn) {
@@ -239,7 +304,7 @@ void RedisConn::enqueue(const std::vector<std::string>& argv, std::unique_ptr<Re
 void RedisConn::drop(Error why) {
   if (!ctx_) return;
   if (!logged_down_) {
-    logger_.warn(kLog, why.message + "; reconnecting");
+    logger_.info(kLog, why.message + "; reconnecting");
     logged_down_ = true;
   }
   for (auto& r : inflight_) {
@@ -249,10 +314,15 @@ void RedisConn::drop(Error why) {
   // Fails what is in flight through complete(); deferred by hiredis when called from one of
   // its callbacks.
   redisAsyncFree(c);
-  wait_and_reconnect();
+  wait_and_reconnect(why.message);
 }
 
-void RedisConn::wait_and_reconnect() {
+void RedisConn::wait_and_reconnect(std::string_view cause) {
+  if (on_state_) {
+    Error why{ErrorCode::kIo, "redis " + ep_.to_string() + " unavailable" +
+                                  (cause.empty() ? std::string() : ": " + std::string(cause))};
+    on_state_(&why);
+  }
   state_ = State::kWaiting;
   deadline_timer_->disable();
   backoff_ = backoff_ <= 0 ? opts_.reconnect_min : std::min(backoff_ * 2, opts_.reconnect_max);

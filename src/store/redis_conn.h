@@ -79,6 +79,18 @@ class RedisConn {
 
   // Start connecting (the constructor does not).
   void start();
+  // With a resolver (Sentinel), the endpoint is asked of it before each connect; after
+  // connecting, ROLE must say "master" and a READONLY reply drops the connection (the server
+  // was demoted): each leads to a new resolve. While resolving, send() fails at once.
+  using ResolveFn = std::function<void(std::function<void(Result<Endpoint>)>)>;
+  void set_resolver(ResolveFn fn) { resolver_ = std::move(fn); }
+  // Connect again now (the master moved): drops an established connection, skips the wait.
+  void reconnect_now(const std::string& why);
+
+  // Called (from the Dispatcher) each time a connection is established (nullptr) or a
+  // connect fails or an established connection is lost (why).
+  using StateFn = std::function<void(const Error* why)>;
+  void set_on_state(StateFn fn) { on_state_ = std::move(fn); }
   void send(const std::vector<std::string>& argv, ReplyFn fn);
 
   bool connected() const { return state_ == State::kConnected; }
@@ -86,7 +98,7 @@ class RedisConn {
   const Endpoint& endpoint() const { return ep_; }
 
  private:
-  enum class State { kIdle, kConnecting, kConnected, kWaiting };
+  enum class State { kIdle, kResolving, kConnecting, kConnected, kWaiting };
   struct Request {
     ReplyFn fn;
     double deadline = 0;
@@ -98,13 +110,15 @@ class RedisConn {
   static void on_reply(redisAsyncContext* ac, void* reply, void* privdata);
 
   void connect();
+  void connect_to_endpoint();
+  void check_role();
   void connected(int status, const char* errstr);
   void disconnected(const redisAsyncContext* ac, const char* errstr);
   void complete(Request* req, const redisReply* reply);
   void send_internal(std::vector<std::string> argv, std::string what);
   void enqueue(const std::vector<std::string>& argv, std::unique_ptr<Request> req);
   void drop(Error why);
-  void wait_and_reconnect();
+  void wait_and_reconnect(std::string_view cause = {});
   void arm_deadline();
   void on_deadline();
 
@@ -121,6 +135,9 @@ class RedisConn {
   double backoff_ = 0;
   bool closing_ = false;
   bool logged_down_ = false;
+  StateFn on_state_;
+  ResolveFn resolver_;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
 }  // namespace mw::store::redis

@@ -108,7 +108,8 @@ std::string px_or_zero(double ttl) {
 
 RedisStore::RedisStore(const RedisOptions& opts, core::Dispatcher& d, core::Logger& log,
                        Clock clock)
-    : opts_(opts), dispatcher_(d), logger_(log), clock_(std::move(clock)) {
+    : opts_(opts), dispatcher_(d), logger_(log), clock_(std::move(clock)),
+      health_(log, "redis", clock_) {
   for (int i = 0; i < redis::kScriptCount; ++i) {
     scripts_[static_cast<size_t>(i)] = redis::make_script(static_cast<ScriptId>(i));
   }
@@ -116,18 +117,40 @@ RedisStore::RedisStore(const RedisOptions& opts, core::Dispatcher& d, core::Logg
 
 RedisStore::~RedisStore() {
   alive_.reset();  // posted results are dropped from now on
+  sentinel_timer_.reset();
   conns_.clear();
+  sentinel_.reset();
+}
+
+void RedisStore::check_master() {
+  sentinel_->master([this](Result<redis::Endpoint> ep) {
+    if (ep && !conns_.empty() && ep->to_string() != conns_[0]->endpoint().to_string()) {
+      conns_[0]->reconnect_now("the sentinels moved the master to " + ep->to_string());
+    }
+  });
+  sentinel_timer_->enable(opts_.sentinel_check);
 }
 
 Result<std::unique_ptr<RedisStore>> RedisStore::open(const RedisOptions& opts,
                                                      core::Dispatcher& dispatcher,
                                                      core::Logger& logger, Clock clock) {
   if (!clock) return fail(ErrorCode::kInvalidInput, "store: no clock");
-  if (opts.servers.empty()) {
+  if (opts.servers.empty() && opts.sentinels.empty()) {
     return fail(ErrorCode::kInvalidInput, "store.redis.servers is empty");
   }
   std::vector<redis::Endpoint> endpoints;
-  for (const auto& s : opts.servers) {
+  std::vector<redis::Endpoint> sentinels;
+  for (const auto& s : opts.sentinels) {
+    auto ep = redis::parse_endpoint(s);
+    if (!ep) return fail(ep.error());
+    sentinels.push_back(std::move(*ep));
+  }
+  if (!sentinels.empty() && opts.master_name.empty()) {
+    return fail(ErrorCode::kInvalidInput, "store.redis.sentinels needs store.redis.master_name");
+  }
+  // With sentinels: one connection, to whichever server they name (resolved at connect).
+  for (const auto& s : sentinels.empty() ? opts.servers
+                                         : std::vector<std::string>{sentinels[0].to_string()}) {
     auto ep = redis::parse_endpoint(s);
     if (!ep) return fail(ep.error());
     endpoints.push_back(std::move(*ep));
@@ -143,7 +166,29 @@ Result<std::unique_ptr<RedisStore>> RedisStore::open(const RedisOptions& opts,
   for (auto& ep : endpoints) {
     s->conns_.push_back(std::make_unique<redis::RedisConn>(dispatcher, logger, std::move(ep), co));
   }
-  for (auto& c : s->conns_) c->start();
+  RedisStore* self = s.get();
+  if (!sentinels.empty()) {
+    redis::ConnOptions so = co;
+    so.max_pending = 64;
+    s->sentinel_ = std::make_unique<redis::SentinelClient>(dispatcher, logger,
+                                                           std::move(sentinels),
+                                                           opts.master_name, so);
+    s->conns_[0]->set_resolver([self](std::function<void(Result<redis::Endpoint>)> cb) {
+      self->sentinel_->master(std::move(cb));
+    });
+    s->sentinel_timer_ = dispatcher.create_timer([self] { self->check_master(); });
+    s->sentinel_timer_->enable(opts.sentinel_check);
+  }
+  for (auto& c : s->conns_) {
+    c->set_on_state([self](const Error* why) {
+      if (why != nullptr) {
+        self->health_.failure(*why, false);
+      } else if (self->connected_servers() == self->conns_.size()) {
+        self->health_.success();
+      }
+    });
+    c->start();
+  }
   return s;
 }
 
@@ -152,8 +197,10 @@ size_t RedisStore::connected_servers() const {
       std::count_if(conns_.begin(), conns_.end(), [](const auto& c) { return c->connected(); }));
 }
 
-size_t RedisStore::shard_of(std::string_view key) const {
-  return conns_.size() == 1 ? 0 : jump_hash(core::fnv1a64(key), conns_.size());
+size_t RedisStore::shard_of(std::string_view key) const { return shard_for(key, conns_.size()); }
+
+size_t RedisStore::shard_for(std::string_view key, size_t servers) {
+  return servers <= 1 ? 0 : jump_hash(core::fnv1a64(key), servers);
 }
 
 redis::RedisConn& RedisStore::conn_for(std::string_view key) { return *conns_[shard_of(key)]; }
@@ -163,6 +210,7 @@ OpPtr RedisStore::command(std::string_view key, std::vector<std::string> argv, C
                           Decode decode) {
   auto [pending, handle] = detail::make_pending<T>(std::move(cb));
   conn_for(key).send(argv, [this, p = pending, decode](Result<Reply> r) {
+    health_.outcome(r ? nullptr : &r.error());
     detail::post_result<T>(dispatcher_, alive_, p, convert<T>(r, decode));
   });
   return std::move(handle);
@@ -181,6 +229,7 @@ OpPtr RedisStore::script(ScriptId id, std::string_view key, std::vector<std::str
   for (auto& a : args) argv->push_back(std::move(a));
   auto [pending, handle] = detail::make_pending<T>(std::move(cb));
   auto finish = [this, p = pending, decode](Result<Reply> r) {
+    health_.outcome(r ? nullptr : &r.error());
     detail::post_result<T>(dispatcher_, alive_, p, convert<T>(r, decode));
   };
   redis::RedisConn* conn = &conn_for(key);

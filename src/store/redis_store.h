@@ -8,6 +8,16 @@
 // went away fail with kIo or kTimeout, and nothing blocks or waits. Hostnames in `servers`
 // are resolved with a blocking lookup at each connect: use IP addresses or socket paths.
 //
+// Sentinel: with `sentinels`, there is one connection, to the master the sentinels name for
+// `master_name` (redis_sentinel.h), asked before each connect and checked with ROLE; every
+// `sentinel_check` seconds the sentinels are asked again and a moved master is followed at
+// once; a lost connection or a READONLY reply (a demoted master) leads to a new resolve.
+// Operations in flight during a failover fail (kIo, kTimeout) and are not retried. Reads go
+// to the master too (no replica reads).
+//
+// Health (store.h): operations that fail with kIo / kTimeout and lost or refused connections
+// start an outage; an answer or all connections established end it (health.h).
+//
 // Each operation is one command or one Lua script (atomic on the server); the layout and
 // the scripts are in redis_scripts.h. Semantics are those of store.h and the same as
 // LmdbStore's (a shared test suite runs against both). Differences: a map whose only field
@@ -31,15 +41,23 @@
 #include "core/log.h"
 #include "core/loop.h"
 #include "store/common.h"
+#include "store/health.h"
 #include "store/pending.h"
 #include "store/redis_conn.h"
 #include "store/redis_scripts.h"
+#include "store/redis_sentinel.h"
 #include "store/store.h"
 
 namespace mw::store {
 
 struct RedisOptions {
   std::vector<std::string> servers = {"127.0.0.1:6379"};
+  // Sentinel: when `sentinels` is not empty, `servers` is ignored and the one master of
+  // `master_name` is asked of the sentinels (in order) before each connect, and again every
+  // `sentinel_check` seconds and after any error: a failover is followed within about that.
+  std::vector<std::string> sentinels;
+  std::string master_name;
+  double sentinel_check = 1;
   std::string password;
   int db = 0;
   std::string prefix = "mw:";
@@ -88,11 +106,14 @@ class RedisStore final : public Store {
   OpPtr counts_expire(std::string key, uint64_t max_total, double older_than,
                       std::string cursor, size_t budget, Callback<CountsExpiry> cb) override;
   std::string_view backend() const override { return "redis"; }
+  Health health() const override { return health_.health(); }
 
   // Servers with an established connection (for /stat and tests).
   size_t connected_servers() const;
   // The server index a key is sharded to (tests).
   size_t shard_of(std::string_view key) const;
+  // The same for `servers` servers (redis_sync.h shards the same way).
+  static size_t shard_for(std::string_view key, size_t servers);
 
  private:
   RedisStore(const RedisOptions& opts, core::Dispatcher& d, core::Logger& log, Clock clock);
@@ -108,6 +129,7 @@ class RedisStore final : public Store {
   template <typename T>
   OpPtr ready(T value, Callback<T> cb);
   std::string full_key(std::string_view key) const { return opts_.prefix + std::string(key); }
+  void check_master();
 
   RedisOptions opts_;
   core::Dispatcher& dispatcher_;
@@ -115,6 +137,9 @@ class RedisStore final : public Store {
   Clock clock_;
   std::array<redis::Script, redis::kScriptCount> scripts_;
   std::vector<std::unique_ptr<redis::RedisConn>> conns_;
+  std::unique_ptr<redis::SentinelClient> sentinel_;  // with [store.redis] sentinels
+  core::TimerPtr sentinel_timer_;
+  detail::HealthTracker health_;
   detail::AliveToken alive_ = detail::make_alive();
 };
 

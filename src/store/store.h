@@ -163,6 +163,21 @@ class Store {
 
   // "lmdb" or "redis" (for logs and /stat).
   virtual std::string_view backend() const = 0;
+
+  // Whether the backend answers, as this process sees it (degraded mode, /ready, /stat,
+  // /metrics). An outage starts with the first operation that fails with kIo or kTimeout
+  // (or a lost connection) and ends with the next operation that the backend answers (or a
+  // reconnect). Each transition is logged once, the end with the outage's length and the
+  // number of operations that failed during it.
+  struct Health {
+    bool available = true;
+    uint64_t outages = 0;        // outages since the store was opened
+    uint64_t failed = 0;         // operations failed for unavailability (all outages)
+    uint64_t failed_now = 0;     // of which during the current outage
+    double down_since = 0;       // store clock when the current outage began (0: none)
+    std::string last_error;      // why the last outage began (no secrets: server and cause)
+  };
+  virtual Health health() const { return {}; }
 };
 using StorePtr = std::unique_ptr<Store>;
 

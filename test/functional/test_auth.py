@@ -6,7 +6,8 @@ tree); messages are signed by dkimpy (Debian python3-dkim), an independent imple
 scanned by `mailward serve --dns 127.0.0.1:PORT` over the HTTP protocol. The verdict symbols
 and the Authentication-Results field are checked for: pass, tampered body, tampered header,
 wrong key, missing key, expired signature, DMARC reject, and DNS timeouts with the server
-stopped. `mailward check-domain` is checked on the over-limit SPF tree.
+stopped. `mailward check-domain` is checked on the over-limit SPF tree,
+and /checkdomain on the controller against it.
 """
 import base64
 import json
@@ -132,6 +133,16 @@ class AuthTest(unittest.TestCase):
                      "dmarc=pass (p=reject dis=none) header.from=good.example"):
             self.assertIn(part, ar)
 
+    def test_only_our_authentication_results_are_removed(self):
+        # Issue 17 (RFC 8601 section 5): the reply adds our Authentication-Results and asks the
+        # MTA to remove the incoming ones claiming our authserv-id (forged), and only those.
+        forged = (b"Authentication-Results: mx.other.example; spf=pass\r\n"
+                  b"Authentication-Results: (forged) MX.MAILWARD.TEST; dkim=pass\r\n")
+        r = self.scan(forged + message())
+        self.assertEqual(r["milter"]["remove_headers"], {"Authentication-Results": 2}, r["milter"])
+        r = self.scan(message())
+        self.assertNotIn("remove_headers", r["milter"])
+
     def test_tampered_body_and_header(self):
         signed = sign(message(), "s1", "good.example", self.key)
         for bad in (signed.replace(b"See you soon.", b"See you later."),
@@ -203,6 +214,24 @@ class AuthTest(unittest.TestCase):
                               timeout=60).stdout
         self.assertIn("11/10 DNS lookups", text)
         self.assertIn("OVER LIMIT", text)
+
+    def test_checkdomain_on_the_controller_matches_the_command(self):
+        cli = json.loads(subprocess.run(
+            [mwtest.MW_BINARY, "check-domain", "good.example", "--selector", "s1", "--dns",
+             f"127.0.0.1:{self.dns.port}", "--json"], capture_output=True, text=True,
+            timeout=60).stdout)
+        status, body = self.daemon.controller("/checkdomain?domain=good.example&selector=s1")
+        self.assertEqual(status, 200, body)
+        api = json.loads(body)
+        self.assertFalse(api.pop("cached"))
+        api.pop("checked_at")
+        self.assertEqual(api, cli)
+        self.assertEqual(api["dkim"][0]["bits"], 2048)
+        status, body = self.daemon.controller("/checkdomain?domain=good.example&selector=s1")
+        self.assertTrue(json.loads(body)["cached"])
+        status, body = self.daemon.controller("/checkdomain?domain=no%20domain")
+        self.assertEqual(status, 400)
+        self.assertIn("domain", json.loads(body)["error"])
 
 
 if __name__ == "__main__":

@@ -279,7 +279,9 @@ class PasswordTest(unittest.TestCase):
                                   text=True, check=True).stdout.strip()
         config = mwtest.Config({"local.d/20-pw.toml":
                                 f'[controller]\npassword = "{pw_hash("reader")}"\n'
-                                f'enable_password = "{pw_hash("writer")}"\n'})
+                                f'enable_password = "{pw_hash("writer")}"\n'
+                                # loopback is trusted without a password by default
+                                'secure_ip = []\n'})
         try:
             with mwtest.Daemon(config, workers=1) as d:
                 self.assertEqual(d.controller("/stat")[0], 403)
@@ -304,7 +306,8 @@ class PasswordTest(unittest.TestCase):
         try:
             out = subprocess.run([mwtest.MW_BINARY, "serve", "--foreground", "--conf", config.dir,
                                   "--listen", f"127.0.0.1:{mwtest.free_port()}",
-                                  "--controller", f"127.0.0.1:{mwtest.free_port()}"],
+                                  "--controller", f"127.0.0.1:{mwtest.free_port()}",
+                                  *mwtest.serve_user_args()],
                                  capture_output=True, text=True, timeout=60)
             self.assertEqual(out.returncode, 2)
             self.assertIn("mailward pw", out.stderr)
@@ -326,6 +329,32 @@ def load(daemon, stop, results, message):
 
 
 class ResilienceTest(unittest.TestCase):
+    def test_start_up_output_is_clean_and_says_where(self):
+        # Issue 17: one event base owns signals, so libevent prints no "[warn]" line; the
+        # first lines say where each service listens and where the dashboard is.
+        config = mwtest.Config()
+        try:
+            with mwtest.Daemon(config, workers=2) as d:
+                time.sleep(0.5)  # every worker has set its loop up
+                log = d.read_log()
+            lines = log.splitlines()
+            self.assertEqual([x for x in lines if x.startswith("[warn]")], [], log[:3000])
+            head = "\n".join(lines[:5])
+            self.assertIn(f"on 127.0.0.1:{d.port} with 2 workers", head, log[:3000])
+            self.assertIn(f"dashboard at http://127.0.0.1:{d.controller_port}/", head)
+            self.assertIn("milter proxy on 127.0.0.1:", head)
+        finally:
+            config.cleanup()
+
+    def test_version_names_build_and_libraries(self):
+        out = subprocess.run([mwtest.MW_BINARY, "--version"], capture_output=True, text=True,
+                             check=True).stdout
+        self.assertRegex(out.splitlines()[0], r"^mailward \d+\.\d+\.\d+$")
+        self.assertRegex(out, r"(?m)^build: \w+")
+        for lib in ("libevent", "LuaJIT", "Hyperscan", "PCRE2", "OpenSSL", "ldns", "ICU", "LMDB",
+                    "hiredis", "zstd"):
+            self.assertRegex(out, rf"(?m)^  {lib} +\S*\d", out)
+
     def test_killed_worker_is_replaced_and_replies_stay_correct(self):
         config = mwtest.Config()
         try:
@@ -351,6 +380,8 @@ class ResilienceTest(unittest.TestCase):
                 self.assertGreater(len(ok), 20)
                 # Every request that got a reply got a correct one.
                 self.assertTrue(all(r[1] == "reject" for r in ok), results[:10])
+                # The replacement took over the signals without a libevent warning.
+                self.assertNotIn("\n[warn]", "\n" + d.read_log())
         finally:
             config.cleanup()
 
@@ -381,6 +412,7 @@ class ResilienceTest(unittest.TestCase):
                 self.assertFalse(set(d.children()) & old, "old workers still running")
                 r = d.scan(mwtest.sample("ham.eml"))
                 self.assertEqual(r["required_score"], 14.5)
+                self.assertNotIn("\n[warn]", "\n" + d.read_log())
         finally:
             config.cleanup()
 

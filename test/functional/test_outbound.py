@@ -1,7 +1,9 @@
-"""Outbound protection end to end (issue 7): the shipped model is reproducible, a generated month
-of submissions is caught before the phishing bursts with no false positives to speak of, and the
-daemon holds an account, reports the detection (events file, webhook, controller) and releases
-it, with the embedded store and with a real Redis."""
+"""Outbound protection end to end (issues 7 and 11): the shipped model (trained on the second
+generator, tools/outbound/gen2) is reproducible; a month of the FIRST generator's submissions
+(another seed) is caught before the phishing bursts with no false positives, and so is the
+first sight of every message; a month of the second generator's is caught by a model trained
+on the first; the daemon holds an account, reports the detection (events file, webhook,
+controller) and releases it, with the embedded store and with a real Redis."""
 import http.server
 import json
 import os
@@ -45,8 +47,32 @@ class ModelTest(unittest.TestCase):
             shutil.rmtree(tmp)
 
 
+def evaluate(data, replay):
+    report = subprocess.run([PY, os.path.join(TOOLS, "evaluate.py"), "--events",
+                             os.path.join(data, "events.jsonl"), "--labels",
+                             os.path.join(data, "labels.jsonl"), "--replay", replay, "--json"],
+                            capture_output=True, text=True, check=True).stdout
+    r = json.loads(report.strip().splitlines()[-1])
+    print(json.dumps({k: r[k] for k in ("test_mails", "hijacks", "false_positives")}, indent=1),
+          file=sys.stderr)
+    return r
+
+
+# Test-mail formats without a complete credential record: a token only (gen1 and gen2), an
+# address and a password without a server (gen2). Only behaviour and collectors catch them.
+INCOMPLETE = ("token_only", "partial_userpass")
+
+
+def content_recall(r):
+    """Recall on the test mails that carry a complete credential record."""
+    by = r["by_detail"]["test_mail"]
+    kept = {k: v for k, v in by.items() if k not in INCOMPLETE}
+    return sum(v["flagged"] for v in kept.values()) / sum(v["total"] for v in kept.values())
+
+
 class ReplayTest(unittest.TestCase):
-    """A month of submissions of another seed than the training data."""
+    """A month of the first generator (another seed than any training data), scored by the
+    shipped model, which was trained on the second generator."""
 
     @classmethod
     def setUpClass(cls):
@@ -62,30 +88,80 @@ class ReplayTest(unittest.TestCase):
         cls.config.cleanup()
         shutil.rmtree(cls.tmp)
 
-    def replay(self, name):
+    def replay(self, name, events=None, *flags):
         out = os.path.join(self.tmp, name)
         with open(out, "w") as f:
-            subprocess.run([mwtest.MW_BINARY, "replay", "--conf", self.config.dir,
-                            os.path.join(self.data, "events.jsonl")], stdout=f, check=True,
-                           timeout=900)
+            subprocess.run([mwtest.MW_BINARY, "replay", "--conf", self.config.dir, *flags,
+                            events or os.path.join(self.data, "events.jsonl")], stdout=f,
+                           check=True, timeout=900)
         return out
 
     def test_catches_test_mails_before_the_burst(self):
         replay = self.replay("replay-1.jsonl")
-        report = subprocess.run([PY, os.path.join(TOOLS, "evaluate.py"), "--events",
-                                 os.path.join(self.data, "events.jsonl"), "--labels",
-                                 os.path.join(self.data, "labels.jsonl"), "--replay", replay,
-                                 "--json"], capture_output=True, text=True, check=True).stdout
-        r = json.loads(report.strip().splitlines()[-1])
-        print(json.dumps(r, indent=1), file=sys.stderr)
+        r = evaluate(self.data, replay)
         self.assertEqual(r["missing_replies"], 0)
-        self.assertGreaterEqual(r["test_mails"]["recall"], 0.80)
-        self.assertGreaterEqual(r["hijacks"]["held_rate"], 0.75)
-        self.assertLessEqual(r["false_positives"]["normal_and_lookalike"]["rate"], 0.002)
-        self.assertLessEqual(r["false_positives"]["lookalike"]["rate"], 0.01)
+        self.assertGreaterEqual(r["test_mails"]["recall"], 0.95)
+        self.assertEqual(content_recall(r), 1.0)
+        self.assertGreaterEqual(r["hijacks"]["held_rate"], 0.9)
+        self.assertLessEqual(r["false_positives"]["normal"]["rate"], 0.001)
+        self.assertEqual(r["false_positives"]["lookalike"]["flagged"], 0)
         # Two runs without --state give the same output.
         with open(replay) as a, open(self.replay("replay-2.jsonl")) as b:
             self.assertEqual(a.read(), b.read())
+
+    def test_first_sight(self):
+        # Every test mail and look-alike and a tenth of the normal mail, each scanned on an
+        # empty store of its own.
+        with open(os.path.join(self.data, "labels.jsonl")) as f:
+            labels = {l["id"]: l for l in map(json.loads, f)}
+        subset = os.path.join(self.data, "first-sight.jsonl")
+        with open(os.path.join(self.data, "events.jsonl")) as f, open(subset, "w") as out:
+            for line in f:
+                ev = json.loads(line)
+                kind = labels[ev["id"]]["kind"]
+                if kind in ("test_mail", "lookalike") or (kind == "normal" and ev["id"] % 10 == 0):
+                    out.write(line)
+        r = evaluate(self.data, self.replay("first-sight-replay.jsonl", subset, "--isolate"))
+        self.assertEqual(content_recall(r), 1.0)
+        self.assertEqual(r["false_positives"]["normal_and_lookalike"]["flagged"], 0)
+
+
+class SecondGeneratorTest(unittest.TestCase):
+    """A month of the second generator, scored by a model trained on the first."""
+
+    def test_month_of_the_second_generator(self):
+        tmp = tempfile.mkdtemp()
+        try:
+            model = os.path.join(tmp, "model-gen1.json")
+            subprocess.run([os.path.join(TOOLS, "train_model.sh"), mwtest.MW_BINARY, model, "",
+                            "gen1"], check=True, capture_output=True, timeout=900)
+            data = os.path.join(tmp, "data")
+            subprocess.run([PY, os.path.join(TOOLS, "gen2", "generate.py"), "--out", data,
+                            "--seed", "2", "--users", "150", "--hijacks", "27", "--quiet"],
+                           check=True, capture_output=True, timeout=600)
+            overrides = {}
+            gen2_lab = os.path.join(TOOLS, "gen2", "local.d")
+            for f in sorted(os.listdir(gen2_lab)):
+                with open(os.path.join(gen2_lab, f)) as fh:
+                    overrides["local.d/" + f] = fh.read()
+            overrides["local.d/95-model.toml"] = '[outbound]\nmodel = "%s"\n' % model
+            config = mwtest.Config(overrides)
+            try:
+                replay = os.path.join(tmp, "replay.jsonl")
+                with open(replay, "w") as f:
+                    subprocess.run([mwtest.MW_BINARY, "replay", "--conf", config.dir,
+                                    os.path.join(data, "events.jsonl")], stdout=f, check=True,
+                                   timeout=900)
+                r = evaluate(data, replay)
+                self.assertGreaterEqual(r["test_mails"]["recall"], 0.95)
+                self.assertEqual(content_recall(r), 1.0)
+                self.assertGreaterEqual(r["hijacks"]["held_rate"], 0.9)
+                self.assertLessEqual(r["false_positives"]["normal"]["rate"], 0.001)
+                self.assertEqual(r["false_positives"]["lookalike"]["flagged"], 0)
+            finally:
+                config.cleanup()
+        finally:
+            shutil.rmtree(tmp)
 
 
 class Webhook(http.server.BaseHTTPRequestHandler):
@@ -172,6 +248,8 @@ class DaemonHoldTest(unittest.TestCase):
                     lines = [json.loads(l) for l in f]
                 self.assertEqual([e["user"] for e in lines], ["taro.yamada"])
                 self.assertEqual(lines[0]["subject"].split(";")[1], "taro.yamada")
+                # The fixture's password (Sakura2024!) is masked in the stored Subject.
+                self.assertEqual(lines[0]["subject"].split(";")[2], "Sa*********")
         finally:
             server.shutdown()
             config.cleanup()

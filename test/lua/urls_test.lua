@@ -23,6 +23,31 @@ return {
         '<a href="https://www.example.com/a">www.example.com</a>'), forbid = { 'PHISHING' } },
     { name = 'anchor text that is not a URL', text = html(
         '<a href="https://tracking.example.net/c?id=1">Click here</a>'), forbid = { 'PHISHING' } },
+    -- PHISHING compares organisations, not hosts (issue 12).
+    { name = 'anchor shows another host of the same organisation', text = html(
+        '<a href="http://click.news.example.co.uk/r?x=1">www.example.co.uk</a>'), forbid = { 'PHISHING' } },
+    { name = 'the same name under another suffix', text = html(
+        '<a href="https://www.amazon.co.uk/gp/x">amazon.com</a>'), forbid = { 'PHISHING' } },
+    { name = 'a redirector is followed to its target', text = html(
+        '<a href="http://rd.yahoo.com/M=1/*http://www.foo-shop.com/">http://www.foo-shop.com</a>'),
+      forbid = { 'PHISHING' } },
+    { name = 'a redirector to somewhere else', text = html(
+        '<a href="https://www.google.com/url?q=http%3A%2F%2Fevil-login.example.net%2Fp">https://www.paypal.com/</a>'),
+      expect = { 'PHISHING' }, options = { PHISHING = { 'www.paypal.com->www.google.com' } } },
+    { name = 'a redirector with no target is not judged', text = html(
+        '<a href="https://example.us3.list-manage.com/track/click?u=1&id=2">www.partner-shop.com</a>'),
+      forbid = { 'PHISHING' } },
+    { name = 'a click tracker carrying many links', text = html(
+        '<a href="https://t.sender-mail.example/c/1">www.alpha-store.com</a>' ..
+        '<a href="https://t.sender-mail.example/c/2">www.beta-store.com</a>' ..
+        '<a href="https://t.sender-mail.example/c/3">www.gamma-store.com</a>' ..
+        '<a href="https://t.sender-mail.example/c/4">Read more</a>'), forbid = { 'PHISHING' } },
+    { name = 'a newsletter linking through its own domain', text = 'From: News <news@shop.example.org>\r\n' ..
+        'To: b@example.net\r\nSubject: t\r\nMessage-ID: <u2@example.org>\r\n' ..
+        'List-Unsubscribe: <mailto:u@example.org>\r\nContent-Type: text/html\r\n\r\n' ..
+        '<a href="https://click.example.org/partner">www.partner-brand.com</a>\r\n', forbid = { 'PHISHING' } },
+    { name = 'anchor text with a dotted word that is no domain', text = html(
+        '<a href="https://www.example.com/a">Section.Intro</a>'), forbid = { 'PHISHING' } },
     { name = 'shortener', text = text('see https://bit.ly/3xYz12'), expect = { 'URL_SHORTENER' } },
     { name = 'user info before the host', text = text('http://www.bank.example@evil.example/'),
       expect = { 'URL_HAS_USER' } },

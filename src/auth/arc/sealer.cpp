@@ -113,6 +113,12 @@ std::string collect_auth_results(const dkim::MessageView& message, std::string_v
   return out;
 }
 
+std::string authserv_id_of(std::string_view value) {
+  std::string id;
+  std::string_view rest;
+  return split_authserv(value, id, rest) ? id : std::string();
+}
+
 Result<Sealer> Sealer::create(dkim::PrivateKey key, SealOptions options) {
   options.domain = core::to_lower(options.domain);
   if (!dkim::is_valid_domain(options.domain)) {

@@ -112,4 +112,8 @@ class Sealer {
 // whitespace runs become one space.
 std::string collect_auth_results(const dkim::MessageView& message, std::string_view authserv_id);
 
+// The authserv-id an Authentication-Results value claims (RFC 8601 section 2.2: the first
+// token after any comments, quotes removed), "" when the value has none or no ';'.
+std::string authserv_id_of(std::string_view value);
+
 }  // namespace mw::auth::arc

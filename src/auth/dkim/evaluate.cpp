@@ -56,6 +56,11 @@ SignatureVerdict start_verdict(const Signature& sig, size_t header_index) {
   v.algorithm = sig.algorithm_text;
   v.identity = sig.identity;
   v.b_prefix = sig.b_text.substr(0, kBPrefixChars);
+  if (!sig.signature.empty()) {
+    Digest d(HashAlg::kSha256);
+    d.update(sig.signature);
+    v.b_digest = d.finish();
+  }
   v.body_length = sig.body_length;
   return v;
 }

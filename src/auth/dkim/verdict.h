@@ -80,6 +80,9 @@ struct SignatureVerdict {
   std::string algorithm;                // a= as written, lower-cased
   std::string identity;                 // i= decoded, or "@" + d= when absent
   std::string b_prefix;                 // first 12 base64 characters of b= (RFC 6008 header.b)
+  std::string b_digest;                 // SHA-256 of b= decoded (32 bytes; empty when b= is
+                                        // unreadable): names this one signature, e.g. for
+                                        // replay counting, without keeping it
   std::optional<uint64_t> body_length;  // l=
   // l= security note (RFC 6376 8.2): the canonical body is longer than l=, so content was
   // appended that the signature does not cover.

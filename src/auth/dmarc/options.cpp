@@ -22,6 +22,41 @@ void declare_options(core::Schema& s) {
          "Public Suffix List file (publicsuffix.org format) for organizational domains; "
          "empty: libpsl's newest list (Debian: /usr/share/publicsuffix)",
          std::nullopt, std::nullopt, {}, false});
+  s.section("dmarc_report", "DMARC aggregate reports sent by `mailward dmarc-report`");
+  s.add({"dmarc_report.org_name", OptType::kString, "\"\"",
+         "Our organisation's name in reports (required to send)"});
+  s.add({"dmarc_report.email", OptType::kString, "\"\"",
+         "Contact address in reports and From: of report mails (required to send)"});
+  s.add({"dmarc_report.extra_contact_info", OptType::kString, "\"\"",
+         "More contact information in reports (optional)"});
+  s.add({"dmarc_report.domain", OptType::kString, "\"\"",
+         "Our domain in report file names and subjects (empty: the domain of `email`)"});
+  s.add({"dmarc_report.smtp_relay", OptType::kString, "\"127.0.0.1:25\"",
+         "SMTP relay (numeric HOST:PORT) that takes report mails"});
+  s.add({"dmarc_report.helo", OptType::kString, "\"\"",
+         "Our name in EHLO (empty: dmarc_report.domain)"});
+  s.add({"dmarc_report.timeout", OptType::kDuration, "\"60s\"",
+         "Time limit per SMTP read or write and per DNS lookup", 1, 3600});
+  s.add({"dmarc_report.max_rows", OptType::kInt, "100000",
+         "Report rows read per policy domain and day at most", 1, 10000000});
+}
+
+ReportOptions report_options_from(const core::Config& cfg) {
+  ReportOptions o;
+  o.org_name = cfg.get_string("dmarc_report.org_name");
+  o.email = cfg.get_string("dmarc_report.email");
+  o.extra_contact_info = cfg.get_string("dmarc_report.extra_contact_info");
+  o.domain = cfg.get_string("dmarc_report.domain");
+  if (o.domain.empty()) {
+    auto at = o.email.rfind('@');
+    if (at != std::string::npos) o.domain = o.email.substr(at + 1);
+  }
+  o.smtp_relay = cfg.get_string("dmarc_report.smtp_relay");
+  o.helo = cfg.get_string("dmarc_report.helo");
+  if (o.helo.empty()) o.helo = o.domain;
+  o.timeout = cfg.get_duration("dmarc_report.timeout");
+  o.max_rows = static_cast<size_t>(cfg.get_int("dmarc_report.max_rows"));
+  return o;
 }
 
 Options options_from(const core::Config& cfg) {

@@ -45,7 +45,7 @@ std::string error_text(const Response& r) {
 
 ServerCore::ServerCore(core::Dispatcher& d, core::Logger& logger, Handler& h, HttpOptions o)
     : dispatcher(d), log(logger, "http"), handler(h), options(std::move(o)),
-      connections(d, logger, "http", options.max_connections,
+      connections(d, logger, "http", options.max_connections, options.max_connections_per_ip,
                   [this](UniqueFd fd, const PeerAddress& peer, uint64_t id) {
                     ++stats.connections_accepted;
                     return std::make_unique<HttpConnection>(*this, std::move(fd), peer, id);
@@ -91,6 +91,7 @@ void ResponderImpl::cancel() {
 HttpConnection::HttpConnection(ServerCore& server, UniqueFd fd, PeerAddress peer, uint64_t id)
     : server_(server), fd_(std::move(fd)), peer_(std::move(peer)), id_(id),
       parser_(server.options.limits) {
+  if (!peer_.unix_socket) local_ = local_address(fd_.get());
   timer_ = server_.dispatcher.create_timer([this] { on_timer(); });
 }
 
@@ -155,12 +156,16 @@ void HttpConnection::arm_reading_timer() {
   if (phase_ != Phase::kReading) return;
   const HttpOptions& o = server_.options;
   double now = server_.dispatcher.monotonic();
+  // The whole request (head and body) must arrive within request_timeout of its first
+  // byte, however often the client sends something.
+  double total_left = std::max(0.0, request_start_ + o.request_timeout - now);
   if (parser_.head_complete()) {
-    timer_->enable(o.read_timeout);  // body: silence allowed between reads
+    timer_->enable(std::min(o.read_timeout, total_left));  // body: silence between reads
   } else if (served_one_ && !parser_.in_progress() && pending_input().empty()) {
     timer_->enable(o.keepalive_timeout);  // idle between requests
   } else {
-    timer_->enable(std::max(0.0, request_start_ + o.read_timeout - now));  // head deadline
+    timer_->enable(std::min(std::max(0.0, request_start_ + o.read_timeout - now),
+                            total_left));  // head deadline
   }
 }
 
@@ -345,6 +350,7 @@ void HttpConnection::dispatch(Request&& request) {
     return;
   }
   request.peer = peer_;
+  request.local = local_;
   request.received_at = server_.dispatcher.monotonic();
   ++server_.stats.requests;
   if (server_.log.enabled(core::LogLevel::kDebug)) {
@@ -354,7 +360,22 @@ void HttpConnection::dispatch(Request&& request) {
   auto responder = std::make_unique<ResponderImpl>(this);
   responder_ = responder.get();
   update_watch();
-  server_.handler.handle(std::move(request), std::move(responder));
+  // A handler must not throw; one that does answers 500 and the worker goes on.
+  try {
+    server_.handler.handle(std::move(request), std::move(responder));
+  } catch (const std::exception& e) {
+    handler_threw(e.what());
+  } catch (...) {
+    handler_threw("unknown exception");
+  }
+}
+
+void HttpConnection::handler_threw(std::string_view what) {
+  server_.log.error("request handler failed for a request from " + peer_.to_string() + ": " +
+                    std::string(what));
+  // The responder went away with the exception (and a 500 is on its way), or the handler
+  // still holds it: cancel it and answer here.
+  if (phase_ == Phase::kHandling) reply_error(500, "internal error");
 }
 
 void HttpConnection::on_response(Response&& response) {

@@ -99,6 +99,7 @@ class HttpConnection final : public ServerConnection {
   void process_input();
   void compact_input();
   void dispatch(Request&& request);
+  void handler_threw(std::string_view what);
   void reply_error(int status, std::string_view reason);
   void write(std::string bytes, bool close_after);
   void flush();
@@ -114,6 +115,7 @@ class HttpConnection final : public ServerConnection {
   ServerCore& server_;
   UniqueFd fd_;
   PeerAddress peer_;
+  PeerAddress local_;  // our address on the connection (TCP only)
   uint64_t id_;
   Phase phase_ = Phase::kReading;
   core::FdEventPtr event_;

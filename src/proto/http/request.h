@@ -45,6 +45,7 @@ struct Request {
   bool compressed = false;  // the body arrived zstd-compressed
   uint64_t wire_body_size = 0;  // body bytes as received (before decompression)
   PeerAddress peer;
+  PeerAddress local;       // the server's address the client connected to (TCP)
   double received_at = 0;  // Dispatcher::monotonic() when the request was complete
 
   bool legacy() const { return protocol != Protocol::kHttp; }

@@ -15,7 +15,9 @@
 // when a handler drops a Responder without answering.
 //
 // Timeouts (HttpOptions): the request head must arrive within read_timeout of its first
-// byte; while a body arrives, read_timeout is the silence allowed between reads; a kept-alive
+// byte; while a body arrives, read_timeout is the silence allowed between reads; head and
+// body together must arrive within request_timeout of the first byte (408 after it, however
+// often the client sends a byte); a kept-alive
 // connection may idle keepalive_timeout between requests; a client reading the reply may
 // stall write_timeout. While the handler works no timer runs (the scan has its own budget).
 // A client that closes its connection while its request is being handled cancels the
@@ -23,7 +25,10 @@
 // may half-close after sending, as spamc does, and still gets its reply).
 //
 // Connection limit: with max_connections open, the server stops accepting (another worker
-// or the kernel backlog takes the next clients) until one closes.
+// or the kernel backlog takes the next clients) until one closes; a client address with
+// max_connections_per_ip open has further connections closed at once.
+//
+// A Handler that throws (it must not) gets its request answered 500; the worker goes on.
 //
 // Drain (SIGTERM/SIGHUP): drain() stops accepting, closes idle connections, lets in-flight
 // requests finish (their replies say `Connection: close`) and calls back once no connection

@@ -38,7 +38,8 @@ ScanFields scan_fields(const Message& m) {
   f.tls_cert_issuer = macro_or_empty(m, "cert_issuer");
   f.mailer = macro_or_empty(m, "rcpt_mailer");
   f.mta_name = macro_or_empty(m, "daemon_name");
-  if (f.mta_name.empty()) f.mta_name = macro_or_empty(m, "j");
+  f.mta_host = macro_or_empty(m, "j");
+  if (f.mta_name.empty()) f.mta_name = f.mta_host;
   f.body_block = (m.actions & kActChangeBody) != 0;
   f.mail_args = m.mail_args;
   return f;

@@ -39,6 +39,7 @@ struct ScanFields {
   std::string user;                     // SASL login
   std::string user_agent;
   std::string mta_name;
+  std::string mta_host;                 // j: the MTA's host name (not sent as a header)
   std::string tls_cipher;
   std::string tls_version;
   std::string tls_cert_issuer;

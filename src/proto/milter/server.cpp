@@ -41,6 +41,7 @@ class MilterConnection final : public ServerConnection, private SessionSink {
         session_(server.options, server.session_options, *this, server.logger) {
     timer_ = server_.dispatcher.create_timer([this] { on_timeout(); });
     progress_timer_ = server_.dispatcher.create_timer([this] { on_progress(); });
+    message_timer_ = server_.dispatcher.create_timer([this] { on_message_timeout(); });
   }
   ~MilterConnection() override;
 
@@ -64,6 +65,9 @@ class MilterConnection final : public ServerConnection, private SessionSink {
   void on_abort() override;
   void on_events(uint32_t events);
   void on_timeout();
+  void on_message_timeout();
+  void update_message_clock();
+  void end_with_tempfail(const std::string& why);
   void on_progress();
   void flush();
   void update_watch();
@@ -79,6 +83,8 @@ class MilterConnection final : public ServerConnection, private SessionSink {
   uint32_t watching_ = 0;
   core::TimerPtr timer_;
   core::TimerPtr progress_timer_;
+  core::TimerPtr message_timer_;  // message_timeout: first packet to end of message
+  bool message_clock_ = false;
   std::string in_;
   std::string staged_;  // replies produced while feeding the session, not yet in out_
   OutBuffer out_;
@@ -165,6 +171,10 @@ void MilterConnection::on_events(uint32_t events) {
     break;
   }
   if (!in_.empty()) {
+    if (!message_clock_ && !session_.awaiting_reply()) {
+      message_clock_ = true;  // the first bytes of a conversation: its total time starts
+      message_timer_->enable(server_.options.message_timeout);
+    }
     std::string bytes;
     bytes.swap(in_);
     feeding_ = true;
@@ -174,13 +184,19 @@ void MilterConnection::on_events(uint32_t events) {
     staged_.clear();
     if (closed_) return;
     if (!st) {
-      ++server_.stats.protocol_errors;
+      if (session_.over_limit()) {
+        ++server_.stats.limit_errors;
+      } else {
+        ++server_.stats.protocol_errors;
+      }
+      // The session appended a tempfail for a limit; replies before the bad packet go too.
       server_.log.warn("closing milter connection from " + peer_.to_string() + ": " +
                        st.error().message);
-      (void)out_.flush(fd_.get());  // best effort: replies produced before the bad packet
+      (void)out_.flush(fd_.get());  // best effort
       close("protocol error");
       return;
     }
+    update_message_clock();
     if (!session_.awaiting_reply()) timer_->enable(server_.options.timeout);
   }
   if (eof) {
@@ -218,6 +234,33 @@ void MilterConnection::flush() {
   update_watch();
 }
 
+// The message clock runs from the first byte of a conversation until the session hands a
+// message over, or is between messages with no packet half-received.
+void MilterConnection::update_message_clock() {
+  if (!message_clock_) return;
+  if (session_.awaiting_reply() || (!session_.in_message() && !session_.mid_packet())) {
+    message_clock_ = false;
+    message_timer_->disable();
+  }
+}
+
+void MilterConnection::on_message_timeout() {
+  if (closed_ || !message_clock_ || session_.awaiting_reply()) return;
+  ++server_.stats.timeouts;
+  end_with_tempfail("no end of message within message_timeout (" +
+                    std::to_string(server_.options.message_timeout) + "s)");
+}
+
+void MilterConnection::end_with_tempfail(const std::string& why) {
+  server_.log.warn("closing milter connection from " + peer_.to_string() + ": " + why +
+                   "; telling the MTA to tempfail");
+  std::string out;
+  (void)encode_action(out, Action::tempfail());
+  out_.append(out);
+  (void)out_.flush(fd_.get());  // best effort
+  close("limit");
+}
+
 void MilterConnection::on_message(Message&& message) {
   ++server_.stats.messages;
   auto replier = std::make_unique<ReplierImpl>(this);
@@ -229,7 +272,18 @@ void MilterConnection::on_message(Message&& message) {
                       peer_.to_string() + ": " + std::to_string(message.data.size()) +
                       " bytes, " + std::to_string(message.recipients.size()) + " recipients");
   }
-  server_.handler.on_message(std::move(message), std::move(replier));
+  // A handler must not throw; one that does gets the MTA told to tempfail.
+  try {
+    server_.handler.on_message(std::move(message), std::move(replier));
+  } catch (const std::exception& e) {
+    server_.log.error(std::string("milter handler failed: ") + e.what());
+    if (replier_ != nullptr) {
+      ReplierImpl* r = replier_;
+      replier_ = nullptr;
+      r->cancel();
+      on_verdict({Action::tempfail()});
+    }
+  }
 }
 
 void MilterConnection::on_abort() { cancel_replier(); }
@@ -298,6 +352,7 @@ void MilterConnection::close(std::string_view why) {
                     std::string(why));
   timer_->disable();
   progress_timer_->disable();
+  message_timer_->disable();
   event_.reset();
   watching_ = 0;
   cancel_replier();
@@ -312,6 +367,7 @@ MilterServer::Impl::Impl(core::Dispatcher& d, core::Logger& logger, MilterHandle
     : dispatcher(d), logger(logger), log(logger, "milter"), handler(handler),
       options(std::move(options)), session_options(std::move(session_options)),
       connections(d, logger, "milter", this->options.max_connections,
+                  this->options.max_connections_per_ip,
                   [this](UniqueFd fd, const PeerAddress& peer, uint64_t id) {
                     ++stats.connections_accepted;
                     return std::make_unique<MilterConnection>(*this, std::move(fd), peer, id);

@@ -10,6 +10,11 @@
 //
 // A connection is closed with a log line (never the worker) when the MTA sends a bad or
 // oversize packet, stays silent longer than `timeout` inside a conversation, or sends QUIT.
+// It is ended with a tempfail reply (and a log line) when it holds more macros than
+// max_macro_bytes / max_macros, or when a conversation (from its first packet after connect
+// or after the previous verdict, until end of body) takes longer than message_timeout -
+// however often the MTA sends a byte. An MTA address with max_connections_per_ip open has
+// further connections closed at once.
 // An MTA that aborts the message (ABORT) or goes away cancels a pending verdict: the
 // Replier's cancel callback runs and its send() does nothing.
 //
@@ -68,6 +73,7 @@ struct MilterServerStats {
   uint64_t messages = 0;         // messages handed to the handler
   uint64_t aborted = 0;          // verdicts cancelled (ABORT, QUIT, lost connection)
   uint64_t protocol_errors = 0;  // connections closed for a protocol error
+  uint64_t limit_errors = 0;     // connections ended with tempfail over a limit (macros)
   uint64_t timeouts = 0;         // MTA silence or handler over reply_timeout
 };
 

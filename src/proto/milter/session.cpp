@@ -22,6 +22,16 @@ constexpr char kMacroSearchOrder[] = {'E', 'N', 'T', 'R', 'M', 'H', 'C'};
 // Stages whose macros belong to a message (cleared when a new message starts).
 bool message_stage(char stage) { return stage != 'C' && stage != 'H'; }
 
+// The commands an MTA sends macros for (libmilter's and Postfix's set: connect, HELO,
+// MAIL, RCPT, DATA, end of headers, end of body, unknown command).
+bool macro_stage(char stage) {
+  for (char c : {'C', 'H', 'M', 'R', 'T', 'N', 'E', 'U'}) {
+    if (stage == c) return true;
+  }
+  return false;
+}
+
+
 // LF (not preceded by CR) -> CRLF.
 void append_crlf(std::string& out, std::string_view s) {
   for (size_t i = 0; i < s.size(); ++i) {
@@ -132,6 +142,15 @@ Status Session::feed(std::string_view bytes, std::string& out) {
       return fail(frame.error());
     }
     if (!frame->has_value()) break;
+    if ((*frame)->command == static_cast<char>(Command::kMacro) &&
+        (*frame)->data.size() > limits_.max_macro_bytes + 2 * limits_.max_macros + 1) {
+      // More than the connection may hold in one packet: refuse it before decoding.
+      failed_ = true;
+      over_limit_ = true;
+      (void)encode_action(out, Action::tempfail());
+      return fail(ErrorCode::kLimit, "macro packet of " + std::to_string((*frame)->data.size()) +
+                                         " bytes is over max_macro_bytes");
+    }
     auto decoded = decode(**frame);
     if (!decoded) {
       failed_ = true;
@@ -212,10 +231,7 @@ Status Session::handle(const Decoded& command, char code, std::string& out) {
                                               " while a verdict is pending");
   }
 
-  if (const auto* m = std::get_if<Macros>(&command)) {
-    set_macros(*m);
-    return {};
-  }
+  if (const auto* m = std::get_if<Macros>(&command)) return set_macros(*m, out);
   if (const auto* c = std::get_if<Connect>(&command)) {
     MacroValues connect_macros;
     for (const auto& [stage, list] : msg_.macros) {
@@ -256,7 +272,15 @@ Status Session::handle(const Decoded& command, char code, std::string& out) {
       Recipient rcpt;
       rcpt.address = std::string(r->address);
       for (auto a : r->args) rcpt.args.emplace_back(a);
-      rcpt.macros = std::move(pending_rcpt_macros_);
+      // Each recipient keeps its macros while the recipients' macros stay under the caps.
+      MacroSize add;
+      add.add(pending_rcpt_macros_);
+      if (rcpt_macros_.bytes + add.bytes <= limits_.max_macro_bytes &&
+          rcpt_macros_.pairs + add.pairs <= limits_.max_macros) {
+        rcpt_macros_.bytes += add.bytes;
+        rcpt_macros_.pairs += add.pairs;
+        rcpt.macros = std::move(pending_rcpt_macros_);
+      }
       msg_.recipients.push_back(std::move(rcpt));
     } else {
       ++msg_.recipients_dropped;
@@ -293,6 +317,7 @@ Status Session::handle(const Decoded& command, char code, std::string& out) {
     in_message_ = false;
     eoh_seen_ = false;
     pending_rcpt_macros_.clear();
+    rcpt_macros_ = {};
     awaiting_ = true;
     sink_.on_message(std::move(done));
     return {};
@@ -320,8 +345,51 @@ Status Session::handle(const Decoded& command, char code, std::string& out) {
   return {};
 }
 
-void Session::set_macros(const Macros& m) {
-  if (m.stage == 0) return;
+void Session::MacroSize::add(const MacroValues& list) {
+  for (const auto& [name, value] : list) bytes += name.size() + value.size();
+  pairs += list.size();
+}
+
+Session::MacroSize Session::stage_macros() const {
+  MacroSize held;
+  for (const auto& [stage, list] : msg_.macros) held.add(list);
+  held.add(pending_rcpt_macros_);
+  return held;
+}
+
+Status Session::set_macros(const Macros& m, std::string& out) {
+  if (m.stage == 0) return {};
+  if (!macro_stage(m.stage)) {
+    log_.debug("ignoring macros for a command that has none: " +
+               hex(static_cast<unsigned char>(m.stage)));
+    return {};
+  }
+  // What would be held with this stage's macros replaced by the new ones.
+  MacroSize held = stage_macros();
+  MacroSize replaced;
+  for (const auto& [stage, existing] : msg_.macros) {
+    if (stage == m.stage) replaced.add(existing);
+  }
+  if (m.stage == static_cast<char>(Command::kRcpt)) replaced.add(pending_rcpt_macros_);
+  MacroSize incoming;
+  for (const auto& [name, value] : m.pairs) {
+    incoming.bytes += bare_macro_name(name).size() + value.size();
+  }
+  incoming.pairs = m.pairs.size();
+  if (m.stage == static_cast<char>(Command::kRcpt)) {
+    incoming.bytes *= 2;  // kept for the stage and for the next recipient
+    incoming.pairs *= 2;
+  }
+  size_t bytes = held.bytes - replaced.bytes + incoming.bytes;
+  size_t pairs = held.pairs - replaced.pairs + incoming.pairs;
+  if (bytes > limits_.max_macro_bytes || pairs > limits_.max_macros) {
+    over_limit_ = true;
+    (void)encode_action(out, Action::tempfail());
+    return fail(ErrorCode::kLimit, "MTA sent more macros than the connection may hold (" +
+                                       std::to_string(bytes) + " bytes, " +
+                                       std::to_string(pairs) +
+                                       " pairs; max_macro_bytes / max_macros)");
+  }
   MacroValues list;
   list.reserve(m.pairs.size());
   for (const auto& [name, value] : m.pairs) {
@@ -331,10 +399,11 @@ void Session::set_macros(const Macros& m) {
   for (auto& [stage, existing] : msg_.macros) {
     if (stage == m.stage) {
       existing = std::move(list);  // a stage's macros replace the earlier ones
-      return;
+      return {};
     }
   }
   msg_.macros.emplace_back(m.stage, std::move(list));
+  return {};
 }
 
 void Session::reserve_for_size_arg(std::string_view arg) {
@@ -412,6 +481,7 @@ void Session::reset_message() {
   in_message_ = false;
   eoh_seen_ = false;
   pending_rcpt_macros_.clear();
+  rcpt_macros_ = {};
 }
 
 void Session::reset_connection() {
@@ -419,6 +489,7 @@ void Session::reset_connection() {
   in_message_ = false;
   eoh_seen_ = false;
   pending_rcpt_macros_.clear();
+  rcpt_macros_ = {};
 }
 
 Action Session::adapt(const Action& a) const {

@@ -13,6 +13,13 @@
 //   - at end of body hands a Message to the SessionSink and waits for reply();
 //   - handles ABORT (drop the message, keep the connection), QUIT and QUIT_NC.
 //
+// Macros are taken only for the commands that have them (C, H, M, R, T, N, E, U; other
+// stage bytes are ignored). What one connection holds for the stages (every stage's set and
+// the next recipient's) is capped by max_macro_bytes (names and values) and max_macros
+// (pairs): a packet that would go over ends the session with a tempfail reply and a kLimit
+// error. The recipients' own copies have the same caps of their own: a recipient whose
+// macros would go over is kept without them.
+//
 // Header bytes (what `simple` DKIM canonicalization sees). Postfix (milter8.c) and Sendmail
 // send a header as the name (with any whitespace before the colon removed) and the value
 // after the colon; without kHeaderLeadingSpace both remove ONE space (not a tab) after the
@@ -29,7 +36,8 @@
 // is the sink's. Loop affinity: none (the server drives it from the loop).
 // Failure modes: feed() fails on a protocol error (bad or oversize packet, a command before
 // OPTNEG, an MTA version below 2, a command other than ABORT/QUIT while a verdict is
-// pending); the connection must then be closed. Limits degrade: a message over
+// pending), and with kLimit over the macro caps (a tempfail is in `out`); the connection
+// must then be closed. Limits degrade: a message over
 // max_message_size is cut and flagged `truncated`, recipients over max_recipients are counted
 // in `recipients_dropped`.
 #pragma once
@@ -134,6 +142,10 @@ class Session {
   bool finished() const { return finished_; }
   // A message is under way (MAIL seen, verdict not yet given).
   bool in_message() const { return in_message_ || awaiting_; }
+  // The session ended over the macro caps (a tempfail was sent).
+  bool over_limit() const { return over_limit_; }
+  // Part of a packet has arrived and waits for the rest.
+  bool mid_packet() const { return decoder_.buffered() > 0; }
   uint32_t actions() const { return actions_; }
   uint32_t protocol() const { return protocol_; }
   uint32_t version() const { return version_; }
@@ -142,7 +154,15 @@ class Session {
   Status handle(const Decoded& command, char code, std::string& out);
   Status on_optneg(const OptNeg& o, std::string& out);
   void continue_unless(uint32_t no_reply_flag, std::string& out);
-  void set_macros(const Macros& m);
+  struct MacroSize {
+    size_t bytes = 0;
+    size_t pairs = 0;
+    void add(const MacroValues& list);
+  };
+  // Store a stage's macros; over max_macro_bytes / max_macros: a tempfail in `out` and kLimit.
+  Status set_macros(const Macros& m, std::string& out);
+  // Macros held for the stages now: every stage's set and the next recipient's.
+  MacroSize stage_macros() const;
   void add_header(const Header& h);
   void append_body(std::string_view chunk);
   void end_headers();
@@ -158,6 +178,7 @@ class Session {
   core::ModuleLog log_;
   FrameDecoder decoder_;
   bool failed_ = false;
+  bool over_limit_ = false;
   bool negotiated_ = false;
   bool awaiting_ = false;
   bool finished_ = false;
@@ -169,6 +190,7 @@ class Session {
   uint64_t sequence_ = 0;
   Message msg_;              // connection fields persist across messages
   MacroValues pending_rcpt_macros_;
+  MacroSize rcpt_macros_;    // held by msg_.recipients
 };
 
 }  // namespace mw::proto::milter

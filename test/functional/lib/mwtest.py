@@ -64,6 +64,53 @@ def missing_tools(*tools):
     return " and ".join(absent) + " not installed" if absent else None
 
 
+def _find_run_user():
+    """The unprivileged user the daemon drops to when the tests run as root: _mailward
+    (scripts/deps.sh creates it), else nobody. None when not root."""
+    if os.geteuid() != 0:
+        return None
+    import pwd
+    for name in ("_mailward", "nobody"):
+        try:
+            pwd.getpwnam(name)
+            return name
+        except KeyError:
+            pass
+    return None
+
+
+RUN_USER = _find_run_user()
+
+
+def user_can_read(user, *paths):
+    """Whether `user` can read (and traverse) every path: checked as that user."""
+    r = subprocess.run(["runuser", "-u", user, "--", "sh", "-c",
+                        'for p; do [ -r "$p" ] || exit 1; [ ! -d "$p" ] || [ -x "$p" ] || exit 1; done',
+                        "sh"] + list(paths), capture_output=True)
+    return r.returncode == 0
+
+
+_tree_readable = {}
+
+
+def serve_user_args(user=None):
+    """`mailward serve` arguments for this test run: as root, --user RUN_USER (the daemon
+    drops to it after binding); --insecure only when that user cannot read the source
+    tree's rules (a checkout under a private directory), with a warning."""
+    user = user or RUN_USER
+    if user is None:
+        return []
+    if user not in _tree_readable:
+        _tree_readable[user] = user_can_read(
+            user, *[os.path.join(SOURCE_DIR, d) for d in ("rules", "lualib", "web", "conf")])
+    if _tree_readable[user]:
+        return ["--user", user]
+    import sys
+    print(f"mwtest: user {user} cannot read {SOURCE_DIR}: the daemon keeps root (--insecure)",
+          file=sys.stderr)
+    return ["--insecure"]
+
+
 def free_port():
     """A TCP port on 127.0.0.1 that nobody listens on right now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
@@ -82,6 +129,18 @@ def wait_for_port(port, timeout=20.0):
     raise TimeoutError(f"nothing listens on 127.0.0.1:{port} after {timeout}s")
 
 
+def stop_process(proc, timeout=10):
+    """SIGTERM a server this test started (by its Popen), SIGKILL it when it lingers."""
+    if proc is None or proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 def dkim_keygen(directory, domain, selector, key_type="rsa", bits=None):
     """`mailward dkim-keygen`: (key file path, the TXT record text to publish)."""
     path = os.path.join(directory, f"{domain}.{selector}.key")
@@ -90,6 +149,12 @@ def dkim_keygen(directory, domain, selector, key_type="rsa", bits=None):
     if bits:
         args += ["--bits", str(bits)]
     out = subprocess.run(args, capture_output=True, text=True, check=True).stdout
+    if RUN_USER is not None:
+        # The daemon reads its keys after dropping to RUN_USER (doc/security.md).
+        import pwd
+        pw = pwd.getpwnam(RUN_USER)
+        os.chown(path, pw.pw_uid, pw.pw_gid)
+        os.chmod(directory, os.stat(directory).st_mode | 0o711)
     # "<selector>._domainkey.<domain>. IN TXT ( "v=DKIM1; k=rsa; p=..." "..." )"
     import re
     txt = "".join(re.findall(r'"([^"]*)"', out))
@@ -110,12 +175,27 @@ class Config:
             f.write(f'[options]\ndbdir = "{self.dbdir}"\n')
         for name, text in (overrides or {}).items():
             self.write(name, text)
+        self.give_to(RUN_USER)
+
+    def give_to(self, user):
+        """As root: the daemon's user owns the copy (its state directory, and the files a
+        reload reads)."""
+        if user is None:
+            return
+        import pwd
+        pw = pwd.getpwnam(user)
+        os.chmod(self.dir, 0o755)
+        for root, dirs, files in os.walk(self.dir):
+            for name in dirs + files:
+                os.lchown(os.path.join(root, name), pw.pw_uid, pw.pw_gid)
+        os.lchown(self.dir, pw.pw_uid, pw.pw_gid)
 
     def write(self, name, text):
         path = os.path.join(self.dir, name)
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "w") as f:
             f.write(text)
+        os.chmod(path, 0o644)
 
     def cleanup(self):
         shutil.rmtree(self.dir, ignore_errors=True)
@@ -139,6 +219,12 @@ class Daemon:
                 "--listen", f"127.0.0.1:{self.port}",
                 "--controller", f"127.0.0.1:{self.controller_port}",
                 "--workers", str(self.workers)] + self.extra_args
+        if not any(a in ("--user", "--insecure") for a in self.extra_args):
+            user_args = serve_user_args()
+            args += user_args
+            if user_args[:1] == ["--user"]:
+                # Files the test made since (keys, rules, state from CLI runs) go to the user.
+                self.config.give_to(user_args[1])
         if "--milter" not in self.extra_args:  # never the fixed default port 11332
             args += ["--milter", f"127.0.0.1:{free_port()}"]
         self.log = open(self.log_path, "w")

@@ -12,3 +12,6 @@ mw_unit_test(dmarc_test
 if(TARGET mw_mime)
   mw_unit_test(dmarc_from_test SOURCES dmarc_from_test.cpp LIBS mw_auth_dmarc mw_mime)
 endif()
+
+# Aggregate reports (aggregate.h): grouping, XML, names, destinations and the report mail.
+mw_unit_test(dmarc_aggregate_test SOURCES dmarc_aggregate_test.cpp LIBS mw_auth_dmarc_report)

@@ -1,13 +1,18 @@
 // The Lua layer through the real pipeline: registration forms, task methods, coroutine DNS,
 // time budgets, sandbox, errors with file:line.
 #include <gtest/gtest.h>
+#include <lua.hpp>
 
+#include <chrono>
+
+#include "core/config.h"
 #include "lua_test_util.h"
 
 namespace mw::lua {
 namespace {
 
 using namespace scan::testing;  // the task readers of scan_test_util.h
+namespace fs = std::filesystem;
 
 constexpr const char* kMessage =
     "From: Taro <taro@example.jp>\r\nTo: a@example.net, b@example.net\r\n"
@@ -27,6 +32,7 @@ class LuaTest : public ::testing::Test {
 
   testing::LuaHarness h_;
   dns::FakeResolver& resolver_ = h_.resolver();
+  const std::filesystem::path& dir_ = h_.dir();
 };
 
 TEST_F(LuaTest, RegistrationFormsAndReturnValues) {
@@ -234,6 +240,83 @@ TEST_F(LuaTest, CompositesFromLua) {
   EXPECT_DOUBLE_EQ(total_score(*t), 5.0);
 }
 
+// ---- sandbox and budget hardening (issue 10) -------------------------------------------
+
+TEST_F(LuaTest, PcallCannotBuyMoreTime) {
+  write("rules/a.lua", R"(
+    rspamd_config.GREEDY = {score = 1, callback = function(task)
+      while true do
+        pcall(function() while true do end end)
+        pcall(error, 'x')
+      end
+    end}
+    rspamd_config.XPCALL = {score = 1, callback = function(task)
+      while true do xpcall(function() while true do end end, function() while true do end end) end
+    end}
+    rspamd_config.AFTER = {score = 1, callback = function(task) return true end}
+  )");
+  ASSERT_TRUE(build("[lua]\ntime_budget = \"100ms\"\n[options]\ntask_timeout = \"20s\"\n"));
+  auto start = std::chrono::steady_clock::now();
+  auto t = run();
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_LT(seconds, 2.0);
+  EXPECT_EQ(t->symbol_state(h_.scan().engine().registry.find("GREEDY")), scan::SymbolState::kFailed);
+  EXPECT_EQ(t->symbol_state(h_.scan().engine().registry.find("XPCALL")), scan::SymbolState::kFailed);
+  EXPECT_TRUE(t->outcome().has_symbol("AFTER"));  // the budget resets for the next rule
+  EXPECT_FALSE(t->timed_out());
+}
+
+TEST_F(LuaTest, SandboxPackageIsFixedAndLoadTakesTextOnly) {
+  fs::create_directories(dir_ / "elsewhere");
+  write("elsewhere/outside.lua", "return { escaped = true }\n");
+  write("lualib/inside.lua", "return { fine = true }\n");
+  write("rules/a.lua", R"(
+    assert(os.getenv == nil and os.execute == nil and os.exit == nil, 'os not trimmed')
+    assert(package.loaded.os.execute == nil, 'package.loaded.os is the full library')
+    assert(package.loaded.io == nil and package.loaded.debug == nil, 'io/debug loaded')
+    assert(package.loaded.ffi == nil and package.loaded.jit == nil, 'ffi/jit loaded')
+    assert(not pcall(function() package.path = '/tmp/?.lua' end), 'package.path writable')
+    assert(not pcall(function() package.cpath = '/tmp/?.so' end), 'package.cpath writable')
+    assert(package.cpath == '', 'cpath set')
+    assert(require('inside').fine)
+    assert(not pcall(require, 'outside'), 'a module outside the search path loaded')
+    assert(not pcall(require, '..elsewhere.outside'), 'a relative module name loaded')
+    assert(not pcall(require, 'ffi') and not pcall(require, 'jit') and not pcall(require, 'io'))
+    -- load: text yes, bytecode no (string and reader forms).
+    assert(load('return 1 + 1')() == 2)
+    assert(loadstring('return 3')() == 3)
+    local dumped = string.dump(function() return 'from bytecode' end)
+    local f, err = load(dumped)
+    assert(f == nil and err:find('bytecode'), 'bytecode loaded')
+    local parts = {dumped}
+    f = load(function() return table.remove(parts, 1) end)
+    assert(f == nil, 'bytecode loaded through a reader')
+    assert(not pcall(collectgarbage, 'stop'), 'collectgarbage stop allowed')
+    assert(collectgarbage('count') > 0)
+    rspamd_config.OK = {score = 1, callback = function() return true end}
+  )");
+  auto st = build("[lua]\nlualib_dirs = [\"" + (dir_ / "lualib").string() + "\"]\n");
+  ASSERT_TRUE(st) << st.error().message;
+}
+
+TEST_F(LuaTest, RequireRefusesBytecodeFiles) {
+  // Bytecode made by a plain LuaJIT state (what `luajit -b` writes).
+  lua_State* L = luaL_newstate();
+  luaL_openlibs(L);
+  ASSERT_EQ(luaL_dostring(L, "return string.dump(function() return {} end)"), 0);
+  size_t n = 0;
+  const char* bc = lua_tolstring(L, -1, &n);
+  std::ofstream(dir_ / "lualib" / "compiled.lua", std::ios::binary).write(bc, static_cast<long>(n));
+  lua_close(L);
+  write("rules/a.lua", R"(
+    local ok, err = pcall(require, 'compiled')
+    assert(not ok and tostring(err):find('bytecode'), 'bytecode module loaded: ' .. tostring(err))
+  )");
+  auto st = build("[lua]\nlualib_dirs = [\"" + (dir_ / "lualib").string() + "\"]\n");
+  ASSERT_TRUE(st) << st.error().message;
+}
+
 }  // namespace
 }  // namespace mw::lua
 
@@ -246,7 +329,7 @@ TEST_F(LuaTest, MapsFromLua) {
     local ips = mailward_config:add_map{type = 'radix', url = '$CONFDIR/ips.map'}
     local doms = rspamd_config:add_map{type = 'domain', data = {'example.com listed'}}
     local re = mailward_config:add_map{type = 'regexp_multi', data = {'/^a/ first', '/b$/'}}
-    local set = rspamd_config:add_hash_map({'unused-file-that-does-not-exist'}, 'missing')
+    local set = rspamd_config:add_hash_map({'$CONFDIR/unused-file-that-does-not-exist'}, 'missing')
     rspamd_config.MAPS = {score = 1, callback = function(task)
       local out = {}
       local function add(k, v)
@@ -285,6 +368,39 @@ TEST_F(LuaTest, MapsFromLua) {
   auto st = build();
   ASSERT_FALSE(st);
   EXPECT_NE(st.error().message.find("bad address"), std::string::npos) << st.error().message;
+}
+
+TEST_F(LuaTest, MapFilesOnlyFromMapDirs) {
+  // A rule cannot read a file outside [lua] map_dirs through a map (issue 10: the sandbox
+  // covers maps): absolute, relative, `..` and symbolic-link escapes are all refused.
+  fs::create_directories(dir_ / "maps");
+  fs::create_directories(dir_ / "private");
+  write("private/secret.map", "root:hash\n");
+  write("maps/ok.map", "fine\n");
+  fs::create_symlink(dir_ / "private" / "secret.map", dir_ / "maps" / "link.map");
+  std::string maps = (dir_ / "maps").string();
+  std::string conf = "[lua]\nmap_dirs = [\"" + maps + "/\"]\n";
+  for (std::string path : {(dir_ / "private/secret.map").string(), maps + "/../private/secret.map",
+                           maps + "/link.map", std::string("/etc/passwd"),
+                           "file://" + (dir_ / "private/secret.map").string(),
+                           (dir_ / "mapsx/ok.map").string()}) {
+    write("rules/a.lua", "mailward_config:add_map{type = 'hash', url = '" + path + "'}\n");
+    auto st = build(conf);
+    ASSERT_FALSE(st) << path;
+    EXPECT_NE(st.error().message.find("map_dirs"), std::string::npos) << st.error().message;
+  }
+  write("rules/a.lua", R"(
+    local m = mailward_config:add_map{type = 'hash', url = 'file://' .. ')" + maps + R"(/ok.map'}
+    assert(m:get_key('fine'))
+  )");
+  auto st = build(conf);
+  EXPECT_TRUE(st) << st.error().message;
+  // By default the configuration directory (here dir_) is the one map directory.
+  write("rules/a.lua", "mailward_config:add_map{type = 'hash', url = '/etc/passwd'}\n");
+  EXPECT_FALSE(build());
+  write("rules/a.lua", "mailward_config:add_map{type = 'hash', url = '$CONFDIR/maps/ok.map'}\n");
+  st = build();
+  EXPECT_TRUE(st) << st.error().message;
 }
 
 TEST_F(LuaTest, ReceivedHeadersInRspamdShape) {

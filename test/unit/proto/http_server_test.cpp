@@ -327,10 +327,10 @@ TEST(HttpServer, LegacyRspamcConversation) {
   f.handler.fn = [](Request&& r, ResponderPtr resp) {
     std::string text =
         r.protocol == Protocol::kSpamc
-            ? "SPAMD/1.1 0 EX_OK\r\nContent-length: 13\r\nSpam: False ; 7.50 / 15.00\r\n\r\n"
-              "TEST_SYMBOL\r\n"
+            ? "SPAMD/1.1 0 EX_OK\r\nSpam: False ; 7.50 / 15.00\r\nContent-length: 11\r\n\r\n"
+              "TEST_SYMBOL"
             : "RSPAMD/1.3 0 EX_OK\r\nMetric: default; False; 7.50 / 15.00 / 0.0\r\n"
-              "Action: add header\r\nSymbol: TEST_SYMBOL(7.50)\r\nX-Symbol: TEST_SYMBOL(7.50)\r\n"
+              "Action: add header\r\nSymbol: TEST_SYMBOL(7.50)\r\n"
               "Message-ID: " + r.body.substr(0, 5) + "\r\n";
     resp->send(legacy_response(std::move(text)));
   };
@@ -354,11 +354,11 @@ TEST(HttpServer, LegacyRspamcConversation) {
   c.join();
   EXPECT_EQ(reply,
             "RSPAMD/1.3 0 EX_OK\r\nMetric: default; False; 7.50 / 15.00 / 0.0\r\n"
-            "Action: add header\r\nSymbol: TEST_SYMBOL(7.50)\r\nX-Symbol: TEST_SYMBOL(7.50)\r\n"
+            "Action: add header\r\nSymbol: TEST_SYMBOL(7.50)\r\n"
             "Message-ID: hello\r\n");
   EXPECT_EQ(spamc,
-            "SPAMD/1.1 0 EX_OK\r\nContent-length: 13\r\nSpam: False ; 7.50 / 15.00\r\n\r\n"
-            "TEST_SYMBOL\r\n");
+            "SPAMD/1.1 0 EX_OK\r\nSpam: False ; 7.50 / 15.00\r\nContent-length: 11\r\n\r\n"
+            "TEST_SYMBOL");
 }
 
 TEST(HttpServer, LegacyErrorsUseTheLegacyFormat) {

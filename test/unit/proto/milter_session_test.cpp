@@ -332,5 +332,95 @@ TEST(MilterSession, BodyWithoutEohAndDataWithEob) {
   EXPECT_EQ(h.sink.messages[0].body_offset, 8u);
 }
 
+// ---- macro limits (issue 10) -------------------------------------------------------------
+
+std::vector<std::pair<std::string, std::string>> tiny_pairs(size_t n) {
+  return std::vector<std::pair<std::string, std::string>>(n, {"a", "b"});
+}
+
+TEST(MilterSessionMacros, StagesOverTheCapEndTheSessionWithTempfail) {
+  MilterOptions limits;
+  limits.max_macro_bytes = 4096;
+  Harness h(limits);
+  ASSERT_TRUE(h.feed(optneg()));
+  h.take_replies();
+  // Three stages of 1500 bytes each: the third goes over 4096 together.
+  std::string big(1496, 'x');
+  ASSERT_TRUE(h.feed(macros('C', {{"j", big}})));
+  ASSERT_TRUE(h.feed(macros('H', {{"j", big}})));
+  ASSERT_TRUE(h.feed(macros('C', {{"j", big}})));  // replaces C: still two sets
+  Status st = h.feed(macros('M', {{"j", big}}));
+  ASSERT_FALSE(st);
+  EXPECT_EQ(st.error().code, ErrorCode::kLimit);
+  EXPECT_TRUE(h.session.over_limit());
+  auto r = h.take_replies();
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0].first, 't');
+  EXPECT_FALSE(h.feed(macros('C', {{"j", "x"}})));  // the session stays failed
+}
+
+TEST(MilterSessionMacros, PairsAreCappedToo) {
+  MilterOptions limits;
+  limits.max_macros = 100;
+  Harness h(limits);
+  ASSERT_TRUE(h.feed(optneg()));
+  ASSERT_TRUE(h.feed(macros('C', tiny_pairs(60))));
+  Status st = h.feed(macros('H', tiny_pairs(60)));
+  ASSERT_FALSE(st);
+  EXPECT_TRUE(h.session.over_limit());
+}
+
+TEST(MilterSessionMacros, AnOversizePacketIsRefusedBeforeDecoding) {
+  MilterOptions limits;
+  limits.max_macro_bytes = 1024;
+  limits.max_macros = 16;
+  Harness h(limits);
+  ASSERT_TRUE(h.feed(optneg()));
+  h.take_replies();
+  Status st = h.feed(macros('C', tiny_pairs(20000)));
+  ASSERT_FALSE(st);
+  EXPECT_NE(st.error().message.find("max_macro_bytes"), std::string::npos);
+  EXPECT_EQ(h.take_replies()[0].first, 't');
+}
+
+TEST(MilterSessionMacros, StagesWithoutACommandAreIgnored) {
+  MilterOptions limits;
+  limits.max_macro_bytes = 4096;
+  Harness h(limits);
+  ASSERT_TRUE(h.feed(optneg()));
+  std::string big(3000, 'x');
+  for (int stage = 1; stage < 256; ++stage) {
+    if (std::string_view("CHMRTNEU").find(static_cast<char>(stage)) != std::string_view::npos) {
+      continue;
+    }
+    ASSERT_TRUE(h.feed(macros(static_cast<char>(stage), {{"j", big}}))) << stage;
+  }
+  ASSERT_TRUE(h.feed(macros('C', {{"j", big}})));  // the bogus ones took no room
+  ASSERT_TRUE(h.feed(connect("c.example", '4', 25, "192.0.2.1") + helo("c.example") +
+                     mail("<a@b>") + rcpt("<c@d>") + data() + eob()));
+  ASSERT_EQ(h.sink.messages.size(), 1u);
+  for (const auto& [stage, list] : h.sink.messages[0].macros) {
+    EXPECT_NE(std::string_view("CHMRTNEU").find(stage), std::string_view::npos) << stage;
+  }
+}
+
+TEST(MilterSessionMacros, RecipientsKeepTheirMacrosWhileTheyFit) {
+  MilterOptions limits;
+  limits.max_macro_bytes = 2048;
+  Harness h(limits);
+  ASSERT_TRUE(h.feed(optneg() + connect("c.example", '4', 25, "192.0.2.1") + mail("<a@b>")));
+  std::string rcpts;
+  for (int i = 0; i < 100; ++i) {  // 100 x 40 bytes: the first ones keep theirs
+    rcpts += macros('R', {{"{rcpt_addr}", "user" + std::to_string(i) + "@example.org......"}}) +
+             rcpt("<user" + std::to_string(i) + "@example.org>");
+  }
+  ASSERT_TRUE(h.feed(rcpts + data() + eob()));  // a long recipient list is legitimate
+  ASSERT_EQ(h.sink.messages.size(), 1u);
+  const auto& r = h.sink.messages[0].recipients;
+  ASSERT_EQ(r.size(), 100u);
+  EXPECT_FALSE(r.front().macros.empty());
+  EXPECT_TRUE(r.back().macros.empty());
+}
+
 }  // namespace
 }  // namespace mw::proto::milter

@@ -43,6 +43,7 @@ TEST(HostnameShape, DynamicNames) {
   EXPECT_EQ(dynamic_reason("mail2.pool.example", "198.51.100.1"), "");   // a domain named pool
   EXPECT_EQ(dynamic_reason("pool.dsl.example.net", "198.51.100.1"), "");  // no digits
   EXPECT_EQ(dynamic_reason("mail-qw0-f46.google.com", "209.85.216.46"), "");
+  EXPECT_EQ(dynamic_reason("o1.ptr1234.sender.example", "198.51.100.1"), "");  // SendGrid's naming
   EXPECT_EQ(dynamic_reason("[192.0.2.1]", "192.0.2.1"), "");
 }
 

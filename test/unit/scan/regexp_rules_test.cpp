@@ -1,6 +1,8 @@
 // Regexp rules (scan/regexp_rules.h): every atom class, expressions over atoms, batching of
 // classes, syntax errors. Rules are added as the Lua config API adds them; tasks run through
 // the real pipeline (MIME parser, Hyperscan or PCRE2).
+// Also: the shortcut for rules that cannot hold without a matching atom (negations and
+// upper bounds must still be evaluated when nothing matched).
 #include "scan/regexp_rules.h"
 
 #include <gtest/gtest.h>
@@ -179,6 +181,63 @@ TEST(RegexpRulesSyntax, NoRulesAfterBuild) {
   core::Logger logger(core::LogLevel::kSilent);
   ASSERT_TRUE(rr.build(match::MatchOptions{}, logger));
   EXPECT_FALSE(rr.add_rule("B", "Subject=/b/"));
+}
+
+constexpr const char* kPlainMessage =
+    "From: a@example.com\r\nTo: b@example.net\r\nSubject: hello there\r\n"
+    "List-Id: <users.lists.example.org>\r\nX-Mailer: Mailer/1.0 (no / slash!)\r\n"
+    "Message-ID: <m1@example.com>\r\n\r\nThe garden club meets on Thursday.\r\n";
+
+TEST_F(RegexpRulesTest, RulesWithoutMatchesStayOff) {
+  auto t = run({{"SUM", "/viagra/i{mime} + /cialis/i{mime} >= 1"},
+                {"OR", "/lottery/i{mime} | Subject=/winner/i{header}"},
+                {"AND", "/garden/i{mime} & /lottery/i{mime}"}},
+              kPlainMessage);
+  ASSERT_NE(t, nullptr);
+  EXPECT_FALSE(t->outcome().has_symbol("SUM"));
+  EXPECT_FALSE(t->outcome().has_symbol("OR"));
+  EXPECT_FALSE(t->outcome().has_symbol("AND"));
+}
+
+TEST_F(RegexpRulesTest, NegationsAndUpperBoundsHoldWithoutMatches) {
+  auto t = run({{"NOT_LOTTERY", "!/lottery/i{mime}"},
+                {"NOT_WORD", "not /lottery/i{mime}"},
+                {"FEWER", "/viagra/i{mime} + /cialis/i{mime} < 1"},
+                {"NO_HEADER", "!header_exists(X-Spam-Flag)"}},
+              kPlainMessage);
+  ASSERT_NE(t, nullptr);
+  EXPECT_TRUE(t->outcome().has_symbol("NOT_LOTTERY"));
+  EXPECT_TRUE(t->outcome().has_symbol("NOT_WORD"));
+  EXPECT_TRUE(t->outcome().has_symbol("FEWER"));
+  EXPECT_TRUE(t->outcome().has_symbol("NO_HEADER"));
+}
+
+TEST_F(RegexpRulesTest, SlashesAndBangsInsideRegexpsAreNotOperators) {
+  // The '!' and '/' inside the regexp are text, the one outside is a negation.
+  auto t = run({{"BANG_INSIDE", "X-Mailer=/no \\/ slash!/{header}"},
+                {"BANG_OUTSIDE", "!X-Mailer=/no \\/ slash!/{header} | /garden/i{mime}"}},
+              kPlainMessage);
+  ASSERT_NE(t, nullptr);
+  EXPECT_TRUE(t->outcome().has_symbol("BANG_INSIDE"));
+  EXPECT_TRUE(t->outcome().has_symbol("BANG_OUTSIDE"));
+}
+
+TEST_F(RegexpRulesTest, HeaderExistsIgnoresCase) {
+  auto t = run({{"LIST", "header_exists(list-id) & header_exists(MESSAGE-ID)"},
+                {"NOT_THERE", "header_exists(X-Not-There)"}},
+              kPlainMessage);
+  ASSERT_NE(t, nullptr);
+  EXPECT_TRUE(t->outcome().has_symbol("LIST"));
+  EXPECT_FALSE(t->outcome().has_symbol("NOT_THERE"));
+}
+
+TEST_F(RegexpRulesTest, CountsNeedEnoughMatches) {
+  auto t = run({{"TWO", "/garden/i{mime} + /thursday/i{mime} >= 2"},
+                {"THREE", "/garden/i{mime} + /thursday/i{mime} + /lottery/i{mime} >= 3"}},
+              kPlainMessage);
+  ASSERT_NE(t, nullptr);
+  EXPECT_TRUE(t->outcome().has_symbol("TWO"));
+  EXPECT_FALSE(t->outcome().has_symbol("THREE"));
 }
 
 }  // namespace

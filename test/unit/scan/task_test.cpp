@@ -277,5 +277,28 @@ TEST_F(TaskTest, UnknownSymbolsAreShownWithZeroScore) {
   EXPECT_DOUBLE_EQ(r->score, 0);
 }
 
+// A secret registered with the task (Task::add_secret) is masked in the options inserted
+// before and after, in the reply built from them, and by redact(); short ones are ignored.
+TEST_F(TaskTest, SecretsAreMaskedInOptionsAndRedact) {
+  build("", [](Engine& e) {
+    add(e, "EARLY", inserts("EARLY", 1.0, {"subject: taro;Passw0rd;smtp"}));
+    add(e, "FINDER", [](Task& t, SymbolId) {
+      t.add_secret("Passw0rd", "Pa******");
+      t.add_secret("ab", "**");  // too short to mask
+      return RunState::kDone;
+    }, SymbolType::kNormal, {"EARLY"});
+    add(e, "LATE", inserts("LATE", 1.0, {"again Passw0rd", "ab"}), SymbolType::kNormal,
+        {"FINDER"});
+  });
+  auto t = run();
+  ASSERT_TRUE(t->has_secrets());
+  EXPECT_EQ(t->outcome().find_result("EARLY")->options[0], "subject: taro;Pa******;smtp");
+  EXPECT_EQ(t->outcome().find_result("LATE")->options[0], "again Pa******");
+  EXPECT_EQ(t->outcome().find_result("LATE")->options[1], "ab");
+  EXPECT_EQ(t->redact("x Passw0rd y Passw0rd"), "x Pa****** y Pa******");
+  std::string reply = json::write(checkv2_reply(make_verdict(*t)));
+  EXPECT_EQ(reply.find("Passw0rd"), std::string::npos) << reply;
+}
+
 }  // namespace
 }  // namespace mw::scan

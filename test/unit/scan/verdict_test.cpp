@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "engine_fixture.h"
+#include "scan/reply.h"
 
 namespace mw::scan {
 namespace {
@@ -67,6 +68,58 @@ TEST_F(VerdictTest, PreResultGivesPassthroughAndSmtpMessage) {
   EXPECT_EQ(v.smtp_message, "on hold");
   ASSERT_TRUE(v.passthrough_module);
   EXPECT_EQ(*v.passthrough_module, "unknown");  // no module named
+}
+
+// Issue 17: MTAs that decide by score (Exim's `spam` condition, spamc) must agree with a
+// forced action: like Rspamd, a forcing pre-result answers with the action's threshold as
+// the score (or its own score) and is_skipped true.
+TEST_F(VerdictTest, ForcedActionsCarryTheirThresholdAndAreSkipped) {
+  auto forcing = [](PreResult pr) {
+    return [pr](Engine& e) {
+      add(e, "LOW", inserts("LOW"));
+      add(e, "FORCE",
+          [pr](Task& t, SymbolId) {
+            t.outcome().set_pre_result(pr);
+            return RunState::kDone;
+          },
+          SymbolType::kPrefilter);
+    };
+  };
+  const char* conf = "[actions]\nreject = 15\nadd_header = 6\n[symbols.LOW]\nscore = 1\n";
+  build(conf, forcing({Action::kReject, "Gtube pattern", "gtube", 0, false}));
+  Verdict v = make_verdict(*run());
+  EXPECT_EQ(v.action, Action::kReject);
+  EXPECT_DOUBLE_EQ(v.score, 15);
+  EXPECT_DOUBLE_EQ(v.required_score, 15);
+  EXPECT_TRUE(v.is_skipped);
+  EXPECT_NE(checkv2_reply(v).find("is_skipped"), nullptr);
+  EXPECT_TRUE(checkv2_reply(v).find("is_skipped")->as_bool());
+
+  build(conf, forcing({Action::kAddHeader, "", "m", 0, false}));
+  v = make_verdict(*run());
+  EXPECT_EQ(v.action, Action::kAddHeader);
+  EXPECT_DOUBLE_EQ(v.score, 6);
+
+  PreResult scored{Action::kReject, "", "m", 0, false};
+  scored.score = 42;
+  build(conf, forcing(scored));
+  EXPECT_DOUBLE_EQ(make_verdict(*run()).score, 42);
+
+  build("[actions]\nreject = false\nadd_header = 6\n", forcing({Action::kDiscard, "", "m", 0, false}));
+  EXPECT_DOUBLE_EQ(make_verdict(*run()).score, 6);  // no threshold: the required score
+
+  build(conf, forcing({Action::kNoAction, "", "allow", 0, false}));
+  v = make_verdict(*run());
+  EXPECT_EQ(v.action, Action::kNoAction);
+  EXPECT_DOUBLE_EQ(v.score, 0);  // the filters did not run; nothing raised
+  EXPECT_TRUE(v.is_skipped);
+
+  // A `least` pre-result only sets a minimum action: the scan goes on, the score stays.
+  build(conf, forcing({Action::kAddHeader, "", "m", 0, true}));
+  v = make_verdict(*run());
+  EXPECT_EQ(v.action, Action::kAddHeader);
+  EXPECT_DOUBLE_EQ(v.score, 1);
+  EXPECT_FALSE(v.is_skipped);
 }
 
 TEST_F(VerdictTest, UrlsAndEmailsOncePerMode) {

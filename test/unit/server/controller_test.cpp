@@ -12,6 +12,8 @@
 #include <string>
 
 #include "../scan/engine_fixture.h"
+#include "dns/fake_resolver.h"
+#include "server/controller_checkdomain.h"
 #include "server/controller_routes.h"
 #include "server/password.h"
 #include "store/options.h"
@@ -58,42 +60,137 @@ std::string hash(const std::string& pw) {
 
 // ---- access ----------------------------------------------------------------------------------
 
-TEST(ControllerAccess, PasswordsNetworksAndSockets) {
-  core::Dispatcher d;
-  ControllerOptions open;
-  EXPECT_EQ(Controller(d, nullptr, open).access_of(req("/stat")), Access::kWrite);
+// What the controller grants a request for a read route ("probe") and a write route
+// ("poke"), through handle() (passwords are checked off the loop: pump it).
+class AccessTest : public ::testing::Test {
+ protected:
+  std::unique_ptr<Controller> make(ControllerOptions o) {
+    auto c = std::make_unique<Controller>(d_, nullptr, std::move(o));
+    for (auto [path, needs] : {std::pair{"probe", Access::kRead}, {"poke", Access::kWrite}}) {
+      c->add_route({path, {}, needs, false, [](http::Request&&, http::ResponderPtr r, Access a) {
+                      r->send(http::Response::text(a == Access::kWrite  ? "write"
+                                                   : a == Access::kRead ? "read"
+                                                                        : "none"));
+                    }});
+    }
+    c->add_route({"ping", {}, Access::kNone, false, [](http::Request&&, http::ResponderPtr r,
+                                                        Access) {
+                    r->send(http::Response::text("pong"));
+                  }});
+    return c;
+  }
+  // The body ("read"/"write") or the status ("403", "429", ...).
+  std::string call(Controller& c, http::Request r) {
+    auto s = std::make_shared<Sent>();
+    c.handle(std::move(r), std::make_unique<FakeResponder>(s));
+    for (int i = 0; i < 5000 && !s->done; ++i) {
+      d_.run_once_nonblock();
+      if (!s->done) ::usleep(1000);
+    }
+    if (!s->done) return "no answer";
+    return s->response.status == 200 ? s->response.body : std::to_string(s->response.status);
+  }
+  static http::Request post(http::Request r) {
+    r.method = "POST";
+    return r;
+  }
+  core::Dispatcher d_;
+};
+
+TEST_F(AccessTest, PasswordsNetworksAndSockets) {
+  // Without passwords and secure networks: nobody but the unix socket.
+  auto open = make({});
+  EXPECT_EQ(call(*open, req("/probe")), "403");
+  http::Request unix_peer = req("/probe", "", "");
+  unix_peer.peer.unix_socket = true;
+  EXPECT_EQ(call(*open, std::move(unix_peer)), "write");
 
   ControllerOptions one;
   one.password = hash("reader");
-  Controller c1(d, nullptr, one);
-  EXPECT_EQ(c1.access_of(req("/stat")), Access::kNone);
-  EXPECT_EQ(c1.access_of(req("/stat", "wrong")), Access::kNone);
-  EXPECT_EQ(c1.access_of(req("/stat", "reader")), Access::kWrite);  // no enable_password
+  auto c1 = make(one);
+  EXPECT_EQ(call(*c1, req("/probe")), "403");
+  EXPECT_EQ(call(*c1, req("/probe", "wrong")), "403");
+  EXPECT_EQ(call(*c1, req("/probe", "reader")), "write");  // no enable_password
 
   ControllerOptions two = one;
   two.enable_password = hash("writer");
-  Controller c2(d, nullptr, two);
-  EXPECT_EQ(c2.access_of(req("/stat", "reader")), Access::kRead);
-  EXPECT_EQ(c2.access_of(req("/stat", "writer")), Access::kWrite);
-  http::Request query = req("/stat");
+  auto c2 = make(two);
+  EXPECT_EQ(call(*c2, req("/probe", "reader")), "read");
+  EXPECT_EQ(call(*c2, req("/probe", "writer")), "write");
+  EXPECT_EQ(call(*c2, post(req("/poke", "reader"))), "403");
+  EXPECT_EQ(call(*c2, post(req("/poke", "writer"))), "write");
+  http::Request query = req("/probe");
   query.query = {{"password", "writer"}};
-  EXPECT_EQ(c2.access_of(query), Access::kWrite);
+  EXPECT_EQ(call(*c2, std::move(query)), "write");
 
   ControllerOptions enable_only;
   enable_only.enable_password = hash("writer");
-  Controller c3(d, nullptr, enable_only);
-  EXPECT_EQ(c3.access_of(req("/stat")), Access::kRead);
-  EXPECT_EQ(c3.access_of(req("/stat", "wrong")), Access::kRead);
-  EXPECT_EQ(c3.access_of(req("/stat", "writer")), Access::kWrite);
+  auto c3 = make(enable_only);
+  EXPECT_EQ(call(*c3, req("/probe")), "read");
+  EXPECT_EQ(call(*c3, req("/probe", "wrong")), "read");
+  EXPECT_EQ(call(*c3, req("/probe", "writer")), "write");
 
   ControllerOptions trusted = two;
   ASSERT_TRUE(trusted.secure_ip.add("192.0.2.0/24"));
-  Controller c4(d, nullptr, trusted);
-  EXPECT_EQ(c4.access_of(req("/stat")), Access::kWrite);
-  EXPECT_EQ(c4.access_of(req("/stat", "", "198.51.100.1")), Access::kNone);
-  http::Request unix_peer = req("/stat", "", "");
-  unix_peer.peer.unix_socket = true;
-  EXPECT_EQ(c2.access_of(unix_peer), Access::kWrite);
+  auto c4 = make(trusted);
+  EXPECT_EQ(call(*c4, req("/probe")), "write");
+  EXPECT_EQ(call(*c4, req("/probe", "", "198.51.100.1")), "403");
+}
+
+TEST_F(AccessTest, WritesArePostOnlyAndHealthChecksNeedNothing) {
+  ControllerOptions o;
+  ASSERT_TRUE(o.secure_ip.add("192.0.2.0/24"));
+  auto c = make(o);
+  EXPECT_EQ(call(*c, req("/poke")), "405");  // GET on a write route
+  EXPECT_EQ(call(*c, post(req("/poke"))), "write");
+  EXPECT_EQ(call(*c, req("/probe")), "write");
+  // Health checks: even from elsewhere, with a foreign Host and a wrong password.
+  http::Request ping = req("/ping", "wrong", "198.51.100.1");
+  ping.headers.add("Host", "evil.example");
+  EXPECT_EQ(call(*c, std::move(ping)), "pong");
+}
+
+TEST_F(AccessTest, ForeignHostOrOriginIsRefused) {
+  ControllerOptions o;
+  ASSERT_TRUE(o.secure_ip.add("127.0.0.0/8"));
+  o.allowed_hosts = {"mail.example.org", "proxy.example.org:8443"};
+  auto c = make(o);
+  auto with = [](std::string host, std::string origin) {
+    http::Request r = req("/probe", "", "127.0.0.1");
+    r.local.ip = "127.0.0.1";
+    r.local.port = 11334;
+    if (!host.empty()) r.headers.add("Host", std::move(host));
+    if (!origin.empty()) r.headers.add("Origin", std::move(origin));
+    return r;
+  };
+  EXPECT_EQ(call(*c, with("", "")), "write");  // not a browser
+  EXPECT_EQ(call(*c, with("127.0.0.1:11334", "")), "write");
+  EXPECT_EQ(call(*c, with("127.0.0.1", "")), "write");
+  EXPECT_EQ(call(*c, with("localhost:11334", "http://localhost:11334")), "write");
+  EXPECT_EQ(call(*c, with("mail.example.org", "https://mail.example.org")), "write");
+  EXPECT_EQ(call(*c, with("proxy.example.org:8443", "https://proxy.example.org:8443")), "write");
+  EXPECT_EQ(call(*c, with("attacker.example:11334", "")), "403");  // DNS rebinding
+  EXPECT_EQ(call(*c, with("127.0.0.1:11334", "http://attacker.example")), "403");  // CSRF
+  EXPECT_EQ(call(*c, with("127.0.0.1:11334", "http://127.0.0.1:8080")), "403");   // other port
+  EXPECT_EQ(call(*c, with("127.0.0.1:11334", "null")), "403");
+  EXPECT_EQ(call(*c, with("127.0.0.2:11334", "")), "403");  // not the address connected to
+  EXPECT_EQ(call(*c, with("proxy.example.org:9999", "")), "403");
+}
+
+TEST_F(AccessTest, WrongPasswordsAreRateLimitedAndRightOnesRemembered) {
+  ControllerOptions o;
+  o.password = hash("reader");
+  o.max_failed_logins = 3;
+  auto c = make(o);
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(call(*c, req("/probe", "wrong")), "403");
+  EXPECT_EQ(call(*c, req("/probe", "wrong")), "429");
+  EXPECT_EQ(call(*c, req("/probe", "reader")), "429");  // the address is limited, not a guess
+  EXPECT_EQ(call(*c, req("/probe", "reader", "192.0.2.99")), "write");  // others are not
+  // Remembered: answered at once, without the helper thread.
+  auto s = std::make_shared<Sent>();
+  c->handle(req("/probe", "reader", "192.0.2.98"), std::make_unique<FakeResponder>(s));
+  EXPECT_TRUE(s->done);
+  EXPECT_EQ(s->response.body, "write");
 }
 
 // ---- routing ---------------------------------------------------------------------------------
@@ -103,6 +200,10 @@ class RoutingTest : public ::testing::Test {
   std::shared_ptr<Sent> call(Controller& c, http::Request r) {
     auto s = std::make_shared<Sent>();
     c.handle(std::move(r), std::make_unique<FakeResponder>(s));
+    for (int i = 0; i < 5000 && !s->done; ++i) {  // passwords are checked off the loop
+      d_.run_once_nonblock();
+      if (!s->done) ::usleep(1000);
+    }
     return s;
   }
   static Route answering(std::string path, Access needs, std::string text, bool store = false) {
@@ -131,8 +232,13 @@ TEST_F(RoutingTest, AccessStoreFallbackAndOrder) {
   EXPECT_EQ(call(c, req("/open"))->response.body, "open");
   EXPECT_EQ(call(c, req("/read"))->response.status, 403);
   EXPECT_EQ(call(c, req("/READ", "reader"))->response.body, "read");
-  EXPECT_EQ(call(c, req("/write", "reader"))->response.status, 403);
-  EXPECT_EQ(call(c, req("/write", "writer"))->response.body, "write");
+  http::Request write_as_reader = req("/write", "reader");
+  write_as_reader.method = "POST";
+  EXPECT_EQ(call(c, std::move(write_as_reader))->response.status, 403);
+  http::Request write_as_writer = req("/write", "writer");
+  write_as_writer.method = "POST";
+  EXPECT_EQ(call(c, std::move(write_as_writer))->response.body, "write");
+  EXPECT_EQ(call(c, req("/write", "writer"))->response.status, 405);  // GET
   EXPECT_EQ(call(c, req("/stored", "reader"))->response.status, 503);
   EXPECT_EQ(call(c, req("/unknown", "reader"))->response.status, 404);
   EXPECT_EQ(call(c, req("/unknown"))->response.status, 403);
@@ -172,6 +278,7 @@ class FamiliesTest : public scan::test::EngineFixture {
 
   std::unique_ptr<Controller> make(bool with_store = true) {
     ControllerOptions o;
+    EXPECT_TRUE(o.secure_ip.add("192.0.2.0/24"));  // where req() comes from
     o.web_dir = dir_ + "/web";
     o.version = "9.9";
     auto c = std::make_unique<Controller>(dispatcher_, with_store ? store_.get() : nullptr, o);
@@ -242,8 +349,12 @@ TEST_F(FamiliesTest, HoldListThroughTheController) {
   EXPECT_EQ(row.find("user")->as_string(), "taro");
   EXPECT_EQ(row.find("reasons")->items()[0].as_string(), "test");
   EXPECT_EQ(holds.find("events")->size(), 0u);
-  EXPECT_EQ(call(*c, req("/outbound/release"))->response.status, 400);  // no user
+  EXPECT_EQ(call(*c, req("/outbound/release"))->response.status, 405);  // not by GET
+  http::Request nobody = req("/outbound/release");
+  nobody.method = "POST";
+  EXPECT_EQ(call(*c, std::move(nobody))->response.status, 400);  // no user
   http::Request release = req("/outbound/release");
+  release.method = "POST";
   release.query = {{"user", "taro"}};
   json::Value released = json_of(call(*c, std::move(release)));
   EXPECT_EQ(released.find("user")->as_string(), "taro");
@@ -260,8 +371,14 @@ TEST_F(FamiliesTest, StatisticsRoutes) {
   EXPECT_EQ(metrics->response.body.rfind("# HELP mailward_uptime_seconds", 0), 0u);
   EXPECT_NE(metrics->response.body.find("# EOF\n"), std::string::npos);
   EXPECT_EQ(json_of(call(*c, req("/history"))).find("version")->as_int(), 2);
-  EXPECT_TRUE(json_of(call(*c, req("/statreset"))).find("success")->as_bool());
-  EXPECT_TRUE(json_of(call(*c, req("/historyreset"))).find("success")->as_bool());
+  EXPECT_EQ(call(*c, req("/statreset"))->response.status, 405);
+  http::Request reset = req("/statreset");
+  reset.method = "POST";
+  EXPECT_TRUE(json_of(call(*c, std::move(reset))).find("success")->as_bool());
+  http::Request hreset = req("/historyreset");
+  hreset.method = "POST";
+  EXPECT_TRUE(json_of(call(*c, std::move(hreset))).find("success")->as_bool());
+  EXPECT_FALSE(json_of(call(*c, req("/stat"))).find("read_only")->as_bool());
 }
 
 TEST_F(FamiliesTest, DashboardFilesStayInsideTheWebDirectory) {
@@ -274,9 +391,121 @@ TEST_F(FamiliesTest, DashboardFilesStayInsideTheWebDirectory) {
   EXPECT_EQ(call(*c, req("/../secret.txt"))->response.status, 404);
   EXPECT_EQ(call(*c, req("/leak.txt"))->response.status, 404);  // a link out of the root
   EXPECT_EQ(call(*c, req("/js"))->response.status, 404);        // a directory
+  EXPECT_EQ(call(*c, req("/."))->response.status, 404);
+  EXPECT_EQ(call(*c, req("/js/"))->response.status, 404);
+  EXPECT_EQ(call(*c, req("/js/./app.js"))->response.status, 404);  // dot segment
+  EXPECT_EQ(call(*c, req("//" + dir_ + "/secret.txt"))->response.status, 404);  // absolute
+  EXPECT_EQ(call(*c, req("/js\\app.js"))->response.status, 404);
+  http::Request encoded = req("/js/app.js");  // decoded fine, but sent as js%2Fapp.js
+  encoded.target = "/js%2fapp.js";
+  EXPECT_EQ(call(*c, std::move(encoded))->response.status, 404);
+  http::Request nul = req("/index.html");
+  nul.target = "/index.html%00.js";
+  EXPECT_EQ(call(*c, std::move(nul))->response.status, 404);
   http::Request post = req("/index.html");
   post.method = "POST";
   EXPECT_EQ(call(*c, std::move(post))->response.status, 404);
+}
+
+}  // namespace
+}  // namespace mw::server
+
+namespace mw::server {
+namespace {
+
+// ---- /checkdomain --------------------------------------------------------------------------
+
+class CheckDomainTest : public FamiliesTest {
+ protected:
+  void SetUp() override {
+    FamiliesTest::SetUp();
+    fake_ = std::make_unique<dns::FakeResolver>(dispatcher_);
+    fake_->add_txt("example.com", "v=spf1 include:_spf.example.com -all");
+    fake_->add_txt("_spf.example.com", "v=spf1 ip4:192.0.2.0/24 -all");
+    fake_->add_txt("_dmarc.example.com", "v=DMARC1; p=reject; rua=mailto:d@example.com");
+    services_.set_resolver(fake_.get());
+  }
+  void TearDown() override {
+    services_.set_resolver(nullptr);
+    FamiliesTest::TearDown();
+  }
+  http::Request get(std::string query) {
+    http::Request r = req("/checkdomain");
+    r.raw_query = query;
+    r.query = http::parse_query(query);
+    return r;
+  }
+  std::unique_ptr<dns::FakeResolver> fake_;
+};
+
+TEST_F(CheckDomainTest, SameReportAsTheCommandCachedAndBadInputRefused) {
+  ControllerOptions o;
+  o.checkdomain_cache_ttl = 600;
+  DomainCheckService service(services_, nullptr, o);
+  Controller c(dispatcher_, nullptr, o);
+  service.attach(c);
+
+  auto first = call(c, get("domain=Example.com.&selector=s1"));
+  ASSERT_EQ(first->response.status, 200) << first->response.body;
+  json::Value v = json_of(first);
+  EXPECT_EQ(v.find("domain")->as_string(), "example.com");
+  EXPECT_EQ(v.find("spf")->find("lookups")->as_int(), 1);
+  EXPECT_EQ(v.find("spf")->find("tree")->find("children")->size(), 1u);
+  EXPECT_EQ(v.find("dmarc")->find("policy")->as_string(), "reject");
+  ASSERT_EQ(v.find("dkim")->size(), 1u);
+  EXPECT_EQ(v.find("dkim")->items()[0].find("status")->as_string(), "none");
+  EXPECT_FALSE(v.find("cached")->as_bool());
+  EXPECT_GT(v.find("checked_at")->as_double(), 0);
+  size_t queries = fake_->queries().size();
+  EXPECT_GE(queries, 4u);  // SPF x2, DMARC, DKIM
+
+  // The same question again (other spelling): from the cache, no DNS.
+  json::Value again = json_of(call(c, get("domain=EXAMPLE.COM&selector=S1")));
+  EXPECT_TRUE(again.find("cached")->as_bool());
+  EXPECT_EQ(again.find("dmarc")->find("policy")->as_string(), "reject");
+  EXPECT_EQ(fake_->queries().size(), queries);
+  // Other selectors are another question.
+  json::Value other = json_of(call(c, get("domain=example.com&selector=s1,s2")));
+  EXPECT_FALSE(other.find("cached")->as_bool());
+  EXPECT_EQ(other.find("dkim")->size(), 2u);
+
+  for (const char* bad : {"", "domain=", "domain=not%20a%20domain", "domain=192.0.2.1",
+                          "domain=localhost", "domain=example.com&selector=a%20b"}) {
+    auto s = call(c, get(bad));
+    EXPECT_EQ(s->response.status, 400) << bad;
+    json::Value e = json_of(s);
+    ASSERT_NE(e.find("error"), nullptr) << s->response.body;
+    EXPECT_FALSE(e.find("error")->as_string().empty());
+  }
+  EXPECT_NE(json_of(call(c, get("domain=192.0.2.1"))).find("error")->as_string().find(
+                "not a domain"),
+            std::string::npos);
+}
+
+TEST_F(CheckDomainTest, ExpiredEntriesAreCheckedAgainAndFailuresNotCached) {
+  ControllerOptions o;
+  o.checkdomain_cache_ttl = 0.05;
+  DomainCheckService service(services_, nullptr, o);
+  Controller c(dispatcher_, nullptr, o);
+  service.attach(c);
+  EXPECT_FALSE(json_of(call(c, get("domain=example.com"))).find("cached")->as_bool());
+  EXPECT_TRUE(json_of(call(c, get("domain=example.com"))).find("cached")->as_bool());
+  ::usleep(80000);
+  EXPECT_FALSE(json_of(call(c, get("domain=example.com"))).find("cached")->as_bool());
+
+  fake_->set_rcode("_dmarc.failing.example", dns::RrType::kTxt, dns::Rcode::kServFail);
+  json::Value f = json_of(call(c, get("domain=failing.example")));
+  EXPECT_TRUE(f.find("dns_failed")->as_bool());
+  EXPECT_FALSE(json_of(call(c, get("domain=failing.example"))).find("cached")->as_bool());
+}
+
+TEST_F(CheckDomainTest, WithoutResolverServiceUnavailable) {
+  services_.set_resolver(nullptr);
+  ControllerOptions o;
+  DomainCheckService service(services_, nullptr, o);
+  Controller c(dispatcher_, nullptr, o);
+  service.attach(c);
+  EXPECT_EQ(call(c, get("domain=example.com"))->response.status, 503);
 }
 
 }  // namespace

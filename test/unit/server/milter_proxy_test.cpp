@@ -380,7 +380,8 @@ TEST(EnvelopeFromMilter, MacrosAndConnectInformation) {
   EXPECT_EQ(env.user, "alice");
   EXPECT_TRUE(env.authenticated());
   EXPECT_EQ(env.queue_id, "4XyZ12");
-  EXPECT_EQ(env.mta_name, "ORIGINATING");  // {daemon_name} wins over j
+  EXPECT_EQ(env.mta_name, "ORIGINATING");  // {daemon_name} wins over j for MTA-Name
+  EXPECT_EQ(env.mta_host, "mx.example.org");  // j: the authserv-id fallback
   EXPECT_TRUE(env.flags & scan::kTaskMilter);
   EXPECT_FALSE(env.flags & scan::kTaskBodyBlock);  // the proxy never asks for body changes
   ASSERT_NE(env.request_header("TLS-Cipher"), nullptr);

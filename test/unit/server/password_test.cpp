@@ -1,31 +1,99 @@
-// Controller passwords: PBKDF2 hashes and the cache of passwords that verified.
+// Controller passwords: PBKDF2 hashes, and PasswordCheck (off the loop, rate-limited,
+// verified passwords remembered, concurrent checks of one password coalesced).
 #include "server/password.h"
 
 #include <gtest/gtest.h>
 
+#include <vector>
+
+#include "server/password_check.h"
+
 namespace mw::server {
 namespace {
 
-TEST(PasswordCache, RemembersOnlyWhatVerified) {
-  auto writer = hash_password("writer", 1000);
-  auto reader = hash_password("reader", 1000);
-  ASSERT_TRUE(writer && reader);
-  PasswordCache cache;
-  EXPECT_FALSE(cache.verify("wrong", *writer));
-  EXPECT_TRUE(cache.verify("writer", *writer));
-  EXPECT_TRUE(cache.verify("writer", *writer));   // from the cache
-  EXPECT_FALSE(cache.verify("writer", *reader));  // the right password for another hash
-  EXPECT_FALSE(cache.verify("wrong", *writer));   // failures are never remembered
-  EXPECT_FALSE(cache.verify("writer2", *writer));
-  EXPECT_TRUE(cache.verify("reader", *reader));
-  EXPECT_FALSE(cache.verify("writer", "not a hash"));
-  // More passwords than entries: the oldest is verified again (still right).
-  for (int i = 0; i < 20; ++i) {
-    auto h = hash_password("p" + std::to_string(i), 1000);
-    ASSERT_TRUE(h);
-    EXPECT_TRUE(cache.verify("p" + std::to_string(i), *h));
+using Outcome = PasswordCheck::Outcome;
+
+TEST(Password, HashAndVerify) {
+  auto h = hash_password("writer", 1000);
+  ASSERT_TRUE(h);
+  EXPECT_TRUE(is_password_hash(*h));
+  EXPECT_TRUE(verify_password("writer", *h));
+  EXPECT_FALSE(verify_password("writer2", *h));
+  EXPECT_FALSE(verify_password("writer", "not a hash"));
+}
+
+// Runs the loop until `outcomes` holds `n` answers.
+void wait_for(core::Dispatcher& d, const std::vector<Outcome>& outcomes, size_t n) {
+  double until = d.monotonic() + 10;
+  while (outcomes.size() < n && d.monotonic() < until) d.run_once_nonblock();
+}
+
+struct Fixture {
+  core::Dispatcher d;
+  std::unique_ptr<PasswordCheck> check;
+  std::vector<Outcome> out;
+  Fixture(size_t max_failures = 10, double cache_ttl = 60) {
+    PasswordCheckOptions o;
+    o.write_hash = *hash_password("writer", 20000);
+    o.read_hash = *hash_password("reader", 20000);
+    o.max_failures = max_failures;
+    o.cache_ttl = cache_ttl;
+    check = std::make_unique<PasswordCheck>(d, o);
   }
-  EXPECT_TRUE(cache.verify("writer", *writer));
+  void ask(const std::string& client, const std::string& pw) {
+    check->check(client, pw, [this](Outcome o) { out.push_back(o); });
+  }
+};
+
+TEST(PasswordCheck, AnswersOffTheLoopAndRemembersOnlySuccesses) {
+  Fixture f;
+  f.ask("192.0.2.1", "writer");
+  EXPECT_TRUE(f.out.empty());  // computed on the helper thread, not inside check()
+  wait_for(f.d, f.out, 1);
+  ASSERT_EQ(f.out.size(), 1u);
+  EXPECT_EQ(f.out[0], Outcome::kWriteHash);
+  f.ask("192.0.2.1", "writer");  // remembered: answered at once
+  ASSERT_EQ(f.out.size(), 2u);
+  EXPECT_EQ(f.out[1], Outcome::kWriteHash);
+  f.ask("192.0.2.1", "reader");
+  wait_for(f.d, f.out, 3);
+  EXPECT_EQ(f.out[2], Outcome::kReadHash);
+  f.ask("192.0.2.1", "wrong");
+  wait_for(f.d, f.out, 4);
+  EXPECT_EQ(f.out[3], Outcome::kWrong);
+  f.ask("192.0.2.1", "wrong");  // a failure is never remembered: computed again
+  EXPECT_EQ(f.out.size(), 4u);
+  wait_for(f.d, f.out, 5);
+  EXPECT_EQ(f.out[4], Outcome::kWrong);
+  EXPECT_EQ(f.check->failures("192.0.2.1"), 2u);
+}
+
+TEST(PasswordCheck, WrongPasswordsAreLimitedPerAddress) {
+  Fixture f(3);
+  for (int i = 0; i < 3; ++i) f.ask("192.0.2.1", "guess" + std::to_string(i));
+  // Three guesses in flight already count: the fourth is refused without hashing.
+  f.ask("192.0.2.1", "writer");
+  ASSERT_EQ(f.out.size(), 1u);
+  EXPECT_EQ(f.out[0], Outcome::kLimited);
+  wait_for(f.d, f.out, 4);
+  EXPECT_EQ(f.check->failures("192.0.2.1"), 3u);
+  f.ask("192.0.2.1", "writer");
+  EXPECT_EQ(f.out.back(), Outcome::kLimited);
+  f.ask("192.0.2.2", "writer");  // another address is not affected
+  wait_for(f.d, f.out, 6);
+  EXPECT_EQ(f.out.back(), Outcome::kWriteHash);
+}
+
+TEST(PasswordCheck, ConcurrentRequestsWithOnePasswordShareOneCheck) {
+  // rspamc learning in parallel: many requests with the right password at once must neither
+  // queue one PBKDF2 each (busy) nor count as many in-flight guesses (limited).
+  Fixture f(3);
+  for (int i = 0; i < 40; ++i) f.ask("192.0.2.1", "writer");
+  EXPECT_TRUE(f.out.empty());
+  wait_for(f.d, f.out, 40);
+  ASSERT_EQ(f.out.size(), 40u);
+  for (Outcome o : f.out) EXPECT_EQ(o, Outcome::kWriteHash);
+  EXPECT_EQ(f.check->failures("192.0.2.1"), 0u);
 }
 
 }  // namespace

@@ -9,7 +9,10 @@
 #include <string>
 
 #include "../scan/engine_fixture.h"
+#include "core/json.h"
+#include "scan/verdict.h"
 #include "server/envelope.h"
+#include "server/milter_actions.h"
 
 namespace mw::server {
 namespace {
@@ -130,13 +133,80 @@ TEST_F(ScanHandlerTest, RspamcAndSpamcLines) {
                                         0),
             0u)
       << rspamc->response.body;
-  EXPECT_NE(rspamc->response.body.find("user=alice"), std::string::npos);
+  // As Rspamd: symbol names and scores only (Exim copies these lines into $spam_report).
+  EXPECT_EQ(rspamc->response.body.find("user=alice"), std::string::npos);
+  EXPECT_EQ(rspamc->response.body.find("X-Symbol"), std::string::npos);
   http::Request sp = request("/symbols", http::Protocol::kSpamc);
+  sp.method = "SYMBOLS";
+  sp.version_minor = 5;
   sp.headers.add("User", "localuser");  // spamc's User is the local user, not a SASL login
   auto spamc = send(std::move(sp));
   EXPECT_EQ(spamc->response.body,
-            "SPAMD/1.1 0 EX_OK\r\nContent-length: 10\r\nSpam: True ; 16.00 / 15.00\r\n\r\n"
-            "ENVELOPE\r\n");
+            "SPAMD/1.1 0 EX_OK\r\nSpam: True ; 16.00 / 15.00\r\nContent-length: 8\r\n\r\n"
+            "ENVELOPE");
+  // SpamAssassin's commands: PROCESS returns the message with our headers; SKIP closes
+  // without a reply; TELL (learning through spamd) is not offered.
+  http::Request process = request("/process", http::Protocol::kSpamc);
+  process.method = "PROCESS";
+  process.version_minor = 5;
+  std::string text = send(std::move(process))->response.body;
+  EXPECT_NE(text.find("\r\n\r\nX-Spam-Flag: YES\r\nX-Spam-Status: Yes, score=16.00"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find(kMessage), std::string::npos);
+  http::Request skip = request("/skip", http::Protocol::kSpamc);
+  skip.method = "SKIP";
+  EXPECT_EQ(send(std::move(skip))->response.body, "");
+  http::Request tell = request("/tell", http::Protocol::kSpamc);
+  tell.method = "TELL";
+  EXPECT_EQ(send(std::move(tell))->response.body.rfind("SPAMD/1.1 64 ", 0), 0u);
+  http::Request zlib = request("/symbols", http::Protocol::kSpamc);
+  zlib.method = "SYMBOLS";
+  zlib.headers.add("Compress", "zlib");
+  EXPECT_EQ(send(std::move(zlib))->response.body.rfind("SPAMD/1.1 76 ", 0), 0u);
+}
+
+// Issue 17: a forced result (GTUBE's pre-result) answers the forced action's threshold as the
+// score and is_skipped, in every protocol, so that Exim's `spam = nobody` (score >= threshold)
+// and spamc agree with the action.
+TEST_F(ScanHandlerTest, ForcedResultsCarryTheThresholdInEveryProtocol) {
+  auto forcing = [](scan::Action action) {
+    return [action](scan::Engine& e) {
+      add(e, "FORCE",
+          [action](scan::Task& t, scan::SymbolId) {
+            t.outcome().set_pre_result({action, "Gtube pattern", "gtube", 0, false});
+            return scan::RunState::kDone;
+          },
+          scan::SymbolType::kPrefilter);
+    };
+  };
+  build("[actions]\nreject = 15\nadd_header = 6\n", forcing(scan::Action::kReject));
+  handler_ = std::make_unique<ScanHandler>(*engine_, services_, nullptr);
+  auto json = json::parse(send(request("/checkv2"))->response.body);
+  ASSERT_TRUE(json);
+  EXPECT_EQ(json->find("action")->as_string(), "reject");
+  EXPECT_DOUBLE_EQ(json->find("score")->as_double(), 15);
+  EXPECT_TRUE(json->find("is_skipped")->as_bool());
+  EXPECT_EQ(send(request("/check", http::Protocol::kRspamc))
+                ->response.body.rfind("RSPAMD/1.3 0 EX_OK\r\nMetric: default; True; 15.00 / 15.00", 0),
+            0u);
+  http::Request check = request("/check", http::Protocol::kSpamc);
+  check.method = "CHECK";
+  check.version_minor = 5;
+  EXPECT_EQ(send(std::move(check))->response.body,
+            "SPAMD/1.1 0 EX_OK\r\nSpam: True ; 15.00 / 15.00\r\n\r\n");
+  // The milter proxy (self-scan) renders the same Verdict: score headers say the threshold.
+  build("[actions]\nreject = 15\nadd_header = 6\n", forcing(scan::Action::kAddHeader));
+  ProxyOptions o;
+  o.add_score_headers = true;
+  bool found = false;
+  for (const auto& a : milter_actions(scan::make_verdict(*run()), {}, o)) {
+    if (a.name == "X-Spam-Score") {
+      EXPECT_EQ(a.value, "6.00");
+      found = true;
+    }
+  }
+  EXPECT_TRUE(found);
 }
 
 TEST_F(ScanHandlerTest, PingSkipAndUnknownCommands) {

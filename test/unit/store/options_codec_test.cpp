@@ -91,6 +91,21 @@ TEST(StoreOptions, BadValues) {
   EXPECT_TRUE(parse("[store.redis]\nservers = [\"h:0\"]"));
 }
 
+TEST(StoreOptions, Sentinels) {
+  auto c = parse("[store]\nbackend = \"redis\"\n[store.redis]\nservers = []\n"
+                 "sentinels = [\"10.0.0.1:26379\", \"10.0.0.2:26379\"]\nmaster_name = \"mw\"\n"
+                 "sentinel_check = \"500ms\"\n");
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->redis.sentinels.size(), 2u);
+  EXPECT_EQ(c->redis.master_name, "mw");
+  EXPECT_DOUBLE_EQ(c->redis.sentinel_check, 0.5);
+  // A master name is required, and sentinel addresses are checked.
+  EXPECT_FALSE(parse("[store]\nbackend = \"redis\"\n[store.redis]\n"
+                     "sentinels = [\"10.0.0.1:26379\"]\n"));
+  EXPECT_FALSE(parse("[store]\nbackend = \"redis\"\n[store.redis]\n"
+                     "sentinels = [\"10.0.0.1:0\"]\nmaster_name = \"mw\"\n"));
+}
+
 TEST(StoreOptions, OpenStore) {
   core::Dispatcher d;
   core::Logger log(core::LogLevel::kSilent);

@@ -11,6 +11,7 @@
 #include "need_tool.h"
 #include "redis_server.h"
 #include "store/redis_store.h"
+#include "store/redis_sync.h"
 #include "test_util.h"
 
 namespace mw::store {
@@ -91,6 +92,14 @@ TEST_F(RedisStoreTest, ServerGoesAwayAndComesBack) {
   }
   EXPECT_EQ(failures, 10);
   EXPECT_EQ(store->connected_servers(), 0u);
+  // One outage, every failed operation counted.
+  Store::Health h = store->health();
+  EXPECT_FALSE(h.available);
+  EXPECT_EQ(h.outages, 1u);
+  EXPECT_EQ(h.failed, 10u);
+  EXPECT_EQ(h.failed_now, 10u);
+  EXPECT_EQ(h.down_since, kT0);
+  EXPECT_FALSE(h.last_error.empty());
 
   ASSERT_TRUE(srv->start());  // same port, empty data (no persistence)
   bool back = run_until(d_, [&] { return store->connected_servers() == 1; }, 5);
@@ -98,6 +107,29 @@ TEST_F(RedisStoreTest, ServerGoesAwayAndComesBack) {
   EXPECT_TRUE(set(*store, "k", "again"));
   EXPECT_EQ(*get(*store, "k"), std::optional<std::string>("again"));
   EXPECT_EQ(*incr(*store, "n"), 1);  // scripts are loaded again (NOSCRIPT fallback)
+  h = store->health();
+  EXPECT_TRUE(h.available);
+  EXPECT_EQ(h.outages, 1u);
+  EXPECT_EQ(h.failed, 10u);
+  EXPECT_EQ(h.failed_now, 0u);
+}
+
+TEST_F(RedisStoreTest, SetOnceKeepsTheFirstValue) {
+  auto srv = server();
+  RedisOptions o;
+  o.servers = {srv->address()};
+  o.prefix = "once:";
+  EXPECT_EQ(*redis::get_value(o, "ob:secret"), std::nullopt);
+  EXPECT_EQ(*redis::set_once(o, "ob:secret", "first"), "first");
+  EXPECT_EQ(*redis::set_once(o, "ob:secret", "second"), "first");
+  EXPECT_EQ(*redis::get_value(o, "ob:secret"), std::optional<std::string>("first"));
+  // Stored as a store value: the asynchronous store reads it too.
+  auto store = open(o);
+  EXPECT_EQ(*get(*store, "ob:secret"), std::optional<std::string>("first"));
+  srv->stop();
+  auto r = redis::set_once(o, "ob:secret", "third");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::kIo);
 }
 
 TEST_F(RedisStoreTest, ServerThatStopsAnsweringTimesOut) {

@@ -1,0 +1,47 @@
+// SentinelClient: asks Redis Sentinels which server is the master of a name (private to
+// src/store; RedisStore uses it as its connection's resolver and to follow failovers).
+//
+// One RedisConn per sentinel (each reconnects by itself). master() asks them in the order
+// configured and answers with the first address a sentinel gives; a sentinel that is down,
+// slow or does not know the name is skipped. Commands: SENTINEL get-master-addr-by-name.
+//
+// Ownership: owns its connections; borrows the Dispatcher and Logger. Destroying it drops
+// pending callbacks without calling them. Loop affinity: the Dispatcher's thread.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/log.h"
+#include "core/loop.h"
+#include "core/result.h"
+#include "store/redis_conn.h"
+
+namespace mw::store::redis {
+
+class SentinelClient {
+ public:
+  using MasterFn = std::function<void(Result<Endpoint>)>;
+
+  // `sentinels` are parsed endpoints; `opts` (timeout, backoff; no password, db 0).
+  SentinelClient(core::Dispatcher& d, core::Logger& log, std::vector<Endpoint> sentinels,
+                 std::string master_name, ConnOptions opts);
+  ~SentinelClient();
+  SentinelClient(const SentinelClient&) = delete;
+  SentinelClient& operator=(const SentinelClient&) = delete;
+
+  // The master's address, or kIo when no sentinel answers with one. `cb` may run inside the
+  // call (every sentinel down) or later from the Dispatcher.
+  void master(MasterFn cb);
+
+ private:
+  void ask(size_t index, std::shared_ptr<MasterFn> cb, std::string why);
+
+  std::string master_name_;
+  std::vector<std::unique_ptr<RedisConn>> conns_;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+}  // namespace mw::store::redis
