@@ -272,6 +272,18 @@ mailward_config:register_symbol{
     end
     if held then
       task:insert_result('OUTBOUND_HELD', 1.0, user)
+      -- Messages refused while held (the dashboard's per-account timeline). The first one
+      -- starts the burst the hold prevented: the incident (detection -> burst) is recorded.
+      local refused = store.incr(task, 'ob:refused:' .. user, 1, cfg.hold_ttl)
+      if refused == 1 then
+        local row = rspamd_util.from_json(held)
+        if type(row) == 'table' and tonumber(row.since) then
+          store.list_push(task, 'ob:incidents', rspamd_util.to_json{
+            user = user, detected = tonumber(row.since), first_refused = store.now(task),
+            by = row.by or 'detection',
+          }, 1000)
+        end
+      end
       if cfg.hold_action ~= 'alert' then
         task:set_pre_result{ action = cfg.hold_action, message = cfg.hold_message, module = 'outbound' }
       end
@@ -332,8 +344,9 @@ local function act(task, user, verdict, rcpts, known, cred)
   if cfg.hold then
     store.map_set(task, 'ob:hold', user, rspamd_util.to_json{
       since = now, probability = verdict.probability, reasons = verdict.reasons,
-      evidence = verdict.evidence, ip = ip and ip:to_string() or '',
-      message_id = task:get_message_id() or '',
+      weights = verdict.weights, evidence = verdict.evidence,
+      tuple = cred and cred.tuple or nil, recipients = rcpt_list,
+      ip = ip and ip:to_string() or '', message_id = task:get_message_id() or '',
     }, cfg.hold_ttl)
   end
   local credential
@@ -347,7 +360,8 @@ local function act(task, user, verdict, rcpts, known, cred)
   end
   ob.emit_event(task, {
     time = now, user = user, probability = verdict.probability, evidence = verdict.evidence,
-    reasons = verdict.reasons, contributions = verdict.contributions,
+    reasons = verdict.reasons, weights = verdict.weights, contributions = verdict.contributions,
+    tuple = cred and cred.tuple or nil,
     ip = ip and ip:to_string() or '', recipients = rcpt_list,
     collectors = collector_list(rcpts, known), credential = credential,
     subject = ob.redact(task, task:get_subject() or ''), message_id = task:get_message_id() or '',
@@ -382,13 +396,16 @@ end
 local function model_view(f)
   local p, contributions, bias = ob.predict(f)
   if not p then return nil end
-  local shown, reasons = {}, {}
+  local shown, reasons, weights = {}, {}, {}
   for _, c in ipairs(contributions) do
     if c.value ~= 0 then shown[#shown + 1] = string.format('%s:%+.2f', c.name, c.value) end
-    if c.value > 0.5 and #reasons < 5 then reasons[#reasons + 1] = c.name end
+    if c.value > 0.5 and #reasons < 5 then
+      reasons[#reasons + 1] = c.name
+      weights[c.name] = math.floor(c.value * 1000 + 0.5) / 1000
+    end
   end
   shown[#shown + 1] = string.format('bias:%+.2f', bias or 0)
-  return { probability = p, contributions = shown, reasons = reasons }
+  return { probability = p, contributions = shown, reasons = reasons, weights = weights }
 end
 
 mailward_config:register_symbol{
@@ -438,7 +455,8 @@ mailward_config:register_symbol{
     end
     local verdict = {
       probability = p or 1, contributions = view and view.contributions or {},
-      reasons = view and view.reasons or {}, evidence = evidence or 'model',
+      reasons = view and view.reasons or {}, weights = view and view.weights or {},
+      evidence = evidence or 'model',
     }
     local options = { string.format('p=%.3f', verdict.probability), verdict.evidence }
     for _, c in ipairs(verdict.contributions) do options[#options + 1] = c end

@@ -16,12 +16,23 @@ test_pkgs=(
   rspamd curl zstd openssl dnsmasq redis-server redis-sentinel python3 python3-dkim
   python3-spf python3-dnspython python3-yaml postfix swaks sasl2-bin libsasl2-modules
   miltertest clang libclang-rt-14-dev
+  chromium nodejs
   spamc lintian dpkg-dev fakeroot
   # the libraries of exim4-daemon-heavy and opensmtpd, unpacked, not installed (unpack_mtas)
   libgnutls-dane0 libidn12 libmariadb3 libpq5 libspf2-2 libperl5.36 libnsl2 libdb5.3
   libldap-2.5-0
   libxml2-utils
 )
+
+# The browser test's driver (playwright-core, pinned with its lock file in test/browser/),
+# from the npm registry; it drives Debian's chromium, no browser is downloaded.
+browser_driver() {
+  local dir=test/browser
+  if [[ ! -d $dir/node_modules/playwright-core ]]; then
+    echo "deps: npm ci in $dir" >&2
+    (cd "$dir" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+  fi
+}
 
 want=("${build_pkgs[@]}")
 if [[ ${1:-build} == test ]]; then want+=("${test_pkgs[@]}"); fi
@@ -90,8 +101,13 @@ unpack_mtas() {
 
 finish() {
   ensure_user
-  if [[ ${1:-build} == test ]]; then unpack_mtas; fi
+  if [[ ${1:-build} == test ]]; then
+    unpack_mtas
+    browser_driver
+  fi
 }
+
+cd "$(dirname "$0")/.."
 
 missing=()
 for p in "${want[@]}"; do
@@ -99,6 +115,8 @@ for p in "${want[@]}"; do
     missing+=("$p")
   fi
 done
+# Debian's nodejs has no npm (NodeSource's has): then Debian's npm package too.
+if [[ ${1:-build} == test ]] && ! command -v npm >/dev/null 2>&1; then missing+=(npm); fi
 if [[ ${#missing[@]} -eq 0 ]]; then
   finish "${1:-build}"
   exit 0

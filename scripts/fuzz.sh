@@ -40,10 +40,11 @@ for t in "${targets[@]}"; do
   "$BUILD/test/fuzz/${t}_fuzz" "$work" "${seeds[@]}" -max_total_time="$seconds" -runs="$runs" \
     -rss_limit_mb=4096 -timeout=10 -print_final_stats=1 -artifact_prefix="$BUILD/crashes/$t/" \
     >"$log" 2>&1 || echo "fuzz: $t stopped with a finding, see $log" >&2
-  execs=$(grep -oE 'stat::number_of_executed_units: [0-9]+' "$log" | awk '{print $2}' | tail -1)
-  last=$(grep -E '^#[0-9]+' "$log" | tail -1)
-  cov=$(grep -oE 'cov: [0-9]+' <<<"$last" | awk '{print $2}')
-  ft=$(grep -oE 'ft: [0-9]+' <<<"$last" | awk '{print $2}')
+  # (a target that stopped early may have printed no statistics: `|| true` keeps going)
+  execs=$(grep -oE 'stat::number_of_executed_units: [0-9]+' "$log" | awk '{print $2}' | tail -1 || true)
+  last=$(grep -E '^#[0-9]+' "$log" | tail -1 || true)
+  cov=$(grep -oE 'cov: [0-9]+' <<<"$last" | awk '{print $2}' || true)
+  ft=$(grep -oE 'ft: [0-9]+' <<<"$last" | awk '{print $2}' || true)
   corp=$(ls "$work" | wc -l)
   crashes=$(ls "$BUILD/crashes/$t" | wc -l)
   line="$t execs=${execs:-?} seconds=$((SECONDS - start)) cov=${cov:-?} ft=${ft:-?} corpus=$corp findings=$crashes"

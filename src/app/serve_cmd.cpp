@@ -111,8 +111,12 @@ int worker_main(ServeState& st, std::shared_ptr<Generation> gen, WorkerKind kind
     logger.error("main", "store configuration: " + sc.error().message);
   }
   services.set_store(store.get());
+  server::StatsOptions stats_options = server::stats_options_from(cfg);
+  stats_options.worker = kind == WorkerKind::kNormal       ? "normal"
+                         : kind == WorkerKind::kController ? "controller"
+                                                           : "proxy";
   server::StatsRecorder stats(dispatcher, logger, store.get(), *gen->engine,
-                              server::stats_options_from(cfg));
+                              std::move(stats_options));
   server::WorkerContext w{dispatcher, logger, cfg,       *gen->engine,
                           services,   store.get(), stats, heartbeat, st.board};
   proto::HttpOptions http = proto::read_http_options(cfg);
@@ -132,6 +136,7 @@ int worker_main(ServeState& st, std::shared_ptr<Generation> gen, WorkerKind kind
   }
   co->start_time = st.start_time;
   co->version = MW_VERSION;
+  co->master_pid = static_cast<int>(::getppid());  // reloads after /savesymbols
   return server::run_controller_worker(w, st.controller_fd, std::move(http), std::move(*co));
 }
 

@@ -34,7 +34,23 @@ store::OpPtr hold_account(store::Store& store, std::string user, std::string rea
 }
 
 store::OpPtr release_account(store::Store& store, std::string user, store::Done cb) {
-  return store.map_del(kHoldMap, std::move(user), std::move(cb));
+  // Both operations live as long as the handle; the second starts when the first succeeded.
+  struct Release final : store::Op {
+    store::OpPtr unhold;
+    store::OpPtr reset;
+  };
+  auto r = std::make_unique<Release>();
+  Release* raw = r.get();
+  std::string refused = kRefusedPrefix + user;
+  raw->unhold = store.map_del(kHoldMap, std::move(user),
+                              [raw, &store, refused, cb = std::move(cb)](Status st) {
+                                if (!st) {
+                                  cb(st);
+                                  return;
+                                }
+                                raw->reset = store.del(refused, cb);
+                              });
+  return r;
 }
 
 store::OpPtr recent_events(store::Store& store, size_t count,

@@ -26,6 +26,9 @@ namespace mw::outbound {
 
 inline constexpr const char* kHoldMap = "ob:hold";
 inline constexpr const char* kEventList = "ob:events";
+// "ob:refused:<user>": messages refused while held (rules/outbound.lua counts them; the first
+// one records an incident in the list "ob:incidents").
+inline constexpr const char* kRefusedPrefix = "ob:refused:";
 
 // Rows {user, ...} from the map's (user, JSON) fields; a value that is not a JSON object
 // gives a row with the user only.
@@ -36,6 +39,7 @@ store::OpPtr list_holds(store::Store& store, std::function<void(Result<json::Val
 // Hold `user` by an operator: {since: now, reasons: [reason], by: "operator"}, no expiry.
 store::OpPtr hold_account(store::Store& store, std::string user, std::string reason, double now,
                           store::Done cb);
+// Release `user` and reset its count of refused messages (the next hold is a new incident).
 store::OpPtr release_account(store::Store& store, std::string user, store::Done cb);
 // The newest `count` detections, parsed (unreadable entries and a failed read: left out).
 store::OpPtr recent_events(store::Store& store, size_t count,

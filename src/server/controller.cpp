@@ -34,6 +34,8 @@ void declare_controller_options(core::Schema& s) {
          "/checkdomain reports kept in the cache at most", 0, 1000000});
   s.add({"controller.checkdomain_max_inflight", OptType::kInt, "32",
          "/checkdomain DNS walks running at once at most (503 beyond)", 1, 10000});
+  s.add({"controller.save_file", OptType::kString, "\"$CONFDIR/local.d/zz-controller.toml\"",
+         "Where /savesymbols and /saveactions write scores and thresholds (empty: they fail)"});
 }
 
 Result<ControllerOptions> controller_options_from(const core::Config& cfg,
@@ -59,6 +61,7 @@ Result<ControllerOptions> controller_options_from(const core::Config& cfg,
       static_cast<size_t>(cfg.get_int("controller.checkdomain_cache_entries"));
   o.checkdomain_max_inflight =
       static_cast<size_t>(cfg.get_int("controller.checkdomain_max_inflight"));
+  o.save_file = expand(cfg.get_string("controller.save_file"), cfg);
   return o;
 }
 

@@ -55,6 +55,8 @@ struct ControllerOptions {
   double checkdomain_cache_ttl = 600;     // seconds a /checkdomain report is kept
   size_t checkdomain_cache_entries = 1000;
   size_t checkdomain_max_inflight = 32;   // concurrent DNS walks
+  std::string save_file;        // where /savesymbols and /saveactions write ("" = nowhere)
+  int master_pid = 0;           // asked to reload (SIGHUP) after a save; 0 = nobody
 };
 
 void declare_controller_options(core::Schema& schema);

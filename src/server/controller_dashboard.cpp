@@ -1,5 +1,6 @@
 // Controller fallback: the dashboard's static files (web_dir) at /, for GET and HEAD; 404 for
-// anything else. Like every statistics route it needs the store (the pages read /stat...).
+// anything else. The files are served to anybody, as Rspamd serves its WebUI: they hold no
+// data, and the page asks for the controller password before it reads any (/auth).
 //
 // A request path is never joined onto the directory as it is (style rule 16). It is refused
 // (404) when its raw form holds an encoded separator or NUL (%2F, %5C, %00), or when its
@@ -112,7 +113,7 @@ std::string content_type(const fs::path& p) {
 
 void set_dashboard(Controller& c) {
   const ControllerOptions* o = &c.options();
-  c.set_fallback({"", {}, Access::kRead, true,
+  c.set_fallback({"", {}, Access::kNone, false,
                   [o](http::Request&& req, http::ResponderPtr r, Access) {
                     fs::path p;
                     if ((req.method == "GET" || req.method == "HEAD") && !o->web_dir.empty()) {

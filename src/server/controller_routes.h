@@ -5,8 +5,9 @@
 //   add_status_routes    controller_status.cpp    ping, healthy, ready (anybody: "degraded"
 //                                                 while the store is down); auth,
 //                                                 actions
-//   add_outbound_routes  controller_outbound.cpp  outbound/holds; outbound/release and
-//                                                 outbound/hold (writes)
+//   add_outbound_routes  controller_outbound.cpp  outbound/holds, outbound/audit;
+//                                                 outbound/release, outbound/hold and
+//                                                 outbound/falsepositive (writes, audited)
 //   add_scan_routes      controller_scan.cpp      scanning as on the normal worker:
 //                                                 /checkv2, /check, and the legacy commands
 //                                                 (/symbols, /scan, ...) when a body is sent
@@ -15,6 +16,8 @@
 //                                                 historyreset (writes); all need the store
 //                                                 (stat and metrics answer without it, with
 //                                                 its health)
+//   add_graph_routes     controller_graph.cpp     graph, perf, workers, authstats (series.h)
+//   add_config_routes    controller_config.cpp    savesymbols, saveactions (writes)
 //   LearnService         controller_learn.cpp     learnspam, learnham, learnclass (writes);
 //                                                 the classifier's /stat fields
 //   DomainCheckService   controller_checkdomain.cpp checkdomain (SPF, DMARC, DKIM records of
@@ -39,6 +42,8 @@ void add_outbound_routes(Controller& controller);
 void add_scan_routes(Controller& controller, const scan::Engine& engine,
                      scan::Services& services, StatsRecorder* stats);
 void add_stats_routes(Controller& controller, const scan::Engine& engine);
+void add_graph_routes(Controller& controller);
+void add_config_routes(Controller& controller, const scan::Engine& engine);
 void set_dashboard(Controller& controller);
 // The store's health as /stat ("store") and /ready show it: backend, available, outages,
 // failed_operations (+ down_since, failed_operations_now, error during an outage).

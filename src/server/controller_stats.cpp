@@ -4,10 +4,15 @@
 //   counters        every symbol with weight, hits, frequency and average time
 //   symbols         the same grouped by symbol group (without a body: with one it scans)
 //   metrics         Prometheus/OpenMetrics text
-//   history/errors  the recent scans / log errors (?count=N, default 1000)
+//   history/errors  the recent scans / log errors (?count=N, default 1000); history takes
+//                   filters, all of which a row must match: action=, symbol= (the symbol
+//                   fired), domain= (of the SMTP sender, kept for flagged scans only),
+//                   user=, q= (substring of id, message-id, ip or subject; any case)
+//   pie             Rspamd's shape: [{label: action, value: messages}] since the last reset
 //   statreset       reset the counters (write)     historyreset   drop the history (write)
 #include <cmath>
 #include <iterator>
+#include <limits>
 #include <memory>
 
 #include "core/check.h"
@@ -208,6 +213,58 @@ struct Reading {
   RequestWork work;
 };
 
+// History filters (all must match; an absent filter matches everything).
+struct HistoryFilter {
+  std::string action, symbol, domain, user, text;
+  bool empty() const {
+    return action.empty() && symbol.empty() && domain.empty() && user.empty() && text.empty();
+  }
+};
+
+std::string lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+HistoryFilter history_filter(const http::Request& req) {
+  HistoryFilter f;
+  auto take = [&req](const char* name, std::string& dest) {
+    if (const std::string* v = req.param(name)) dest = lower(v->substr(0, 320));
+  };
+  take("action", f.action);
+  take("domain", f.domain);
+  take("user", f.user);
+  take("q", f.text);
+  if (const std::string* v = req.param("symbol")) f.symbol = v->substr(0, 128);
+  return f;
+}
+
+bool matches(const json::Value& row, const HistoryFilter& f) {
+  auto str = [&row](std::string_view key) {
+    const json::Value* v = row.find(key);
+    return v != nullptr ? v->as_string() : std::string();
+  };
+  if (!f.action.empty() && lower(str("action")) != f.action) return false;
+  if (!f.symbol.empty()) {
+    const json::Value* syms = row.find("symbols");
+    if (syms == nullptr || syms->find(f.symbol) == nullptr) return false;
+  }
+  if (!f.domain.empty()) {
+    std::string from = lower(str("sender_smtp"));
+    size_t at = from.rfind('@');
+    if (at == std::string::npos || from.substr(at + 1) != f.domain) return false;
+  }
+  if (!f.user.empty() && lower(str("user")) != f.user) return false;
+  if (!f.text.empty()) {
+    bool any = false;
+    for (const char* key : {"id", "message-id", "ip", "subject"}) {
+      if (lower(str(key)).find(f.text) != std::string::npos) any = true;
+    }
+    if (!any) return false;
+  }
+  return true;
+}
+
 Reading start_reading(Controller& c, const scan::Engine& engine, http::ResponderPtr r) {
   auto reader = std::make_shared<StatsReader>(*c.store(), engine);
   Reading rd{reader.get(), std::shared_ptr<http::Responder>(std::move(r)),
@@ -269,6 +326,20 @@ void add_stats_routes(Controller& c, const scan::Engine& engine) {
   read_route("symbols", [](Controller&, const scan::Engine& eng, Access) {
     return [&eng](const json::Value& t) { return controller_json(counters_json(t, eng, true)); };
   });
+  read_route("pie", [](Controller&, const scan::Engine&, Access) {
+    return [](const json::Value& t) {
+      json::Value arr = json::Value::array();
+      if (const json::Value* actions = t.find("actions")) {
+        for (const auto& [name, n] : actions->members()) {
+          json::Value e = json::Value::object();
+          e.set("label", name);
+          e.set("value", n.as_int());
+          arr.push(std::move(e));
+        }
+      }
+      return controller_json(arr);
+    };
+  });
   read_route(
       "metrics",
       [](Controller& ctl, const scan::Engine&, Access) {
@@ -285,15 +356,22 @@ void add_stats_routes(Controller& c, const scan::Engine& engine) {
                    if (const std::string* n = req.param("count")) {
                      count = static_cast<size_t>(std::atoll(n->c_str()));
                    }
+                   HistoryFilter filter = history_filter(req);
+                   // Filtered: read every row kept, answer with the first `count` matching.
+                   size_t read = filter.empty() ? count : size_t{100000};  // stats.history_rows max
                    Reading rd = start_reading(*ctl, *e, std::move(r));
-                   auto cb = [responder = rd.responder, work = rd.work,
-                              history](Result<json::Value> rows) {
+                   auto cb = [responder = rd.responder, work = rd.work, history, count,
+                              filter](Result<json::Value> rows) {
                      if (!rows) {
                        responder->send(http::Response::error(500, rows.error().to_string()));
                      } else if (history) {
+                       json::Value kept = json::Value::array();
+                       for (const auto& row : rows->items()) {
+                         if (kept.size() < count && matches(row, filter)) kept.push(row);
+                       }
                        json::Value v = json::Value::object();
                        v.set("version", 2);
-                       v.set("rows", std::move(*rows));
+                       v.set("rows", std::move(kept));
                        responder->send(controller_json(v));
                      } else {
                        responder->send(controller_json(*rows));
@@ -301,7 +379,7 @@ void add_stats_routes(Controller& c, const scan::Engine& engine) {
                      work.done();
                    };
                    if (history) {
-                     rd.reader->history(count, cb);
+                     rd.reader->history(read, cb);
                    } else {
                      rd.reader->errors(count, cb);
                    }

@@ -1,6 +1,9 @@
 #include "server/stats.h"
 
 #include <sys/time.h>
+#include <unistd.h>
+
+#include <fstream>
 
 #include "scan/reply.h"
 #include "scan/task.h"
@@ -35,6 +38,7 @@ void declare_stats_options(core::Schema& s) {
          "How often a worker writes its counters to the store", 0.05, 3600});
   s.add({"stats.history_rows", OptType::kInt, "200", "Scans kept for /history", 0, 100000});
   s.add({"stats.error_rows", OptType::kInt, "100", "Log errors kept for /errors", 0, 100000});
+  declare_series_options(s);
   s.add({"stats.history_content", OptType::kString, "\"flagged\"",
          "Keep subject, sender and recipients in history rows: always (full), only for "
          "flagged scans (flagged) or never (none)", {}, {}, {"full", "flagged", "none"}});
@@ -46,13 +50,14 @@ StatsOptions stats_options_from(const core::Config& cfg) {
   o.history_rows = static_cast<size_t>(cfg.get_int("stats.history_rows"));
   o.error_rows = static_cast<size_t>(cfg.get_int("stats.error_rows"));
   o.history_content = cfg.get_string("stats.history_content");
+  o.series = series_options_from(cfg);
   return o;
 }
 
 StatsRecorder::StatsRecorder(core::Dispatcher& dispatcher, core::Logger& logger,
                              store::Store* store, const scan::Engine& engine, StatsOptions options)
     : dispatcher_(dispatcher), logger_(logger), store_(store), engine_(engine),
-      options_(std::move(options)) {
+      options_(std::move(options)), started_(wall_now()) {
   timer_ = dispatcher_.create_timer([this] {
     flush();
     timer_->enable(options_.interval);
@@ -67,10 +72,15 @@ void StatsRecorder::add(const std::string& key, int64_t delta) { pending_[key] +
 void StatsRecorder::record(const scan::Task& t) {
   if (t.envelope().flags & scan::kTaskNoStat) return;
   ++local_scanned_;
+  double now = wall_now();
   if (t.error()) {
+    ++local_errors_;
     add("stat:errors", 1);
+    series_.count("errors", now);
     return;
   }
+  series_.count(action_series(t.outcome().action()), now);
+  if (auto sample = auth_sample(t)) series_.auth(*sample, now);
   add("stat:scanned", 1);
   add("stat:action:" + std::string(scan::action_name(t.outcome().action())), 1);
   const auto& times = t.symbol_times();
@@ -94,11 +104,12 @@ void StatsRecorder::record(const scan::Task& t) {
   size_t b = 0;
   while (b < std::size(scan::Counters::kBuckets) && secs > scan::Counters::kBuckets[b]) ++b;
   add("stat:tbucket:" + std::to_string(b), 1);
+  series_.count("tb" + std::to_string(b), now);
   add("stat:tsum", static_cast<int64_t>(secs * 1e6));
   if (options_.history_rows == 0 || (t.envelope().flags & scan::kTaskNoLog)) return;
 
   json::Value row = json::Value::object();
-  row.set("unix_time", wall_now());
+  row.set("unix_time", now);
   row.set("id", t.id());
   if (t.has_message()) row.set("message-id", t.message().message_id);
   row.set("ip", t.envelope().ip);
@@ -146,6 +157,49 @@ void StatsRecorder::fold_symbol_counters() {
   }
 }
 
+namespace {
+
+// Resident set size of this process in kB (0 when /proc cannot tell).
+int64_t rss_kb() {
+  std::ifstream in("/proc/self/statm");
+  long long pages = 0;
+  long long resident = 0;
+  if (!(in >> pages >> resident)) return 0;
+  return resident * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
+}  // namespace
+
+void StatsRecorder::heartbeat() {
+  json::Value v = json::Value::object();
+  int64_t pid = ::getpid();
+  v.set("pid", pid);
+  v.set("type", options_.worker);
+  v.set("started", started_);
+  v.set("seen", wall_now());
+  v.set("interval", options_.interval);
+  v.set("scanned", static_cast<int64_t>(local_scanned_));
+  v.set("errors", static_cast<int64_t>(local_errors_));
+  v.set("rss_kb", rss_kb());
+  double ttl = std::max(30.0, 5 * options_.interval);
+  heartbeat_op_ = store_->map_set("stat:workers", std::to_string(pid), json::write(v), ttl,
+                                  [](Status) {});
+}
+
+void StatsRecorder::leave(std::function<void()> done) {
+  flush([this, done = std::move(done)] {
+    if (store_ == nullptr) {
+      done();
+      return;
+    }
+    // Posted: this may run inside the callback of an operation flush() keeps.
+    dispatcher_.post([this, done] {
+      heartbeat_op_ = store_->map_del("stat:workers", std::to_string(::getpid()),
+                                      [done](Status) { done(); });
+    });
+  });
+}
+
 void StatsRecorder::flush(std::function<void()> done) {
   fold_symbol_counters();
   // Errors and warnings this process logged since the last flush.
@@ -163,7 +217,9 @@ void StatsRecorder::flush(std::function<void()> done) {
   }
   errors_seen_ = recent.size();
   ops_.clear();
-  if (store_ == nullptr || (pending_.empty() && history_.empty() && errors.empty())) {
+  if (store_ != nullptr) heartbeat();
+  if (store_ == nullptr ||
+      (pending_.empty() && history_.empty() && errors.empty() && series_.empty())) {
     pending_.clear();
     history_.clear();
     if (done) done();
@@ -184,6 +240,12 @@ void StatsRecorder::flush(std::function<void()> done) {
     ++join->left;
     ops_.push_back(store_->list_push("errors", std::move(e), options_.error_rows, 0,
                                      [join](Status) { join->release(); }));
+  }
+  for (auto& op : series_.flush(*store_, options_.series, [join] {
+         ++join->left;
+         return [join](Status) { join->release(); };
+       })) {
+    ops_.push_back(std::move(op));
   }
   pending_.clear();
   history_.clear();

@@ -6,6 +6,10 @@
 // back (StatsReader) for /stat, /counters, /metrics, /history and /errors. Totals survive
 // restarts and worker deaths (they live in the store, not in a worker).
 //
+// Each flush also writes the process's heartbeat: map "stat:workers", field = pid, value =
+// {pid, type, started, seen, scanned, errors, rss} (JSON), expiring after 30 s or 5 flush
+// intervals without one; and the time series of series.h.
+//
 // Keys: stat:scanned, stat:action:<name>, stat:sym:<NAME>, stat:symtime:<NAME> (µs),
 //       stat:tbucket:<i>, stat:tsum (µs), stat:errors, list hist (JSON rows), list errors.
 //
@@ -27,6 +31,7 @@
 #include "core/log.h"
 #include "core/loop.h"
 #include "scan/engine.h"
+#include "server/series.h"
 #include "store/store.h"
 
 namespace mw::scan {
@@ -40,6 +45,8 @@ struct StatsOptions {
   size_t history_rows = 200;     // rows kept in the history list
   size_t error_rows = 100;       // rows kept in the errors list
   std::string history_content = "flagged";  // "full", "flagged" or "none"
+  SeriesOptions series;          // per-minute/hour/day counts (series.h)
+  std::string worker = "normal";  // this process's kind, for /workers
 };
 
 void declare_stats_options(core::Schema& schema);
@@ -54,6 +61,9 @@ class StatsRecorder {
   void record(const scan::Task& task);
   // Write what is pending now; `done` runs when the writes completed (or failed).
   void flush(std::function<void()> done = {});
+  // The last flush of a process that is leaving: flush, then remove its heartbeat (a worker
+  // replaced by a reload does not linger in /workers); `done` runs when both completed.
+  void leave(std::function<void()> done);
   // Count errors that were not scans (e.g. workers that died): flushed like the rest.
   void count_errors(int64_t n) { add("stat:errors", n); }
 
@@ -62,6 +72,7 @@ class StatsRecorder {
 
  private:
   void add(const std::string& key, int64_t delta);
+  void heartbeat();
   // Per-symbol counters by SymbolId, folded into pending_ at flush (no string per message).
   void fold_symbol_counters();
 
@@ -76,8 +87,12 @@ class StatsRecorder {
   std::vector<std::string> history_;
   size_t errors_seen_ = 0;
   uint64_t local_scanned_ = 0;
+  uint64_t local_errors_ = 0;
+  double started_ = 0;
+  SeriesBatch series_;
   core::TimerPtr timer_;
   std::vector<store::OpPtr> ops_;
+  store::OpPtr heartbeat_op_;
 };
 
 // Reads the totals back (controller).

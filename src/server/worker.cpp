@@ -3,12 +3,15 @@
 #include <signal.h>
 
 #include <algorithm>
+#include <ctime>
+#include <memory>
 
 #include "auth/dmarc/options.h"
 #include "server/controller_checkdomain.h"
 #include "server/controller_learn.h"
 #include "server/controller_routes.h"
 #include "server/scan_handler.h"
+#include "server/series.h"
 
 namespace mw::server {
 
@@ -24,7 +27,7 @@ void run_until_drained(WorkerContext& w, std::string_view module,
     if (stopping) return;
     stopping = true;
     w.logger.info(module, "draining");
-    drain([&] { w.stats.flush([&] { w.dispatcher.exit(); }); });
+    drain([&] { w.stats.leave([&] { w.dispatcher.exit(); }); });
     deadline = w.dispatcher.create_timer([&] { w.dispatcher.exit(); });
     deadline->enable(w.config.get_duration("serve.drain_timeout"));
   };
@@ -68,6 +71,16 @@ int run_controller_worker(WorkerContext& w, int listen_fd, proto::HttpOptions ht
   add_outbound_routes(controller);
   add_scan_routes(controller, w.engine, w.services, &w.stats);
   add_stats_routes(controller, w.engine);
+  add_graph_routes(controller);
+  add_config_routes(controller, w.engine);
+  // Old rows of the time series go (series.h); a store is per process.
+  std::unique_ptr<SeriesKeeper> keeper;
+  if (w.store != nullptr) {
+    keeper = std::make_unique<SeriesKeeper>(w.dispatcher, *w.store,
+                                            series_options_from(w.config), [] {
+                                              return static_cast<double>(std::time(nullptr));
+                                            });
+  }
   LearnService learning(w.engine, w.services, w.store);  // the Bayes classifier's routes
   learning.attach(controller);
   domains.attach(controller);

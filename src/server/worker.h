@@ -44,9 +44,9 @@ struct WorkerContext {
 };
 
 // Run the loop until SIGTERM or SIGINT, then: log "draining" (as `module`), call
-// `drain(done)`, and once done ran flush the statistics and leave the loop; leave it anyway
-// [serve] drain_timeout seconds after the signal. While it runs, the loop beats the
-// worker's heartbeat with `open()` connections (core/watchdog.h).
+// `drain(done)`, and once done ran flush the statistics (StatsRecorder::leave) and leave the
+// loop; leave it anyway [serve] drain_timeout seconds after the signal. While it runs, the
+// loop beats the worker's heartbeat with `open()` connections (core/watchdog.h).
 void run_until_drained(WorkerContext& w, std::string_view module,
                        const std::function<void(std::function<void()>)>& drain,
                        const std::function<uint32_t()>& open = {});

@@ -152,7 +152,7 @@ class FleetTest(unittest.TestCase):
         self.assertIn("OUTBOUND_TO_COLLECTOR", r["symbols"], r["symbols"].keys())
 
     def test_5_fleet_wide_controller_views(self):
-        status, _ = self.d1.controller("/outbound/hold", {"User": "view.user"}, "POST")
+        status, _ = self.d1.controller("/outbound/hold", {"User": "view.user", "Reason": "fleet test"}, "POST")
         self.assertEqual(status, 200)
         status, body = self.d2.controller("/outbound/holds")
         self.assertEqual(status, 200)
@@ -178,7 +178,7 @@ class FleetTest(unittest.TestCase):
         wait_until("d1's scan in d2's history", seen)
 
     def test_6_store_outage(self):
-        self.assertEqual(self.d1.controller("/outbound/hold", {"User": "held.user"}, "POST")[0], 200)
+        self.assertEqual(self.d1.controller("/outbound/hold", {"User": "held.user", "Reason": "fleet test"}, "POST")[0], 200)
         self.assertIn("OUTBOUND_HELD", self.d1.scan(mail(1, "held.user"), env("held.user"))["symbols"])
         port = self.redis.port
         self.redis.stop()
@@ -281,7 +281,7 @@ class SentinelTest(unittest.TestCase):
                 configs.append(c)
                 daemons.append(mwtest.Daemon(c, workers=1).start())
             s1, s2 = daemons
-            self.assertEqual(s1.controller("/outbound/hold", {"User": "before.user"}, "POST")[0], 200)
+            self.assertEqual(s1.controller("/outbound/hold", {"User": "before.user", "Reason": "fleet test"}, "POST")[0], 200)
             self.assertIn("OUTBOUND_HELD", s2.scan(mail(1, "before.user"), env("before.user"))["symbols"])
             # The replica has the hold before the master dies.
             self.assertEqual(redis_procs.cli(master.port, "wait", "1", "5000"), "1")
@@ -324,7 +324,7 @@ class SentinelTest(unittest.TestCase):
                   file=sys.stderr)
             # The data survived, writes go to the new master and both scanners see them.
             self.assertIn("OUTBOUND_HELD", s1.scan(mail(2, "before.user"), env("before.user"))["symbols"])
-            self.assertEqual(s2.controller("/outbound/hold", {"User": "after.user"}, "POST")[0], 200)
+            self.assertEqual(s2.controller("/outbound/hold", {"User": "after.user", "Reason": "fleet test"}, "POST")[0], 200)
             self.assertIn("OUTBOUND_HELD", s1.scan(mail(3, "after.user"), env("after.user"))["symbols"])
         finally:
             stop.set()

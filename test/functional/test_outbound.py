@@ -226,7 +226,8 @@ class DaemonHoldTest(unittest.TestCase):
                 self.assertEqual(ev["recipients"], ["resultbox77@freemail.example"])
                 self.assertGreaterEqual(ev["probability"], 0.3)
                 # Release through the controller; mail flows again.
-                status, body = d.controller("/outbound/release", {"User": "taro.yamada"}, "POST")
+                status, body = d.controller("/outbound/release", {"User": "taro.yamada",
+                                                                   "Reason": "checked"}, "POST")
                 self.assertEqual(status, 200, body)
                 r = d.scan(normal_mail(101), office)
                 self.assertNotIn("OUTBOUND_HELD", r["symbols"])

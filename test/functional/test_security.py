@@ -223,15 +223,19 @@ class HardenedDaemonTest(unittest.TestCase):
     def test_write_routes_are_post_only(self):
         for path in ["/statreset", "/historyreset", "/outbound/hold?user=victim",
                      "/outbound/release?user=victim", "/learnspam", "/learnham",
-                     "/learnclass?class=spam"]:
+                     "/learnclass?class=spam", "/outbound/falsepositive?user=victim",
+                     "/savesymbols", "/saveactions"]:
             status, body, headers = self.ctl("GET", path)
             self.assertEqual(status, 405, path)
             self.assertEqual(headers.get("Allow"), "POST")
         self.assertNotIn("victim", self.holds())
+        # Operator actions are audited: a reason is required (test_dashboard_api).
         status, _, _ = self.ctl("POST", "/outbound/hold", {"User": "victim"})
+        self.assertEqual(status, 400)
+        status, _, _ = self.ctl("POST", "/outbound/hold", {"User": "victim", "Reason": "test"})
         self.assertEqual(status, 200)
         self.assertIn("victim", self.holds())
-        status, _, _ = self.ctl("POST", "/outbound/release", {"User": "victim"})
+        status, _, _ = self.ctl("POST", "/outbound/release", {"User": "victim", "Reason": "test"})
         self.assertEqual(status, 200)
         self.assertNotIn("victim", self.holds())
 

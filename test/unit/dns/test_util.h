@@ -3,6 +3,7 @@
 
 #include <event2/event.h>
 
+#include <algorithm>
 #include <functional>
 
 #include "core/loop.h"
@@ -14,8 +15,13 @@ inline bool run_until(core::Dispatcher& d, const std::function<bool()>& done,
                       double seconds = 5.0) {
   double deadline = d.monotonic() + seconds;
   auto guard = d.create_timer([] {});
-  guard->enable(seconds);
-  while (!done() && d.monotonic() < deadline) event_base_loop(d.base(), EVLOOP_ONCE);
+  // The guard is armed again for what is left on every turn: a timer that fires a hair
+  // before `deadline` (clock rounding, seen under ASan) would otherwise leave a last turn
+  // with nothing to wake it, blocked for ever.
+  for (double now = d.monotonic(); !done() && now < deadline; now = d.monotonic()) {
+    guard->enable(std::max(deadline - now, 0.001));
+    event_base_loop(d.base(), EVLOOP_ONCE);
+  }
   return done();
 }
 

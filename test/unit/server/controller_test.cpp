@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -16,6 +17,7 @@
 #include "server/controller_checkdomain.h"
 #include "server/controller_routes.h"
 #include "server/password.h"
+#include "server/series.h"
 #include "store/options.h"
 
 namespace mw::server {
@@ -278,6 +280,7 @@ class FamiliesTest : public scan::test::EngineFixture {
 
   std::unique_ptr<Controller> make(bool with_store = true) {
     ControllerOptions o;
+    o.save_file = dir_ + "/local.d/zz-controller.toml";
     EXPECT_TRUE(o.secure_ip.add("192.0.2.0/24"));  // where req() comes from
     o.web_dir = dir_ + "/web";
     o.version = "9.9";
@@ -286,6 +289,8 @@ class FamiliesTest : public scan::test::EngineFixture {
     add_outbound_routes(*c);
     add_scan_routes(*c, *engine_, services_, nullptr);
     add_stats_routes(*c, *engine_);
+    add_graph_routes(*c);
+    add_config_routes(*c, *engine_);
     set_dashboard(*c);
     return c;
   }
@@ -318,9 +323,10 @@ TEST_F(FamiliesTest, StatusRoutes) {
   ASSERT_EQ(actions.size(), 5u);
   EXPECT_EQ(actions.items()[0].find("action")->as_string(), "reject");
   EXPECT_DOUBLE_EQ(actions.items()[0].find("value")->as_double(), 15);
-  // Without a store: statistics and the dashboard answer 503.
+  // Without a store: statistics answer 503; the dashboard's files need none.
   EXPECT_EQ(call(*c, req("/stat"))->response.status, 503);
-  EXPECT_EQ(call(*c, req("/"))->response.status, 503);
+  EXPECT_EQ(call(*c, req("/graph"))->response.status, 503);
+  EXPECT_EQ(call(*c, req("/"))->response.status, 200);
 }
 
 TEST_F(FamiliesTest, ScanningOnTheController) {
@@ -353,11 +359,27 @@ TEST_F(FamiliesTest, HoldListThroughTheController) {
   http::Request nobody = req("/outbound/release");
   nobody.method = "POST";
   EXPECT_EQ(call(*c, std::move(nobody))->response.status, 400);  // no user
+  http::Request no_reason = req("/outbound/release");
+  no_reason.method = "POST";
+  no_reason.query = {{"user", "taro"}};
+  EXPECT_EQ(call(*c, std::move(no_reason))->response.status, 400);  // a reason is required
+  bool counted = false;
+  auto incr = store_->incr("ob:refused:taro", 3, 0, [&](Result<int64_t>) { counted = true; });
+  for (int i = 0; i < 100 && !counted; ++i) dispatcher_.run_once_nonblock();
   http::Request release = req("/outbound/release");
   release.method = "POST";
-  release.query = {{"user", "taro"}};
+  release.query = {{"user", "taro"}, {"reason", "checked"}};
   json::Value released = json_of(call(*c, std::move(release)));
   EXPECT_EQ(released.find("user")->as_string(), "taro");
+  // The count of refused messages starts again with the next hold.
+  std::optional<std::string> refused = "x";
+  bool read = false;
+  auto get = store_->get("ob:refused:taro", [&](Result<std::optional<std::string>> r) {
+    refused = r ? *r : std::optional<std::string>("error");
+    read = true;
+  });
+  for (int i = 0; i < 100 && !read; ++i) dispatcher_.run_once_nonblock();
+  EXPECT_FALSE(refused.has_value());
   EXPECT_EQ(json_of(call(*c, req("/outbound/holds"))).find("holds")->size(), 0u);
 }
 
@@ -407,6 +429,191 @@ TEST_F(FamiliesTest, DashboardFilesStayInsideTheWebDirectory) {
   EXPECT_EQ(call(*c, std::move(post))->response.status, 404);
 }
 
+// Write what `batch` counted into the store and let the writes complete.
+void flush_batch(SeriesBatch& batch, store::Store& store, core::Dispatcher& d) {
+  auto left = std::make_shared<int>(0);
+  auto ops = batch.flush(store, SeriesOptions{}, [left] {
+    ++*left;
+    return [left](Status st) {
+      EXPECT_TRUE(st) << st.error().message;
+      --*left;
+    };
+  });
+  for (int i = 0; i < 1000 && *left > 0; ++i) d.run_once_nonblock();
+  EXPECT_EQ(*left, 0);
+}
+
+double now() { return static_cast<double>(std::time(nullptr)); }
+
+TEST_F(FamiliesTest, GraphIsRspamdsShape) {
+  SeriesBatch b;
+  b.count(action_series(scan::Action::kReject), now(), 3);
+  b.count(action_series(scan::Action::kNoAction), now(), 5);
+  b.count(action_series(scan::Action::kNoAction), now() - 7200, 2);  // outside the hour
+  flush_batch(b, *store_, dispatcher_);
+  auto c = make();
+  json::Value hourly = json_of(call(*c, req("/graph")));  // hourly by default
+  ASSERT_EQ(hourly.size(), 6u);
+  auto sum = [](const json::Value& series, double scale) {
+    double s = 0;
+    for (const auto& p : series.items()) s += p.find("y")->as_double() * scale;
+    return s;
+  };
+  EXPECT_EQ(hourly.items()[0].size(), 60u);
+  EXPECT_DOUBLE_EQ(sum(hourly.items()[0], 1), 3);   // reject
+  EXPECT_DOUBLE_EQ(sum(hourly.items()[5], 1), 5);   // no action
+  EXPECT_DOUBLE_EQ(sum(hourly.items()[1], 1), 0);   // soft reject
+  http::Request daily = req("/graph");
+  daily.query = {{"type", "daily"}};
+  json::Value d = json_of(call(*c, std::move(daily)));
+  EXPECT_DOUBLE_EQ(sum(d.items()[5], 5), 7);  // y is per minute over 5-minute points
+  const auto& pts = d.items()[5].items();
+  EXPECT_EQ(pts[1].find("x")->as_int() - pts[0].find("x")->as_int(), 300);
+  http::Request bad = req("/graph");
+  bad.query = {{"type", "yearly"}};
+  EXPECT_EQ(call(*c, std::move(bad))->response.status, 400);
+}
+
+TEST_F(FamiliesTest, PerfPercentilesFromTheHistogram) {
+  SeriesBatch b;
+  b.count("tb1", now(), 90);  // 5..10 ms
+  b.count("tb7", now(), 10);  // 0.5..1 s
+  b.count("errors", now(), 2);
+  flush_batch(b, *store_, dispatcher_);
+  auto c = make();
+  json::Value perf = json_of(call(*c, req("/perf")));
+  EXPECT_EQ(perf.find("scanned")->as_int(), 100);
+  EXPECT_EQ(perf.find("errors")->as_int(), 2);
+  const json::Value* p = perf.find("percentiles");
+  EXPECT_NEAR(p->find("p50")->as_double(), 0.005 + 0.005 * (50.0 / 90), 1e-9);
+  EXPECT_NEAR(p->find("p99")->as_double(), 0.5 + 0.5 * (9.0 / 10), 1e-9);
+  EXPECT_GT(p->find("p90")->as_double(), 0.005);
+}
+
+TEST_F(FamiliesTest, AuthStatsPerDayWithFailingDomains) {
+  SeriesBatch b;
+  AuthSample pass{true, true, true, "reject", "good.example", "good.example"};
+  AuthSample fail{false, false, false, "quarantine", "bad.example", "bad.example"};
+  AuthSample none{true, false, true, "absent", "plain.example", "plain.example"};
+  for (int i = 0; i < 3; ++i) b.auth(pass, now());
+  for (int i = 0; i < 2; ++i) b.auth(fail, now());
+  b.auth(none, now());
+  b.auth(fail, now() - 40 * 86400.0);  // another period
+  flush_batch(b, *store_, dispatcher_);
+  auto c = make();
+  json::Value a = json_of(call(*c, req("/authstats")));
+  ASSERT_EQ(a.find("days")->size(), 7u);
+  const json::Value* t = a.find("totals");
+  EXPECT_EQ(t->find("checked")->as_int(), 6);
+  EXPECT_EQ(t->find("spf_pass")->as_int(), 4);
+  EXPECT_EQ(t->find("dkim_pass")->as_int(), 3);
+  EXPECT_EQ(t->find("policy_quarantine")->as_int(), 2);
+  EXPECT_EQ(t->find("policy_absent")->as_int(), 1);
+  EXPECT_DOUBLE_EQ(a.find("shares")->find("dmarc_pass")->as_double(), 4.0 / 6);
+  const json::Value* dkim = a.find("failing")->find("dkim");
+  ASSERT_EQ(dkim->size(), 2u);
+  EXPECT_EQ(dkim->items()[0].find("domain")->as_string(), "bad.example");
+  EXPECT_EQ(dkim->items()[0].find("count")->as_int(), 2);
+  EXPECT_EQ(a.find("failing")->find("spf")->size(), 1u);
+  http::Request bad = req("/authstats");
+  bad.query = {{"from", "2026-02-30x"}};
+  EXPECT_EQ(call(*c, std::move(bad))->response.status, 400);
+}
+
+TEST_F(FamiliesTest, KeeperDropsRowsBeyondTheirRetention) {
+  // The store's clock in this fixture is 1e9: rows are stamped then.
+  SeriesBatch b;
+  b.count("reject", 1e9, 4);
+  flush_batch(b, *store_, dispatcher_);
+  auto minute = static_cast<uint64_t>(1e9 / 60);
+  auto hour = static_cast<uint64_t>(1e9 / 3600);
+  auto row = [&](const std::string& table, uint64_t id) {
+    uint32_t got = 99;
+    auto op = store_->counts_get(table, {id}, [&](Result<std::vector<store::Store::CountRow>> r) {
+      got = r ? (*r)[0].a : 98;
+    });
+    for (int i = 0; i < 100 && got == 99; ++i) dispatcher_.run_once_nonblock();
+    return got;
+  };
+  EXPECT_EQ(row("ts:m:reject", minute), 4u);
+  // Three days later: the minutes (kept 2 days) go, the hours (35 days) stay.
+  SeriesKeeper keeper(dispatcher_, *store_, SeriesOptions{}, [] { return 1e9 + 3 * 86400; });
+  bool done = false;
+  keeper.run_pass([&] { done = true; });
+  for (int i = 0; i < 10000 && !done; ++i) dispatcher_.run_once_nonblock();
+  ASSERT_TRUE(done);
+  EXPECT_EQ(row("ts:m:reject", minute), 0u);
+  EXPECT_EQ(row("ts:h:reject", hour), 4u);
+}
+
+TEST_F(FamiliesTest, OperatorActionsAreAudited) {
+  auto c = make();
+  auto post = [](const char* path, std::string body) {
+    http::Request r = req(path);
+    r.method = "POST";
+    r.body = std::move(body);
+    return r;
+  };
+  EXPECT_EQ(call(*c, post("/outbound/hold", R"({"user":"taro"})"))->response.status, 400);
+  EXPECT_EQ(call(*c, post("/outbound/hold", "not json"))->response.status, 400);
+  auto held = call(*c, post("/outbound/hold",
+      R"({"user":"taro","reason":"phished\u0007 account","operator":"alice"})"));
+  ASSERT_EQ(held->response.status, 200) << held->response.body;
+  ASSERT_TRUE(json_of(held).find("success")->as_bool());
+  EXPECT_TRUE(json_of(call(*c, post("/outbound/falsepositive",
+                                    R"({"user":"taro","reason":"newsletter"})")))
+                  .find("success")->as_bool());
+  json::Value audit = json_of(call(*c, req("/outbound/audit")));
+  ASSERT_EQ(audit.size(), 2u);
+  const json::Value& first = audit.items()[1];
+  EXPECT_EQ(first.find("action")->as_string(), "hold");
+  EXPECT_EQ(first.find("reason")->as_string(), "phished account");  // control characters out
+  EXPECT_EQ(first.find("who")->find("operator")->as_string(), "alice");
+  // make() lets req()'s network in without a password (secure_ip).
+  EXPECT_EQ(first.find("who")->find("credential")->as_string(), "secure_ip");
+  EXPECT_EQ(audit.items()[0].find("who")->find("operator")->as_string(), "unknown");
+  json::Value holds = json_of(call(*c, req("/outbound/holds")));
+  EXPECT_EQ(holds.find("holds")->size(), 0u);  // a false positive is released
+  ASSERT_EQ(holds.find("false_positives")->size(), 1u);
+  EXPECT_EQ(holds.find("false_positives")->items()[0].find("reason")->as_string(), "newsletter");
+}
+
+TEST_F(FamiliesTest, SavedScoresGoToTheLocalFile) {
+  auto c = make();
+  auto post = [](const char* path, std::string body) {
+    http::Request r = req(path);
+    r.method = "POST";
+    r.body = std::move(body);
+    return r;
+  };
+  EXPECT_EQ(call(*c, post("/savesymbols", R"([{"name":"NOPE","value":1}])"))->response.status,
+            400);
+  EXPECT_EQ(call(*c, post("/savesymbols", R"([{"name":"A","value":"x"}])"))->response.status,
+            400);
+  EXPECT_EQ(call(*c, post("/savesymbols", "[]"))->response.status, 400);
+  json::Value ok = json_of(call(*c, post("/savesymbols", R"([{"name":"A","value":2.5}])")));
+  EXPECT_TRUE(ok.find("success")->as_bool());
+  EXPECT_FALSE(ok.find("reloading")->as_bool());  // no master to ask in a test
+  // Rspamd's form: reject, rewrite subject, add header, greylist.
+  EXPECT_EQ(call(*c, post("/saveactions", "[20, null, 7, 3]"))->response.status, 200);
+  EXPECT_EQ(call(*c, post("/saveactions", R"([{"action":"discard","value":1}])"))
+                ->response.status, 400);
+  std::ifstream in(dir_ + "/local.d/zz-controller.toml");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("[symbols.A]"), std::string::npos) << text;
+  EXPECT_NE(text.find("score = 2.5"), std::string::npos) << text;
+  EXPECT_NE(text.find("reject = 20"), std::string::npos) << text;
+  EXPECT_NE(text.find("rewrite_subject = false"), std::string::npos) << text;
+  EXPECT_NE(text.find("greylist = 3"), std::string::npos) << text;
+  // A later save keeps what was saved before.
+  EXPECT_EQ(call(*c, post("/saveactions", R"([{"action":"greylist","value":4}])"))
+                ->response.status, 200);
+  std::ifstream again(dir_ + "/local.d/zz-controller.toml");
+  text.assign((std::istreambuf_iterator<char>(again)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("score = 2.5"), std::string::npos) << text;
+  EXPECT_NE(text.find("greylist = 4"), std::string::npos) << text;
+}
+
 }  // namespace
 }  // namespace mw::server
 
@@ -440,6 +647,7 @@ class CheckDomainTest : public FamiliesTest {
 
 TEST_F(CheckDomainTest, SameReportAsTheCommandCachedAndBadInputRefused) {
   ControllerOptions o;
+  ASSERT_TRUE(o.secure_ip.add("192.0.2.0/24"));  // where req() comes from
   o.checkdomain_cache_ttl = 600;
   DomainCheckService service(services_, nullptr, o);
   Controller c(dispatcher_, nullptr, o);
@@ -484,6 +692,7 @@ TEST_F(CheckDomainTest, SameReportAsTheCommandCachedAndBadInputRefused) {
 
 TEST_F(CheckDomainTest, ExpiredEntriesAreCheckedAgainAndFailuresNotCached) {
   ControllerOptions o;
+  ASSERT_TRUE(o.secure_ip.add("192.0.2.0/24"));  // where req() comes from
   o.checkdomain_cache_ttl = 0.05;
   DomainCheckService service(services_, nullptr, o);
   Controller c(dispatcher_, nullptr, o);
@@ -502,6 +711,7 @@ TEST_F(CheckDomainTest, ExpiredEntriesAreCheckedAgainAndFailuresNotCached) {
 TEST_F(CheckDomainTest, WithoutResolverServiceUnavailable) {
   services_.set_resolver(nullptr);
   ControllerOptions o;
+  ASSERT_TRUE(o.secure_ip.add("192.0.2.0/24"));  // where req() comes from
   DomainCheckService service(services_, nullptr, o);
   Controller c(dispatcher_, nullptr, o);
   service.attach(c);

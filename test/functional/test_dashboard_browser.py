@@ -1,0 +1,90 @@
+"""The dashboard in a real browser (issue 15): Debian's chromium, headless, driven by
+playwright-core (test/browser/, installed by scripts/deps.sh test) through every view.
+
+The daemon scans the generated traffic of lib/dashdata.py (inbound mail with real DNS
+answers, an outbound account held for credential-test mail); test/browser/dashboard.mjs then
+logs in read-only (no write buttons) and with the enable password, checks the overview chart
+and workers, the held account with its masked tuple, releases and holds it again through the
+UI with a reason and sees the audit entries, compares the authentication shares with the
+server's /authstats, filters the history, changes a score, learns a message, switches to dark
+mode, and fails on any console error. After a restart the saved score is still shown.
+Screenshots: <build dir>/dashboard-screenshots/."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
+import mwtest  # noqa: E402
+import dashdata  # noqa: E402
+
+BROWSER_DIR = os.path.join(mwtest.SOURCE_DIR, "test", "browser")
+CHROMIUM = "/usr/bin/chromium"
+NODE = shutil.which("node")
+MISSING = dashdata.SKIP or (
+    None if NODE and os.access(CHROMIUM, os.X_OK) and
+    os.path.isdir(os.path.join(BROWSER_DIR, "node_modules", "playwright-core"))
+    else "chromium, node and test/browser/node_modules (scripts/deps.sh test) are needed")
+
+
+@unittest.skipIf(MISSING, MISSING)
+class DashboardBrowserTest(unittest.TestCase):
+    def setUp(self):
+        web = os.path.join(mwtest.SOURCE_DIR, "web")
+        setup = dashdata.Setup(self.addCleanup, f'web_dir = "{web}"\n')
+        self.key, self.tmp, self.daemon = setup.key, setup.tmp, setup.daemon
+        self.shots = os.path.join(os.environ.get("MW_BUILD_DIR", self.tmp),
+                                  "dashboard-screenshots")
+        os.makedirs(self.shots, exist_ok=True)
+
+    def api(self, path):
+        status, body = self.daemon.controller(path, {"Password": "reader"})
+        self.assertEqual(status, 200, body)
+        return json.loads(body)
+
+    def run_browser(self, phase, expect):
+        env = dict(os.environ, MW_URL=f"http://127.0.0.1:{self.daemon.controller_port}/",
+                   MW_SHOTS=self.shots, MW_EXPECT=json.dumps(expect), MW_CHROMIUM=CHROMIUM)
+        r = subprocess.run([NODE, os.path.join(BROWSER_DIR, "dashboard.mjs"), phase],
+                           cwd=BROWSER_DIR, env=env, capture_output=True, text=True, timeout=240)
+        self.assertEqual(r.returncode, 0, f"{phase}:\n{r.stdout}\n{r.stderr}\n" +
+                         self.daemon.read_log()[-3000:])
+
+    def test_every_view(self):
+        inbound = dashdata.scan_inbound(self.daemon, self.key)
+        outbound = dashdata.scan_outbound(self.daemon)
+        scanned = len(inbound) + len(outbound)
+        deadline = time.time() + 20
+        while self.api("/stat")["scanned"] < scanned and time.time() < deadline:
+            time.sleep(0.2)
+        auth = self.api("/authstats")["totals"]
+        # The server's counts are the replies' (test_dashboard_api checks it in detail).
+        self.assertEqual(auth, dashdata.expected_auth(inbound)[0])
+        holds = self.api("/outbound/holds")["holds"]
+        expect = {
+            "reader": "reader", "writer": "writer", "user": dashdata.USER,
+            "tuple": [h for h in holds if h["user"] == dashdata.USER][0]["tuple"],
+            "scanned": scanned, "auth": auth,
+            "quarantined": sum("DMARC_POLICY_QUARANTINE" in r["symbols"] for _, r in inbound),
+            "learn_message": dashdata.inbound_message("quar.example", 5000).decode(),
+        }
+        self.assertIn("Sa*********", expect["tuple"])
+        self.run_browser("main", expect)
+        # What the UI did reached the server: audit entries by the browser's operator.
+        status, body = self.daemon.controller("/outbound/audit", {"Password": "reader"})
+        mine = [a for a in json.loads(body) if a["who"]["operator"] == "e2e-operator"]
+        self.assertEqual([a["action"] for a in mine], ["hold", "release"])
+        self.daemon.stop()
+        self.daemon.start()
+        self.run_browser("after-restart", expect)
+        shots = sorted(os.listdir(self.shots))
+        for view in ("login", "overview", "defense", "senderauth", "history", "symbols",
+                     "learning", "overview-dark"):
+            self.assertIn(f"main-{view}.png", shots)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
