@@ -81,7 +81,7 @@ void verify_with_key(benchmark::State& state, const std::string& msg, const std:
     if (dkim::precheck(sig, policy, kNow, v)) {
       dkim::evaluate_with_key(view, 0, sig, key, policy, bodies, v);
     }
-    if (v.status != dkim::Status::kPass) state.SkipWithError("verification failed");
+    if (v.status != dkim::DkimResult::kPass) state.SkipWithError("verification failed");
     benchmark::DoNotOptimize(v);
   }
 }

@@ -17,6 +17,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/ascii.h"
 #include "core/loop.h"
 #include "loadgen_http.h"
 
@@ -89,7 +90,7 @@ std::string_view header_value(std::string_view head, std::string_view name) {
     size_t end = head.find("\r\n", start);
     std::string_view line = head.substr(start, end - start);
     size_t colon = line.find(':');
-    if (colon != std::string_view::npos && iequals(line.substr(0, colon), name)) {
+    if (colon != std::string_view::npos && core::iequals(line.substr(0, colon), name)) {
       std::string_view v = line.substr(colon + 1);
       while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
       return v;
@@ -155,9 +156,9 @@ class ServerConn {
       size_t body = 0;
       if (!len.empty()) std::from_chars(len.data(), len.data() + len.size(), body);
       if (rest.size() < head.size() + body) break;
-      bool close = iequals(header_value(head, "Connection"), "close") ||
+      bool close = core::iequals(header_value(head, "Connection"), "close") ||
                    head.find(" HTTP/1.0\r\n") != std::string_view::npos;
-      bool zstd = iequals(header_value(head, "Compression"), "zstd");
+      bool zstd = core::iequals(header_value(head, "Compression"), "zstd");
       // Every third reply is chunked.
       out_ += replies_.get(!close, ++served_ % 3 == 0, zstd);
       closing_ = close;

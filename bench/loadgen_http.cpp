@@ -3,20 +3,19 @@
 #include <algorithm>
 #include <charconv>
 
+#include "core/ascii.h"
+
 namespace mw::bench {
 
 namespace {
 
 constexpr size_t kMaxLine = 8 * 1024;  // chunk-size and trailer lines
 
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+using core::iequals;
 
+// Header values: OWS on both sides and the CR of a CRLF line.
 std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) {
-    s.remove_suffix(1);
-  }
-  return s;
+  return core::trim_if(s, [](char c) { return core::is_wsp(c) || c == '\r'; });
 }
 
 // True if the comma-separated header value contains `token` (case-insensitive).
@@ -32,14 +31,6 @@ bool has_token(std::string_view value, std::string_view token) {
 }
 
 }  // namespace
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
-}
 
 ResponseParser::ResponseParser(size_t max_head, size_t max_body)
     : max_head_(max_head), max_body_(max_body) {}

@@ -90,7 +90,4 @@ struct RequestHeadOptions {
 };
 std::string build_request_head(const RequestHeadOptions& opts, size_t body_size);
 
-// Case-insensitive ASCII comparison.
-bool iequals(std::string_view a, std::string_view b);
-
 }  // namespace mw::bench

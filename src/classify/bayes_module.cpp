@@ -247,7 +247,7 @@ class BayesModule final : public scan::Module {
     auto o = options_from(*engine.config);
     if (!o) return fail(o.error());
     if (!o->enabled) {
-      logger.info(kLog, "the Bayes classifier is disabled (classifier.bayes.enabled)");
+      disable("classifier.bayes.enabled is false");
       return {};
     }
     auto shared = std::make_unique<Shared>();
@@ -268,14 +268,8 @@ class BayesModule final : public scan::Module {
     if (!pid) return fail(pid.error());
     auto add_virtual = [&](const char* name, const char* description,
                            bool negative) -> Result<scan::SymbolId> {
-      scan::SymbolDef d;
-      d.name = name;
-      d.type = scan::SymbolType::kVirtual;
-      d.parent_name = "BAYES_CHECK";
-      d.description = description;
-      d.groups = {"statistics"};
+      scan::SymbolDef d = engine.registry.virtual_of(*pid, name, description);
       d.flags = negative ? scan::kFlagNice : scan::kFlagNone;
-      d.origin = "module:bayes";
       return engine.registry.add(std::move(d));
     };
     auto spam = add_virtual("BAYES_SPAM", "Bayes: the learned statistics say spam", false);

@@ -23,13 +23,14 @@
 // Ownership: the engine owns the module's shared state. Loop affinity: the worker's loop.
 #pragma once
 
+#include "scan/engine.h"
 #include "scan/module.h"
 
 namespace mw::classify {
 
 scan::ModulePtr make_bayes_module();
 
-// TaskExtension key of the module's per-task state (1-3 are taken: Lua, regexp rules, auth).
-inline constexpr int kBayesExtensionKey = 16;
+// TaskExtension key of the module's per-task state.
+inline constexpr scan::ExtensionKey kBayesExtensionKey{"bayes"};
 
 }  // namespace mw::classify

@@ -7,7 +7,10 @@
 #include <sstream>
 #include <toml++/toml.h>
 
+#include "core/ascii.h"
 #include "core/check.h"
+#include "core/dotted_path.h"
+#include "core/hash.h"
 
 namespace mw::core {
 
@@ -15,22 +18,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::vector<std::string_view> split_path(std::string_view path) {
-  std::vector<std::string_view> out;
-  size_t start = 0;
-  while (start <= path.size()) {
-    size_t dot = path.find('.', start);
-    if (dot == std::string_view::npos) dot = path.size();
-    out.push_back(path.substr(start, dot - start));
-    start = dot + 1;
-  }
-  return out;
-}
-
 // Segment-wise match of a declared path (may hold `*`) against a concrete path.
 bool path_matches(std::string_view decl, std::string_view path) {
-  auto d = split_path(decl);
-  auto p = split_path(path);
+  auto d = path_segments(decl);
+  auto p = path_segments(path);
   if (d.size() != p.size()) return false;
   for (size_t i = 0; i < d.size(); ++i) {
     if (d[i] != "*" && d[i] != p[i]) return false;
@@ -40,8 +31,8 @@ bool path_matches(std::string_view decl, std::string_view path) {
 
 // True when `decl` has `path` as a proper prefix (segment-wise, wildcards allowed).
 bool path_is_prefix(std::string_view decl, std::string_view path) {
-  auto d = split_path(decl);
-  auto p = split_path(path);
+  auto d = path_segments(decl);
+  auto p = path_segments(path);
   if (d.size() <= p.size()) return false;
   for (size_t i = 0; i < p.size(); ++i) {
     if (d[i] != "*" && d[i] != p[i]) return false;
@@ -49,32 +40,9 @@ bool path_is_prefix(std::string_view decl, std::string_view path) {
   return true;
 }
 
-size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      size_t sub = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
-    }
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
-}
-
 std::string source_file(const toml::source_region& src, const std::string& fallback) {
   if (src.path && !src.path->empty()) return *src.path;
   return fallback;
-}
-
-uint64_t fnv1a(std::string_view s) {
-  uint64_t h = 1469598103934665603ULL;
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  return h;
 }
 
 void merge_into(toml::table& base, toml::table&& overlay) {
@@ -130,6 +98,64 @@ bool parse_into(const std::string& file, std::optional<std::string_view> text, t
 
 }  // namespace
 
+// The toml++ trees behind Schema and Config: defined here only, so that no toml++ type
+// appears in config.h.
+struct Schema::Defaults {
+  toml::table table;
+};
+struct Config::Tree {
+  toml::table root;
+};
+
+// Reaches the trees (a friend of Schema and Config).
+struct ConfigAccess {
+  static toml::table& root(Config& c) { return c.tree_->root; }
+  static const toml::table& root(const Config& c) { return c.tree_->root; }
+  static const toml::node* default_of(const Schema& s, const OptionDecl& d) {
+    return s.defaults_->table.get(d.path);
+  }
+  static const toml::node* node(const Config& c, std::string_view path) {
+    const toml::node* cur = &root(c);
+    if (path.empty()) return cur;
+    for (auto seg : path_segments(path)) {
+      if (cur == nullptr || !cur->is_table()) return nullptr;
+      cur = cur->as_table()->get(seg);
+    }
+    return cur;
+  }
+  // The node at a declared path, or its declared default.
+  static const toml::node* with_default(const Config& c, std::string_view path, OptType want) {
+    const OptionDecl* decl = c.schema_->find(path);
+    MW_BUG(decl != nullptr, "config getter for an undeclared option");
+    MW_BUG(decl == nullptr || decl->type == want, "config getter with the wrong type");
+    if (const toml::node* n = node(c, path)) return n;
+    return decl != nullptr ? default_of(*c.schema_, *decl) : nullptr;
+  }
+};
+
+namespace {
+
+// A TOML value as JSON, as Config::value() gives it (dates and times become null).
+json::Value toml_to_json(const toml::node& n) {
+  if (const auto* t = n.as_table()) {
+    json::Value obj = json::Value::object();
+    for (const auto& [k, v] : *t) obj.set(k.str(), toml_to_json(v));
+    return obj;
+  }
+  if (const auto* a = n.as_array()) {
+    json::Value arr = json::Value::array();
+    for (const auto& v : *a) arr.push(toml_to_json(v));
+    return arr;
+  }
+  if (auto str = n.value_exact<std::string>()) return json::Value(*str);
+  if (auto b = n.value_exact<bool>()) return json::Value(*b);
+  if (auto i = n.value_exact<int64_t>()) return json::Value(*i);
+  if (auto d = n.value_exact<double>()) return json::Value(*d);
+  return json::Value();  // dates and times
+}
+
+}  // namespace
+
 std::string_view opt_type_name(OptType t) {
   switch (t) {
     case OptType::kBool: return "boolean";
@@ -145,15 +171,38 @@ std::string_view opt_type_name(OptType t) {
   return "?";
 }
 
-Result<double> parse_duration(std::string_view s) {
-  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
-  double v = 0;
-  auto r = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (r.ec != std::errc() || !std::isfinite(v) || v < 0) {
-    return fail(ErrorCode::kInvalidInput, "bad duration '" + std::string(s) + "'");
+namespace {
+
+// A non-negative number and the unit after it ("250ms", " 10M "); `what` names the kind in
+// messages. The unit is the caller's to interpret.
+struct NumberWithUnit {
+  std::string_view text;  // trimmed, for messages
+  double value = 0;
+  std::string_view unit;
+};
+Result<NumberWithUnit> number_with_unit(std::string_view s, std::string_view what) {
+  s = core::trim_if(s, [](char c) { return c == ' '; });
+  NumberWithUnit out;
+  out.text = s;
+  auto r = std::from_chars(s.data(), s.data() + s.size(), out.value);
+  if (r.ec != std::errc() || !std::isfinite(out.value) || out.value < 0) {
+    return fail(ErrorCode::kInvalidInput, "bad " + std::string(what) + " '" + std::string(s) + "'");
   }
-  std::string_view unit(r.ptr, static_cast<size_t>(s.data() + s.size() - r.ptr));
+  out.unit = std::string_view(r.ptr, static_cast<size_t>(s.data() + s.size() - r.ptr));
+  return out;
+}
+
+Failure bad_unit(std::string_view what, const NumberWithUnit& n) {
+  return fail(ErrorCode::kInvalidInput,
+              "bad " + std::string(what) + " unit in '" + std::string(n.text) + "'");
+}
+
+}  // namespace
+
+Result<double> parse_duration(std::string_view s) {
+  auto n = number_with_unit(s, "duration");
+  if (!n) return fail(n.error());
+  std::string_view unit = n->unit;
   double mul;
   if (unit.empty() || unit == "s") mul = 1;
   else if (unit == "ms") mul = 0.001;
@@ -162,20 +211,14 @@ Result<double> parse_duration(std::string_view s) {
   else if (unit == "h") mul = 3600;
   else if (unit == "d") mul = 86400;
   else if (unit == "w") mul = 7 * 86400;
-  else return fail(ErrorCode::kInvalidInput, "bad duration unit in '" + std::string(s) + "'");
-  return v * mul;
+  else return bad_unit("duration", *n);
+  return n->value * mul;
 }
 
 Result<uint64_t> parse_size(std::string_view s) {
-  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
-  double v = 0;
-  auto r = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (r.ec != std::errc() || !std::isfinite(v) || v < 0) {
-    return fail(ErrorCode::kInvalidInput, "bad size '" + std::string(s) + "'");
-  }
-  std::string unit(r.ptr, static_cast<size_t>(s.data() + s.size() - r.ptr));
-  for (auto& c : unit) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  auto n = number_with_unit(s, "size");
+  if (!n) return fail(n.error());
+  std::string unit = core::to_lower(n->unit);  // "k", "KiB", "MB" ...
   if (!unit.empty() && unit.back() == 'b') unit.pop_back();
   if (!unit.empty() && unit.back() == 'i') unit.pop_back();
   double mul;
@@ -183,8 +226,8 @@ Result<uint64_t> parse_size(std::string_view s) {
   else if (unit == "k") mul = 1024;
   else if (unit == "m") mul = 1024.0 * 1024;
   else if (unit == "g") mul = 1024.0 * 1024 * 1024;
-  else return fail(ErrorCode::kInvalidInput, "bad size unit in '" + std::string(s) + "'");
-  return static_cast<uint64_t>(v * mul);
+  else return bad_unit("size", *n);
+  return static_cast<uint64_t>(n->value * mul);
 }
 
 std::string ConfigIssue::to_string() const {
@@ -198,7 +241,7 @@ std::string ConfigIssue::to_string() const {
 // ---------------------------------------------------------------------------------------
 // Schema
 
-Schema::Schema() : defaults_(std::make_unique<toml::table>()) {}
+Schema::Schema() : defaults_(std::make_unique<Defaults>()) {}
 Schema::~Schema() = default;
 Schema::Schema(Schema&&) noexcept = default;
 Schema& Schema::operator=(Schema&&) noexcept = default;
@@ -209,7 +252,7 @@ void Schema::add(OptionDecl decl) {
   if (!decl.default_toml.empty()) {
     try {
       toml::table t = toml::parse("v = " + decl.default_toml);
-      defaults_->insert_or_assign(decl.path, std::move(*t.get("v")));
+      defaults_->table.insert_or_assign(decl.path, std::move(*t.get("v")));
     } catch (const toml::parse_error& e) {
       MW_PANIC("bad declared default for option " + decl.path);
     }
@@ -231,8 +274,10 @@ const OptionDecl* Schema::find(std::string_view path) const {
   return nullptr;
 }
 
-const toml::node* Schema::default_of(const OptionDecl& decl) const {
-  return defaults_->get(decl.path);
+std::optional<json::Value> Schema::default_value(const OptionDecl& decl) const {
+  const toml::node* n = ConfigAccess::default_of(*this, decl);
+  if (n == nullptr) return std::nullopt;
+  return toml_to_json(*n);
 }
 
 bool Schema::is_section(std::string_view path) const {
@@ -254,9 +299,9 @@ std::string Schema::section_doc(std::string_view path) const {
 
 std::vector<std::string> Schema::children(std::string_view table_path) const {
   std::vector<std::string> out;
-  size_t depth = split_path(table_path).size();
+  size_t depth = path_segments(table_path).size();
   auto add = [&](std::string_view decl_path) {
-    auto segs = split_path(decl_path);
+    auto segs = path_segments(decl_path);
     if (segs.size() <= depth) return;
     std::string name(segs[depth]);
     if (std::find(out.begin(), out.end(), name) == out.end()) out.push_back(name);
@@ -430,7 +475,7 @@ bool has_errors(const std::vector<ConfigIssue>& issues, size_t from) {
 // ---------------------------------------------------------------------------------------
 // Config
 
-Config::Config() : root_(std::make_unique<toml::table>()) {}
+Config::Config() : tree_(std::make_unique<Tree>()) {}
 Config::~Config() = default;
 
 Result<ConfigPtr> Config::load(const Schema& schema, const LoadOptions& opts,
@@ -447,33 +492,33 @@ Result<ConfigPtr> Config::load(const Schema& schema, const LoadOptions& opts,
   }
   fs::path main = dir / "mailward.toml";
   if (fs::exists(main, ec)) {
-    parse_into(main.string(), std::nullopt, *cfg->root_, issues);
+    parse_into(main.string(), std::nullopt, ConfigAccess::root(*cfg), issues);
   } else if (!opts.builtin_defaults.empty()) {
-    parse_into("<built-in mailward.toml>", opts.builtin_defaults, *cfg->root_, issues);
+    parse_into("<built-in mailward.toml>", opts.builtin_defaults, ConfigAccess::root(*cfg), issues);
   }
   for (const auto& f : toml_files_in(dir / "local.d")) {
     toml::table t;
-    if (parse_into(f.string(), std::nullopt, t, issues)) merge_into(*cfg->root_, std::move(t));
+    if (parse_into(f.string(), std::nullopt, t, issues)) merge_into(ConfigAccess::root(*cfg), std::move(t));
   }
   for (const auto& extra : opts.overlay_dirs) {
     for (const auto& f : toml_files_in(extra)) {
       toml::table t;
-      if (parse_into(f.string(), std::nullopt, t, issues)) merge_into(*cfg->root_, std::move(t));
+      if (parse_into(f.string(), std::nullopt, t, issues)) merge_into(ConfigAccess::root(*cfg), std::move(t));
     }
   }
   for (const auto& f : toml_files_in(dir / "override.d")) {
     toml::table t;
-    if (parse_into(f.string(), std::nullopt, t, issues)) override_into(*cfg->root_, std::move(t));
+    if (parse_into(f.string(), std::nullopt, t, issues)) override_into(ConfigAccess::root(*cfg), std::move(t));
   }
-  Validator(schema, issues, main.string()).walk(*cfg->root_, "");
+  Validator(schema, issues, main.string()).walk(ConfigAccess::root(*cfg), "");
   sort_issues(issues, first_issue);
   if (has_errors(issues, first_issue)) {
     return fail(ErrorCode::kInvalidInput, "configuration has errors");
   }
   std::ostringstream ss;
-  ss << toml::toml_formatter(*cfg->root_);
+  ss << toml::toml_formatter(ConfigAccess::root(*cfg));
   char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(fnv1a(ss.str())));
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(fnv1a64(ss.str())));
   cfg->id_ = buf;
   return ConfigPtr(std::move(cfg));
 }
@@ -484,8 +529,8 @@ Result<ConfigPtr> Config::from_string(const Schema& schema, std::string_view tex
   std::shared_ptr<Config> cfg(new Config());
   cfg->schema_ = &schema;
   cfg->dir_ = std::move(dir);
-  parse_into("<string>", text, *cfg->root_, issues);
-  Validator(schema, issues, "<string>").walk(*cfg->root_, "");
+  parse_into("<string>", text, ConfigAccess::root(*cfg), issues);
+  Validator(schema, issues, "<string>").walk(ConfigAccess::root(*cfg), "");
   sort_issues(issues, first_issue);
   if (has_errors(issues, first_issue)) {
     return fail(ErrorCode::kInvalidInput, "configuration has errors");
@@ -494,61 +539,54 @@ Result<ConfigPtr> Config::from_string(const Schema& schema, std::string_view tex
   return ConfigPtr(std::move(cfg));
 }
 
-const toml::node* Config::node(std::string_view path) const {
-  const toml::node* cur = root_.get();
-  for (auto seg : split_path(path)) {
-    if (cur == nullptr || !cur->is_table()) return nullptr;
-    cur = cur->as_table()->get(seg);
-  }
-  return cur;
+std::optional<json::Value> Config::value(std::string_view path) const {
+  const toml::node* n = ConfigAccess::node(*this, path);
+  if (n == nullptr) return std::nullopt;
+  return toml_to_json(*n);
 }
 
-const toml::table* Config::table(std::string_view path) const {
-  const toml::node* n = path.empty() ? root_.get() : node(path);
-  return n != nullptr ? n->as_table() : nullptr;
+std::optional<json::Value> Config::effective_value(std::string_view path) const {
+  if (auto v = value(path)) return v;
+  const OptionDecl* decl = schema_->find(path);
+  return decl != nullptr ? schema_->default_value(*decl) : std::nullopt;
 }
 
 std::vector<std::string> Config::keys(std::string_view path) const {
   std::vector<std::string> out;
-  if (const toml::table* t = table(path)) {
+  const toml::node* n = ConfigAccess::node(*this, path);
+  if (const toml::table* t = n != nullptr ? n->as_table() : nullptr) {
     for (const auto& [k, v] : *t) out.emplace_back(k.str());
   }
   return out;
 }
 
-bool Config::has(std::string_view path) const { return node(path) != nullptr; }
-
-const toml::node* Config::lookup_with_default(std::string_view path, OptType want) const {
-  const OptionDecl* decl = schema_->find(path);
-  MW_BUG(decl != nullptr, "config getter for an undeclared option");
-  MW_BUG(decl == nullptr || decl->type == want, "config getter with the wrong type");
-  if (const toml::node* n = node(path)) return n;
-  return decl != nullptr ? schema_->default_of(*decl) : nullptr;
+bool Config::has(std::string_view path) const {
+  return ConfigAccess::node(*this, path) != nullptr;
 }
 
 bool Config::get_bool(std::string_view path) const {
-  const toml::node* n = lookup_with_default(path, OptType::kBool);
+  const toml::node* n = ConfigAccess::with_default(*this, path, OptType::kBool);
   return n != nullptr ? n->value<bool>().value_or(false) : false;
 }
 
 int64_t Config::get_int(std::string_view path) const {
-  const toml::node* n = lookup_with_default(path, OptType::kInt);
+  const toml::node* n = ConfigAccess::with_default(*this, path, OptType::kInt);
   return n != nullptr ? n->value<int64_t>().value_or(0) : 0;
 }
 
 double Config::get_float(std::string_view path) const {
-  const toml::node* n = lookup_with_default(path, OptType::kFloat);
+  const toml::node* n = ConfigAccess::with_default(*this, path, OptType::kFloat);
   return n != nullptr ? n->value<double>().value_or(0) : 0;
 }
 
 std::string Config::get_string(std::string_view path) const {
-  const toml::node* n = lookup_with_default(path, OptType::kString);
+  const toml::node* n = ConfigAccess::with_default(*this, path, OptType::kString);
   return n != nullptr ? n->value<std::string>().value_or("") : "";
 }
 
 std::vector<std::string> Config::get_strings(std::string_view path) const {
   std::vector<std::string> out;
-  const toml::node* n = lookup_with_default(path, OptType::kStringList);
+  const toml::node* n = ConfigAccess::with_default(*this, path, OptType::kStringList);
   if (n == nullptr) return out;
   if (n->is_string()) {
     out.push_back(*n->value<std::string>());
@@ -561,7 +599,7 @@ std::vector<std::string> Config::get_strings(std::string_view path) const {
 }
 
 double Config::get_duration(std::string_view path) const {
-  const toml::node* n = lookup_with_default(path, OptType::kDuration);
+  const toml::node* n = ConfigAccess::with_default(*this, path, OptType::kDuration);
   if (n == nullptr) return 0;
   if (n->is_number()) return n->value<double>().value_or(0);
   if (auto s = n->value<std::string>()) return parse_duration(*s).value_or(0.0);
@@ -569,7 +607,7 @@ double Config::get_duration(std::string_view path) const {
 }
 
 uint64_t Config::get_size(std::string_view path) const {
-  const toml::node* n = lookup_with_default(path, OptType::kSize);
+  const toml::node* n = ConfigAccess::with_default(*this, path, OptType::kSize);
   if (n == nullptr) return 0;
   if (n->is_integer()) return static_cast<uint64_t>(n->value<int64_t>().value_or(0));
   if (auto s = n->value<std::string>()) return parse_size(*s).value_or(uint64_t{0});
@@ -599,8 +637,8 @@ std::string Config::dump() const {
       current_section = section;
     }
     out << "# " << d.doc << " (" << opt_type_name(d.type) << ")\n";
-    const toml::node* n = node(d.path);
-    if (n == nullptr) n = schema_->default_of(d);
+    const toml::node* n = ConfigAccess::node(*this, d.path);
+    if (n == nullptr) n = ConfigAccess::default_of(*schema_, d);
     if (n == nullptr) {
       out << "# " << key << " =  (unset)\n";
       continue;
@@ -630,10 +668,10 @@ std::string Config::dump() const {
     }
   }
   // Operator-keyed tables (groups, symbols, composites, settings ...) as loaded.
-  for (const auto& [k, v] : *root_) {
+  for (const auto& [k, v] : ConfigAccess::root(*this)) {
     bool dynamic = false;
     for (const auto& d : schema_->options()) {
-      auto segs = split_path(d.path);
+      auto segs = path_segments(d.path);
       if (segs.size() > 1 && segs[0] == k.str() && segs[1] == "*") dynamic = true;
     }
     if (!dynamic || !v.is_table()) continue;

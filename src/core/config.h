@@ -13,9 +13,16 @@
 //                                 [groups.header]) replaces the earlier table whole
 // then validates the merged tree against the schema. Problems are reported with file:line.
 //
-// Ownership: a Config owns the merged TOML tree. It is immutable after load and shared
-// between the master and the workers as a snapshot (std::shared_ptr<const Config>); SIGHUP
-// builds a new one. Loop affinity: none.
+// Values: declared options are read with the typed getters (declared default when absent).
+// Free-form and operator-keyed tables (settings.*, composites.*, signing domains, ...) are
+// read with value(), which gives them as JSON values (core/json.h): TOML tables become
+// objects with their keys in name order, arrays stay arrays, strings, booleans, integers and
+// floats keep their type, and TOML dates and times become null. TOML types never appear in
+// this API; the parser is an implementation detail of config.cpp.
+//
+// Ownership: a Config owns the merged tree. It is immutable after load and shared between
+// the master and the workers as a snapshot (std::shared_ptr<const Config>); SIGHUP builds a
+// new one. Loop affinity: none.
 // Failure modes: load() fails (kInvalidInput) when a file does not parse or validation finds
 // an error; every problem is listed in the issues vector either way.
 #pragma once
@@ -28,14 +35,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/json.h"
 #include "core/result.h"
-
-namespace toml {
-inline namespace v3 {
-class table;
-class node;
-}  // namespace v3
-}  // namespace toml
 
 namespace mw::core {
 
@@ -80,8 +81,8 @@ class Schema {
   void section(std::string path, std::string doc);
 
   const OptionDecl* find(std::string_view path) const;  // exact or wildcard match
-  // The declared default of an option as a TOML node (nullptr when it has none).
-  const toml::node* default_of(const OptionDecl& decl) const;
+  // The declared default of an option (nullopt when it has none).
+  std::optional<json::Value> default_value(const OptionDecl& decl) const;
   bool is_section(std::string_view path) const;          // a declared or implied table
   const std::vector<OptionDecl>& options() const { return options_; }
   std::string section_doc(std::string_view path) const;
@@ -92,7 +93,9 @@ class Schema {
   std::vector<OptionDecl> options_;
   std::map<std::string, size_t, std::less<>> exact_;  // path -> index in options_
   std::vector<std::pair<std::string, std::string>> sections_;
-  std::unique_ptr<toml::table> defaults_;  // key = declared path, value = parsed default
+  struct Defaults;  // key = declared path, value = parsed default (config.cpp)
+  std::unique_ptr<Defaults> defaults_;
+  friend struct ConfigAccess;
 };
 
 struct ConfigIssue {
@@ -137,15 +140,19 @@ class Config {
   uint64_t get_size(std::string_view path) const;    // bytes
   bool has(std::string_view path) const;             // present in the files (not default)
 
-  // Raw access for free-form and dynamic tables. nullptr when absent.
-  const toml::node* node(std::string_view path) const;
-  const toml::table* table(std::string_view path) const;
-  // Keys of a table, sorted by name (e.g. keys("groups") lists the group names).
+  // The value at `path` as loaded from the files, as JSON (see the top of this file); for
+  // free-form and operator-keyed tables. nullopt when absent. Any path may be asked, declared
+  // or not; "" is the whole configuration.
+  std::optional<json::Value> value(std::string_view path) const;
+  // value(path), or the declared default of `path` when the files do not set it (nullopt
+  // when neither exists). Durations and sizes come as written ("1s", 30, "10M").
+  std::optional<json::Value> effective_value(std::string_view path) const;
+  // Keys of a table, sorted by name (e.g. keys("groups") lists the group names). Empty when
+  // `path` is absent or not a table.
   std::vector<std::string> keys(std::string_view path) const;
 
   const std::string& dir() const { return dir_; }
   const Schema& schema() const { return *schema_; }
-  const toml::table& root() const { return *root_; }
   // A hash of the merged configuration (for /stat config_id and cache keys).
   const std::string& id() const { return id_; }
 
@@ -154,9 +161,10 @@ class Config {
 
  private:
   Config();
-  const toml::node* lookup_with_default(std::string_view path, OptType want) const;
+  struct Tree;  // the merged TOML tree (config.cpp)
+  friend struct ConfigAccess;
 
-  std::unique_ptr<toml::table> root_;
+  std::unique_ptr<Tree> tree_;
   const Schema* schema_ = nullptr;
   std::string dir_;
   std::string id_;

@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <cstring>
 
+#include "core/ascii.h"
+
 namespace mw::json {
 
 Value::Value(Array a) : type_(Type::kArray), arr_(std::move(a)) {}
@@ -110,10 +112,7 @@ class Parser {
     return false;
   }
   void skip_ws() {
-    while (pos_ < s_.size() &&
-           (s_[pos_] == ' ' || s_[pos_] == '\t' || s_[pos_] == '\n' || s_[pos_] == '\r')) {
-      ++pos_;
-    }
+    while (pos_ < s_.size() && core::is_fws(s_[pos_])) ++pos_;
   }
   bool literal(std::string_view word) {
     if (s_.substr(pos_, word.size()) != word) return error("invalid literal");

@@ -12,6 +12,8 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 struct event_base;
@@ -77,8 +79,22 @@ class Dispatcher {
 
   // Run cb soon, from the loop, after the current callback returns.
   void post(std::function<void()> cb);
-  // Destroy obj from the loop, after the current callback returns.
+  // Destroy obj from the loop, after the current callback returns (for an object that may
+  // be inside one of its own callbacks). Objects are destroyed in the order given.
   void deferred_delete(std::unique_ptr<Deletable> obj);
+  // The same for any type: an object that is not a Deletable is kept in a holder until then.
+  template <typename T>
+  void deferred_delete(std::unique_ptr<T> obj) {
+    if constexpr (std::is_base_of_v<Deletable, T>) {
+      deferred_delete(std::unique_ptr<Deletable>(std::move(obj)));
+    } else {
+      struct Holder final : Deletable {
+        explicit Holder(std::unique_ptr<T> o) : held(std::move(o)) {}
+        std::unique_ptr<T> held;
+      };
+      deferred_delete(std::unique_ptr<Deletable>(std::make_unique<Holder>(std::move(obj))));
+    }
+  }
 
  private:
   void run_posted();

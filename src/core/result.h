@@ -6,7 +6,7 @@
 //
 // Ownership: a Result owns its value and its error message.
 // Failure modes: calling value() on an error, or error() on a value, is a programming bug
-// (checked with MW_ASSERT in debug builds).
+// (checked with assert() in debug builds; result.h sits below core/check.h).
 #pragma once
 
 #include <cassert>

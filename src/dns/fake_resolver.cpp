@@ -1,32 +1,16 @@
 #include "dns/fake_resolver.h"
 
-#include <arpa/inet.h>
-
 #include <algorithm>
-#include <cctype>
 #include <memory>
+
+#include "core/ascii.h"
+#include "core/ip_address.h"
+#include "dns/name.h"
 
 namespace mw::dns {
 
 std::string normalize_name(std::string_view name) {
-  std::string out(name);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (!out.empty() && out.back() == '.') out.pop_back();
-  return out;
-}
-
-bool parse_ip(std::string_view text, std::array<uint8_t, 16>& addr, int& family) {
-  std::string s(text);
-  addr.fill(0);
-  if (inet_pton(AF_INET, s.c_str(), addr.data()) == 1) {
-    family = 4;
-    return true;
-  }
-  if (inet_pton(AF_INET6, s.c_str(), addr.data()) == 1) {
-    family = 6;
-    return true;
-  }
-  return false;
+  return core::to_lower(without_root_dot(name));
 }
 
 void FakeResolver::add(Record rec) {
@@ -39,7 +23,10 @@ void FakeResolver::add_a(std::string_view name, std::string_view ip) {
   Record r;
   r.name = std::string(name);
   r.ttl = 300;
-  if (!parse_ip(ip, r.addr, r.family)) return;
+  auto addr = core::IpAddress::parse(ip);
+  if (!addr) return;
+  r.addr = addr->bytes;
+  r.family = addr->family;
   r.type = r.family == 4 ? RrType::kA : RrType::kAaaa;
   r.text = std::string(ip);
   add(std::move(r));
@@ -55,30 +42,13 @@ void FakeResolver::add_txt(std::string_view name, std::vector<std::string> strin
   add(std::move(r));
 }
 
-void FakeResolver::add_mx(std::string_view name, uint16_t pref, std::string_view exchange) {
+void FakeResolver::add_target(std::string_view name, RrType type, std::string_view target,
+                              uint16_t preference) {
   Record r;
   r.name = std::string(name);
-  r.type = RrType::kMx;
+  r.type = type;
   r.ttl = 300;
-  r.preference = pref;
-  r.text = normalize_name(exchange);
-  add(std::move(r));
-}
-
-void FakeResolver::add_ptr(std::string_view name, std::string_view target) {
-  Record r;
-  r.name = std::string(name);
-  r.type = RrType::kPtr;
-  r.ttl = 300;
-  r.text = normalize_name(target);
-  add(std::move(r));
-}
-
-void FakeResolver::add_cname(std::string_view name, std::string_view target) {
-  Record r;
-  r.name = std::string(name);
-  r.type = RrType::kCname;
-  r.ttl = 300;
+  r.preference = preference;
   r.text = normalize_name(target);
   add(std::move(r));
 }

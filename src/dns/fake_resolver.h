@@ -24,9 +24,15 @@ class FakeResolver final : public Resolver {
   void add_a(std::string_view name, std::string_view ip);     // v4 or v6 text form
   void add_txt(std::string_view name, std::vector<std::string> strings);
   void add_txt(std::string_view name, std::string_view text) { add_txt(name, std::vector<std::string>{std::string(text)}); }
-  void add_mx(std::string_view name, uint16_t pref, std::string_view exchange);
-  void add_ptr(std::string_view name, std::string_view target);
-  void add_cname(std::string_view name, std::string_view target);
+  void add_mx(std::string_view name, uint16_t pref, std::string_view exchange) {
+    add_target(name, RrType::kMx, exchange, pref);
+  }
+  void add_ptr(std::string_view name, std::string_view target) {
+    add_target(name, RrType::kPtr, target);
+  }
+  void add_cname(std::string_view name, std::string_view target) {
+    add_target(name, RrType::kCname, target);
+  }
   // Force an outcome for (name, type): e.g. kTimeout, kServFail, kNxDomain.
   void set_rcode(std::string_view name, RrType type, Rcode rcode);
   // Names that exist with no records of any type (NODATA rather than NXDOMAIN).
@@ -40,6 +46,9 @@ class FakeResolver final : public Resolver {
 
  private:
   Reply answer(const std::string& name, RrType type, int depth) const;
+  // A record whose data is a name (MX exchange, PTR, CNAME target).
+  void add_target(std::string_view name, RrType type, std::string_view target,
+                  uint16_t preference = 0);
 
   core::Dispatcher& dispatcher_;
   std::multimap<std::string, Record> records_;
@@ -50,7 +59,5 @@ class FakeResolver final : public Resolver {
 
 // Lower-case a DNS name and strip one trailing dot.
 std::string normalize_name(std::string_view name);
-// Parse an IPv4 or IPv6 address text into a Record's addr/family; false when invalid.
-bool parse_ip(std::string_view text, std::array<uint8_t, 16>& addr, int& family);
 
 }  // namespace mw::dns

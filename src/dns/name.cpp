@@ -5,18 +5,11 @@
 #include <cstdio>
 #include <string>
 
+#include "core/ascii.h"
+
 namespace mw::dns {
 
 namespace {
-
-bool is_ascii(std::string_view s) {
-  for (unsigned char c : s) {
-    if (c >= 0x80) return false;
-  }
-  return true;
-}
-
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
 // IDNA errors that do not make a name unusable in DNS. Hyphen placement rules (UTS #46
 // CheckHyphens) are skipped, as WHATWG URL processing does: real host names such as
@@ -67,16 +60,16 @@ Status check_ascii_name(std::string_view name) {
 }
 
 Result<std::string> NameEncoder::to_ascii(std::string_view name) const {
-  if (!name.empty() && name.back() == '.') name.remove_suffix(1);
+  name = without_root_dot(name);
   // Bound the work ICU does on hostile input: a valid name cannot be longer than this even
   // in UTF-8 (a label of 63 ASCII characters is at most 63 code points of up to 4 bytes).
   if (name.size() > 4 * kMaxNameLength) {
     return fail(ErrorCode::kInvalidInput, "name longer than 253 characters");
   }
   std::string out;
-  if (is_ascii(name)) {
+  if (core::is_ascii(name)) {
     out.reserve(name.size());
-    for (char c : name) out.push_back(lower(c));
+    for (char c : name) out.push_back(core::to_lower(c));
   } else {
     char buf[kMaxNameLength * 2];
     UIDNAInfo info = UIDNA_INFO_INITIALIZER;
@@ -98,7 +91,7 @@ Result<std::string> NameEncoder::to_ascii(std::string_view name) const {
       return fail(ErrorCode::kInvalidInput, msg);
     }
     out.assign(buf, static_cast<size_t>(n));
-    for (auto& c : out) c = lower(c);
+    core::lower_in_place(out);
   }
   MW_TRY(check_ascii_name(out));
   return out;

@@ -26,6 +26,12 @@ namespace mw::dns {
 inline constexpr size_t kMaxNameLength = 253;
 inline constexpr size_t kMaxLabelLength = 63;
 
+// `name` without one trailing dot (the root label): "example.com." -> "example.com".
+constexpr std::string_view without_root_dot(std::string_view name) {
+  if (!name.empty() && name.back() == '.') name.remove_suffix(1);
+  return name;
+}
+
 class NameEncoder {
  public:
   // Result: an encoder; kInternal when ICU cannot open a UTS #46 instance.

@@ -6,6 +6,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/ascii.h"
+
 namespace mw::dns {
 
 namespace {
@@ -27,24 +29,14 @@ constexpr int kMaxRetransmits = 20;
 constexpr int kResolvMaxTimeout = 30;
 constexpr int kResolvMaxAttempts = 5;
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) {
-    s.remove_prefix(1);
-  }
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) {
-    s.remove_suffix(1);
-  }
-  return s;
-}
-
 // Split on blanks.
 std::vector<std::string_view> words(std::string_view line) {
   std::vector<std::string_view> out;
   size_t i = 0;
   while (i < line.size()) {
-    while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+    while (i < line.size() && core::is_wsp(line[i])) ++i;
     size_t start = i;
-    while (i < line.size() && line[i] != ' ' && line[i] != '\t') ++i;
+    while (i < line.size() && !core::is_wsp(line[i])) ++i;
     if (i > start) out.push_back(line.substr(start, i - start));
   }
   return out;
@@ -124,7 +116,7 @@ ResolvConf parse_resolv_conf(std::string_view text) {
     rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
     size_t comment = line.find_first_of("#;");
     if (comment != std::string_view::npos) line = line.substr(0, comment);
-    auto w = words(trim(line));
+    auto w = words(core::trim_fws(line));
     if (w.empty()) continue;
     if (w[0] == "nameserver" && w.size() >= 2) {
       out.nameservers.emplace_back(w[1]);
@@ -166,8 +158,8 @@ Result<ResolverConfig> config_from(const core::Config& cfg, std::string_view dns
   out.probe_name = cfg.get_string(kProbeName);
   out.probe_interval = cfg.get_duration(kProbeInterval);
 
-  if (!trim(dns_override).empty()) {
-    MW_TRY(add_servers(trim(dns_override), out.nameservers));
+  if (!core::trim_fws(dns_override).empty()) {
+    MW_TRY(add_servers(core::trim_fws(dns_override), out.nameservers));
     return out;
   }
   for (const auto& text : cfg.get_strings(kNameserver)) {

@@ -6,15 +6,11 @@
 #include <cstring>
 #include <memory>
 
+#include "core/ascii.h"
+
 namespace mw::dns {
 
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 struct AddrInfoFree {
   void operator()(addrinfo* ai) const { freeaddrinfo(ai); }
@@ -23,7 +19,7 @@ struct AddrInfoFree {
 }  // namespace
 
 Result<Nameserver> parse_nameserver(std::string_view text, uint16_t default_port) {
-  std::string_view s = trim(text);
+  std::string_view s = core::trim_wsp(text);
   std::string_view host;
   std::string_view port;
   bool has_port = false;

@@ -33,7 +33,6 @@ Attempt::Attempt(Transport transport, size_t server_index, uint16_t id, bool edn
 
 Attempt::~Attempt() {
   event_.reset();
-  if (fd_ >= 0) ::close(fd_);
 }
 
 Result<std::unique_ptr<Attempt>> Attempt::start(core::Dispatcher& dispatcher, Transport transport,
@@ -45,15 +44,16 @@ Result<std::unique_ptr<Attempt>> Attempt::start(core::Dispatcher& dispatcher, Tr
   bool udp = transport == Transport::kUdp;
   std::unique_ptr<Attempt> a(new Attempt(transport, server_index, id, edns, scratch, listener));
   a->dispatcher_ = &dispatcher;
-  a->fd_ = ::socket(server.addr.ss_family,
-                    (udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (a->fd_ < 0) return io_error("socket for", server, errno);
-  int rc = ::connect(a->fd_, reinterpret_cast<const sockaddr*>(&server.addr), server.addr_len);
+  a->fd_.reset(::socket(server.addr.ss_family,
+                        (udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+  if (!a->fd_.valid()) return io_error("socket for", server, errno);
+  int rc = ::connect(a->fd_.get(), reinterpret_cast<const sockaddr*>(&server.addr),
+                     server.addr_len);
   if (rc != 0 && !(errno == EINPROGRESS && !udp)) return io_error("connect to", server, errno);
 
   if (udp) {
     a->connected_ = true;
-    ssize_t n = ::send(a->fd_, query.data(), query.size(), 0);
+    ssize_t n = ::send(a->fd_.get(), query.data(), query.size(), 0);
     if (n == static_cast<ssize_t>(query.size())) {
       a->watch(core::kRead);
     } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
@@ -78,7 +78,8 @@ void Attempt::watch(uint32_t events) {
   if (events == watching_ && event_ != nullptr) return;
   watching_ = events;
   if (event_ == nullptr) {
-    event_ = dispatcher_->create_fd_event(fd_, events, [this](uint32_t ev) { on_events(ev); });
+    event_ = dispatcher_->create_fd_event(fd_.get(), events,
+                                          [this](uint32_t ev) { on_events(ev); });
   } else {
     event_->set_events(events);
   }
@@ -113,7 +114,7 @@ void Attempt::udp_send() {
     watch(core::kRead);
     return;
   }
-  ssize_t n = ::send(fd_, out_.data(), out_.size(), 0);
+  ssize_t n = ::send(fd_.get(), out_.data(), out_.size(), 0);
   if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return;
   if (n != static_cast<ssize_t>(out_.size())) {
     fail(n < 0 ? errno : EMSGSIZE);
@@ -126,7 +127,7 @@ void Attempt::udp_send() {
 void Attempt::udp_read() {
   std::weak_ptr<char> alive = alive_;
   for (int i = 0; i < kMaxReadsPerEvent; ++i) {
-    ssize_t n = ::recv(fd_, scratch_.data(), scratch_.size(), 0);
+    ssize_t n = ::recv(fd_.get(), scratch_.data(), scratch_.size(), 0);
     if (n < 0) {
       if (errno == EINTR) continue;
       if (errno == EAGAIN || errno == EWOULDBLOCK) return;
@@ -142,7 +143,7 @@ void Attempt::tcp_write() {
   if (!connected_) {
     int err = 0;
     socklen_t len = sizeof(err);
-    if (::getsockopt(fd_, SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
+    if (::getsockopt(fd_.get(), SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
     if (err != 0) {
       fail(err);
       return;
@@ -150,7 +151,8 @@ void Attempt::tcp_write() {
     connected_ = true;
   }
   while (out_pos_ < out_.size()) {
-    ssize_t n = ::send(fd_, out_.data() + out_pos_, out_.size() - out_pos_, MSG_NOSIGNAL);
+    ssize_t n =
+        ::send(fd_.get(), out_.data() + out_pos_, out_.size() - out_pos_, MSG_NOSIGNAL);
     if (n < 0) {
       if (errno == EINTR) continue;
       if (errno == EAGAIN || errno == EWOULDBLOCK) return;  // resume when writable
@@ -170,7 +172,7 @@ void Attempt::tcp_read() {
   for (int i = 0; i < kMaxReadsPerEvent; ++i) {
     size_t old = in_.size();
     in_.resize(old + kTcpReadChunk);
-    ssize_t n = ::recv(fd_, in_.data() + old, kTcpReadChunk, 0);
+    ssize_t n = ::recv(fd_.get(), in_.data() + old, kTcpReadChunk, 0);
     in_.resize(old + (n > 0 ? static_cast<size_t>(n) : 0));
     if (n < 0) {
       if (errno == EINTR) continue;

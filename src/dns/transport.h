@@ -21,6 +21,7 @@
 #include <span>
 #include <vector>
 
+#include "core/fd.h"
 #include "core/loop.h"
 #include "core/result.h"
 #include "dns/resolver_config.h"
@@ -77,7 +78,7 @@ class Attempt {
   size_t server_index_;
   uint16_t id_;
   bool edns_;
-  int fd_ = -1;
+  core::UniqueFd fd_;
   bool connected_ = false;
   uint32_t watching_ = 0;
   core::FdEventPtr event_;

@@ -6,13 +6,12 @@
 #include <cstdio>
 #include <limits>
 
+#include "core/ascii.h"
 #include "dns/ldns_ptr.h"
 
 namespace mw::dns {
 
 namespace {
-
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
 // Lower-case copy of an rdf holding a DNAME, validated label by label. Empty when the rdf is
 // not a well-formed uncompressed name.
@@ -26,7 +25,7 @@ std::string dname_key(const ldns_rdf* rdf) {
     if (len == 0) {
       if (pos + 1 != n) return {};
       std::string key(reinterpret_cast<const char*>(d), n);
-      for (auto& c : key) c = lower(c);
+      core::lower_in_place(key);
       return key;
     }
     if (len > 63) return {};
@@ -131,7 +130,7 @@ std::string wire_name_text(const uint8_t* data, size_t size) {
     if (len == 0) break;
     if (!out.empty()) out.push_back('.');
     for (size_t i = 0; i < len && pos < size; ++i, ++pos) {
-      auto c = static_cast<unsigned char>(lower(static_cast<char>(data[pos])));
+      auto c = static_cast<unsigned char>(core::to_lower(static_cast<char>(data[pos])));
       if (c == '.' || c == '\\') {
         out.push_back('\\');
         out.push_back(static_cast<char>(c));

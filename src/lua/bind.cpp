@@ -70,4 +70,29 @@ void open_task(lua_State* L) {
   register_class<TaskHandle>(L, kTaskClass, all.data(), task_tostring);
 }
 
+std::vector<std::string> collect_options(lua_State* L, int from, bool top_level_numbers) {
+  std::vector<std::string> out;
+  auto take = [&](int idx, bool numbers) {
+    int t = lua_type(L, idx);
+    if (t != LUA_TSTRING && !(numbers && t == LUA_TNUMBER)) return;
+    size_t len;
+    const char* s = lua_tolstring(L, idx, &len);  // a number is converted where it stands
+    out.emplace_back(s, len);
+  };
+  int top = lua_gettop(L);
+  for (int i = from; i <= top; ++i) {
+    if (!lua_istable(L, i)) {
+      take(i, top_level_numbers);
+      continue;
+    }
+    size_t n = lua_objlen(L, i);
+    for (size_t k = 1; k <= n; ++k) {
+      lua_rawgeti(L, i, static_cast<int>(k));
+      take(-1, true);
+      lua_pop(L, 1);
+    }
+  }
+  return out;
+}
+
 }  // namespace mw::lua

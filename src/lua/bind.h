@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace mw::scan {
 class Task;
@@ -92,6 +93,29 @@ inline std::string_view opt_sv(lua_State* L, int idx, std::string_view fallback 
 }
 // tostring(v) for any value (used by logger and print).
 std::string to_display(lua_State* L, int idx);
+// Push `s`, or nil when it is empty; returns 1 (the number of results, for C functions).
+inline int push_or_nil(lua_State* L, std::string_view s) {
+  if (s.empty()) {
+    lua_pushnil(L);
+  } else {
+    push(L, s);
+  }
+  return 1;
+}
+// Push `v` as an array of strings; returns 1.
+inline int push_strings(lua_State* L, const std::vector<std::string>& v) {
+  lua_createtable(L, static_cast<int>(v.size()), 0);
+  int i = 1;
+  for (const auto& s : v) {
+    push(L, s);
+    lua_rawseti(L, -2, i++);
+  }
+  return 1;
+}
+// Symbol options from the Lua values at [from, top]: strings, tables of strings and numbers,
+// and numbers too unless `top_level_numbers` is false (a rule's return values, where a number
+// is the weight).
+std::vector<std::string> collect_options(lua_State* L, int from, bool top_level_numbers = true);
 
 // Set t[key] = value on the table at the top of the stack.
 inline void set_field(lua_State* L, const char* key, std::string_view v) {

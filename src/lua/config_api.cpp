@@ -1,11 +1,11 @@
 #include "lua/config_api.h"
 
-#include <toml++/toml.h>
-
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "core/dotted_path.h"
 #include "lua/bind.h"
 #include "lua/convert.h"
 #include "lua/runner.h"
@@ -310,18 +310,6 @@ int cfg_set_metric_symbol(lua_State* L) {
   return 0;
 }
 
-std::vector<std::string_view> segments(std::string_view path) {
-  std::vector<std::string_view> out;
-  size_t start = 0;
-  while (start <= path.size()) {
-    size_t dot = path.find('.', start);
-    if (dot == std::string_view::npos) dot = path.size();
-    out.push_back(path.substr(start, dot - start));
-    start = dot + 1;
-  }
-  return out;
-}
-
 // Fill the declared defaults of the options below `path` (concrete key names) into the Lua
 // table at `idx`: a leaf option missing from the table gets its default; tables declared
 // below (by name or `*`) that are present are filled in turn.
@@ -330,7 +318,7 @@ void fill_defaults(lua_State* L, int idx, const core::Schema& schema,
   if (depth > 8) return;
   std::vector<std::string> tables;  // next segments naming tables ("*" = every subtable)
   for (const auto& d : schema.options()) {
-    auto segs = segments(d.path);
+    auto segs = core::path_segments(d.path);
     if (segs.size() <= path.size()) continue;
     bool match = true;
     for (size_t i = 0; i < path.size() && match; ++i) match = segs[i] == "*" || segs[i] == path[i];
@@ -340,9 +328,10 @@ void fill_defaults(lua_State* L, int idx, const core::Schema& schema,
       lua_getfield(L, idx, next.c_str());
       bool absent = lua_isnil(L, -1);
       lua_pop(L, 1);
-      const toml::node* def = absent ? schema.default_of(d) : nullptr;
-      if (def != nullptr) {
-        push_toml(L, *def);
+      std::optional<json::Value> def;
+      if (absent) def = schema.default_value(d);
+      if (def) {
+        push_json(L, *def);
         lua_setfield(L, idx, next.c_str());
       }
     } else if (std::find(tables.begin(), tables.end(), next) == tables.end()) {
@@ -378,9 +367,10 @@ int cfg_get_all_opt(lua_State* L) {
   LoadContext& c = ctx(L);
   std::string section(check_sv(L, 2));
   const core::Config* cfg = c.engine->config.get();
-  const toml::node* n = cfg != nullptr ? cfg->node(section) : nullptr;
-  if (n != nullptr) {
-    push_toml(L, *n);
+  std::optional<json::Value> v;
+  if (cfg != nullptr) v = cfg->value(section);
+  if (v) {
+    push_json(L, *v);
   } else if (cfg != nullptr && cfg->schema().is_section(section)) {
     lua_newtable(L);
   } else {
@@ -389,7 +379,7 @@ int cfg_get_all_opt(lua_State* L) {
   }
   if (cfg != nullptr && lua_istable(L, -1)) {
     std::vector<std::string> path;
-    for (auto seg : segments(section)) path.emplace_back(seg);
+    for (auto seg : core::path_segments(section)) path.emplace_back(seg);
     fill_defaults(L, lua_gettop(L), cfg->schema(), path, 0);
   }
   return 1;

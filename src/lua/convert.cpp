@@ -1,7 +1,5 @@
 #include "lua/convert.h"
 
-#include <toml++/toml.h>
-
 #include <algorithm>
 #include <cmath>
 #include <string>
@@ -102,34 +100,6 @@ void push_json(lua_State* L, const json::Value& v) {
       }
       break;
     }
-  }
-}
-
-void push_toml(lua_State* L, const toml::node& n) {
-  if (const auto* t = n.as_table()) {
-    lua_createtable(L, 0, static_cast<int>(t->size()));
-    for (const auto& [k, v] : *t) {
-      push(L, k.str());
-      push_toml(L, v);
-      lua_rawset(L, -3);
-    }
-  } else if (const auto* a = n.as_array()) {
-    lua_createtable(L, static_cast<int>(a->size()), 0);
-    int i = 1;
-    for (const auto& v : *a) {
-      push_toml(L, v);
-      lua_rawseti(L, -2, i++);
-    }
-  } else if (auto s = n.value_exact<std::string>()) {
-    push(L, *s);
-  } else if (auto b = n.value_exact<bool>()) {
-    lua_pushboolean(L, *b);
-  } else if (auto i = n.value_exact<int64_t>()) {
-    lua_pushnumber(L, static_cast<double>(*i));
-  } else if (auto d = n.value_exact<double>()) {
-    lua_pushnumber(L, *d);
-  } else {
-    lua_pushnil(L);
   }
 }
 

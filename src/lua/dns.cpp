@@ -13,6 +13,7 @@
 // "budget exceeded", "no resolver" ...
 #include <string>
 
+#include "core/ascii.h"
 #include "dns/resolver.h"
 #include "lua/bind.h"
 #include "lua/ip.h"
@@ -34,8 +35,7 @@ struct ResolverHandle {
 constexpr const char* kResolverClass = "mailward{resolver}";
 
 bool parse_type(std::string_view s, dns::RrType& t) {
-  std::string l(s);
-  for (auto& c : l) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string l = core::to_lower(s);
   if (l == "a") t = dns::RrType::kA;
   else if (l == "aaaa") t = dns::RrType::kAaaa;
   else if (l == "txt") t = dns::RrType::kTxt;
@@ -228,21 +228,13 @@ const luaL_Reg kResolverMethods[] = {{"resolve_a", r_resolve_a},     {"resolve_a
                                      {"resolve_ptr", r_resolve_ptr}, {"resolve", r_resolve},
                                      {nullptr, nullptr}};
 
-int open_module(lua_State* L) {
-  lua_newtable(L);
-  lua_pushcfunction(L, mod_request);
-  lua_setfield(L, -2, "request");
-  lua_pushcfunction(L, mod_available);
-  lua_setfield(L, -2, "available");
-  return 1;
-}
+const luaL_Reg kFuncs[] = {{"request", mod_request}, {"available", mod_available}, {nullptr, nullptr}};
 
 }  // namespace
 
 void open_dns(lua_State* L) {
   register_class<ResolverHandle>(L, kResolverClass, kResolverMethods);
-  state_of(L).preload("rspamd_dns", open_module);
-  state_of(L).preload("mailward_dns", open_module);
+  state_of(L).preload_functions({"rspamd_dns", "mailward_dns"}, kFuncs);
   // task:get_resolver() lives with the task methods.
   luaL_getmetatable(L, kTaskClass);
   lua_getfield(L, -1, "__index");

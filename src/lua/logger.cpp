@@ -120,17 +120,10 @@ const luaL_Reg kFuncs[] = {{"errx", errx},   {"warnx", warnx}, {"infox", infox},
                            {"info", info},   {"debug", debug}, {"slog", slog},
                            {"messagex", infox}, {nullptr, nullptr}};
 
-int open_module(lua_State* L) {
-  lua_newtable(L);
-  luaL_register(L, nullptr, kFuncs);
-  return 1;
-}
-
 }  // namespace
 
 void open_logger(lua_State* L) {
-  state_of(L).preload("rspamd_logger", open_module);
-  state_of(L).preload("mailward_logger", open_module);
+  state_of(L).preload_functions({"rspamd_logger", "mailward_logger"}, kFuncs);
 }
 
 }  // namespace mw::lua

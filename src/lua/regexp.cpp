@@ -138,21 +138,14 @@ const luaL_Reg kMethods[] = {{"match", re_match},   {"search", re_search},
                              {"split", re_split},   {"get_pattern", re_get_pattern},
                              {nullptr, nullptr}};
 
-int open_module(lua_State* L) {
-  lua_newtable(L);
-  lua_pushcfunction(L, mod_create);
-  lua_setfield(L, -2, "create");
-  lua_pushcfunction(L, mod_create_cached);
-  lua_setfield(L, -2, "create_cached");
-  return 1;
-}
+const luaL_Reg kFuncs[] = {
+    {"create", mod_create}, {"create_cached", mod_create_cached}, {nullptr, nullptr}};
 
 }  // namespace
 
 void open_regexp(lua_State* L) {
   register_class<RegexpRef>(L, kRegexpClass, kMethods, re_tostring);
-  state_of(L).preload("rspamd_regexp", open_module);
-  state_of(L).preload("mailward_regexp", open_module);
+  state_of(L).preload_functions({"rspamd_regexp", "mailward_regexp"}, kFuncs);
 }
 
 }  // namespace mw::lua

@@ -61,25 +61,7 @@ void insert_from_returns(scan::Task& task, lua_State* co, const SymbolRun& run) 
   } else {
     return;
   }
-  std::vector<std::string> opts;
-  for (; i <= n; ++i) {
-    if (lua_type(co, i) == LUA_TSTRING) {
-      size_t len;
-      const char* s = lua_tolstring(co, i, &len);
-      opts.emplace_back(s, len);
-    } else if (lua_istable(co, i)) {
-      size_t len = lua_objlen(co, i);
-      for (size_t k = 1; k <= len; ++k) {
-        lua_rawgeti(co, i, static_cast<int>(k));
-        if (lua_type(co, -1) == LUA_TSTRING || lua_type(co, -1) == LUA_TNUMBER) {
-          size_t l;
-          const char* s = lua_tolstring(co, -1, &l);
-          opts.emplace_back(s, l);
-        }
-        lua_pop(co, 1);
-      }
-    }
-  }
+  std::vector<std::string> opts = collect_options(co, i, /*top_level_numbers=*/false);
   std::vector<std::string_view> views(opts.begin(), opts.end());
   task.insert_result(run.symbol, weight, views);
 }

@@ -24,7 +24,7 @@
 
 namespace mw::lua {
 
-inline constexpr int kLuaExtensionKey = 1;
+inline constexpr scan::ExtensionKey kLuaExtensionKey{"lua"};
 
 // One run of a symbol's Lua code within a task.
 struct SymbolRun {

@@ -79,6 +79,24 @@ void LuaState::preload(const char* name, lua_CFunction opener) {
   lua_pop(L_, 2);
 }
 
+void LuaState::preload_functions(std::initializer_list<const char*> names,
+                                 const luaL_Reg* functions) {
+  auto open = [](lua_State* L) -> int {
+    auto* fns = static_cast<const luaL_Reg*>(lua_touserdata(L, lua_upvalueindex(1)));
+    lua_newtable(L);
+    luaL_register(L, nullptr, fns);
+    return 1;
+  };
+  lua_getglobal(L_, "package");
+  lua_getfield(L_, -1, "preload");
+  for (const char* name : names) {
+    lua_pushlightuserdata(L_, const_cast<luaL_Reg*>(functions));
+    lua_pushcclosure(L_, open, 1);
+    lua_setfield(L_, -2, name);
+  }
+  lua_pop(L_, 2);
+}
+
 void LuaState::set_deadline_from_now() {
   // A call into rule code made from inside another (a binding calling back into Lua) runs
   // under the outer call's deadline.

@@ -22,6 +22,8 @@
 
 #include <lua.hpp>
 
+#include <initializer_list>
+
 #include <memory>
 #include <string>
 #include <vector>
@@ -73,6 +75,9 @@ class LuaState {
 
   // Register a built-in module for require(name) (and its alias).
   void preload(const char* name, lua_CFunction opener);
+  // Register a module that is a table of `functions` under each of `names` (rspamd_x and
+  // mailward_x). REQUIRES: `functions` is static (a null-terminated luaL_Reg array).
+  void preload_functions(std::initializer_list<const char*> names, const luaL_Reg* functions);
 
   // Set by the count hook when the budget is exceeded (for tests and logs).
   double deadline() const { return deadline_; }

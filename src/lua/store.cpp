@@ -182,16 +182,6 @@ int s_distinct_add(lua_State* L) {
   return wait(L, c, std::move(op));
 }
 
-int push_strings(lua_State* co, const std::vector<std::string>& v) {
-  lua_createtable(co, static_cast<int>(v.size()), 0);
-  int i = 1;
-  for (const auto& s : v) {
-    push(co, s);
-    lua_rawseti(co, -2, i++);
-  }
-  return 1;
-}
-
 int s_distinct_members(lua_State* L) {
   Call c{};
   if (!begin(L, c)) return no_store(L);
@@ -300,14 +290,8 @@ const luaL_Reg kFuncs[] = {{"get", s_get},
                            {"now", s_now},
                            {nullptr, nullptr}};
 
-int open_module(lua_State* L) {
-  lua_newtable(L);
-  luaL_register(L, nullptr, kFuncs);
-  return 1;
-}
-
 }  // namespace
 
-void open_store(lua_State* L) { state_of(L).preload("mailward_store", open_module); }
+void open_store(lua_State* L) { state_of(L).preload_functions({"mailward_store"}, kFuncs); }
 
 }  // namespace mw::lua

@@ -12,15 +12,6 @@ namespace {
 
 const scan::AuthResults* results(lua_State* L) { return scan::auth_results(check_task(L, 1)); }
 
-void push_strings(lua_State* L, const std::vector<std::string>& v) {
-  lua_createtable(L, static_cast<int>(v.size()), 0);
-  int i = 1;
-  for (const auto& s : v) {
-    push(L, s);
-    lua_rawseti(L, -2, i++);
-  }
-}
-
 int get_spf_result(lua_State* L) {
   const scan::AuthResults* r = results(L);
   if (r == nullptr || !r->spf) {
@@ -52,7 +43,7 @@ int get_dkim_results(lua_State* L) {
   int i = 1;
   for (const auto& s : r->dkim->signatures) {
     lua_newtable(L);
-    set_field(L, "result", auth::dkim::status_name(s.status));
+    set_field(L, "result", auth::dkim::result_name(s.status));
     set_field(L, "reason", auth::dkim::reason_name(s.reason));
     set_field(L, "fail_reason", s.detail);
     set_field(L, "domain", s.domain);

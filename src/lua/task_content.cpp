@@ -2,6 +2,7 @@
 // get_rawbody, get_content; and the text part and MIME part classes.
 #include <string>
 
+#include "core/ascii.h"
 #include "lua/bind.h"
 #include "lua/runner.h"
 #include "lua/url.h"
@@ -39,19 +40,7 @@ int tp_get_content(lua_State* L) {
   } else if (kind == "raw_utf" || kind == "html") {
     push(L, tp.utf8);
   } else if (kind == "content_oneline") {
-    std::string one;
-    one.reserve(tp.text.size());
-    bool space = false;
-    for (char c : tp.text) {
-      if (c == '\n' || c == '\r' || c == '\t' || c == ' ') {
-        space = !one.empty();
-        continue;
-      }
-      if (space) one += ' ';
-      space = false;
-      one += c;
-    }
-    push(L, one);
+    push(L, core::collapse_fws(tp.text));
   } else {
     push(L, tp.text);
   }
@@ -75,9 +64,7 @@ int tp_get_lines_count(lua_State* L) {
 }
 int tp_is_empty(lua_State* L) {
   const auto& t = check_text(L, 1).text;
-  bool empty = true;
-  for (char c : t) empty = empty && (c == ' ' || c == '\n' || c == '\r' || c == '\t');
-  lua_pushboolean(L, empty);
+  lua_pushboolean(L, core::trim_fws(t).empty());
   return 1;
 }
 int tp_get_charset(lua_State* L) {
@@ -199,21 +186,11 @@ int mp_get_type_full(lua_State* L) {
 }
 int mp_get_detected_type(lua_State* L) {
   const mime::Part& p = check_part(L, 1);
-  if (p.sniffed_type.empty()) {
-    lua_pushnil(L);
-  } else {
-    push(L, p.sniffed_type);
-  }
-  return 1;
+  return push_or_nil(L, p.sniffed_type);
 }
 int mp_get_filename(lua_State* L) {
   const mime::Part& p = check_part(L, 1);
-  if (p.filename.empty()) {
-    lua_pushnil(L);
-  } else {
-    push(L, p.filename);
-  }
-  return 1;
+  return push_or_nil(L, p.filename);
 }
 int mp_get_length(lua_State* L) {
   lua_pushinteger(L, static_cast<lua_Integer>(check_part(L, 1).decoded.size()));
@@ -231,7 +208,7 @@ int mp_get_header(lua_State* L) {
   const mime::Part& p = check_part(L, 1);
   std::string_view name = check_sv(L, 2);
   for (const auto& h : p.headers) {
-    if (mime::iequals(h.name, name)) {
+    if (core::iequals(h.name, name)) {
       push(L, h.value);
       return 1;
     }
@@ -297,32 +274,25 @@ const luaL_Reg kMimePartMethods[] = {
 
 // ---- task methods
 
-int get_text_parts(lua_State* L) {
+// An array of `class_name` objects for the task's parts (text parts or MIME parts).
+int push_parts(lua_State* L, const char* class_name, bool text) {
   scan::Task& t = check_task(L, 1);
   lua_newtable(L);
   if (!t.has_message()) return 1;
   TaskCellPtr cell = cell_of(L, t);
-  for (size_t i = 0; i < t.message().text_parts.size(); ++i) {
-    push_object<PartRef>(L, kTextPartClass, PartRef{cell, i});
+  size_t n = text ? t.message().text_parts.size() : t.message().parts.size();
+  for (size_t i = 0; i < n; ++i) {
+    push_object<PartRef>(L, class_name, PartRef{cell, i});
     lua_rawseti(L, -2, static_cast<int>(i + 1));
   }
   return 1;
 }
 
-int get_parts(lua_State* L) {
-  scan::Task& t = check_task(L, 1);
-  lua_newtable(L);
-  if (!t.has_message()) return 1;
-  TaskCellPtr cell = cell_of(L, t);
-  for (size_t i = 0; i < t.message().parts.size(); ++i) {
-    push_object<PartRef>(L, kMimePartClass, PartRef{cell, i});
-    lua_rawseti(L, -2, static_cast<int>(i + 1));
-  }
-  return 1;
-}
+int get_text_parts(lua_State* L) { return push_parts(L, kTextPartClass, /*text=*/true); }
+int get_parts(lua_State* L) { return push_parts(L, kMimePartClass, /*text=*/false); }
 
-// get_urls([need_emails]): URL objects, one per distinct normalised URL. E-mail addresses are
-// separate (get_emails); need_emails adds mailto-style entries for them as tables.
+// get_urls(): URL objects, one per distinct normalised URL. E-mail addresses are separate
+// (get_emails); Rspamd's need_emails argument is accepted and ignored.
 int get_urls(lua_State* L) {
   scan::Task& t = check_task(L, 1);
   lua_newtable(L);

@@ -3,6 +3,7 @@
 // get_settings_id, get_size, get_time, get_reply_sender (the first Reply-To address).
 #include <string>
 
+#include "core/ascii.h"
 #include "lua/bind.h"
 #include "lua/ip.h"
 #include "mime/message.h"
@@ -34,8 +35,7 @@ void push_addr(lua_State* L, std::string_view addr, std::string_view name) {
   std::string domain;
   if (at != std::string_view::npos) {
     set_field(L, "user", addr.substr(0, at));
-    domain.assign(addr.substr(at + 1));
-    for (auto& c : domain) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    domain = core::to_lower(addr.substr(at + 1));
   } else {
     set_field(L, "user", addr);
   }
@@ -137,25 +137,16 @@ int get_reply_sender(lua_State* L) {
   return 1;
 }
 
-int push_opt_string(lua_State* L, const std::string& s) {
-  if (s.empty()) {
-    lua_pushnil(L);
-  } else {
-    push(L, s);
-  }
-  return 1;
-}
-
-int get_user(lua_State* L) { return push_opt_string(L, check_task(L, 1).envelope().user); }
-int get_helo(lua_State* L) { return push_opt_string(L, check_task(L, 1).envelope().helo); }
-int get_queue_id(lua_State* L) { return push_opt_string(L, check_task(L, 1).envelope().queue_id); }
+int get_user(lua_State* L) { return push_or_nil(L, check_task(L, 1).envelope().user); }
+int get_helo(lua_State* L) { return push_or_nil(L, check_task(L, 1).envelope().helo); }
+int get_queue_id(lua_State* L) { return push_or_nil(L, check_task(L, 1).envelope().queue_id); }
 int get_settings_id(lua_State* L) {
-  return push_opt_string(L, check_task(L, 1).envelope().settings_id);
+  return push_or_nil(L, check_task(L, 1).envelope().settings_id);
 }
 
 int get_hostname(lua_State* L) {
   const std::string& h = check_task(L, 1).envelope().hostname;
-  return push_opt_string(L, h == "unknown" ? std::string() : h);
+  return push_or_nil(L, h == "unknown" ? std::string() : h);
 }
 
 int get_from_ip(lua_State* L) {
@@ -195,7 +186,7 @@ int is_authenticated(lua_State* L) {
   return 1;
 }
 
-int get_mta_name(lua_State* L) { return push_opt_string(L, check_task(L, 1).envelope().mta_name); }
+int get_mta_name(lua_State* L) { return push_or_nil(L, check_task(L, 1).envelope().mta_name); }
 
 const luaL_Reg kMethods[] = {
     {"get_from", get_from},

@@ -2,6 +2,7 @@
 // has_header, get_headers, get_raw_headers, get_subject, get_message_id, get_date.
 #include <string>
 
+#include "core/ascii.h"
 #include "lua/bind.h"
 #include "mime/message.h"
 #include "scan/task.h"
@@ -11,7 +12,7 @@ namespace mw::lua {
 namespace {
 
 bool name_matches(std::string_view a, std::string_view b, bool case_sensitive) {
-  return case_sensitive ? a == b : mime::iequals(a, b);
+  return case_sensitive ? a == b : core::iequals(a, b);
 }
 
 const mime::Header* first_header(scan::Task& t, std::string_view name, bool cs) {
@@ -126,12 +127,7 @@ int get_subject(lua_State* L) {
 
 int get_message_id(lua_State* L) {
   scan::Task& t = check_task(L, 1);
-  if (!t.has_message() || t.message().message_id.empty()) {
-    lua_pushnil(L);
-  } else {
-    push(L, t.message().message_id);
-  }
-  return 1;
+  return push_or_nil(L, t.has_message() ? t.message().message_id : std::string_view());
 }
 
 // get_date{format = 'message'|'connect', gmt = true}: the Date header (or the message time

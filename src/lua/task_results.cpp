@@ -15,31 +15,6 @@ namespace mw::lua {
 
 namespace {
 
-// Options from arguments `from`..top: strings, numbers or tables of them.
-std::vector<std::string> collect_options(lua_State* L, int from) {
-  std::vector<std::string> out;
-  int top = lua_gettop(L);
-  for (int i = from; i <= top; ++i) {
-    if (lua_type(L, i) == LUA_TSTRING || lua_type(L, i) == LUA_TNUMBER) {
-      size_t len;
-      const char* s = lua_tolstring(L, i, &len);
-      out.emplace_back(s, len);
-    } else if (lua_istable(L, i)) {
-      size_t n = lua_objlen(L, i);
-      for (size_t k = 1; k <= n; ++k) {
-        lua_rawgeti(L, i, static_cast<int>(k));
-        if (lua_type(L, -1) == LUA_TSTRING || lua_type(L, -1) == LUA_TNUMBER) {
-          size_t len;
-          const char* s = lua_tolstring(L, -1, &len);
-          out.emplace_back(s, len);
-        }
-        lua_pop(L, 1);
-      }
-    }
-  }
-  return out;
-}
-
 // insert_result(symbol, weight, option...) ; insert_result(true, symbol, ...) is the
 // Rspamd form that forces insertion even when disabled (treated the same here).
 int insert_result(lua_State* L) {

@@ -35,16 +35,7 @@ std::string_view origin_name(mime::Origin o) {
   return "text";
 }
 
-int sv_or_nil(lua_State* L, std::string_view s) {
-  if (s.empty()) {
-    lua_pushnil(L);
-  } else {
-    push(L, s);
-  }
-  return 1;
-}
-
-int get_host(lua_State* L) { return sv_or_nil(L, check(L, 1).host); }
+int get_host(lua_State* L) { return push_or_nil(L, check(L, 1).host); }
 int get_text(lua_State* L) {
   push(L, check(L, 1).url);
   return 1;
@@ -53,12 +44,12 @@ int get_raw(lua_State* L) {
   push(L, check(L, 1).raw);
   return 1;
 }
-int get_tld(lua_State* L) { return sv_or_nil(L, check(L, 1).tld); }
-int get_path(lua_State* L) { return sv_or_nil(L, check(L, 1).path); }
-int get_query(lua_State* L) { return sv_or_nil(L, check(L, 1).query); }
-int get_fragment(lua_State* L) { return sv_or_nil(L, check(L, 1).fragment); }
-int get_scheme(lua_State* L) { return sv_or_nil(L, check(L, 1).scheme); }
-int get_user(lua_State* L) { return sv_or_nil(L, check(L, 1).user); }
+int get_tld(lua_State* L) { return push_or_nil(L, check(L, 1).tld); }
+int get_path(lua_State* L) { return push_or_nil(L, check(L, 1).path); }
+int get_query(lua_State* L) { return push_or_nil(L, check(L, 1).query); }
+int get_fragment(lua_State* L) { return push_or_nil(L, check(L, 1).fragment); }
+int get_scheme(lua_State* L) { return push_or_nil(L, check(L, 1).scheme); }
+int get_user(lua_State* L) { return push_or_nil(L, check(L, 1).user); }
 int get_port(lua_State* L) {
   const mime::Url& u = check(L, 1);
   if (u.port == 0) {
@@ -92,7 +83,7 @@ int is_html_displayed(lua_State* L) {
   lua_pushboolean(L, check(L, 1).origin == mime::Origin::kHtmlHref);
   return 1;
 }
-int get_display(lua_State* L) { return sv_or_nil(L, check(L, 1).anchor_text); }
+int get_display(lua_State* L) { return push_or_nil(L, check(L, 1).anchor_text); }
 int is_schemeless(lua_State* L) {
   lua_pushboolean(L, check(L, 1).schemeless);
   return 1;

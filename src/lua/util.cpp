@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "core/ascii.h"
 #include "lua/bind.h"
 #include "lua/convert.h"
 #include "lua/state.h"
@@ -77,9 +78,7 @@ int is_valid_utf8(lua_State* L) {
 }
 
 int str_lower(lua_State* L) {
-  std::string s(check_sv(L, 1));
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  push(L, s);
+  push(L, core::to_lower(check_sv(L, 1)));
   return 1;
 }
 
@@ -106,17 +105,12 @@ int lower_utf8(lua_State* L) {
 
 int strequal_caseless(lua_State* L) {
   std::string_view a = check_sv(L, 1), b = check_sv(L, 2);
-  lua_pushboolean(L, a.size() == b.size() &&
-                         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-                           return std::tolower(static_cast<unsigned char>(x)) ==
-                                  std::tolower(static_cast<unsigned char>(y));
-                         }));
+  lua_pushboolean(L, core::iequals(a, b));
   return 1;
 }
 
 int get_tld(lua_State* L) {
-  std::string host(check_sv(L, 1));
-  for (auto& c : host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string host = core::to_lower(check_sv(L, 1));
   while (!host.empty() && host.back() == '.') host.pop_back();
   const char* r = psl_registrable_domain(psl(L), host.c_str());
   push(L, r != nullptr ? std::string(r) : host);
@@ -137,16 +131,7 @@ int is_public_suffix(lua_State* L) {
 int levenshtein_distance(lua_State* L) {
   std::string_view a = check_sv(L, 1), b = check_sv(L, 2);
   if (a.size() > 4096 || b.size() > 4096) return luaL_error(L, "levenshtein_distance: too long");
-  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
-    }
-    std::swap(prev, cur);
-  }
-  lua_pushinteger(L, static_cast<lua_Integer>(prev[b.size()]));
+  lua_pushinteger(L, static_cast<lua_Integer>(core::edit_distance(a, b)));
   return 1;
 }
 
@@ -182,23 +167,12 @@ int decode_base64(lua_State* L) {
   return 1;
 }
 
-std::string hex(const unsigned char* p, size_t n) {
-  static const char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(n * 2);
-  for (size_t i = 0; i < n; ++i) {
-    out += kHex[p[i] >> 4];
-    out += kHex[p[i] & 15];
-  }
-  return out;
-}
-
 int digest_hex(lua_State* L, const EVP_MD* md) {
   std::string_view in = check_sv(L, 1);
   unsigned char buf[EVP_MAX_MD_SIZE];
   unsigned int n = 0;
   EVP_Digest(in.data(), in.size(), buf, &n, md, nullptr);
-  push(L, hex(buf, n));
+  push(L, core::hex_encode({reinterpret_cast<const char*>(buf), n}));
   return 1;
 }
 int md5_hex(lua_State* L) { return digest_hex(L, EVP_md5()); }
@@ -210,7 +184,7 @@ int hmac_sha256_hex(lua_State* L) {
   unsigned int n = 0;
   HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
        reinterpret_cast<const unsigned char*>(in.data()), in.size(), buf, &n);
-  push(L, hex(buf, n));
+  push(L, core::hex_encode({reinterpret_cast<const char*>(buf), n}));
   return 1;
 }
 
@@ -268,17 +242,10 @@ const luaL_Reg kFuncs[] = {{"get_time", get_time},
                            {"str_split", str_split},
                            {nullptr, nullptr}};
 
-int open_module(lua_State* L) {
-  lua_newtable(L);
-  luaL_register(L, nullptr, kFuncs);
-  return 1;
-}
-
 }  // namespace
 
 void open_util(lua_State* L) {
-  state_of(L).preload("rspamd_util", open_module);
-  state_of(L).preload("mailward_util", open_module);
+  state_of(L).preload_functions({"rspamd_util", "mailward_util"}, kFuncs);
 }
 
 }  // namespace mw::lua

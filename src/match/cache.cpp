@@ -11,6 +11,8 @@
 #include <filesystem>
 #include <memory>
 
+#include "core/ascii.h"
+#include "core/fd.h"
 #include "match/hs_handles.h"
 #include "match/pcre_util.h"
 
@@ -115,14 +117,7 @@ std::string errno_text(int err) { return std::strerror(err); }
 }  // namespace
 
 std::string CacheKey::hex() const {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(digest.size() * 2);
-  for (uint8_t b : digest) {
-    out += kHex[b >> 4];
-    out += kHex[b & 15];
-  }
-  return out;
+  return core::hex_encode({reinterpret_cast<const char*>(digest.data()), digest.size()});
 }
 
 Result<CacheKey> make_cache_key(const HsPlatform& platform, std::span<const Pattern> patterns) {
@@ -233,31 +228,28 @@ std::string cache_file_path(const std::string& dir, const CacheKey& key) {
 }
 
 Result<std::string> read_file_bytes(const std::string& path, uint64_t max_bytes) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
+  core::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd.valid()) {
     int err = errno;
     if (err == ENOENT || err == ENOTDIR) return fail(ErrorCode::kNotFound, path + ": no such file");
     return fail(ErrorCode::kIo, path + ": " + errno_text(err));
   }
   std::string out;
   struct stat st {};
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    ::close(fd);
+  if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) {
     return fail(ErrorCode::kIo, path + ": not a regular file");
   }
   if (static_cast<uint64_t>(st.st_size) > max_bytes) {
-    ::close(fd);
     return fail(ErrorCode::kLimit, path + ": larger than " + std::to_string(max_bytes) + " bytes");
   }
   out.resize(static_cast<size_t>(st.st_size));
   size_t got = 0;
   while (got < out.size()) {
-    ssize_t n = ::read(fd, out.data() + got, out.size() - got);
+    ssize_t n = ::read(fd.get(), out.data() + got, out.size() - got);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
     got += static_cast<size_t>(n);
   }
-  ::close(fd);
   out.resize(got);  // a file that shrank meanwhile reads short: the checksum catches it
   return out;
 }
@@ -271,12 +263,12 @@ Status write_file_atomic(const std::string& path, std::string_view bytes) {
     if (ec) return fail(ErrorCode::kIo, target.parent_path().string() + ": " + ec.message());
   }
   std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return fail(ErrorCode::kIo, tmp + ": " + errno_text(errno));
+  core::UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+  if (!fd.valid()) return fail(ErrorCode::kIo, tmp + ": " + errno_text(errno));
   size_t done = 0;
   int err = 0;
   while (done < bytes.size()) {
-    ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    ssize_t n = ::write(fd.get(), bytes.data() + done, bytes.size() - done);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
       err = n < 0 ? errno : EIO;
@@ -284,8 +276,8 @@ Status write_file_atomic(const std::string& path, std::string_view bytes) {
     }
     done += static_cast<size_t>(n);
   }
-  if (err == 0 && ::fsync(fd) != 0) err = errno;
-  if (::close(fd) != 0 && err == 0) err = errno;
+  if (err == 0 && ::fsync(fd.get()) != 0) err = errno;
+  if (int closed = fd.close(); closed != 0 && err == 0) err = closed;
   if (err == 0 && ::rename(tmp.c_str(), path.c_str()) != 0) err = errno;
   if (err != 0) {
     ::unlink(tmp.c_str());

@@ -4,11 +4,12 @@
 #include <cstdint>
 #include <string_view>
 
+#include "core/utf8.h"
+
 namespace mw::match {
 
-// True when `s` is well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing
-// above U+10FFFF). Pure ASCII is checked eight bytes at a time.
-bool is_valid_utf8(std::string_view s);
+// True when `s` is well-formed UTF-8 (core/utf8.h).
+using core::is_valid_utf8;
 
 // The first `max_bytes` of `s` (all of it when max_bytes is 0 or not smaller), cut back by
 // at most three bytes so that the cut does not split a UTF-8 sequence. Both engines see

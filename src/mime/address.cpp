@@ -330,7 +330,10 @@ class ListParser {
             el_.angle_closed = tok.closed;
             clean_addr_spec(el_.angle, tok.raw);
           } else {
-            el_.angle_closed = false;  // a second address in one element: keep the first
+            // A second angle address in one element ("<<<><joe@example.com>>>", broken
+            // nesting): keep the first that is not empty; the element is invalid either way.
+            if (el_.angle.empty()) clean_addr_spec(el_.angle, tok.raw);
+            el_.angle_closed = false;
           }
           break;
         case Tok::kQuoted:

@@ -20,6 +20,7 @@
 #include <string_view>
 
 #include "core/arena.h"
+#include "core/utf8.h"
 
 namespace mw::mime {
 
@@ -62,10 +63,8 @@ class CharsetConverter {
   std::unique_ptr<Impl> impl_;
 };
 
-// True when `s` is valid UTF-8 (no overlongs, no surrogates, <= U+10FFFF).
-bool is_valid_utf8(std::string_view s);
-// True when every byte is < 0x80.
-bool is_ascii(std::string_view s);
+// True when `s` is valid UTF-8 (no overlongs, no surrogates, <= U+10FFFF): core/utf8.h.
+using core::is_valid_utf8;
 // Append `s` to `out` with every invalid UTF-8 sequence replaced by U+FFFD (maximal subparts,
 // as the Unicode standard recommends). Returns the number of replacements.
 size_t append_repaired_utf8(std::string& out, std::string_view s);

@@ -17,6 +17,7 @@
 
 #include "mime/html_entities.h"
 #include "mime/html_tokens.h"
+#include "mime/strutil.h"
 
 namespace mw::mime {
 namespace {
@@ -324,7 +325,7 @@ const char* Converter::markup(const char* lt) {
       emit(lt, end_, false, flags_);
       return end_;
     }
-    if (is_alpha(static_cast<unsigned char>(n[1]))) return end_tag(lt);
+    if (is_alpha(n[1])) return end_tag(lt);
     if (n[1] == '>') return n + 2;  // "</>" is ignored
     return bogus_comment(n + 1);
   }
@@ -443,20 +444,14 @@ void Converter::handle_start(uint8_t id, uint32_t hash, const Attrs& attrs, bool
     if (attrs.src.data()) add_image(attrs.src);
   } else if (id == kTagInput) {
     std::string_view type = attr(attrs.type);
-    if (iequals_ascii(type, "password")) add_password();
-    else if (iequals_ascii(type, "image") && attrs.src.data()) add_image(attrs.src);
+    if (iequals(type, "password")) add_password();
+    else if (iequals(type, "image") && attrs.src.data()) add_image(attrs.src);
   } else if (id == kTagForm) {
     if (open_count_[kTagForm] != 0) return;  // nested forms are ignored by browsers
     if (info_->forms.size() < limits_.max_forms) {
       HtmlForm form;
       form.action = attr(attrs.action);
-      std::string_view method = attr(attrs.method);
-      if (std::any_of(method.begin(), method.end(), [](char c) { return c >= 'A' && c <= 'Z'; })) {
-        std::string low(method);
-        for (char& c : low) c = static_cast<char>(lower(static_cast<unsigned char>(c)));
-        method = arena_.dup(low);
-      }
-      form.method = method;
+      form.method = lower_in_arena(arena_, attr(attrs.method));
       info_->forms.push_back(form);
       current_form_ = static_cast<long>(info_->forms.size()) - 1;
     }
@@ -500,7 +495,7 @@ const char* Converter::special_content(const char* p, uint8_t id, uint8_t flags)
     const char* q = static_cast<const char*>(lt);
     size_t avail = static_cast<size_t>(end_ - q);
     if (avail >= d.name.size() + 2 && q[1] == '/' &&
-        iequals_ascii(std::string_view(q + 2, d.name.size()), d.name)) {
+        iequals(std::string_view(q + 2, d.name.size()), d.name)) {
       const char* after = q + 2 + d.name.size();
       if (after == end_ || is_tag_ws(static_cast<unsigned char>(*after)) || *after == '/' ||
           *after == '>') {

@@ -31,17 +31,12 @@ constexpr Named kNamed[] = {
     {"yellow", 0xFFFF00},
 };
 
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  c = static_cast<char>(lower(static_cast<unsigned char>(c)));
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
-}
+using core::hex_value;
 
 int32_t parse_hex(std::string_view h) {
   int32_t v = 0;
   for (char c : h) {
-    int d = hex_digit(c);
+    int d = hex_value(c);
     if (d < 0) return kNoColor;
     v = v * 16 + d;
   }
@@ -106,7 +101,7 @@ int32_t parse_color(std::string_view v) {
   }
   if (v.size() <= 20) {
     char buf[21];
-    for (size_t i = 0; i < v.size(); ++i) buf[i] = static_cast<char>(lower(static_cast<unsigned char>(v[i])));
+    for (size_t i = 0; i < v.size(); ++i) buf[i] = to_lower(v[i]);
     std::string_view name(buf, v.size());
     const Named* it = std::lower_bound(std::begin(kNamed), std::end(kNamed), name,
                                        [](const Named& n, std::string_view k) { return n.name < k; });
@@ -126,15 +121,15 @@ StyleColors style_colors(std::string_view css) {
     if (colon == std::string_view::npos) continue;
     std::string_view prop = trim_ws(decl.substr(0, colon));
     std::string_view value = trim_ws(decl.substr(colon + 1));
-    if (iequals_ascii(prop, "color")) {
+    if (iequals(prop, "color")) {
       int32_t c = parse_color(value);
       if (c != kNoColor) out.color = c;
-    } else if (iequals_ascii(prop, "background-color")) {
+    } else if (iequals(prop, "background-color")) {
       int32_t c = parse_color(value);
       if (c != kNoColor) out.background = c;
-    } else if (iequals_ascii(prop, "background-image")) {
+    } else if (iequals(prop, "background-image")) {
       if (!icontains(value, "none")) out.background_image = true;
-    } else if (iequals_ascii(prop, "background")) {
+    } else if (iequals(prop, "background")) {
       if (icontains(value, "url(") || icontains(value, "gradient(")) out.background_image = true;
       // The colour is one of the space-separated tokens (rgb() may hold spaces: try it first).
       if (size_t p = value.find("rgb"); p != std::string_view::npos) {

@@ -10,6 +10,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "core/ascii.h"
+
 namespace mw::mime::detail {
 namespace {
 
@@ -53,16 +55,8 @@ constexpr uint16_t kC1Replacement[32] = {
     0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178,  // 98-9F
 };
 
-bool is_alnum(unsigned char c) {
-  return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
-}
-
-int hex_value(unsigned char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  c |= 0x20;
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
-}
+using core::hex_value;
+using core::is_alnum;
 
 uint32_t first_code_point(std::string_view utf8) {
   const auto* s = reinterpret_cast<const unsigned char*>(utf8.data());

@@ -63,25 +63,25 @@ bool style_hides(std::string_view css) {
     if (size_t bang = value.find('!'); bang != std::string_view::npos) {
       value = trim_ws(value.substr(0, bang));  // "!important"
     }
-    if (iequals_ascii(prop, "display")) {
-      if (iequals_ascii(value, "none")) return true;
-    } else if (iequals_ascii(prop, "visibility")) {
-      if (iequals_ascii(value, "hidden") || iequals_ascii(value, "collapse")) return true;
-    } else if (iequals_ascii(prop, "mso-hide")) {
-      if (iequals_ascii(value, "all")) return true;
-    } else if (iequals_ascii(prop, "opacity")) {
+    if (iequals(prop, "display")) {
+      if (iequals(value, "none")) return true;
+    } else if (iequals(prop, "visibility")) {
+      if (iequals(value, "hidden") || iequals(value, "collapse")) return true;
+    } else if (iequals(prop, "mso-hide")) {
+      if (iequals(value, "all")) return true;
+    } else if (iequals(prop, "opacity")) {
       if (css_is_zero(value)) return true;
-    } else if (iequals_ascii(prop, "font-size")) {
+    } else if (iequals(prop, "font-size")) {
       double n;
       std::string_view unit;
       if (css_number(value, n, unit) &&
-          (n == 0 || (n <= 1 && (iequals_ascii(unit, "px") || iequals_ascii(unit, "pt"))))) {
+          (n == 0 || (n <= 1 && (iequals(unit, "px") || iequals(unit, "pt"))))) {
         return true;
       }
-    } else if (iequals_ascii(prop, "height") || iequals_ascii(prop, "max-height")) {
+    } else if (iequals(prop, "height") || iequals(prop, "max-height")) {
       if (css_is_zero(value)) zero_height = true;
-    } else if (iequals_ascii(prop, "overflow")) {
-      if (iequals_ascii(value, "hidden")) overflow_hidden = true;
+    } else if (iequals(prop, "overflow")) {
+      if (iequals(value, "hidden")) overflow_hidden = true;
     }
   }
   return zero_height && overflow_hidden;
@@ -90,40 +90,40 @@ bool style_hides(std::string_view css) {
 void Attrs::set(std::string_view name, std::string_view value) {
   switch (name.size()) {
     case 2:
-      if (iequals_ascii(name, "id")) has_class = true;
+      if (iequals(name, "id")) has_class = true;
       break;
     case 3:
-      if (iequals_ascii(name, "src")) set_once(src, value);
-      else if (iequals_ascii(name, "rel")) set_once(rel, value);
+      if (iequals(name, "src")) set_once(src, value);
+      else if (iequals(name, "rel")) set_once(rel, value);
       break;
     case 4:
-      if (iequals_ascii(name, "href")) set_once(href, value);
-      else if (iequals_ascii(name, "type")) set_once(type, value);
-      else if (iequals_ascii(name, "text")) set_once(text, value);
+      if (iequals(name, "href")) set_once(href, value);
+      else if (iequals(name, "type")) set_once(type, value);
+      else if (iequals(name, "text")) set_once(text, value);
       break;
     case 5:
-      if (iequals_ascii(name, "style")) set_once(style, value);
-      else if (iequals_ascii(name, "color")) set_once(color, value);
-      else if (iequals_ascii(name, "class")) has_class = true;
+      if (iequals(name, "style")) set_once(style, value);
+      else if (iequals(name, "color")) set_once(color, value);
+      else if (iequals(name, "class")) has_class = true;
       break;
     case 7:
-      if (iequals_ascii(name, "bgcolor")) set_once(bgcolor, value);
+      if (iequals(name, "bgcolor")) set_once(bgcolor, value);
       break;
     case 6:
-      if (iequals_ascii(name, "action")) set_once(action, value);
-      else if (iequals_ascii(name, "method")) set_once(method, value);
-      else if (iequals_ascii(name, "hidden")) hidden = true;
+      if (iequals(name, "action")) set_once(action, value);
+      else if (iequals(name, "method")) set_once(method, value);
+      else if (iequals(name, "hidden")) hidden = true;
       break;
     case 10:
-      if (iequals_ascii(name, "background")) set_once(background, value);
+      if (iequals(name, "background")) set_once(background, value);
       break;
     default:
       break;
   }
-  if (name.size() >= 5 && lower(static_cast<unsigned char>(name[0])) == 'o' &&
-      lower(static_cast<unsigned char>(name[1])) == 'n' &&
+  if (name.size() >= 5 && to_lower(name[0]) == 'o' &&
+      to_lower(name[1]) == 'n' &&
       std::all_of(name.begin(), name.end(),
-                  [](char c) { return is_alpha(static_cast<unsigned char>(c)); })) {
+                  [](char c) { return is_alpha(c); })) {
     event_handler = true;
   }
 }
@@ -176,7 +176,7 @@ TagName read_tag_name(const char* p, const char* end) {
   char buf[kMaxTagNameLen];
   size_t len = 0;
   while (p < end && !is_tag_ws(static_cast<unsigned char>(*p)) && *p != '/' && *p != '>') {
-    unsigned char c = lower(static_cast<unsigned char>(*p));
+    auto c = static_cast<unsigned char>(to_lower(*p));
     if (len < kMaxTagNameLen) buf[len] = static_cast<char>(c);
     ++len;
     t.hash = (t.hash ^ c) * 16777619u;

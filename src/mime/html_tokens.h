@@ -10,6 +10,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include "core/ascii.h"
+
 namespace mw::mime::detail {
 
 // ---------------------------------------------------------------------------------------
@@ -18,10 +20,11 @@ namespace mw::mime::detail {
 constexpr bool is_tag_ws(unsigned char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
 }
-constexpr bool is_alpha(unsigned char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
-constexpr unsigned char lower(unsigned char c) {
-  return (c >= 'A' && c <= 'Z') ? static_cast<unsigned char>(c | 0x20) : c;
-}
+using core::icontains;
+using core::iequals;
+using core::is_alpha;
+using core::istarts_with;
+using core::to_lower;
 
 // Printable ASCII that is part of a word in text (everything but whitespace, '&', controls).
 constexpr std::array<bool, 256> make_word_table() {
@@ -32,37 +35,8 @@ constexpr std::array<bool, 256> make_word_table() {
 }
 inline constexpr std::array<bool, 256> kWordByte = make_word_table();
 
-inline bool iequals_ascii(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (lower(static_cast<unsigned char>(a[i])) != lower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
-
-inline bool istarts_with(std::string_view s, std::string_view prefix) {
-  return s.size() >= prefix.size() && iequals_ascii(s.substr(0, prefix.size()), prefix);
-}
-
 inline std::string_view trim_ws(std::string_view s) {
-  while (!s.empty() && is_tag_ws(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && is_tag_ws(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
-
-// Case-insensitive search for an ASCII needle (short) in s.
-inline bool icontains(std::string_view s, std::string_view needle) {
-  if (needle.empty() || s.size() < needle.size()) return needle.empty();
-  const unsigned char first = lower(static_cast<unsigned char>(needle[0]));
-  for (size_t i = 0; i + needle.size() <= s.size(); ++i) {
-    if (lower(static_cast<unsigned char>(s[i])) == first &&
-        iequals_ascii(s.substr(i, needle.size()), needle)) {
-      return true;
-    }
-  }
-  return false;
+  return core::trim_if(s, [](char c) { return is_tag_ws(static_cast<unsigned char>(c)); });
 }
 
 // ---------------------------------------------------------------------------------------

@@ -38,14 +38,6 @@ string_view anomaly_name(Anomaly a) {
   return i < static_cast<size_t>(Anomaly::kCount) ? kNames[i] : string_view();
 }
 
-bool iequals(string_view a, string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (to_lower(a[i]) != to_lower(b[i])) return false;
-  }
-  return true;
-}
-
 const Header* Message::header(string_view name) const {
   if (root == nullptr) return nullptr;
   for (const Header& h : root->headers) {

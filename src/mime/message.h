@@ -269,7 +269,4 @@ struct Message {
   size_t header_count(string_view name) const;
 };
 
-// Case-insensitive ASCII comparison, used for header names.
-bool iequals(string_view a, string_view b);
-
 }  // namespace mw::mime

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <exception>
 
+#include "core/ascii.h"
 #include "mime/address.h"
 #include "mime/charset.h"
 #include "mime/context.h"
@@ -80,7 +81,7 @@ class MessageBuilder {
     Converted c = impl_.conv.to_utf8(ctx_.arena, bytes, ct.charset);
     bool declared = !trim_fws(ct.charset).empty();
     if (declared && (c.declared_unknown || c.detected)) p->anomalies.set(Anomaly::kBadCharset);
-    if (!declared && !is_ascii(bytes)) p->anomalies.set(Anomaly::kMissingCharset);
+    if (!declared && !core::is_ascii(bytes)) p->anomalies.set(Anomaly::kMissingCharset);
     if (declared && c.claimed_utf8_invalid) p->anomalies.set(Anomaly::kInvalidUtf8);
     if (contains_byte(c.utf8, 0)) {
       p->anomalies.set(Anomaly::kNulBytes);

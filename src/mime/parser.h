@@ -19,7 +19,8 @@
 
 namespace mw::mime {
 
-// Input limits; every one is a configuration option (see app/options.cpp, [limits]).
+// Input limits; every one is a configuration option ([limits], declared and read in
+// scan/options.cpp).
 struct Limits {
   size_t max_message_size = 50u << 20;   // bytes parsed; the rest is ignored (flagged)
   uint32_t max_headers = 1024;           // header fields per header block

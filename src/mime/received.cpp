@@ -2,12 +2,11 @@
 // the clauses, then the client comment (reverse DNS, IP, HELO) and the TLS/auth hints.
 #include "mime/received.h"
 
-#include <arpa/inet.h>
-
 #include <algorithm>
 #include <array>
 #include <cstring>
 
+#include "core/ip_address.h"
 #include "mime/date.h"
 #include "mime/strutil.h"
 
@@ -165,26 +164,12 @@ bool parse_ip(core::Arena& arena, string_view s, string_view& text, uint8_t& fam
     colons = 0;
   }
   if (colons == 0 && dots == 4) s = s.substr(0, s.rfind('.'));  // IPv4.port (Exim 3)
-  char buf[64] = {0};  // s.size() <= 63, checked above
-  std::memcpy(buf, s.data(), s.size());
-  unsigned char addr[16] = {0};
-  char out[INET6_ADDRSTRLEN] = {0};
-  if (colons == 0 && inet_pton(AF_INET, buf, addr) == 1) {
-    inet_ntop(AF_INET, addr, out, sizeof out);
-    family = 4;
-  } else if (colons > 0 && inet_pton(AF_INET6, buf, addr) == 1) {
-    static const unsigned char kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-    if (std::memcmp(addr, kMapped, 12) == 0) {
-      inet_ntop(AF_INET, addr + 12, out, sizeof out);
-      family = 4;
-    } else {
-      inet_ntop(AF_INET6, addr, out, sizeof out);
-      family = 6;
-    }
-  } else {
-    return false;
-  }
-  text = arena.dup(string_view(out));
+  // IPv4 text has no colon and IPv6 text always has one, so the family is what was written.
+  auto addr = core::IpAddress::parse(s);
+  if (!addr) return false;
+  core::IpAddress plain = addr->unmapped();  // an IPv4-mapped address is its IPv4 address
+  family = plain.family;
+  text = arena.dup(string_view(plain.to_string()));
   return true;
 }
 

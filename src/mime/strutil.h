@@ -1,7 +1,7 @@
 // Small byte-level helpers shared by the mime parser files (internal header).
 //
-// Everything here works on raw bytes: ASCII case folding only, no locale. Functions never read
-// outside the views they are given.
+// Everything here works on raw bytes: ASCII case folding only (core/ascii.h), no locale.
+// Functions never read outside the views they are given.
 #pragma once
 
 #include <cstddef>
@@ -13,50 +13,26 @@
 #include <utility>
 
 #include "core/arena.h"
+#include "core/ascii.h"
 
 namespace mw::mime {
 
-inline bool is_wsp(char c) { return c == ' ' || c == '\t'; }
-// Whitespace inside structured header values: folding leftovers and stray CRs count too.
-inline bool is_fws(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
-inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
-inline bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-inline char to_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
-inline bool is_8bit(char c) { return static_cast<unsigned char>(c) >= 0x80; }
-
-// Value of a hex digit, or -1.
-inline int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-inline std::string_view trim_fws(std::string_view s) {
-  size_t b = 0, e = s.size();
-  while (b < e && is_fws(s[b])) ++b;
-  while (e > b && is_fws(s[e - 1])) --e;
-  return s.substr(b, e - b);
-}
-
-inline bool istarts_with(std::string_view s, std::string_view prefix) {
-  if (s.size() < prefix.size()) return false;
-  for (size_t i = 0; i < prefix.size(); ++i) {
-    if (to_lower(s[i]) != to_lower(prefix[i])) return false;
-  }
-  return true;
-}
-
-inline bool has_upper(std::string_view s) {
-  for (char c : s) {
-    if (c >= 'A' && c <= 'Z') return true;
-  }
-  return false;
-}
+// The ASCII helpers live in core/ascii.h; the mime sources use them unqualified.
+using core::hex_value;
+using core::iequals;
+using core::is_8bit;
+using core::is_alpha;
+using core::is_ascii;
+using core::is_digit;
+using core::is_fws;
+using core::is_wsp;
+using core::istarts_with;
+using core::to_lower;
+using core::trim_fws;
 
 // Lower-cased copy in the arena, or `s` itself when it has no upper-case ASCII letter.
 inline std::string_view lower_in_arena(core::Arena& arena, std::string_view s) {
-  if (!has_upper(s)) return s;
+  if (!core::has_upper(s)) return s;
   char* p = static_cast<char*>(arena.alloc(s.size(), 1));
   for (size_t i = 0; i < s.size(); ++i) p[i] = to_lower(s[i]);
   return {p, s.size()};

@@ -12,6 +12,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "core/ascii.h"
 #include "mime/html_entities.h"
 #include "mime/url_impl.h"
 #include "mime/urls.h"
@@ -25,9 +26,9 @@ constexpr size_t kMaxDomainLen = 253;
 
 enum Trigger : uint8_t { kNoTrigger = 0, kColon, kAt, kDot };
 
-constexpr bool ascii_alpha(unsigned char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
-constexpr bool ascii_digit(unsigned char c) { return c >= '0' && c <= '9'; }
-constexpr bool ascii_alnum(unsigned char c) { return ascii_alpha(c) || ascii_digit(c); }
+constexpr bool ascii_alpha(unsigned char c) { return core::is_alpha(static_cast<char>(c)); }
+constexpr bool ascii_digit(unsigned char c) { return core::is_digit(static_cast<char>(c)); }
+constexpr bool ascii_alnum(unsigned char c) { return core::is_alnum(static_cast<char>(c)); }
 
 struct Tables {
   std::array<uint8_t, 256> trigger{};
@@ -75,14 +76,6 @@ const char* next_trigger(const char* p, const char* e) {
 #endif
   while (p < e && kTables.trigger[static_cast<unsigned char>(*p)] == kNoTrigger) ++p;
   return p;
-}
-
-bool iequals_ascii(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if ((a[i] | 0x20) != (b[i] | 0x20)) return false;
-  }
-  return true;
 }
 
 uint32_t decode_utf8(const unsigned char* p, size_t n) {
@@ -242,7 +235,7 @@ const char* Scanner::at_colon(const char* p) {
   // http/https suffix.
   for (std::string_view known : {"https", "http"}) {
     if (scheme.size() > known.size() &&
-        iequals_ascii(scheme.substr(scheme.size() - known.size()), known)) {
+        core::iequals(scheme.substr(scheme.size() - known.size()), known)) {
       s = p - known.size();
       scheme = known;
       break;
@@ -250,7 +243,7 @@ const char* Scanner::at_colon(const char* p) {
   }
   const char* after = p + 1;
 
-  if (iequals_ascii(scheme, "mailto")) {
+  if (core::iequals(scheme, "mailto")) {
     const char* run = url_end(after);
     const char* addr_end = after;
     while (addr_end < run && *addr_end != '?' && *addr_end != '#' && *addr_end != ',' &&
@@ -263,7 +256,7 @@ const char* Scanner::at_colon(const char* p) {
   }
 
   bool slashes = e_ - after >= 2 && after[0] == '/' && after[1] == '/';
-  if (!slashes && (iequals_ascii(scheme, "http") || iequals_ascii(scheme, "https")) &&
+  if (!slashes && (core::iequals(scheme, "http") || core::iequals(scheme, "https")) &&
       after < e_ && (*after == '/' || *after == '\\')) {
     slashes = true;  // "http:/x", "http:\\x"
   }

@@ -5,20 +5,15 @@
 
 #include <cstring>
 
+#include "core/ascii.h"
 #include "mime/html_entities.h"
 
 namespace mw::mime::detail {
 namespace {
 
-bool is_alpha(unsigned char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
-bool is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
+using core::is_alpha;
+using core::is_digit;
 
-int hex_digit(unsigned char c) {
-  if (is_digit(c)) return c - '0';
-  c |= 0x20;
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
-}
 
 bool scheme_char(unsigned char c) {
   return is_alpha(c) || is_digit(c) || c == '+' || c == '-' || c == '.';
@@ -40,7 +35,7 @@ bool ipv4_number(std::string_view part, uint64_t& value, bool& unusual) {
   }
   uint64_t v = 0;
   for (char ch : part) {
-    int d = hex_digit(static_cast<unsigned char>(ch));
+    int d = core::hex_value(ch);
     if (d < 0 || static_cast<unsigned>(d) >= radix) return false;
     v = v * radix + static_cast<unsigned>(d);
     if (v > 0xFFFFFFFFull) v = 0x100000000ull;  // saturate
@@ -61,7 +56,7 @@ bool ends_in_number(std::string_view host) {
   if (all_digits) return true;
   if (last.size() >= 2 && last[0] == '0' && (last[1] == 'x' || last[1] == 'X')) {
     for (char c : last.substr(2)) {
-      if (hex_digit(static_cast<unsigned char>(c)) < 0) return false;
+      if (core::hex_value(c) < 0) return false;
     }
     return true;
   }
@@ -91,9 +86,7 @@ bool split_url(std::string_view s, UrlParts& out) {
   }
   std::string_view rest = s.substr(i);
   if (!out.scheme.empty()) {
-    std::string lower(out.scheme);
-    for (char& c : lower) c = static_cast<char>(c | 0x20);
-    out.special = is_special_scheme(lower);
+    out.special = is_special_scheme(core::to_lower(out.scheme));
     if (out.special) {
       while (!rest.empty() && (rest[0] == '/' || rest[0] == '\\')) rest.remove_prefix(1);
     } else if (rest.size() >= 2 && rest[0] == '/' && rest[1] == '/') {
@@ -221,8 +214,8 @@ bool normalize_ipv6(std::string_view text, std::string& out) {
 bool has_percent_escape(std::string_view s) {
   for (size_t i = s.find('%'); i != std::string_view::npos; i = s.find('%', i + 1)) {
     if (i + 2 < s.size() &&
-        hex_digit(static_cast<unsigned char>(s[i + 1])) >= 0 &&
-        hex_digit(static_cast<unsigned char>(s[i + 2])) >= 0) {
+        core::hex_value(s[i + 1]) >= 0 &&
+        core::hex_value(s[i + 2]) >= 0) {
       return true;
     }
   }
@@ -233,8 +226,8 @@ void percent_decode(std::string_view in, std::string& out, bool keep_controls) {
   out.reserve(out.size() + in.size());
   for (size_t i = 0; i < in.size(); ++i) {
     if (in[i] == '%' && i + 2 < in.size()) {
-      int hi = hex_digit(static_cast<unsigned char>(in[i + 1]));
-      int lo = hex_digit(static_cast<unsigned char>(in[i + 2]));
+      int hi = core::hex_value(in[i + 1]);
+      int lo = core::hex_value(in[i + 2]);
       if (hi >= 0 && lo >= 0) {
         auto byte = static_cast<unsigned char>(hi * 16 + lo);
         if (!(keep_controls && (byte < 0x20 || byte == 0x7F))) {
@@ -249,13 +242,11 @@ void percent_decode(std::string_view in, std::string& out, bool keep_controls) {
 }
 
 void percent_encode_unsafe(std::string_view in, std::string& out) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
   for (char ch : in) {
     auto c = static_cast<unsigned char>(ch);
     if (c <= 0x20 || c >= 0x7F || c == '"' || c == '<' || c == '>' || c == '`') {
       out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 0xF]);
+      core::append_hex(out, c, /*upper=*/true);
     } else {
       out.push_back(ch);
     }

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "core/ascii.h"
 #include "mime/url_impl.h"
 #include "mime/url_parse.h"
 
@@ -17,14 +18,10 @@ using detail::UrlParts;
 constexpr size_t kMaxHostLen = 1024;  // longer hosts are refused (DNS allows 253)
 constexpr size_t kMaxLocalPart = 64;   // RFC 5321 4.5.3.1.1
 
-bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_alpha(char c) { return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'); }
-char to_lower(char c) { return is_upper(c) ? static_cast<char>(c | 0x20) : c; }
-
-void lower_in_place(std::string& s) {
-  for (char& c : s) c = to_lower(c);
-}
+using core::is_alpha;
+using core::is_digit;
+using core::lower_in_place;
+using core::to_lower;
 
 bool has_ace_label(std::string_view host) {
   for (size_t i = 0; i + 4 <= host.size(); ++i) {

@@ -1,5 +1,6 @@
 // UTF-8 helpers shared by the charset code (internal header). The public predicates
-// (is_valid_utf8, is_ascii, append_repaired_utf8) are declared in charset.h.
+// (is_valid_utf8, append_repaired_utf8) are declared in charset.h; is_ascii is in
+// core/ascii.h.
 #pragma once
 
 #include <cstddef>

@@ -11,7 +11,7 @@ namespace mw::outbound {
 
 namespace {
 
-constexpr int kEventSinkKey = 0x0b5e;           // Services extension slot
+constexpr scan::ExtensionKey kEventSinkKey{"outbound events"};  // Services slot
 constexpr size_t kMaxWebhookReply = 64 * 1024;  // the reply is only checked for its status
 constexpr uint16_t kHttpPort = 80;
 

@@ -1,6 +1,5 @@
 // The outbound module: the [outbound] options and, at configuration, outbound::Settings.
 #include <filesystem>
-#include <toml++/toml.h>
 
 #include "outbound/outbound.h"
 #include "outbound/fleet_secret.h"
@@ -17,24 +16,6 @@ class SettingsResource final : public scan::EngineResource {
   explicit SettingsResource(std::shared_ptr<const Settings> s) : settings(std::move(s)) {}
   std::shared_ptr<const Settings> settings;
 };
-
-json::Value toml_to_json(const toml::node& n) {
-  if (const auto* t = n.as_table()) {
-    json::Value o = json::Value::object();
-    for (const auto& [k, v] : *t) o.set(k.str(), toml_to_json(v));
-    return o;
-  }
-  if (const auto* a = n.as_array()) {
-    json::Value arr = json::Value::array();
-    for (const auto& v : *a) arr.push(toml_to_json(v));
-    return arr;
-  }
-  if (auto s = n.value_exact<std::string>()) return json::Value(*s);
-  if (auto b = n.value_exact<bool>()) return json::Value(*b);
-  if (auto i = n.value_exact<int64_t>()) return json::Value(*i);
-  if (auto d = n.value_exact<double>()) return json::Value(*d);
-  return json::Value();
-}
 
 class OutboundModule final : public scan::Module {
  public:
@@ -153,14 +134,10 @@ class OutboundModule final : public scan::Module {
     for (const auto& d : c.schema().options()) {
       if (d.path.rfind("outbound.", 0) != 0 || d.path == "outbound.secret") continue;
       std::string key = d.path.substr(9);
-      const toml::node* n = c.node(d.path);
-      if (n == nullptr) n = c.schema().default_of(d);
-      if (n == nullptr) continue;
-      json::Value v = toml_to_json(*n);
-      if (d.type == core::OptType::kDuration) {
-        v = json::Value(c.get_duration(d.path));
-      }
-      cfg.set(key, std::move(v));
+      std::optional<json::Value> v = c.effective_value(d.path);
+      if (!v) continue;
+      if (d.type == core::OptType::kDuration) v = json::Value(c.get_duration(d.path));
+      cfg.set(key, std::move(*v));
     }
     s.config = std::move(cfg);
     engine.resources.push_back(std::make_unique<SettingsResource>(settings_));

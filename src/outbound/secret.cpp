@@ -9,18 +9,14 @@
 #include <fstream>
 #include <iterator>
 
+#include "core/ascii.h"
+
 namespace mw::outbound {
 
 namespace {
 
 std::string to_hex(const unsigned char* p, size_t n) {
-  static const char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (size_t i = 0; i < n; ++i) {
-    out += kHex[p[i] >> 4];
-    out += kHex[p[i] & 15];
-  }
-  return out;
+  return core::hex_encode({reinterpret_cast<const char*>(p), n});
 }
 
 }  // namespace

@@ -19,11 +19,6 @@ constexpr double kWarningInterval = 10.0;
 
 }  // namespace
 
-void UniqueFd::reset(int fd) {
-  if (fd_ >= 0) ::close(fd_);
-  fd_ = fd;
-}
-
 std::string PeerAddress::to_string() const {
   if (unix_socket) return "unix";
   if (ip.find(':') != std::string::npos) return "[" + ip + "]:" + std::to_string(port);

@@ -1,8 +1,9 @@
-// Socket plumbing shared by the protocol servers: an owned fd, peer addresses, non-blocking
-// reads and writes, and the accept loop on an inherited listening socket.
+// Socket plumbing shared by the protocol servers: peer addresses, non-blocking reads and
+// writes, and the accept loop on an inherited listening socket.
 //
-// Ownership: UniqueFd owns its descriptor. A Listener does NOT own the listening socket (the
-// master bound it and every worker shares it); it owns only its event registration.
+// Ownership: UniqueFd (core/fd.h) owns its descriptor. A Listener does NOT own the listening
+// socket (the master bound it and every worker shares it); it owns only its event
+// registration.
 // Loop affinity: a Listener belongs to the Dispatcher it was created with.
 // Failure modes: I/O helpers report errors as IoResult values (never throw, never raise
 // SIGPIPE). Listener::start() fails with kInvalidInput when the fd is not a listening
@@ -17,37 +18,14 @@
 #include <string>
 #include <string_view>
 
+#include "core/fd.h"
 #include "core/log.h"
 #include "core/loop.h"
 #include "core/result.h"
 
 namespace mw::proto {
 
-class UniqueFd {
- public:
-  UniqueFd() = default;
-  explicit UniqueFd(int fd) : fd_(fd) {}
-  ~UniqueFd() { reset(); }
-  UniqueFd(UniqueFd&& o) noexcept : fd_(o.release()) {}
-  UniqueFd& operator=(UniqueFd&& o) noexcept {
-    if (this != &o) reset(o.release());
-    return *this;
-  }
-  UniqueFd(const UniqueFd&) = delete;
-  UniqueFd& operator=(const UniqueFd&) = delete;
-
-  int get() const { return fd_; }
-  bool valid() const { return fd_ >= 0; }
-  int release() {
-    int fd = fd_;
-    fd_ = -1;
-    return fd;
-  }
-  void reset(int fd = -1);
-
- private:
-  int fd_ = -1;
-};
+using core::UniqueFd;  // core/fd.h
 
 struct PeerAddress {
   std::string ip;      // textual IPv4/IPv6 address; empty for unix sockets

@@ -1,7 +1,8 @@
 #include "scan/actions.h"
 
-#include <cctype>
 #include <string>
+
+#include "core/ascii.h"
 
 namespace mw::scan {
 
@@ -38,7 +39,7 @@ std::string_view action_config_key(Action a) {
 Result<Action> parse_action(std::string_view s) {
   std::string norm;
   for (char c : s) {
-    char l = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    char l = core::to_lower(c);
     norm += (l == '_' || l == '-') ? ' ' : l;
   }
   for (size_t i = 0; i < static_cast<size_t>(Action::kCount); ++i) {

@@ -64,13 +64,9 @@ class AnomaliesModule final : public Module {
     auto pid = engine.registry.add(std::move(parent));
     if (!pid) return fail(pid.error());
     for (const auto& s : kSymbols) {
-      SymbolDef d;
-      d.name = std::string(mime::anomaly_name(s.anomaly));
-      d.type = SymbolType::kVirtual;
-      d.parent_name = "MIME_ANOMALIES";
-      d.description = s.description;
+      SymbolDef d = engine.registry.virtual_of(*pid, std::string(mime::anomaly_name(s.anomaly)),
+                                               s.description);
       d.groups = {"mime"};
-      d.origin = "module:anomalies";
       auto id = engine.registry.add(std::move(d));
       if (!id) return fail(id.error());
     }

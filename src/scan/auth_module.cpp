@@ -13,6 +13,7 @@
 #include "auth/dmarc/options.h"
 #include "auth/spf/checker.h"
 #include "auth/spf/options.h"
+#include "core/ascii.h"
 #include "scan/auth_results.h"
 #include "scan/engine.h"
 #include "scan/task.h"
@@ -75,8 +76,8 @@ auth::dmarc::SpfAuth spf_auth(auth::spf::SpfResult r) {
   return D::kNone;
 }
 
-auth::dmarc::DkimAuth dkim_auth(auth::dkim::Status s) {
-  using S = auth::dkim::Status;
+auth::dmarc::DkimAuth dkim_auth(auth::dkim::DkimResult s) {
+  using S = auth::dkim::DkimResult;
   using D = auth::dmarc::DkimAuth;
   switch (s) {
     case S::kPass: return D::kPass;
@@ -189,7 +190,7 @@ class AuthModule final : public Module {
   Status configure(Engine& engine, core::Logger& logger) override {
     const core::Config& c = *engine.config;
     if (!c.get_bool("options.auth.enabled")) {
-      logger.info("auth", "sender authentication checks disabled by configuration");
+      disable("options.auth.enabled is false");
       return {};
     }
     auto cfg = std::make_shared<AuthConfig>();
@@ -209,9 +210,7 @@ class AuthModule final : public Module {
     cfg->check_authenticated = c.get_bool("options.auth.check_authenticated");
     cfg->check_local = c.get_bool("options.auth.check_local");
     cfg->trusted_sealers = c.get_strings("options.auth.trusted_arc_sealers");
-    for (auto& s : cfg->trusted_sealers) {
-      for (auto& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    }
+    for (auto& s : cfg->trusted_sealers) core::lower_in_place(s);
     cfg->report_rows = static_cast<size_t>(c.get_int("options.auth.dmarc_report_rows"));
     cfg->report_ttl = c.get_duration("options.auth.dmarc_report_ttl");
 
@@ -278,7 +277,7 @@ class AuthModule final : public Module {
       // ARC, when the message carries a chain
       bool has_arc = false;
       for (const auto& h : task.message().headers()) {
-        has_arc = has_arc || mime::iequals(h.name, "ARC-Seal");
+        has_arc = has_arc || core::iequals(h.name, "ARC-Seal");
       }
       if (has_arc) {
         r->arc_verifier = std::make_unique<auth::arc::ChainVerifier>(d, *resolver, cfg->arc, clock);

@@ -82,8 +82,8 @@ std::string result_list(const Task& task, const AuthResults& r) {
       parts.push_back("dkim=none");
     }
     for (const auto& s : r.dkim->signatures) {
-      std::string p = "dkim=" + std::string(auth::dkim::status_name(s.status));
-      if (s.status != auth::dkim::Status::kPass && s.reason != auth::dkim::Reason::kNone) {
+      std::string p = "dkim=" + std::string(auth::dkim::result_name(s.status));
+      if (s.status != auth::dkim::DkimResult::kPass && s.reason != auth::dkim::Reason::kNone) {
         p += " reason=" + value(auth::dkim::reason_name(s.reason));
       }
       if (!s.domain.empty()) p += " header.d=" + value(s.domain);

@@ -18,7 +18,7 @@
 
 namespace mw::scan {
 
-inline constexpr int kAuthExtensionKey = 3;
+inline constexpr ExtensionKey kAuthExtensionKey{"auth"};
 
 struct AuthResults final : TaskExtension {
   std::optional<auth::spf::Verdict> spf;      // unset: not checked (no IP, skipped)

@@ -1,7 +1,6 @@
 #include "scan/composites.h"
 
 #include <algorithm>
-#include <toml++/toml.h>
 
 #include "match/regexp.h"
 #include "scan/task.h"
@@ -114,25 +113,24 @@ Status Composites::add(std::string name, std::string_view expression, SymbolRegi
 }
 
 Status Composites::load(const core::Config& cfg, SymbolRegistry& registry) {
-  const toml::table* root = cfg.table("composites");
-  if (root == nullptr) return {};
-  for (const auto& [k, v] : *root) {
-    const auto* t = v.as_table();
-    if (t == nullptr) continue;
-    std::string name(k.str());
-    if (!t->get("enabled") || t->get("enabled")->value_or(true)) {
-      auto expr = t->get("expression") ? t->get("expression")->value<std::string>() : std::nullopt;
-      if (!expr) return fail(ErrorCode::kInvalidInput, "composite " + name + " has no expression");
-      std::string policy = t->get("policy") ? t->get("policy")->value_or(std::string("default"))
-                                            : std::string("default");
-      MW_TRY(add(name, *expr, registry, policy));
-      if (const toml::node* sc = t->get("score")) registry.set_score(name, sc->value_or(0.0));
-      std::string group = t->get("group") ? t->get("group")->value_or(std::string("composite"))
-                                          : std::string("composite");
-      registry.add_to_group(name, group);
-      if (const toml::node* d = t->get("description")) {
-        registry.set_description(name, d->value_or(std::string()));
-      }
+  std::optional<json::Value> root = cfg.value("composites");
+  if (!root) return {};
+  auto string_or = [](const json::Value* v, std::string_view fallback) {
+    return std::string(v != nullptr ? v->str_or(fallback) : fallback);
+  };
+  for (const auto& [name, t] : root->members()) {
+    if (!t.is_object()) continue;
+    const json::Value* enabled = t.find("enabled");
+    if (enabled != nullptr && !enabled->as_bool(true)) continue;
+    const json::Value* expr = t.find("expression");
+    if (expr == nullptr || !expr->is_string()) {
+      return fail(ErrorCode::kInvalidInput, "composite " + name + " has no expression");
+    }
+    MW_TRY(add(name, expr->as_string(), registry, string_or(t.find("policy"), "default")));
+    if (const json::Value* sc = t.find("score")) registry.set_score(name, sc->as_double());
+    registry.add_to_group(name, string_or(t.find("group"), "composite"));
+    if (const json::Value* d = t.find("description")) {
+      registry.set_description(name, std::string(d->str_or("")));
     }
   }
   return {};

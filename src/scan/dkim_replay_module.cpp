@@ -5,6 +5,7 @@
 
 #include "auth/dkim/crypto.h"
 #include "auth/spf/address.h"
+#include "core/ascii.h"
 #include "scan/auth_results.h"
 #include "scan/engine.h"
 #include "scan/task.h"
@@ -56,11 +57,6 @@ std::string network_of(const std::string& ip_text) {
     return a.to_string() + "/48";
   }
   return {};
-}
-
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
 }
 
 // Relaxed alignment without the suffix list: equal, or one a parent of the other.
@@ -214,13 +210,15 @@ class DkimReplayModule final : public Module {
     r->net = net;
     for (const auto& rc : env.rcpts) {
       if (r->rcpts.size() >= cfg->max_recipients) break;
-      std::string l = lower(rc);
+      std::string l = core::to_lower(rc);
       if (std::find(r->rcpts.begin(), r->rcpts.end(), l) == r->rcpts.end()) r->rcpts.push_back(l);
     }
     std::string spf_domain;
-    if (ar->spf && ar->spf->result == auth::spf::SpfResult::kPass) spf_domain = lower(ar->spf->domain);
+    if (ar->spf && ar->spf->result == auth::spf::SpfResult::kPass) {
+      spf_domain = core::to_lower(ar->spf->domain);
+    }
     for (const auto& s : ar->dkim->signatures) {
-      if (s.status != auth::dkim::Status::kPass || s.b_digest.empty()) continue;
+      if (s.status != auth::dkim::DkimResult::kPass || s.b_digest.empty()) continue;
       if (r->counts.size() >= cfg->max_signatures) break;
       bool dup = false;
       for (const auto& c : r->counts) dup = dup || c.domain == s.domain;
@@ -228,7 +226,7 @@ class DkimReplayModule final : public Module {
       Count c;
       c.domain = s.domain;
       c.selector = s.selector;
-      c.sig = hashed("sig", s.domain + " " + lower(s.selector) + " " + s.b_digest);
+      c.sig = hashed("sig", s.domain + " " + core::to_lower(s.selector) + " " + s.b_digest);
       c.own = "dr:own:" + hashed("d", s.domain);
       r->counts.push_back(std::move(c));
     }

@@ -126,34 +126,43 @@ struct Counters {
   void record_time(double seconds);
 };
 
-// State of upper layers attached to a Task or the Services, one slot per owner `key`.
+// The key of one owner's extension slot: a constant the owner defines, e.g.
+//   inline constexpr ExtensionKey kLuaExtension{"lua"};
+// Slots are found by the key's address, so two owners can never share a slot by accident.
+struct ExtensionKey {
+  std::string_view name;  // for debugging only
+};
+
+// State of upper layers attached to a Task or the Services, one slot per owner key. This is
+// the one way upper layers keep their own state there.
 template <typename T>
 class ExtensionSlots {
  public:
-  T* get(int key) const {
+  T* get(const ExtensionKey& key) const {
     for (const auto& [k, e] : slots_) {
-      if (k == key) return e.get();
+      if (k == &key) return e.get();
     }
     return nullptr;
   }
-  void set(int key, std::unique_ptr<T> ext) {
+  // Replaces (and destroys) what the slot held before.
+  void set(const ExtensionKey& key, std::unique_ptr<T> ext) {
     for (auto& [k, e] : slots_) {
-      if (k == key) {
+      if (k == &key) {
         e = std::move(ext);
         return;
       }
     }
-    slots_.emplace_back(key, std::move(ext));
+    slots_.emplace_back(&key, std::move(ext));
   }
   void clear() { slots_.clear(); }
 
  private:
-  std::vector<std::pair<int, std::unique_ptr<T>>> slots_;
+  std::vector<std::pair<const ExtensionKey*, std::unique_ptr<T>>> slots_;
 };
 
-// Per-process state of upper layers kept with the Services (e.g. outbound's event sink):
-// created on first use in the process that uses it, destroyed with the Services (before the
-// Dispatcher they were created with).
+// Per-process state of upper layers kept with the Services (e.g. outbound's event sink, the
+// map reload timer): created on first use in the process that uses it, destroyed with the
+// Services (before the Dispatcher they were created with).
 class ServiceExtension {
  public:
   virtual ~ServiceExtension() = default;
@@ -188,15 +197,11 @@ class Services {
   core::Heartbeat& heartbeat() { return heartbeat_; }
   void set_heartbeat(core::Heartbeat h) { heartbeat_ = h; }
 
-  // Upper-layer state of this process; `key` distinguishes owners. Null when absent.
-  ServiceExtension* extension(int key) const { return extensions_.get(key); }
-  void set_extension(int key, std::unique_ptr<ServiceExtension> ext) {
+  // Upper-layer state of this process, one slot per owner key. Null when absent.
+  ServiceExtension* extension(const ExtensionKey& key) const { return extensions_.get(key); }
+  void set_extension(const ExtensionKey& key, std::unique_ptr<ServiceExtension> ext) {
     extensions_.set(key, std::move(ext));
   }
-
-  // Keep `obj` as long as this Services (it dies before the Dispatcher): per-process helpers
-  // of the engine's resources, such as the map reload timer.
-  void attach(std::unique_ptr<core::Deletable> obj) { attached_.push_back(std::move(obj)); }
 
  private:
   core::Dispatcher& dispatcher_;
@@ -206,7 +211,6 @@ class Services {
   store::Store* store_ = nullptr;
   std::function<double()> clock_;
   std::unique_ptr<match::Scratch> scratch_;
-  std::vector<std::unique_ptr<core::Deletable>> attached_;
   Counters counters_;
   core::Heartbeat heartbeat_;
   uint64_t task_seq_ = 0;

@@ -1,13 +1,14 @@
 #include "scan/expression.h"
 
-#include <cctype>
 #include <charconv>
+
+#include "core/ascii.h"
 
 namespace mw::scan {
 
 namespace {
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+using core::is_fws;
 
 struct Token {
   enum class Type { kAtom, kNumber, kAnd, kOr, kNot, kPlus, kLParen, kRParen, kCmp, kEnd };
@@ -24,7 +25,7 @@ class Lexer {
   Result<std::vector<Token>> run() {
     std::vector<Token> out;
     for (;;) {
-      while (pos_ < s_.size() && is_space(s_[pos_])) ++pos_;
+      while (pos_ < s_.size() && is_fws(s_[pos_])) ++pos_;
       Token t;
       t.offset = pos_;
       if (pos_ >= s_.size()) {
@@ -165,7 +166,7 @@ class Lexer {
           continue;
         }
       }
-      if (is_space(c) || c == '&' || c == '|' || c == '+' || c == '(' || c == ')' ||
+      if (is_fws(c) || c == '&' || c == '|' || c == '+' || c == '(' || c == ')' ||
           c == '>' || c == '<' || (c == '=' && n == '=') || (c == '!' && pos_ > start)) {
         break;
       }
@@ -184,7 +185,7 @@ class Lexer {
     return pos_ - 1 == start && (c == '~' || c == '-' || c == '^');
   }
   static bool is_ident(char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
+    return core::is_alnum(c) || c == '_';
   }
 
   std::string_view s_;

@@ -6,6 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "core/ascii.h"
+#include "core/ip_address.h"
+#include "dns/lookup_batch.h"
 #include "dns/resolver.h"
 #include "scan/engine.h"
 #include "scan/hostname_shape.h"
@@ -47,9 +50,9 @@ constexpr Sym kSymbols[] = {
     {"HFILTER_FROM_NORES_A_OR_MX", 2.0, "From header domain has no MX, A or AAAA record"},
 };
 
+// Lower case, without the root's trailing dot.
 std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string out = core::to_lower(s);
   while (!out.empty() && out.back() == '.') out.pop_back();
   return out;
 }
@@ -61,25 +64,22 @@ bool negative(const dns::Reply& r) {
 bool positive(const dns::Reply& r) { return r.rcode == dns::Rcode::kNoError && !r.answers.empty(); }
 
 // The lookups of one task: each name/type once, continuations run when it answers; the
-// symbol finishes when no continuation is left.
+// symbol finishes (through the LookupBatch's delivery) when no continuation is left.
 struct Batch final : Cancelable {
   using Then = std::function<void(const dns::Reply&)>;
   struct Entry {
+    bool asked = false;
     bool done = false;
     dns::Reply reply;
     std::vector<Then> waiting;
-    dns::RequestPtr request;
   };
-  Task* task = nullptr;
-  SymbolId self = kNoSymbol;
-  dns::Resolver* resolver = nullptr;
+  std::unique_ptr<dns::LookupBatch> lookups;
   // NXDOMAIN/NODATA mean "absent" only when the name servers see the public DNS
   // (dns/public_probe.h); otherwise an absence is as unknown as a failure.
   bool trust_negative = true;
   std::map<std::string, std::unique_ptr<Entry>> entries;
-  size_t pending = 0;
+  size_t pending = 0;  // continuations still waiting for an answer
   bool started = false;
-  bool finished = false;
 
   bool absent(const dns::Reply& r) const { return trust_negative && negative(r); }
 
@@ -92,9 +92,10 @@ struct Batch final : Cancelable {
     }
     ++pending;
     e->waiting.push_back(std::move(then));
-    if (e->request) return;
+    if (e->asked) return;
+    e->asked = true;
     Entry* ep = e.get();
-    e->request = resolver->resolve(name, type, [this, ep](const dns::Reply& reply) {
+    lookups->resolve(name, type, [this, ep](const dns::Reply& reply) {
       ep->done = true;
       ep->reply = reply;
       std::vector<Then> waiting = std::move(ep->waiting);
@@ -102,10 +103,8 @@ struct Batch final : Cancelable {
         w(ep->reply);
         --pending;
       }
-      if (started && pending == 0 && !finished) {
-        finished = true;
-        task->finish_symbol(self);
-      }
+      // Nothing is outstanding once no continuation waits: the symbol is done.
+      if (started && pending == 0) lookups->finish();
     });
   }
 
@@ -152,9 +151,8 @@ bool is_own(const HfilterConfig& cfg, const std::string& name) {
 }
 
 std::string arpa_name(const std::string& ip) {
-  std::string rev = reversed_ip(ip);
-  if (rev.empty()) return {};
-  return rev + (ip.find(':') == std::string::npos ? ".in-addr.arpa" : ".ip6.arpa");
+  auto addr = core::IpAddress::parse(ip);
+  return addr ? addr->reverse_name() : std::string();
 }
 
 void helo_checks(Task& task, const HfilterConfig& cfg, const Client& c, Batch* dns) {
@@ -260,9 +258,8 @@ RunState run(const HfilterConfig& cfg, Task& task, SymbolId self) {
   std::unique_ptr<Batch> batch;
   if (resolver != nullptr && resolver->available()) {
     batch = std::make_unique<Batch>();
-    batch->task = &task;
-    batch->self = self;
-    batch->resolver = resolver;
+    batch->lookups = std::make_unique<dns::LookupBatch>(
+        task.services().dispatcher(), *resolver, [t = &task, self] { t->finish_symbol(self); });
     batch->trust_negative = resolver->trusts_negative_answers();
   }
   Batch* dns_all = cfg.check_dns ? batch.get() : nullptr;
@@ -325,7 +322,7 @@ class HfilterModule final : public Module {
   Status configure(Engine& engine, core::Logger& logger) override {
     const core::Config& c = *engine.config;
     if (!c.get_bool("hfilter.enabled")) {
-      logger.info("hfilter", "HELO and host name checks disabled by configuration");
+      disable("hfilter.enabled is false");
       return {};
     }
     auto cfg = std::make_shared<HfilterConfig>();
@@ -344,17 +341,7 @@ class HfilterModule final : public Module {
     auto id = engine.registry.add(std::move(d));
     if (!id) return fail(id.error());
     for (const Sym& s : kSymbols) {
-      SymbolDef v;
-      v.name = s.name;
-      v.type = SymbolType::kVirtual;
-      v.parent = *id;
-      v.parent_name = "HFILTER_CHECK";
-      v.groups.push_back("hfilter");
-      v.description = s.description;
-      v.score = s.score;
-      v.score_set = true;
-      v.origin = "module:hfilter";
-      auto vid = engine.registry.add(std::move(v));
+      auto vid = engine.registry.add(engine.registry.virtual_of(*id, s.name, s.description, s.score));
       if (!vid) return fail(vid.error());
     }
     return {};

@@ -1,43 +1,22 @@
 #include "scan/hostname_shape.h"
 
-#include <arpa/inet.h>
-
 #include <array>
 #include <cstdio>
-#include <cstring>
+#include <optional>
 
+#include "core/ascii.h"
+#include "core/ip_address.h"
 #include "scan/rbl_list.h"
 
 namespace mw::scan {
 
 namespace {
 
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+using core::is_alpha;
+using core::is_digit;
 
-bool bytes_of(std::string_view ip, unsigned char out[16], int& family) {
-  if (ip.empty() || ip.size() > 63) return false;
-  char buf[64] = {0};
-  std::memcpy(buf, ip.data(), ip.size());
-  if (inet_pton(AF_INET, buf, out) == 1) {
-    family = 4;
-    return true;
-  }
-  if (inet_pton(AF_INET6, buf, out) == 1) {
-    family = 6;
-    return true;
-  }
-  return false;
-}
-
-bool ieq(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
-}
+// The address `ip` (no brackets), nullopt when it is none.
+std::optional<core::IpAddress> address_of(std::string_view ip) { return core::IpAddress::parse(ip); }
 
 constexpr std::string_view kDynamicWords[] = {
     "dsl",      "adsl",     "vdsl",        "xdsl",     "sdsl",       "dyn",     "dynamic",
@@ -53,10 +32,8 @@ constexpr std::string_view kDynamicWords[] = {
 
 std::string_view ip_literal_of(std::string_view s) {
   if (s.size() >= 2 && s.front() == '[' && s.back() == ']') s = s.substr(1, s.size() - 2);
-  if (s.size() > 5 && ieq(s.substr(0, 5), "ipv6:")) s.remove_prefix(5);
-  unsigned char a[16];
-  int family = 0;
-  return bytes_of(s, a, family) ? s : std::string_view();
+  if (core::istarts_with(s, "ipv6:")) s.remove_prefix(5);
+  return address_of(s) ? s : std::string_view();
 }
 
 bool is_fqdn(std::string_view name) {
@@ -77,7 +54,7 @@ bool is_fqdn(std::string_view name) {
   }
   if (!dotted) return false;
   std::string_view tld = name.substr(name.rfind('.') + 1);
-  if (tld.size() > 4 && ieq(tld.substr(0, 4), "xn--")) return true;
+  if (tld.size() > 4 && core::istarts_with(tld, "xn--")) return true;
   if (tld.size() < 2) return false;
   for (char c : tld) {
     if (!is_alpha(c)) return false;
@@ -86,13 +63,11 @@ bool is_fqdn(std::string_view name) {
 }
 
 bool embeds_ip(std::string_view name, std::string_view ip) {
-  unsigned char a[16];
-  int family = 0;
-  if (!bytes_of(ip, a, family) || family != 4) return false;
-  char hex[9];
-  std::snprintf(hex, sizeof hex, "%02x%02x%02x%02x", a[0], a[1], a[2], a[3]);
-  std::string lname(name);
-  for (auto& c : lname) c = lower(c);
+  auto addr = address_of(ip);
+  if (!addr || !addr->is_v4()) return false;
+  const auto& a = addr->bytes;
+  std::string hex = core::hex_encode({reinterpret_cast<const char*>(a.data()), 4});
+  std::string lname = core::to_lower(name);
   if (lname.find(hex) != std::string::npos) return true;
   std::array<int, 32> nums{};
   size_t n = 0;
@@ -150,7 +125,7 @@ std::string dynamic_reason(std::string_view name, std::string_view ip) {
     while (j < left.size() && is_alpha(left[j])) ++j;
     std::string_view word = left.substr(i, j - i);
     for (std::string_view w : kDynamicWords) {
-      if (ieq(word, w)) return "keyword:" + std::string(w);
+      if (core::iequals(word, w)) return "keyword:" + std::string(w);
     }
     i = j;
   }
@@ -158,19 +133,17 @@ std::string dynamic_reason(std::string_view name, std::string_view ip) {
 }
 
 bool is_bogus_ip(std::string_view ip) {
-  unsigned char a[16] = {0};
-  int family = 0;
-  if (!bytes_of(ip, a, family)) return false;
-  if (family == 4) return a[0] == 0 || a[0] >= 224;
+  auto addr = address_of(ip);
+  if (!addr) return false;
+  const auto& a = addr->bytes;
+  if (addr->is_v4()) return a[0] == 0 || a[0] >= 224;
   bool zero = true;
   for (int i = 0; i < 16; ++i) zero = zero && a[i] == 0;
   return zero || a[0] == 0xff;
 }
 
 bool is_nonpublic_ip(std::string_view ip) {
-  unsigned char a[16];
-  int family = 0;
-  if (!bytes_of(ip, a, family)) return false;
+  if (!address_of(ip)) return false;
   return !is_public_ip(ip) && !is_bogus_ip(ip);
 }
 

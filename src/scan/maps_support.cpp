@@ -1,8 +1,27 @@
 #include "scan/maps_support.h"
 
+#include <utility>
+#include <vector>
+
 #include "scan/task.h"
 
 namespace mw::scan {
+
+namespace {
+
+// The process's map reload timers, one per live registry: a watch whose registry is gone
+// (an engine of an older configuration) is dropped when the next one is added.
+struct MapsWatches final : ServiceExtension {
+  void add(const std::shared_ptr<maps::MapRegistry>& reg, std::unique_ptr<core::Deletable> h) {
+    std::erase_if(watches, [](const auto& w) { return w.first.expired(); });
+    watches.emplace_back(reg, std::move(h));
+  }
+  std::vector<std::pair<std::weak_ptr<maps::MapRegistry>, std::unique_ptr<core::Deletable>>>
+      watches;
+};
+constexpr ExtensionKey kMapsWatchKey{"maps watches"};
+
+}  // namespace
 
 maps::MapRegistry& engine_maps(Engine& engine, core::Logger& logger) {
   if (engine.maps) return *engine.maps;
@@ -17,7 +36,16 @@ maps::MapRegistry& engine_maps(Engine& engine, core::Logger& logger) {
     // The first task of this process: bring the maps up to date (they were read when the
     // configuration was loaded, maybe long ago) and watch them from now on.
     reg->check_reload();
-    if (auto handle = reg->watch(d)) task.services().attach(std::move(handle));
+    auto handle = reg->watch(d);
+    if (!handle) return;
+    Services& services = task.services();
+    auto* w = static_cast<MapsWatches*>(services.extension(kMapsWatchKey));
+    if (w == nullptr) {
+      auto made = std::make_unique<MapsWatches>();
+      w = made.get();
+      services.set_extension(kMapsWatchKey, std::move(made));
+    }
+    w->add(reg, std::move(handle));
   });
   return *engine.maps;
 }

@@ -4,7 +4,7 @@
 // engine's regexp options, and adds a task hook that starts the reload timer in every
 // process that scans: when its first task starts, the maps are checked at once (they were
 // read when the configuration loaded) and the process's Services keeps the timer
-// (Services::attach), so it stops with that worker.
+// (a Services extension slot), so it stops with that worker.
 //
 // Ownership: the Engine owns the registry. Loop affinity: configuration time (creation),
 // then the worker thread. Failure modes: none.

@@ -36,7 +36,8 @@ class Module {
   // Declare [options.<name>] and friends. Called once at start-up.
   virtual void declare_options(core::Schema& schema) const = 0;
   // Register symbols in engine.registry (configuration is engine.config). See above for
-  // errors and disable().
+  // errors and disable(): kInvalidInput for a configuration the module cannot use, other
+  // codes for resources it could not get (keys, files).
   virtual Status configure(Engine& engine, core::Logger& logger) = 0;
 
   // Why the module registered nothing in configure() ("" when it is active).

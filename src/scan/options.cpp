@@ -5,9 +5,6 @@
 #include <unistd.h>
 
 #include <string_view>
-
-#include <toml++/toml.h>
-
 #include "maps/registry.h"
 #include "match/options.h"
 #include "scan/engine.h"
@@ -89,17 +86,17 @@ Status load_thresholds(const core::Config& cfg, Thresholds& th) {
   for (size_t i = 1; i < static_cast<size_t>(Action::kCount); ++i) {
     auto a = static_cast<Action>(i);
     std::string key = "actions." + std::string(action_config_key(a));
-    const toml::node* n = cfg.node(key);
-    if (n == nullptr) {
+    std::optional<json::Value> v = cfg.value(key);
+    if (!v) {
       // Declared defaults for reject/add_header/greylist.
       if (a == Action::kReject) th.set(a, 15.0);
       if (a == Action::kAddHeader) th.set(a, 6.0);
       if (a == Action::kGreylist) th.set(a, 4.0);
       continue;
     }
-    if (n->is_number()) {
-      th.set(a, n->value<double>().value_or(0));
-    } else if (n->is_boolean() && !n->value_or(true)) {
+    if (v->is_number()) {
+      th.set(a, v->as_double());
+    } else if (v->is_bool() && !v->as_bool()) {
       th.set(a, std::nullopt);
     } else {
       return fail(ErrorCode::kInvalidInput, key + " must be a number or false");

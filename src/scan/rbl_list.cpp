@@ -1,45 +1,27 @@
 #include "scan/rbl_list.h"
 
-#include <arpa/inet.h>
 #include <openssl/evp.h>
-#include <toml++/toml.h>
 
 #include <algorithm>
-#include <cstring>
+#include <optional>
+
+#include "core/ascii.h"
+#include "core/ip_address.h"
 
 namespace mw::scan {
 
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
+using core::to_lower;
 
-bool parse_bytes(std::string_view text, unsigned char out[16], int& family) {
-  if (text.empty() || text.size() > 63) return false;
-  char buf[64] = {0};
-  std::memcpy(buf, text.data(), text.size());
-  if (inet_pton(AF_INET, buf, out) == 1) {
-    family = 4;
-    return true;
-  }
-  if (inet_pton(AF_INET6, buf, out) == 1) {
-    family = 6;
-    return true;
-  }
-  return false;
-}
-
-std::vector<std::string> strings_of(const toml::node* n) {
+// A string or an array of strings (other elements ignored) as a list.
+std::vector<std::string> strings_of(const json::Value& v) {
   std::vector<std::string> out;
-  if (n == nullptr) return out;
-  if (const auto* s = n->as_string()) {
-    out.push_back(s->get());
-  } else if (const auto* a = n->as_array()) {
-    for (const auto& e : *a) {
-      if (const auto* s2 = e.as_string()) out.push_back(s2->get());
+  if (v.is_string()) {
+    out.push_back(v.as_string());
+  } else {
+    for (const auto& e : v.items()) {
+      if (e.is_string()) out.push_back(e.as_string());
     }
   }
   return out;
@@ -49,7 +31,7 @@ Status load_list(const core::Config& cfg, const std::string& name, RblList& l) {
   std::string p = "rbl." + name;
   l.name = name;
   l.enabled = cfg.get_bool(p + ".enabled");
-  l.zone = lower(cfg.get_string(p + ".rbl"));
+  l.zone = to_lower(cfg.get_string(p + ".rbl"));
   while (!l.zone.empty() && l.zone.back() == '.') l.zone.pop_back();
   if (l.zone.empty()) return fail(ErrorCode::kInvalidInput, p + ".rbl: the zone is required");
   l.symbol = cfg.get_string(p + ".symbol");
@@ -80,11 +62,11 @@ Status load_list(const core::Config& cfg, const std::string& name, RblList& l) {
   else if (hash == "sha256") l.hash = RblHash::kSha256;
   l.hash_format = cfg.get_string(p + ".hash_format") == "base32" ? RblHashFormat::kBase32
                                                                  : RblHashFormat::kHex;
-  if (const toml::table* t = cfg.table(p + ".returncodes")) {
-    for (const auto& [k, v] : *t) {
+  if (auto t = cfg.value(p + ".returncodes")) {
+    for (const auto& [k, v] : t->members()) {
       RblList::Code code;
-      code.symbol = std::string(k.str());
-      auto nets = strings_of(&v);
+      code.symbol = k;
+      auto nets = strings_of(v);
       if (nets.empty()) {
         return fail(ErrorCode::kInvalidInput, p + ".returncodes." + code.symbol +
                                                   ": a list of addresses is required");
@@ -97,28 +79,29 @@ Status load_list(const core::Config& cfg, const std::string& name, RblList& l) {
       l.codes.push_back(std::move(code));
     }
   }
-  if (const toml::table* t = cfg.table(p + ".returnbits")) {
-    for (const auto& [k, v] : *t) {
-      auto bit = v.value<int64_t>();
-      if (!bit || *bit <= 0 || *bit > 255) {
+  if (auto t = cfg.value(p + ".returnbits")) {
+    for (const auto& [k, v] : t->members()) {
+      int64_t bit = v.is_int() ? v.as_int() : 0;
+      if (bit <= 0 || bit > 255) {
         return fail(ErrorCode::kInvalidInput,
-                    p + ".returnbits." + std::string(k.str()) + ": a bit value 1..255 is required");
+                    p + ".returnbits." + k + ": a bit value 1..255 is required");
       }
-      l.bits.push_back({std::string(k.str()), static_cast<uint32_t>(*bit)});
+      l.bits.push_back({k, static_cast<uint32_t>(bit)});
     }
   }
-  if (const toml::table* t = cfg.table(p + ".scores")) {
-    for (const auto& [k, v] : *t) {
-      auto s = v.value<double>();
-      if (!s) return fail(ErrorCode::kInvalidInput, p + ".scores." + std::string(k.str()) + ": a number is required");
-      l.scores.emplace_back(std::string(k.str()), *s);
+  if (auto t = cfg.value(p + ".scores")) {
+    for (const auto& [k, v] : t->members()) {
+      if (!v.is_number()) {
+        return fail(ErrorCode::kInvalidInput, p + ".scores." + k + ": a number is required");
+      }
+      l.scores.emplace_back(k, v.as_double());
     }
   }
   for (const auto& b : cfg.get_strings(p + ".blocked_codes")) {
     auto st = l.blocked.add(b);
     if (!st) return fail(ErrorCode::kInvalidInput, p + ".blocked_codes: " + st.error().message);
   }
-  for (auto e : cfg.get_strings(p + ".exceptions")) l.exceptions.push_back(lower(e));
+  for (auto e : cfg.get_strings(p + ".exceptions")) l.exceptions.push_back(to_lower(e));
   l.whitelist = cfg.get_strings(p + ".whitelist");
   l.whitelist_maps = cfg.get_strings(p + ".whitelist_map");
   return {};
@@ -232,7 +215,8 @@ Result<RblOptions> load_rbl_options(const core::Config& cfg) {
   o.whitelist = cfg.get_strings("rbl.whitelist");
   o.whitelist_maps = cfg.get_strings("rbl.whitelist_map");
   for (const auto& name : cfg.keys("rbl")) {
-    if (cfg.table("rbl." + name) == nullptr) continue;  // a global option
+    auto v = cfg.value("rbl." + name);
+    if (!v || !v->is_object()) continue;  // a global option
     RblList l;
     MW_TRY(load_list(cfg, name, l));
     o.lists.push_back(std::move(l));
@@ -241,39 +225,16 @@ Result<RblOptions> load_rbl_options(const core::Config& cfg) {
 }
 
 std::string reversed_ip(std::string_view ip) {
-  unsigned char a[16] = {0};
-  int family = 0;
-  if (!parse_bytes(ip, a, family)) return {};
-  std::string out;
-  if (family == 4) {
-    for (int i = 3; i >= 0; --i) {
-      out += std::to_string(a[i]);
-      if (i > 0) out += '.';
-    }
-    return out;
-  }
-  static const char kHex[] = "0123456789abcdef";
-  for (int i = 15; i >= 0; --i) {
-    out += kHex[a[i] & 15];
-    out += '.';
-    out += kHex[a[i] >> 4];
-    if (i > 0) out += '.';
-  }
-  return out;
+  auto a = core::IpAddress::parse(ip);
+  return a ? a->reversed_labels() : std::string();
 }
 
 bool is_public_ip(std::string_view ip) {
-  unsigned char a[16] = {0};
-  int family = 0;
-  if (!parse_bytes(ip, a, family)) return false;
-  if (family == 6) {
-    static const unsigned char kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-    if (std::memcmp(a, kMapped, 12) == 0) {
-      std::memmove(a, a + 12, 4);
-      family = 4;
-    }
-  }
-  if (family == 4) {
+  auto parsed = core::IpAddress::parse(ip);
+  if (!parsed) return false;
+  core::IpAddress addr = parsed->unmapped();
+  const auto& a = addr.bytes;
+  if (addr.is_v4()) {
     if (a[0] == 0 || a[0] == 10 || a[0] == 127 || a[0] >= 224) return false;
     if (a[0] == 169 && a[1] == 254) return false;
     if (a[0] == 172 && (a[1] & 0xF0) == 16) return false;
@@ -292,7 +253,7 @@ bool is_public_ip(std::string_view ip) {
 }
 
 std::string canonical_email(std::string_view addr) {
-  std::string a = lower(addr);
+  std::string a = to_lower(addr);
   auto at = a.rfind('@');
   if (at == std::string::npos) return a;
   std::string local = a.substr(0, at), domain = a.substr(at + 1);
@@ -312,24 +273,19 @@ std::string hash_text(std::string_view text, RblHash hash, RblHashFormat format)
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   if (EVP_Digest(text.data(), text.size(), digest, &len, md, nullptr) != 1) return {};
-  std::string out;
-  if (format == RblHashFormat::kBase32) {
-    base32(digest, len, out);
-  } else {
-    static const char kHex[] = "0123456789abcdef";
-    for (unsigned int i = 0; i < len; ++i) {
-      out += kHex[digest[i] >> 4];
-      out += kHex[digest[i] & 15];
-    }
+  if (format == RblHashFormat::kHex) {
+    return core::hex_encode({reinterpret_cast<const char*>(digest), len});
   }
+  std::string out;
+  base32(digest, len, out);
   return out;
 }
 
 std::string query_domain(const RblList& list, std::string_view host, std::string_view reg) {
-  std::string h = lower(host);
+  std::string h = to_lower(host);
   while (!h.empty() && h.back() == '.') h.pop_back();
   if (list.full_domain || reg.empty()) return h;
-  std::string r = lower(reg);
+  std::string r = to_lower(reg);
   if (std::find(list.exceptions.begin(), list.exceptions.end(), r) != list.exceptions.end() &&
       h.size() > r.size() + 1 && h.compare(h.size() - r.size(), r.size(), r) == 0 &&
       h[h.size() - r.size() - 1] == '.') {
@@ -350,11 +306,10 @@ RblAnswer read_answer(const RblList& list, std::string_view answer_ip) {
     if (c.nets.contains(answer_ip)) out.symbols.push_back(c.symbol);
   }
   if (!list.bits.empty()) {
-    unsigned char a[16] = {0};
-    int family = 0;
-    if (parse_bytes(answer_ip, a, family) && family == 4) {
+    auto a = core::IpAddress::parse(answer_ip);
+    if (a && a->is_v4()) {
       for (const auto& b : list.bits) {
-        if ((a[3] & b.mask) != 0) out.symbols.push_back(b.symbol);
+        if ((a->bytes[3] & b.mask) != 0) out.symbols.push_back(b.symbol);
       }
     }
   }

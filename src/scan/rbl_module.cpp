@@ -4,6 +4,8 @@
 #include <unordered_set>
 
 #include "auth/dmarc/org_domain.h"
+#include "core/ascii.h"
+#include "dns/lookup_batch.h"
 #include "dns/resolver.h"
 #include "maps/registry.h"
 #include "scan/engine.h"
@@ -104,8 +106,7 @@ class Planner {
 
   // A domain of a sender or a host name: its registrable domain (unless full_domain).
   void add_domain(const RblList& l, std::string_view domain, const char* check) {
-    std::string d(domain);
-    for (auto& c : d) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::string d = core::to_lower(domain);
     while (!d.empty() && d.back() == '.') d.pop_back();
     if (d.empty() || d.find('.') == std::string::npos || is_ip_text(d)) return;
     if (whitelisted(cfg_, l, d)) return;
@@ -190,15 +191,27 @@ class Planner {
   std::unordered_map<std::string, std::string> reg_cache_;
 };
 
-// The lookups of one task in flight.
+// The lookups of one task in flight: one batch (dns/lookup_batch.h) whose replies are read
+// when the last one is in; then the symbol finishes.
 struct Lookups final : Cancelable {
   std::shared_ptr<const RblConfig> cfg;
   std::shared_ptr<WarnState> warn;
   Task* task = nullptr;
   SymbolId self = kNoSymbol;
   std::vector<Query> queries;
-  std::vector<dns::RequestPtr> requests;
-  size_t pending = 0;
+  std::unique_ptr<dns::LookupBatch> batch;
+
+  void start(dns::Resolver& resolver) {
+    batch = std::make_unique<dns::LookupBatch>(task->services().dispatcher(), resolver,
+                                               [this] { task->finish_symbol(self); });
+    std::vector<dns::Question> questions;
+    questions.reserve(queries.size());
+    for (const Query& q : queries) questions.push_back({q.name, dns::RrType::kA});
+    batch->resolve_all(std::move(questions), [this](std::vector<dns::Reply>& replies) {
+      for (size_t i = 0; i < replies.size(); ++i) answered(i, replies[i]);
+      batch->finish();
+    });
+  }
 
   void answered(size_t i, const dns::Reply& reply) {
     const Query& q = queries[i];
@@ -222,7 +235,6 @@ struct Lookups final : Cancelable {
       task->log("rbl").debug(q.name + ": " + std::string(dns::rcode_name(reply.rcode)) +
                              " (not counted)");
     }
-    if (--pending == 0) task->finish_symbol(self);
   }
 
   void warn_blocked(const RblList& list, const std::string& code) {
@@ -264,7 +276,7 @@ class RblModule final : public Module {
     auto cfg = std::make_shared<RblConfig>();
     cfg->options = std::move(*opts);
     if (!cfg->options.enabled) {
-      logger.info("rbl", "DNS lists disabled by configuration (rbl.enabled = false)");
+      disable("rbl.enabled is false");
       return {};
     }
     auto global = whitelist_map(engine, logger, "rbl.whitelist", cfg->options.whitelist,
@@ -315,13 +327,7 @@ class RblModule final : public Module {
       r->task = &task;
       r->self = self;
       r->queries = std::move(queries);
-      r->pending = r->queries.size();
-      r->requests.reserve(r->queries.size());
-      for (size_t i = 0; i < r->queries.size(); ++i) {
-        r->requests.push_back(resolver->resolve(
-            r->queries[i].name, dns::RrType::kA,
-            [r, i](const dns::Reply& reply) { r->answered(i, reply); }));
-      }
+      r->start(*resolver);
       task.hold(std::move(run));
       return RunState::kPending;
     };
@@ -330,18 +336,13 @@ class RblModule final : public Module {
     for (const RblList& l : cfg->options.lists) {
       if (!l.enabled) continue;
       for (const auto& sym : l.symbols()) {
-        SymbolDef v;
-        v.name = sym;
-        v.type = SymbolType::kVirtual;
-        v.parent = *id;
-        v.parent_name = "RBL_CHECK";
-        v.groups.push_back(l.group);
-        v.description = l.description + (sym == l.symbol ? "" : ": " + sym);
-        v.score = l.score;
-        for (const auto& [s, score] : l.scores) {
-          if (s == sym) v.score = score;
+        double score = l.score;
+        for (const auto& [s, sc] : l.scores) {
+          if (s == sym) score = sc;
         }
-        v.score_set = true;
+        SymbolDef v = engine.registry.virtual_of(
+            *id, sym, l.description + (sym == l.symbol ? "" : ": " + sym), score);
+        v.groups = {l.group};
         v.origin = "module:rbl:" + l.name;
         auto vid = engine.registry.add(std::move(v));
         if (!vid) return fail(ErrorCode::kInvalidInput, "rbl." + l.name + ": " + vid.error().message);

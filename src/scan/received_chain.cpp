@@ -1,32 +1,12 @@
 #include "scan/received_chain.h"
 
-#include <arpa/inet.h>
-
-#include <cstring>
+#include "core/ip_address.h"
 
 namespace mw::scan {
 
 std::string canonical_ip(std::string_view text) {
-  if (text.size() >= 2 && text.front() == '[' && text.back() == ']') {
-    text = text.substr(1, text.size() - 2);
-  }
-  if (text.empty() || text.size() > 63) return {};
-  char buf[64] = {0};
-  std::memcpy(buf, text.data(), text.size());
-  unsigned char addr[16] = {0};
-  char out[INET6_ADDRSTRLEN] = {0};
-  if (inet_pton(AF_INET, buf, addr) == 1) {
-    inet_ntop(AF_INET, addr, out, sizeof out);
-    return out;
-  }
-  if (inet_pton(AF_INET6, buf, addr) != 1) return {};
-  static const unsigned char kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-  if (std::memcmp(addr, kMapped, 12) == 0) {
-    inet_ntop(AF_INET, addr + 12, out, sizeof out);
-  } else {
-    inet_ntop(AF_INET6, addr, out, sizeof out);
-  }
-  return out;
+  auto addr = core::IpAddress::parse(text, /*brackets=*/true);
+  return addr ? addr->unmapped().to_string() : std::string();
 }
 
 namespace {

@@ -132,17 +132,7 @@ class ReceivedModule final : public Module {
     auto id = engine.registry.add(std::move(d));
     if (!id) return fail(id.error());
     for (const Sym& s : kSymbols) {
-      SymbolDef v;
-      v.name = s.name;
-      v.type = SymbolType::kVirtual;
-      v.parent = *id;
-      v.parent_name = "RCVD_CHECK";
-      v.groups.push_back("received");
-      v.description = s.description;
-      v.score = s.score;
-      v.score_set = true;
-      v.origin = "module:received";
-      auto vid = engine.registry.add(std::move(v));
+      auto vid = engine.registry.add(engine.registry.virtual_of(*id, s.name, s.description, s.score));
       if (!vid) return fail(vid.error());
     }
     return {};

@@ -1,10 +1,10 @@
 #include "scan/regexp_rules.h"
 
 #include <algorithm>
-#include <cctype>
 #include <map>
 #include <optional>
 
+#include "core/ascii.h"
 #include "match/match_set.h"
 #include "match/pattern.h"
 #include "match/pattern_set.h"
@@ -17,7 +17,7 @@ namespace mw::scan {
 
 namespace {
 
-constexpr int kRegexpExtensionKey = 2;
+constexpr ExtensionKey kRegexpExtensionKey{"regexp rules"};
 
 enum class ClassType { kHeader, kRawHeader, kAllHeader, kMime, kRawMime, kBody, kMessage, kUrl, kEmail };
 
@@ -63,11 +63,6 @@ std::optional<ClassType> type_from_letter(char c) {
   }
 }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 struct Atom {
   bool header_exists = false;
@@ -134,7 +129,7 @@ Result<size_t> RegexpRules::Impl::add_atom(std::string_view text) {
     while (!name.empty() && (name.front() == '\'' || name.front() == '"' || name.front() == ' ')) name.erase(0, 1);
     while (!name.empty() && (name.back() == '\'' || name.back() == '"' || name.back() == ' ')) name.pop_back();
     if (name.empty()) return fail(ErrorCode::kInvalidInput, "header_exists() needs a header name");
-    atom.header_lower = lower(name);
+    atom.header_lower = core::to_lower(name);
     atom.header = name;
   } else {
     std::string header;
@@ -172,7 +167,7 @@ Result<size_t> RegexpRules::Impl::add_atom(std::string_view text) {
     if (header_class && header.empty()) {
       return fail(ErrorCode::kInvalidInput, "atom '" + std::string(text) + "' needs Header=");
     }
-    std::string key_header = header_class ? lower(header) : std::string();
+    std::string key_header = header_class ? core::to_lower(header) : std::string();
     auto key = std::make_pair(*type, key_header);
     auto it = class_index.find(key);
     size_t cls;
@@ -213,7 +208,7 @@ bool RegexpRules::Impl::header_present(Task& task, ClassResults& cache,
                                        const std::string& lower_name) const {
   if (!task.has_message()) return false;
   if (!cache.names_ready) {
-    for (const auto& h : task.message().headers()) cache.header_names.push_back(lower(h.name));
+    for (const auto& h : task.message().headers()) cache.header_names.push_back(core::to_lower(h.name));
     std::sort(cache.header_names.begin(), cache.header_names.end());
     cache.names_ready = true;
   }
@@ -238,7 +233,7 @@ const match::MatchSet& RegexpRules::Impl::scan_class(Task& task, ClassResults& c
     case ClassType::kHeader:
     case ClassType::kRawHeader:
       for (const auto& h : m.headers()) {
-        if (mime::iequals(h.name, c.header)) scan(c.type == ClassType::kHeader ? h.value : h.raw_value);
+        if (core::iequals(h.name, c.header)) scan(c.type == ClassType::kHeader ? h.value : h.raw_value);
       }
       break;
     case ClassType::kAllHeader:
@@ -299,7 +294,7 @@ Result<size_t> RegexpRules::add_rule(std::string name, std::string_view expressi
       negates = true;
     }
   }
-  std::string lowered = lower(expression);
+  std::string lowered = core::to_lower(expression);
   if (lowered.find(" not ") != std::string::npos || lowered.rfind("not ", 0) == 0) negates = true;
   rule.needs_an_atom = !negates && rule.expr.eval([](int) { return 0.0; }) == 0;
   impl_->rules.push_back(std::move(rule));

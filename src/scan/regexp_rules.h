@@ -48,7 +48,7 @@ class RegexpRules {
   Status build(const match::MatchOptions& options, core::Logger& logger);
   // The callback to register for rule `index` (inserts the symbol when the expression holds).
   SymbolCallback callback(size_t index) const;
-  // Evaluate one rule against a task (for tests and Lua's process_regexp).
+  // Evaluate one rule against a task, outside the scheduler (tests).
   double evaluate(Task& task, size_t index) const;
   size_t rule_count() const;
   size_t class_count() const;

@@ -1,11 +1,11 @@
 #include "scan/settings.h"
 
-#include <arpa/inet.h>
-
 #include <algorithm>
-#include <cctype>
-#include <toml++/toml.h>
+#include <cmath>
+#include <cstdint>
+#include <functional>
 
+#include "core/ascii.h"
 #include "match/regexp.h"
 #include "mime/message.h"
 
@@ -13,33 +13,12 @@ namespace mw::scan {
 
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-bool parse_addr(std::string_view text, std::array<uint8_t, 16>& addr, int& family) {
-  std::string s(text);
-  if (!s.empty() && s.front() == '[' && s.back() == ']') s = s.substr(1, s.size() - 2);
-  addr.fill(0);
-  if (inet_pton(AF_INET, s.c_str(), addr.data()) == 1) {
-    family = 4;
-    return true;
-  }
-  if (inet_pton(AF_INET6, s.c_str(), addr.data()) == 1) {
-    family = 6;
-    // IPv4-mapped IPv6 addresses match IPv4 networks.
-    static const uint8_t kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-    if (std::equal(kMapped, kMapped + 12, addr.begin())) {
-      std::array<uint8_t, 16> v4{};
-      std::copy(addr.begin() + 12, addr.end(), v4.begin());
-      addr = v4;
-      family = 4;
-    }
-    return true;
-  }
-  return false;
+// An address of a condition or a client: brackets allowed, IPv4-mapped IPv6 taken as IPv4
+// (it matches IPv4 networks).
+std::optional<core::IpAddress> parse_addr(std::string_view text) {
+  auto ip = core::IpAddress::parse(text, /*brackets=*/true);
+  if (ip) ip = ip->unmapped();
+  return ip;
 }
 
 Status add_list(std::vector<std::string>& out, const json::Value& v, std::string_view key) {
@@ -55,25 +34,6 @@ Status add_list(std::vector<std::string>& out, const json::Value& v, std::string
     out.push_back(item.as_string());
   }
   return {};
-}
-
-// TOML -> JSON so one parser handles both the config and the request header.
-json::Value to_json(const toml::node& n) {
-  if (const auto* t = n.as_table()) {
-    json::Value obj = json::Value::object();
-    for (const auto& [k, v] : *t) obj.set(k.str(), to_json(v));
-    return obj;
-  }
-  if (const auto* a = n.as_array()) {
-    json::Value arr = json::Value::array();
-    for (const auto& v : *a) arr.push(to_json(v));
-    return arr;
-  }
-  if (auto s = n.value_exact<std::string>()) return json::Value(*s);
-  if (auto b = n.value_exact<bool>()) return json::Value(*b);
-  if (auto i = n.value_exact<int64_t>()) return json::Value(*i);
-  if (auto d = n.value_exact<double>()) return json::Value(*d);
-  return json::Value();
 }
 
 }  // namespace
@@ -149,11 +109,6 @@ Result<Applied> applied_from_json(const json::Value& v) {
   return a;
 }
 
-Result<Applied> applied_from_toml(const toml::table& t, const std::string& where) {
-  auto r = applied_from_json(to_json(t));
-  if (!r) return fail(ErrorCode::kInvalidInput, where + ": " + r.error().message);
-  return r;
-}
 
 // ---------------------------------------------------------------------------------------
 
@@ -169,9 +124,9 @@ Result<StringMatcher> StringMatcher::make(std::string_view spec) {
     if (!re) return fail(re.error());
     m.re_ = std::move(*re);
   } else if (!spec.empty() && spec.front() == '@') {
-    m.domain_ = lower(spec.substr(1));
+    m.domain_ = core::to_lower(spec.substr(1));
   } else {
-    m.exact_ = lower(spec);
+    m.exact_ = core::to_lower(spec);
   }
   return m;
 }
@@ -181,13 +136,12 @@ bool StringMatcher::matches(std::string_view value) const {
   if (!domain_.empty()) {
     auto at = value.rfind('@');
     std::string_view dom = at == std::string_view::npos ? value : value.substr(at + 1);
-    return lower(dom) == domain_;
+    return core::to_lower(dom) == domain_;
   }
-  return lower(value) == exact_;
+  return core::to_lower(value) == exact_;
 }
 
 Status IpNetworks::add(std::string_view cidr) {
-  Net n;
   std::string_view addr = cidr;
   int prefix = -1;
   auto slash = cidr.find('/');
@@ -201,38 +155,21 @@ Status IpNetworks::add(std::string_view cidr) {
     }
     prefix = static_cast<int>(v);
   }
-  if (!parse_addr(addr, n.addr, n.family)) {
-    return fail(ErrorCode::kInvalidInput, "bad address '" + std::string(cidr) + "'");
-  }
-  int max = n.family == 4 ? 32 : 128;
+  auto ip = parse_addr(addr);
+  if (!ip) return fail(ErrorCode::kInvalidInput, "bad address '" + std::string(cidr) + "'");
+  int max = ip->is_v4() ? 32 : 128;
   if (prefix < 0) prefix = max;
-  if (n.family == 4 && addr.find(':') != std::string_view::npos && prefix > 32) prefix -= 96;
+  if (ip->is_v4() && addr.find(':') != std::string_view::npos && prefix > 32) prefix -= 96;
   if (prefix > max) return fail(ErrorCode::kInvalidInput, "bad prefix in '" + std::string(cidr) + "'");
-  n.prefix = prefix;
-  nets_.push_back(n);
+  nets_.push_back({*ip, prefix});
   return {};
 }
 
 bool IpNetworks::contains(std::string_view ip_text) const {
-  std::array<uint8_t, 16> a{};
-  int family = 0;
-  if (!parse_addr(ip_text, a, family)) return false;
+  auto ip = parse_addr(ip_text);
+  if (!ip) return false;
   for (const auto& n : nets_) {
-    if (n.family != family) continue;
-    int bits = n.prefix;
-    size_t i = 0;
-    bool ok = true;
-    for (; bits >= 8; bits -= 8, ++i) {
-      if (a[i] != n.addr[i]) {
-        ok = false;
-        break;
-      }
-    }
-    if (ok && bits > 0) {
-      auto mask = static_cast<uint8_t>(0xFF << (8 - bits));
-      ok = (a[i] & mask) == (n.addr[i] & mask);
-    }
-    if (ok) return true;
+    if (ip->in_network(n.addr, n.prefix)) return true;
   }
   return false;
 }
@@ -241,47 +178,55 @@ bool IpNetworks::contains(std::string_view ip_text) const {
 
 namespace {
 
-Status matchers_from(const toml::node* n, std::vector<StringMatcher>& out, const std::string& where) {
-  if (n == nullptr) return {};
-  auto add = [&](const toml::node& item) -> Status {
-    auto s = item.value<std::string>();
-    if (!s) return fail(ErrorCode::kInvalidInput, where + " must hold strings");
-    auto m = StringMatcher::make(*s);
+// Calls `add` for `v` itself or, when it is an array, for each item.
+Status for_each_item(const json::Value* v, const std::function<Status(const json::Value&)>& add) {
+  if (v == nullptr) return {};
+  if (!v->is_array()) return add(*v);
+  for (const auto& item : v->items()) MW_TRY(add(item));
+  return {};
+}
+
+Status matchers_from(const json::Value* v, std::vector<StringMatcher>& out,
+                     const std::string& where) {
+  return for_each_item(v, [&](const json::Value& item) -> Status {
+    if (!item.is_string()) return fail(ErrorCode::kInvalidInput, where + " must hold strings");
+    auto m = StringMatcher::make(item.as_string());
     if (!m) return fail(ErrorCode::kInvalidInput, where + ": " + m.error().message);
     out.push_back(std::move(*m));
     return {};
-  };
-  if (const auto* a = n->as_array()) {
-    for (const auto& item : *a) MW_TRY(add(item));
-    return {};
-  }
-  return add(*n);
+  });
 }
 
-Status header_matchers_from(const toml::node* n,
+Status header_matchers_from(const json::Value* v,
                             std::vector<std::pair<std::string, StringMatcher>>& out,
                             const std::string& where) {
-  if (n == nullptr) return {};
-  const auto* t = n->as_table();
-  if (t == nullptr) return fail(ErrorCode::kInvalidInput, where + " must be a table");
-  for (const auto& [k, v] : *t) {
-    auto s = v.value<std::string>();
-    if (!s) return fail(ErrorCode::kInvalidInput, where + "." + std::string(k.str()) + " must be a string");
-    auto m = StringMatcher::make(*s);
+  if (v == nullptr) return {};
+  if (!v->is_object()) return fail(ErrorCode::kInvalidInput, where + " must be a table");
+  for (const auto& [k, item] : v->members()) {
+    if (!item.is_string()) {
+      return fail(ErrorCode::kInvalidInput, where + "." + k + " must be a string");
+    }
+    auto m = StringMatcher::make(item.as_string());
     if (!m) return fail(ErrorCode::kInvalidInput, where + ": " + m.error().message);
-    out.emplace_back(std::string(k.str()), std::move(*m));
+    out.emplace_back(k, std::move(*m));
   }
   return {};
 }
 
-int priority_of(const toml::node* n) {
-  if (n == nullptr) return 0;
-  if (auto i = n->value<int64_t>()) return static_cast<int>(*i);
-  if (auto s = n->value<std::string>()) {
-    if (*s == "high") return 3;
-    if (*s == "medium") return 2;
-    if (*s == "low") return 1;
+// A number (integral), a boolean (0 or 1) or high/medium/low; anything else is 0.
+int priority_of(const json::Value* v) {
+  if (v == nullptr) return 0;
+  if (v->is_int()) return static_cast<int>(v->as_int());
+  if (v->is_bool()) return v->as_bool() ? 1 : 0;
+  if (v->is_number()) {
+    double d = v->as_double();
+    if (!(d >= INT32_MIN && d <= INT32_MAX) || d != std::trunc(d)) return 0;
+    return static_cast<int>(d);
   }
+  std::string_view s = v->str_or("");
+  if (s == "high") return 3;
+  if (s == "medium") return 2;
+  if (s == "low") return 1;
   return 0;
 }
 
@@ -306,48 +251,38 @@ void declare_settings_options(core::Schema& s) {
 Result<SettingsSet> SettingsSet::load(const core::Config& cfg, const IpNetworks& local_networks) {
   SettingsSet set;
   set.local_ = local_networks;
-  const toml::table* root = cfg.table("settings");
-  if (root == nullptr) return set;
-  for (const auto& [name, node] : *root) {
-    const auto* t = node.as_table();
-    if (t == nullptr) continue;
+  std::optional<json::Value> root = cfg.value("settings");
+  if (!root) return set;
+  for (const auto& [name, t] : root->members()) {
+    if (!t.is_object()) continue;
     Profile p;
-    p.name = std::string(name.str());
+    p.name = name;
     std::string where = "settings." + p.name;
-    p.priority = priority_of(t->get("priority"));
-    p.inverse = t->get("inverse") != nullptr && t->get("inverse")->value_or(false);
-    MW_TRY(matchers_from(t->get("from"), p.from, where + ".from"));
-    MW_TRY(matchers_from(t->get("from_mime"), p.from_mime, where + ".from_mime"));
-    MW_TRY(matchers_from(t->get("rcpt"), p.rcpt, where + ".rcpt"));
-    MW_TRY(matchers_from(t->get("user"), p.user, where + ".user"));
-    MW_TRY(matchers_from(t->get("hostname"), p.hostname, where + ".hostname"));
-    MW_TRY(matchers_from(t->get("helo"), p.helo, where + ".helo"));
-    if (const toml::node* ip = t->get("ip")) {
-      auto add_ip = [&](const toml::node& item) -> Status {
-        auto s = item.value<std::string>();
-        if (!s) return fail(ErrorCode::kInvalidInput, where + ".ip must hold strings");
-        return p.ip.add(*s);
-      };
-      if (const auto* a = ip->as_array()) {
-        for (const auto& item : *a) MW_TRY(add_ip(item));
-      } else {
-        MW_TRY(add_ip(*ip));
-      }
-    }
-    if (const toml::node* a = t->get("authenticated")) p.authenticated = a->value_or(false);
-    if (const toml::node* l = t->get("local")) p.local = l->value_or(false);
-    MW_TRY(header_matchers_from(t->get("request_header"), p.request_headers, where + ".request_header"));
-    MW_TRY(header_matchers_from(t->get("header"), p.headers, where + ".header"));
+    p.priority = priority_of(t.find("priority"));
+    p.inverse = t.find("inverse") != nullptr && t.find("inverse")->as_bool();
+    MW_TRY(matchers_from(t.find("from"), p.from, where + ".from"));
+    MW_TRY(matchers_from(t.find("from_mime"), p.from_mime, where + ".from_mime"));
+    MW_TRY(matchers_from(t.find("rcpt"), p.rcpt, where + ".rcpt"));
+    MW_TRY(matchers_from(t.find("user"), p.user, where + ".user"));
+    MW_TRY(matchers_from(t.find("hostname"), p.hostname, where + ".hostname"));
+    MW_TRY(matchers_from(t.find("helo"), p.helo, where + ".helo"));
+    MW_TRY(for_each_item(t.find("ip"), [&](const json::Value& item) -> Status {
+      if (!item.is_string()) return fail(ErrorCode::kInvalidInput, where + ".ip must hold strings");
+      return p.ip.add(item.as_string());
+    }));
+    if (const json::Value* a = t.find("authenticated")) p.authenticated = a->as_bool();
+    if (const json::Value* l = t.find("local")) p.local = l->as_bool();
+    MW_TRY(header_matchers_from(t.find("request_header"), p.request_headers,
+                                where + ".request_header"));
+    MW_TRY(header_matchers_from(t.find("header"), p.headers, where + ".header"));
     p.has_conditions = !p.from.empty() || !p.from_mime.empty() || !p.rcpt.empty() ||
                        !p.user.empty() || !p.hostname.empty() || !p.helo.empty() ||
                        !p.ip.empty() || p.authenticated || p.local ||
                        !p.request_headers.empty() || !p.headers.empty();
-    if (const toml::node* apply = t->get("apply")) {
-      if (const auto* at = apply->as_table()) {
-        auto a = applied_from_toml(*at, where + ".apply");
-        if (!a) return fail(a.error());
-        p.apply = std::move(*a);
-      }
+    if (const json::Value* apply = t.find("apply"); apply != nullptr && apply->is_object()) {
+      auto a = applied_from_json(*apply);
+      if (!a) return fail(ErrorCode::kInvalidInput, where + ".apply: " + a.error().message);
+      p.apply = std::move(*a);
     }
     p.apply.any = true;
     p.apply.id = p.name;
@@ -414,11 +349,7 @@ const Profile* SettingsSet::match(const Envelope& env, const mime::Message* msg)
 
 const std::string* Envelope::request_header(std::string_view name) const {
   for (const auto& [k, v] : request_headers) {
-    if (k.size() == name.size() &&
-        std::equal(k.begin(), k.end(), name.begin(), [](char a, char b) {
-          return std::tolower(static_cast<unsigned char>(a)) ==
-                 std::tolower(static_cast<unsigned char>(b));
-        })) {
+    if (core::iequals(k, name)) {
       return &v;
     }
   }

@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "core/config.h"
+#include "core/ip_address.h"
 #include "core/json.h"
 #include "core/result.h"
 #include "scan/actions.h"
@@ -62,7 +63,6 @@ struct Applied {
 };
 
 Result<Applied> applied_from_json(const json::Value& v);
-Result<Applied> applied_from_toml(const toml::table& t, const std::string& where);
 
 // Matches strings: exact (case-insensitive), "@domain" suffix, or "/regexp/flags".
 class StringMatcher {
@@ -89,8 +89,7 @@ class IpNetworks {
 
  private:
   struct Net {
-    std::array<uint8_t, 16> addr{};
-    int family = 0;
+    core::IpAddress addr;
     int prefix = 0;
   };
   std::vector<Net> nets_;

@@ -5,16 +5,12 @@
 
 #include <chrono>
 #include <memory>
-#include <toml++/toml.h>
+#include <optional>
 
 namespace mw::scan {
 
 std::vector<std::string> configured_domains(const core::Config& cfg, const std::string& section) {
-  std::vector<std::string> out;
-  const toml::table* t = cfg.table(section + ".domains");
-  if (t == nullptr) return out;
-  for (const auto& [k, v] : *t) out.emplace_back(k.str());
-  return out;
+  return cfg.keys(section + ".domains");
 }
 
 std::string template_directory(const std::string& path_template) {
@@ -57,22 +53,22 @@ bool DirectoryNames::contains(const std::string& name) {
 
 namespace {
 
-Result<KeyRef> key_ref(const toml::table& t, const std::string& where) {
+Result<KeyRef> key_ref(const json::Value& t, const std::string& where) {
   KeyRef r;
-  const auto* sel = t.get_as<std::string>("selector");
-  const auto* path = t.get_as<std::string>("path");
-  if (sel == nullptr || path == nullptr) {
+  const json::Value* sel = t.find("selector");
+  const json::Value* path = t.find("path");
+  if (sel == nullptr || !sel->is_string() || path == nullptr || !path->is_string()) {
     return fail(ErrorCode::kInvalidInput, where + ": needs `selector` and `path` strings");
   }
-  r.selector = sel->get();
-  r.path = path->get();
+  r.selector = sel->as_string();
+  r.path = path->as_string();
   if (!auth::dkim::is_valid_selector(r.selector)) {
     return fail(ErrorCode::kInvalidInput, where + ": bad selector '" + r.selector + "'");
   }
-  for (const auto& [k, v] : t) {
-    if (k.str() != "selector" && k.str() != "path" && k.str() != "selectors") {
+  for (const auto& [k, v] : t.members()) {
+    if (k != "selector" && k != "path" && k != "selectors") {
       return fail(ErrorCode::kInvalidInput,
-                  where + ": unknown key '" + std::string(k.str()) + "' (selector, path, selectors)");
+                  where + ": unknown key '" + k + "' (selector, path, selectors)");
     }
   }
   return r;
@@ -87,28 +83,30 @@ Result<std::vector<KeyRef>> parse_domain_entry(const core::Config& cfg, const st
   if (!auth::dkim::is_valid_domain(domain)) {
     return fail(ErrorCode::kInvalidInput, where + ": not a domain name");
   }
-  const toml::table* all = cfg.table(section + ".domains");
-  const toml::table* t = all != nullptr ? all->get_as<toml::table>(domain) : nullptr;
-  if (t == nullptr) return fail(ErrorCode::kInvalidInput, where + ": must be a table");
-  if (const toml::array* list = t->get_as<toml::array>("selectors")) {
+  // Domain names hold dots, so the entry is looked up as a key, not as a dotted path.
+  std::optional<json::Value> all = cfg.value(section + ".domains");
+  const json::Value* t = all ? all->find(domain) : nullptr;
+  if (t == nullptr || !t->is_object()) {
+    return fail(ErrorCode::kInvalidInput, where + ": must be a table");
+  }
+  if (const json::Value* list = t->find("selectors"); list != nullptr && list->is_array()) {
     size_t i = 0;
-    for (const auto& item : *list) {
-      const toml::table* it = item.as_table();
+    for (const auto& item : list->items()) {
       std::string w = where + ".selectors[" + std::to_string(i++) + "]";
-      if (it == nullptr) return fail(ErrorCode::kInvalidInput, w + ": must be a table");
-      auto r = key_ref(*it, w);
+      if (!item.is_object()) return fail(ErrorCode::kInvalidInput, w + ": must be a table");
+      auto r = key_ref(item, w);
       if (!r) return fail(r.error());
       out.push_back(std::move(*r));
     }
   }
-  if (t->contains("selector") || t->contains("path")) {
+  if (t->find("selector") != nullptr || t->find("path") != nullptr) {
     auto r = key_ref(*t, where);
     if (!r) return fail(r.error());
     out.push_back(std::move(*r));
-  } else if (t->contains("selectors")) {
-    for (const auto& [k, v] : *t) {
-      if (k.str() != "selectors") {
-        return fail(ErrorCode::kInvalidInput, where + ": unknown key '" + std::string(k.str()) + "'");
+  } else if (t->find("selectors") != nullptr) {
+    for (const auto& [k, v] : t->members()) {
+      if (k != "selectors") {
+        return fail(ErrorCode::kInvalidInput, where + ": unknown key '" + k + "'");
       }
     }
   }

@@ -38,6 +38,7 @@
 
 #include "auth/dkim/crypto.h"
 #include "auth/dkim/text.h"
+#include "core/ascii.h"
 #include "core/config.h"
 #include "core/result.h"
 
@@ -122,7 +123,7 @@ Status KeyTable<S>::load(const core::Config& cfg, const std::string& section, Ex
   for (const std::string& entry : configured_domains(cfg, section)) {
     auto refs = parse_domain_entry(cfg, section, entry);
     if (!refs) return fail(refs.error());
-    std::string domain = auth::dkim::to_lower(entry);
+    std::string domain = core::to_lower(entry);
     std::vector<S> signers;
     for (const KeyRef& r : *refs) {
       std::string path = expand_(r.path);

@@ -7,6 +7,7 @@
 #include "auth/arc/sealer.h"
 #include "auth/dkim/signer.h"
 #include "auth/dkim/text.h"
+#include "core/ascii.h"
 #include "scan/auth_results.h"
 #include "scan/engine.h"
 #include "scan/signing_keys.h"
@@ -16,7 +17,7 @@ namespace mw::scan {
 
 namespace {
 
-using auth::dkim::to_lower;
+using core::to_lower;
 
 std::string domain_of(std::string_view addr) {
   auto at = addr.rfind('@');
@@ -250,7 +251,7 @@ void arc_seal(ArcConfig& cfg, Task& task, const Who& who, LazyView& lazy, const 
   // The chain as received and this host's results.
   const AuthResults* ar = auth_results(task);
   bool has_arc = false;
-  for (const auto& h : view.headers) has_arc = has_arc || auth::dkim::iequals(h.name, "ARC-Seal");
+  for (const auto& h : view.headers) has_arc = has_arc || core::iequals(h.name, "ARC-Seal");
   auth::arc::SealRequest req;
   req.authserv_id = authserv_id_for(task, cfg.authserv_id);
   if (has_arc) {

@@ -59,6 +59,24 @@ SymbolId SymbolRegistry::placeholder(std::string_view name) {
   return defs_.back()->id;
 }
 
+SymbolDef SymbolRegistry::virtual_of(SymbolId parent, std::string name, std::string description,
+                                     std::optional<double> score) const {
+  const SymbolDef& p = get(parent);
+  SymbolDef d;
+  d.name = std::move(name);
+  d.type = SymbolType::kVirtual;
+  d.parent = parent;
+  d.parent_name = p.name;
+  d.groups = p.groups;
+  d.description = std::move(description);
+  d.origin = p.origin;
+  if (score) {
+    d.score = *score;
+    d.score_set = true;
+  }
+  return d;
+}
+
 Result<SymbolId> SymbolRegistry::add(SymbolDef def) {
   if (finalized_) return fail(ErrorCode::kInternal, "symbol registry is frozen");
   if (def.name.empty()) return fail(ErrorCode::kInvalidInput, "symbol without a name");

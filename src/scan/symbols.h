@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -93,6 +94,11 @@ class SymbolRegistry {
   // Register a symbol. Re-registering a name that only got a score from configuration (a
   // placeholder) fills it in; registering a name twice with callbacks is an error.
   Result<SymbolId> add(SymbolDef def);
+  // The definition of a virtual symbol of the registered symbol `parent` (whose callback
+  // inserts it): the parent's groups and origin, `score` set when given. Change what
+  // differs, then add() it.
+  SymbolDef virtual_of(SymbolId parent, std::string name, std::string description,
+                       std::optional<double> score = std::nullopt) const;
   // Configuration-only properties (score/description/groups from [symbols.NAME]); creates a
   // placeholder when the symbol is not (yet) registered.
   void set_score(std::string_view name, double score);

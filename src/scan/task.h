@@ -132,10 +132,9 @@ class Task {
   const std::pmr::vector<float>& symbol_times() const { return sym_time_; }
   double elapsed() const;  // seconds since the task started
 
-  // Upper-layer state; `key` distinguishes owners (in use: 1 Lua, 2 regexp rules, 3 auth
-  // results, 16 Bayes).
-  TaskExtension* extension(int key) const { return extensions_.get(key); }
-  void set_extension(int key, std::unique_ptr<TaskExtension> ext) {
+  // Upper-layer state, one slot per owner key (engine.h ExtensionKey). Null when absent.
+  TaskExtension* extension(const ExtensionKey& key) const { return extensions_.get(key); }
+  void set_extension(const ExtensionKey& key, std::unique_ptr<TaskExtension> ext) {
     extensions_.set(key, std::move(ext));
   }
 

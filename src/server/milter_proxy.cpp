@@ -57,16 +57,6 @@ struct MilterProxy::Flight {
 
 namespace {
 
-template <typename T>
-void destroy_later(core::Dispatcher& d, std::unique_ptr<T> obj) {
-  struct Holder final : core::Deletable {
-    std::unique_ptr<T> obj;
-  };
-  auto h = std::make_unique<Holder>();
-  h->obj = std::move(obj);
-  d.deferred_delete(std::move(h));
-}
-
 std::string message_label(const milter::Message& m) {
   if (const std::string* qid = m.macro("i"); qid != nullptr && !qid->empty()) {
     return "queue id " + *qid;
@@ -161,7 +151,7 @@ void MilterProxy::drop(uint64_t id) {
   std::unique_ptr<Flight> f = std::move(it->second);
   flights_.erase(it);
   // We may be inside a callback of the task, the exchange or the replier: destroy later.
-  destroy_later(dispatcher_, std::move(f));
+  dispatcher_.deferred_delete(std::move(f));
 }
 
 void MilterProxy::answer(uint64_t id, const scan::Verdict* v, const std::string& why_none) {
@@ -259,7 +249,7 @@ void MilterProxy::on_upstream_reply(uint64_t id, Result<HttpReply> r) {
   Flight& f = *it->second;
   Upstream& u = upstreams_[f.order[f.attempt]];
   // This runs inside the exchange's callback: let it finish before destroying it.
-  destroy_later(dispatcher_, std::move(f.exchange));
+  dispatcher_.deferred_delete(std::move(f.exchange));
   std::string problem;
   std::optional<scan::Verdict> verdict;
   if (!r) {

@@ -105,12 +105,7 @@ void ScanHandler::handle(http::Request&& req, http::ResponderPtr responder) {
     // The task may be inside one of its own callbacks: destroy it from the loop.
     auto owned = std::move(it->second);
     tasks_.erase(it);
-    struct Holder : core::Deletable {
-      std::unique_ptr<InFlight> f;
-    };
-    auto h = std::make_unique<Holder>();
-    h->f = std::move(owned);
-    services_.dispatcher().deferred_delete(std::move(h));
+    services_.dispatcher().deferred_delete(std::move(owned));
   });
   f->task->run([this, id](scan::Task&) { finish(id); });
 }
@@ -146,12 +141,7 @@ void ScanHandler::finish(uint64_t id) {
   // Destroy the task from the loop: we are inside its completion callback.
   auto owned = std::move(it->second);
   tasks_.erase(it);
-  struct Holder : core::Deletable {
-    std::unique_ptr<InFlight> f;
-  };
-  auto h = std::make_unique<Holder>();
-  h->f = std::move(owned);
-  services_.dispatcher().deferred_delete(std::move(h));
+  services_.dispatcher().deferred_delete(std::move(owned));
 }
 
 }  // namespace mw::server

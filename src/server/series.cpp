@@ -101,7 +101,7 @@ std::optional<AuthSample> auth_sample(const scan::Task& task) {
   }
   if (r->dkim) {
     for (const auto& sig : r->dkim->signatures) {
-      if (sig.status == auth::dkim::Status::kPass) s.dkim_pass = true;
+      if (sig.status == auth::dkim::DkimResult::kPass) s.dkim_pass = true;
     }
   }
   s.from_domain = clean_domain(r->from_domain);

@@ -21,7 +21,8 @@
 //
 // Ownership: Env owns the MDB_env and its two databases' handles. Loop affinity: none (one
 // thread at a time). Failure modes: open() returns kIo for file system and LMDB errors,
-// kUnsupported for a store written by a newer format; map_resized()/grow() return kIo.
+// kUnsupported for a store written by a newer format; grow() returns kIo, or kLimit at
+// max_map_size; sync() returns kIo.
 #pragma once
 
 #include <lmdb.h>

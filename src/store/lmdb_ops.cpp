@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "core/ascii.h"
 #include "store/lmdb_codec.h"
 #include "store/lmdb_env.h"
 
@@ -557,11 +558,9 @@ void set_id(std::string& row_key, uint64_t id) {
   for (int i = 7; i >= 0; --i) row_key[off + 7 - i] = static_cast<char>((id >> (8 * i)) & 0xff);
 }
 
-constexpr char kHex[] = "0123456789abcdef";
-
 std::string id_cursor(uint64_t id) {
   std::string out(16, '0');
-  for (int i = 15; i >= 0; --i, id >>= 4) out[i] = kHex[id & 15];
+  for (int i = 15; i >= 0; --i, id >>= 4) out[i] = core::hex_digit(static_cast<int>(id & 15));
   return out;
 }
 
@@ -569,9 +568,9 @@ std::optional<uint64_t> parse_id_cursor(std::string_view s) {
   if (s.size() != 16) return std::nullopt;
   uint64_t v = 0;
   for (char ch : s) {
-    const char* p = std::strchr(kHex, ch);
-    if (ch == '\0' || p == nullptr) return std::nullopt;
-    v = (v << 4) | static_cast<uint64_t>(p - kHex);
+    int d = core::hex_value(ch);
+    if (d < 0 || core::is_upper(ch)) return std::nullopt;  // the cursor is lower-case hex
+    v = (v << 4) | static_cast<uint64_t>(d);
   }
   return v;
 }

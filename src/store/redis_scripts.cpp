@@ -5,6 +5,7 @@
 
 #include <cmath>
 
+#include "core/ascii.h"
 #include "store/common.h"
 
 namespace mw::store::redis {
@@ -393,14 +394,7 @@ std::string sha1_hex(std::string_view s) {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   EVP_Digest(s.data(), s.size(), md, &len, EVP_sha1(), nullptr);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(2 * len);
-  for (unsigned i = 0; i < len; ++i) {
-    out.push_back(kHex[md[i] >> 4]);
-    out.push_back(kHex[md[i] & 0xf]);
-  }
-  return out;
+  return core::hex_encode({reinterpret_cast<const char*>(md), len});
 }
 
 }  // namespace

@@ -6,6 +6,8 @@
 #include <cmath>
 #include <limits>
 
+#include "core/hash.h"
+
 namespace mw::store {
 
 using redis::ScriptId;
@@ -17,15 +19,6 @@ using detail::format_double;
 
 constexpr size_t kMapPruneSample = 16;
 constexpr uint64_t kMaxIndex = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
-
-uint64_t fnv1a64(std::string_view s) {
-  uint64_t h = 14695981039346656037ull;
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  return h;
-}
 
 // Jump consistent hash (Lamping and Veach, 2014): a bucket in [0, buckets).
 size_t jump_hash(uint64_t key, size_t buckets) {
@@ -207,7 +200,7 @@ size_t RedisStore::connected_servers() const {
 size_t RedisStore::shard_of(std::string_view key) const { return shard_for(key, conns_.size()); }
 
 size_t RedisStore::shard_for(std::string_view key, size_t servers) {
-  return servers <= 1 ? 0 : jump_hash(fnv1a64(key), servers);
+  return servers <= 1 ? 0 : jump_hash(core::fnv1a64(key), servers);
 }
 
 redis::RedisConn& RedisStore::conn_for(std::string_view key) { return *conns_[shard_of(key)]; }

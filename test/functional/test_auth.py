@@ -29,8 +29,8 @@ except ImportError:  # pragma: no cover
 
 OPENSSL = shutil.which("openssl")
 DNSMASQ = "/usr/sbin/dnsmasq"
-SKIP = (None if dkim and OPENSSL and os.access(DNSMASQ, os.X_OK)
-        else "python3-dkim, openssl and dnsmasq are needed")
+MISSING = (mwtest.missing_tools("openssl", DNSMASQ)
+           or (None if dkim else "python3-dkim not installed"))
 
 GOOD_IP = "192.0.2.10"     # in good.example's SPF
 OTHER_IP = "198.51.100.7"  # in nobody's SPF
@@ -74,7 +74,7 @@ def sign(msg, selector, domain, key, expire=None):
     return sig + msg
 
 
-@unittest.skipIf(SKIP, SKIP)
+@mwtest.needs(MISSING)
 class AuthTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):

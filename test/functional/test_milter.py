@@ -35,7 +35,7 @@ DOMAIN = postfix.DOMAIN
 USER = "user@" + DOMAIN
 SASL_PASSWORD = "milter-test-secret"
 
-SKIP = postfix.available() or (None if SWAKS else "swaks not installed")
+MISSING = postfix.available() or mwtest.missing_tools("swaks")
 
 SPAMMY = b"MILTER-TEST-SPAMMY"  # milter/test_rules.lua scores it 8: `add header`
 GTUBE_REWRITE = "ZJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X"
@@ -105,7 +105,7 @@ def header_values(message, name):
     return out
 
 
-@unittest.skipIf(SKIP, SKIP)
+@mwtest.needs(MISSING)
 class MilterTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -380,7 +380,7 @@ class MilterTest(unittest.TestCase):
 
     # ---- protocol corner cases with miltertest
 
-    @unittest.skipUnless(MILTERTEST, "miltertest not installed")
+    @mwtest.needs(mwtest.missing_tools("miltertest"))
     def test_miltertest_protocol_corner_cases(self):
         out = subprocess.run([MILTERTEST, "-D", f"port={self.milter_port}", "-s",
                               os.path.join(HERE, "milter", "protocol.lua")],

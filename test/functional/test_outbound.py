@@ -258,7 +258,7 @@ class DaemonHoldTest(unittest.TestCase):
     def test_embedded_store(self):
         self.run_flow({}, check_events_file=True)
 
-    @unittest.skipUnless(shutil.which("redis-server"), "redis-server not installed")
+    @mwtest.needs(mwtest.missing_tools("redis-server"))
     def test_redis_store(self):
         script = os.path.join(os.path.dirname(__file__), "lib", "redis_server.sh")
         rdir = tempfile.mkdtemp()

@@ -33,7 +33,7 @@ MESSAGE = (b"From: Alice <alice@example.org>\r\n"
            b"  Trailing blanks and tabs\t \r\n\r\n\r\n")
 
 
-@unittest.skipIf(dkim is None, "python3-dkim is not installed")
+@mwtest.needs(None if dkim else "python3-dkim not installed")
 class SigningTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):

@@ -19,6 +19,7 @@
 #include "auth/dkim/signature.h"
 #include "auth/dkim/tag_list.h"
 #include "auth/dkim/text.h"
+#include "core/ascii.h"
 
 namespace {
 
@@ -131,14 +132,14 @@ void message(std::string_view in) {
   BodyHashCache bodies(m.body);
   int evaluated = 0;
   for (size_t i = 0; i < m.headers.size() && evaluated < 4; ++i) {
-    if (!iequals(m.headers[i].name, "DKIM-Signature")) continue;
+    if (!mw::core::iequals(m.headers[i].name, "DKIM-Signature")) continue;
     ++evaluated;
     Signature sig = parse_signature(m.headers[i].value(), SignatureKind::kDkim);
     SignatureVerdict v = start_verdict(sig, i);
     if (!precheck(sig, policy, 1700000000, v)) continue;
     const KeyRecord& key = sig.algorithm == Algorithm::kEd25519Sha256 ? ed_key() : rsa_key();
     evaluate_with_key(m, i, sig, key, policy, bodies, v);
-    CHECK(v.status != Status::kPass || v.reason == Reason::kNone);
+    CHECK(v.status != DkimResult::kPass || v.reason == Reason::kNone);
     auto idx = select_headers(m.headers, sig.signed_headers);
     for (size_t j : idx) CHECK(j < m.headers.size());
   }

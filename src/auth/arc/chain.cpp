@@ -5,16 +5,14 @@
 #include "auth/dkim/canon.h"
 #include "auth/dkim/crypto.h"
 #include "auth/dkim/text.h"
+#include "core/ascii.h"
 
 namespace mw::auth::arc {
 
 namespace {
 
-using dkim::iequals;
+using core::iequals;
 
-constexpr std::string_view kSealName = "ARC-Seal";
-constexpr std::string_view kAmsName = "ARC-Message-Signature";
-constexpr std::string_view kAarName = "ARC-Authentication-Results";
 constexpr size_t kMaxInstanceDigits = 3;
 
 enum Kind : size_t { kAar = 0, kAms = 1, kSeal = 2 };
@@ -38,7 +36,7 @@ AuthResults parse_aar(std::string_view value) {
   AuthResults r;
   size_t pos = 0;
   auto skip = [&] {
-    while (pos < value.size() && dkim::is_fws(value[pos])) ++pos;
+    while (pos < value.size() && core::is_fws(value[pos])) ++pos;
   };
   skip();
   if (pos >= value.size() || value[pos] != 'i') {
@@ -67,12 +65,12 @@ AuthResults parse_aar(std::string_view value) {
     return r;
   }
   r.instance = static_cast<uint32_t>(inst);
-  r.payload = std::string(dkim::trim_fws(value.substr(pos + 1)));
+  r.payload = std::string(core::trim_fws(value.substr(pos + 1)));
   // authserv-id: the first token of the payload (RFC 8601 value: token or quoted-string).
   std::string_view p = r.payload;
   size_t end = 0;
-  while (end < p.size() && p[end] != ';' && p[end] != '(' && !dkim::is_fws(p[end])) ++end;
-  r.authserv_id = dkim::to_lower(p.substr(0, end));
+  while (end < p.size() && p[end] != ';' && p[end] != '(' && !core::is_fws(p[end])) ++end;
+  r.authserv_id = core::to_lower(p.substr(0, end));
   if (r.authserv_id.size() >= 2 && r.authserv_id.front() == '"' && r.authserv_id.back() == '"') {
     r.authserv_id = r.authserv_id.substr(1, r.authserv_id.size() - 2);
   }

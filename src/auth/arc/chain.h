@@ -35,6 +35,11 @@ namespace mw::auth::arc {
 
 inline constexpr uint32_t kMaxInstance = 50;  // RFC 8617 4.2.1
 
+// The three ARC header fields (RFC 8617 4.1).
+inline constexpr std::string_view kSealName = "ARC-Seal";
+inline constexpr std::string_view kAmsName = "ARC-Message-Signature";
+inline constexpr std::string_view kAarName = "ARC-Authentication-Results";
+
 struct AuthResults {
   bool ok = false;
   std::string problem;  // why it does not parse

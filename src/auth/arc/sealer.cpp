@@ -7,16 +7,13 @@
 #include "auth/dkim/fold.h"
 #include "auth/dkim/signature.h"
 #include "auth/dkim/text.h"
+#include "core/ascii.h"
 
 namespace mw::auth::arc {
 
 namespace {
 
-using dkim::iequals;
-
-constexpr std::string_view kSealName = "ARC-Seal";
-constexpr std::string_view kAmsName = "ARC-Message-Signature";
-constexpr std::string_view kAarName = "ARC-Authentication-Results";
+using core::iequals;
 
 // Split at top-level ';' (not inside comments or quoted strings).
 std::vector<std::string_view> split_results(std::string_view text) {
@@ -50,21 +47,6 @@ std::vector<std::string_view> split_results(std::string_view text) {
   return out;
 }
 
-std::string squeeze(std::string_view s) {
-  std::string out;
-  bool space = false;
-  for (char c : s) {
-    if (dkim::is_fws(c)) {
-      space = !out.empty();
-      continue;
-    }
-    if (space) out.push_back(' ');
-    space = false;
-    out.push_back(c);
-  }
-  return out;
-}
-
 // The authserv-id of an Authentication-Results value and the text after its first ';'.
 bool split_authserv(std::string_view value, std::string& id, std::string_view& rest) {
   auto parts = split_results(value);
@@ -82,14 +64,14 @@ bool split_authserv(std::string_view value, std::string& id, std::string_view& r
     } else if (c == '(') {
       ++depth;
       ++pos;
-    } else if (dkim::is_fws(c)) {
+    } else if (core::is_fws(c)) {
       ++pos;
     } else {
       break;
     }
   }
   size_t end = pos;
-  while (end < head.size() && !dkim::is_fws(head[end]) && head[end] != '(') ++end;
+  while (end < head.size() && !core::is_fws(head[end]) && head[end] != '(') ++end;
   std::string token(head.substr(pos, end - pos));
   if (token.size() >= 2 && token.front() == '"' && token.back() == '"') {
     token = token.substr(1, token.size() - 2);
@@ -122,7 +104,7 @@ std::string collect_auth_results(const dkim::MessageView& message, std::string_v
     std::string_view rest;
     if (!split_authserv(f.value(), id, rest) || !iequals(id, authserv_id)) continue;
     for (std::string_view part : split_results(rest)) {
-      std::string r = squeeze(part);
+      std::string r = core::collapse_fws(part);
       if (r.empty() || iequals(r, "none")) continue;
       if (!out.empty()) out += "; ";
       out += r;
@@ -138,7 +120,7 @@ std::string authserv_id_of(std::string_view value) {
 }
 
 Result<Sealer> Sealer::create(dkim::PrivateKey key, SealOptions options) {
-  options.domain = dkim::to_lower(options.domain);
+  options.domain = core::to_lower(options.domain);
   if (!dkim::is_valid_domain(options.domain)) {
     return fail(ErrorCode::kInvalidInput, "invalid sealing domain '" + options.domain + "'");
   }
@@ -148,7 +130,7 @@ Result<Sealer> Sealer::create(dkim::PrivateKey key, SealOptions options) {
   for (auto& h : options.headers) {
     if (!dkim::is_field_name(h))
       return fail(ErrorCode::kInvalidInput, "bad header name '" + h + "'");
-    h = dkim::to_lower(h);
+    h = core::to_lower(h);
     if (h == "arc-seal") {
       return fail(ErrorCode::kInvalidInput, "an ARC-Message-Signature must not sign ARC-Seal");
     }
@@ -164,7 +146,7 @@ Result<Sealer> Sealer::create(dkim::PrivateKey key, SealOptions options) {
 
 Result<SealOutcome> Sealer::seal(const dkim::MessageView& message, const SealRequest& request,
                                  int64_t now) const {
-  std::string authserv = dkim::to_lower(dkim::trim_fws(request.authserv_id));
+  std::string authserv = core::to_lower(core::trim_fws(request.authserv_id));
   if (authserv.empty() || authserv.find_first_of(" \t\r\n;()\"") != std::string::npos) {
     return fail(ErrorCode::kInvalidInput, "invalid authserv-id '" + request.authserv_id + "'");
   }
@@ -212,7 +194,7 @@ Result<SealOutcome> Sealer::seal(const dkim::MessageView& message, const SealReq
   const std::string t_tag = std::to_string(now);
 
   // ARC-Authentication-Results.
-  std::string results = dkim::trim_fws(request.results).empty() ? "none" : request.results;
+  std::string results = core::trim_fws(request.results).empty() ? "none" : request.results;
   std::string aar_flat = "i=" + i_tag + "; " + authserv + "; " + results;
   dkim::SignedField aar{std::string(kAarName),
                         dkim::fold_text(aar_flat, kAarName.size() + 2, options_.line_width, eol)};

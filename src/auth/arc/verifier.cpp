@@ -1,90 +1,57 @@
 #include "auth/arc/verifier.h"
 
-#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "auth/arc/chain.h"
 #include "auth/dkim/evaluate.h"
+#include "auth/dkim/key_fetch.h"
 #include "auth/dkim/text.h"
+#include "core/ascii.h"
+#include "dns/lookup_batch.h"
 
 namespace mw::auth::arc {
 
 namespace {
 
 using dkim::SignatureVerdict;
-using dkim::Status;
+using dkim::DkimResult;
 
 class ValidationImpl final : public Validation {
  public:
   ValidationImpl(core::Dispatcher& dispatcher, dns::Resolver& resolver, const Options& options,
                  int64_t now, const dkim::MessageView& message, Callback done)
-      : dispatcher_(dispatcher),
-        resolver_(resolver),
-        options_(options),
-        policy_(options.policy()),
-        now_(now),
-        message_(message),
-        bodies_(message_.body),
-        done_cb_(std::move(done)) {}
+      : options_(options),
+        msg_(options.policy(), now, message),
+        done_cb_(std::move(done)),
+        batch_(dispatcher, resolver, dns::hand_over(done_cb_, verdict_)) {}
 
   void start();
 
  private:
-  struct Lookup {
-    std::string name;
-    dns::RequestPtr request;
-    std::optional<dkim::KeyLookup> result;
-  };
-
-  // Index of the lookup for `name`, adding it when new.
-  size_t lookup_for(const std::string& name);
-  void on_reply(size_t l, const dns::Reply& reply);
   void on_timeout();
   void decide();
   // Verify one AMS / AS whose precheck passed; false when the verdict is not pass.
   bool check_ams(size_t set_index);
   bool check_seal(size_t set_index);
-  const dkim::KeyLookup& key_of(const dkim::Signature& sig);
   void finish(ChainStatus status, Reason reason, std::string detail, uint32_t instance = 0);
-  void complete();
-  void deliver();
 
-  core::Dispatcher& dispatcher_;
-  dns::Resolver& resolver_;
   Options options_;
-  dkim::Policy policy_;
-  int64_t now_;
-  dkim::MessageView message_;
-  dkim::BodyHashCache bodies_;
+  dkim::SignedMessage msg_;
   Callback done_cb_;
 
   Chain chain_;
   ChainVerdict verdict_;
   std::vector<bool> ams_ready_;  // precheck passed: the key decides
   std::vector<bool> seal_ready_;
-  std::vector<Lookup> lookups_;
-  dkim::KeyLookup pending_key_{Status::kTempError, dkim::Reason::kTimeout,
-                               "key lookup did not finish in time", nullptr};
-  size_t outstanding_ = 0;
-  bool timed_out_ = false;
-  core::TimerPtr timer_;
-  bool done_ = false;
-  bool delivered_ = false;
-  std::shared_ptr<char> alive_ = std::make_shared<char>();
+  dkim::KeyFetch keys_;  // keys not answered by the deadline are temperror / timeout
+  // Key lookups, the time limit and the delivery of verdict_. Last: destroyed first.
+  dns::LookupBatch batch_;
 };
 
-size_t ValidationImpl::lookup_for(const std::string& name) {
-  for (size_t l = 0; l < lookups_.size(); ++l) {
-    if (lookups_[l].name == name) return l;
-  }
-  lookups_.push_back(Lookup{name, nullptr, std::nullopt});
-  return lookups_.size() - 1;
-}
-
 void ValidationImpl::start() {
-  chain_ = collect_chain(message_);
+  chain_ = collect_chain(msg_.message);
   verdict_.instances = chain_.max_instance;
   if (chain_.status != ChainStatus::kPass) {
     finish(chain_.status, chain_.reason, chain_.detail);
@@ -100,10 +67,10 @@ void ValidationImpl::start() {
       r.cv = set.seal.chain_validation;
       r.ams = dkim::start_verdict(set.ams, set.ams_index);
       r.seal = dkim::start_verdict(set.seal, set.seal_index);
-      dkim::decide(r.ams, Status::kNeutral, dkim::Reason::kNone, "not checked");
-      dkim::decide(r.seal, Status::kNeutral, dkim::Reason::kNone, "not checked");
-      ams_ready_[i] = dkim::precheck(set.ams, policy_, now_, r.ams);
-      seal_ready_[i] = dkim::precheck(set.seal, policy_, now_, r.seal);
+      dkim::decide(r.ams, DkimResult::kNeutral, dkim::Reason::kNone, "not checked");
+      dkim::decide(r.seal, DkimResult::kNeutral, dkim::Reason::kNone, "not checked");
+      ams_ready_[i] = dkim::precheck(set.ams, msg_.policy, msg_.now, r.ams);
+      seal_ready_[i] = dkim::precheck(set.seal, msg_.policy, msg_.now, r.seal);
       verdict_.sets.push_back(std::move(r));
     }
     // Decisions that need no key: the newest AMS or any AS unusable as written.
@@ -119,84 +86,52 @@ void ValidationImpl::start() {
         }
       }
     }
-    if (!done_) {
+    if (!batch_.finished()) {
       for (size_t i = 0; i < n; ++i) {
-        if (ams_ready_[i]) lookup_for(dkim::to_lower(chain_.sets[i].ams.key_name()));
-        lookup_for(dkim::to_lower(chain_.sets[i].seal.key_name()));
+        if (ams_ready_[i]) keys_.add(chain_.sets[i].ams.key_name());
+        keys_.add(chain_.sets[i].seal.key_name());
       }
-      if (options_.timeout > 0) {
-        timer_ = dispatcher_.create_timer([this] {
-          on_timeout();
-          deliver();
-        });
-        timer_->enable(options_.timeout);
-      }
-      outstanding_ = lookups_.size();
-      for (size_t l = 0; l < lookups_.size(); ++l) {
-        lookups_[l].request = resolver_.resolve(
-            lookups_[l].name, dns::RrType::kTxt, [this, l](const dns::Reply& reply) {
-              if (done_) return;
-              on_reply(l, reply);
-              deliver();  // last: the user callback may destroy *this
-            });
-      }
+      batch_.set_deadline(options_.timeout, [this] { on_timeout(); });
+      keys_.start(batch_, [this](size_t) {
+        if (batch_.outstanding() == 0) decide();
+      });
     }
   }
-  if (done_) {
-    dispatcher_.post([this, alive = std::weak_ptr<char>(alive_)] {
-      if (alive.lock()) deliver();
-    });
-  }
 }
 
-void ValidationImpl::on_reply(size_t l, const dns::Reply& reply) {
-  if (lookups_[l].result) return;
-  lookups_[l].result = dkim::key_from_reply(reply);
-  if (--outstanding_ == 0) decide();
-}
-
-void ValidationImpl::on_timeout() {
-  if (done_) return;
-  timed_out_ = true;
-  decide();
-}
-
-const dkim::KeyLookup& ValidationImpl::key_of(const dkim::Signature& sig) {
-  std::string name = dkim::to_lower(sig.key_name());
-  for (const auto& lookup : lookups_) {
-    if (lookup.name == name && lookup.result) return *lookup.result;
-  }
-  return pending_key_;  // not answered (timeout)
-}
+// Keys not answered by now are temperror / timeout (KeyFetch::key) where the decision needs
+// them.
+void ValidationImpl::on_timeout() { decide(); }
 
 bool ValidationImpl::check_ams(size_t i) {
   const ArcSet& set = chain_.sets[i];
   SignatureVerdict& v = verdict_.sets[i].ams;
   if (!ams_ready_[i]) return false;
-  const dkim::KeyLookup& key = key_of(set.ams);
-  if (key.status != Status::kPass) {
+  const dkim::KeyLookup& key = keys_.key(set.ams.key_name());
+  if (key.status != DkimResult::kPass) {
     dkim::decide(v, key.status, key.reason, key.detail);
     return false;
   }
-  dkim::evaluate_with_key(message_, set.ams_index, set.ams, *key.record, policy_, bodies_, v);
-  return v.status == Status::kPass;
+  dkim::evaluate_with_key(msg_.message, set.ams_index, set.ams, *key.record, msg_.policy,
+                          msg_.bodies, v);
+  return v.status == DkimResult::kPass;
 }
 
 bool ValidationImpl::check_seal(size_t i) {
   const ArcSet& set = chain_.sets[i];
   SignatureVerdict& v = verdict_.sets[i].seal;
-  const dkim::KeyLookup& key = key_of(set.seal);
-  if (key.status != Status::kPass) {
+  const dkim::KeyLookup& key = keys_.key(set.seal.key_name());
+  if (key.status != DkimResult::kPass) {
     dkim::decide(v, key.status, key.reason, key.detail);
     return false;
   }
-  if (!dkim::check_key(set.seal, *key.record, policy_, v)) return false;
-  std::string digest = seal_digest(message_, chain_.sets, i + 1);
+  if (!dkim::check_key(set.seal, *key.record, msg_.policy, v)) return false;
+  std::string digest = seal_digest(msg_.message, chain_.sets, i + 1);
   if (!key.record->key->verify(dkim::hash_of(set.seal.algorithm), digest, set.seal.signature)) {
-    dkim::decide(v, Status::kFail, dkim::Reason::kBadSignature, "seal did not verify");
+    dkim::decide(v, DkimResult::kFail, dkim::Reason::kBadSignature, "seal did not verify");
     return false;
   }
-  dkim::decide(v, Status::kPass, dkim::Reason::kNone, {});
+  dkim::decide(v, DkimResult::kPass, dkim::Reason::kNone, {});
   return true;
 }
 
@@ -206,7 +141,7 @@ void ValidationImpl::decide() {
   // Step 4: the newest AMS.
   if (!check_ams(n - 1)) {
     const SignatureVerdict& v = verdict_.sets[n - 1].ams;
-    if (v.status == Status::kTempError) {
+    if (v.status == DkimResult::kTempError) {
       finish(ChainStatus::kTempError,
              v.reason == dkim::Reason::kTimeout ? Reason::kTimeout : Reason::kDnsError,
              "ARC-Message-Signature i=" + std::to_string(newest) + ": " + v.detail, newest);
@@ -229,7 +164,7 @@ void ValidationImpl::decide() {
     if (check_seal(i)) continue;
     const SignatureVerdict& v = verdict_.sets[i].seal;
     std::string what = "ARC-Seal i=" + std::to_string(i + 1) + ": " + v.detail;
-    if (v.status == Status::kTempError) {
+    if (v.status == DkimResult::kTempError) {
       finish(ChainStatus::kTempError,
              v.reason == dkim::Reason::kTimeout ? Reason::kTimeout : Reason::kDnsError,
              std::move(what), static_cast<uint32_t>(i + 1));
@@ -248,21 +183,7 @@ void ValidationImpl::finish(ChainStatus status, Reason reason, std::string detai
   verdict_.reason = reason;
   verdict_.detail = std::move(detail);
   verdict_.failed_instance = status == ChainStatus::kPass ? 0 : instance;
-  complete();
-}
-
-void ValidationImpl::complete() {
-  done_ = true;
-  if (timer_) timer_->disable();
-  for (auto& lookup : lookups_) lookup.request.reset();
-}
-
-void ValidationImpl::deliver() {
-  if (!done_ || delivered_) return;
-  delivered_ = true;
-  Callback cb = std::move(done_cb_);
-  ChainVerdict v = std::move(verdict_);
-  if (cb) cb(std::move(v));  // may destroy *this: nothing may follow
+  batch_.finish();  // cancels what is outstanding, then delivers verdict_
 }
 
 }  // namespace

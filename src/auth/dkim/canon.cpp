@@ -8,8 +8,6 @@ namespace mw::auth::dkim {
 
 namespace {
 
-bool is_wsp(char c) { return c == ' ' || c == '\t'; }
-
 // Remove one final line break (CRLF or LF).
 std::string_view strip_final_break(std::string_view s) {
   if (!s.empty() && s.back() == '\n') {
@@ -63,7 +61,7 @@ void append_relaxed(std::string_view field, std::string& out) {
   // is unfolded like a value so that the output stays one line.
   std::string name;
   append_relaxed_value(field.substr(0, colon), name);
-  for (char c : name) out.push_back((c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c);
+  for (char c : name) out.push_back(to_lower(c));
   out.push_back(':');
   append_relaxed_value(field.substr(colon + 1), out);
 }

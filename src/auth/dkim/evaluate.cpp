@@ -65,7 +65,7 @@ SignatureVerdict start_verdict(const Signature& sig, size_t header_index) {
   return v;
 }
 
-bool decide(SignatureVerdict& out, Status status, Reason reason, std::string detail) {
+bool decide(SignatureVerdict& out, DkimResult status, Reason reason, std::string detail) {
   out.status = status;
   out.reason = reason;
   out.detail = std::move(detail);
@@ -73,18 +73,18 @@ bool decide(SignatureVerdict& out, Status status, Reason reason, std::string det
 }
 
 bool precheck(const Signature& sig, const Policy& policy, int64_t now, SignatureVerdict& out) {
-  if (!sig.ok()) return decide(out, Status::kPermError, sig.problem, sig.problem_detail);
+  if (!sig.ok()) return decide(out, DkimResult::kPermError, sig.problem, sig.problem_detail);
   if (sig.algorithm == Algorithm::kRsaSha1 && !policy.allow_rsa_sha1) {
-    return decide(out, Status::kFail, Reason::kInsecureAlgorithm,
+    return decide(out, DkimResult::kFail, Reason::kInsecureAlgorithm,
                   "rsa-sha1 signatures are not accepted (RFC 8301)");
   }
   int64_t skew = std::max<int64_t>(policy.clock_skew, 0);
   if (sig.expiration && static_cast<int64_t>(*sig.expiration) + skew < now) {
-    return decide(out, Status::kPermError, Reason::kExpired,
+    return decide(out, DkimResult::kPermError, Reason::kExpired,
                   "signature expired (x=" + std::to_string(*sig.expiration) + ")");
   }
   if (sig.timestamp && static_cast<int64_t>(*sig.timestamp) > now + skew) {
-    return decide(out, Status::kPermError, Reason::kFutureTimestamp,
+    return decide(out, DkimResult::kPermError, Reason::kFutureTimestamp,
                   "signature timestamp in the future (t=" + std::to_string(*sig.timestamp) + ")");
   }
   return true;
@@ -92,17 +92,17 @@ bool precheck(const Signature& sig, const Policy& policy, int64_t now, Signature
 
 bool check_key(const Signature& sig, const KeyRecord& key, const Policy& policy,
                SignatureVerdict& out) {
-  if (!key.ok()) return decide(out, Status::kPermError, key.problem, key.problem_detail);
+  if (!key.ok()) return decide(out, DkimResult::kPermError, key.problem, key.problem_detail);
   out.testing = key.testing;
   if (key.type != key_type_of(sig.algorithm)) {
-    return decide(out, Status::kPermError, Reason::kKeyType,
+    return decide(out, DkimResult::kPermError, Reason::kKeyType,
                   "key type " + std::string(key_type_name(key.type)) +
                       " does not match a=" + std::string(algorithm_name(sig.algorithm)));
   }
   HashAlg hash = hash_of(sig.algorithm);
   if ((hash == HashAlg::kSha1 && !key.allows_sha1) ||
       (hash == HashAlg::kSha256 && !key.allows_sha256)) {
-    return decide(out, Status::kPermError, Reason::kKeyHash,
+    return decide(out, DkimResult::kPermError, Reason::kKeyHash,
                   "key h= does not allow " + std::string(hash_name(hash)));
   }
   if (key.strict && sig.kind == SignatureKind::kDkim) {
@@ -110,13 +110,13 @@ bool check_key(const Signature& sig, const KeyRecord& key, const Policy& policy,
     std::string_view idom = at == std::string::npos ? std::string_view()
                                                     : std::string_view(sig.identity).substr(at + 1);
     if (!iequals(idom, sig.domain)) {
-      return decide(out, Status::kPermError, Reason::kKeyStrict,
+      return decide(out, DkimResult::kPermError, Reason::kKeyStrict,
                     "key has t=s but the i= domain differs from d=");
     }
   }
   out.key_bits = key.key->bits();
   if (key.type == KeyType::kRsa && key.key->bits() < static_cast<int>(policy.min_key_bits)) {
-    return decide(out, Status::kPermError, Reason::kKeyTooSmall,
+    return decide(out, DkimResult::kPermError, Reason::kKeyTooSmall,
                   std::to_string(key.key->bits()) + "-bit key is under the " +
                       std::to_string(policy.min_key_bits) + "-bit minimum");
   }
@@ -127,13 +127,13 @@ KeyLookup key_from_reply(const dns::Reply& reply) {
   KeyLookup out;
   if (reply.rcode == dns::Rcode::kNxDomain || reply.rcode == dns::Rcode::kBadName ||
       (reply.rcode == dns::Rcode::kNoError && reply.answers.empty())) {
-    out.status = Status::kPermError;
+    out.status = DkimResult::kPermError;
     out.reason = Reason::kKeyNotFound;
     out.detail = "no key record (" + std::string(dns::rcode_name(reply.rcode)) + ")";
     return out;
   }
   if (reply.rcode != dns::Rcode::kNoError) {
-    out.status = Status::kTempError;
+    out.status = DkimResult::kTempError;
     out.reason = Reason::kDnsError;
     out.detail = "key lookup failed: " + std::string(dns::rcode_name(reply.rcode));
     return out;
@@ -152,12 +152,12 @@ KeyLookup key_from_reply(const dns::Reply& reply) {
     if (!first) first = std::move(rec);
   }
   if (!first) {
-    out.status = Status::kPermError;
+    out.status = DkimResult::kPermError;
     out.reason = Reason::kKeyNotFound;
     out.detail = "no TXT key record";
     return out;
   }
-  out.status = Status::kPermError;
+  out.status = DkimResult::kPermError;
   out.reason = first->problem;
   out.detail = first->problem_detail;
   out.record = std::move(first);
@@ -208,7 +208,7 @@ void verify_with_key(const MessageView& message, size_t sig_index, const Signatu
   const auto& body = bodies.get(sig.body_canon, hash, sig.body_length);
   if (sig.body_length) {
     if (*sig.body_length > body.canonical_length) {
-      decide(out, Status::kFail, Reason::kBodyTooShort,
+      decide(out, DkimResult::kFail, Reason::kBodyTooShort,
              "l=" + std::to_string(*sig.body_length) + " exceeds the canonical body length " +
                  std::to_string(body.canonical_length));
       return;
@@ -216,15 +216,15 @@ void verify_with_key(const MessageView& message, size_t sig_index, const Signatu
     out.body_beyond_length = body.canonical_length > *sig.body_length;
   }
   if (body.digest != sig.body_hash) {
-    decide(out, Status::kFail, Reason::kBodyHashMismatch, "body hash did not verify");
+    decide(out, DkimResult::kFail, Reason::kBodyHashMismatch, "body hash did not verify");
     return;
   }
   std::string digest = header_digest(message, sig_index, sig);
   if (!key.key->verify(hash, digest, sig.signature)) {
-    decide(out, Status::kFail, Reason::kBadSignature, "signature did not verify");
+    decide(out, DkimResult::kFail, Reason::kBadSignature, "signature did not verify");
     return;
   }
-  decide(out, Status::kPass, Reason::kNone, {});
+  decide(out, DkimResult::kPass, Reason::kNone, {});
 }
 
 void evaluate_with_key(const MessageView& message, size_t sig_index, const Signature& sig,

@@ -38,7 +38,7 @@ struct Policy {
 SignatureVerdict start_verdict(const Signature& sig, size_t header_index);
 
 // Set `out` to a final status. Always returns false (for `return decide(...)` chains).
-bool decide(SignatureVerdict& out, Status status, Reason reason, std::string detail);
+bool decide(SignatureVerdict& out, DkimResult status, Reason reason, std::string detail);
 
 // Checks needing no key. Returns true when the signature should go on to the key lookup;
 // false when `out` holds the final verdict.
@@ -50,7 +50,7 @@ bool check_key(const Signature& sig, const KeyRecord& key, const Policy& policy,
 
 // The outcome of a key lookup.
 struct KeyLookup {
-  Status status = Status::kPass;  // kPass: `record` is set; otherwise temperror/permerror
+  DkimResult status = DkimResult::kPass;  // kPass: `record` is set; otherwise temperror/permerror
   Reason reason = Reason::kNone;
   std::string detail;
   std::shared_ptr<const KeyRecord> record;

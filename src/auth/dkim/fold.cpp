@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/ascii.h"
+
 namespace mw::auth::dkim {
 
 namespace {
@@ -75,19 +77,7 @@ void Folder::put_value(std::string_view value, Split split) {
 }
 
 std::string fold_text(std::string_view text, size_t start_col, size_t width, std::string_view eol) {
-  // Normalise: one space for each whitespace run, none at the ends.
-  std::string flat;
-  flat.reserve(text.size());
-  bool space = false;
-  for (char c : text) {
-    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
-      space = !flat.empty();
-      continue;
-    }
-    if (space) flat.push_back(' ');
-    space = false;
-    flat.push_back(c);
-  }
+  std::string flat = core::collapse_fws(text);  // one space per whitespace run
   width = std::max<size_t>(width, 20);
   std::string out;
   size_t col = start_col;

@@ -1,10 +1,10 @@
 #include "auth/dkim/message.h"
 
+#include "core/ascii.h"
+
 namespace mw::auth::dkim {
 
 namespace {
-
-bool is_wsp(char c) { return c == ' ' || c == '\t'; }
 
 // The field name of a raw field: text before the first colon of the first line, with
 // trailing WSP removed (obs-optional allows WSP before the colon). Empty when invalid.
@@ -14,22 +14,11 @@ std::string_view name_of(std::string_view raw) {
   size_t colon = first.find(':');
   if (colon == std::string_view::npos) return {};
   std::string_view name = first.substr(0, colon);
-  while (!name.empty() && is_wsp(name.back())) name.remove_suffix(1);
+  while (!name.empty() && core::is_wsp(name.back())) name.remove_suffix(1);
   return is_field_name(name) ? name : std::string_view{};
 }
 
 }  // namespace
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x + 32);
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y + 32);
-    if (x != y) return false;
-  }
-  return true;
-}
 
 bool is_field_name(std::string_view name) {
   if (name.empty()) return false;
@@ -75,7 +64,7 @@ MessageView split_message(std::string_view raw) {
         end = n;
         break;
       }
-      if (nl + 1 < n && is_wsp(raw[nl + 1])) {
+      if (nl + 1 < n && core::is_wsp(raw[nl + 1])) {
         scan = nl + 1;
         continue;
       }

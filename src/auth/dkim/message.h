@@ -43,9 +43,6 @@ struct MessageView {
 // after it leaves the body empty. Never fails.
 MessageView split_message(std::string_view raw);
 
-// ASCII case-insensitive comparison (header and tag names).
-bool iequals(std::string_view a, std::string_view b);
-
 // True when `name` is an RFC 5322 field-name: 1*ftext, ftext = %d33-57 / %d59-126.
 bool is_field_name(std::string_view name);
 

@@ -5,6 +5,7 @@
 #include "auth/dkim/evaluate.h"
 #include "auth/dkim/fold.h"
 #include "auth/dkim/text.h"
+#include "core/ascii.h"
 
 namespace mw::auth::dkim {
 
@@ -25,7 +26,6 @@ bool contains(const std::vector<std::string>& list, std::string_view name) {
 }  // namespace
 
 std::string dkim_qp_encode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;
   for (char ch : text) {
     auto c = static_cast<unsigned char>(ch);
@@ -33,8 +33,7 @@ std::string dkim_qp_encode(std::string_view text) {
       out.push_back(ch);
     } else {
       out.push_back('=');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
+      core::append_hex(out, c, /*upper=*/true);
     }
   }
   return out;

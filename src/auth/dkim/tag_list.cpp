@@ -9,8 +9,8 @@ namespace mw::auth::dkim {
 
 namespace {
 
-bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool is_name_char(char c) { return is_alpha(c) || (c >= '0' && c <= '9') || c == '_'; }
+using core::is_alpha;
+bool is_name_char(char c) { return core::is_alnum(c) || c == '_'; }
 
 bool is_bad_control(char ch) {
   auto c = static_cast<unsigned char>(ch);

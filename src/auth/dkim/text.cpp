@@ -19,13 +19,6 @@ constexpr std::array<int8_t, 256> make_b64_table() {
 }
 constexpr std::array<int8_t, 256> kB64Table = make_b64_table();
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
-}
-
 bool is_let_dig(unsigned char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80;
 }
@@ -55,20 +48,6 @@ bool valid_labels(std::string_view name, int min_labels, bool allow_underscore) 
 }
 
 }  // namespace
-
-std::string_view trim_fws(std::string_view s) {
-  while (!s.empty() && is_fws(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_fws(s.back())) s.remove_suffix(1);
-  return s;
-}
-
-std::string to_lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-  }
-  return out;
-}
 
 Result<std::string> base64_decode(std::string_view text) {
   std::string out;
@@ -144,8 +123,8 @@ Result<std::string> dkim_qp_decode(std::string_view text) {
     if (i + 2 >= text.size()) {
       return fail(ErrorCode::kInvalidInput, "truncated quoted-printable escape");
     }
-    int hi = hex_value(text[i + 1]);
-    int lo = hex_value(text[i + 2]);
+    int hi = core::hex_value(text[i + 1]);
+    int lo = core::hex_value(text[i + 2]);
     if (hi < 0 || lo < 0) return fail(ErrorCode::kInvalidInput, "bad quoted-printable escape");
     out.push_back(static_cast<char>(hi * 16 + lo));
     i += 2;

@@ -1,6 +1,6 @@
 // Text helpers shared by the DKIM and ARC parsers: base64 (RFC 2045 alphabet, folding
 // whitespace ignored), DKIM quoted-printable (RFC 6376 2.11), domain and selector syntax,
-// decimal numbers, case folding and whitespace trimming.
+// decimal numbers (case folding and trimming: core/ascii.h).
 //
 // Ownership: results are returned by value. Loop affinity: none.
 // Failure modes: decoders return kInvalidInput on malformed text; predicates return false.
@@ -11,15 +11,19 @@
 #include <string>
 #include <string_view>
 
+#include "core/ascii.h"
 #include "core/result.h"
 
 namespace mw::auth::dkim {
 
-// SP, HTAB, CR and LF: what DKIM tag values may contain as folding whitespace.
-inline bool is_fws(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
-
-std::string_view trim_fws(std::string_view s);
-std::string to_lower(std::string_view s);
+// Case folding, comparison and trimming come from core/ascii.h; the DKIM and ARC sources
+// use them unqualified. is_fws is SP, HTAB, CR and LF: what DKIM tag values may contain as
+// folding whitespace.
+using core::iequals;
+using core::is_fws;
+using core::is_wsp;
+using core::to_lower;
+using core::trim_fws;
 
 // Decode base64, skipping FWS anywhere. Padding may be omitted; anything else outside the
 // alphabet, misplaced '=' or a dangling single character gives kInvalidInput.

@@ -4,13 +4,13 @@
 
 namespace mw::auth::dkim {
 
-std::string_view status_name(Status s) {
+std::string_view result_name(DkimResult s) {
   switch (s) {
-    case Status::kPass: return "pass";
-    case Status::kFail: return "fail";
-    case Status::kNeutral: return "neutral";
-    case Status::kTempError: return "temperror";
-    case Status::kPermError: return "permerror";
+    case DkimResult::kPass: return "pass";
+    case DkimResult::kFail: return "fail";
+    case DkimResult::kNeutral: return "neutral";
+    case DkimResult::kTempError: return "temperror";
+    case DkimResult::kPermError: return "permerror";
   }
   return "permerror";
 }
@@ -54,13 +54,13 @@ std::string_view reason_name(Reason r) {
 
 bool Verdict::any_pass() const {
   return std::any_of(signatures.begin(), signatures.end(),
-                     [](const SignatureVerdict& s) { return s.status == Status::kPass; });
+                     [](const SignatureVerdict& s) { return s.status == DkimResult::kPass; });
 }
 
 std::vector<std::string> Verdict::passing_domains() const {
   std::vector<std::string> out;
   for (const auto& s : signatures) {
-    if (s.status != Status::kPass) continue;
+    if (s.status != DkimResult::kPass) continue;
     if (std::find(out.begin(), out.end(), s.domain) == out.end()) out.push_back(s.domain);
   }
   return out;

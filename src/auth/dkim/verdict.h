@@ -1,6 +1,7 @@
 // DKIM verification verdicts: one per DKIM-Signature field, with a machine-readable reason.
 //
-// Status follows RFC 8601 section 2.7.1 (the values an Authentication-Results "dkim=" takes):
+// DkimResult follows RFC 8601 section 2.7.1 (the values an Authentication-Results "dkim="
+// takes):
 //   pass       the signature verified;
 //   fail       it did not: bad signature, body hash mismatch, or an algorithm refused by
 //              policy (rsa-sha1 unless allowed, RFC 8301);
@@ -22,7 +23,8 @@
 
 namespace mw::auth::dkim {
 
-enum class Status : uint8_t { kPass, kFail, kNeutral, kTempError, kPermError };
+// Named like spf::SpfResult and dmarc::DmarcResult (not "Status": that is mw::Status).
+enum class DkimResult : uint8_t { kPass, kFail, kNeutral, kTempError, kPermError };
 
 enum class Reason : uint8_t {
   kNone,  // pass
@@ -63,11 +65,12 @@ enum class Reason : uint8_t {
   kSignatureLimit,  // beyond options.max_signatures
 };
 
-std::string_view status_name(Status s);  // "pass", "fail", "neutral", "temperror", "permerror"
+// "pass", "fail", "neutral", "temperror", "permerror"
+std::string_view result_name(DkimResult r);
 std::string_view reason_name(Reason r);  // "body_hash_mismatch", ...
 
 struct SignatureVerdict {
-  Status status = Status::kPermError;
+  DkimResult status = DkimResult::kPermError;
   Reason reason = Reason::kSyntax;
   std::string detail;       // human-readable explanation of the reason
   size_t header_index = 0;  // index of the DKIM-Signature in MessageView::headers

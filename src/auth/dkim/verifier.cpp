@@ -6,8 +6,10 @@
 #include <vector>
 
 #include "auth/dkim/evaluate.h"
+#include "auth/dkim/key_fetch.h"
 #include "auth/dkim/signature.h"
 #include "auth/dkim/text.h"
+#include "dns/lookup_batch.h"
 
 namespace mw::auth::dkim {
 
@@ -19,14 +21,10 @@ class VerificationImpl final : public Verification {
  public:
   VerificationImpl(core::Dispatcher& dispatcher, dns::Resolver& resolver, const Options& options,
                    int64_t now, const MessageView& message, Callback done)
-      : dispatcher_(dispatcher),
-        resolver_(resolver),
-        options_(options),
-        policy_(options.policy()),
-        now_(now),
-        message_(message),
-        bodies_(message_.body),
-        done_cb_(std::move(done)) {}
+      : options_(options),
+        msg_(options.policy(), now, message),
+        done_cb_(std::move(done)),
+        batch_(dispatcher, resolver, dns::hand_over(done_cb_, verdict_)) {}
 
   void start();
 
@@ -35,47 +33,31 @@ class VerificationImpl final : public Verification {
     size_t header_index;
     Signature sig;
   };
-  struct Lookup {
-    std::string name;
-    std::vector<size_t> items;  // indices into items_ / verdict_.signatures
-    dns::RequestPtr request;
-    bool answered = false;
-  };
-
-  void on_reply(size_t lookup, const dns::Reply& reply);
+  void on_key(size_t key);
   void on_timeout();
-  void complete();
-  void deliver();
 
-  core::Dispatcher& dispatcher_;
-  dns::Resolver& resolver_;
   Options options_;
-  Policy policy_;
-  int64_t now_;
-  MessageView message_;
-  BodyHashCache bodies_;
+  SignedMessage msg_;
   Callback done_cb_;
 
   std::vector<Item> items_;
   Verdict verdict_;
-  std::vector<Lookup> lookups_;
-  size_t outstanding_ = 0;
-  core::TimerPtr timer_;
-  bool done_ = false;
-  bool delivered_ = false;
-  std::shared_ptr<char> alive_ = std::make_shared<char>();
+  KeyFetch keys_;
+  std::vector<std::vector<size_t>> users_;  // per key: indices into items_ / signatures
+  // Key lookups, the time limit and the delivery of verdict_. Last: destroyed first.
+  dns::LookupBatch batch_;
 };
 
 void VerificationImpl::start() {
   uint32_t seen = 0;
-  for (size_t i = 0; i < message_.headers.size(); ++i) {
-    const HeaderField& field = message_.headers[i];
+  for (size_t i = 0; i < msg_.message.headers.size(); ++i) {
+    const HeaderField& field = msg_.message.headers[i];
     if (!iequals(field.name, kFieldName)) continue;
     ++seen;
     if (seen > options_.max_signatures) {
       SignatureVerdict v;
       v.header_index = i;
-      decide(v, Status::kNeutral, Reason::kSignatureLimit,
+      decide(v, DkimResult::kNeutral, Reason::kSignatureLimit,
              "not evaluated: more than " + std::to_string(options_.max_signatures) + " signatures");
       verdict_.signatures.push_back(std::move(v));
       items_.push_back(Item{i, Signature{}});
@@ -83,90 +65,50 @@ void VerificationImpl::start() {
     }
     Item item{i, parse_signature(field.value(), SignatureKind::kDkim)};
     SignatureVerdict v = start_verdict(item.sig, i);
-    bool needs_key = precheck(item.sig, policy_, now_, v);
+    bool needs_key = precheck(item.sig, msg_.policy, msg_.now, v);
     size_t index = items_.size();
     if (needs_key) {
-      std::string name = to_lower(item.sig.key_name());
-      size_t l = 0;
-      while (l < lookups_.size() && lookups_[l].name != name) ++l;
-      if (l == lookups_.size()) lookups_.push_back(Lookup{name, {}, nullptr});
-      lookups_[l].items.push_back(index);
-      v.status = Status::kTempError;  // until the key arrives
+      size_t k = keys_.add(item.sig.key_name());
+      if (k == users_.size()) users_.emplace_back();
+      users_[k].push_back(index);
+      v.status = DkimResult::kTempError;  // until the key arrives
       v.reason = Reason::kTimeout;
     }
     verdict_.signatures.push_back(std::move(v));
     items_.push_back(std::move(item));
   }
 
-  if (lookups_.empty()) {
-    done_ = true;
-  } else {
-    if (options_.timeout > 0) {
-      timer_ = dispatcher_.create_timer([this] {
-        on_timeout();
-        deliver();
-      });
-      timer_->enable(options_.timeout);
-    }
-    outstanding_ = lookups_.size();
-    for (size_t l = 0; l < lookups_.size(); ++l) {
-      lookups_[l].request = resolver_.resolve(
-          lookups_[l].name, dns::RrType::kTxt, [this, l](const dns::Reply& reply) {
-            if (done_) return;
-            on_reply(l, reply);
-            deliver();  // last: the user callback may destroy *this
-          });
-    }
+  if (keys_.empty()) {
+    batch_.finish();  // nothing to look up: delivered from the loop
+    return;
   }
-  if (done_) {
-    // Never call back from inside verify(): deliver from the loop, unless cancelled first.
-    dispatcher_.post([this, alive = std::weak_ptr<char>(alive_)] {
-      if (alive.lock()) deliver();
-    });
-  }
+  batch_.set_deadline(options_.timeout, [this] { on_timeout(); });
+  keys_.start(batch_, [this](size_t k) { on_key(k); });
 }
 
-void VerificationImpl::on_reply(size_t l, const dns::Reply& reply) {
-  Lookup& lookup = lookups_[l];
-  if (lookup.answered) return;
-  lookup.answered = true;
-  KeyLookup key = key_from_reply(reply);
-  for (size_t index : lookup.items) {
+void VerificationImpl::on_key(size_t k) {
+  const KeyLookup& key = keys_.key(k);
+  for (size_t index : users_[k]) {
     SignatureVerdict& v = verdict_.signatures[index];
-    if (key.status != Status::kPass) {
+    if (key.status != DkimResult::kPass) {
       decide(v, key.status, key.reason, key.detail);
       continue;
     }
     const Item& item = items_[index];
-    evaluate_with_key(message_, item.header_index, item.sig, *key.record, policy_, bodies_, v);
+    evaluate_with_key(msg_.message, item.header_index, item.sig, *key.record, msg_.policy,
+                      msg_.bodies, v);
   }
-  if (--outstanding_ == 0) complete();
+  if (batch_.outstanding() == 0) batch_.finish();
 }
 
 void VerificationImpl::on_timeout() {
-  if (done_) return;
-  for (const auto& lookup : lookups_) {
-    if (lookup.answered) continue;
-    for (size_t index : lookup.items) {
-      decide(verdict_.signatures[index], Status::kTempError, Reason::kTimeout,
-             "key lookup for " + lookup.name + " did not finish in time");
+  for (size_t k = 0; k < keys_.size(); ++k) {
+    if (keys_.answered(k)) continue;
+    for (size_t index : users_[k]) {
+      decide(verdict_.signatures[index], DkimResult::kTempError, Reason::kTimeout,
+             "key lookup for " + keys_.name(k) + " did not finish in time");
     }
   }
-  complete();
-}
-
-void VerificationImpl::complete() {
-  done_ = true;
-  if (timer_) timer_->disable();
-  for (auto& lookup : lookups_) lookup.request.reset();  // cancels what is outstanding
-}
-
-void VerificationImpl::deliver() {
-  if (!done_ || delivered_) return;
-  delivered_ = true;
-  Callback cb = std::move(done_cb_);
-  Verdict v = std::move(verdict_);
-  if (cb) cb(std::move(v));  // may destroy *this: nothing may follow
 }
 
 }  // namespace

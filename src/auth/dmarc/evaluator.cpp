@@ -3,8 +3,9 @@
 #include <sys/random.h>
 
 #include <chrono>
-
 #include <utility>
+
+#include "dns/lookup_batch.h"
 
 namespace mw::auth::dmarc {
 
@@ -42,29 +43,23 @@ class EvaluationImpl final : public Evaluation {
  public:
   EvaluationImpl(core::Dispatcher& dispatcher, dns::Resolver& resolver, PslPtr psl,
                  const Options& options, Input input, Callback done, uint32_t roll)
-      : dispatcher_(dispatcher),
-        resolver_(resolver),
-        psl_(std::move(psl)),
+      : psl_(std::move(psl)),
         options_(options),
         input_(std::move(input)),
         done_cb_(std::move(done)),
-        roll_(roll) {}
+        roll_(roll),
+        batch_(dispatcher, resolver, dns::hand_over(done_cb_, verdict_)) {}
 
   void start();
 
  private:
   using Replies = std::vector<dns::Reply>;
-  using BatchDone = std::function<void(Replies&)>;
 
-  void query(std::vector<std::pair<std::string, dns::RrType>> questions, BatchDone done);
-  void deliver();
   void lookup(const std::string& domain, bool org_level);
   void on_txt(const std::string& domain, bool org_level, const dns::Reply& reply);
   void discovered(Discovery d);
   void conclude(bool domain_exists);
 
-  core::Dispatcher& dispatcher_;
-  dns::Resolver& resolver_;
   PslPtr psl_;
   const Options options_;
   const Input input_;
@@ -76,16 +71,8 @@ class EvaluationImpl final : public Evaluation {
   Discovery discovery_;
   Verdict verdict_;
 
-  std::vector<dns::RequestPtr> requests_;
-  Replies replies_;
-  size_t remaining_ = 0;
-  BatchDone batch_done_;
-  uint64_t generation_ = 0;
-
-  core::TimerPtr timer_;
-  bool done_ = false;
-  bool delivered_ = false;
-  std::shared_ptr<char> alive_ = std::make_shared<char>();
+  // Lookups, the time limit and the delivery of verdict_. Last: destroyed first.
+  dns::LookupBatch batch_;
 };
 
 void EvaluationImpl::start() {
@@ -93,64 +80,22 @@ void EvaluationImpl::start() {
   if (!usable_domain(from_)) {
     Discovery d;
     d.problem = "From domain '" + from_ + "' is not a usable domain name";
-    discovered(std::move(d));
-    dispatcher_.post([this, alive = std::weak_ptr<char>(alive_)] {
-      if (alive.lock()) deliver();
-    });
+    discovered(std::move(d));  // decided without DNS: delivered from the loop
     return;
   }
   org_ = psl_->organizational_domain(from_);
-  if (options_.timeout > 0) {
-    timer_ = dispatcher_.create_timer([this] {
-      if (!done_) {
-        Discovery d;
-        d.status = Discovery::Status::kTempError;
-        d.problem = "DMARC evaluation exceeded its time limit";
-        ++generation_;
-        requests_.clear();
-        verdict_ = decide(input_, d, *psl_, true, roll_);
-        done_ = true;
-      }
-      deliver();
-    });
-    timer_->enable(options_.timeout);
-  }
+  batch_.set_deadline(options_.timeout, [this] {
+    Discovery d;
+    d.status = DiscoveryStatus::kTempError;
+    d.problem = "DMARC evaluation exceeded its time limit";
+    verdict_ = decide(input_, d, *psl_, true, roll_);
+  });
   lookup(from_, false);
 }
 
-void EvaluationImpl::query(std::vector<std::pair<std::string, dns::RrType>> questions,
-                           BatchDone done) {
-  requests_.clear();
-  uint64_t gen = ++generation_;
-  replies_.assign(questions.size(), dns::Reply{});
-  remaining_ = questions.size();
-  batch_done_ = std::move(done);
-  for (size_t i = 0; i < questions.size(); ++i) {
-    requests_.push_back(resolver_.resolve(
-        questions[i].first, questions[i].second, [this, gen, i](const dns::Reply& reply) {
-          if (gen != generation_ || done_) return;
-          replies_[i] = reply;
-          if (--remaining_ == 0) {
-            Replies replies = std::move(replies_);
-            BatchDone fn = std::move(batch_done_);
-            fn(replies);
-          }
-          deliver();  // last: the user callback may destroy *this
-        }));
-  }
-}
-
-void EvaluationImpl::deliver() {
-  if (!done_ || delivered_) return;
-  delivered_ = true;
-  Callback cb = std::move(done_cb_);
-  Verdict v = std::move(verdict_);
-  if (cb) cb(std::move(v));  // may destroy *this: nothing may follow
-}
-
 void EvaluationImpl::lookup(const std::string& domain, bool org_level) {
-  query({{"_dmarc." + domain, dns::RrType::kTxt}},
-        [this, domain, org_level](Replies& r) { on_txt(domain, org_level, r[0]); });
+  batch_.resolve("_dmarc." + domain, dns::RrType::kTxt,
+                 [this, domain, org_level](const dns::Reply& r) { on_txt(domain, org_level, r); });
 }
 
 void EvaluationImpl::on_txt(const std::string& domain, bool org_level, const dns::Reply& reply) {
@@ -158,7 +103,7 @@ void EvaluationImpl::on_txt(const std::string& domain, bool org_level, const dns
   std::string name = "_dmarc." + domain;
   if (reply.rcode != dns::Rcode::kNoError && reply.rcode != dns::Rcode::kNxDomain &&
       reply.rcode != dns::Rcode::kBadName) {
-    d.status = Discovery::Status::kTempError;
+    d.status = DiscoveryStatus::kTempError;
     d.problem = "DNS " + std::string(dns::rcode_name(reply.rcode)) + " looking up " + name;
     discovered(std::move(d));
     return;
@@ -188,10 +133,10 @@ void EvaluationImpl::on_txt(const std::string& domain, bool org_level, const dns
   d.record_domain = domain;
   d.problems = parsed.problems;
   if (parsed.ok()) {
-    d.status = Discovery::Status::kFound;
+    d.status = DiscoveryStatus::kFound;
     d.record = std::move(parsed.record);
   } else {
-    d.status = Discovery::Status::kPermError;
+    d.status = DiscoveryStatus::kPermError;
     d.problem = "unusable DMARC record at " + name + " (" +
                 std::string(record_error_name(parsed.error)) + ")";
   }
@@ -211,20 +156,18 @@ void EvaluationImpl::discovered(Discovery d) {
     conclude(true);
     return;
   }
-  query({{from_, dns::RrType::kA}, {from_, dns::RrType::kAaaa}, {from_, dns::RrType::kMx}},
-        [this](Replies& r) {
-          bool nonexistent = is_void(r[0], dns::RrType::kA) &&
-                             is_void(r[1], dns::RrType::kAaaa) && is_void(r[2], dns::RrType::kMx);
-          conclude(!nonexistent);
-        });
+  batch_.resolve_all(
+      {{from_, dns::RrType::kA}, {from_, dns::RrType::kAaaa}, {from_, dns::RrType::kMx}},
+      [this](Replies& r) {
+        bool nonexistent = is_void(r[0], dns::RrType::kA) &&
+                           is_void(r[1], dns::RrType::kAaaa) && is_void(r[2], dns::RrType::kMx);
+        conclude(!nonexistent);
+      });
 }
 
 void EvaluationImpl::conclude(bool domain_exists) {
   verdict_ = decide(input_, discovery_, *psl_, domain_exists, roll_);
-  done_ = true;
-  ++generation_;
-  if (timer_) timer_->disable();
-  requests_.clear();
+  batch_.finish();  // cancels what is outstanding, then delivers verdict_
 }
 
 }  // namespace

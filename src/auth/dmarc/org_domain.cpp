@@ -2,6 +2,8 @@
 
 #include <libpsl.h>
 
+#include "core/ascii.h"
+
 namespace mw::auth::dmarc {
 
 void PublicSuffixList::Free::operator()(psl_ctx_st* p) const { psl_free(p); }
@@ -31,13 +33,7 @@ std::string PublicSuffixList::organizational_domain(std::string_view domain) con
 }
 
 std::string normalize_domain(std::string_view domain) {
-  while (!domain.empty() && domain.front() == '.') domain.remove_prefix(1);
-  while (!domain.empty() && domain.back() == '.') domain.remove_suffix(1);
-  std::string out(domain);
-  for (auto& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
+  return core::to_lower(core::trim_if(domain, [](char c) { return c == '.'; }));
 }
 
 bool aligned(std::string_view a, std::string_view b, Alignment mode,

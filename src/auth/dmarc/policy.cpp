@@ -41,7 +41,7 @@ Alignments check_alignment(const Input& in, std::string_view from_domain, Alignm
 }
 
 bool needs_existence_check(const Discovery& d, std::string_view from_domain) {
-  return d.status == Discovery::Status::kFound && d.record &&
+  return d.status == DiscoveryStatus::kFound && d.record &&
          d.record->nonexistent_policy.has_value() &&
          normalize_domain(d.record_domain) != normalize_domain(from_domain);
 }
@@ -67,17 +67,17 @@ Verdict decide(const Input& in, const Discovery& d, const PublicSuffixList& psl,
   v.report.dkim_pass = al.dkim;
 
   switch (d.status) {
-    case Discovery::Status::kNone:
+    case DiscoveryStatus::kNone:
       v.result = DmarcResult::kNone;
       return v;
-    case Discovery::Status::kTempError:
+    case DiscoveryStatus::kTempError:
       v.result = DmarcResult::kTempError;
       return v;
-    case Discovery::Status::kPermError:
+    case DiscoveryStatus::kPermError:
       v.result = DmarcResult::kPermError;
       v.record_domain = normalize_domain(d.record_domain);
       return v;
-    case Discovery::Status::kFound:
+    case DiscoveryStatus::kFound:
       break;
   }
   if (!d.record) {  // cannot happen for kFound; degrade to "no DMARC" rather than guess

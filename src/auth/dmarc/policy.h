@@ -17,15 +17,17 @@
 
 namespace mw::auth::dmarc {
 
-// What policy discovery (RFC 7489 6.6.3) found for a From domain.
+// The outcome of policy discovery (RFC 7489 6.6.3).
+enum class DiscoveryStatus : uint8_t {
+  kFound,      // one usable record at record_domain
+  kNone,       // no record, or several at one name: no DMARC processing
+  kTempError,  // a DNS failure
+  kPermError,  // exactly one record, but unusable (invalid p/sp and no rua)
+};
+
+// What policy discovery found for a From domain.
 struct Discovery {
-  enum class Status : uint8_t {
-    kFound,      // one usable record at record_domain
-    kNone,       // no record, or several at one name: no DMARC processing
-    kTempError,  // a DNS failure
-    kPermError,  // exactly one record, but unusable (invalid p/sp and no rua)
-  };
-  Status status = Status::kNone;
+  DiscoveryStatus status = DiscoveryStatus::kNone;
   std::string record_domain;          // the From domain or its organizational domain
   std::optional<Record> record;       // kFound only
   std::vector<std::string> problems;  // syntax problems of the record found (any status)

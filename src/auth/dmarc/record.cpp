@@ -2,50 +2,22 @@
 
 #include <set>
 
+#include "core/ascii.h"
+
 namespace mw::auth::dmarc {
 
 namespace {
 
 constexpr uint64_t kMaxInterval = 0xffffffffULL;  // ri is a 32-bit unsigned integer
 
-bool is_wsp(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
-bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_wsp(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_wsp(s.back())) s.remove_suffix(1);
-  return s;
-}
-
-std::string lower_copy(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = lower(c);
-  return out;
-}
+using core::is_alpha;
+using core::is_digit;
 
 // Quote a value for a problem message, escaping control and 8-bit bytes and capping length.
-std::string quoted(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  constexpr size_t kMaxShown = 64;
-  std::string out = "'";
-  for (size_t i = 0; i < s.size() && i < kMaxShown; ++i) {
-    auto b = static_cast<unsigned char>(s[i]);
-    if (b >= 0x20 && b < 0x7f) {
-      out.push_back(s[i]);
-    } else {
-      out += "\\x";
-      out.push_back(kHex[b >> 4]);
-      out.push_back(kHex[b & 0xf]);
-    }
-  }
-  if (s.size() > kMaxShown) out += "...";
-  return out + "'";
-}
+std::string quoted(std::string_view s) { return "'" + core::printable(s, 64) + "'"; }
 
 std::optional<Policy> parse_policy(std::string_view v) {
-  std::string l = lower_copy(v);
+  std::string l = core::to_lower(v);
   if (l == "none") return Policy::kNone;
   if (l == "quarantine") return Policy::kQuarantine;
   if (l == "reject") return Policy::kReject;
@@ -53,7 +25,7 @@ std::optional<Policy> parse_policy(std::string_view v) {
 }
 
 std::optional<Alignment> parse_alignment(std::string_view v) {
-  std::string l = lower_copy(v);
+  std::string l = core::to_lower(v);
   if (l == "r") return Alignment::kRelaxed;
   if (l == "s") return Alignment::kStrict;
   return std::nullopt;
@@ -81,7 +53,7 @@ std::optional<ReportUri> parse_uri(std::string_view text) {
     uri = text.substr(0, bang);
     uint64_t unit = 1;
     if (!size.empty() && !is_digit(size.back())) {
-      switch (lower(size.back())) {
+      switch (core::to_lower(size.back())) {
         case 'k': unit = 1ULL << 10; break;
         case 'm': unit = 1ULL << 20; break;
         case 'g': unit = 1ULL << 30; break;
@@ -120,7 +92,7 @@ std::vector<ReportUri> parse_uri_list(std::string_view tag, std::string_view val
   while (start <= value.size()) {
     size_t comma = value.find(',', start);
     if (comma == std::string_view::npos) comma = value.size();
-    std::string_view item = trim(value.substr(start, comma - start));
+    std::string_view item = core::trim_fws(value.substr(start, comma - start));
     if (auto uri = parse_uri(item)) {
       out.push_back(std::move(*uri));
     } else {
@@ -137,7 +109,7 @@ bool valid_failure_options(std::string_view v) {
   while (start <= v.size()) {
     size_t colon = v.find(':', start);
     if (colon == std::string_view::npos) colon = v.size();
-    std::string item = lower_copy(trim(v.substr(start, colon - start)));
+    std::string item = core::to_lower(core::trim_fws(v.substr(start, colon - start)));
     if (item != "0" && item != "1" && item != "d" && item != "s") return false;
     start = colon + 1;
   }
@@ -170,19 +142,19 @@ std::string_view record_error_name(RecordError e) {
 
 bool is_dmarc_record(std::string_view text) {
   // dmarc-version = "v" *WSP "=" *WSP %x44.4d.41.52.43.31 ("DMARC1", exactly)
-  std::string_view s = trim(text);
-  if (s.empty() || lower(s[0]) != 'v') return false;
-  s = trim(s.substr(1));
+  std::string_view s = core::trim_fws(text);
+  if (s.empty() || core::to_lower(s[0]) != 'v') return false;
+  s = core::trim_fws(s.substr(1));
   if (s.empty() || s[0] != '=') return false;
-  s = trim(s.substr(1));
+  s = core::trim_fws(s.substr(1));
   if (s.substr(0, 6) != "DMARC1") return false;
-  s = trim(s.substr(6));
+  s = core::trim_fws(s.substr(6));
   return s.empty() || s[0] == ';';
 }
 
 ParsedRecord parse_record(std::string_view text) {
   ParsedRecord out;
-  if (trim(text).empty()) {
+  if (core::trim_fws(text).empty()) {
     out.error = RecordError::kEmpty;
     out.problems.push_back("empty record");
     return out;
@@ -203,7 +175,7 @@ ParsedRecord parse_record(std::string_view text) {
   while (start <= text.size()) {
     size_t semi = text.find(';', start);
     if (semi == std::string_view::npos) semi = text.size();
-    std::string_view part = trim(text.substr(start, semi - start));
+    std::string_view part = core::trim_fws(text.substr(start, semi - start));
     start = semi + 1;
     if (part.empty()) continue;
     size_t eq = part.find('=');
@@ -211,8 +183,8 @@ ParsedRecord parse_record(std::string_view text) {
       problems.push_back("malformed tag " + quoted(part));
       continue;
     }
-    std::string name = lower_copy(trim(part.substr(0, eq)));
-    std::string_view value = trim(part.substr(eq + 1));
+    std::string name = core::to_lower(core::trim_fws(part.substr(0, eq)));
+    std::string_view value = core::trim_fws(part.substr(eq + 1));
     if (first) {  // the v=DMARC1 tag, checked by is_dmarc_record()
       first = false;
       seen.insert(name);
@@ -266,7 +238,7 @@ ParsedRecord parse_record(std::string_view text) {
       (name == "rua" ? rec.aggregate_uris : rec.failure_uris) = std::move(uris);
     } else if (name == "fo") {
       if (valid_failure_options(value)) {
-        rec.failure_options = lower_copy(value);
+        rec.failure_options = core::to_lower(value);
       } else {
         problems.push_back("fo: invalid failure options " + quoted(value) + ", 0 used");
       }
@@ -277,7 +249,7 @@ ParsedRecord parse_record(std::string_view text) {
       while (fs <= value.size()) {
         size_t colon = value.find(':', fs);
         if (colon == std::string_view::npos) colon = value.size();
-        std::string f = lower_copy(trim(value.substr(fs, colon - fs)));
+        std::string f = core::to_lower(core::trim_fws(value.substr(fs, colon - fs)));
         ok = ok && f == "afrf";  // the only format registered (RFC 7489 6.3, 11.6)
         formats.push_back(std::move(f));
         fs = colon + 1;

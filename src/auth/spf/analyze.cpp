@@ -3,15 +3,17 @@
 #include <memory>
 #include <utility>
 
-#include "auth/spf/ascii.h"
 #include "auth/spf/macro.h"
 #include "auth/spf/record.h"
+#include "core/ascii.h"
+#include "dns/lookup_batch.h"
+#include "dns/name.h"
 
 namespace mw::auth::spf {
 
 namespace {
 
-std::string normalize(std::string_view s) { return ascii::lower_copy(ascii::strip_dot(s)); }
+std::string normalize(std::string_view s) { return core::to_lower(dns::without_root_dot(s)); }
 
 struct Work {
   TreeNode node;  // `children` stays empty until the result is built
@@ -23,11 +25,10 @@ class AnalysisRun final : public Evaluation {
  public:
   AnalysisRun(core::Dispatcher& dispatcher, dns::Resolver& resolver, std::string domain,
               const AnalyzeOptions& options, AnalysisCallback done)
-      : dispatcher_(dispatcher),
-        resolver_(resolver),
-        domain_(normalize(domain)),
+      : domain_(normalize(domain)),
         options_(options),
-        done_cb_(std::move(done)) {}
+        done_cb_(std::move(done)),
+        batch_(dispatcher, resolver, dns::hand_over(done_cb_, result_)) {}
 
   void start();
 
@@ -42,26 +43,19 @@ class AnalysisRun final : public Evaluation {
   void follow(Work* w, const std::string& via, const std::string& target);
   void check_addresses(Work* w, const Mechanism& m, const std::string& name);
   void maybe_finish();
-  void deliver();
   Analysis build();
   static void build_node(Work& w, TreeNode& out, std::vector<std::string>& problems);
 
-  core::Dispatcher& dispatcher_;
-  dns::Resolver& resolver_;
   const std::string domain_;
   const AnalyzeOptions options_;
   AnalysisCallback done_cb_;
 
   std::unique_ptr<Work> root_;
-  std::vector<dns::RequestPtr> requests_;
-  size_t outstanding_ = 0;
   uint32_t records_fetched_ = 0;
   bool loop_ = false;
-  bool done_ = false;
-  bool delivered_ = false;
   Analysis result_;
-  core::TimerPtr timer_;
-  std::shared_ptr<char> alive_ = std::make_shared<char>();
+  // Lookups, the time limit and the delivery of result_. Last: destroyed first.
+  dns::LookupBatch batch_;
 };
 
 void AnalysisRun::start() {
@@ -69,36 +63,22 @@ void AnalysisRun::start() {
   root_->node.domain = domain_;
   if (!is_checkable_domain(domain_)) {
     root_->node.problems.push_back("not a domain name that SPF can check");
-    done_ = true;
     result_ = build();
-    dispatcher_.post([this, alive = std::weak_ptr<char>(alive_)] {
-      if (alive.lock()) deliver();
-    });
+    batch_.finish();  // delivered from the loop
     return;
   }
-  if (options_.timeout > 0) {
-    timer_ = dispatcher_.create_timer([this] {
-      if (done_) return;
-      done_ = true;
-      requests_.clear();
-      root_->node.problems.push_back("the analysis ran out of time; the tree is incomplete");
-      result_ = build();
-      deliver();
-    });
-    timer_->enable(options_.timeout);
-  }
+  batch_.set_deadline(options_.timeout, [this] {
+    root_->node.problems.push_back("the analysis ran out of time; the tree is incomplete");
+    result_ = build();
+  });
   fetch(root_.get());
 }
 
 void AnalysisRun::issue(std::string name, dns::RrType type, ReplyFn fn) {
-  ++outstanding_;
-  requests_.push_back(
-      resolver_.resolve(name, type, [this, fn = std::move(fn)](const dns::Reply& reply) {
-        if (done_) return;
-        --outstanding_;
-        fn(reply);
-        maybe_finish();  // last: it may call back, which may destroy *this
-      }));
+  batch_.resolve(name, type, [this, fn = std::move(fn)](const dns::Reply& reply) {
+    fn(reply);
+    maybe_finish();
+  });
 }
 
 void AnalysisRun::fetch(Work* w) {
@@ -252,19 +232,9 @@ void AnalysisRun::check_addresses(Work* w, const Mechanism& m, const std::string
 }
 
 void AnalysisRun::maybe_finish() {
-  if (done_ || outstanding_ != 0) return;
-  done_ = true;
-  if (timer_) timer_->disable();
+  if (batch_.outstanding() != 0) return;
   result_ = build();
-  deliver();
-}
-
-void AnalysisRun::deliver() {
-  if (delivered_) return;
-  delivered_ = true;
-  AnalysisCallback cb = std::move(done_cb_);
-  Analysis a = std::move(result_);
-  if (cb) cb(std::move(a));  // may destroy *this: nothing may follow
+  batch_.finish();  // delivers result_
 }
 
 void AnalysisRun::build_node(Work& w, TreeNode& out, std::vector<std::string>& problems) {

@@ -4,23 +4,24 @@
 #include <utility>
 #include <vector>
 
-#include "auth/spf/ascii.h"
 #include "auth/spf/lookup.h"
 #include "auth/spf/macro.h"
 #include "auth/spf/record.h"
+#include "core/ascii.h"
+#include "dns/lookup_batch.h"
+#include "dns/name.h"
 
 namespace mw::auth::spf {
 
 namespace {
 
-using ascii::iequals;
-using ascii::lower_copy;
-using ascii::strip_dot;
+using core::iequals;
+using core::to_lower;
 
 // `name` is `domain` or a name below it (case-insensitive, final dots ignored).
 bool within(std::string_view name, std::string_view domain) {
-  name = strip_dot(name);
-  domain = strip_dot(domain);
+  name = dns::without_root_dot(name);
+  domain = dns::without_root_dot(domain);
   if (iequals(name, domain)) return true;
   return name.size() > domain.size() && name[name.size() - domain.size() - 1] == '.' &&
          iequals(name.substr(name.size() - domain.size()), domain);
@@ -40,12 +41,11 @@ class EvaluationImpl final : public Evaluation {
  public:
   EvaluationImpl(core::Dispatcher& dispatcher, dns::Resolver& resolver, const Options& options,
                  Request request, Callback done, int64_t now)
-      : dispatcher_(dispatcher),
-        resolver_(resolver),
-        options_(options),
+      : options_(options),
         req_(std::move(request)),
         done_cb_(std::move(done)),
-        now_(now) {}
+        now_(now),
+        batch_(dispatcher, resolver, dns::hand_over(done_cb_, verdict_)) {}
 
   void start();
 
@@ -57,11 +57,9 @@ class EvaluationImpl final : public Evaluation {
     size_t next = 0;  // index of the next mechanism to evaluate
   };
   using Replies = std::vector<dns::Reply>;
-  using BatchDone = std::function<void(Replies&)>;
 
   // Plumbing.
-  void query(std::vector<std::pair<std::string, dns::RrType>> questions, BatchDone done);
-  void deliver();
+  void query(std::vector<dns::Question> questions, dns::LookupBatch::OnReplies done);
   void on_timeout();
   void finish(SpfResult result, std::string problem);
   void complete();
@@ -73,6 +71,9 @@ class EvaluationImpl final : public Evaluation {
   void on_record(Use use, const std::string& name, const dns::Reply& reply);
   void run();
   void eval_dns_mechanism();
+  // The reply of a mechanism's lookup has records of `type`; otherwise the mechanism is
+  // settled here (temperror, or a void lookup that does not match) and false is returned.
+  bool has_answer(const dns::Reply& reply, dns::RrType type);
   void on_address(const dns::Reply& reply, dns::RrType type);
   void on_mx(const dns::Reply& reply);
   void eval_ptr();
@@ -96,8 +97,6 @@ class EvaluationImpl final : public Evaluation {
     return f.record.mechanisms[f.next - 1];
   }
 
-  core::Dispatcher& dispatcher_;
-  dns::Resolver& resolver_;
   const Options options_;
   const Request req_;
   Callback done_cb_;
@@ -110,13 +109,6 @@ class EvaluationImpl final : public Evaluation {
   std::vector<Frame> frames_;
   Verdict verdict_;
 
-  // The one batch of lookups in flight (evaluation is sequential).
-  std::vector<dns::RequestPtr> requests_;
-  Replies replies_;
-  size_t remaining_ = 0;
-  BatchDone batch_done_;
-  uint64_t generation_ = 0;
-
   // %{p} and the ptr mechanism: validated host names of the client, computed once.
   bool validated_ready_ = false;
   bool ptr_void_ = false;
@@ -124,12 +116,12 @@ class EvaluationImpl final : public Evaluation {
   std::string p_value_;
   std::string explanation_text_;  // the exp= TXT text, before expansion
 
-  core::TimerPtr timer_;
   bool done_ = false;
-  bool delivered_ = false;
   bool in_explanation_ = false;
   bool concluded_ = false;  // the result is known (an exp= lookup may still run)
-  std::shared_ptr<char> alive_ = std::make_shared<char>();
+  // Lookups, the time limit and the delivery of verdict_ (one round at a time: evaluation
+  // is sequential). Last: destroyed first, so nothing calls back into the members above.
+  dns::LookupBatch batch_;
 };
 
 void EvaluationImpl::start() {
@@ -148,67 +140,29 @@ void EvaluationImpl::start() {
     }
   }
   if (local_.empty()) local_ = "postmaster";  // RFC 7208 4.3
-  domain = std::string(strip_dot(domain));
+  domain = std::string(dns::without_root_dot(domain));
   sender_domain_ = domain;
   sender_ = local_ + "@" + domain;
   verdict_.sender = sender_;
-  verdict_.domain = lower_copy(domain);
+  verdict_.domain = to_lower(domain);
 
   if (ip_.family == 0) {
     finish(SpfResult::kNone, "no client address");
   } else if (!is_checkable_domain(domain)) {
     finish(SpfResult::kNone, "'" + domain + "' is not a domain name that can be checked");
   } else {
-    if (options_.timeout > 0) {
-      timer_ = dispatcher_.create_timer([this] {
-        on_timeout();
-        deliver();
-      });
-      timer_->enable(options_.timeout);
-    }
+    batch_.set_deadline(options_.timeout, [this] { on_timeout(); });
     fetch_record(domain, Use::kTop);
   }
-  if (done_) {
-    // Never call back from inside check(): deliver from the loop, unless cancelled first.
-    dispatcher_.post([this, alive = std::weak_ptr<char>(alive_)] {
-      if (alive.lock()) deliver();
-    });
-  }
 }
 
-void EvaluationImpl::query(std::vector<std::pair<std::string, dns::RrType>> questions,
-                           BatchDone done) {
-  requests_.clear();
-  uint64_t gen = ++generation_;
-  replies_.assign(questions.size(), dns::Reply{});
-  remaining_ = questions.size();
-  batch_done_ = std::move(done);
+void EvaluationImpl::query(std::vector<dns::Question> questions,
+                           dns::LookupBatch::OnReplies done) {
   verdict_.queries += static_cast<uint32_t>(questions.size());
-  for (size_t i = 0; i < questions.size(); ++i) {
-    requests_.push_back(resolver_.resolve(
-        questions[i].first, questions[i].second, [this, gen, i](const dns::Reply& reply) {
-          if (gen != generation_ || done_) return;
-          replies_[i] = reply;
-          if (--remaining_ == 0) {
-            Replies replies = std::move(replies_);
-            BatchDone fn = std::move(batch_done_);
-            fn(replies);
-          }
-          deliver();  // last: the user callback may destroy *this
-        }));
-  }
-}
-
-void EvaluationImpl::deliver() {
-  if (!done_ || delivered_) return;
-  delivered_ = true;
-  Callback cb = std::move(done_cb_);
-  Verdict v = std::move(verdict_);
-  if (cb) cb(std::move(v));  // may destroy *this: nothing may follow
+  batch_.resolve_all(std::move(questions), std::move(done));
 }
 
 void EvaluationImpl::on_timeout() {
-  if (done_) return;
   if (in_explanation_) {
     use_default_explanation();  // the result is fail already; exp trouble is ignored
     complete();
@@ -225,9 +179,7 @@ void EvaluationImpl::finish(SpfResult result, std::string problem) {
 
 void EvaluationImpl::complete() {
   done_ = true;
-  ++generation_;
-  if (timer_) timer_->disable();
-  requests_.clear();  // cancels whatever is still outstanding
+  batch_.finish();  // cancels whatever is still outstanding, then delivers verdict_
 }
 
 bool EvaluationImpl::count_term() {
@@ -377,18 +329,23 @@ bool EvaluationImpl::address_matches(const dns::Reply& reply, dns::RrType type, 
   return false;
 }
 
-void EvaluationImpl::on_address(const dns::Reply& reply, dns::RrType type) {
+bool EvaluationImpl::has_answer(const dns::Reply& reply, dns::RrType type) {
   switch (classify(reply, type)) {
     case AddressOutcome::kTempError:
       finish(SpfResult::kTempError, "DNS " + std::string(dns::rcode_name(reply.rcode)) +
                                         " evaluating '" + current().text + "'");
-      return;
+      return false;
     case AddressOutcome::kVoid:
       if (count_void()) mechanism_done(false);
-      return;
+      return false;
     case AddressOutcome::kAnswer:
-      break;
+      return true;
   }
+  return false;
+}
+
+void EvaluationImpl::on_address(const dns::Reply& reply, dns::RrType type) {
+  if (!has_answer(reply, type)) return;
   const Mechanism& m = current();
   if (m.kind == MechanismKind::kExists) {
     mechanism_done(true);  // RFC 7208 5.7: any A record matches, whatever the client family
@@ -398,27 +355,17 @@ void EvaluationImpl::on_address(const dns::Reply& reply, dns::RrType type) {
 }
 
 void EvaluationImpl::on_mx(const dns::Reply& reply) {
-  switch (classify(reply, dns::RrType::kMx)) {
-    case AddressOutcome::kTempError:
-      finish(SpfResult::kTempError, "DNS " + std::string(dns::rcode_name(reply.rcode)) +
-                                        " evaluating '" + current().text + "'");
-      return;
-    case AddressOutcome::kVoid:
-      if (count_void()) mechanism_done(false);
-      return;
-    case AddressOutcome::kAnswer:
-      break;
-  }
+  if (!has_answer(reply, dns::RrType::kMx)) return;
   size_t records = 0;
-  std::vector<std::pair<std::string, dns::RrType>> questions;
+  std::vector<dns::Question> questions;
   for (const auto& rec : reply.answers) {
     if (rec.type != dns::RrType::kMx) continue;
     ++records;
-    std::string_view host = strip_dot(rec.text);
+    std::string_view host = dns::without_root_dot(rec.text);
     if (host.empty()) continue;  // RFC 7505 null MX: no host to check
     bool seen = false;
-    for (const auto& q : questions) seen = seen || iequals(q.first, host);
-    if (!seen) questions.emplace_back(std::string(host), address_type());
+    for (const auto& q : questions) seen = seen || iequals(q.name, host);
+    if (!seen) questions.push_back({std::string(host), address_type()});
   }
   if (records > options_.max_mx_names) {
     finish(SpfResult::kPermError, "'" + current().text + "' returned " +
@@ -482,14 +429,14 @@ void EvaluationImpl::resolve_validated(std::function<void()> then) {
       return;
     }
     std::vector<std::string> names;
-    std::vector<std::pair<std::string, dns::RrType>> questions;
+    std::vector<dns::Question> questions;
     for (const auto& rec : r[0].answers) {
       if (rec.type != dns::RrType::kPtr) continue;
       if (names.size() >= options_.max_ptr_names) break;  // RFC 7208 4.6.4: ignore the rest
-      std::string_view host = strip_dot(rec.text);
+      std::string_view host = dns::without_root_dot(rec.text);
       if (host.empty()) continue;
       names.emplace_back(host);
-      questions.emplace_back(std::string(host), address_type());
+      questions.push_back({std::string(host), address_type()});
     }
     if (questions.empty()) {
       validated_ready_ = true;
@@ -540,7 +487,7 @@ void EvaluationImpl::conclude(SpfResult result, std::string term) {
   concluded_ = true;
   verdict_.result = result;
   verdict_.mechanism = std::move(term);
-  verdict_.matched_domain = lower_copy(frames_.back().domain);
+  verdict_.matched_domain = to_lower(frames_.back().domain);
   if (result != SpfResult::kFail) {
     complete();
     return;
@@ -640,7 +587,7 @@ MacroContext EvaluationImpl::context(std::string_view domain) {
   // %{p}: the domain itself if validated, else a validated name below it, else any.
   p_value_.clear();
   for (const auto& n : validated_) {
-    if (within(n, domain) && strip_dot(n).size() == strip_dot(domain).size()) p_value_ = n;
+    if (within(n, domain) && dns::without_root_dot(n).size() == dns::without_root_dot(domain).size()) p_value_ = n;
   }
   for (size_t i = 0; p_value_.empty() && i < validated_.size(); ++i) {
     if (within(validated_[i], domain)) p_value_ = validated_[i];
@@ -662,7 +609,7 @@ MacroContext EvaluationImpl::context(std::string_view domain) {
 }  // namespace
 
 bool is_checkable_domain(std::string_view domain) {
-  domain = strip_dot(domain);
+  domain = dns::without_root_dot(domain);
   if (domain.empty() || domain.front() == '[') return false;
   for (char c : domain) {
     auto b = static_cast<unsigned char>(c);

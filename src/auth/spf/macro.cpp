@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <vector>
 
-#include "auth/spf/ascii.h"
+#include "core/ascii.h"
 
 namespace mw::auth::spf {
 
@@ -24,9 +24,9 @@ struct Token {
   std::string_view delimiters;  // kMacro: split characters ("" = ".")
 };
 
-using ascii::is_alpha;
-using ascii::is_digit;
-using ascii::to_lower;
+using core::is_alpha;
+using core::is_digit;
+using core::to_lower;
 
 bool is_delimiter(char c) {
   return c == '.' || c == '-' || c == '+' || c == ',' || c == '/' || c == '_' || c == '=';
@@ -45,9 +45,9 @@ bool letter_allowed(char letter, MacroUse use) {
 
 std::string describe(char c) {
   if (c >= 0x21 && c <= 0x7e) return std::string("'") + c + "'";
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  auto b = static_cast<unsigned char>(c);
-  return std::string("byte 0x") + kHex[b >> 4] + kHex[b & 0xf];
+  std::string out = "byte 0x";
+  core::append_hex(out, static_cast<unsigned char>(c), /*upper=*/true);
+  return out;
 }
 
 // Walk the tokens of a macro-string, calling fn(const Token&) for each.
@@ -124,15 +124,12 @@ Status scan(std::string_view s, MacroUse use, Fn&& fn) {
 }
 
 void url_escape_append(std::string& out, std::string_view value) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
   for (char c : value) {
     if (is_alpha(c) || is_digit(c) || c == '-' || c == '.' || c == '_' || c == '~') {
       out.push_back(c);
     } else {
-      auto b = static_cast<unsigned char>(c);
       out.push_back('%');
-      out.push_back(kHex[b >> 4]);
-      out.push_back(kHex[b & 0xf]);
+      core::append_hex(out, static_cast<unsigned char>(c), /*upper=*/true);
     }
   }
 }
@@ -169,7 +166,7 @@ std::string macro_value(char letter, const MacroContext& ctx) {
     case 'l': return std::string(ctx.local_part);
     case 'o': return std::string(ctx.sender_domain);
     case 'd': return std::string(ctx.domain);
-    case 'i': return ctx.ip.to_dotted();
+    case 'i': return to_dotted(ctx.ip);
     case 'p': return ctx.validated.empty() ? std::string("unknown") : std::string(ctx.validated);
     case 'h': return std::string(ctx.helo);
     case 'v': return ctx.ip.is_v6() ? "ip6" : "in-addr";

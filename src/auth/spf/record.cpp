@@ -1,7 +1,7 @@
 #include "auth/spf/record.h"
 
-#include "auth/spf/ascii.h"
 #include "auth/spf/macro.h"
+#include "core/ascii.h"
 
 namespace mw::auth::spf {
 
@@ -9,34 +9,17 @@ namespace {
 
 constexpr std::string_view kVersion = "v=spf1";
 
-using ascii::iequals;
-using ascii::is_alpha;
-using ascii::is_digit;
+using core::iequals;
+using core::is_alpha;
+using core::is_digit;
 
 // name = ALPHA *( ALPHA / DIGIT / "-" / "_" / "." )
 bool is_name_char(char c) {
   return is_alpha(c) || is_digit(c) || c == '-' || c == '_' || c == '.';
 }
 
-// Printable form of a term for error messages (control and 8-bit bytes escaped).
-std::string printable(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (char c : s) {
-    auto b = static_cast<unsigned char>(c);
-    if (b >= 0x20 && b < 0x7f) {
-      out.push_back(c);
-    } else {
-      out += "\\x";
-      out.push_back(kHex[b >> 4]);
-      out.push_back(kHex[b & 0xf]);
-    }
-  }
-  return out;
-}
-
 Failure term_error(std::string_view what, std::string_view term) {
-  return fail(ErrorCode::kInvalidInput, std::string(what) + " '" + printable(term) + "'");
+  return fail(ErrorCode::kInvalidInput, std::string(what) + " '" + core::printable(term) + "'");
 }
 
 // 1*DIGIT without leading zeros, at most `max`. Returns -1 when invalid.

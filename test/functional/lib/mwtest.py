@@ -3,7 +3,13 @@
 Everything runs on 127.0.0.1 with ports the kernel picks, every server is started by the test
 itself and stopped by its own PID. The mailward binary and the source tree come from the
 environment (MW_BINARY, MW_SOURCE_DIR) that CTest sets.
+
+A test that needs a tool (rspamc, dnsmasq, Postfix, ...) says so with @mwtest.needs(...): on a
+developer's machine without the tool it is skipped with the reason in the output; when the
+environment variable CI is set (.ci/run sets it) it fails instead, so that a CI machine that
+lacks a tool cannot be green with less tested.
 """
+import functools
 import http.client
 import json
 import os
@@ -14,10 +20,48 @@ import socket
 import subprocess
 import tempfile
 import time
+import unittest
 
 MW_BINARY = os.environ.get("MW_BINARY", "mailward")
-SOURCE_DIR = os.environ.get("MW_SOURCE_DIR", os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+SOURCE_DIR = os.environ.get(
+    "MW_SOURCE_DIR",
+    os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))))
 TESTDATA = os.environ.get("MW_TESTDATA_DIR", os.path.join(SOURCE_DIR, "test", "data"))
+
+
+IN_CI = bool(os.environ.get("CI"))
+
+
+def needs(missing_reason):
+    """Decorator for a test method or a TestCase class that needs a tool.
+
+    `missing_reason` is None (or empty) when everything needed is there, else why not
+    ("rspamc not installed"). Skips with that reason, or fails with it when CI is set.
+    """
+    if not missing_reason:
+        return lambda obj: obj
+    if not IN_CI:
+        return unittest.skip(missing_reason)
+    message = f"{missing_reason} (CI is set: a missing tool is a failure, not a skip)"
+
+    def fail(obj):
+        if isinstance(obj, type):
+            def set_up_class(cls):
+                raise AssertionError(message)
+            obj.setUpClass = classmethod(set_up_class)
+            return obj
+
+        @functools.wraps(obj)
+        def failing(*args, **kwargs):
+            raise AssertionError(message)
+        return failing
+    return fail
+
+
+def missing_tools(*tools):
+    """None when every command is on the PATH (or an executable path), else a reason."""
+    absent = [t for t in tools if not (shutil.which(t) or os.access(t, os.X_OK))]
+    return " and ".join(absent) + " not installed" if absent else None
 
 
 def _find_run_user():

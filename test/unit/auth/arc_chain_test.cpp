@@ -100,8 +100,8 @@ TEST_F(ArcChain, MultiHopRsaAndEd25519) {
   ASSERT_EQ(v1.sets.size(), 1u);
   EXPECT_EQ(v1.sets[0].cv, "none");
   EXPECT_EQ(v1.sets[0].authserv_id, "relay.example");
-  EXPECT_EQ(v1.sets[0].ams.status, dkim::Status::kPass);
-  EXPECT_EQ(v1.sets[0].seal.status, dkim::Status::kPass);
+  EXPECT_EQ(v1.sets[0].ams.status, dkim::DkimResult::kPass);
+  EXPECT_EQ(v1.sets[0].seal.status, dkim::DkimResult::kPass);
   EXPECT_EQ(m1.rfind("ARC-Seal: a=rsa-sha256; b=", 0), 0u);
   EXPECT_NE(m1.find("ARC-Authentication-Results: i=1; relay.example; spf=pass"), std::string::npos);
 
@@ -138,7 +138,7 @@ TEST_F(ArcChain, ModifiedInTransitOldestPass) {
   ChainVerdict v = validate(m2);
   EXPECT_EQ(v.status, ChainStatus::kPass) << v.detail;
   EXPECT_EQ(v.oldest_pass, 2u);
-  EXPECT_EQ(v.sets[0].ams.status, dkim::Status::kFail);
+  EXPECT_EQ(v.sets[0].ams.status, dkim::DkimResult::kFail);
 }
 
 TEST_F(ArcChain, TamperingFails) {

@@ -63,7 +63,7 @@ TEST_F(DkimSign, DkimpySignThenVerify) {
   const std::string msg = read_file(dkimpy("test.message"));
   const std::string key = dkimpy("test.private");
   int total = 0, ok = 0;
-  auto expect = [&](const SignatureVerdict& v, Status want, const std::string& what) {
+  auto expect = [&](const SignatureVerdict& v, DkimResult want, const std::string& what) {
     ++total;
     EXPECT_EQ(v.status, want) << what << ": " << reason_name(v.reason) << " " << v.detail;
     if (v.status == want) ++ok;
@@ -75,28 +75,28 @@ TEST_F(DkimSign, DkimpySignThenVerify) {
       o.body_canon = b;
       std::string what =
           "test.message " + std::string(canon_name(h)) + "/" + std::string(canon_name(b));
-      expect(round_trip(msg, key, "test", "example.com", record_file("test.txt"), o), Status::kPass,
+      expect(round_trip(msg, key, "test", "example.com", record_file("test.txt"), o), DkimResult::kPass,
              what);
       expect(round_trip(msg, key, "test", "example.com", record_file("test2.txt"), o),
-             Status::kPass, what + " (key without k=)");
+             DkimResult::kPass, what + " (key without k=)");
       // Appended body text fails, unless l= was used (then it is flagged).
       expect(
           round_trip(msg, key, "test", "example.com", record_file("test.txt"), o, "appended\r\n"),
-          Status::kFail, what + " + appended text");
+          DkimResult::kFail, what + " + appended text");
       SignOptions l = o;
       l.body_length = true;
       SignatureVerdict lv =
           round_trip(msg, key, "test", "example.com", record_file("test.txt"), l, "appended\r\n");
-      expect(lv, Status::kPass, what + " l= + appended text");
+      expect(lv, DkimResult::kPass, what + " l= + appended text");
       EXPECT_TRUE(lv.body_beyond_length);
     }
   }
   expect(round_trip(msg, key, "test", "example.com", record_file("badversion.txt")),
-         Status::kPermError, "badversion.txt");
-  expect(round_trip(msg, key, "test", "example.com", record_file("badk.txt")), Status::kPermError,
+         DkimResult::kPermError, "badversion.txt");
+  expect(round_trip(msg, key, "test", "example.com", record_file("badk.txt")), DkimResult::kPermError,
          "badk.txt");
   expect(round_trip(msg, key, "test", "example.com", record_file("test_tlsrpt.txt")),
-         Status::kPermError, "test_tlsrpt.txt");
+         DkimResult::kPermError, "test_tlsrpt.txt");
   struct KeyCase {
     const char* key;
     const char* record;
@@ -107,27 +107,27 @@ TEST_F(DkimSign, DkimpySignThenVerify) {
                            KeyCase{"2048_testkey.key", "2048_testkey_wo_markers.pub.rsa.txt"},
                            KeyCase{"2048_testkey_PKCS8.key", "2048_testkey_PKCS8.key.pub.txt"}}) {
     expect(round_trip(msg, dkimpy(c.key), "test", "example.com", record_file(c.record)),
-           Status::kPass, std::string(c.key) + " / " + c.record);
+           DkimResult::kPass, std::string(c.key) + " / " + c.record);
   }
   // RFC 8463 example message: Ed25519 (raw seed key file) and RSA.
   const std::string rfc = read_file(dkimpy("rfc6376.msg"));
   expect(round_trip(rfc, dkimpy("rfc8032_7_1.key"), "brisbane", "football.example.com",
                     "v=DKIM1; k=ed25519; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="),
-         Status::kPass, "rfc6376.msg ed25519");
+         DkimResult::kPass, "rfc6376.msg ed25519");
   expect(round_trip(rfc, key, "test", "football.example.com", record_file("test.txt")),
-         Status::kPass, "rfc6376.msg rsa");
+         DkimResult::kPass, "rfc6376.msg rsa");
   expect(round_trip(read_file(dkimpy("ed25519test.msg")), dkimpy("ed25519test.key"), "test",
                     "example.net",
                     "v=DKIM1; k=ed25519; p=yi50DjK5O9pqbFpNHklsv9lqaS0ArSYu02qp1S0DW1Y="),
-         Status::kPass, "ed25519test.msg");
+         DkimResult::kPass, "ed25519test.msg");
   // Upstream notes the Windows-1258 message does not verify in dkimpy 1.1.0; byte-based
   // canonicalisation has no trouble with it.
   expect(round_trip(read_file(dkimpy("rfc6376.w1258.msg")), key, "test", "football.example.com",
                     record_file("test.txt")),
-         Status::kPass, "rfc6376.w1258.msg");
+         DkimResult::kPass, "rfc6376.w1258.msg");
   expect(round_trip(read_file(dkimpy("test_extra.message")), key, "test", "example.com",
                     record_file("test.txt")),
-         Status::kPass, "test_extra.message");
+         DkimResult::kPass, "test_extra.message");
   std::printf("dkimpy sign-then-verify: %d/%d as expected\n", ok, total);
 }
 

@@ -90,8 +90,8 @@ void load_tab_dns(dns::FakeResolver& r, const std::string& dir) {
 std::string overall(const Verdict& v) {
   bool fail = false;
   for (const auto& s : v.signatures) {
-    if (s.status == Status::kPass) return "pass";
-    fail = fail || s.status == Status::kFail;
+    if (s.status == DkimResult::kPass) return "pass";
+    fail = fail || s.status == DkimResult::kFail;
   }
   return fail ? "fail" : "invalid";
 }
@@ -150,7 +150,7 @@ TEST_F(DkimSuite, MailDkimCorpus) {
       ++pre_rfc;
       ASSERT_FALSE(v.signatures.empty()) << file;
       for (const auto& s : v.signatures) {
-        EXPECT_EQ(s.status, Status::kPermError) << file;
+        EXPECT_EQ(s.status, DkimResult::kPermError) << file;
         EXPECT_EQ(s.reason, Reason::kVersion) << file << ": " << s.detail;
       }
       continue;
@@ -164,7 +164,7 @@ TEST_F(DkimSuite, MailDkimCorpus) {
     EXPECT_EQ(got, expected) << file;
     if (got == expected) ++passed;
     for (const auto& s : v.signatures) {
-      if (s.status != Status::kPass) {
+      if (s.status != DkimResult::kPass) {
         SCOPED_TRACE(file + ": " + std::string(reason_name(s.reason)) + " " + s.detail);
       }
     }
@@ -181,12 +181,12 @@ TEST_F(DkimSuite, MailDkimPerSignatureResults) {
   // multiple_2: invalid (c=foobar), pass, fail, unparsable.
   Verdict v = verify(read_file(testdata("dkim/mail-dkim/corpus/multiple_2.txt")), legacy());
   ASSERT_EQ(v.signatures.size(), 4u);
-  EXPECT_EQ(v.signatures[0].status, Status::kPermError);
+  EXPECT_EQ(v.signatures[0].status, DkimResult::kPermError);
   EXPECT_EQ(v.signatures[0].reason, Reason::kCanonicalization);
-  EXPECT_EQ(v.signatures[1].status, Status::kPass);
-  EXPECT_EQ(v.signatures[2].status, Status::kFail);
+  EXPECT_EQ(v.signatures[1].status, DkimResult::kPass);
+  EXPECT_EQ(v.signatures[2].status, DkimResult::kFail);
   EXPECT_EQ(v.signatures[2].reason, Reason::kBadSignature);
-  EXPECT_EQ(v.signatures[3].status, Status::kPermError);
+  EXPECT_EQ(v.signatures[3].status, DkimResult::kPermError);
   EXPECT_EQ(v.signatures[3].reason, Reason::kSyntax);
 
   auto one = [&](const char* file) {
@@ -194,8 +194,8 @@ TEST_F(DkimSuite, MailDkimPerSignatureResults) {
     EXPECT_EQ(r.signatures.size(), 1u) << file;
     return r.signatures.empty() ? SignatureVerdict{} : r.signatures[0];
   };
-  EXPECT_EQ(one("badkey_14.txt").status, Status::kTempError);  // DNS timeout
-  EXPECT_EQ(one("badkey_15.txt").status, Status::kTempError);  // SERVFAIL
+  EXPECT_EQ(one("badkey_14.txt").status, DkimResult::kTempError);  // DNS timeout
+  EXPECT_EQ(one("badkey_15.txt").status, DkimResult::kTempError);  // SERVFAIL
   EXPECT_EQ(one("badkey_10.txt").reason, Reason::kKeyStrict);  // t=s, i= in a subdomain
   EXPECT_EQ(one("badkey_11.txt").reason, Reason::kKeyHash);    // key h= excludes sha256
   EXPECT_EQ(one("ignore_7.txt").reason, Reason::kExpired);
@@ -207,7 +207,7 @@ TEST_F(DkimSuite, MailDkimPerSignatureResults) {
   EXPECT_EQ(one("badkey4_ed25519.txt").reason, Reason::kKeyNotFound);
   EXPECT_EQ(one("badkey5_ed25519.txt").reason, Reason::kKeySyntax);
   SignatureVerdict qp = one("good_qp_1.txt");
-  EXPECT_EQ(qp.status, Status::kPass);
+  EXPECT_EQ(qp.status, DkimResult::kPass);
   EXPECT_EQ(qp.identity, "jlong@messiah.edu");
 }
 
@@ -217,19 +217,19 @@ TEST_F(DkimSuite, MailDkimDefaultPolicy) {
   resolver_.clear_queries();
   Verdict v = verify(read_file(testdata("dkim/mail-dkim/corpus/goodkey_1.txt")));
   ASSERT_EQ(v.signatures.size(), 1u);
-  EXPECT_EQ(v.signatures[0].status, Status::kFail);
+  EXPECT_EQ(v.signatures[0].status, DkimResult::kFail);
   EXPECT_EQ(v.signatures[0].reason, Reason::kInsecureAlgorithm);
   EXPECT_TRUE(resolver_.queries().empty());
   // Ed25519 is unaffected.
   v = verify(read_file(testdata("dkim/mail-dkim/corpus/goodkey_ed25519.txt")));
   ASSERT_EQ(v.signatures.size(), 1u);
-  EXPECT_EQ(v.signatures[0].status, Status::kPass) << v.signatures[0].detail;
+  EXPECT_EQ(v.signatures[0].status, DkimResult::kPass) << v.signatures[0].detail;
   // The 512-bit keys of the corpus are refused once sha1 is allowed.
   Options sha1;
   sha1.allow_rsa_sha1 = true;
   v = verify(read_file(testdata("dkim/mail-dkim/corpus/goodkey_1.txt")), sha1);
   ASSERT_EQ(v.signatures.size(), 1u);
-  EXPECT_EQ(v.signatures[0].status, Status::kPermError);
+  EXPECT_EQ(v.signatures[0].status, DkimResult::kPermError);
   EXPECT_EQ(v.signatures[0].reason, Reason::kKeyTooSmall);
   EXPECT_EQ(v.signatures[0].key_bits, 512);
 }
@@ -238,22 +238,22 @@ TEST_F(DkimSuite, DkimpyPreSigned) {
   load_tab_dns(resolver_, "dkim/dkimpy");
   auto statuses = [&](const char* file) {
     Verdict v = verify(read_file(testdata(std::string("dkim/dkimpy/data/") + file)));
-    std::vector<Status> out;
+    std::vector<DkimResult> out;
     for (const auto& s : v.signatures) {
       out.push_back(s.status);
-      if (s.status != Status::kPass) ADD_FAILURE() << file << ": " << s.detail;
+      if (s.status != DkimResult::kPass) ADD_FAILURE() << file << ": " << s.detail;
     }
     return out;
   };
-  EXPECT_EQ(statuses("test2.message"), std::vector<Status>{Status::kPass});
-  EXPECT_EQ(statuses("rfc6376.signed.msg"), (std::vector<Status>{Status::kPass, Status::kPass}));
-  EXPECT_EQ(statuses("ed25519test2.msg"), std::vector<Status>{Status::kPass});
-  EXPECT_EQ(statuses("rfc6376.signed.rsa.msg"), std::vector<Status>{Status::kPass});
+  EXPECT_EQ(statuses("test2.message"), std::vector<DkimResult>{DkimResult::kPass});
+  EXPECT_EQ(statuses("rfc6376.signed.msg"), (std::vector<DkimResult>{DkimResult::kPass, DkimResult::kPass}));
+  EXPECT_EQ(statuses("ed25519test2.msg"), std::vector<DkimResult>{DkimResult::kPass});
+  EXPECT_EQ(statuses("rfc6376.signed.rsa.msg"), std::vector<DkimResult>{DkimResult::kPass});
 
   // d=legitimate.com(.attacker.com must not verify even though a key is served.
   Verdict bad = verify(read_file(testdata("dkim/dkimpy/data/test.message.baddomain")));
   ASSERT_EQ(bad.signatures.size(), 1u);
-  EXPECT_EQ(bad.signatures[0].status, Status::kPermError);
+  EXPECT_EQ(bad.signatures[0].status, DkimResult::kPermError);
   EXPECT_EQ(bad.signatures[0].reason, Reason::kBadDomain);
 
   // The deliberately corrupted key record is rejected cleanly.
@@ -266,7 +266,7 @@ TEST_F(DkimSuite, DkimpyPreSigned) {
   MessageView view = split_message(raw);
   Verdict r = testutil::run_dkim(dispatcher_, v, view);
   ASSERT_EQ(r.signatures.size(), 1u);
-  EXPECT_EQ(r.signatures[0].status, Status::kPermError);
+  EXPECT_EQ(r.signatures[0].status, DkimResult::kPermError);
   EXPECT_EQ(r.signatures[0].reason, Reason::kKeyInvalid);
 }
 
@@ -279,8 +279,8 @@ TEST_F(DkimSuite, Mimekit) {
     ++total;
     bool all = !v.signatures.empty();
     for (const auto& s : v.signatures) {
-      EXPECT_EQ(s.status, Status::kPass) << row[0] << ": " << s.detail;
-      all = all && s.status == Status::kPass;
+      EXPECT_EQ(s.status, DkimResult::kPass) << row[0] << ": " << s.detail;
+      all = all && s.status == DkimResult::kPass;
     }
     if (all) ++passed;
   }

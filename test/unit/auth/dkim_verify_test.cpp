@@ -95,7 +95,7 @@ TEST_F(DkimVerify, PassRsaAndEd25519AllCanonicalisations) {
         o.header_canon = h;
         o.body_canon = b;
         SignatureVerdict v = one(sign(message_, sel, o));
-        EXPECT_EQ(v.status, Status::kPass) << sel << " " << v.detail;
+        EXPECT_EQ(v.status, DkimResult::kPass) << sel << " " << v.detail;
         EXPECT_EQ(v.domain, "example.com");
         EXPECT_EQ(v.selector, sel);
         EXPECT_EQ(v.identity, "@example.com");
@@ -115,29 +115,29 @@ TEST_F(DkimVerify, LfStoredMessageVerifiesLikeCrlf) {
   // The same signature over the LF form of the message.
   std::string field = signed_crlf.substr(0, signed_crlf.find("\r\nReceived:"));
   std::string lf_msg = field + "\n" + lf;
-  EXPECT_EQ(one(lf_msg).status, Status::kPass) << one(lf_msg).detail;
+  EXPECT_EQ(one(lf_msg).status, DkimResult::kPass) << one(lf_msg).detail;
   // Signed in LF form, verified in CRLF form.
   std::string signed_lf = sign(lf, "ed");
-  EXPECT_EQ(one(to_crlf(signed_lf)).status, Status::kPass);
+  EXPECT_EQ(one(to_crlf(signed_lf)).status, DkimResult::kPass);
 }
 
 TEST_F(DkimVerify, TamperedBodyAndHeader) {
   std::string m = sign(message_, "rsa");
   SignatureVerdict body = one(m + "extra line\r\n");
-  EXPECT_EQ(body.status, Status::kFail);
+  EXPECT_EQ(body.status, DkimResult::kFail);
   EXPECT_EQ(body.reason, Reason::kBodyHashMismatch);
 
   std::string hdr = m;
   hdr.replace(hdr.find("Quarterly"), 9, "Quarterlx");
   SignatureVerdict h = one(hdr);
-  EXPECT_EQ(h.status, Status::kFail);
+  EXPECT_EQ(h.status, DkimResult::kFail);
   EXPECT_EQ(h.reason, Reason::kBadSignature);
 
   // Relaxed tolerates whitespace changes in headers and body, simple does not.
   std::string ws = m;
   ws.replace(ws.find("Subject: Quarterly"), 18, "Subject:   Quarterly");
   ws.replace(ws.find("Hi Bob,"), 7, "Hi  Bob,  ");
-  EXPECT_EQ(one(ws).status, Status::kPass);
+  EXPECT_EQ(one(ws).status, DkimResult::kPass);
   SignOptions simple;
   simple.header_canon = simple.body_canon = Canon::kSimple;
   std::string s = sign(message_, "rsa", simple);
@@ -147,14 +147,14 @@ TEST_F(DkimVerify, TamperedBodyAndHeader) {
 
 TEST_F(DkimVerify, OversignedHeadersCannotBeAdded) {
   std::string m = sign(message_, "ed");
-  EXPECT_EQ(one(m).status, Status::kPass);
+  EXPECT_EQ(one(m).status, DkimResult::kPass);
   // A second Subject (or a To/Date/From) added anywhere breaks the signature.
   std::string added = m;
   added.insert(added.find("\r\n\r\n") + 2, "Subject: click here\r\n");
   EXPECT_EQ(one(added).reason, Reason::kBadSignature);
   // Added Received (not oversigned) is fine.
   std::string rcvd = "Received: from relay by mx; Mon, 2 Jan 2023 11:00:00 +0000\r\n" + m;
-  EXPECT_EQ(one(rcvd).status, Status::kPass);
+  EXPECT_EQ(one(rcvd).status, DkimResult::kPass);
 }
 
 TEST_F(DkimVerify, WrongKeyAndKeyProblems) {
@@ -167,19 +167,19 @@ TEST_F(DkimVerify, WrongKeyAndKeyProblems) {
   struct Case {
     const char* sel;
     std::string record;
-    Status status;
+    DkimResult status;
     Reason reason;
   };
   std::string rsa_p = "p=" + rsa_->public_key_base64();
   std::vector<Case> cases = {
-      {"revoked", "v=DKIM1; k=rsa; p=", Status::kPermError, Reason::kKeyRevoked},
-      {"badtype", "v=DKIM1; k=ed25519; " + rsa_p, Status::kPermError, Reason::kKeyInvalid},
-      {"edkey", "v=DKIM1; k=ed25519; p=" + ed_->public_key_base64(), Status::kPermError,
+      {"revoked", "v=DKIM1; k=rsa; p=", DkimResult::kPermError, Reason::kKeyRevoked},
+      {"badtype", "v=DKIM1; k=ed25519; " + rsa_p, DkimResult::kPermError, Reason::kKeyInvalid},
+      {"edkey", "v=DKIM1; k=ed25519; p=" + ed_->public_key_base64(), DkimResult::kPermError,
        Reason::kKeyType},
-      {"sha1only", "v=DKIM1; h=sha1; " + rsa_p, Status::kPermError, Reason::kKeyHash},
-      {"tlsrpt", "v=DKIM1; s=tlsrpt; " + rsa_p, Status::kPermError, Reason::kKeyService},
-      {"garbage", "v=spf1 -all", Status::kPermError, Reason::kKeySyntax},
-      {"testing", "v=DKIM1; t=y; " + rsa_p, Status::kPass, Reason::kNone},
+      {"sha1only", "v=DKIM1; h=sha1; " + rsa_p, DkimResult::kPermError, Reason::kKeyHash},
+      {"tlsrpt", "v=DKIM1; s=tlsrpt; " + rsa_p, DkimResult::kPermError, Reason::kKeyService},
+      {"garbage", "v=spf1 -all", DkimResult::kPermError, Reason::kKeySyntax},
+      {"testing", "v=DKIM1; t=y; " + rsa_p, DkimResult::kPass, Reason::kNone},
   };
   for (const auto& c : cases) {
     testutil::add_key(resolver_, std::string(c.sel) + "._domainkey.example.com", c.record);
@@ -196,7 +196,7 @@ TEST_F(DkimVerify, SeveralTxtRecordsFirstUsableWins) {
   resolver_.add_txt("multi._domainkey.example.com", "v=spf1 ~all");
   testutil::add_key(resolver_, "multi._domainkey.example.com",
                     "v=DKIM1; k=ed25519; p=" + ed_->public_key_base64());
-  EXPECT_EQ(one(sign(message_, "multi", {}, kNow, &*ed_)).status, Status::kPass);
+  EXPECT_EQ(one(sign(message_, "multi", {}, kNow, &*ed_)).status, DkimResult::kPass);
 }
 
 TEST_F(DkimVerify, DnsOutcomes) {
@@ -205,14 +205,14 @@ TEST_F(DkimVerify, DnsOutcomes) {
   resolver_.set_rcode("broken._domainkey.example.com", dns::RrType::kTxt, dns::Rcode::kServFail);
   resolver_.add_empty_name("empty._domainkey.example.com");
   SignatureVerdict nx = one(sign(message_, "gone"));
-  EXPECT_EQ(nx.status, Status::kPermError);
+  EXPECT_EQ(nx.status, DkimResult::kPermError);
   EXPECT_EQ(nx.reason, Reason::kKeyNotFound);
   SignatureVerdict nodata = one(sign(message_, "empty"));
   EXPECT_EQ(nodata.reason, Reason::kKeyNotFound);
   SignatureVerdict slow = one(sign(message_, "slow"));
-  EXPECT_EQ(slow.status, Status::kTempError);
+  EXPECT_EQ(slow.status, DkimResult::kTempError);
   EXPECT_EQ(slow.reason, Reason::kDnsError);
-  EXPECT_EQ(one(sign(message_, "broken")).status, Status::kTempError);
+  EXPECT_EQ(one(sign(message_, "broken")).status, DkimResult::kTempError);
 }
 
 TEST_F(DkimVerify, PolicySha1AndKeySize) {
@@ -224,20 +224,20 @@ TEST_F(DkimVerify, PolicySha1AndKeySize) {
   Options strict;
   strict.min_key_bits = 2048;
   SignatureVerdict v = one(m, strict);
-  EXPECT_EQ(v.status, Status::kPermError);
+  EXPECT_EQ(v.status, DkimResult::kPermError);
   EXPECT_EQ(v.reason, Reason::kKeyTooSmall);
   EXPECT_EQ(v.key_bits, 1024);
-  EXPECT_EQ(one(m).status, Status::kPass);  // 1024 is the default minimum
+  EXPECT_EQ(one(m).status, DkimResult::kPass);  // 1024 is the default minimum
 
   std::string sha1 = m;
   sha1.replace(sha1.find("a=rsa-sha256"), 12, "a=rsa-sha1");
   SignatureVerdict s = one(sha1);
-  EXPECT_EQ(s.status, Status::kFail);
+  EXPECT_EQ(s.status, DkimResult::kFail);
   EXPECT_EQ(s.reason, Reason::kInsecureAlgorithm);
   Options allow;
   allow.allow_rsa_sha1 = true;
   SignatureVerdict a = one(sha1, allow);
-  EXPECT_EQ(a.status, Status::kFail);  // evaluated now: the bh= is a SHA-256 digest
+  EXPECT_EQ(a.status, DkimResult::kFail);  // evaluated now: the bh= is a SHA-256 digest
   EXPECT_EQ(a.reason, Reason::kBodyHashMismatch);
 }
 
@@ -245,10 +245,10 @@ TEST_F(DkimVerify, ExpiryAndFutureTimestampWithSkew) {
   SignOptions o;
   o.expire_after = 3600;
   std::string m = sign(message_, "ed", o, kNow);
-  EXPECT_EQ(one(m, {}, kNow + 3600).status, Status::kPass);
-  EXPECT_EQ(one(m, {}, kNow + 3600 + 299).status, Status::kPass);  // within the 5 min skew
+  EXPECT_EQ(one(m, {}, kNow + 3600).status, DkimResult::kPass);
+  EXPECT_EQ(one(m, {}, kNow + 3600 + 299).status, DkimResult::kPass);  // within the 5 min skew
   SignatureVerdict expired = one(m, {}, kNow + 3600 + 301);
-  EXPECT_EQ(expired.status, Status::kPermError);
+  EXPECT_EQ(expired.status, DkimResult::kPermError);
   EXPECT_EQ(expired.reason, Reason::kExpired);
   Options no_skew;
   no_skew.clock_skew = 0;
@@ -256,7 +256,7 @@ TEST_F(DkimVerify, ExpiryAndFutureTimestampWithSkew) {
 
   SignatureVerdict future = one(m, {}, kNow - 301);
   EXPECT_EQ(future.reason, Reason::kFutureTimestamp);
-  EXPECT_EQ(one(m, {}, kNow - 299).status, Status::kPass);
+  EXPECT_EQ(one(m, {}, kNow - 299).status, DkimResult::kPass);
 }
 
 TEST_F(DkimVerify, IdentityAndStrictKeys) {
@@ -265,12 +265,12 @@ TEST_F(DkimVerify, IdentityAndStrictKeys) {
   SignOptions sub;
   sub.identity = "alice@mail.example.com";
   SignatureVerdict v = one(sign(message_, "strict", sub, kNow, &*ed_));
-  EXPECT_EQ(v.status, Status::kPermError);
+  EXPECT_EQ(v.status, DkimResult::kPermError);
   EXPECT_EQ(v.reason, Reason::kKeyStrict);
   SignOptions same;
   same.identity = "alice@example.com";
   SignatureVerdict ok = one(sign(message_, "strict", same, kNow, &*ed_));
-  EXPECT_EQ(ok.status, Status::kPass) << ok.detail;
+  EXPECT_EQ(ok.status, DkimResult::kPass) << ok.detail;
   EXPECT_EQ(ok.identity, "alice@example.com");
   SignOptions odd;
   odd.identity = "a;b=c@example.com";  // quoted-printable round trip
@@ -282,16 +282,16 @@ TEST_F(DkimVerify, BodyLengthFlagsAppendedContent) {
   o.body_length = true;
   std::string m = sign(message_, "rsa", o);
   SignatureVerdict v = one(m);
-  EXPECT_EQ(v.status, Status::kPass);
+  EXPECT_EQ(v.status, DkimResult::kPass);
   ASSERT_TRUE(v.body_length.has_value());
   EXPECT_FALSE(v.body_beyond_length);
   SignatureVerdict appended = one(m + "\r\nBuy now: http://spam.example/\r\n");
-  EXPECT_EQ(appended.status, Status::kPass);
+  EXPECT_EQ(appended.status, DkimResult::kPass);
   EXPECT_TRUE(appended.body_beyond_length);
   // Truncating below l= fails.
   std::string cut = m.substr(0, m.size() - 10);
   SignatureVerdict short_body = one(cut);
-  EXPECT_EQ(short_body.status, Status::kFail);
+  EXPECT_EQ(short_body.status, DkimResult::kFail);
   EXPECT_EQ(short_body.reason, Reason::kBodyTooShort);
 }
 
@@ -301,9 +301,9 @@ TEST_F(DkimVerify, SeveralSignaturesAndTheCap) {
   Verdict v = verify(m);
   ASSERT_EQ(v.signatures.size(), 3u);
   EXPECT_EQ(v.signatures[0].selector, "gone");
-  EXPECT_EQ(v.signatures[0].status, Status::kPermError);
-  EXPECT_EQ(v.signatures[1].status, Status::kPass);
-  EXPECT_EQ(v.signatures[2].status, Status::kPass);
+  EXPECT_EQ(v.signatures[0].status, DkimResult::kPermError);
+  EXPECT_EQ(v.signatures[1].status, DkimResult::kPass);
+  EXPECT_EQ(v.signatures[2].status, DkimResult::kPass);
   EXPECT_TRUE(v.any_pass());
   EXPECT_EQ(v.passing_domains(), std::vector<std::string>{"example.com"});
   EXPECT_EQ(v.signatures[1].header_index, 1u);
@@ -313,7 +313,7 @@ TEST_F(DkimVerify, SeveralSignaturesAndTheCap) {
   resolver_.clear_queries();
   Verdict c = verify(m, cap);
   ASSERT_EQ(c.signatures.size(), 3u);
-  EXPECT_EQ(c.signatures[2].status, Status::kNeutral);
+  EXPECT_EQ(c.signatures[2].status, DkimResult::kNeutral);
   EXPECT_EQ(c.signatures[2].reason, Reason::kSignatureLimit);
   EXPECT_EQ(resolver_.queries().size(), 2u);
 }
@@ -323,8 +323,8 @@ TEST_F(DkimVerify, SharedKeyIsLookedUpOnce) {
   resolver_.clear_queries();
   Verdict v = verify(m);
   ASSERT_EQ(v.signatures.size(), 2u);
-  EXPECT_EQ(v.signatures[0].status, Status::kPass);
-  EXPECT_EQ(v.signatures[1].status, Status::kPass);
+  EXPECT_EQ(v.signatures[0].status, DkimResult::kPass);
+  EXPECT_EQ(v.signatures[1].status, DkimResult::kPass);
   EXPECT_EQ(resolver_.queries(), std::vector<std::string>{"rsa._domainkey.example.com/TXT"});
 }
 
@@ -354,7 +354,7 @@ TEST_F(DkimVerify, TimeoutGivesTempErrorAndCancels) {
   dispatcher_.run();
   ASSERT_TRUE(out.has_value());
   ASSERT_EQ(out->signatures.size(), 1u);
-  EXPECT_EQ(out->signatures[0].status, Status::kTempError);
+  EXPECT_EQ(out->signatures[0].status, DkimResult::kTempError);
   EXPECT_EQ(out->signatures[0].reason, Reason::kTimeout);
   EXPECT_EQ(silent.live, 0);  // the request handle was dropped
 }

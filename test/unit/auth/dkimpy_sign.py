@@ -11,7 +11,7 @@ in OUTDIR/manifest.tsv (file, selector, canonicalisation, length flag). The C++ 
 them with Mailward's verifier.
 
 When dkimpy cannot be imported the manifest only holds a "# skipped" line, so that the build
-still succeeds and the test reports itself skipped.
+still succeeds and the test reports itself skipped (failed when CI is set: need_tool.h).
 """
 
 import base64

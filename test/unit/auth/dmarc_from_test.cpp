@@ -4,7 +4,6 @@
 // A separate test binary, so that the DMARC tests do not depend on the MIME library.
 #include <gtest/gtest.h>
 
-#include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -18,12 +17,6 @@
 
 namespace mw::auth::dmarc {
 namespace {
-
-// Rows where the MIME address parser (not owned here) does not yet produce OpenDMARC's
-// answer; reported to its owner. They are logged, not failed, so that the rest of the table
-// keeps guarding the pipeline. Case 6 "<<<><joe@joe.com>>>": mime yields one address with
-// an empty addr (nested angle brackets are not unwrapped).
-bool known_mime_gap(const std::string& n) { return n == "6"; }
 
 TEST(DmarcFromExtraction, OpenDmarcTable) {
   std::ifstream in(std::string(MW_TESTDATA_DIR) +
@@ -51,11 +44,6 @@ TEST(DmarcFromExtraction, OpenDmarcTable) {
     std::string got = from ? from->domain : "(none)";
     std::string seen;
     for (const auto& a : addresses) seen += " [" + std::string(a.addr) + "]";
-    if (known_mime_gap(cols[0]) && got != cols[2]) {
-      std::printf("known gap, case %s: got %s, OpenDMARC %s\n", cols[0].c_str(), got.c_str(),
-                  cols[2].c_str());
-      continue;
-    }
     EXPECT_EQ(got, cols[2]) << "case " << cols[0] << ": " << cols[1] << "; addresses:" << seen;
   }
   EXPECT_EQ(rows, 13);

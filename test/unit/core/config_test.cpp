@@ -134,5 +134,70 @@ TEST(Config, ParsesDurationsAndSizes) {
   EXPECT_FALSE(parse_size("-1"));
 }
 
+TEST(Config, ValueGivesFreeFormTablesAsJson) {
+  Schema s = test_schema();
+  std::vector<ConfigIssue> issues;
+  auto c = Config::from_string(s,
+                               "[settings.b.apply]\n"
+                               "subject = \"[SPAM] %s\"\n"
+                               "scores = { X = 2.5, Y = 3 }\n"
+                               "list = [\"a\", \"b\"]\n"
+                               "on = true\n"
+                               "when = 1979-05-27\n"
+                               "[settings.a.apply]\n"
+                               "z = 1\n",
+                               issues);
+  ASSERT_TRUE(c) << (issues.empty() ? "" : issues[0].to_string());
+  auto settings = (*c)->value("settings");
+  ASSERT_TRUE(settings);
+  ASSERT_TRUE(settings->is_object());
+  // Keys in name order, whatever the file order.
+  ASSERT_EQ(settings->members().size(), 2u);
+  EXPECT_EQ(settings->members()[0].first, "a");
+  EXPECT_EQ(settings->members()[1].first, "b");
+  auto apply = (*c)->value("settings.b.apply");
+  ASSERT_TRUE(apply);
+  EXPECT_EQ(apply->find("subject")->as_string(), "[SPAM] %s");
+  EXPECT_TRUE(apply->find("scores")->find("X")->type() == json::Value::Type::kDouble);
+  EXPECT_DOUBLE_EQ(apply->find("scores")->find("X")->as_double(), 2.5);
+  EXPECT_TRUE(apply->find("scores")->find("Y")->is_int());
+  EXPECT_EQ(apply->find("scores")->find("Y")->as_int(), 3);
+  ASSERT_EQ(apply->find("list")->items().size(), 2u);
+  EXPECT_EQ(apply->find("list")->items()[1].as_string(), "b");
+  EXPECT_TRUE(apply->find("on")->as_bool());
+  EXPECT_TRUE(apply->find("when")->is_null());  // dates are not carried
+  EXPECT_FALSE((*c)->value("settings.c"));
+  EXPECT_FALSE((*c)->value("settings.b.apply.subject.deeper"));
+  EXPECT_TRUE((*c)->value("")->is_object());  // the whole tree
+}
+
+TEST(Config, EffectiveValueFallsBackToTheDeclaredDefault) {
+  Schema s = test_schema();
+  std::vector<ConfigIssue> issues;
+  auto c = Config::from_string(s, "[options.dns]\nretransmits = 5\n", issues);
+  ASSERT_TRUE(c);
+  EXPECT_EQ((*c)->effective_value("options.dns.retransmits")->as_int(), 5);
+  EXPECT_FALSE((*c)->value("options.dns.timeout"));
+  EXPECT_EQ((*c)->effective_value("options.dns.timeout")->as_string(), "1s");  // as written
+  EXPECT_FALSE((*c)->effective_value("groups.x.max_score"));  // declared without default
+  EXPECT_FALSE((*c)->effective_value("not.declared"));
+  const OptionDecl* d = s.find("logging.level");
+  ASSERT_NE(d, nullptr);
+  EXPECT_EQ(s.default_value(*d)->as_string(), "info");
+}
+
+TEST(Config, KeysListATableInNameOrder) {
+  Schema s = test_schema();
+  std::vector<ConfigIssue> issues;
+  auto c = Config::from_string(
+      s, "[groups.zeta]\nmax_score = 1.0\n[groups.alpha]\nmax_score = 2.0\n", issues);
+  ASSERT_TRUE(c);
+  EXPECT_EQ((*c)->keys("groups"), (std::vector<std::string>{"alpha", "zeta"}));
+  EXPECT_TRUE((*c)->keys("groups.alpha.max_score").empty());  // not a table
+  EXPECT_TRUE((*c)->keys("nothing").empty());
+  EXPECT_TRUE((*c)->has("groups.zeta.max_score"));
+  EXPECT_FALSE((*c)->has("options.dns.timeout"));  // the default is not "in the files"
+}
+
 }  // namespace
 }  // namespace mw::core

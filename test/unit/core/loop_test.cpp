@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <memory>
+#include <string>
+
 namespace mw::core {
 namespace {
 
@@ -44,6 +47,37 @@ TEST(Dispatcher, FdEventSeesReadableData) {
   EXPECT_EQ(got, "hi");
   close(fds[0]);
   close(fds[1]);
+}
+
+// Sets a flag when destroyed; used to see when deferred deletion happens.
+struct Tracked {
+  explicit Tracked(std::string* log, char name) : log(log), name(name) {}
+  ~Tracked() { *log += name; }
+  std::string* log;
+  char name;
+};
+
+struct TrackedDeletable final : Deletable {
+  explicit TrackedDeletable(std::string* log) : t(log, 'D') {}
+  Tracked t;
+};
+
+TEST(Dispatcher, DeferredDeleteWaitsForTheCurrentCallback) {
+  Dispatcher d;
+  std::string log;
+  d.post([&] {
+    d.deferred_delete(std::make_unique<Tracked>(&log, 'a'));      // any type: held
+    d.deferred_delete(std::make_unique<TrackedDeletable>(&log));  // a Deletable itself
+    log += "|";  // still inside the callback: nothing destroyed yet
+  });
+  d.run();
+  EXPECT_EQ(log, "|aD");
+}
+
+TEST(Dispatcher, DeferredDeleteOfEmptyPointerIsHarmless) {
+  Dispatcher d;
+  d.deferred_delete(std::unique_ptr<Tracked>());
+  d.run();
 }
 
 }  // namespace

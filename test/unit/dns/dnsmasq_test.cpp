@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "dns/udp_resolver.h"
+#include "need_tool.h"
 #include "test_util.h"
 
 namespace mw::dns {
@@ -50,12 +51,12 @@ uint16_t free_port() {
 class Dnsmasq : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (::access(kDnsmasq, X_OK) != 0) GTEST_SKIP() << "dnsmasq is not installed";
+    MW_NEED_TOOL(::access(kDnsmasq, X_OK) == 0, "dnsmasq is not installed");
     char tmpl[] = "/tmp/mwdnsmasqXXXXXX";
     ASSERT_NE(mkdtemp(tmpl), nullptr);
     dir_ = tmpl;
     for (int attempt = 0; attempt < 3 && pid_ <= 0; ++attempt) start();
-    if (pid_ <= 0) GTEST_SKIP() << "dnsmasq could not be started";
+    MW_NEED_TOOL(pid_ > 0, "dnsmasq could not be started");
   }
 
   void TearDown() override {

@@ -4,19 +4,14 @@
 #include <lua.hpp>
 
 #include <chrono>
-#include <filesystem>
-#include <fstream>
 
 #include "core/config.h"
-#include "dns/fake_resolver.h"
-#include "lua/lua_module.h"
-#include "scan/options.h"
-#include "scan/reply.h"
-#include "scan/task.h"
+#include "lua_test_util.h"
 
 namespace mw::lua {
 namespace {
 
+using namespace scan::testing;  // the task readers of scan_test_util.h
 namespace fs = std::filesystem;
 
 constexpr const char* kMessage =
@@ -29,54 +24,15 @@ constexpr const char* kMessage =
 
 class LuaTest : public ::testing::Test {
  protected:
-  LuaTest() : logger_(core::LogLevel::kSilent), services_(dispatcher_, logger_), resolver_(dispatcher_) {
-    char tmpl[] = "/tmp/mwluaXXXXXX";
-    dir_ = mkdtemp(tmpl);
-    fs::create_directories(dir_ / "rules");
-    fs::create_directories(dir_ / "lualib");
-    services_.set_resolver(&resolver_);
-  }
-  ~LuaTest() override { fs::remove_all(dir_); }
-
-  void write(const std::string& rel, const std::string& text) {
-    std::ofstream(dir_ / rel) << text;
-  }
-
-  // Build an engine that loads only rules/*.lua of the temp dir.
-  Status build(const std::string& toml = "") {
-    module_ = make_lua_module({(dir_ / "rules").string(), (dir_ / "lualib").string(), {}});
-    schema_ = core::Schema();
-    scan::declare_options(schema_);
-    module_->declare_options(schema_);
-    std::vector<core::ConfigIssue> issues;
-    auto cfg = core::Config::from_string(schema_, toml, issues, dir_.string());
-    if (!cfg) return fail(cfg.error());
-    engine_ = std::make_unique<scan::Engine>();
-    MW_TRY(scan::configure_engine(*cfg, *engine_));
-    MW_TRY(module_->configure(*engine_, logger_));
-    return engine_->finalize();
-  }
-
+  void write(const std::string& rel, const std::string& text) { h_.write(rel, text); }
+  Status build(const std::string& toml = "") { return h_.build(toml); }
   std::unique_ptr<scan::Task> run(scan::Envelope env = {}, std::string msg = kMessage) {
-    auto task = std::make_unique<scan::Task>(*engine_, services_, std::move(msg), std::move(env));
-    bool done = false;
-    task->run([&](scan::Task&) {
-      done = true;
-      dispatcher_.exit();
-    });
-    if (!done) dispatcher_.run();
-    EXPECT_TRUE(done);
-    return task;
+    return h_.run(std::move(msg), std::move(env));
   }
 
-  fs::path dir_;
-  core::Dispatcher dispatcher_;
-  core::Logger logger_;
-  scan::Services services_;
-  dns::FakeResolver resolver_;
-  core::Schema schema_;
-  scan::ModulePtr module_;
-  std::unique_ptr<scan::Engine> engine_;
+  testing::LuaHarness h_;
+  dns::FakeResolver& resolver_ = h_.resolver();
+  const std::filesystem::path& dir_ = h_.dir();
 };
 
 TEST_F(LuaTest, RegistrationFormsAndReturnValues) {
@@ -94,15 +50,13 @@ TEST_F(LuaTest, RegistrationFormsAndReturnValues) {
   )");
   ASSERT_TRUE(build());
   auto t = run();
-  const scan::SymbolResult* r = t->outcome().find_result("TABLE_FORM");
-  ASSERT_NE(r, nullptr);
-  EXPECT_DOUBLE_EQ(r->score, 1.0);
-  ASSERT_EQ(r->options.size(), 2u);
-  EXPECT_TRUE(t->outcome().has_symbol("SHORTHAND"));
-  EXPECT_DOUBLE_EQ(t->outcome().find_result("OLD_FORM")->score, 3.0);
-  EXPECT_DOUBLE_EQ(t->outcome().find_result("CHILD")->score, 4.0);
-  EXPECT_FALSE(t->outcome().has_symbol("PARENT"));
-  EXPECT_FALSE(t->outcome().has_symbol("FALSE_RESULT"));
+  EXPECT_DOUBLE_EQ(symbol_score(*t, "TABLE_FORM"), 1.0);
+  EXPECT_EQ(symbol_options(*t, "TABLE_FORM"), (std::vector<std::string>{"opt1", "opt2"}));
+  EXPECT_TRUE(has_symbol(*t, "SHORTHAND"));
+  EXPECT_DOUBLE_EQ(symbol_score(*t, "OLD_FORM"), 3.0);
+  EXPECT_DOUBLE_EQ(symbol_score(*t, "CHILD"), 4.0);
+  EXPECT_FALSE(has_symbol(*t, "PARENT"));
+  EXPECT_FALSE(has_symbol(*t, "FALSE_RESULT"));
 }
 
 TEST_F(LuaTest, TaskMethodsSeeTheMessageAndEnvelope) {
@@ -143,10 +97,8 @@ TEST_F(LuaTest, TaskMethodsSeeTheMessageAndEnvelope) {
   env.helo = "pc1.example.jp";
   env.request_headers = {{"X-Custom", "yes"}};
   auto t = run(env);
-  const scan::SymbolResult* r = t->outcome().find_result("CHECK");
-  ASSERT_NE(r, nullptr);
-  ASSERT_EQ(r->options.size(), 1u);
-  EXPECT_EQ(r->options[0],
+  ASSERT_EQ(symbol_options(*t, "CHECK").size(), 1u);
+  EXPECT_EQ(symbol_options(*t, "CHECK")[0],
             "subject=Hello world;mid=m1@example.jp;from_mime=taro@example.jp;from_name=Taro;"
             "from_smtp=example.org;rcpt_mime=2;rcpt_smtp=a@example.net;user=taro;ip=192.0.2.7;"
             "ipv=4;rev=7.2.0.192;helo=pc1.example.jp;parts=2;html=true;"
@@ -173,14 +125,9 @@ TEST_F(LuaTest, CoroutineDnsSuspendsTheRuleNotTheWorker) {
   )");
   ASSERT_TRUE(build());
   auto t = run();
-  const scan::SymbolResult* r = t->outcome().find_result("DNS_CORO");
-  ASSERT_NE(r, nullptr);
-  ASSERT_EQ(r->options.size(), 2u);
-  EXPECT_EQ(r->options[0], "v=spf1 -all");
-  EXPECT_EQ(r->options[1], "timeout");
-  const scan::SymbolResult* c = t->outcome().find_result("DNS_CALLBACK_DONE");
-  ASSERT_NE(c, nullptr);
-  EXPECT_EQ(c->options[1], "v=spf1 -all");
+  EXPECT_EQ(symbol_options(*t, "DNS_CORO"), (std::vector<std::string>{"v=spf1 -all", "timeout"}));
+  EXPECT_EQ(symbol_options(*t, "DNS_CALLBACK_DONE"),
+            (std::vector<std::string>{"example.com", "v=spf1 -all"}));
 }
 
 TEST_F(LuaTest, RunawayRuleIsStoppedByItsBudget) {
@@ -190,8 +137,8 @@ TEST_F(LuaTest, RunawayRuleIsStoppedByItsBudget) {
   )");
   ASSERT_TRUE(build("[lua]\ntime_budget = \"100ms\"\n"));
   auto t = run();
-  EXPECT_EQ(t->symbol_state(engine_->registry.find("RUNAWAY")), scan::SymbolState::kFailed);
-  EXPECT_TRUE(t->outcome().has_symbol("AFTER"));
+  EXPECT_EQ(symbol_state(*t, "RUNAWAY"), scan::SymbolState::kFailed);
+  EXPECT_TRUE(has_symbol(*t, "AFTER"));
 }
 
 TEST_F(LuaTest, RuleErrorsFailOnlyTheirSymbol) {
@@ -201,8 +148,8 @@ TEST_F(LuaTest, RuleErrorsFailOnlyTheirSymbol) {
   )");
   ASSERT_TRUE(build());
   auto t = run();
-  EXPECT_EQ(t->symbol_state(engine_->registry.find("BROKEN")), scan::SymbolState::kFailed);
-  EXPECT_TRUE(t->outcome().has_symbol("FINE"));
+  EXPECT_EQ(symbol_state(*t, "BROKEN"), scan::SymbolState::kFailed);
+  EXPECT_TRUE(has_symbol(*t, "FINE"));
 }
 
 TEST_F(LuaTest, LoadErrorsNameFileAndLine) {
@@ -237,9 +184,7 @@ TEST_F(LuaTest, RequireFindsTheLuaLibrary) {
   )");
   ASSERT_TRUE(build());
   auto t = run();
-  const scan::SymbolResult* r = t->outcome().find_result("REQ");
-  ASSERT_NE(r, nullptr);
-  EXPECT_EQ(r->options[0], "l");
+  EXPECT_EQ(symbol_options(*t, "REQ"), std::vector<std::string>{"l"});
 }
 
 TEST_F(LuaTest, PreResultAndMilterReply) {
@@ -252,9 +197,9 @@ TEST_F(LuaTest, PreResultAndMilterReply) {
   )");
   ASSERT_TRUE(build());
   auto t = run();
-  EXPECT_EQ(t->outcome().action(), scan::Action::kSoftReject);
-  EXPECT_FALSE(t->outcome().has_symbol("LATE"));
-  json::Value reply = scan::checkv2_reply(make_verdict(*t));
+  EXPECT_EQ(action(*t), scan::Action::kSoftReject);
+  EXPECT_FALSE(has_symbol(*t, "LATE"));
+  json::Value reply = checkv2(*t);
   EXPECT_EQ(reply.find("messages")->find("smtp_message")->as_string(), "Account on hold");
   EXPECT_EQ(reply.find("passthrough_module")->as_string(), "HOLD");
   EXPECT_EQ(reply.find("milter")->find("add_headers")->find("X-Hold")->find("value")->as_string(), "yes");
@@ -278,10 +223,7 @@ TEST_F(LuaTest, TaskObjectsDieWithTheTask) {
   ASSERT_TRUE(build());
   run();
   auto t = run();
-  const scan::SymbolResult* r = t->outcome().find_result("SAVE");
-  ASSERT_NE(r, nullptr);
-  ASSERT_EQ(r->options.size(), 1u);
-  EXPECT_EQ(r->options[0], "false:false:task is gone");
+  EXPECT_EQ(symbol_options(*t, "SAVE"), std::vector<std::string>{"false:false:task is gone"});
 }
 
 TEST_F(LuaTest, CompositesFromLua) {
@@ -293,9 +235,9 @@ TEST_F(LuaTest, CompositesFromLua) {
   )");
   ASSERT_TRUE(build());
   auto t = run();
-  EXPECT_TRUE(t->outcome().has_symbol("A_AND_B"));
-  EXPECT_FALSE(t->outcome().has_symbol("A"));
-  EXPECT_DOUBLE_EQ(t->outcome().score(), 5.0);
+  EXPECT_TRUE(has_symbol(*t, "A_AND_B"));
+  EXPECT_FALSE(has_symbol(*t, "A"));
+  EXPECT_DOUBLE_EQ(total_score(*t), 5.0);
 }
 
 // ---- sandbox and budget hardening (issue 10) -------------------------------------------
@@ -319,8 +261,8 @@ TEST_F(LuaTest, PcallCannotBuyMoreTime) {
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   EXPECT_LT(seconds, 2.0);
-  EXPECT_EQ(t->symbol_state(engine_->registry.find("GREEDY")), scan::SymbolState::kFailed);
-  EXPECT_EQ(t->symbol_state(engine_->registry.find("XPCALL")), scan::SymbolState::kFailed);
+  EXPECT_EQ(t->symbol_state(h_.scan().engine().registry.find("GREEDY")), scan::SymbolState::kFailed);
+  EXPECT_EQ(t->symbol_state(h_.scan().engine().registry.find("XPCALL")), scan::SymbolState::kFailed);
   EXPECT_TRUE(t->outcome().has_symbol("AFTER"));  // the budget resets for the next rule
   EXPECT_FALSE(t->timed_out());
 }
@@ -412,12 +354,10 @@ TEST_F(LuaTest, MapsFromLua) {
   scan::Envelope env;
   env.ip = "192.0.2.7";
   auto t = run(env);
-  const scan::SymbolResult* r = t->outcome().find_result("MAPS");
-  ASSERT_NE(r, nullptr);
-  ASSERT_EQ(r->options.size(), 1u);
-  EXPECT_EQ(std::string(r->options[0]),
-            "ip=lan;ipstr=true;ipmiss=nil;dom=listed;dommiss=nil;re=first,true;remiss=nil;"
-            "set=nil;type=regexp_multi,ip,2");
+  EXPECT_EQ(symbol_options(*t, "MAPS"),
+            std::vector<std::string>{
+                "ip=lan;ipstr=true;ipmiss=nil;dom=listed;dommiss=nil;re=first,true;remiss=nil;"
+                "set=nil;type=regexp_multi,ip,2"});
   t.reset();  // the task dies before the engine it ran on
 
   // Maps can only be added while the rules load; a bad entry fails the configuration.
@@ -491,9 +431,7 @@ TEST_F(LuaTest, ReceivedHeadersInRspamdShape) {
   env.hostname = "unknown";
   env.time = 1725357700;
   auto t = run(env, msg);
-  const scan::SymbolResult* r = t->outcome().find_result("RCVD");
-  ASSERT_NE(r, nullptr);
-  EXPECT_EQ(std::string(r->options[0]),
+  EXPECT_EQ(first_option(*t, "RCVD"),
             "1|client.example|203.0.113.1|nil|203.0.113.1|nil|smtp|nil|nil|true|nil|true|"
             "nil|1725357700 2|filter|127.0.0.1|localhost|127.0.0.1|mx.example.net|esmtp|nil|nil|nil|nil|"
             "nil|a@example.net|1725357601"

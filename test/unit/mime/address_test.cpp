@@ -133,6 +133,17 @@ TEST_F(AddressTest, CommonMalformations) {
   EXPECT_EQ(parse(" team: a@b.com, c@d.com"), (Flat{"G:team|N:|A:a@b.com", "G:team|N:|A:c@d.com"}));
   // Trailing garbage after the address.
   EXPECT_EQ(parse(" <a@b.com> >>>"), Flat{"G:|N:>>>|A:a@b.com"});
+  // Broken nesting: the first angle address that is not empty (OpenDMARC's case 6).
+  EXPECT_EQ(parse(" <<<><joe@joe.com>>>"), Flat{"G:|N:>>|A:joe@joe.com"});
+  EXPECT_EQ(parse(" <a@b.com><c@d.com>"), Flat{"G:|N:|A:a@b.com"});  // the first is kept
+}
+
+TEST_F(AddressTest, BrokenNestingIsNotValid) {
+  Vec<Address> out(&arena_);
+  parse(" <<<><joe@joe.com>>>", &out);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].domain, "joe.com");
+  EXPECT_FALSE(out[0].valid);
 }
 
 TEST_F(AddressTest, ValidityAndSplitting) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/json.h"
+#include "need_tool.h"
 #include "net_util.h"
 #include "proto/http/legacy.h"
 
@@ -589,7 +590,7 @@ std::string temp_file(const std::string& content) {
 }
 
 TEST(HttpServer, Curl) {
-  if (::system("command -v curl >/dev/null 2>&1") != 0) GTEST_SKIP() << "curl not installed";
+  MW_NEED_TOOL(::system("command -v curl >/dev/null 2>&1") == 0, "curl not installed");
   Fixture f;
   std::string msg = "Subject: curl\r\n\r\n" + std::string(200000, 'c');
   std::string file = temp_file(msg);
@@ -626,7 +627,7 @@ TEST(HttpServer, Curl) {
 }
 
 TEST(HttpServer, Rspamc) {
-  if (::system("command -v rspamc >/dev/null 2>&1") != 0) GTEST_SKIP() << "rspamc not installed";
+  MW_NEED_TOOL(::system("command -v rspamc >/dev/null 2>&1") == 0, "rspamc not installed");
   Fixture f;
   std::string seen_from, seen_ip, seen_path;
   size_t seen_size = 0;

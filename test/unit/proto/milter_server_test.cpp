@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "milter_util.h"
+#include "need_tool.h"
 #include "net_util.h"
 
 namespace mw::proto::milter {
@@ -247,9 +248,8 @@ TEST(MilterServer, DrainWaitsForTheMessageInProgress) {
 
 // Debian's miltertest (OpenDKIM) drives the server as an independent MTA implementation.
 TEST(MilterServer, Miltertest) {
-  if (::system("command -v miltertest >/dev/null 2>&1") != 0) {
-    GTEST_SKIP() << "miltertest not installed";
-  }
+  MW_NEED_TOOL(::system("command -v miltertest >/dev/null 2>&1") == 0,
+               "miltertest not installed");
   Fixture f;
   std::string seen;
   f.handler.fn = [&](Message&& m, ReplierPtr r) {

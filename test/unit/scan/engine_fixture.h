@@ -1,5 +1,6 @@
 // A scan engine built from TOML and test-defined symbols, and tasks run on it through the
-// real pipeline (MIME parser included): shared by the scan and server unit tests.
+// real pipeline (MIME parser included): the gtest fixture form of ScanHarness, shared by the
+// scan, server and outbound unit tests.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -9,10 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "core/config.h"
 #include "scan/engine.h"
-#include "scan/options.h"
 #include "scan/task.h"
+#include "scan_test_util.h"
 
 namespace mw::scan::test {
 
@@ -20,23 +20,17 @@ constexpr const char* kMessage =
     "From: a@example.com\r\nTo: b@example.net\r\nSubject: hello\r\n"
     "Message-ID: <m1@example.com>\r\n\r\nbody text http://example.org/x\r\n";
 
-class EngineFixture : public ::testing::Test {
+// ScanHarness (scan_test_util.h) as a gtest fixture: build() asserts, run() takes the
+// envelope first.
+class EngineFixture : public ::testing::Test, protected testing::ScanHarness {
  protected:
-  EngineFixture() : logger_(core::LogLevel::kSilent), services_(dispatcher_, logger_) {
-    scan::declare_options(schema_);
-  }
-
   // Load `toml` as configuration, let `add_symbols` register symbols, finalize.
   void build(const std::string& toml, const std::function<void(Engine&)>& add_symbols) {
-    std::vector<core::ConfigIssue> issues;
-    auto cfg = core::Config::from_string(schema_, toml, issues);
-    ASSERT_TRUE(cfg) << (issues.empty() ? cfg.error().message : issues[0].to_string());
-    engine_ = std::make_unique<Engine>();
-    auto st = configure_engine(*cfg, *engine_);
+    auto st = ScanHarness::build(toml, [&](Engine& e) {
+      add_symbols(e);
+      return Status{};
+    });
     ASSERT_TRUE(st) << st.error().message;
-    add_symbols(*engine_);
-    auto fin = engine_->finalize();
-    ASSERT_TRUE(fin) << fin.error().message;
   }
 
   static void add(Engine& e, const std::string& name, SymbolCallback cb,
@@ -61,22 +55,8 @@ class EngineFixture : public ::testing::Test {
   }
 
   std::unique_ptr<Task> run(Envelope env = {}, std::string msg = kMessage) {
-    auto task = std::make_unique<Task>(*engine_, services_, std::move(msg), std::move(env));
-    bool done = false;
-    task->run([&](Task&) {
-      done = true;
-      dispatcher_.exit();
-    });
-    if (!done) dispatcher_.run();
-    EXPECT_TRUE(done);
-    return task;
+    return ScanHarness::run(std::move(msg), std::move(env));
   }
-
-  core::Schema schema_;
-  core::Dispatcher dispatcher_;
-  core::Logger logger_;
-  Services services_;
-  std::unique_ptr<Engine> engine_;
 };
 
 }  // namespace mw::scan::test

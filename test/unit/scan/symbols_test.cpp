@@ -44,6 +44,30 @@ TEST(SymbolRegistry, DependencyOnVirtualMeansItsParent) {
   EXPECT_EQ(r.get(r.find("CHILD")).parent, r.find("PARENT"));
 }
 
+TEST(SymbolRegistry, VirtualOfTakesTheParentsGroupsAndOrigin) {
+  SymbolRegistry r;
+  SymbolDef p = normal("CHECK");
+  p.groups = {"g1", "g2"};
+  p.origin = "module:test";
+  auto pid = r.add(std::move(p));
+  ASSERT_TRUE(pid);
+  SymbolDef scored = r.virtual_of(*pid, "HIT", "a hit", 2.5);
+  EXPECT_EQ(scored.type, SymbolType::kVirtual);
+  EXPECT_EQ(scored.parent, *pid);
+  EXPECT_EQ(scored.parent_name, "CHECK");
+  EXPECT_EQ(scored.groups, (std::vector<std::string>{"g1", "g2"}));
+  EXPECT_EQ(scored.origin, "module:test");
+  EXPECT_EQ(scored.description, "a hit");
+  EXPECT_TRUE(scored.score_set);
+  EXPECT_DOUBLE_EQ(scored.score, 2.5);
+  SymbolDef unscored = r.virtual_of(*pid, "OTHER", "");
+  EXPECT_FALSE(unscored.score_set);  // the configuration gives its score
+  ASSERT_TRUE(r.add(std::move(scored)));
+  ASSERT_TRUE(r.add(std::move(unscored)));
+  ASSERT_TRUE(r.finalize());
+  EXPECT_EQ(r.get(r.find("HIT")).parent, *pid);
+}
+
 TEST(SymbolRegistry, CyclesAreRefused) {
   SymbolRegistry r;
   ASSERT_TRUE(r.add(normal("A", 0, {"B"})));

@@ -14,6 +14,33 @@ using test::kMessage;
 
 class TaskTest : public test::EngineFixture {};
 
+// Extension slots are told apart by the key object, not its name; set() replaces and
+// destroys what the slot held.
+TEST(ExtensionSlots, OneSlotPerKeyObject) {
+  struct Probe final : TaskExtension {
+    explicit Probe(int* d) : destroyed(d) {}
+    ~Probe() override { ++*destroyed; }
+    int* destroyed;
+  };
+  static constexpr ExtensionKey kA{"same"};
+  static constexpr ExtensionKey kB{"same"};
+  int destroyed = 0;
+  ExtensionSlots<TaskExtension> slots;
+  EXPECT_EQ(slots.get(kA), nullptr);
+  auto a = std::make_unique<Probe>(&destroyed);
+  TaskExtension* a_ptr = a.get();
+  slots.set(kA, std::move(a));
+  EXPECT_EQ(slots.get(kA), a_ptr);
+  EXPECT_EQ(slots.get(kB), nullptr);
+  slots.set(kB, std::make_unique<Probe>(&destroyed));
+  EXPECT_NE(slots.get(kB), a_ptr);
+  slots.set(kA, std::make_unique<Probe>(&destroyed));
+  EXPECT_EQ(destroyed, 1);
+  EXPECT_NE(slots.get(kA), a_ptr);
+  slots.clear();
+  EXPECT_EQ(destroyed, 3);
+}
+
 TEST_F(TaskTest, ScoresMapToActionsByThreshold) {
   build("[actions]\nreject = 10\nadd_header = 5\ngreylist = 2\n"
         "[symbols.A]\nscore = 3.0\n[symbols.B]\nscore = 4.0\n",

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "need_tool.h"
 #include "redis_server.h"
 #include "store/redis_store.h"
 #include "store/redis_sync.h"
@@ -25,7 +26,7 @@ class RedisStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ::signal(SIGPIPE, SIG_IGN);
-    if (RedisServer::binary().empty()) GTEST_SKIP() << "redis-server is not installed";
+    MW_NEED_TOOL(!RedisServer::binary().empty(), "redis-server is not installed");
   }
 
   std::unique_ptr<RedisServer> server(std::vector<std::string> extra = {}) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "backends.h"
+#include "need_tool.h"
 
 namespace mw::store {
 namespace {
@@ -31,7 +32,8 @@ class StoreSuite : public ::testing::Test {
   static void TearDownTestSuite() { B::suite_down(); }
 
   void SetUp() override {
-    if (auto why = B::unavailable(); !why.empty()) GTEST_SKIP() << why;
+    std::string why = B::unavailable();
+    MW_NEED_TOOL(why.empty(), why);
     limits_.max_distinct = 5;
     limits_.max_value_size = 4096;
     store_ = backend_.make(d_, log_, [this] { return now_; }, limits_);

@@ -1,0 +1,57 @@
+#include "core/fd.h"
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <utility>
+
+namespace mw::core {
+namespace {
+
+bool is_open(int fd) { return ::fcntl(fd, F_GETFD) != -1; }
+
+TEST(UniqueFd, ClosesOnDestruction) {
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  ::close(fds[1]);
+  {
+    UniqueFd fd(fds[0]);
+    EXPECT_TRUE(fd.valid());
+    EXPECT_EQ(fd.get(), fds[0]);
+  }
+  EXPECT_FALSE(is_open(fds[0]));
+}
+
+TEST(UniqueFd, MoveTransfersOwnership) {
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  UniqueFd a(fds[0]);
+  UniqueFd b(fds[1]);
+  UniqueFd c(std::move(a));
+  EXPECT_FALSE(a.valid());  // NOLINT(bugprone-use-after-move): moved-from is empty
+  EXPECT_EQ(c.get(), fds[0]);
+  c = std::move(b);  // closes fds[0], takes fds[1]
+  EXPECT_FALSE(is_open(fds[0]));
+  EXPECT_EQ(c.get(), fds[1]);
+  EXPECT_TRUE(is_open(fds[1]));
+}
+
+TEST(UniqueFd, ReleaseAndReset) {
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  UniqueFd fd(fds[0]);
+  int raw = fd.release();
+  EXPECT_FALSE(fd.valid());
+  EXPECT_TRUE(is_open(raw));  // released, not closed
+  fd.reset(raw);
+  fd.reset(fds[1]);
+  EXPECT_FALSE(is_open(raw));
+  EXPECT_EQ(fd.close(), 0);
+  EXPECT_FALSE(is_open(fds[1]));
+  EXPECT_FALSE(fd.valid());
+  EXPECT_EQ(fd.close(), 0);  // closing nothing
+}
+
+}  // namespace
+}  // namespace mw::core
