@@ -6,6 +6,9 @@
 // reset(); a caller that must know (a file it wrote) uses close() instead.
 #pragma once
 
+#include <cstddef>
+#include <string>
+
 namespace mw::core {
 
 class UniqueFd {
@@ -38,5 +41,11 @@ class UniqueFd {
  private:
   int fd_ = -1;
 };
+
+// Reads the whole regular file `path` (at most `max_bytes`) into `out`. Returns 0, or an
+// errno: ENOENT also for a directory or other non-regular file, EFBIG over the cap, ELOOP
+// for a symbolic link when `follow_links` is false (O_NOFOLLOW).
+int read_regular_file(const std::string& path, size_t max_bytes, bool follow_links,
+                      std::string& out);
 
 }  // namespace mw::core

@@ -6,6 +6,8 @@
 
 #include <cstring>
 
+#include "core/fd.h"
+
 namespace mw::lua {
 
 namespace {
@@ -13,32 +15,6 @@ namespace {
 // Registry keys (addresses of these objects).
 const char kPackageKey = 0;  // the real package table
 const char kDirsKey = 0;     // array of require directories
-
-// Read a regular file of at most kMaxChunkSize bytes. 0: ok; ENOENT: none; other: errno.
-int read_text_file(const std::string& path, std::string& out) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-  if (fd < 0) return errno;
-  struct stat st;
-  int err = 0;
-  if (::fstat(fd, &st) != 0) {
-    err = errno;
-  } else if (!S_ISREG(st.st_mode)) {
-    err = ENOENT;  // a directory named like a module is not one
-  } else if (static_cast<size_t>(st.st_size) > kMaxChunkSize) {
-    err = EFBIG;
-  } else {
-    out.resize(static_cast<size_t>(st.st_size));
-    size_t got = 0;
-    while (got < out.size()) {
-      ssize_t n = ::read(fd, out.data() + got, out.size() - got);
-      if (n <= 0) break;
-      got += static_cast<size_t>(n);
-    }
-    out.resize(got);
-  }
-  ::close(fd);
-  return err;
-}
 
 // Module names are dotted words: letters, digits, '_' and '-'.
 bool valid_module_name(const char* name, size_t len) {
@@ -88,7 +64,7 @@ int find_module(lua_State* L, const char* name, size_t len) {
     for (const char* suffix : {".lua", "/init.lua"}) {
       std::string path = dir + "/" + rel + suffix;
       std::string text;
-      int err = read_text_file(path, text);
+      int err = core::read_regular_file(path, kMaxChunkSize, true, text);
       if (err == ENOENT || err == ENOTDIR) continue;
       if (err != 0) {
         lua_pushfstring(L, "cannot read %s: %s", path.c_str(), std::strerror(err));

@@ -10,6 +10,7 @@
 #include "core/ip_address.h"
 #include "dns/lookup_batch.h"
 #include "dns/resolver.h"
+#include "scan/callback_symbols.h"
 #include "scan/engine.h"
 #include "scan/hostname_shape.h"
 #include "scan/rbl_list.h"
@@ -27,13 +28,7 @@ struct HfilterConfig {
   std::vector<std::string> own;  // lower case, no trailing dot
 };
 
-struct Sym {
-  const char* name;
-  double score;
-  const char* description;
-};
-
-constexpr Sym kSymbols[] = {
+constexpr VirtualSymbol kSymbols[] = {
     {"HFILTER_HELO_BAREIP", 3.0, "HELO is a bare IP address (no brackets)"},
     {"HFILTER_HELO_BADIP", 4.0, "HELO is an address other than the client's"},
     {"HFILTER_HELO_NOT_FQDN", 2.0, "HELO is not a fully qualified domain name"},
@@ -338,13 +333,7 @@ class HfilterModule final : public Module {
     d.origin = "module:hfilter";
     std::shared_ptr<const HfilterConfig> shared = cfg;
     d.callback = [shared](Task& task, SymbolId self) { return run(*shared, task, self); };
-    auto id = engine.registry.add(std::move(d));
-    if (!id) return fail(id.error());
-    for (const Sym& s : kSymbols) {
-      auto vid = engine.registry.add(engine.registry.virtual_of(*id, s.name, s.description, s.score));
-      if (!vid) return fail(vid.error());
-    }
-    return {};
+    return add_callback_symbols(engine.registry, std::move(d), kSymbols);
   }
 };
 

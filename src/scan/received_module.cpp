@@ -3,6 +3,7 @@
 #include <string>
 
 #include "mime/message.h"
+#include "scan/callback_symbols.h"
 #include "scan/engine.h"
 #include "scan/hostname_shape.h"
 #include "scan/received_chain.h"
@@ -12,13 +13,7 @@ namespace mw::scan {
 
 namespace {
 
-struct Sym {
-  const char* name;
-  double score;
-  const char* description;
-};
-
-constexpr Sym kSymbols[] = {
+constexpr VirtualSymbol kSymbols[] = {
     {"RCVD_COUNT_ONE", 0.0, "One Received header"},
     {"RCVD_COUNT_TWO", 0.0, "Two Received headers"},
     {"RCVD_COUNT_THREE", 0.0, "Three or four Received headers"},
@@ -129,13 +124,7 @@ class ReceivedModule final : public Module {
       if (task.has_message()) check(task);
       return RunState::kDone;
     };
-    auto id = engine.registry.add(std::move(d));
-    if (!id) return fail(id.error());
-    for (const Sym& s : kSymbols) {
-      auto vid = engine.registry.add(engine.registry.virtual_of(*id, s.name, s.description, s.score));
-      if (!vid) return fail(vid.error());
-    }
-    return {};
+    return add_callback_symbols(engine.registry, std::move(d), kSymbols);
   }
 };
 

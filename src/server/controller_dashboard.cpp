@@ -16,6 +16,7 @@
 #include <cctype>
 #include <filesystem>
 
+#include "core/fd.h"
 #include "server/controller_routes.h"
 
 namespace mw::server {
@@ -25,7 +26,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr off_t kMaxFileSize = 16 << 20;
+constexpr size_t kMaxFileSize = 16 << 20;
 
 bool has_encoded(std::string_view raw, std::string_view code) {
   for (size_t i = raw.find('%'); i != std::string_view::npos; i = raw.find('%', i + 1)) {
@@ -80,26 +81,6 @@ fs::path file_under(const std::string& root, const http::Request& req) {
   return p;
 }
 
-// The contents of a regular file of at most kMaxFileSize bytes; false otherwise.
-bool read_regular_file(const fs::path& p, std::string& out) {
-  int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-  if (fd < 0) return false;
-  struct stat st;
-  bool ok = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size <= kMaxFileSize;
-  if (ok) {
-    out.resize(static_cast<size_t>(st.st_size));
-    size_t got = 0;
-    while (got < out.size()) {
-      ssize_t n = ::read(fd, out.data() + got, out.size() - got);
-      if (n <= 0) break;
-      got += static_cast<size_t>(n);
-    }
-    out.resize(got);
-  }
-  ::close(fd);
-  return ok;
-}
-
 std::string content_type(const fs::path& p) {
   std::string ext = p.extension().string();
   return ext == ".html"  ? "text/html; charset=utf-8"
@@ -120,7 +101,8 @@ void set_dashboard(Controller& c) {
                       p = file_under(o->web_dir, req);
                     }
                     std::string body;
-                    if (p.empty() || !read_regular_file(p, body)) {
+                    if (p.empty() ||
+                        core::read_regular_file(p.string(), kMaxFileSize, false, body) != 0) {
                       r->send(http::Response::error(404, "unknown command: " + req.path));
                       return;
                     }

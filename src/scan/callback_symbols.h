@@ -1,0 +1,31 @@
+// A module's callback symbol and the fixed list of virtual symbols it inserts, registered
+// together (hfilter, received). Failure modes: the registry's (a name registered twice).
+#pragma once
+
+#include <span>
+
+#include "core/result.h"
+#include "scan/symbols.h"
+
+namespace mw::scan {
+
+struct VirtualSymbol {
+  const char* name;
+  double score;
+  const char* description;
+};
+
+// Adds `parent` (a callback symbol), then every entry of `virtuals` as its virtual symbol
+// with the parent's groups and origin.
+inline Status add_callback_symbols(SymbolRegistry& registry, SymbolDef parent,
+                                   std::span<const VirtualSymbol> virtuals) {
+  auto id = registry.add(std::move(parent));
+  if (!id) return fail(id.error());
+  for (const VirtualSymbol& s : virtuals) {
+    auto vid = registry.add(registry.virtual_of(*id, s.name, s.description, s.score));
+    if (!vid) return fail(vid.error());
+  }
+  return {};
+}
+
+}  // namespace mw::scan
