@@ -33,14 +33,7 @@ std::string hashed(std::string_view tag, std::string_view text) {
   d.update(std::string_view("\0", 1));
   d.update(text);
   std::string raw = d.finish();
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (size_t i = 0; i < kHashBytes && i < raw.size(); ++i) {
-    auto b = static_cast<unsigned char>(raw[i]);
-    out += kHex[b >> 4];
-    out += kHex[b & 15];
-  }
-  return out;
+  return core::hex_encode(std::string_view(raw).substr(0, kHashBytes));
 }
 
 // "192.0.2.0/24", "2001:db8:1::/48": the client's network; "" for no usable address.

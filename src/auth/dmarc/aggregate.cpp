@@ -8,6 +8,7 @@
 #include <map>
 
 #include "auth/dkim/text.h"
+#include "core/ascii.h"
 
 namespace mw::auth::dmarc {
 
@@ -239,11 +240,6 @@ std::string AggregateReport::subject(const ReporterInfo& me) const {
 
 namespace {
 
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 // A conservative address check: it ends up in SMTP commands and a header.
 bool plain_address(const std::string& a, std::string& domain) {
   auto at = a.rfind('@');
@@ -255,7 +251,7 @@ bool plain_address(const std::string& a, std::string& domain) {
       return false;
     }
   }
-  domain = lower(a.substr(at + 1));
+  domain = core::to_lower(a.substr(at + 1));
   if (domain.find('.') == std::string::npos || domain.front() == '.' || domain.back() == '.') {
     return false;
   }
@@ -283,7 +279,7 @@ std::vector<Destination> destinations(const Record& record, const std::string& p
   std::vector<Destination> out;
   std::string own_org = psl != nullptr ? psl->organizational_domain(policy_domain) : policy_domain;
   for (const auto& u : record.aggregate_uris) {
-    if (u.uri.size() < 7 || lower(u.uri.substr(0, 7)) != "mailto:") continue;
+    if (u.uri.size() < 7 || core::to_lower(u.uri.substr(0, 7)) != "mailto:") continue;
     std::string rest = u.uri.substr(7);
     auto q = rest.find('?');
     if (q != std::string::npos) rest.resize(q);
