@@ -12,7 +12,7 @@ let period = 'hourly';
 let chart = null;
 
 function cards(st, perf) {
-  const card = (label, value, help) => el('div', { class: 'card', title: help },
+  const card = (label, value, help) => el('div', { class: 'card', title: help, 'data-card': label },
     el('div', { class: 'v' }, value), el('div', { class: 'k' }, label));
   const p = perf.percentiles || {};
   return el('div', { class: 'cards' },
