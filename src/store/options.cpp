@@ -16,6 +16,7 @@ constexpr char kSweepInterval[] = "store.sweep_interval";
 constexpr char kSweepBatch[] = "store.sweep_batch";
 constexpr char kSync[] = "store.sync";
 constexpr char kMaxReaders[] = "store.max_readers";
+constexpr char kMemoryRows[] = "store.counts_memory_rows";
 constexpr char kServers[] = "store.redis.servers";
 constexpr char kPassword[] = "store.redis.password";
 constexpr char kDb[] = "store.redis.db";
@@ -68,6 +69,12 @@ void declare_options(core::Schema& s) {
   s.add({kMaxReaders, OptType::kInt, "256",
          "Reader slots of the embedded store (one per process that uses it)", 8, 65536, {},
          false});
+  s.add({kMemoryRows, OptType::kInt, "1000000",
+         "Rows of count tables (the Bayes statistics) each process of the embedded store "
+         "keeps in memory, kept exact through the tables' change logs: a classification "
+         "then reads no LMDB rows (16 to 32 bytes a row; larger tables are read from LMDB; "
+         "0: never)",
+         0, 1e9, {}, false});
   s.section("store.redis", "Redis servers, when store.backend = \"redis\"");
   s.add({kServers, OptType::kStringList, "[\"127.0.0.1:6379\"]",
          "Redis servers: \"IP:PORT\", \"[IPv6]:PORT\" or a unix socket path; keys are "
@@ -128,6 +135,7 @@ Result<StoreConfig> config_from(const core::Config& cfg, std::string_view db_dir
   l.env.sync = cfg.get_string(kSync) == "commit" ? lmdb::Sync::kCommit : lmdb::Sync::kPeriodic;
   l.sweep_interval = cfg.get_duration(kSweepInterval);
   l.sweep_batch = static_cast<size_t>(std::max<int64_t>(cfg.get_int(kSweepBatch), 1));
+  l.mirror_rows = static_cast<uint64_t>(std::max<int64_t>(cfg.get_int(kMemoryRows), 0));
   l.limits = limits;
 
   RedisOptions& r = out.redis;
