@@ -14,27 +14,27 @@ using A = AutolearnOptions;
 using X = ExpireOptions;
 
 // In declaration order; the autolearn and expire rows start their own sections.
-std::vector<core::BoundOption<B>> table() {
+core::OptionTable<B> table() {
   using core::bind;
   using core::OptType;
-  return {
-      {bind<&B::enabled>,
+  return {kPrefix, "The Bayes classifier: BAYES_SPAM / BAYES_HAM from learned statistics", {
+      {&B::enabled,
        {"enabled", OptType::kBool, "true",
         "Classify every message (silent until min_learns of each class are learned)"}},
-      {bind<&B::min_learns>,
+      {&B::min_learns,
        {"min_learns", OptType::kInt, "200",
         "Messages of each class to learn before the classifier gives a verdict", 1, 1e9}},
-      {bind<&B::min_tokens>,
+      {&B::min_tokens,
        {"min_tokens", OptType::kInt, "11",
         "Messages with fewer tokens from their text (words, word pairs) are neither classified "
         "nor learned", 1, 1e6}},
-      {bind<&B::per_user>,
+      {&B::per_user,
        {"per_user", OptType::kBool, "false",
         "Statistics per user (authenticated user, else Deliver-To, else first recipient)"}},
-      {bind<&B::spam_threshold>,
+      {&B::spam_threshold,
        {"spam_threshold", OptType::kFloat, "0.6",
         "BAYES_SPAM from this spam probability; its score is scaled by 2(P - 0.5)", 0.5, 1}},
-      {bind<&B::ham_threshold>,
+      {&B::ham_threshold,
        {"ham_threshold", OptType::kFloat, "0.4",
         "BAYES_HAM up to this spam probability; its score is scaled by 2(0.5 - P)", 0, 0.5}},
       {bind<&B::tokenizer, &TokenizerOptions::window>,
@@ -51,7 +51,7 @@ std::vector<core::BoundOption<B>> table() {
       {bind<&B::combine, &CombineOptions::min_deviation>,
        {"min_deviation", OptType::kFloat, "0.1",
         "Tokens whose probability is closer than this to 0.5 are ignored", 0, 0.5}},
-      {bind<&B::learned_ttl>,
+      {&B::learned_ttl,
        {"learned_ttl", OptType::kDuration, "\"0\"",
         "How long a learned message's digest is remembered (0: always)", 0, kCentury}},
       {bind<&B::autolearn, &A::enabled>,
@@ -81,22 +81,20 @@ std::vector<core::BoundOption<B>> table() {
       {bind<&B::expire, &X::batch>,
        {"expire.batch", OptType::kInt, "10000",
         "Tokens examined per step of a pass (one store transaction each)", 1, 100000}},
-  };
+  }};
 }
 
 }  // namespace
 
 void declare_options(core::Schema& s) {
   s.section("classifier", "Learned classifiers");
-  s.section(kPrefix, "The Bayes classifier: BAYES_SPAM / BAYES_HAM from learned statistics");
+  table().declare(s);
   s.section("classifier.bayes.autolearn", "Learning from the scans' own verdicts (off by default)");
   s.section("classifier.bayes.expire", "Periodic removal of rare and stale tokens (controller)");
-  core::declare_table(s, kPrefix, table());
 }
 
 Result<BayesOptions> options_from(const core::Config& cfg) {
-  BayesOptions o;
-  core::read_table(cfg, kPrefix, table(), o);
+  BayesOptions o = table().read(cfg);
   if (o.autolearn.enabled && o.autolearn.ham_threshold >= o.autolearn.spam_threshold) {
     return fail(ErrorCode::kInvalidInput,
                 "classifier.bayes.autolearn: ham_threshold must be below spam_threshold");

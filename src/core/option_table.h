@@ -2,17 +2,18 @@
 // module's options struct that it fills, so that a key, its range and its reading are written
 // once (Redis config.c's standard-config table is the model).
 //
-//   std::vector<core::BoundOption<Options>> table() {
-//     return {{core::bind<&Options::min_key_bits>,
-//              {"min_key_bits", OptType::kInt, "1024", "Smallest RSA key", 512, 8192}}};
+//   core::OptionTable<Options> table() {
+//     return {"options.dkim", "DKIM verification",
+//             {{&Options::min_key_bits,
+//               {"min_key_bits", OptType::kInt, "1024", "Smallest RSA key", 512, 8192}}}};
 //   }
-//   declare_table(schema, "options.dkim", table());    // Schema::add of every row
-//   read_table(cfg, "options.dkim", table(), options); // every field from the config
+//   table().declare(schema);             // the section and every row
+//   Options o = table().read(cfg);       // every bound field from the config
 //
-// Row paths are relative to the table's prefix ("" = the path is absolute). A field can be
-// nested: bind<&Outer::inner, &Inner::field>.
+// Row paths are relative to the table's prefix ("" = the path is absolute). A nested field
+// is bound with bind<&Outer::inner, &Inner::field>.
 //
-// Reading a field (read_table, and get_number for the odd option read by hand):
+// Reading a field (OptionTable::read, and get_number for the odd option read by hand):
 //   bool                      get_bool
 //   std::string               get_string
 //   std::vector<std::string>  get_strings
@@ -32,9 +33,10 @@
 #include <algorithm>
 #include <cmath>
 #include <concepts>
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <limits>
-#include <span>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -123,41 +125,53 @@ template <auto... M>
 inline constexpr auto bind = &OptionTableDetail::read<M...>;
 
 // One row of a table: the declaration (path relative to the table's prefix) and the field
-// it fills. A null `read` declares an option that is read elsewhere.
+// it fills: a member pointer (&Options::timeout), a bind<...> reader for a nested field, or
+// nullptr for an option that is declared here and read by hand.
 template <class T>
 struct BoundOption {
-  FieldReader<T> read = nullptr;
+  template <class F>
+  BoundOption(F T::*member, OptionDecl d)
+      : read([member](T& out, const Config& cfg, std::string_view path) {
+          OptionTableDetail::assign(out.*member, cfg, path);
+        }),
+        decl(std::move(d)) {}
+  BoundOption(FieldReader<T> reader, OptionDecl d) : read(reader), decl(std::move(d)) {}
+  BoundOption(std::nullptr_t, OptionDecl d) : decl(std::move(d)) {}
+
+  std::function<void(T&, const Config&, std::string_view)> read;  // empty: read by hand
   OptionDecl decl;
 };
 
-// Schema::add of every row, with its path under `prefix`.
+// A module's table: the section it fills, the section's doc line and the rows.
 template <class T>
-void declare_table(Schema& schema, std::string_view prefix,
-                   std::span<const BoundOption<T>> rows) {
-  for (const auto& row : rows) {
-    OptionDecl d = row.decl;
-    d.path = option_path(prefix, d.path);
-    schema.add(std::move(d));
-  }
-}
-template <class T>
-void declare_table(Schema& schema, std::string_view prefix,
-                   const std::vector<BoundOption<T>>& rows) {
-  declare_table(schema, prefix, std::span<const BoundOption<T>>(rows));
-}
+struct OptionTable {
+  std::string prefix;  // "options.dkim"
+  std::string doc;
+  std::vector<BoundOption<T>> rows;
 
-// Every row's field of `out` from `cfg`. REQUIRES: the rows were declared in cfg's schema.
-template <class T>
-void read_table(const Config& cfg, std::string_view prefix,
-                std::span<const BoundOption<T>> rows, T& out) {
-  for (const auto& row : rows) {
-    if (row.read != nullptr) row.read(out, cfg, option_path(prefix, row.decl.path));
+  // Schema::section(prefix, doc), then Schema::add of every row with its path under prefix.
+  void declare(Schema& schema) const {
+    schema.section(prefix, doc);
+    for (const auto& row : rows) {
+      OptionDecl d = row.decl;
+      d.path = option_path(prefix, d.path);
+      schema.add(std::move(d));
+    }
   }
-}
-template <class T>
-void read_table(const Config& cfg, std::string_view prefix,
-                const std::vector<BoundOption<T>>& rows, T& out) {
-  read_table(cfg, prefix, std::span<const BoundOption<T>>(rows), out);
-}
+  // Every bound field of `out` from `cfg`. REQUIRES: declare() ran on cfg's schema.
+  void read(const Config& cfg, T& out) const {
+    for (const auto& row : rows) {
+      if (row.read) row.read(out, cfg, option_path(prefix, row.decl.path));
+    }
+  }
+  // A default-constructed T with every bound field read.
+  T read(const Config& cfg) const {
+    T out;
+    read(cfg, out);
+    return out;
+  }
+  // The full path of one of the table's keys (for options read by hand, and messages).
+  std::string path(std::string_view key) const { return option_path(prefix, key); }
+};
 
 }  // namespace mw::core

@@ -66,27 +66,26 @@ Status add_servers(std::string_view list, std::vector<Nameserver>& out) {
 using Rc = ResolverConfig;
 
 // Rows with a null reader are read by config_from (name servers, TTLs in whole seconds).
-std::vector<core::BoundOption<Rc>> table() {
-  using core::bind;
+core::OptionTable<Rc> table() {
   using core::OptType;
-  return {
+  return {kPrefix, "DNS resolver used by SPF, DKIM, DMARC, ARC and Lua rules", {
       {nullptr,
        {kNameserver, OptType::kStringList, "[]",
         "Recursive name servers, \"IP\", \"IP:PORT\" or \"[IPv6]:PORT\", in order of "
         "preference. Empty: the nameserver lines of /etc/resolv.conf"}},
-      {bind<&Rc::timeout>,
+      {&Rc::timeout,
        {kTimeout, OptType::kDuration, "\"1s\"",
         "How long to wait for one server to answer before trying the next", 0.001, 60}},
-      {bind<&Rc::retransmits>,
+      {&Rc::retransmits,
        {kRetransmits, OptType::kInt, "2",
         "Tries per lookup in total, across all servers (the first send included)", 1,
         kMaxRetransmits}},
-      {bind<&Rc::dead_time>,
+      {&Rc::dead_time,
        {"dead_time", OptType::kDuration, "\"5s\"",
         "How long a server that refuses queries or stops answering (3 timeouts in a row) is "
         "skipped; 0: never",
         0, 3600}},
-      {bind<&Rc::cache_size>,
+      {&Rc::cache_size,
        {"cache_size", OptType::kInt, "4096",
         "Answers cached per worker, positive and negative (0 disables the cache)", 0,
         10000000}},
@@ -97,33 +96,30 @@ std::vector<core::BoundOption<Rc>> table() {
        {kMaxNegativeTtl, OptType::kDuration, "\"10m\"",
         "Longest time NXDOMAIN and NODATA answers are cached (RFC 2308 SOA TTL otherwise)", 0,
         86400}},
-      {bind<&Rc::edns_payload>,
+      {&Rc::edns_payload,
        {"edns_payload", OptType::kInt, "1232",
         "EDNS0 UDP payload size advertised in queries; 0 disables EDNS; otherwise >= 512", 0,
         65535}},
-      {bind<&Rc::max_lookups_per_task>,
+      {&Rc::max_lookups_per_task,
        {"max_lookups_per_task", OptType::kInt, "64",
         "DNS lookups a single message may start; later ones fail with a budget error "
         "(0 = no limit)",
         0, 1000000}},
-      {bind<&Rc::probe_name>,
+      {&Rc::probe_name,
        {"probe_name", OptType::kString, "\"com\"",
         "A name that exists in the public DNS; its SOA is asked for at start and every "
         "probe_interval. When the name servers deny it (NXDOMAIN), they cannot see the public "
         "DNS and checks that score missing records (no MX/A, no reverse DNS) are off. Empty: "
         "always trust negative answers (private test zones)"}},
-      {bind<&Rc::probe_interval>,
+      {&Rc::probe_interval,
        {"probe_interval", OptType::kDuration, "\"5m\"",
         "How often the probe_name check is repeated", 1, 86400}},
-  };
+  }};
 }
 
 }  // namespace
 
-void declare_options(core::Schema& s) {
-  s.section(kPrefix, "DNS resolver used by SPF, DKIM, DMARC, ARC and Lua rules");
-  core::declare_table(s, kPrefix, table());
-}
+void declare_options(core::Schema& s) { table().declare(s); }
 
 ResolvConf parse_resolv_conf(std::string_view text) {
   ResolvConf out;
@@ -157,10 +153,10 @@ ResolvConf parse_resolv_conf(std::string_view text) {
 
 Result<ResolverConfig> config_from(const core::Config& cfg, std::string_view dns_override,
                                    const std::string& resolv_conf_path) {
-  ResolverConfig out;
-  core::read_table(cfg, kPrefix, table(), out);
-  out.max_ttl = to_seconds(cfg.get_duration(core::option_path(kPrefix, kMaxTtl)));
-  out.max_negative_ttl = to_seconds(cfg.get_duration(core::option_path(kPrefix, kMaxNegativeTtl)));
+  const core::OptionTable<Rc> t = table();
+  ResolverConfig out = t.read(cfg);
+  out.max_ttl = to_seconds(cfg.get_duration(t.path(kMaxTtl)));
+  out.max_negative_ttl = to_seconds(cfg.get_duration(t.path(kMaxNegativeTtl)));
   if (out.edns_payload > 0 && out.edns_payload < 512) {
     return fail(ErrorCode::kInvalidInput,
                 "options.dns.edns_payload must be 0 (no EDNS) or between 512 and 65535");
@@ -170,7 +166,7 @@ Result<ResolverConfig> config_from(const core::Config& cfg, std::string_view dns
     MW_TRY(add_servers(core::trim_fws(dns_override), out.nameservers));
     return out;
   }
-  for (const auto& text : cfg.get_strings(core::option_path(kPrefix, kNameserver))) {
+  for (const auto& text : cfg.get_strings(t.path(kNameserver))) {
     auto ns = parse_nameserver(text);
     if (!ns) return fail(ErrorCode::kInvalidInput, "options.dns.nameserver: " + ns.error().message);
     out.nameservers.push_back(std::move(*ns));
@@ -187,8 +183,8 @@ Result<ResolverConfig> config_from(const core::Config& cfg, std::string_view dns
       if (auto ns = parse_nameserver(s)) out.nameservers.push_back(std::move(*ns));
     }
     if (!out.nameservers.empty()) {
-      if (rc.timeout && !cfg.has(core::option_path(kPrefix, kTimeout))) out.timeout = *rc.timeout;
-      if (rc.attempts && !cfg.has(core::option_path(kPrefix, kRetransmits))) {
+      if (rc.timeout && !cfg.has(t.path(kTimeout))) out.timeout = *rc.timeout;
+      if (rc.attempts && !cfg.has(t.path(kRetransmits))) {
         out.retransmits = std::min<int>(
             *rc.attempts * static_cast<int>(out.nameservers.size()), kMaxRetransmits);
       }

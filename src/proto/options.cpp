@@ -12,10 +12,10 @@ constexpr char kMilterPrefix[] = "milter";
 using H = HttpOptions;
 using M = MilterOptions;
 
-std::vector<core::BoundOption<H>> http_table() {
+core::OptionTable<H> http_table() {
   using core::bind;
   using core::OptType;
-  return {
+  return {kHttpPrefix, "Scan protocol server (HTTP and the legacy RSPAMC/SPAMC line protocol)", {
       {bind<&H::limits, &HttpLimits::max_body_size>,
        {"max_body_size", OptType::kSize, "\"50M\"",
         "Largest request body, also after zstd decompression (larger: 413)", 1024.0, 4e9}},
@@ -29,98 +29,87 @@ std::vector<core::BoundOption<H>> http_table() {
       {bind<&H::limits, &HttpLimits::max_headers>,
        {"max_headers", OptType::kInt, "256",
         "Most header fields in one request, trailers included (more: 431)", 8, 100000}},
-      {bind<&H::read_timeout>,
+      {&H::read_timeout,
        {"read_timeout", OptType::kDuration, "\"60s\"",
         "Time for a request head to arrive, and silence allowed while its body arrives",
         0.01, 86400}},
-      {bind<&H::request_timeout>,
+      {&H::request_timeout,
        {"request_timeout", OptType::kDuration, "\"60s\"",
         "Total time one request's head and body may take to arrive (a client trickling its "
         "body is cut with 408 after this, however often it sends a byte)", 0.01, 86400}},
-      {bind<&H::write_timeout>,
+      {&H::write_timeout,
        {"write_timeout", OptType::kDuration, "\"60s\"",
         "Silence allowed while a client reads a reply", 0.01, 86400}},
-      {bind<&H::keepalive_timeout>,
+      {&H::keepalive_timeout,
        {"keepalive_timeout", OptType::kDuration, "\"65s\"",
         "Idle time allowed between requests on a kept-alive connection", 0.0, 86400}},
-      {bind<&H::max_connections>,
+      {&H::max_connections,
        {"max_connections", OptType::kInt, "1024",
         "Open client connections per worker; accepting pauses at this number", 1, 1000000}},
-      {bind<&H::max_connections_per_ip>,
+      {&H::max_connections_per_ip,
        {"max_connections_per_ip", OptType::kInt, "64",
         "Open connections one client address may hold per worker; more are closed at once "
         "(0: no cap; unix-socket clients are not counted)", 0, 1000000}},
-  };
+  }};
 }
 
-std::vector<core::BoundOption<M>> milter_table() {
-  using core::bind;
+core::OptionTable<M> milter_table() {
   using core::OptType;
-  return {
-      {bind<&M::max_frame_size>,
+  return {kMilterPrefix,
+          "Milter protocol server (Postfix smtpd_milters, Sendmail INPUT_MAIL_FILTER)", {
+      {&M::max_frame_size,
        {"max_frame_size", OptType::kSize, "\"2M\"",
         "Largest milter packet; a larger one is a protocol error that closes the connection",
         1024.0, 1e9}},
-      {bind<&M::max_message_size>,
+      {&M::max_message_size,
        {"max_message_size", OptType::kSize, "\"50M\"",
         "Message bytes kept for scanning; the rest is cut and the message flagged truncated",
         1024.0, 4e9}},
-      {bind<&M::max_recipients>,
+      {&M::max_recipients,
        {"max_recipients", OptType::kInt, "1000",
         "RCPT commands kept per message; further ones are counted and flagged", 1, 1000000}},
-      {bind<&M::max_macro_bytes>,
+      {&M::max_macro_bytes,
        {"max_macro_bytes", OptType::kSize, "\"64k\"",
         "Macro names and values one connection may hold; over it the MTA is told to "
         "tempfail and the connection is closed", 1024.0, 1e9}},
-      {bind<&M::max_macros>,
+      {&M::max_macros,
        {"max_macros", OptType::kInt, "2048",
         "Macro pairs one connection may hold; over it the MTA is told to tempfail and the "
         "connection is closed", 16, 10000000}},
-      {bind<&M::timeout>,
+      {&M::timeout,
        {"timeout", OptType::kDuration, "\"300s\"",
         "MTA silence allowed inside a conversation before the connection is closed",
         0.01, 86400}},
-      {bind<&M::message_timeout>,
+      {&M::message_timeout,
        {"message_timeout", OptType::kDuration, "\"600s\"",
         "Total time from the first packet of a message's conversation (after connect or "
         "the previous verdict) to its end of body; then the MTA is told to tempfail and "
         "the connection is closed. Time waiting for our verdict does not count", 0.01, 86400}},
-      {bind<&M::reply_timeout>,
+      {&M::reply_timeout,
        {"reply_timeout", OptType::kDuration, "\"120s\"",
         "Time the scan may take for a verdict; then the MTA is told to tempfail", 0.01, 86400}},
-      {bind<&M::progress_interval>,
+      {&M::progress_interval,
        {"progress_interval", OptType::kDuration, "\"5s\"",
         "Interval of progress packets that keep the MTA waiting while a scan runs", 0.01, 3600}},
-      {bind<&M::max_connections>,
+      {&M::max_connections,
        {"max_connections", OptType::kInt, "1024",
         "Open MTA connections per worker; accepting pauses at this number", 1, 1000000}},
-      {bind<&M::max_connections_per_ip>,
+      {&M::max_connections_per_ip,
        {"max_connections_per_ip", OptType::kInt, "64",
         "Open connections one MTA address may hold per worker; more are closed at once "
         "(0: no cap; unix-socket clients are not counted)", 0, 1000000}},
-  };
+  }};
 }
 
 }  // namespace
 
 void declare_options(core::Schema& s) {
-  s.section(kHttpPrefix, "Scan protocol server (HTTP and the legacy RSPAMC/SPAMC line protocol)");
-  core::declare_table(s, kHttpPrefix, http_table());
-  s.section(kMilterPrefix,
-            "Milter protocol server (Postfix smtpd_milters, Sendmail INPUT_MAIL_FILTER)");
-  core::declare_table(s, kMilterPrefix, milter_table());
+  http_table().declare(s);
+  milter_table().declare(s);
 }
 
-HttpOptions read_http_options(const core::Config& cfg) {
-  HttpOptions o;
-  core::read_table(cfg, kHttpPrefix, http_table(), o);
-  return o;
-}
+HttpOptions read_http_options(const core::Config& cfg) { return http_table().read(cfg); }
 
-MilterOptions read_milter_options(const core::Config& cfg) {
-  MilterOptions o;
-  core::read_table(cfg, kMilterPrefix, milter_table(), o);
-  return o;
-}
+MilterOptions read_milter_options(const core::Config& cfg) { return milter_table().read(cfg); }
 
 }  // namespace mw::proto

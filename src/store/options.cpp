@@ -9,6 +9,7 @@ namespace mw::store {
 namespace {
 
 constexpr char kPrefix[] = "store";
+constexpr char kRedisPrefix[] = "store.redis";
 constexpr char kBackend[] = "store.backend";
 constexpr char kPath[] = "store.path";
 constexpr char kSync[] = "store.sync";
@@ -22,10 +23,10 @@ using R = RedisOptions;
 
 // Rows with a null reader are read by config_from. Nothing here is reloadable: the store is
 // opened once, by the master.
-std::vector<core::BoundOption<S>> table() {
+core::OptionTable<S> table() {
   using core::bind;
   using core::OptType;
-  return {
+  return {kPrefix, "Shared state: statistics, history, outbound counters, hold list", {
       {nullptr,
        {"backend", OptType::kString, "\"lmdb\"",
         "Where state lives: \"lmdb\" (embedded, one file shared by the machine's workers) "
@@ -70,55 +71,54 @@ std::vector<core::BoundOption<S>> table() {
        {"max_readers", OptType::kInt, "256",
         "Reader slots of the embedded store (one per process that uses it)", 8, 65536, {},
         false}},
-  };
+  }};
 }
 
-std::vector<core::BoundOption<R>> redis_table() {
-  using core::bind;
+core::OptionTable<R> redis_table() {
   using core::OptType;
-  return {
-      {bind<&R::servers>,
+  return {kRedisPrefix, "Redis servers, when store.backend = \"redis\"", {
+      {&R::servers,
        {"servers", OptType::kStringList, "[\"127.0.0.1:6379\"]",
         "Redis servers: \"IP:PORT\", \"[IPv6]:PORT\" or a unix socket path; keys are "
         "sharded over several servers. Host names are resolved with a blocking lookup at "
         "each connect",
         {}, {}, {}, false}},
-      {bind<&R::password>,
+      {&R::password,
        {"password", OptType::kString, "\"\"", "Password sent with AUTH (empty: none)", {}, {},
         {}, false}},
-      {bind<&R::db>,
+      {&R::db,
        {"db", OptType::kInt, "0", "Database index selected after connecting", 0, 1000000, {},
         false}},
-      {bind<&R::prefix>, {"prefix", OptType::kString, "\"mw:\"", "Prepended to every key", {}, {}, {}, false}},
-      {bind<&R::timeout>,
+      {&R::prefix,
+       {"prefix", OptType::kString, "\"mw:\"", "Prepended to every key", {}, {}, {}, false}},
+      {&R::timeout,
        {"timeout", OptType::kDuration, "\"1s\"",
         "Longest wait for a reply or a connect; then the connection is dropped and retried",
         0.001, 60, {}, false}},
-      {bind<&R::max_pending>,
+      {&R::max_pending,
        {"max_pending", OptType::kInt, "10000", "Commands in flight per server; more fail at once",
         1, 10000000, {}, false}},
-      {bind<&R::reconnect_max>,
+      {&R::reconnect_max,
        {"reconnect_max", OptType::kDuration, "\"5s\"",
         "Longest wait between reconnect attempts (the wait doubles from 100 ms)", 0.1, 300, {},
         false}},
-      {bind<&R::sentinels>,
+      {&R::sentinels,
        {"sentinels", OptType::kStringList, "[]",
         "Redis Sentinel addresses (\"IP:PORT\"): when set, servers is ignored and the "
         "master of master_name is asked of them, and followed through failovers",
         {}, {}, {}, false}},
-      {bind<&R::master_name>,
+      {&R::master_name,
        {"master_name", OptType::kString, "\"\"",
         "Name of the master the sentinels monitor (required with sentinels)", {}, {}, {},
         false}},
-      {bind<&R::sentinel_check>,
+      {&R::sentinel_check,
        {"sentinel_check", OptType::kDuration, "\"1s\"",
         "How often the sentinels are asked which server is the master (a failover is "
         "followed within about this; errors ask at once)",
         0.1, 60, {}, false}},
-  };
+  }};
 }
 
-constexpr char kRedisPrefix[] = "store.redis";
 
 // Every address of `list` parses as a Redis endpoint; the error names the option.
 Status check_endpoints(const std::vector<std::string>& list, std::string_view option) {
@@ -132,10 +132,8 @@ Status check_endpoints(const std::vector<std::string>& list, std::string_view op
 }  // namespace
 
 void declare_options(core::Schema& s) {
-  s.section(kPrefix, "Shared state: statistics, history, outbound counters, hold list");
-  core::declare_table(s, kPrefix, table());
-  s.section(kRedisPrefix, "Redis servers, when store.backend = \"redis\"");
-  core::declare_table(s, kRedisPrefix, redis_table());
+  table().declare(s);
+  redis_table().declare(s);
 }
 
 Result<StoreConfig> config_from(const core::Config& cfg, std::string_view db_dir) {
@@ -143,9 +141,8 @@ Result<StoreConfig> config_from(const core::Config& cfg, std::string_view db_dir
     return fail(ErrorCode::kInternal,
                 "[store] options are not declared (the app must call store::declare_options)");
   }
-  StoreConfig out;
-  core::read_table(cfg, kPrefix, table(), out);
-  core::read_table(cfg, kRedisPrefix, redis_table(), out.redis);
+  StoreConfig out = table().read(cfg);
+  redis_table().read(cfg, out.redis);
   out.backend = cfg.get_string(kBackend) == "redis" ? Backend::kRedis : Backend::kLmdb;
 
   std::string path = cfg.get_string(kPath);

@@ -10,24 +10,23 @@ namespace {
 constexpr char kPrefix[] = "options.arc";
 constexpr int kMaxKeyBitsLimit = 8192;
 
-std::vector<core::BoundOption<Options>> table() {
-  using core::bind;
+core::OptionTable<Options> table() {
   using core::OptType;
-  return {
-      {bind<&Options::min_key_bits>,
+  return {kPrefix, "ARC chain validation (RFC 8617)", {
+      {&Options::min_key_bits,
        {"min_key_bits", OptType::kInt, "1024",
         "Smallest RSA key size accepted for ARC-Message-Signature and ARC-Seal "
         "(RFC 8301 3.2)",
         512, kMaxKeyBitsLimit}},
-      {bind<&Options::clock_skew>,
+      {&Options::clock_skew,
        {"clock_skew", OptType::kDuration, "\"5m\"",
         "Clock tolerance when checking ARC signature expiry (x=) and timestamps (t=)", 0,
         86400}},
-      {bind<&Options::timeout>,
+      {&Options::timeout,
        {"timeout", OptType::kDuration, "\"5s\"",
         "Time limit for the key lookups of one ARC chain; past it the result is temperror", 0,
         300}},
-  };
+  }};
 }
 
 }  // namespace
@@ -38,15 +37,8 @@ dkim::Policy Options::policy() const {
       .policy();
 }
 
-void declare_options(core::Schema& s) {
-  s.section(kPrefix, "ARC chain validation (RFC 8617)");
-  core::declare_table(s, kPrefix, table());
-}
+void declare_options(core::Schema& s) { table().declare(s); }
 
-Result<Options> options_from(const core::Config& cfg) {
-  Options o;
-  core::read_table(cfg, kPrefix, table(), o);
-  return o;
-}
+Result<Options> options_from(const core::Config& cfg) { return table().read(cfg); }
 
 }  // namespace mw::auth::arc

@@ -10,35 +10,34 @@ constexpr char kPrefix[] = "options.dkim";
 constexpr int kMaxKeyBitsLimit = 8192;
 constexpr int kMaxSignaturesLimit = 100;
 
-std::vector<core::BoundOption<Options>> table() {
-  using core::bind;
+core::OptionTable<Options> table() {
   using core::OptType;
-  return {
-      {bind<&Options::allow_rsa_sha1>,
+  return {kPrefix, "DKIM signature verification (RFC 6376, RFC 8301, RFC 8463)", {
+      {&Options::allow_rsa_sha1,
        {"allow_rsa_sha1", OptType::kBool, "false",
         "Accept rsa-sha1 signatures; RFC 8301 says verifiers must not (they fail with "
         "reason insecure_algorithm)"}},
-      {bind<&Options::min_key_bits>,
+      {&Options::min_key_bits,
        {"min_key_bits", OptType::kInt, "1024",
         "Smallest RSA key size accepted; signatures made with smaller keys give permerror "
         "(RFC 8301 3.2 requires at least 1024)",
         512, kMaxKeyBitsLimit}},
-      {bind<&Options::max_signatures>,
+      {&Options::max_signatures,
        {"max_signatures", OptType::kInt, "5",
         "DKIM-Signature fields verified per message, from the top; the others are reported "
         "neutral (signature_limit) without any DNS query",
         1, kMaxSignaturesLimit}},
-      {bind<&Options::clock_skew>,
+      {&Options::clock_skew,
        {"clock_skew", OptType::kDuration, "\"5m\"",
         "Clock tolerance when checking signature expiry (x=) and timestamps in the future "
         "(t=)",
         0, 86400}},
-      {bind<&Options::timeout>,
+      {&Options::timeout,
        {"timeout", OptType::kDuration, "\"5s\"",
         "Time limit for the key lookups of one message; keys not there by then give "
         "temperror",
         0, 300}},
-  };
+  }};
 }
 
 }  // namespace
@@ -51,15 +50,8 @@ Policy Options::policy() const {
   return p;
 }
 
-void declare_options(core::Schema& s) {
-  s.section(kPrefix, "DKIM signature verification (RFC 6376, RFC 8301, RFC 8463)");
-  core::declare_table(s, kPrefix, table());
-}
+void declare_options(core::Schema& s) { table().declare(s); }
 
-Result<Options> options_from(const core::Config& cfg) {
-  Options o;
-  core::read_table(cfg, kPrefix, table(), o);
-  return o;
-}
+Result<Options> options_from(const core::Config& cfg) { return table().read(cfg); }
 
 }  // namespace mw::auth::dkim

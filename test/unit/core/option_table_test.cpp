@@ -24,26 +24,25 @@ struct Opts {
   std::string by_hand = "untouched";
 };
 
-std::vector<BoundOption<Opts>> table() {
-  return {
-      {bind<&Opts::flag>, {"flag", OptType::kBool, "true", "a flag"}},
-      {bind<&Opts::count>, {"count", OptType::kInt, "7", "a count", 1, 100}},
-      {bind<&Opts::small>, {"small", OptType::kInt, "5", "wider than the field"}},
-      {bind<&Opts::seconds>, {"seconds", OptType::kDuration, "\"2m\"", "a duration", 0, 600}},
-      {bind<&Opts::bytes>, {"bytes", OptType::kSize, "\"4k\"", "a size"}},
-      {bind<&Opts::whole_seconds>,
+OptionTable<Opts> table() {
+  return {"t", "test table", {
+      {&Opts::flag, {"flag", OptType::kBool, "true", "a flag"}},
+      {&Opts::count, {"count", OptType::kInt, "7", "a count", 1, 100}},
+      {&Opts::small, {"small", OptType::kInt, "5", "wider than the field"}},
+      {&Opts::seconds, {"seconds", OptType::kDuration, "\"2m\"", "a duration", 0, 600}},
+      {&Opts::bytes, {"bytes", OptType::kSize, "\"4k\"", "a size"}},
+      {&Opts::whole_seconds,
        {"whole_seconds", OptType::kDuration, "\"1500ms\"", "a duration into an integer"}},
-      {bind<&Opts::text>, {"text", OptType::kString, "\"hello\"", "a string"}},
+      {&Opts::text, {"text", OptType::kString, "\"hello\"", "a string"}},
       {bind<&Opts::inner, &Inner::port>, {"inner.port", OptType::kInt, "53", "nested", 0, 65535}},
       {bind<&Opts::inner, &Inner::names>, {"inner.names", OptType::kStringList, "[\"a\"]", "list"}},
       {nullptr, {"by_hand", OptType::kString, "\"x\"", "read elsewhere"}},
-  };
+  }};
 }
 
 Schema schema() {
   Schema s;
-  s.section("t", "test table");
-  declare_table(s, "t", table());
+  table().declare(s);
   return s;
 }
 
@@ -52,7 +51,7 @@ Opts load(const Schema& s, const std::string& toml) {
   auto cfg = Config::from_string(s, toml, issues);
   EXPECT_TRUE(cfg.has_value()) << (issues.empty() ? "" : issues[0].to_string());
   Opts o;
-  if (cfg) read_table(**cfg, "t", table(), o);
+  if (cfg) table().read(**cfg, o);
   return o;
 }
 
@@ -65,6 +64,8 @@ TEST(OptionTable, DeclaresEveryRowUnderThePrefix) {
   ASSERT_NE(s.find("t.inner.port"), nullptr);
   ASSERT_NE(s.find("t.by_hand"), nullptr);
   EXPECT_EQ(s.find("count"), nullptr);
+  EXPECT_EQ(s.section_doc("t"), "test table");
+  EXPECT_EQ(table().path("inner.port"), "t.inner.port");
   EXPECT_EQ(option_path("", "a.b"), "a.b");
   EXPECT_EQ(option_path("t", "a"), "t.a");
 }
