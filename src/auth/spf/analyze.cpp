@@ -6,6 +6,7 @@
 #include "auth/spf/macro.h"
 #include "auth/spf/record.h"
 #include "core/ascii.h"
+#include "core/enum_names.h"
 #include "dns/job.h"
 #include "dns/name.h"
 
@@ -307,13 +308,11 @@ void node_text(const TreeNode& n, int depth, std::string& out) {
 }  // namespace
 
 std::string_view lookup_status_name(LookupStatus s) {
-  switch (s) {
-    case LookupStatus::kFound: return "found";
-    case LookupStatus::kNone: return "none";
-    case LookupStatus::kTempError: return "temperror";
-    case LookupStatus::kPermError: return "permerror";
-  }
-  return "none";
+  static constexpr auto kNames =
+      core::EnumNames<LookupStatus, LookupStatus::kPermError>{"found", "none", "temperror",
+                                                              "permerror"}
+          .with_fallback("none");
+  return kNames.name(s);
 }
 
 json::Value Analysis::to_json() const {
