@@ -179,29 +179,18 @@ ParsedRecord parse_record(std::string_view text) {
       problems.push_back("duplicate tag " + quoted(name) + " ignored");
       continue;
     }
-    if (name == "p") {
+    if (name == "p" || name == "sp" || name == "np") {
       auto p = parse_policy(value);
-      if (p) {
+      if (!p && name == "np") {
+        problems.push_back("np: invalid policy " + quoted(value) + " ignored");
+      } else if (!p) {  // an invalid p or sp: the record is unusable unless it has rua
+        bad_policy = true;
+        problems.push_back(name + ": invalid policy " + quoted(value));
+      } else if (name == "p") {
         rec.policy = *p;
         have_p = true;
       } else {
-        bad_policy = true;
-        problems.push_back("p: invalid policy " + quoted(value));
-      }
-    } else if (name == "sp") {
-      auto p = parse_policy(value);
-      if (p) {
-        rec.subdomain_policy = *p;
-      } else {
-        bad_policy = true;
-        problems.push_back("sp: invalid policy " + quoted(value));
-      }
-    } else if (name == "np") {
-      auto p = parse_policy(value);
-      if (p) {
-        rec.nonexistent_policy = *p;
-      } else {
-        problems.push_back("np: invalid policy " + quoted(value) + " ignored");
+        (name == "sp" ? rec.subdomain_policy : rec.nonexistent_policy) = *p;
       }
     } else if (name == "adkim" || name == "aspf") {
       auto a = parse_alignment(value);
