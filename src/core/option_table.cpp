@@ -46,8 +46,12 @@ int64_t get_integer(const Config& cfg, std::string_view path) {
     return static_cast<int64_t>(d);
   }
   // Declared bounds are doubles; the schema's are whole numbers well below 2^53.
-  if (decl->min && static_cast<double>(v) < *decl->min) v = static_cast<int64_t>(std::ceil(*decl->min));
-  if (decl->max && static_cast<double>(v) > *decl->max) v = static_cast<int64_t>(std::floor(*decl->max));
+  if (decl->min && static_cast<double>(v) < *decl->min) {
+    v = static_cast<int64_t>(std::ceil(*decl->min));
+  }
+  if (decl->max && static_cast<double>(v) > *decl->max) {
+    v = static_cast<int64_t>(std::floor(*decl->max));
+  }
   return v;
 }
 

@@ -82,7 +82,8 @@ class JobStarter {
   // A new Impl(dispatcher, resolver, options, args...), started.
   template <class Impl, class... Args>
   JobPtr start(Args&&... args) const {
-    auto job = std::make_unique<Impl>(dispatcher_, resolver_, options_, std::forward<Args>(args)...);
+    auto job =
+        std::make_unique<Impl>(dispatcher_, resolver_, options_, std::forward<Args>(args)...);
     job->start();
     return job;
   }
