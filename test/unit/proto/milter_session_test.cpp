@@ -422,5 +422,29 @@ TEST(MilterSessionMacros, RecipientsKeepTheirMacrosWhileTheyFit) {
   EXPECT_TRUE(r.back().macros.empty());
 }
 
+TEST(MilterSessionMacros, WhatIsHeldFollowsRecipientsAndMessages) {
+  // The session keeps a running total of the macros it holds: recipients taking theirs,
+  // messages ending and new MAIL commands must each give the room back.
+  MilterOptions limits;
+  limits.max_macro_bytes = 4096;
+  Harness h(limits);
+  ASSERT_TRUE(h.feed(optneg() + connect("c.example", '4', 25, "192.0.2.1")));
+  std::string big(1200, 'x');
+  for (int m = 0; m < 10; ++m) {
+    std::string conversation = macros('M', {{"j", big}}) + mail("<a@b>");
+    for (int r = 0; r < 10; ++r) {  // 2 x 1200 held until the RCPT takes them
+      conversation += macros('R', {{"j", big}}) + rcpt("<c@d>");
+    }
+    ASSERT_TRUE(h.feed(conversation + data() + eob())) << "message " << m;
+    ASSERT_TRUE(h.session.reply({Action::accept()}, h.out));
+  }
+  EXPECT_EQ(h.sink.messages.size(), 10u);
+  EXPECT_FALSE(h.session.over_limit());
+  // 1200 (M) + 2 x 1200 (R) held, then a 1200-byte E stage: 4800 > 4096.
+  ASSERT_TRUE(h.feed(macros('M', {{"j", big}}) + mail("<a@b>") + macros('R', {{"j", big}})));
+  EXPECT_FALSE(h.feed(macros('E', {{"j", big}})));
+  EXPECT_TRUE(h.session.over_limit());
+}
+
 }  // namespace
 }  // namespace mw::proto::milter
