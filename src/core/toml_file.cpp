@@ -45,39 +45,29 @@ void put(toml::array& array, const std::string&, auto&& value) {
 // ("actions.reject", "list[2]").
 template <typename Container>
 Status add(Container& to, const std::string& key, const json::Value& v, const std::string& where) {
-  switch (v.type()) {
-    case json::Value::Type::kNull:
-      return fail(ErrorCode::kInvalidInput, "TOML has no null (at " + where + ")");
-    case json::Value::Type::kBool:
-      put(to, key, v.as_bool());
-      return {};
-    case json::Value::Type::kInt:
-      put(to, key, v.as_int());
-      return {};
-    case json::Value::Type::kDouble:
-      put(to, key, v.as_double());
-      return {};
-    case json::Value::Type::kString:
-      put(to, key, v.as_string());
-      return {};
-    case json::Value::Type::kArray: {
-      toml::array array;
-      for (size_t i = 0; i < v.items().size(); ++i) {
-        MW_TRY(add(array, {}, v.items()[i], where + "[" + std::to_string(i) + "]"));
-      }
-      put(to, key, std::move(array));
-      return {};
+  if (v.is_null()) return fail(ErrorCode::kInvalidInput, "TOML has no null (at " + where + ")");
+  if (v.is_array()) {
+    toml::array array;
+    for (size_t i = 0; i < v.items().size(); ++i) {
+      MW_TRY(add(array, {}, v.items()[i], where + "[" + std::to_string(i) + "]"));
     }
-    case json::Value::Type::kObject: {
-      toml::table table;
-      for (const auto& [k, member] : v.members()) {
-        MW_TRY(add(table, k, member, where.empty() ? k : where + "." + k));
-      }
-      put(to, key, std::move(table));
-      return {};
+    put(to, key, std::move(array));
+  } else if (v.is_object()) {
+    toml::table table;
+    for (const auto& [k, member] : v.members()) {
+      MW_TRY(add(table, k, member, where.empty() ? k : where + "." + k));
     }
+    put(to, key, std::move(table));
+  } else if (v.is_bool()) {
+    put(to, key, v.as_bool());
+  } else if (v.is_int()) {
+    put(to, key, v.as_int());
+  } else if (v.is_string()) {
+    put(to, key, v.as_string());
+  } else {
+    put(to, key, v.as_double());
   }
-  return fail(ErrorCode::kInternal, "unknown JSON type");
+  return {};
 }
 
 Result<json::Value> parse_with(const std::function<toml::table()>& parse) {
