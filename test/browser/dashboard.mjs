@@ -107,8 +107,26 @@ if (phase === 'main') {
   await page.waitForFunction(() => document.body.dataset.view === 'defense');
   assert.equal(await page.evaluate(() => document.activeElement.id), 'tab-defense');
 
-  // Defensive action: the held account with its masked tuple; release and hold it again.
+  // Defensive action: every account of the replayed month the server detected, held or
+  // suspected, with the masked tuple of its detection.
   await page.waitForSelector('#view code.tuple');
+  const accountRow = (table, user) => page.evaluate(([t, u]) => {
+    for (const tr of document.querySelectorAll(`#${t} tbody tr`)) {
+      const first = tr.querySelector('td');
+      if (first && first.textContent.trim() === u) {
+        return { tuple: tr.querySelector('code.tuple').textContent, text: tr.textContent };
+      }
+    }
+    return null;
+  }, [table, user]);
+  for (const acc of expect.accounts) {
+    const row = await accountRow(acc.held ? 'held' : 'suspected', acc.user);
+    assert.ok(row, `${acc.user} not ${acc.held ? 'held' : 'suspected'}`);
+    assert.equal(row.tuple, acc.tuple, acc.user);
+  }
+  const heldCaption = await text('#view h2:has-text("Held accounts")');
+  assert.equal(heldCaption, `Held accounts (${expect.held_count})`);
+  // The live account: held with its masked tuple; release and hold it again.
   const held = await text('#held');
   assert.ok(held.includes(expect.user), held);
   assert.ok(held.includes(expect.tuple), `masked tuple ${expect.tuple} not in ${held}`);
@@ -118,7 +136,7 @@ if (phase === 'main') {
   await page.waitForFunction(() => document.body.innerText.includes('checked with the user by phone'));
   let audit = await text('#audit');
   assert.match(audit, /release\s*taro\.yamada\s*checked with the user by phone\s*e2e-operator/);
-  assert.match(await text('#held'), /no account is held/);
+  assert.equal(await accountRow('held', expect.user), null, 'still held after the release');
   // Released: the refused count starts again (the next hold is a new incident).
   assert.match(await text('#suspected'), /taro\.yamada/);
   await page.click(`#suspected tr:has-text("${expect.user}") [data-act=hold]`);
@@ -129,8 +147,12 @@ if (phase === 'main') {
   await page.click(`#view button.link:has-text("${expect.user}")`);
   await page.waitForSelector('.timeline li');
   assert.match(await text('.timeline'), /detected[\s\S]*burst refused[\s\S]*held/);
-  // The incident (detection, then the first refused message the same day) is in the chart.
-  assert.match(await text('#burst-delay'), /1 incidents[\s\S]*0\s*1/);
+  // The incidents (the month's and the live account's) are in the chart, bucket by bucket.
+  const bars = await page.$$eval('#burst-delay tbody tr', (rows) => rows.map((r) => ({
+    days: r.cells[0].textContent.trim(), count: Number(r.cells[1].textContent.trim()) })));
+  assert.deepEqual(bars, expect.burst);
+  const total = expect.burst.reduce((a, b) => a + b.count, 0);
+  assert.equal(await text('#burst-delay caption'), `${total} incidents`);
   assert.ok((await text('#view')).includes('resultbox77@freemail.example'));
   await shot('defense');
 

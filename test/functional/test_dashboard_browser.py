@@ -1,13 +1,17 @@
 """The dashboard in a real browser (issue 15): Debian's chromium, headless, driven by
 playwright-core (test/browser/, installed by scripts/deps.sh test) through every view.
 
-The daemon scans the generated traffic of lib/dashdata.py (inbound mail with real DNS
-answers, an outbound account held for credential-test mail); test/browser/dashboard.mjs then
-logs in read-only (no write buttons) and with the enable password, checks the overview chart
-and workers, the held account with its masked tuple, releases and holds it again through the
-UI with a reason and sees the audit entries, compares the authentication shares with the
-server's /authstats, filters the history, changes a score, learns a message, switches to dark
-mode, and fails on any console error. After a restart the saved score is still shown.
+A generated month of a small provider with hijacked accounts (lib/dashdata.py Month:
+tools/outbound/generate.py, replayed into the daemon's store) comes first; the daemon then
+scans a few hundred inbound messages with real DNS answers (dnsmasq) and an outbound account
+held for credential-test mail. test/browser/dashboard.mjs logs in read-only (no write
+buttons) and with the enable password, checks the overview chart and workers, every account
+the replay detected (held or suspected, with the masked tuple of its detection), the
+days-to-burst chart against the incidents the replay's replies imply, releases and holds an
+account again through the UI with a reason and sees the audit entries, compares the
+authentication shares with the server's /authstats, filters the history, changes a score,
+learns a message, switches to dark mode, and fails on any console error. After a restart the
+saved score is still shown.
 Screenshots: <build dir>/dashboard-screenshots/."""
 import json
 import os
@@ -34,8 +38,9 @@ MISSING = dashdata.SKIP or (
 class DashboardBrowserTest(unittest.TestCase):
     def setUp(self):
         web = os.path.join(mwtest.SOURCE_DIR, "web")
-        setup = dashdata.Setup(self.addCleanup, f'web_dir = "{web}"\n')
+        setup = dashdata.Setup(self.addCleanup, f'web_dir = "{web}"\n', month=True)
         self.key, self.tmp, self.daemon = setup.key, setup.tmp, setup.daemon
+        self.month = setup.month
         self.shots = os.path.join(os.environ.get("MW_BUILD_DIR", self.tmp),
                                   "dashboard-screenshots")
         os.makedirs(self.shots, exist_ok=True)
@@ -63,8 +68,30 @@ class DashboardBrowserTest(unittest.TestCase):
         auth = self.api("/authstats")["totals"]
         # The server's counts are the replies' (test_dashboard_api checks it in detail).
         self.assertEqual(auth, dashdata.expected_auth(inbound)[0])
-        holds = self.api("/outbound/holds")["holds"]
+        server = self.api("/outbound/holds")
+        holds = server["holds"]
+        # Every hijacked account of the month was detected, and the server holds (or
+        # suspects) each account the replay flagged, with the tuple of its detection.
+        detected = self.month.expected_detections()
+        for h in self.month.hijacks:
+            self.assertIn(h["user"], detected)
+        shown = {h["user"]: h.get("tuple") for h in holds}
+        for ev in server["events"]:
+            shown.setdefault(ev["user"], ev.get("tuple"))
+        for user, tup in detected.items():
+            self.assertEqual(shown.get(user, "missing"), tup, user)
+        # The incidents: the month's, and the live account's (held, then refused at once).
+        incidents = self.month.expected_incidents()
+        self.assertEqual({h["user"] for h in self.month.hijacks} - {u for u, _ in incidents},
+                         set())
+        days = [d for _, d in incidents] + [0]
+        chart = dashdata.burst_chart(days)
+        self.assertEqual(server["burst_delay"], chart)
+        held_users = {h["user"] for h in holds}
         expect = {
+            "accounts": [{"user": u, "tuple": t or "—", "held": u in held_users}
+                         for u, t in sorted(detected.items())],
+            "burst": chart, "held_count": len(holds),
             "reader": "reader", "writer": "writer", "user": dashdata.USER,
             "tuple": [h for h in holds if h["user"] == dashdata.USER][0]["tuple"],
             "scanned": scanned, "auth": auth,
