@@ -1,5 +1,6 @@
-"""The dashboard in a real browser (issue 15): Debian's chromium, headless, driven by
-playwright-core (test/browser/, installed by scripts/deps.sh test) through every view.
+"""The dashboard in real browsers (issue 15): Debian's chromium and firefox-esr, headless,
+driven by puppeteer-core (test/browser/, installed by scripts/deps.sh test; chromium over the
+DevTools protocol, Firefox over WebDriver BiDi) through every view, the same checks in both.
 
 A generated month of a small provider with hijacked accounts (lib/dashdata.py Month:
 tools/outbound/generate.py, replayed into the daemon's store) comes first; the daemon then
@@ -26,12 +27,14 @@ import mwtest  # noqa: E402
 import dashdata  # noqa: E402
 
 BROWSER_DIR = os.path.join(mwtest.SOURCE_DIR, "test", "browser")
-CHROMIUM = "/usr/bin/chromium"
+# Both browsers are Debian's (scripts/deps.sh test installs them), both driven by puppeteer-core.
+BROWSERS = {"chromium": "/usr/bin/chromium", "firefox": "/usr/bin/firefox-esr"}
 NODE = shutil.which("node")
 MISSING = dashdata.SKIP or (
-    None if NODE and os.access(CHROMIUM, os.X_OK) and
-    os.path.isdir(os.path.join(BROWSER_DIR, "node_modules", "playwright-core"))
-    else "chromium, node and test/browser/node_modules (scripts/deps.sh test) are needed")
+    None if NODE and all(os.access(b, os.X_OK) for b in BROWSERS.values()) and
+    os.path.isdir(os.path.join(BROWSER_DIR, "node_modules", "puppeteer-core"))
+    else "chromium, firefox-esr, node and test/browser/node_modules (scripts/deps.sh test) "
+         "are needed")
 
 
 @unittest.skipIf(MISSING, MISSING)
@@ -50,12 +53,15 @@ class DashboardBrowserTest(unittest.TestCase):
         self.assertEqual(status, 200, body)
         return json.loads(body)
 
-    def run_browser(self, phase, expect):
+    def run_browser(self, browser, phase, expect):
+        expect = dict(expect, learn_message=dashdata.inbound_message(
+            "quar.example", 5000 + list(BROWSERS).index(browser)).decode())
         env = dict(os.environ, MW_URL=f"http://127.0.0.1:{self.daemon.controller_port}/",
-                   MW_SHOTS=self.shots, MW_EXPECT=json.dumps(expect), MW_CHROMIUM=CHROMIUM)
+                   MW_SHOTS=self.shots, MW_EXPECT=json.dumps(expect), MW_BROWSER=browser,
+                   MW_BROWSER_PATH=BROWSERS[browser], MW_OPERATOR=f"e2e-{browser}")
         r = subprocess.run([NODE, os.path.join(BROWSER_DIR, "dashboard.mjs"), phase],
                            cwd=BROWSER_DIR, env=env, capture_output=True, text=True, timeout=240)
-        self.assertEqual(r.returncode, 0, f"{phase}:\n{r.stdout}\n{r.stderr}\n" +
+        self.assertEqual(r.returncode, 0, f"{browser} {phase}:\n{r.stdout}\n{r.stderr}\n" +
                          self.daemon.read_log()[-3000:])
 
     def test_every_view(self):
@@ -96,21 +102,26 @@ class DashboardBrowserTest(unittest.TestCase):
             "tuple": [h for h in holds if h["user"] == dashdata.USER][0]["tuple"],
             "scanned": scanned, "auth": auth,
             "quarantined": sum("DMARC_POLICY_QUARANTINE" in r["symbols"] for _, r in inbound),
-            "learn_message": dashdata.inbound_message("quar.example", 5000).decode(),
         }
         self.assertIn("Sa*********", expect["tuple"])
-        self.run_browser("main", expect)
-        # What the UI did reached the server: audit entries by the browser's operator.
-        status, body = self.daemon.controller("/outbound/audit", {"Password": "reader"})
-        mine = [a for a in json.loads(body) if a["who"]["operator"] == "e2e-operator"]
-        self.assertEqual([a["action"] for a in mine], ["hold", "release"])
+        # The same checks in each browser (the second one finds the account held again by
+        # the first and releases and holds it once more).
+        for browser in BROWSERS:
+            self.run_browser(browser, "main", expect)
+            # What the UI did reached the server: audit entries by the browser's operator.
+            status, body = self.daemon.controller("/outbound/audit", {"Password": "reader"})
+            mine = [a for a in json.loads(body) if a["who"]["operator"] == f"e2e-{browser}"]
+            self.assertEqual([a["action"] for a in mine], ["hold", "release"], browser)
         self.daemon.stop()
         self.daemon.start()
-        self.run_browser("after-restart", expect)
+        for browser in BROWSERS:
+            self.run_browser(browser, "after-restart", expect)
         shots = sorted(os.listdir(self.shots))
-        for view in ("login", "overview", "defense", "senderauth", "history", "symbols",
-                     "learning", "overview-dark"):
-            self.assertIn(f"main-{view}.png", shots)
+        for browser in BROWSERS:
+            for view in ("login", "overview", "defense", "senderauth", "history", "symbols",
+                         "learning", "overview-dark"):
+                self.assertIn(f"{browser}-main-{view}.png", shots)
+            self.assertIn(f"{browser}-after-restart-symbols.png", shots)
 
 
 if __name__ == "__main__":
