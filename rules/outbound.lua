@@ -391,6 +391,28 @@ local function correlate(task, user, uh, rcpts, confirmed)
   end
 end
 
+-- An operator marked an earlier detection of this account as a false positive (the map
+-- "ob:fp", written by the controller's /outbound/falsepositive with the recipients of that
+-- detection): a detection within [outbound] false_positive_period of the mark, of mail to
+-- only those recipients, is not acted on. Read only when a detection fires. The date of the
+-- mark, or nil.
+local function operator_vouched(task, user, rcpts, now)
+  if (cfg.false_positive_period or 0) <= 0 or #rcpts == 0 or #rcpts > MAX_RCPTS then return nil end
+  local row = store.map_get(task, 'ob:fp', user)
+  row = row and rspamd_util.from_json(row)
+  local marked = type(row) == 'table' and tonumber(row.time)
+  if not marked or now - marked > cfg.false_positive_period or
+     type(row.recipients) ~= 'table' then
+    return nil
+  end
+  local known = {}
+  for _, a in ipairs(row.recipients) do known[tostring(a):lower()] = true end
+  for _, r in ipairs(rcpts) do
+    if not known[r.addr:lower()] then return nil end
+  end
+  return os.date('!%Y-%m-%d', math.floor(marked))
+end
+
 -- The model's view: probability, each signal's contribution to the log-odds ("new_net:+1.28",
 -- the bias last) and the strongest reasons. Without a model: nil.
 local function model_view(f)
@@ -459,6 +481,13 @@ mailward_config:register_symbol{
       evidence = evidence or 'model',
     }
     local options = { string.format('p=%.3f', verdict.probability), verdict.evidence }
+    local vouched = operator_vouched(task, user, rcpts, now)
+    if vouched then
+      -- Reported in the scan result only: no event, hold, action or collector count.
+      options[#options + 1] = 'marked false positive ' .. vouched
+      task:insert_result('OUTBOUND_FALSE_POSITIVE', 1.0, options)
+      return
+    end
     for _, c in ipairs(verdict.contributions) do options[#options + 1] = c end
     task:insert_result('OUTBOUND_RECON', 1.0, options)
     act(task, user, verdict, rcpts, known, cred)
@@ -482,6 +511,8 @@ for _, s in ipairs{
   { 'OUTBOUND_DORMANT', 'A dormant account suddenly sending' },
   { 'OUTBOUND_RATE_BURST', 'The account is sending far more than usual' },
   { 'OUTBOUND_TO_COLLECTOR', 'A recipient already collecting test mail from other accounts' },
-  { 'OUTBOUND_RECON', 'Credential-test (reconnaissance) mail from a stolen account' } } do
+  { 'OUTBOUND_RECON', 'Credential-test (reconnaissance) mail from a stolen account' },
+  { 'OUTBOUND_FALSE_POSITIVE', 'A detection to recipients an operator vouched for (a recent ' ..
+    'false-positive mark of this account): reported, not acted on' } } do
   virtual('OUTBOUND', s[1], s[2])
 end

@@ -3,7 +3,7 @@
 //   GET  /outbound/holds     {"holds": [{user, since, reasons, weights?, tuple? (masked),
 //                            refused (messages refused while held), ...}], "events": [recent
 //                            detections, newest first], "false_positives": [{user, time,
-//                            reason}], "incidents": [{user, detected, first_refused, by}]
+//                            reason, recipients}], "incidents": [{user, detected, first_refused, by}]
 //                            (newest first: a hold whose first refused message started the
 //                            burst it prevented), "burst_delay": [{days, count}] (how many
 //                            incidents had their burst that many days after the detection:
@@ -11,6 +11,9 @@
 //   POST /outbound/hold      hold the account
 //   POST /outbound/release   release it
 //   POST /outbound/falsepositive  release it and record the detection as a false positive
+//                            (outbound::mark_false_positive: later detections of the account
+//                            to only the recipients of the wrong one are not acted on for
+//                            [outbound] false_positive_period)
 //   GET  /outbound/audit     the operators' actions, newest first (?count=N, default 200):
 //                            [{time, action, user, reason, who: {operator, ip, credential}}]
 //
@@ -38,7 +41,6 @@ constexpr size_t kMaxUser = 320;
 constexpr size_t kMaxReason = 500;
 constexpr size_t kMaxOperator = 64;
 constexpr const char* kAuditList = "audit";
-constexpr const char* kFalsePositives = "ob:fp";
 constexpr const char* kIncidents = "ob:incidents";  // written by rules/outbound.lua
 constexpr size_t kIncidentRows = 1000;
 
@@ -246,7 +248,7 @@ void list_holds(Controller& c, http::ResponderPtr r) {
                                     }));
         ++*left;
         work.keep(store->map_all(
-            kFalsePositives,
+            outbound::kFalsePositiveMap,
             [out, release](Result<std::vector<std::pair<std::string, std::string>>> fps) {
               json::Value arr = json::Value::array();
               if (fps) {
@@ -298,30 +300,14 @@ void add_outbound_routes(Controller& c) {
                                                           static_cast<double>(std::time(nullptr)),
                                                           std::move(done));
                           }));
-  c.add_route(write_route(
-      c, "outbound/falsepositive", "false_positive",
-      [](store::Store& s, const WriteRequest& w, store::Done done) -> store::OpPtr {
-        // Release, then remember the verdict was wrong (kept as long as the audit trail).
-        struct Both final : store::Op {
-          store::OpPtr release;
-          store::OpPtr mark;
-        };
-        auto both = std::make_unique<Both>();
-        Both* raw = both.get();
-        json::Value row = json::Value::object();
-        row.set("time", static_cast<double>(std::time(nullptr)));
-        row.set("reason", w.reason);
-        std::string user = w.user;
-        raw->release = outbound::release_account(
-            s, user, [raw, &s, user, text = json::write(row), done](Status st) {
-              if (!st) {
-                done(st);
-                return;
-              }
-              raw->mark = s.map_set(kFalsePositives, user, text, 0, done);
-            });
-        return both;
-      }));
+  c.add_route(write_route(c, "outbound/falsepositive", "false_positive",
+                          [](store::Store& s, const WriteRequest& w, store::Done done) {
+                            // Release, and remember the verdict was wrong (kept as long as
+                            // the audit trail) with the recipients the operator vouched for.
+                            return outbound::mark_false_positive(
+                                s, w.user, w.reason, static_cast<double>(std::time(nullptr)),
+                                kEventsShown, std::move(done));
+                          }));
 }
 
 }  // namespace mw::server
