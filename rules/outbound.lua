@@ -158,9 +158,11 @@ end
 
 -- A collector's record in 'ob:collectors': "<accounts suspected>:<accounts confirmed>", the
 -- accounts that sent it suspected test mail and those whose mail to it was OUTBOUND_RECON.
+-- A collector record (map "ob:collectors", H(rcpt) -> "<accounts>:<confirmed>:<address>";
+-- records of earlier versions have no address, the oldest only the count).
 local function collector_counts(value)
   if not value then return 0, 0 end
-  local s, c = value:match('^(%d+):(%d+)$')
+  local s, c = value:match('^(%d+):(%d+)')
   if s then return tonumber(s), tonumber(c) end
   return tonumber(value) or 0, 0
 end
@@ -385,7 +387,10 @@ local function correlate(task, user, uh, rcpts, confirmed)
     end
     store.list_push(task, 'ob:collusers:' .. rh, user, 50, cfg.collector_ttl)
     if accounts >= cfg.collector_min_accounts or sure >= cfg.collector_min_accounts then
-      store.map_set(task, 'ob:collectors', rh, string.format('%d:%d', accounts, sure),
+      -- The address in clear: the abuse desk's list of collectors (controller
+      -- /outbound/collectors), fleet-wide with the Redis store.
+      store.map_set(task, 'ob:collectors', rh,
+                    string.format('%d:%d:%s', accounts, sure, r.addr:lower()),
                     cfg.collector_ttl)
     end
   end

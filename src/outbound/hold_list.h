@@ -7,6 +7,11 @@
 //                     (controller routes, `mailward hold`)
 //   list "ob:events"  recent detections (JSON, newest first, capped at [outbound]
 //                     event_rows), written by EventSink (events.h) for the dashboard
+//   map  "ob:collectors"  H(recipient) -> "<accounts>:<confirmed>:<address>": addresses that
+//                     got suspected test mail from at least [outbound] collector_min_accounts
+//                     accounts (<confirmed>: detections), with the list "ob:collusers:<H>" of
+//                     those accounts (rules/outbound.lua writes both, per-field expiry
+//                     collector_ttl)
 //   map  "ob:fp"      user -> JSON row {time, reason, recipients: [...]}: the operator's
 //                     last false-positive mark of the account (mark_false_positive);
 //                     rules/outbound.lua reads it when a detection fires: mail of that
@@ -32,6 +37,8 @@ namespace mw::outbound {
 inline constexpr const char* kHoldMap = "ob:hold";
 inline constexpr const char* kEventList = "ob:events";
 inline constexpr const char* kFalsePositiveMap = "ob:fp";
+inline constexpr const char* kCollectorMap = "ob:collectors";
+inline constexpr const char* kCollectorUsersPrefix = "ob:collusers:";
 // Recipients a false-positive mark keeps (the rules examine as many per message).
 inline constexpr size_t kFalsePositiveRecipients = 50;
 // "ob:refused:<user>": messages refused while held (rules/outbound.lua counts them; the first
@@ -55,6 +62,12 @@ store::OpPtr release_account(store::Store& store, std::string user, store::Done 
 // last `events` (none found: an empty list, and the mark relaxes nothing).
 store::OpPtr mark_false_positive(store::Store& store, std::string user, std::string reason,
                                  double now, size_t events, store::Done cb);
+// The collector records, most accounts first (then most confirmations, then the address), at
+// most `limit`: [{address (null for a record written before addresses were kept), accounts,
+// confirmed, users: [the accounts, each once, newest first]}]. One map read and one list
+// read per collector shown.
+store::OpPtr list_collectors(store::Store& store, size_t limit,
+                             std::function<void(Result<json::Value>)> cb);
 // The newest `count` detections, parsed (unreadable entries and a failed read: left out).
 store::OpPtr recent_events(store::Store& store, size_t count,
                            std::function<void(json::Value)> cb);

@@ -8,6 +8,10 @@
 //                            burst it prevented), "burst_delay": [{days, count}] (how many
 //                            incidents had their burst that many days after the detection:
 //                            0, 1, 2, 3, 4-6, 7-13, 14-29, 30+)}
+//   GET  /outbound/collectors  the store's collector records (fleet-wide with Redis): addresses
+//                            that got suspected test mail from several accounts, most
+//                            accounts first, at most 200: {"collectors": [{address,
+//                            accounts, confirmed, users}]} (outbound::list_collectors)
 //   POST /outbound/hold      hold the account
 //   POST /outbound/release   release it
 //   POST /outbound/falsepositive  release it and record the detection as a false positive
@@ -36,6 +40,7 @@ namespace http = proto::http;
 namespace {
 
 constexpr size_t kEventsShown = 200;
+constexpr size_t kCollectorsShown = 200;
 constexpr size_t kAuditRows = 1000;
 constexpr size_t kMaxUser = 320;
 constexpr size_t kMaxReason = 500;
@@ -273,6 +278,22 @@ void add_outbound_routes(Controller& c) {
   c.add_route({"outbound/holds", {}, Access::kRead, true,
                [ctl](http::Request&&, http::ResponderPtr r, Access) {
                  list_holds(*ctl, std::move(r));
+               }});
+  c.add_route({"outbound/collectors", {}, Access::kRead, true,
+               [ctl](http::Request&&, http::ResponderPtr r, Access) {
+                 auto responder = std::shared_ptr<http::Responder>(std::move(r));
+                 RequestWork work(ctl->dispatcher());
+                 work.keep(outbound::list_collectors(
+                     *ctl->store(), kCollectorsShown, [responder, work](Result<json::Value> rows) {
+                       if (!rows) {
+                         responder->send(http::Response::error(500, rows.error().to_string()));
+                       } else {
+                         json::Value v = json::Value::object();
+                         v.set("collectors", std::move(*rows));
+                         responder->send(controller_json(v));
+                       }
+                       work.done();
+                     }));
                }});
   c.add_route({"outbound/audit", {}, Access::kRead, true,
                [ctl](http::Request&& req, http::ResponderPtr r, Access) {

@@ -93,11 +93,23 @@ class DashboardBrowserTest(unittest.TestCase):
         days = [d for _, d in incidents] + [0]
         chart = dashdata.burst_chart(days)
         self.assertEqual(server["burst_delay"], chart)
+        # The collectors: the store's records, which hold every address that detected mail
+        # of several accounts of the month went to.
+        collectors = self.api("/outbound/collectors")["collectors"]
+        by_address = {c["address"]: c for c in collectors}
+        expected_collectors = self.month.expected_collectors()
+        self.assertTrue(expected_collectors)
+        for address, users in expected_collectors.items():
+            self.assertIn(address, by_address)
+            self.assertGreaterEqual(by_address[address]["confirmed"], len(users), address)
+            self.assertLessEqual(users, set(by_address[address]["users"]), address)
         held_users = {h["user"] for h in holds}
         expect = {
             "accounts": [{"user": u, "tuple": t or "—", "held": u in held_users}
                          for u, t in sorted(detected.items())],
-            "burst": chart, "held_count": len(holds),
+            "burst": chart, "held_count": len(holds), "collectors": [
+                [c["address"], str(c["accounts"]), str(c["confirmed"]), ", ".join(c["users"])]
+                for c in collectors],
             "reader": "reader", "writer": "writer", "user": dashdata.USER,
             "tuple": [h for h in holds if h["user"] == dashdata.USER][0]["tuple"],
             "scanned": scanned, "auth": auth,

@@ -138,6 +138,16 @@ class Month:
                 out[ev["user"]] = cred["options"][1] if cred else None
         return out
 
+    def expected_collectors(self):
+        """{address: accounts} of the recipients that detected mail (OUTBOUND_RECON) of at
+        least two accounts went to: each must be one of the server's collectors."""
+        users = {}
+        for ev in self.events:
+            if "OUTBOUND_RECON" in self.replies[ev["id"]]["symbols"]:
+                for r in ev["rcpt"]:
+                    users.setdefault(r.lower(), set()).add(ev["user"])
+        return {a: u for a, u in users.items() if len(u) >= 2}
+
     def expected_incidents(self):
         """[(user, days)]: for each account, the first message refused while held after its
         detection (the replay never releases an account)."""

@@ -578,6 +578,42 @@ TEST_F(FamiliesTest, OperatorActionsAreAudited) {
   EXPECT_EQ(holds.find("false_positives")->items()[0].find("reason")->as_string(), "newsletter");
 }
 
+TEST_F(FamiliesTest, CollectorsFromTheStoresRecords) {
+  // What rules/outbound.lua writes: the records (one from before addresses were kept, one
+  // unreadable) and the accounts of each.
+  int left = 0;
+  std::vector<store::OpPtr> ops;
+  auto done = [&](Status) { --left; };
+  auto put = [&](const char* hash, const char* value, std::vector<const char*> users) {
+    ++left;
+    ops.push_back(store_->map_set("ob:collectors", hash, value, 0, done));
+    for (const char* u : users) {
+      ++left;
+      ops.push_back(store_->list_push(std::string("ob:collusers:") + hash, u, 50, 0, done));
+    }
+  };
+  put("h1", "2:1:box@free.example", {"taro", "jiro", "taro"});
+  put("h2", "3:3:drop@mail.example", {"a", "b", "c"});
+  put("h3", "2:0", {"x", "y"});
+  put("h4", "garbage", {});
+  for (int i = 0; i < 1000 && left > 0; ++i) dispatcher_.run_once_nonblock();
+  ASSERT_EQ(left, 0);
+  auto c = make();
+  json::Value v = json_of(call(*c, req("/outbound/collectors")));
+  const json::Value* rows = v.find("collectors");
+  ASSERT_TRUE(rows != nullptr && rows->size() == 3u) << json::write(v);
+  const json::Value& top = rows->items()[0];  // most accounts first
+  EXPECT_EQ(top.find("address")->as_string(), "drop@mail.example");
+  EXPECT_EQ(top.find("accounts")->as_int(), 3);
+  EXPECT_EQ(top.find("confirmed")->as_int(), 3);
+  EXPECT_EQ(json::write(*top.find("users")), R"(["c","b","a"])");  // newest first
+  const json::Value& second = rows->items()[1];  // then most confirmations
+  EXPECT_EQ(second.find("address")->as_string(), "box@free.example");
+  EXPECT_EQ(json::write(*second.find("users")), R"(["taro","jiro"])");  // each once
+  EXPECT_TRUE(rows->items()[2].find("address")->is_null());
+  EXPECT_EQ(call(*c, req("/outbound/collectors", "", "203.0.113.1"))->response.status, 403);
+}
+
 TEST_F(FamiliesTest, SavedScoresGoToTheLocalFile) {
   auto c = make();
   auto post = [](const char* path, std::string body) {
