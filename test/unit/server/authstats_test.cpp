@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <ctime>
-#include <filesystem>
 #include <map>
 #include <memory>
 #include <string>
@@ -14,6 +13,8 @@
 #include "server/controller.h"
 #include "server/controller_routes.h"
 #include "server/series.h"
+#include "../store/test_util.h"
+#include "controller_support.h"
 #include "store/options.h"
 
 namespace mw::server {
@@ -101,33 +102,15 @@ class CountingStore final : public store::Store {
   store::Store& s_;
 };
 
-struct Sent {
-  bool done = false;
-  http::Response response;
-};
-
-class FakeResponder final : public http::Responder {
- public:
-  explicit FakeResponder(std::shared_ptr<Sent> s) : s_(std::move(s)) {}
-  void send(http::Response&& r) override {
-    s_->done = true;
-    s_->response = std::move(r);
-  }
-  bool cancelled() const override { return false; }
-  void set_cancel_callback(std::function<void()>) override {}
-
- private:
-  std::shared_ptr<Sent> s_;
-};
+using test_support::FakeResponder;
+using test_support::flush_batch;
+using test_support::Sent;
 
 class AuthStatsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/mw-authstats-XXXXXX";
-    ASSERT_NE(::mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
     store::StoreConfig sc;
-    sc.lmdb.env.path = dir_ + "/store";
+    sc.lmdb.env.path = dir_.path() + "/store";
     auto st = store::open_store(sc, dispatcher_, logger_, [] { return now(); });
     ASSERT_TRUE(st) << st.error().message;
     inner_ = std::move(*st);
@@ -136,23 +119,8 @@ class AuthStatsTest : public ::testing::Test {
   void TearDown() override {
     counting_.reset();
     inner_.reset();
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
   }
   static double now() { return static_cast<double>(std::time(nullptr)); }
-
-  void flush(SeriesBatch& b) {
-    auto left = std::make_shared<int>(0);
-    auto ops = b.flush(*inner_, SeriesOptions{}, [left] {
-      ++*left;
-      return [left](Status st) {
-        EXPECT_TRUE(st) << st.error().message;
-        --*left;
-      };
-    });
-    for (int i = 0; i < 100000 && *left > 0; ++i) dispatcher_.run_once_nonblock();
-    ASSERT_EQ(*left, 0);
-  }
 
   json::Value get(const std::string& from, const std::string& to) {
     ControllerOptions o;
@@ -174,7 +142,7 @@ class AuthStatsTest : public ::testing::Test {
   }
   core::Dispatcher dispatcher_;
   core::Logger logger_{core::LogLevel::kError};
-  std::string dir_;
+  store::testing::TempDir dir_;
   store::StorePtr inner_;
   std::unique_ptr<CountingStore> counting_;
 };
@@ -206,7 +174,7 @@ TEST_F(AuthStatsTest, AMonthOfFailingDomainsIsAFewDozenReads) {
       }
     }
   }
-  flush(b);
+  flush_batch(b, *inner_, dispatcher_);
   json::Value v = get(day_name(now() - 30 * 86400.0), day_name(now()));
   // 9 metric tables, 31 day sets, 1 count-table read.
   EXPECT_EQ(counting_->reads, 9u + 31u + 1u);

@@ -18,6 +18,7 @@
 #include "server/controller_routes.h"
 #include "server/password.h"
 #include "server/series.h"
+#include "controller_support.h"
 #include "store/options.h"
 
 namespace mw::server {
@@ -26,24 +27,9 @@ namespace {
 namespace http = proto::http;
 namespace fs = std::filesystem;
 
-struct Sent {
-  bool done = false;
-  http::Response response;
-};
-
-class FakeResponder final : public http::Responder {
- public:
-  explicit FakeResponder(std::shared_ptr<Sent> s) : s_(std::move(s)) {}
-  void send(http::Response&& r) override {
-    s_->done = true;
-    s_->response = std::move(r);
-  }
-  bool cancelled() const override { return false; }
-  void set_cancel_callback(std::function<void()>) override {}
-
- private:
-  std::shared_ptr<Sent> s_;
-};
+using test_support::FakeResponder;
+using test_support::flush_batch;
+using test_support::Sent;
 
 http::Request req(std::string path, std::string password = {}, std::string ip = "192.0.2.10") {
   http::Request r;
@@ -427,20 +413,6 @@ TEST_F(FamiliesTest, DashboardFilesStayInsideTheWebDirectory) {
   http::Request post = req("/index.html");
   post.method = "POST";
   EXPECT_EQ(call(*c, std::move(post))->response.status, 404);
-}
-
-// Write what `batch` counted into the store and let the writes complete.
-void flush_batch(SeriesBatch& batch, store::Store& store, core::Dispatcher& d) {
-  auto left = std::make_shared<int>(0);
-  auto ops = batch.flush(store, SeriesOptions{}, [left] {
-    ++*left;
-    return [left](Status st) {
-      EXPECT_TRUE(st) << st.error().message;
-      --*left;
-    };
-  });
-  for (int i = 0; i < 1000 && *left > 0; ++i) d.run_once_nonblock();
-  EXPECT_EQ(*left, 0);
 }
 
 double now() { return static_cast<double>(std::time(nullptr)); }
