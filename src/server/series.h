@@ -23,11 +23,14 @@
 //                            failure or a broken record)
 //   auth:fd:<day>            distinct set of "<check>:<domain>": the domains failing each
 //                            check (spf: the SPF domain, dkim and dmarc: the From domain) that
-//                            day, capped by [store] max_distinct, kept days_keep
+//                            day, capped by [store] max_distinct (shared by the three
+//                            checks), kept days_keep
 //   auth:fc                  count table, one row per (day, check, domain): row id
 //                            auth_fail_id(), column a = how often the domain failed the check
 //                            that day
-// so that the failing domains of a month are one set read per day and one count read.
+// so that the failing domains of a month are one set read per day and one count read. (The
+// keys of earlier versions, auth:fd:<check>:<day> and auth:fc:<check>:<day>:<domain>, are no
+// longer read; they expire after days_keep.)
 //
 // Rows older than their retention are removed by SeriesKeeper (the controller runs one).
 // Domains come from mail (attacker-controlled): lower-cased, at most 253 bytes, else dropped.
