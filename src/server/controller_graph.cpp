@@ -23,7 +23,9 @@
 #include <memory>
 #include <optional>
 
+#include "mime/date.h"
 #include "server/controller_routes.h"
+#include "server/countdown.h"
 #include "server/series.h"
 
 namespace mw::server {
@@ -47,11 +49,11 @@ double now_seconds() { return static_cast<double>(std::time(nullptr)); }
 struct Gather {
   std::shared_ptr<http::Responder> responder;
   RequestWork work;
-  size_t left = 1;
+  Countdown pending;
   std::optional<Error> error;
   std::function<json::Value()> render;
   void release() {
-    if (--left != 0) return;
+    if (!pending.release()) return;
     responder->send(error ? http::Response::error(500, error->to_string())
                           : controller_json(render()));
     work.done();
@@ -68,7 +70,7 @@ GatherPtr start(Controller& c, http::ResponderPtr r) {
 // Read the rows `ids` of `table` into `out` (column a).
 void read_rows(store::Store& s, const GatherPtr& g, std::string table, std::vector<uint64_t> ids,
                std::shared_ptr<std::vector<int64_t>> out) {
-  ++g->left;
+  g->pending.add();
   g->work.keep(s.counts_get(std::move(table), std::move(ids),
                             [g, out](Result<std::vector<store::Store::CountRow>> rows) {
                               if (!rows) {
@@ -226,7 +228,7 @@ void perf(Controller& c, const http::Request& req, http::ResponderPtr r) {
 void workers(Controller& c, http::ResponderPtr r) {
   auto g = start(c, std::move(r));
   auto rows = std::make_shared<json::Value>(json::Value::array());
-  ++g->left;
+  g->pending.add();
   g->work.keep(c.store()->map_all(
       "stat:workers", [g, rows](Result<std::vector<std::pair<std::string, std::string>>> all) {
         if (!all) {
@@ -254,16 +256,6 @@ void workers(Controller& c, http::ResponderPtr r) {
 
 // ---- authstats --------------------------------------------------------------------------
 
-// Days since 1970-01-01 of a civil date (proleptic Gregorian).
-int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  int64_t era = (y >= 0 ? y : y - 399) / 400;
-  auto yoe = static_cast<unsigned>(y - era * 400);
-  unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
-
 std::optional<int64_t> parse_day(const std::string& s) {
   unsigned y = 0;
   unsigned m = 0;
@@ -273,7 +265,11 @@ std::optional<int64_t> parse_day(const std::string& s) {
       m < 1 || m > 12 || d < 1 || d > 31 || y < 1970) {
     return std::nullopt;
   }
-  return days_from_civil(y, m, d);
+  mime::DateTime midnight;  // UTC
+  midnight.year = static_cast<int>(y);
+  midnight.month = static_cast<int>(m);
+  midnight.day = static_cast<int>(d);
+  return mime::to_unix_time(midnight) / 86400;  // days since 1970-01-01
 }
 
 std::string day_name(int64_t day) {
@@ -320,7 +316,7 @@ void authstats(Controller& c, const http::Request& req, http::ResponderPtr r) {
   for (int64_t d = std::max(from, to - kFailDays + 1); d <= to; ++d) {
     for (size_t ci = 0; ci < std::size(kAuthChecks); ++ci) {
       std::string check = kAuthChecks[ci];
-      ++g->left;
+      g->pending.add();
       g->work.keep(s->distinct_members(
           auth_fail_set(check, d), kFailWindow, kFailDomainsPerDay,
           [g, s, fails, ci, check, d](Result<std::vector<std::string>> domains) {
@@ -328,7 +324,7 @@ void authstats(Controller& c, const http::Request& req, http::ResponderPtr r) {
               g->error = domains.error();
             } else {
               for (const auto& dom : *domains) {
-                ++g->left;
+                g->pending.add();
                 g->work.keep(s->get(auth_fail_count(check, d, dom),
                                     [g, fails, ci, dom](Result<std::optional<std::string>> v) {
                                       if (v && v->has_value()) {
