@@ -5,7 +5,7 @@
 #   bench/compare.sh [--workers N] [--concurrency C] [--duration S] [--warmup S]
 #                    [--corpus PATH]... [--keepalive] [--zstd] [--only rspamd|mailward]
 #                    [--log-level LEVEL] [--hs-cache DIR] [--loadgen BIN] [--mailward BIN]
-#                    [--conf DIR] [--header 'Name: value']...
+#                    [--conf DIR] [--header 'Name: value']... [--bayes MAILDIR]
 #
 # Defaults: 1 worker, concurrency 8, 20 s measured after a 3 s warm-up run, the shared corpus,
 # log level info for both servers, one connection per request for both (what Rspamd 3.4 does
@@ -18,6 +18,12 @@
 # from /proc, stop the server by its PID. "msgs per CPU-s" (messages per second of server CPU)
 # is the number to trust on a busy machine: it does not depend on how much CPU the other
 # processes left us.
+#
+# --bayes MAILDIR: both servers with their Bayes classifier taught MAILDIR/spam and MAILDIR/ham
+# before the runs (e.g. tools/bayes/generate_mail.py output). Rspamd gets the classifier of
+# bench/bayes/rspamd-bayes.conf.in on a private redis-server and learns through `rspamc
+# learn_spam|learn_ham` on its controller; Mailward learns offline with `mailward learn` into
+# a private store (a copy of --conf with [options] dbdir pointing there).
 #
 # Environment: RSPAMD_BIN (passed to run_rspamd.sh). Exit status 0 when both runs completed.
 set -euo pipefail
@@ -39,6 +45,7 @@ loadgen=""
 mailward="$ROOT/build/src/app/mailward"
 conf="$ROOT/conf"
 corpus=()
+bayes_mail=""
 headers=()  # --header: request headers for every message (e.g. "User: x" for outbound)
 
 die() { echo "compare.sh: $*" >&2; exit 2; }
@@ -61,6 +68,7 @@ while (($#)); do
     --mailward) mailward="${2:?}"; shift 2 ;;
     --conf) conf="${2:?}"; shift 2 ;;
     --header) headers+=(--header "${2:?}"); shift 2 ;;
+    --bayes) bayes_mail="${2:?}"; shift 2 ;;
     -h|--help) usage ;;
     *) die "unknown argument $1" ;;
   esac
@@ -70,6 +78,10 @@ done
 [[ "$duration" =~ ^[0-9]+([.][0-9]+)?$ ]] || die "bad --duration"
 [[ "$warmup" =~ ^[0-9]+([.][0-9]+)?$ ]] || die "bad --warmup"
 case "$only" in ""|rspamd|mailward) ;; *) die "--only takes rspamd or mailward" ;; esac
+if [[ -n "$bayes_mail" ]]; then
+  [[ -d "$bayes_mail/spam" && -d "$bayes_mail/ham" ]] || die "--bayes: $bayes_mail/spam and /ham needed"
+  bayes_mail="$(cd "$bayes_mail" && pwd)"
+fi
 
 if [[ -z "$loadgen" ]]; then
   for candidate in "$ROOT/build-bench/bench/mailward-loadgen" \
@@ -102,7 +114,9 @@ free_tcp_port() {
   die "no free port found"
 }
 
-# Clock ticks of CPU (user + system) used so far by process $1 and all its descendants.
+# Clock ticks of CPU (user + system) used so far by process $1 and all its descendants,
+# those that already exited included (their time is in their parent's cutime/cstime once
+# reaped: a helper that ends during the run must not take its CPU time away).
 tree_cpu_ticks() {
   local root="$1"
   awk -v root="$root" '
@@ -111,7 +125,7 @@ tree_cpu_ticks() {
       sub(/^.*\) /, "", line)          # skip "pid (comm) ", comm may contain spaces
       n = split(line, f, " ")
       pid = FILENAME; sub(/^\/proc\//, "", pid); sub(/\/stat$/, "", pid)
-      ppid[pid] = f[2]; cpu[pid] = f[12] + f[13]  # utime, stime
+      ppid[pid] = f[2]; cpu[pid] = f[12] + f[13] + f[14] + f[15]  # utime, stime, cutime, cstime
     }
     END {
       total = 0
@@ -187,6 +201,7 @@ measure() {
 
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/mw-compare.XXXXXX")"
 rspamd_dir=""
+redis_dir=""
 mailward_pid=""
 
 stop_mailward() {
@@ -212,6 +227,7 @@ stop_mailward() {
 cleanup() {
   stop_mailward
   if [[ -n "$rspamd_dir" ]]; then "$BENCH_DIR/rspamd/run_rspamd.sh" stop "$rspamd_dir" || true; fi
+  if [[ -n "$redis_dir" ]]; then "$ROOT/test/functional/lib/redis_server.sh" stop "$redis_dir" || true; fi
   rm -rf -- "$tmp"
 }
 trap cleanup EXIT
@@ -225,6 +241,17 @@ run_rspamd() {
   port="$(free_tcp_port)"
   local -a args=("$port" "$workers" --log-level "$log_level")
   [[ -n "$hs_cache" ]] && args+=(--hs-cache "$hs_cache")
+  local ctl="" password=""
+  if [[ -n "$bayes_mail" ]]; then
+    local redis_port
+    redis_port="$("$ROOT/test/functional/lib/redis_server.sh" start "$tmp/redis")" ||
+      { result_note[rspamd]="redis-server did not start"; return 1; }
+    redis_dir="$tmp/redis"
+    ctl="$(free_tcp_port)"
+    password="bench-$RANDOM$RANDOM"
+    args+=(--append "$BENCH_DIR/bayes/rspamd-bayes.conf.in" --set "CTL_PORT=$ctl"
+           --set "REDIS_PORT=$redis_port" --set "CTL_PASSWORD=$password")
+  fi
   local env_out
   if ! env_out="$("$BENCH_DIR/rspamd/run_rspamd.sh" "${args[@]}")"; then
     result_note[rspamd]="rspamd did not start (see above)"
@@ -233,9 +260,22 @@ run_rspamd() {
   local RSPAMD_PID="" RSPAMD_DIR=""
   eval "$env_out"
   rspamd_dir="$RSPAMD_DIR"
+  if [[ -n "$bayes_mail" ]]; then
+    local cls
+    for cls in spam ham; do
+      note "rspamd learning $bayes_mail/$cls"
+      rspamc -h "127.0.0.1:$ctl" -P "$password" -t 60 "learn_$cls" "$bayes_mail/$cls" \
+        >"$tmp/rspamd-learn-$cls.log" 2>&1 || note "rspamc learn_$cls reported errors"
+      note "rspamd: $(grep -c 'success = true' "$tmp/rspamd-learn-$cls.log" || true) $cls messages learned"
+    done
+  fi
   measure rspamd "$port" "$RSPAMD_PID"
   "$BENCH_DIR/rspamd/run_rspamd.sh" stop "$rspamd_dir" || true
   rspamd_dir=""
+  if [[ -n "$redis_dir" ]]; then
+    "$ROOT/test/functional/lib/redis_server.sh" stop "$redis_dir" || true
+    redis_dir=""
+  fi
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -251,8 +291,21 @@ run_mailward() {
   ctl="$(free_tcp_port)"
   while [[ "$ctl" == "$port" ]]; do ctl="$(free_tcp_port)"; done
   dns="$(free_tcp_port)"  # nothing listens there: DNS fails at once, as for Rspamd
+  local run_conf="$conf"
+  if [[ -n "$bayes_mail" ]]; then
+    run_conf="$tmp/mailward-conf"
+    mkdir -p "$tmp/mailward-db"
+    cp -r "$conf" "$run_conf"
+    mkdir -p "$run_conf/local.d"
+    printf '[options]\ndbdir = "%s"\n' "$tmp/mailward-db" >"$run_conf/local.d/zzz-bench-bayes.toml"
+    local cls
+    for cls in spam ham; do
+      note "mailward learning $bayes_mail/$cls: $("$mailward" learn "--$cls" --quiet --conf "$run_conf" \
+            "$bayes_mail/$cls" 2>&1 | tail -n 1)"
+    done
+  fi
   local -a args=(serve --foreground --listen "127.0.0.1:$port" --controller "127.0.0.1:$ctl"
-                 --workers "$workers" --conf "$conf")
+                 --workers "$workers" --conf "$run_conf")
   # Options that not every build of `mailward serve` has: pass those its usage lists.
   local usage_text
   usage_text="$("$mailward" serve --help 2>&1 || true)"
@@ -297,6 +350,11 @@ cpu_model="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
 mode="one connection per request"
 if ((keepalive)); then mode="keep-alive offered (Rspamd 3.4 closes after each reply)"; fi
 if ((zstd)); then mode="$mode, zstd request bodies"; fi
+if [[ -n "$bayes_mail" ]]; then
+  mode="$mode, both Bayes classifiers taught $(find "$bayes_mail/spam" -type f | wc -l) spam and"
+  mode="$mode $(find "$bayes_mail/ham" -type f | wc -l) ham messages ($bayes_mail; Rspamd's"
+  mode="$mode redis-server CPU is not counted in its CPU time)"
+fi
 
 echo
 echo "### Mailward vs Rspamd, $(date -u '+%Y-%m-%d %H:%M') UTC"

@@ -10,15 +10,25 @@ namespace {
 // Keeps token probabilities away from 0 and 1 (log of zero), as any real count allows.
 constexpr double kClamp = 1e-9;
 
+double inverse_total(uint64_t total) {
+  return 1.0 / static_cast<double>(std::max<uint64_t>(total, 1));
+}
+
+// token_probability() with the class totals given as inverses (combine() computes them once).
+double probability(uint32_t spam, uint32_t ham, double inv_spam, double inv_ham,
+                   const CombineOptions& o) {
+  double ps = static_cast<double>(spam) * inv_spam;
+  double ph = static_cast<double>(ham) * inv_ham;
+  double p = ps + ph > 0 ? ps / (ps + ph) : o.assumed;
+  double n = static_cast<double>(spam) + static_cast<double>(ham);
+  return (o.strength * o.assumed + n * p) / (o.strength + n);
+}
+
 }  // namespace
 
 double token_probability(uint32_t spam, uint32_t ham, uint64_t total_spam, uint64_t total_ham,
                          const CombineOptions& o) {
-  double ps = static_cast<double>(spam) / static_cast<double>(std::max<uint64_t>(total_spam, 1));
-  double ph = static_cast<double>(ham) / static_cast<double>(std::max<uint64_t>(total_ham, 1));
-  double p = ps + ph > 0 ? ps / (ps + ph) : o.assumed;
-  double n = static_cast<double>(spam) + static_cast<double>(ham);
-  return (o.strength * o.assumed + n * p) / (o.strength + n);
+  return probability(spam, ham, inverse_total(total_spam), inverse_total(total_ham), o);
 }
 
 double chi2_q(double x2, unsigned dof) {
@@ -62,10 +72,12 @@ Combined combine(const std::vector<Counts>& tokens, uint64_t total_spam, uint64_
   std::vector<double> f;
   f.reserve(tokens.size());
   size_t known = 0;
+  const double inv_spam = inverse_total(total_spam);
+  const double inv_ham = inverse_total(total_ham);
   for (const Counts& c : tokens) {
     if (c.spam == 0 && c.ham == 0) continue;
     ++known;
-    double p = token_probability(c.spam, c.ham, total_spam, total_ham, o);
+    double p = probability(c.spam, c.ham, inv_spam, inv_ham, o);
     if (std::fabs(p - 0.5) >= o.min_deviation) f.push_back(p);
   }
   if (o.max_tokens > 0 && f.size() > o.max_tokens) {

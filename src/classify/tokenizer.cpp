@@ -127,25 +127,34 @@ class WordStream {
       w = placeholder_;
     }
     uint64_t h = word_hash(w, subject_);
-    const char* tag = subject_ ? "s" : "w";
-    if (o_.unigrams) b_.add(unigram_token(h), b_.tracing() ? tag + (":" + printable(w)) : "");
+    if (b_.tracing()) return push_traced(w, h);
+    if (o_.unigrams) b_.add(unigram_token(h), {});
     for (unsigned gap = 1; gap < window_ && gap <= count_; ++gap) {
-      size_t slot = (pos_ + kRing - gap) % kRing;
-      std::string name;
-      if (b_.tracing()) {
-        name = std::string(subject_ ? "sosb" : "osb") + std::to_string(gap) + ":" + names_[slot] +
-               " " + printable(w);
-      }
-      b_.add(bigram_token(ring_[slot], h, gap), name);
+      b_.add(bigram_token(ring_[(pos_ + kRing - gap) % kRing], h, gap), {});
     }
     ring_[pos_] = h;
-    if (b_.tracing()) names_[pos_] = printable(w);
     pos_ = (pos_ + 1) % kRing;
     ++count_;
   }
 
  private:
   static constexpr size_t kRing = 8;
+
+  // push() with a readable name for every token (tests, debugging).
+  void push_traced(std::string_view w, uint64_t h) {
+    if (o_.unigrams) b_.add(unigram_token(h), (subject_ ? "s:" : "w:") + printable(w));
+    for (unsigned gap = 1; gap < window_ && gap <= count_; ++gap) {
+      size_t slot = (pos_ + kRing - gap) % kRing;
+      b_.add(bigram_token(ring_[slot], h, gap), std::string(subject_ ? "sosb" : "osb") +
+                                                    std::to_string(gap) + ":" + names_[slot] +
+                                                    " " + printable(w));
+    }
+    ring_[pos_] = h;
+    names_[pos_] = printable(w);
+    pos_ = (pos_ + 1) % kRing;
+    ++count_;
+  }
+
   static std::string printable(std::string_view w) {
     if (!w.empty() && w[0] == '\x01') return "<" + std::string(w.substr(1)) + ">";
     return std::string(w);
@@ -332,30 +341,38 @@ void url_tokens(const mime::Message& m, const TokenizerOptions& o, Builder& b) {
   }
 }
 
-// Sort and deduplicate: LSD radix sort, 11 bits a pass (a message has thousands of tokens;
-// std::sort's comparisons cost several times more).
+// Sort and deduplicate. Token ids are hashes, spread evenly: one counting pass distributes
+// them into 2^11 buckets by their top bits (in order between buckets), then each bucket,
+// a couple of ids on average, is sorted on its own (insertion sort; std::sort for a bucket
+// that is large because someone made words whose hashes share their top bits).
 void sort_unique(std::vector<uint64_t>& v) {
   constexpr int kBits = 11;
   constexpr size_t kBuckets = size_t{1} << kBits;
-  if (v.size() < 512) {
+  constexpr size_t kSmallBucket = 32;
+  if (v.size() < 256) {
     std::sort(v.begin(), v.end());
   } else {
-    std::vector<uint64_t> tmp(v.size());
-    uint64_t* src = v.data();
-    uint64_t* dst = tmp.data();
-    std::vector<uint32_t> count(kBuckets);
-    for (int shift = 0; shift < 64; shift += kBits) {  // 6 passes: the result ends in v
-      std::fill(count.begin(), count.end(), 0);
-      for (size_t i = 0; i < v.size(); ++i) ++count[(src[i] >> shift) & (kBuckets - 1)];
-      uint32_t sum = 0;
-      for (auto& c : count) {
-        uint32_t n = c;
-        c = sum;
-        sum += n;
+    std::vector<uint32_t> start(kBuckets + 1, 0);
+    for (uint64_t id : v) ++start[(id >> (64 - kBits)) + 1];
+    for (size_t b = 1; b <= kBuckets; ++b) start[b] += start[b - 1];
+    std::vector<uint64_t> out(v.size());
+    std::vector<uint32_t> next(start.begin(), start.end() - 1);
+    for (uint64_t id : v) out[next[id >> (64 - kBits)]++] = id;
+    for (size_t b = 0; b < kBuckets; ++b) {
+      uint64_t* first = out.data() + start[b];
+      uint64_t* last = out.data() + start[b + 1];
+      if (static_cast<size_t>(last - first) > kSmallBucket) {
+        std::sort(first, last);
+        continue;
       }
-      for (size_t i = 0; i < v.size(); ++i) dst[count[(src[i] >> shift) & (kBuckets - 1)]++] = src[i];
-      std::swap(src, dst);
+      for (uint64_t* i = first + 1; i < last; ++i) {
+        uint64_t x = *i;
+        uint64_t* j = i;
+        for (; j > first && *(j - 1) > x; --j) *j = *(j - 1);
+        *j = x;
+      }
     }
+    v.swap(out);
   }
   v.erase(std::unique(v.begin(), v.end()), v.end());
 }
@@ -385,7 +402,7 @@ Tokens tokenize(const mime::Message& message, WordSplitter& splitter,
                 const TokenizerOptions& options, std::vector<std::string>* trace) {
   Tokens t;
   std::vector<uint64_t>& out = t.ids;
-  out.reserve(1024);
+  out.reserve(4096);
   Builder b(out, trace);
   TextSize size = text_tokens(message, splitter, options, b);
   t.text = out.size();

@@ -10,6 +10,7 @@
 #include "core/ascii.h"
 #include "core/check.h"
 #include "core/dotted_path.h"
+#include "core/enum_names.h"
 #include "core/hash.h"
 
 namespace mw::core {
@@ -157,18 +158,12 @@ json::Value toml_to_json(const toml::node& n) {
 }  // namespace
 
 std::string_view opt_type_name(OptType t) {
-  switch (t) {
-    case OptType::kBool: return "boolean";
-    case OptType::kInt: return "integer";
-    case OptType::kFloat: return "number";
-    case OptType::kString: return "string";
-    case OptType::kDuration: return "duration";
-    case OptType::kSize: return "size";
-    case OptType::kStringList: return "list of strings";
-    case OptType::kTable: return "table";
-    case OptType::kAny: return "any";
-  }
-  return "?";
+  static constexpr auto kNames =
+      EnumNames<OptType, OptType::kAny>{"boolean", "integer", "number",
+                                        "string",  "duration", "size",
+                                        "list of strings", "table", "any"}
+          .with_fallback("?");
+  return kNames.name(t);
 }
 
 namespace {
@@ -382,6 +377,25 @@ class Validator {
     }
   }
 
+  // A duration or size: a plain number (`is_plain`) or text that `parse` reads; either way
+  // within the declared range.
+  template <typename Parse>
+  void quantity(const OptionDecl& d, const std::string& path, const toml::node& v,
+                bool is_plain, std::string_view what, Parse parse) {
+    if (is_plain) {
+      range(d, path, v, v.value<double>().value_or(0));
+    } else if (v.is_string()) {
+      Result<double> r = parse(*v.value<std::string>());
+      if (!r) {
+        bad(v, path, "is not a " + std::string(what) + " (" + r.error().message + ")");
+      } else {
+        range(d, path, v, *r);
+      }
+    } else {
+      bad(v, path, "must be a " + std::string(opt_type_name(d.type)));
+    }
+  }
+
   void check(const OptionDecl& d, const std::string& path, const toml::node& v) {
     std::string want = "must be a " + std::string(opt_type_name(d.type));
     switch (d.type) {
@@ -409,26 +423,16 @@ class Validator {
         }
         break;
       case OptType::kDuration:
-        if (v.is_number()) {
-          range(d, path, v, v.value<double>().value_or(0));
-        } else if (v.is_string()) {
-          auto r = parse_duration(*v.value<std::string>());
-          if (!r) bad(v, path, "is not a duration (" + r.error().message + ")");
-          else range(d, path, v, *r);
-        } else {
-          bad(v, path, want);
-        }
+        quantity(d, path, v, v.is_number(), "duration", [](std::string_view s) {
+          return parse_duration(s);
+        });
         break;
       case OptType::kSize:
-        if (v.is_integer()) {
-          range(d, path, v, v.value<double>().value_or(0));
-        } else if (v.is_string()) {
-          auto r = parse_size(*v.value<std::string>());
-          if (!r) bad(v, path, "is not a size (" + r.error().message + ")");
-          else range(d, path, v, static_cast<double>(*r));
-        } else {
-          bad(v, path, want);
-        }
+        quantity(d, path, v, v.is_integer(), "size", [](std::string_view s) -> Result<double> {
+          auto bytes = parse_size(s);
+          if (!bytes) return fail(bytes.error());
+          return static_cast<double>(*bytes);
+        });
         break;
       case OptType::kStringList:
         if (v.is_string()) break;

@@ -141,14 +141,38 @@ class Parser {
     }
   }
 
-  bool parse_object(Value& out, int depth) {
+  // Past an array's or object's opening bracket: true (and consumed) when `close` follows.
+  bool empty_container(char close) {
     ++pos_;
-    out = Value::object();
     skip_ws();
-    if (pos_ < s_.size() && s_[pos_] == '}') {
+    if (pos_ < s_.size() && s_[pos_] == close) {
       ++pos_;
       return true;
     }
+    return false;
+  }
+
+  // After an element: ',' (consumed; another element follows) gives kMore, `close` (consumed)
+  // kDone; anything else is an error (kBad, the error recorded).
+  enum class Next { kMore, kDone, kBad };
+  Next next_element(char close, const char* unterminated, const char* expected) {
+    skip_ws();
+    if (pos_ >= s_.size()) {
+      error(unterminated);
+      return Next::kBad;
+    }
+    char c = s_[pos_];
+    if (c != ',' && c != close) {
+      error(expected);
+      return Next::kBad;
+    }
+    ++pos_;
+    return c == ',' ? Next::kMore : Next::kDone;
+  }
+
+  bool parse_object(Value& out, int depth) {
+    out = Value::object();
+    if (empty_container('}')) return true;
     for (;;) {
       skip_ws();
       if (pos_ >= s_.size() || s_[pos_] != '"') return error("expected object key");
@@ -160,43 +184,20 @@ class Parser {
       Value v;
       if (!parse_value(v, depth + 1)) return false;
       out.set(key, std::move(v));
-      skip_ws();
-      if (pos_ >= s_.size()) return error("unterminated object");
-      if (s_[pos_] == ',') {
-        ++pos_;
-        continue;
-      }
-      if (s_[pos_] == '}') {
-        ++pos_;
-        return true;
-      }
-      return error("expected ',' or '}'");
+      Next next = next_element('}', "unterminated object", "expected ',' or '}'");
+      if (next != Next::kMore) return next == Next::kDone;
     }
   }
 
   bool parse_array(Value& out, int depth) {
-    ++pos_;
     out = Value::array();
-    skip_ws();
-    if (pos_ < s_.size() && s_[pos_] == ']') {
-      ++pos_;
-      return true;
-    }
+    if (empty_container(']')) return true;
     for (;;) {
       Value v;
       if (!parse_value(v, depth + 1)) return false;
       out.push(std::move(v));
-      skip_ws();
-      if (pos_ >= s_.size()) return error("unterminated array");
-      if (s_[pos_] == ',') {
-        ++pos_;
-        continue;
-      }
-      if (s_[pos_] == ']') {
-        ++pos_;
-        return true;
-      }
-      return error("expected ',' or ']'");
+      Next next = next_element(']', "unterminated array", "expected ',' or ']'");
+      if (next != Next::kMore) return next == Next::kDone;
     }
   }
 

@@ -24,18 +24,26 @@ bool all_digits(const std::string& s) {
 
 std::string errno_text() { return std::strerror(errno); }
 
+// The passwd or group entry named `name`, or numbered `name` when it is all digits: nullptr
+// when there is none. `entry` and `buf` hold the result.
+template <typename Entry, typename Id>
+Entry* lookup(const std::string& name, Entry& entry, std::vector<char>& buf,
+              int (*by_id)(Id, Entry*, char*, size_t, Entry**),
+              int (*by_name)(const char*, Entry*, char*, size_t, Entry**)) {
+  Entry* found = nullptr;
+  int rc = all_digits(name) ? by_id(static_cast<Id>(std::strtoul(name.c_str(), nullptr, 10)),
+                                    &entry, buf.data(), buf.size(), &found)
+                            : by_name(name.c_str(), &entry, buf.data(), buf.size(), &found);
+  return rc == 0 ? found : nullptr;
+}
+
 }  // namespace
 
 Result<Identity> find_identity(const std::string& user, const std::string& group) {
   Identity id;
   std::vector<char> buf(16384);
   struct passwd pw;
-  struct passwd* found = nullptr;
-  int rc = all_digits(user)
-               ? ::getpwuid_r(static_cast<uid_t>(std::strtoul(user.c_str(), nullptr, 10)), &pw,
-                              buf.data(), buf.size(), &found)
-               : ::getpwnam_r(user.c_str(), &pw, buf.data(), buf.size(), &found);
-  if (rc != 0 || found == nullptr) {
+  if (lookup(user, pw, buf, &::getpwuid_r, &::getpwnam_r) == nullptr) {
     if (!all_digits(user)) return fail(ErrorCode::kNotFound, "no such user: " + user);
     id.uid = static_cast<uid_t>(std::strtoul(user.c_str(), nullptr, 10));
     id.gid = id.uid;
@@ -48,18 +56,13 @@ Result<Identity> find_identity(const std::string& user, const std::string& group
   id.group = std::to_string(id.gid);
   if (!group.empty()) {
     struct group gr;
-    struct group* g = nullptr;
-    rc = all_digits(group)
-             ? ::getgrgid_r(static_cast<gid_t>(std::strtoul(group.c_str(), nullptr, 10)), &gr,
-                            buf.data(), buf.size(), &g)
-             : ::getgrnam_r(group.c_str(), &gr, buf.data(), buf.size(), &g);
-    if (rc != 0 || g == nullptr) {
+    if (lookup(group, gr, buf, &::getgrgid_r, &::getgrnam_r) == nullptr) {
       if (!all_digits(group)) return fail(ErrorCode::kNotFound, "no such group: " + group);
       id.gid = static_cast<gid_t>(std::strtoul(group.c_str(), nullptr, 10));
       id.group = group;
     } else {
-      id.gid = g->gr_gid;
-      id.group = g->gr_name;
+      id.gid = gr.gr_gid;
+      id.group = gr.gr_name;
     }
   }
   if (id.uid == 0 || id.gid == 0) {

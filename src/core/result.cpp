@@ -1,19 +1,20 @@
 #include "core/result.h"
 
+#include "core/enum_names.h"
+
 namespace mw {
 
-std::string_view error_code_name(ErrorCode code) {
-  switch (code) {
-    case ErrorCode::kInvalidInput: return "invalid input";
-    case ErrorCode::kNotFound: return "not found";
-    case ErrorCode::kTimeout: return "timeout";
-    case ErrorCode::kIo: return "i/o error";
-    case ErrorCode::kUnsupported: return "unsupported";
-    case ErrorCode::kInternal: return "internal error";
-    case ErrorCode::kLimit: return "limit reached";
-  }
-  return "error";
-}
+namespace {
+
+constexpr auto kErrorCodeNames =
+    core::EnumNames<ErrorCode, ErrorCode::kLimit>{"invalid input", "not found", "timeout",
+                                                  "i/o error", "unsupported", "internal error",
+                                                  "limit reached"}
+        .with_fallback("error");
+
+}  // namespace
+
+std::string_view error_code_name(ErrorCode code) { return kErrorCodeNames.name(code); }
 
 std::string Error::to_string() const {
   std::string out(error_code_name(code));

@@ -1,37 +1,33 @@
 #include "dns/resolver.h"
 
+#include "core/enum_names.h"
+
 namespace mw::dns {
 
-std::string_view rr_type_name(RrType t) {
-  switch (t) {
-    case RrType::kA: return "A";
-    case RrType::kNs: return "NS";
-    case RrType::kCname: return "CNAME";
-    case RrType::kSoa: return "SOA";
-    case RrType::kPtr: return "PTR";
-    case RrType::kMx: return "MX";
-    case RrType::kTxt: return "TXT";
-    case RrType::kAaaa: return "AAAA";
-    case RrType::kSpf: return "SPF";
-  }
-  return "?";
+namespace {
+
+constexpr core::SparseEnumNames<RrType, 9> kRrTypeNames{
+    {{RrType::kA, "A"},     {RrType::kNs, "NS"},  {RrType::kCname, "CNAME"},
+     {RrType::kSoa, "SOA"}, {RrType::kPtr, "PTR"}, {RrType::kMx, "MX"},
+     {RrType::kTxt, "TXT"}, {RrType::kAaaa, "AAAA"}, {RrType::kSpf, "SPF"}},
+    "?"};
+constexpr auto kRcodeNames =
+    core::EnumNames<Rcode, Rcode::kBudget>{"NOERROR", "NXDOMAIN", "SERVFAIL", "REFUSED",
+                                           "FORMERR", "NOTIMP",   "TIMEOUT",  "NETERROR",
+                                           "BADNAME", "BUDGET"}
+        .with_fallback("?");
+
+}  // namespace
+
+std::string_view rr_type_name(RrType t) { return kRrTypeNames.name(t); }
+
+std::string_view rcode_name(Rcode r) { return kRcodeNames.name(r); }
+
+bool is_void(const Reply& r) {
+  return r.rcode == Rcode::kNxDomain || (r.rcode == Rcode::kNoError && r.answers.empty());
 }
 
-std::string_view rcode_name(Rcode r) {
-  switch (r) {
-    case Rcode::kNoError: return "NOERROR";
-    case Rcode::kNxDomain: return "NXDOMAIN";
-    case Rcode::kServFail: return "SERVFAIL";
-    case Rcode::kRefused: return "REFUSED";
-    case Rcode::kFormErr: return "FORMERR";
-    case Rcode::kNotImp: return "NOTIMP";
-    case Rcode::kTimeout: return "TIMEOUT";
-    case Rcode::kNetError: return "NETERROR";
-    case Rcode::kBadName: return "BADNAME";
-    case Rcode::kBudget: return "BUDGET";
-  }
-  return "?";
-}
+bool has_answers(const Reply& r) { return r.rcode == Rcode::kNoError && !r.answers.empty(); }
 
 bool is_temporary(Rcode r) {
   switch (r) {

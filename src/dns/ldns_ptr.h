@@ -10,25 +10,14 @@
 #include <cstdlib>
 #include <memory>
 
+#include "core/c_ptr.h"
+
 namespace mw::dns {
 
-struct LdnsPktFree {
-  void operator()(ldns_pkt* p) const { ldns_pkt_free(p); }
-};
-struct LdnsRrFree {
-  void operator()(ldns_rr* p) const { ldns_rr_free(p); }
-};
-struct LdnsRdfFree {
-  void operator()(ldns_rdf* p) const { ldns_rdf_deep_free(p); }
-};
+using LdnsPktPtr = core::CPtr<ldns_pkt, ldns_pkt_free>;
+using LdnsRrPtr = core::CPtr<ldns_rr, ldns_rr_free>;
+using LdnsRdfPtr = core::CPtr<ldns_rdf, ldns_rdf_deep_free>;
 // Buffers ldns allocates with malloc (ldns_pkt2wire output).
-struct LdnsBytesFree {
-  void operator()(uint8_t* p) const { std::free(p); }
-};
-
-using LdnsPktPtr = std::unique_ptr<ldns_pkt, LdnsPktFree>;
-using LdnsRrPtr = std::unique_ptr<ldns_rr, LdnsRrFree>;
-using LdnsRdfPtr = std::unique_ptr<ldns_rdf, LdnsRdfFree>;
-using LdnsBytesPtr = std::unique_ptr<uint8_t, LdnsBytesFree>;
+using LdnsBytesPtr = core::CPtr<uint8_t, std::free>;
 
 }  // namespace mw::dns

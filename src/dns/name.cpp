@@ -112,4 +112,12 @@ std::string name_to_wire(std::string_view name) {
   return wire;
 }
 
+bool is_same_or_subdomain(std::string_view name, std::string_view domain) {
+  if (domain.empty()) return false;
+  if (core::iequals(name, domain)) return true;
+  if (name.size() <= domain.size() + 1) return false;
+  size_t off = name.size() - domain.size();
+  return name[off - 1] == '.' && core::iequals(name.substr(off), domain);
+}
+
 }  // namespace mw::dns

@@ -32,6 +32,12 @@ constexpr std::string_view without_root_dot(std::string_view name) {
   return name;
 }
 
+// True when `name` equals `domain` or is a name below it ("mail.example.com" within
+// "example.com", not "badexample.com"), ASCII case-insensitive. Dots are compared as written
+// (strip root dots first with without_root_dot when they may be there). False when `domain`
+// is empty.
+bool is_same_or_subdomain(std::string_view name, std::string_view domain);
+
 class NameEncoder {
  public:
   // Result: an encoder; kInternal when ICU cannot open a UTS #46 instance.

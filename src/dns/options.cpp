@@ -7,22 +7,18 @@
 #include <sstream>
 
 #include "core/ascii.h"
+#include "core/option_table.h"
 
 namespace mw::dns {
 
 namespace {
 
-constexpr char kNameserver[] = "options.dns.nameserver";
-constexpr char kTimeout[] = "options.dns.timeout";
-constexpr char kRetransmits[] = "options.dns.retransmits";
-constexpr char kDeadTime[] = "options.dns.dead_time";
-constexpr char kCacheSize[] = "options.dns.cache_size";
-constexpr char kMaxTtl[] = "options.dns.max_ttl";
-constexpr char kMaxNegativeTtl[] = "options.dns.max_negative_ttl";
-constexpr char kEdnsPayload[] = "options.dns.edns_payload";
-constexpr char kMaxLookups[] = "options.dns.max_lookups_per_task";
-constexpr char kProbeName[] = "options.dns.probe_name";
-constexpr char kProbeInterval[] = "options.dns.probe_interval";
+constexpr char kPrefix[] = "options.dns";
+constexpr char kNameserver[] = "nameserver";
+constexpr char kTimeout[] = "timeout";
+constexpr char kRetransmits[] = "retransmits";
+constexpr char kMaxTtl[] = "max_ttl";
+constexpr char kMaxNegativeTtl[] = "max_negative_ttl";
 
 constexpr int kMaxRetransmits = 20;
 // glibc's caps on resolv.conf options (resolv.conf(5): RES_MAXRETRANS 30, RES_MAXRETRY 5).
@@ -67,45 +63,63 @@ Status add_servers(std::string_view list, std::vector<Nameserver>& out) {
   return {};
 }
 
+using Rc = ResolverConfig;
+
+// Rows with a null reader are read by config_from (name servers, TTLs in whole seconds).
+core::OptionTable<Rc> table() {
+  using core::OptType;
+  return {kPrefix, "DNS resolver used by SPF, DKIM, DMARC, ARC and Lua rules", {
+      {nullptr,
+       {kNameserver, OptType::kStringList, "[]",
+        "Recursive name servers, \"IP\", \"IP:PORT\" or \"[IPv6]:PORT\", in order of "
+        "preference. Empty: the nameserver lines of /etc/resolv.conf"}},
+      {&Rc::timeout,
+       {kTimeout, OptType::kDuration, "\"1s\"",
+        "How long to wait for one server to answer before trying the next", 0.001, 60}},
+      {&Rc::retransmits,
+       {kRetransmits, OptType::kInt, "2",
+        "Tries per lookup in total, across all servers (the first send included)", 1,
+        kMaxRetransmits}},
+      {&Rc::dead_time,
+       {"dead_time", OptType::kDuration, "\"5s\"",
+        "How long a server that refuses queries or stops answering (3 timeouts in a row) is "
+        "skipped; 0: never",
+        0, 3600}},
+      {&Rc::cache_size,
+       {"cache_size", OptType::kInt, "4096",
+        "Answers cached per worker, positive and negative (0 disables the cache)", 0,
+        10000000}},
+      {nullptr,
+       {kMaxTtl, OptType::kDuration, "\"1d\"",
+        "Longest time a positive answer is cached, whatever its TTL", 0, 7 * 86400}},
+      {nullptr,
+       {kMaxNegativeTtl, OptType::kDuration, "\"10m\"",
+        "Longest time NXDOMAIN and NODATA answers are cached (RFC 2308 SOA TTL otherwise)", 0,
+        86400}},
+      {&Rc::edns_payload,
+       {"edns_payload", OptType::kInt, "1232",
+        "EDNS0 UDP payload size advertised in queries; 0 disables EDNS; otherwise >= 512", 0,
+        65535}},
+      {&Rc::max_lookups_per_task,
+       {"max_lookups_per_task", OptType::kInt, "64",
+        "DNS lookups a single message may start; later ones fail with a budget error "
+        "(0 = no limit)",
+        0, 1000000}},
+      {&Rc::probe_name,
+       {"probe_name", OptType::kString, "\"com\"",
+        "A name that exists in the public DNS; its SOA is asked for at start and every "
+        "probe_interval. When the name servers deny it (NXDOMAIN), they cannot see the public "
+        "DNS and checks that score missing records (no MX/A, no reverse DNS) are off. Empty: "
+        "always trust negative answers (private test zones)"}},
+      {&Rc::probe_interval,
+       {"probe_interval", OptType::kDuration, "\"5m\"",
+        "How often the probe_name check is repeated", 1, 86400}},
+  }};
+}
+
 }  // namespace
 
-void declare_options(core::Schema& s) {
-  using core::OptType;
-  s.section("options.dns", "DNS resolver used by SPF, DKIM, DMARC, ARC and Lua rules");
-  s.add({kNameserver, OptType::kStringList, "[]",
-         "Recursive name servers, \"IP\", \"IP:PORT\" or \"[IPv6]:PORT\", in order of "
-         "preference. Empty: the nameserver lines of /etc/resolv.conf"});
-  s.add({kTimeout, OptType::kDuration, "\"1s\"",
-         "How long to wait for one server to answer before trying the next", 0.001, 60});
-  s.add({kRetransmits, OptType::kInt, "2",
-         "Tries per lookup in total, across all servers (the first send included)", 1,
-         kMaxRetransmits});
-  s.add({kDeadTime, OptType::kDuration, "\"5s\"",
-         "How long a server that refuses queries or stops answering (3 timeouts in a row) is "
-         "skipped; 0: never", 0, 3600});
-  s.add({kCacheSize, OptType::kInt, "4096",
-         "Answers cached per worker, positive and negative (0 disables the cache)", 0,
-         10000000});
-  s.add({kMaxTtl, OptType::kDuration, "\"1d\"",
-         "Longest time a positive answer is cached, whatever its TTL", 0, 7 * 86400});
-  s.add({kMaxNegativeTtl, OptType::kDuration, "\"10m\"",
-         "Longest time NXDOMAIN and NODATA answers are cached (RFC 2308 SOA TTL otherwise)", 0,
-         86400});
-  s.add({kEdnsPayload, OptType::kInt, "1232",
-         "EDNS0 UDP payload size advertised in queries; 0 disables EDNS; otherwise >= 512", 0,
-         65535});
-  s.add({kMaxLookups, OptType::kInt, "64",
-         "DNS lookups a single message may start; later ones fail with a budget error "
-         "(0 = no limit)",
-         0, 1000000});
-  s.add({kProbeName, OptType::kString, "\"com\"",
-         "A name that exists in the public DNS; its SOA is asked for at start and every "
-         "probe_interval. When the name servers deny it (NXDOMAIN), they cannot see the public "
-         "DNS and checks that score missing records (no MX/A, no reverse DNS) are off. Empty: "
-         "always trust negative answers (private test zones)"});
-  s.add({kProbeInterval, OptType::kDuration, "\"5m\"",
-         "How often the probe_name check is repeated", 1, 86400});
-}
+void declare_options(core::Schema& s) { table().declare(s); }
 
 ResolvConf parse_resolv_conf(std::string_view text) {
   ResolvConf out;
@@ -139,30 +153,20 @@ ResolvConf parse_resolv_conf(std::string_view text) {
 
 Result<ResolverConfig> config_from(const core::Config& cfg, std::string_view dns_override,
                                    const std::string& resolv_conf_path) {
-  ResolverConfig out;
-  out.timeout = cfg.get_duration(kTimeout);
-  out.retransmits = static_cast<int>(std::clamp<int64_t>(cfg.get_int(kRetransmits), 1,
-                                                         kMaxRetransmits));
-  out.dead_time = cfg.get_duration(kDeadTime);
-  out.cache_size = static_cast<size_t>(std::max<int64_t>(cfg.get_int(kCacheSize), 0));
-  out.max_ttl = to_seconds(cfg.get_duration(kMaxTtl));
-  out.max_negative_ttl = to_seconds(cfg.get_duration(kMaxNegativeTtl));
-  int64_t payload = cfg.get_int(kEdnsPayload);
-  if (payload < 0 || payload > 65535 || (payload > 0 && payload < 512)) {
+  const core::OptionTable<Rc> t = table();
+  ResolverConfig out = t.read(cfg);
+  out.max_ttl = to_seconds(cfg.get_duration(t.path(kMaxTtl)));
+  out.max_negative_ttl = to_seconds(cfg.get_duration(t.path(kMaxNegativeTtl)));
+  if (out.edns_payload > 0 && out.edns_payload < 512) {
     return fail(ErrorCode::kInvalidInput,
                 "options.dns.edns_payload must be 0 (no EDNS) or between 512 and 65535");
   }
-  out.edns_payload = static_cast<uint16_t>(payload);
-  out.max_lookups_per_task =
-      static_cast<uint32_t>(std::clamp<int64_t>(cfg.get_int(kMaxLookups), 0, UINT32_MAX));
-  out.probe_name = cfg.get_string(kProbeName);
-  out.probe_interval = cfg.get_duration(kProbeInterval);
 
   if (!core::trim_fws(dns_override).empty()) {
     MW_TRY(add_servers(core::trim_fws(dns_override), out.nameservers));
     return out;
   }
-  for (const auto& text : cfg.get_strings(kNameserver)) {
+  for (const auto& text : cfg.get_strings(t.path(kNameserver))) {
     auto ns = parse_nameserver(text);
     if (!ns) return fail(ErrorCode::kInvalidInput, "options.dns.nameserver: " + ns.error().message);
     out.nameservers.push_back(std::move(*ns));
@@ -179,8 +183,8 @@ Result<ResolverConfig> config_from(const core::Config& cfg, std::string_view dns
       if (auto ns = parse_nameserver(s)) out.nameservers.push_back(std::move(*ns));
     }
     if (!out.nameservers.empty()) {
-      if (rc.timeout && !cfg.has(kTimeout)) out.timeout = *rc.timeout;
-      if (rc.attempts && !cfg.has(kRetransmits)) {
+      if (rc.timeout && !cfg.has(t.path(kTimeout))) out.timeout = *rc.timeout;
+      if (rc.attempts && !cfg.has(t.path(kRetransmits))) {
         out.retransmits = std::min<int>(
             *rc.attempts * static_cast<int>(out.nameservers.size()), kMaxRetransmits);
       }

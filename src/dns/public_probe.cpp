@@ -23,7 +23,7 @@ void PublicProbe::probe() {
 }
 
 void PublicProbe::answered(const Reply& r) {
-  if (r.rcode == Rcode::kNoError && !r.answers.empty()) {
+  if (has_answers(r)) {
     if (!trusted_ && reported_) {
       log_.info("the name servers see the public DNS again: missing-record checks are on");
     }
@@ -31,8 +31,7 @@ void PublicProbe::answered(const Reply& r) {
     reported_ = false;
     return;
   }
-  bool negative = r.rcode == Rcode::kNxDomain || r.rcode == Rcode::kNoError;
-  if (!negative) return;  // a failure says nothing about what the servers can see
+  if (!is_void(r)) return;  // a failure says nothing about what the servers can see
   trusted_ = false;
   if (!reported_) {
     log_.warn("the name servers say \"" + name_ + "\" does not exist (" +

@@ -73,6 +73,13 @@ struct Reply {
   bool truncated_retried = false;  // the UDP answer was truncated and TCP was used
 };
 
+// The name has no record of the asked type: NXDOMAIN, or NOERROR without answers (NODATA).
+// False for failures (timeouts, SERVFAIL, budget...): they say nothing about the name. This
+// is the "void lookup" of RFC 7208 4.6.4 and the non-existence test of RFC 7489/9091.
+bool is_void(const Reply& r);
+// NOERROR with at least one record of the asked type.
+bool has_answers(const Reply& r);
+
 using Callback = std::function<void(const Reply&)>;
 
 class Request {

@@ -7,14 +7,13 @@
 #include <memory>
 
 #include "core/ascii.h"
+#include "core/c_ptr.h"
 
 namespace mw::dns {
 
 namespace {
 
-struct AddrInfoFree {
-  void operator()(addrinfo* ai) const { freeaddrinfo(ai); }
-};
+using AddrInfoPtr = core::CPtr<addrinfo, freeaddrinfo>;
 
 }  // namespace
 
@@ -68,7 +67,7 @@ Result<Nameserver> parse_nameserver(std::string_view text, uint16_t default_port
   std::string host_str(host);
   std::string port_str = std::to_string(port_num);
   int rc = getaddrinfo(host_str.c_str(), port_str.c_str(), &hints, &raw);
-  std::unique_ptr<addrinfo, AddrInfoFree> ai(raw);
+  AddrInfoPtr ai(raw);
   if (rc != 0 || ai == nullptr || ai->ai_addrlen > sizeof(sockaddr_storage)) {
     return fail(ErrorCode::kInvalidInput,
                 "name server '" + std::string(s) + "': not a numeric IPv4 or IPv6 address");

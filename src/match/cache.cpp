@@ -12,6 +12,7 @@
 #include <memory>
 
 #include "core/ascii.h"
+#include "core/c_ptr.h"
 #include "core/fd.h"
 #include "match/hs_handles.h"
 #include "match/pcre_util.h"
@@ -25,10 +26,7 @@ constexpr size_t kDigestSize = 32;
 constexpr uint32_t kMaxNoteBytes = 64 * 1024;
 constexpr char kExtension[] = ".hsdb";
 
-struct MdCtxDeleter {
-  void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
-};
-using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, MdCtxDeleter>;
+using MdCtxPtr = core::CPtr<EVP_MD_CTX, EVP_MD_CTX_free>;
 
 // Incremental SHA-256. OpenSSL fails only when it cannot allocate; ok() then turns false
 // and the caller does without the cache.

@@ -7,22 +7,16 @@
 #include <cstdlib>
 #include <memory>
 
+#include "core/c_ptr.h"
 #include "match/hs_fwd.h"
 
 namespace mw::match {
 
-struct HsCompileErrorDeleter {
-  void operator()(hs_compile_error_t* e) const { hs_free_compile_error(e); }
-};
+using HsCompileErrorPtr = core::CPtr<hs_compile_error_t, hs_free_compile_error>;
 // Memory Hyperscan allocates with its misc allocator (malloc: we never install another):
 // serialized databases, info strings, expression info.
-struct HsMiscDeleter {
-  void operator()(void* p) const { std::free(p); }
-};
-
-using HsCompileErrorPtr = std::unique_ptr<hs_compile_error_t, HsCompileErrorDeleter>;
 template <typename T>
-using HsMiscPtr = std::unique_ptr<T, HsMiscDeleter>;
+using HsMiscPtr = core::CPtr<T, std::free>;
 
 // Hyperscan error code as text ("HS_NOMEM").
 const char* hs_error_name(hs_error_t rc);

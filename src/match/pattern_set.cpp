@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <climits>
 
+#include "core/enum_names.h"
 #include "match/hs_handles.h"
 #include "match/pattern_set_impl.h"
 #include "match/pcre_util.h"
@@ -45,27 +46,16 @@ int on_match(unsigned int id, unsigned long long /*from*/, unsigned long long /*
   return 0;
 }
 
+constexpr core::EnumNames<Engine, Engine::kInvalid> kEngineNames{"hyperscan", "prefilter", "pcre",
+                                                                 "invalid"};
+constexpr core::EnumNames<CacheStatus, CacheStatus::kStale> kCacheStatusNames{"none", "hit", "miss",
+                                                                             "stale"};
+
 }  // namespace
 
-std::string_view engine_name(Engine e) {
-  switch (e) {
-    case Engine::kHyperscan: return "hyperscan";
-    case Engine::kPrefilter: return "prefilter";
-    case Engine::kPcre: return "pcre";
-    case Engine::kInvalid: return "invalid";
-  }
-  return "unknown";
-}
+std::string_view engine_name(Engine e) { return kEngineNames.name(e); }
 
-std::string_view cache_status_name(CacheStatus s) {
-  switch (s) {
-    case CacheStatus::kNone: return "none";
-    case CacheStatus::kHit: return "hit";
-    case CacheStatus::kMiss: return "miss";
-    case CacheStatus::kStale: return "stale";
-  }
-  return "unknown";
-}
+std::string_view cache_status_name(CacheStatus s) { return kCacheStatusNames.name(s); }
 
 PatternSet::~PatternSet() = default;
 

@@ -2,13 +2,13 @@
 
 #include <memory>
 
+#include "core/c_ptr.h"
+
 namespace mw::match {
 
 namespace {
 
-struct CompileContextDeleter {
-  void operator()(pcre2_compile_context* c) const { pcre2_compile_context_free(c); }
-};
+using CompileContextPtr = core::CPtr<pcre2_compile_context, pcre2_compile_context_free>;
 
 }  // namespace
 
@@ -42,7 +42,7 @@ std::string pcre_version() {
 bool pcre_jit(pcre2_code* code) { return pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) == 0; }
 
 Result<PcreCompiled> pcre_compile_pattern(const Pattern& p, bool jit) {
-  std::unique_ptr<pcre2_compile_context, CompileContextDeleter> cctx(
+  CompileContextPtr cctx(
       pcre2_compile_context_create(nullptr));
   if (!cctx) return fail(ErrorCode::kInternal, "PCRE2: cannot allocate a compile context");
   pcre2_set_newline(cctx.get(), PCRE2_NEWLINE_LF);

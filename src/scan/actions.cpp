@@ -3,38 +3,29 @@
 #include <string>
 
 #include "core/ascii.h"
+#include "core/enum_names.h"
 
 namespace mw::scan {
 
-std::string_view action_name(Action a) {
-  switch (a) {
-    case Action::kNoAction: return "no action";
-    case Action::kGreylist: return "greylist";
-    case Action::kAddHeader: return "add header";
-    case Action::kRewriteSubject: return "rewrite subject";
-    case Action::kSoftReject: return "soft reject";
-    case Action::kReject: return "reject";
-    case Action::kDiscard: return "discard";
-    case Action::kQuarantine: return "quarantine";
-    case Action::kCount: break;
-  }
-  return "no action";
-}
+namespace {
 
-std::string_view action_config_key(Action a) {
-  switch (a) {
-    case Action::kNoAction: return "no_action";
-    case Action::kGreylist: return "greylist";
-    case Action::kAddHeader: return "add_header";
-    case Action::kRewriteSubject: return "rewrite_subject";
-    case Action::kSoftReject: return "soft_reject";
-    case Action::kReject: return "reject";
-    case Action::kDiscard: return "discard";
-    case Action::kQuarantine: return "quarantine";
-    case Action::kCount: break;
-  }
-  return "no_action";
-}
+constexpr auto kActionNames =
+    core::EnumNames<Action, Action::kQuarantine>{"no action",   "greylist",        "add header",
+                                                 "rewrite subject", "soft reject", "reject",
+                                                 "discard",     "quarantine"}
+        .with_fallback("no action");
+constexpr auto kConfigKeys =
+    core::EnumNames<Action, Action::kQuarantine>{"no_action",   "greylist",        "add_header",
+                                                 "rewrite_subject", "soft_reject", "reject",
+                                                 "discard",     "quarantine"}
+        .with_fallback("no_action");
+static_assert(kActionNames.kSize == static_cast<size_t>(Action::kCount));
+
+}  // namespace
+
+std::string_view action_name(Action a) { return kActionNames.name(a); }
+
+std::string_view action_config_key(Action a) { return kConfigKeys.name(a); }
 
 Result<Action> parse_action(std::string_view s) {
   std::string norm;
@@ -42,10 +33,7 @@ Result<Action> parse_action(std::string_view s) {
     char l = core::to_lower(c);
     norm += (l == '_' || l == '-') ? ' ' : l;
   }
-  for (size_t i = 0; i < static_cast<size_t>(Action::kCount); ++i) {
-    auto a = static_cast<Action>(i);
-    if (norm == action_name(a)) return a;
-  }
+  if (auto a = kActionNames.parse(norm)) return *a;
   if (norm == "accept") return Action::kNoAction;
   return fail(ErrorCode::kInvalidInput, "unknown action '" + std::string(s) + "'");
 }

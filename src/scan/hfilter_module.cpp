@@ -54,11 +54,8 @@ std::string lower(std::string_view s) {
   return out;
 }
 
-bool negative(const dns::Reply& r) {
-  return r.rcode == dns::Rcode::kNxDomain ||
-         (r.rcode == dns::Rcode::kNoError && r.answers.empty());
-}
-bool positive(const dns::Reply& r) { return r.rcode == dns::Rcode::kNoError && !r.answers.empty(); }
+using dns::has_answers;
+using dns::is_void;
 
 // The lookups of one task: each name/type once, continuations run when it answers; the
 // symbol finishes (through the LookupBatch's delivery) when no continuation is left.
@@ -78,7 +75,7 @@ struct Batch final : Cancelable {
   size_t pending = 0;  // continuations still waiting for an answer
   bool started = false;
 
-  bool absent(const dns::Reply& r) const { return trust_negative && negative(r); }
+  bool absent(const dns::Reply& r) const { return trust_negative && is_void(r); }
 
   void lookup(const std::string& name, dns::RrType type, Then then) {
     auto& e = entries[name + "/" + std::string(dns::rr_type_name(type))];
@@ -114,13 +111,13 @@ struct Batch final : Cancelable {
     };
     auto st = std::make_shared<State>();
     auto one = [this, st, domain, then](const dns::Reply& r) {
-      if (positive(r)) st->found = true;
+      if (has_answers(r)) st->found = true;
       else if (!absent(r)) st->failed = true;
       if (--st->left > 0) return;
       if (st->found) return then(1);
       if (st->failed) return then(-1);
       lookup(domain, dns::RrType::kAaaa, [this, then](const dns::Reply& r6) {
-        then(positive(r6) ? 1 : absent(r6) ? 0 : -1);
+        then(has_answers(r6) ? 1 : absent(r6) ? 0 : -1);
       });
     };
     lookup(domain, dns::RrType::kMx, one);
@@ -172,7 +169,7 @@ void helo_checks(Task& task, const HfilterConfig& cfg, const Client& c, Batch* d
   if (c.ip.empty()) return;
   dns::RrType t = c.ip.find(':') == std::string::npos ? dns::RrType::kA : dns::RrType::kAaaa;
   dns->lookup(helo, t, [&task, helo, ip = c.ip](const dns::Reply& r) {
-    if (!positive(r)) return;
+    if (!has_answers(r)) return;
     for (const auto& rec : r.answers) {
       if (canonical_ip(rec.text) == ip) return;
     }
@@ -194,10 +191,10 @@ void rdns_checks(Task& task, const HfilterConfig& cfg, const Client& c, Batch* d
   std::string arpa = arpa_name(c.ip);
   if (arpa.empty()) return;
   dns->lookup(arpa, dns::RrType::kPtr, [&task, dns, ip = c.ip](const dns::Reply& r) {
-    if (!positive(r)) {
+    if (!has_answers(r)) {
       if (dns->absent(r)) {
         task.insert_result("RDNS_NONE", 1.0);
-      } else if (!negative(r)) {
+      } else if (!is_void(r)) {
         task.insert_result("RDNS_DNSFAIL", 1.0, {dns::rcode_name(r.rcode)});
       }
       return;
@@ -207,7 +204,7 @@ void rdns_checks(Task& task, const HfilterConfig& cfg, const Client& c, Batch* d
     if (!why.empty()) task.insert_result("HFILTER_HOSTNAME_DYNAMIC", 1.0, {why});
     dns::RrType t = ip.find(':') == std::string::npos ? dns::RrType::kA : dns::RrType::kAaaa;
     dns->lookup(name, t, [&task, dns, name, ip](const dns::Reply& a) {
-      if (positive(a)) {
+      if (has_answers(a)) {
         for (const auto& rec : a.answers) {
           if (canonical_ip(rec.text) == ip) return;
         }

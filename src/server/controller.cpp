@@ -2,6 +2,7 @@
 
 #include <sys/time.h>
 
+#include "core/option_table.h"
 #include "server/password.h"
 #include "server/password_check.h"
 
@@ -9,59 +10,71 @@ namespace mw::server {
 
 namespace http = proto::http;
 
-void declare_controller_options(core::Schema& s) {
+namespace {
+
+using CO = ControllerOptions;
+
+// Rows with a null reader are read by controller_options_from.
+core::OptionTable<CO> controller_table() {
   using core::OptType;
-  s.section("controller", "The controller API (rspamc, dashboard)");
-  s.add({"controller.password", OptType::kString, "\"\"",
-         "PBKDF2 hash (mailward pw) required for read endpoints; empty = open"});
-  s.add({"controller.enable_password", OptType::kString, "\"\"",
-         "PBKDF2 hash required for write endpoints; empty = `password` grants them"});
-  s.add({"controller.secure_ip", OptType::kStringList, "[\"127.0.0.0/8\", \"::1/128\"]",
-         "Networks trusted without a password (reads and writes); without passwords only "
-         "these (and the unix socket) get access"});
-  s.add({"controller.allowed_hosts", OptType::kStringList, "[]",
-         "Names (name or name:port) a browser may use for the controller in Host/Origin, "
-         "besides the address it listens on (e.g. the name of a reverse proxy); requests "
-         "naming anything else get 403"});
-  s.add({"controller.max_failed_logins", OptType::kInt, "10",
-         "Wrong passwords one client address may send per minute; then 429 until the "
-         "minute is over", 1, 1000000});
-  s.add({"controller.web_dir", OptType::kString, "\"$WEBDIR\"",
-         "Directory of the dashboard files served at / (empty: no dashboard)"});
-  s.add({"controller.checkdomain_cache_ttl", OptType::kDuration, "\"10m\"",
-         "How long a /checkdomain report is served from the cache (0: not cached)"});
-  s.add({"controller.checkdomain_cache_entries", OptType::kInt, "1000",
-         "/checkdomain reports kept in the cache at most", 0, 1000000});
-  s.add({"controller.checkdomain_max_inflight", OptType::kInt, "32",
-         "/checkdomain DNS walks running at once at most (503 beyond)", 1, 10000});
-  s.add({"controller.save_file", OptType::kString, "\"$CONFDIR/local.d/zz-controller.toml\"",
-         "Where /savesymbols and /saveactions write scores and thresholds (empty: they fail)"});
+  return {"controller", "The controller API (rspamc, dashboard)", {
+      {&CO::password,
+       {"password", OptType::kString, "\"\"",
+        "PBKDF2 hash (mailward pw) required for read endpoints; empty = open"}},
+      {&CO::enable_password,
+       {"enable_password", OptType::kString, "\"\"",
+        "PBKDF2 hash required for write endpoints; empty = `password` grants them"}},
+      {nullptr,
+       {"secure_ip", OptType::kStringList, "[\"127.0.0.0/8\", \"::1/128\"]",
+        "Networks trusted without a password (reads and writes); without passwords only "
+        "these (and the unix socket) get access"}},
+      {&CO::allowed_hosts,
+       {"allowed_hosts", OptType::kStringList, "[]",
+        "Names (name or name:port) a browser may use for the controller in Host/Origin, "
+        "besides the address it listens on (e.g. the name of a reverse proxy); requests "
+        "naming anything else get 403"}},
+      {&CO::max_failed_logins,
+       {"max_failed_logins", OptType::kInt, "10",
+        "Wrong passwords one client address may send per minute; then 429 until the "
+        "minute is over", 1, 1000000}},
+      {&CO::web_dir,
+       {"web_dir", OptType::kString, "\"$WEBDIR\"",
+        "Directory of the dashboard files served at / (empty: no dashboard)"}},
+      {&CO::checkdomain_cache_ttl,
+       {"checkdomain_cache_ttl", OptType::kDuration, "\"10m\"",
+        "How long a /checkdomain report is served from the cache (0: not cached)"}},
+      {&CO::checkdomain_cache_entries,
+       {"checkdomain_cache_entries", OptType::kInt, "1000",
+        "/checkdomain reports kept in the cache at most", 0, 1000000}},
+      {&CO::checkdomain_max_inflight,
+       {"checkdomain_max_inflight", OptType::kInt, "32",
+        "/checkdomain DNS walks running at once at most (503 beyond)", 1, 10000}},
+      {&CO::save_file,
+       {"save_file", OptType::kString, "\"$CONFDIR/local.d/zz-controller.toml\"",
+        "Where /savesymbols and /saveactions write scores and thresholds (empty: they fail)"}},
+  }};
 }
+
+}  // namespace
+
+void declare_controller_options(core::Schema& s) { controller_table().declare(s); }
 
 Result<ControllerOptions> controller_options_from(const core::Config& cfg,
                                                   const scan::PathExpander& expand) {
-  ControllerOptions o;
-  o.password = cfg.get_string("controller.password");
-  o.enable_password = cfg.get_string("controller.enable_password");
+  const core::OptionTable<CO> table = controller_table();
+  ControllerOptions o = table.read(cfg);
   for (const auto* p : {&o.password, &o.enable_password}) {
     if (!p->empty() && !is_password_hash(*p)) {
       return fail(ErrorCode::kInvalidInput,
                   "controller passwords must be hashes made by `mailward pw`, not clear text");
     }
   }
-  for (const auto& n : cfg.get_strings("controller.secure_ip")) {
+  for (const auto& n : cfg.get_strings(table.path("secure_ip"))) {
     auto st = o.secure_ip.add(n);
     if (!st) return fail(ErrorCode::kInvalidInput, "controller.secure_ip: " + st.error().message);
   }
-  o.allowed_hosts = cfg.get_strings("controller.allowed_hosts");
-  o.max_failed_logins = static_cast<size_t>(cfg.get_int("controller.max_failed_logins"));
-  o.web_dir = expand(cfg.get_string("controller.web_dir"), cfg);
-  o.checkdomain_cache_ttl = cfg.get_duration("controller.checkdomain_cache_ttl");
-  o.checkdomain_cache_entries =
-      static_cast<size_t>(cfg.get_int("controller.checkdomain_cache_entries"));
-  o.checkdomain_max_inflight =
-      static_cast<size_t>(cfg.get_int("controller.checkdomain_max_inflight"));
-  o.save_file = expand(cfg.get_string("controller.save_file"), cfg);
+  o.web_dir = expand(o.web_dir, cfg);
+  o.save_file = expand(o.save_file, cfg);
   return o;
 }
 

@@ -224,20 +224,46 @@ std::optional<MapState> decode_map(std::string_view body) {
 }
 
 std::string encode_counts(const CountsState& c) {
-  std::string out = header(Kind::kCounts, 0, 24);
+  std::string out = header(Kind::kCounts, 0, 48);
   put_le64(out, c.rows);
   put_le64(out, c.rows_a);
   put_le64(out, c.rows_b);
+  put_le64(out, c.serial);
+  put_le64(out, c.gen);
+  put_le64(out, c.log_from);
   return out;
 }
 
 std::optional<CountsState> decode_counts(std::string_view body) {
   Reader r(body);
   CountsState c;
-  if (!r.u64(&c.rows) || !r.u64(&c.rows_a) || !r.u64(&c.rows_b) || !r.done()) {
+  if (!r.u64(&c.rows) || !r.u64(&c.rows_a) || !r.u64(&c.rows_b)) return std::nullopt;
+  if (r.done()) return c;  // written before the change log existed
+  if (!r.u64(&c.serial) || !r.u64(&c.gen) || !r.u64(&c.log_from) || !r.done()) {
     return std::nullopt;
   }
   return c;
+}
+
+std::string count_log_key(std::string_view prefix, uint64_t gen) {
+  std::string k;
+  k.reserve(prefix.size() + 9);
+  k.append(prefix);
+  k.push_back('g');
+  put_be64(k, gen);
+  return k;
+}
+
+std::string encode_count_log(const std::vector<LoggedRow>& rows) {
+  std::string out;
+  out.reserve(1 + rows.size() * 16);
+  put_u8(out, kRecordFormat);
+  for (const auto& r : rows) {
+    put_le64(out, r.id);
+    put_u32(out, r.a);
+    put_u32(out, r.b);
+  }
+  return out;
 }
 
 std::string count_key(std::string_view prefix, uint64_t id) {

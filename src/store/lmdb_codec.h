@@ -15,6 +15,9 @@
 //   't' time(BE sortable) id   -> member bytes           distinct set's time index (id is
 //                                                        the 'm'/'M' key part)
 //   'c' id(u64 BE)             -> count row              count-table row (a, b, changed)
+//   'g' gen(u64 BE)            -> change-log entry       the rows one change of a count
+//                                                        table left (id, a, b each), kept for
+//                                                        the last kCountsLogKeep changes
 // Records and entries start with the format byte (1); integers and doubles are little
 // endian, except inside keys where they are big endian (sortable).
 //
@@ -89,7 +92,15 @@ struct CountsState {
   uint64_t rows = 0;    // rows in the table
   uint64_t rows_a = 0;  // rows with a > 0
   uint64_t rows_b = 0;  // rows with b > 0
+  // Change log (lmdb_mirror.h): `serial` is drawn at random when the table is created (0
+  // in records written before the log existed, until their next change), `gen` counts its
+  // changes, and the log holds entries log_from..gen (none when log_from > gen).
+  uint64_t serial = 0;
+  uint64_t gen = 0;
+  uint64_t log_from = 1;
 };
+// Change-log entries kept per table: a reader more changes behind reloads the table.
+inline constexpr uint64_t kCountsLogKeep = 128;
 
 std::string encode_value(double expiry, std::string_view value);
 std::string encode_window(double expiry, const WindowState& w);
@@ -136,6 +147,17 @@ struct CountEntry {
 };
 std::string encode_count(const CountEntry& e);
 std::optional<CountEntry> decode_count(std::string_view v);
+// Change-log entry key and value: the rows a change left, {0, 0} for a removed row.
+std::string count_log_key(std::string_view prefix, uint64_t gen);
+struct LoggedRow {
+  uint64_t id = 0;
+  uint32_t a = 0;
+  uint32_t b = 0;
+};
+std::string encode_count_log(const std::vector<LoggedRow>& rows);
+// Calls fn(row) for each row; false (having called fn for a prefix) if `v` is malformed.
+template <typename Fn>
+bool decode_count_log(std::string_view v, Fn&& fn);
 // Distinct member entry: the time it was last seen.
 std::string encode_member(double t);
 std::optional<double> decode_member(std::string_view v);
@@ -145,5 +167,24 @@ void put_be64(std::string& out, uint64_t v);
 uint64_t get_be64(std::string_view s);
 uint64_t sortable_double(double d);
 double unsortable_double(uint64_t v);
+
+template <typename Fn>
+bool decode_count_log(std::string_view v, Fn&& fn) {
+  constexpr size_t kRow = 16;
+  if (v.empty() || static_cast<uint8_t>(v[0]) != kRecordFormat || (v.size() - 1) % kRow != 0) {
+    return false;
+  }
+  auto le = [](const char* p, int n) {
+    uint64_t r = 0;
+    for (int i = 0; i < n; ++i) r |= static_cast<uint64_t>(static_cast<uint8_t>(p[i])) << (8 * i);
+    return r;
+  };
+  for (size_t off = 1; off < v.size(); off += kRow) {
+    const char* p = v.data() + off;
+    fn(LoggedRow{le(p, 8), static_cast<uint32_t>(le(p + 8, 4)),
+                 static_cast<uint32_t>(le(p + 12, 4))});
+  }
+  return true;
+}
 
 }  // namespace mw::store::lmdb

@@ -4,8 +4,11 @@
 #include <cstring>
 
 #include "core/ascii.h"
+#include <openssl/rand.h>
+
 #include "store/lmdb_codec.h"
 #include "store/lmdb_env.h"
+#include "store/lmdb_mirror.h"
 
 namespace mw::store::lmdb {
 
@@ -575,15 +578,98 @@ std::optional<uint64_t> parse_id_cursor(std::string_view s) {
   return v;
 }
 
+// A table's serial: any non-zero value another incarnation of the key is unlikely to draw.
+uint64_t draw_serial(double now) {
+  uint64_t v = 0;
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(&v), sizeof v) != 1) {
+    v = static_cast<uint64_t>(now * 1e6) * 0x9E3779B97F4A7C15ULL;
+  }
+  return v == 0 ? 1 : v;
+}
+
+// Record a change of the table in its log (the caller then writes `st`).
+Status log_change(Ctx& c, const KeyRef& k, CountsState& st, const std::vector<LoggedRow>& rows) {
+  if (st.serial == 0) st.serial = draw_serial(c.now);
+  ++st.gen;
+  MW_TRY(put_sub(c, count_log_key(k.prefix, st.gen), encode_count_log(rows)));
+  if (st.log_from > st.gen) st.log_from = st.gen;
+  while (st.gen - st.log_from + 1 > kCountsLogKeep) {
+    MW_TRY(del_sub(c, count_log_key(k.prefix, st.log_from)));
+    ++st.log_from;
+  }
+  return {};
+}
+
+// Bring `m` to the table's state `st`: apply the log entries it has not seen, or reload.
+Status sync_mirror(Ctx& c, const KeyRef& k, const CountsState& st, CountsMirror& m) {
+  if (m.valid() && m.serial() == st.serial && m.gen() == st.gen) return {};
+  if (m.valid() && st.serial != 0 && m.serial() == st.serial && m.gen() < st.gen &&
+      m.gen() + 1 >= st.log_from) {
+    bool complete = true;
+    for (uint64_t g = m.gen() + 1; g <= st.gen && complete; ++g) {
+      std::string_view v;
+      int rc = get_raw(c, c.sub, count_log_key(k.prefix, g), &v);
+      if (rc == MDB_NOTFOUND) {
+        complete = false;
+        break;
+      }
+      if (rc != 0) {
+        m.invalidate();
+        return io(c, rc, "read change log");
+      }
+      if (!decode_count_log(v, [&m](const LoggedRow& r) { m.put(r.id, r.a, r.b); })) {
+        m.invalidate();
+        return corrupt("change log");
+      }
+      m.note_log_entry();
+    }
+    if (complete) {
+      m.loaded(st.serial, st.gen);
+      return {};
+    }
+  }
+  m.reset(st.rows);
+  std::string rows_prefix = k.prefix + "c";
+  Cursor cur;
+  if (int rc = cur.open(c.txn, c.sub); rc != 0) return io(c, rc, "cursor");
+  std::string_view ek, ev;
+  int rc = cur.seek(rows_prefix, &ek, &ev);
+  for (; rc == 0 && ek.starts_with(rows_prefix); rc = cur.step(MDB_NEXT, &ek, &ev)) {
+    auto e = decode_count(ev);
+    if (!e || ek.size() != rows_prefix.size() + 8) {
+      m.invalidate();
+      return corrupt("count row");
+    }
+    m.put(get_be64(ek.substr(rows_prefix.size())), e->a, e->b);
+  }
+  if (rc != 0 && rc != MDB_NOTFOUND) {
+    m.invalidate();
+    return io(c, rc, "read rows");
+  }
+  m.loaded(st.serial, st.gen);
+  return {};
+}
+
 }  // namespace
 
 Result<std::vector<Store::CountRow>> op_counts_get(Ctx& c, std::string_view key,
-                                                   const std::vector<uint64_t>& ids) {
+                                                   const std::vector<uint64_t>& ids,
+                                                   CountsMirror* mirror, uint64_t mirror_rows) {
   std::vector<Store::CountRow> out(ids.size());
   KeyRef k = make_key(key);
   auto st = load_counts(c, k);
   if (!st) return fail(st.error());
-  if (!*st || ids.empty()) return out;
+  if (!*st) {
+    if (mirror) mirror->invalidate();
+    return out;
+  }
+  if (mirror && !c.writable && (*st)->rows <= mirror_rows) {
+    MW_TRY(sync_mirror(c, k, **st, *mirror));
+    mirror->get(ids, out);
+    return out;
+  }
+  if (mirror) mirror->invalidate();
+  if (ids.empty()) return out;
   Cursor cur;
   if (int rc = cur.open(c.txn, c.sub); rc != 0) return io(c, rc, "cursor");
   std::string row_key = count_key(k.prefix, 0);
@@ -607,6 +693,8 @@ Status op_counts_add(Ctx& c, std::string_view key, const std::vector<uint64_t>& 
   if (!loaded) return fail(loaded.error());
   CountsState st = loaded->value_or(CountsState{});
   uint32_t now = static_cast<uint32_t>(std::clamp(c.now, 0.0, 4294967295.0));
+  std::vector<LoggedRow> changed;
+  changed.reserve(ids.size());
   Cursor cur;
   if (int rc = cur.open(c.txn, c.sub); rc != 0) return io(c, rc, "cursor");
   std::string row_key = count_key(k.prefix, 0);
@@ -631,14 +719,18 @@ Status op_counts_add(Ctx& c, std::string_view key, const std::vector<uint64_t>& 
       if (!exists) continue;
       if (int r = cur.erase(); r != 0) return io(c, r, "delete row");
       --st.rows;
+      changed.push_back(LoggedRow{ids[i], 0, 0});
       continue;
     }
     std::string val = encode_count(e);
     int r = exists ? cur.replace(row_key, val) : put_raw(c, c.sub, row_key, val);
     if (r != 0) return io(c, r, "write row");
     if (!exists) ++st.rows;
+    changed.push_back(LoggedRow{ids[i], e.a, e.b});
   }
   if (st.rows == 0) return loaded->has_value() ? delete_key(c, k, true) : Status();
+  if (changed.empty()) return {};
+  MW_TRY(log_change(c, k, st, changed));
   return put_main(c, k, encode_counts(st));
 }
 
@@ -699,12 +791,18 @@ Result<Store::CountsExpiry> op_counts_expire(Ctx& c, std::string_view key, uint6
   }
   if (dead.empty()) return out;
   if (!c.writable) return fail(ErrorCode::kInternal, "count-table expiry needs a write");
-  for (const auto& dk : dead) MW_TRY(del_sub(c, dk));
+  std::vector<LoggedRow> removed;
+  removed.reserve(dead.size());
+  for (const auto& dk : dead) {
+    MW_TRY(del_sub(c, dk));
+    removed.push_back(LoggedRow{get_be64(std::string_view(dk).substr(rows_prefix.size())), 0, 0});
+  }
   out.removed = dead.size();
   st.rows -= std::min<uint64_t>(st.rows, dead.size());
   if (st.rows == 0) {
     MW_TRY(delete_key(c, k, true));
   } else {
+    MW_TRY(log_change(c, k, st, removed));
     MW_TRY(put_main(c, k, encode_counts(st)));
   }
   return out;

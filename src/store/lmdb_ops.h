@@ -61,9 +61,15 @@ Status op_map_del(Ctx& c, std::string_view key, std::string_view field);
 Result<std::vector<std::pair<std::string, std::string>>> op_map_all(Ctx& c,
                                                                     std::string_view key);
 
-// Count tables (store.h). ids need not be sorted; rows are visited in id order.
+class CountsMirror;
+// Count tables (store.h). ids need not be sorted; rows are visited in id order. With a
+// mirror (lmdb_mirror.h), a read-only transaction brings it up to date and answers from it
+// when the table has at most `mirror_rows` rows; otherwise the mirror is dropped and the
+// rows are read from LMDB.
 Result<std::vector<Store::CountRow>> op_counts_get(Ctx& c, std::string_view key,
-                                                   const std::vector<uint64_t>& ids);
+                                                   const std::vector<uint64_t>& ids,
+                                                   CountsMirror* mirror = nullptr,
+                                                   uint64_t mirror_rows = 0);
 Status op_counts_add(Ctx& c, std::string_view key, const std::vector<uint64_t>& ids,
                      int64_t da, int64_t db);
 Result<Store::CountsInfo> op_counts_info(Ctx& c, std::string_view key);

@@ -307,6 +307,9 @@ LmdbStore::Info LmdbStore::info() const {
   i.max_map_size = env_->options().max_map_size;
   i.stale_readers_cleared = env_->stale_readers_cleared();
   i.full_errors = full_errors_;
+  for (const auto& [key, m] : mirrors_) i.mirror_rows += m.mirror.rows();
+  i.mirror_loads = mirror_loads_;
+  i.mirror_log_entries = mirror_log_entries_;
   return i;
 }
 
@@ -467,10 +470,45 @@ OpPtr LmdbStore::counts_get(std::string key, std::vector<uint64_t> ids,
   }
   return submit<T>(
       false,
-      [key = std::move(key), ids = std::move(ids)](Ctx& c) {
-        return lmdb::op_counts_get(c, key, ids);
+      [this, key = std::move(key), ids = std::move(ids)](Ctx& c) {
+        return read_counts(c, key, ids);
       },
       std::move(cb));
+}
+
+Result<std::vector<Store::CountRow>> LmdbStore::read_counts(lmdb::Ctx& c, const std::string& key,
+                                                            const std::vector<uint64_t>& ids) {
+  if (opts_.mirror_rows == 0 || c.writable) return lmdb::op_counts_get(c, key, ids);
+  Mirrored& m = mirrors_[key];
+  m.last_read = ++mirror_reads_;
+  uint64_t loads = m.mirror.loads(), entries = m.mirror.log_entries();
+  auto r = lmdb::op_counts_get(c, key, ids, &m.mirror, opts_.mirror_rows);
+  mirror_loads_ += m.mirror.loads() - loads;
+  mirror_log_entries_ += m.mirror.log_entries() - entries;
+  // Keep within the budget: drop copies that are not loaded (their table is gone or too
+  // large), then the least recently read ones.
+  uint64_t total = 0;
+  for (auto it = mirrors_.begin(); it != mirrors_.end();) {
+    if (!it->second.mirror.valid()) {
+      it = mirrors_.erase(it);
+      continue;
+    }
+    total += it->second.mirror.rows();
+    ++it;
+  }
+  while (total > opts_.mirror_rows && mirrors_.size() > 1) {
+    auto oldest = mirrors_.end();
+    for (auto it = mirrors_.begin(); it != mirrors_.end(); ++it) {
+      if (it->first != key && (oldest == mirrors_.end() ||
+                               it->second.last_read < oldest->second.last_read)) {
+        oldest = it;
+      }
+    }
+    if (oldest == mirrors_.end()) break;
+    total -= oldest->second.mirror.rows();
+    mirrors_.erase(oldest);
+  }
+  return r;
 }
 
 OpPtr LmdbStore::counts_add(std::string key, std::vector<uint64_t> ids, int64_t da, int64_t db,

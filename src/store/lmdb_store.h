@@ -30,6 +30,10 @@
 // is logged at most every 10 s. MDB_READERS_FULL: dead readers are cleared and the read
 // retried once, else kLimit.
 //
+// Count tables: each process keeps exact in-memory copies of the tables it reads
+// (lmdb_mirror.h), up to `mirror_rows` rows in all (least recently read dropped first);
+// a larger table is read from LMDB row by row. Reads in a write batch use LMDB.
+//
 // Fork: open the store in each process AFTER fork() (an environment must not cross fork();
 // a store used in a child created after its open fails every operation with kInternal).
 //
@@ -39,6 +43,7 @@
 // store.h says.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -47,6 +52,7 @@
 #include "core/loop.h"
 #include "store/common.h"
 #include "store/lmdb_env.h"
+#include "store/lmdb_mirror.h"
 #include "store/lmdb_ops.h"
 #include "store/pending.h"
 #include "store/store.h"
@@ -58,6 +64,7 @@ struct LmdbOptions {
   Limits limits;
   double sweep_interval = 10;  // seconds; <= 0 disables the timer (tests call sweep_now)
   size_t sweep_batch = 1000;
+  uint64_t mirror_rows = 1000000;  // rows of count tables kept in memory (0: none)
 };
 
 class LmdbStore final : public Store {
@@ -116,6 +123,9 @@ class LmdbStore final : public Store {
     uint64_t max_map_size = 0;  // growth cap
     int stale_readers_cleared = 0;
     uint64_t full_errors = 0;   // operations failed with "store full"
+    uint64_t mirror_rows = 0;         // count-table rows held in memory now
+    uint64_t mirror_loads = 0;        // count tables loaded whole into memory
+    uint64_t mirror_log_entries = 0;  // change-log entries applied to the copies
   };
   Info info() const;
 
@@ -140,6 +150,8 @@ class LmdbStore final : public Store {
   Error error_for(int rc);
   void note_full();
   void on_sweep_timer();
+  Result<std::vector<CountRow>> read_counts(lmdb::Ctx& c, const std::string& key,
+                                            const std::vector<uint64_t>& ids);
 
   LmdbOptions opts_;
   core::Dispatcher& dispatcher_;
@@ -155,6 +167,14 @@ class LmdbStore final : public Store {
   double last_full_log_ = -1e18;
   double last_reclaim_ = -1e18;
   int pid_ = 0;
+  struct Mirrored {
+    lmdb::CountsMirror mirror;
+    uint64_t last_read = 0;
+  };
+  std::map<std::string, Mirrored> mirrors_;  // by store key
+  uint64_t mirror_reads_ = 0;
+  uint64_t mirror_loads_ = 0;
+  uint64_t mirror_log_entries_ = 0;
   detail::AliveToken alive_ = detail::make_alive();
 };
 

@@ -2,102 +2,145 @@
 
 #include <algorithm>
 
+#include "core/option_table.h"
+
 namespace mw::store {
 
 namespace {
 
+constexpr char kPrefix[] = "store";
+constexpr char kRedisPrefix[] = "store.redis";
 constexpr char kBackend[] = "store.backend";
 constexpr char kPath[] = "store.path";
-constexpr char kMapSize[] = "store.map_size";
-constexpr char kMaxMapSize[] = "store.max_map_size";
-constexpr char kMaxValueSize[] = "store.max_value_size";
-constexpr char kMaxDistinct[] = "store.max_distinct";
-constexpr char kSweepInterval[] = "store.sweep_interval";
-constexpr char kSweepBatch[] = "store.sweep_batch";
 constexpr char kSync[] = "store.sync";
-constexpr char kMaxReaders[] = "store.max_readers";
-constexpr char kServers[] = "store.redis.servers";
-constexpr char kPassword[] = "store.redis.password";
-constexpr char kDb[] = "store.redis.db";
-constexpr char kPrefix[] = "store.redis.prefix";
-constexpr char kTimeout[] = "store.redis.timeout";
-constexpr char kMaxPending[] = "store.redis.max_pending";
-constexpr char kReconnectMax[] = "store.redis.reconnect_max";
-constexpr char kSentinels[] = "store.redis.sentinels";
-constexpr char kMasterName[] = "store.redis.master_name";
-constexpr char kSentinelCheck[] = "store.redis.sentinel_check";
 
 constexpr double kMiB = 1024.0 * 1024.0;
+
+using S = StoreConfig;
+using L = LmdbOptions;
+using E = lmdb::EnvOptions;
+using R = RedisOptions;
+
+// Rows with a null reader are read by config_from. Nothing here is reloadable: the store is
+// opened once, by the master.
+core::OptionTable<S> table() {
+  using core::bind;
+  using core::OptType;
+  return {kPrefix, "Shared state: statistics, history, outbound counters, hold list", {
+      {nullptr,
+       {"backend", OptType::kString, "\"lmdb\"",
+        "Where state lives: \"lmdb\" (embedded, one file shared by the machine's workers) "
+        "or \"redis\" (shared by a fleet of scanners)",
+        {}, {}, {"lmdb", "redis"}, false}},
+      {nullptr,
+       {"path", OptType::kString, "\"\"",
+        "Directory of the embedded store (empty: $DBDIR/store); created if missing", {}, {},
+        {}, false}},
+      {bind<&S::lmdb, &L::env, &E::map_size>,
+       {"map_size", OptType::kSize, "\"1G\"",
+        "Initial size of the embedded store's map (disk is used only as data grows)", kMiB,
+        1024.0 * 1024 * kMiB, {}, false}},
+      {bind<&S::lmdb, &L::env, &E::max_map_size>,
+       {"max_map_size", OptType::kSize, "\"4G\"",
+        "The map grows (doubling) up to this size when full; at or below map_size it never "
+        "grows",
+        kMiB, 1024.0 * 1024 * kMiB, {}, false}},
+      {bind<&S::lmdb, &L::limits, &Limits::max_value_size>,
+       {"max_value_size", OptType::kSize, "\"1M\"",
+        "Longest key, value, map field or distinct member; longer ones fail", 16, 512 * kMiB,
+        {}, false}},
+      {bind<&S::lmdb, &L::limits, &Limits::max_distinct>,
+       {"max_distinct", OptType::kInt, "1000",
+        "Members kept per distinct set; beyond, the least recently seen are evicted", 1,
+        10000000, {}, false}},
+      {bind<&S::lmdb, &L::sweep_interval>,
+       {"sweep_interval", OptType::kDuration, "\"10s\"",
+        "How often expired data is removed from the embedded store (0: never; reads hide it "
+        "anyway), and how often it is flushed to disk with sync = \"periodic\"",
+        0, 3600, {}, false}},
+      {bind<&S::lmdb, &L::sweep_batch>,
+       {"sweep_batch", OptType::kInt, "1000",
+        "Records and elements the sweep examines per tick (bounds its work)", 1, 10000000, {},
+        false}},
+      {nullptr,
+       {"sync", OptType::kString, "\"periodic\"",
+        "Embedded store durability: \"periodic\" (flush every sweep_interval; a machine "
+        "crash loses the last interval) or \"commit\" (flush at every commit; slower)",
+        {}, {}, {"periodic", "commit"}, false}},
+      {bind<&S::lmdb, &L::env, &E::max_readers>,
+       {"max_readers", OptType::kInt, "256",
+        "Reader slots of the embedded store (one per process that uses it)", 8, 65536, {},
+        false}},
+      {bind<&S::lmdb, &L::mirror_rows>,
+       {"counts_memory_rows", OptType::kInt, "1000000",
+        "Rows of count tables (the Bayes statistics) each process of the embedded store "
+        "keeps in memory, kept exact through the tables' change logs: a classification then "
+        "reads no LMDB rows (16 to 32 bytes a row; larger tables are read from LMDB; 0: "
+        "never)",
+        0, 1e9, {}, false}},
+  }};
+}
+
+core::OptionTable<R> redis_table() {
+  using core::OptType;
+  return {kRedisPrefix, "Redis servers, when store.backend = \"redis\"", {
+      {&R::servers,
+       {"servers", OptType::kStringList, "[\"127.0.0.1:6379\"]",
+        "Redis servers: \"IP:PORT\", \"[IPv6]:PORT\" or a unix socket path; keys are "
+        "sharded over several servers. Host names are resolved with a blocking lookup at "
+        "each connect",
+        {}, {}, {}, false}},
+      {&R::password,
+       {"password", OptType::kString, "\"\"", "Password sent with AUTH (empty: none)", {}, {},
+        {}, false}},
+      {&R::db,
+       {"db", OptType::kInt, "0", "Database index selected after connecting", 0, 1000000, {},
+        false}},
+      {&R::prefix,
+       {"prefix", OptType::kString, "\"mw:\"", "Prepended to every key", {}, {}, {}, false}},
+      {&R::timeout,
+       {"timeout", OptType::kDuration, "\"1s\"",
+        "Longest wait for a reply or a connect; then the connection is dropped and retried",
+        0.001, 60, {}, false}},
+      {&R::max_pending,
+       {"max_pending", OptType::kInt, "10000", "Commands in flight per server; more fail at once",
+        1, 10000000, {}, false}},
+      {&R::reconnect_max,
+       {"reconnect_max", OptType::kDuration, "\"5s\"",
+        "Longest wait between reconnect attempts (the wait doubles from 100 ms)", 0.1, 300, {},
+        false}},
+      {&R::sentinels,
+       {"sentinels", OptType::kStringList, "[]",
+        "Redis Sentinel addresses (\"IP:PORT\"): when set, servers is ignored and the "
+        "master of master_name is asked of them, and followed through failovers",
+        {}, {}, {}, false}},
+      {&R::master_name,
+       {"master_name", OptType::kString, "\"\"",
+        "Name of the master the sentinels monitor (required with sentinels)", {}, {}, {},
+        false}},
+      {&R::sentinel_check,
+       {"sentinel_check", OptType::kDuration, "\"1s\"",
+        "How often the sentinels are asked which server is the master (a failover is "
+        "followed within about this; errors ask at once)",
+        0.1, 60, {}, false}},
+  }};
+}
+
+
+// Every address of `list` parses as a Redis endpoint; the error names the option.
+Status check_endpoints(const std::vector<std::string>& list, std::string_view option) {
+  for (const auto& s : list) {
+    auto ep = redis::parse_endpoint(s);
+    if (!ep) return fail(ErrorCode::kInvalidInput, std::string(option) + ": " + ep.error().message);
+  }
+  return {};
+}
 
 }  // namespace
 
 void declare_options(core::Schema& s) {
-  using core::OptType;
-  s.section("store", "Shared state: statistics, history, outbound counters, hold list");
-  s.add({kBackend, OptType::kString, "\"lmdb\"",
-         "Where state lives: \"lmdb\" (embedded, one file shared by the machine's workers) "
-         "or \"redis\" (shared by a fleet of scanners)",
-         {}, {}, {"lmdb", "redis"}, false});
-  s.add({kPath, OptType::kString, "\"\"",
-         "Directory of the embedded store (empty: $DBDIR/store); created if missing", {}, {},
-         {}, false});
-  s.add({kMapSize, OptType::kSize, "\"1G\"",
-         "Initial size of the embedded store's map (disk is used only as data grows)", kMiB,
-         1024.0 * 1024 * kMiB, {}, false});
-  s.add({kMaxMapSize, OptType::kSize, "\"4G\"",
-         "The map grows (doubling) up to this size when full; at or below map_size it never "
-         "grows",
-         kMiB, 1024.0 * 1024 * kMiB, {}, false});
-  s.add({kMaxValueSize, OptType::kSize, "\"1M\"",
-         "Longest key, value, map field or distinct member; longer ones fail", 16,
-         512 * kMiB, {}, false});
-  s.add({kMaxDistinct, OptType::kInt, "1000",
-         "Members kept per distinct set; beyond, the least recently seen are evicted", 1,
-         10000000, {}, false});
-  s.add({kSweepInterval, OptType::kDuration, "\"10s\"",
-         "How often expired data is removed from the embedded store (0: never; reads hide it "
-         "anyway), and how often it is flushed to disk with sync = \"periodic\"",
-         0, 3600, {}, false});
-  s.add({kSweepBatch, OptType::kInt, "1000",
-         "Records and elements the sweep examines per tick (bounds its work)", 1, 10000000,
-         {}, false});
-  s.add({kSync, OptType::kString, "\"periodic\"",
-         "Embedded store durability: \"periodic\" (flush every sweep_interval; a machine "
-         "crash loses the last interval) or \"commit\" (flush at every commit; slower)",
-         {}, {}, {"periodic", "commit"}, false});
-  s.add({kMaxReaders, OptType::kInt, "256",
-         "Reader slots of the embedded store (one per process that uses it)", 8, 65536, {},
-         false});
-  s.section("store.redis", "Redis servers, when store.backend = \"redis\"");
-  s.add({kServers, OptType::kStringList, "[\"127.0.0.1:6379\"]",
-         "Redis servers: \"IP:PORT\", \"[IPv6]:PORT\" or a unix socket path; keys are "
-         "sharded over several servers. Host names are resolved with a blocking lookup at "
-         "each connect",
-         {}, {}, {}, false});
-  s.add({kPassword, OptType::kString, "\"\"", "Password sent with AUTH (empty: none)", {}, {},
-         {}, false});
-  s.add({kDb, OptType::kInt, "0", "Database index selected after connecting", 0, 1000000, {},
-         false});
-  s.add({kPrefix, OptType::kString, "\"mw:\"", "Prepended to every key", {}, {}, {}, false});
-  s.add({kTimeout, OptType::kDuration, "\"1s\"",
-         "Longest wait for a reply or a connect; then the connection is dropped and retried",
-         0.001, 60, {}, false});
-  s.add({kMaxPending, OptType::kInt, "10000",
-         "Commands in flight per server; more fail at once", 1, 10000000, {}, false});
-  s.add({kReconnectMax, OptType::kDuration, "\"5s\"",
-         "Longest wait between reconnect attempts (the wait doubles from 100 ms)", 0.1, 300, {},
-         false});
-  s.add({kSentinels, OptType::kStringList, "[]",
-         "Redis Sentinel addresses (\"IP:PORT\"): when set, servers is ignored and the "
-         "master of master_name is asked of them, and followed through failovers",
-         {}, {}, {}, false});
-  s.add({kMasterName, OptType::kString, "\"\"",
-         "Name of the master the sentinels monitor (required with sentinels)", {}, {}, {},
-         false});
-  s.add({kSentinelCheck, OptType::kDuration, "\"1s\"",
-         "How often the sentinels are asked which server is the master (a failover is "
-         "followed within about this; errors ask at once)",
-         0.1, 60, {}, false});
+  table().declare(s);
+  redis_table().declare(s);
 }
 
 Result<StoreConfig> config_from(const core::Config& cfg, std::string_view db_dir) {
@@ -105,12 +148,9 @@ Result<StoreConfig> config_from(const core::Config& cfg, std::string_view db_dir
     return fail(ErrorCode::kInternal,
                 "[store] options are not declared (the app must call store::declare_options)");
   }
-  StoreConfig out;
+  StoreConfig out = table().read(cfg);
+  redis_table().read(cfg, out.redis);
   out.backend = cfg.get_string(kBackend) == "redis" ? Backend::kRedis : Backend::kLmdb;
-
-  Limits limits;
-  limits.max_value_size = static_cast<size_t>(cfg.get_size(kMaxValueSize));
-  limits.max_distinct = static_cast<size_t>(std::max<int64_t>(cfg.get_int(kMaxDistinct), 1));
 
   std::string path = cfg.get_string(kPath);
   if (!db_dir.empty()) {
@@ -122,47 +162,22 @@ Result<StoreConfig> config_from(const core::Config& cfg, std::string_view db_dir
   }
   LmdbOptions& l = out.lmdb;
   l.env.path = path;
-  l.env.map_size = cfg.get_size(kMapSize);
-  l.env.max_map_size = std::max(cfg.get_size(kMaxMapSize), l.env.map_size);
-  l.env.max_readers = static_cast<unsigned>(cfg.get_int(kMaxReaders));
+  l.env.max_map_size = std::max(l.env.max_map_size, l.env.map_size);
   l.env.sync = cfg.get_string(kSync) == "commit" ? lmdb::Sync::kCommit : lmdb::Sync::kPeriodic;
-  l.sweep_interval = cfg.get_duration(kSweepInterval);
-  l.sweep_batch = static_cast<size_t>(std::max<int64_t>(cfg.get_int(kSweepBatch), 1));
-  l.limits = limits;
 
   RedisOptions& r = out.redis;
-  r.servers = cfg.get_strings(kServers);
-  r.sentinels = cfg.get_strings(kSentinels);
-  r.master_name = cfg.get_string(kMasterName);
-  r.sentinel_check = cfg.get_duration(kSentinelCheck);
+  r.limits = l.limits;
   if (out.backend == Backend::kRedis && !r.sentinels.empty()) {
     if (r.master_name.empty()) {
       return fail(ErrorCode::kInvalidInput, "store.redis.sentinels needs store.redis.master_name");
     }
-    for (const auto& s : r.sentinels) {
-      auto ep = redis::parse_endpoint(s);
-      if (!ep) {
-        return fail(ErrorCode::kInvalidInput, "store.redis.sentinels: " + ep.error().message);
-      }
-    }
+    MW_TRY(check_endpoints(r.sentinels, "store.redis.sentinels"));
   } else if (out.backend == Backend::kRedis) {
     if (r.servers.empty()) {
       return fail(ErrorCode::kInvalidInput, "store.redis.servers is empty");
     }
-    for (const auto& s : r.servers) {
-      auto ep = redis::parse_endpoint(s);
-      if (!ep) {
-        return fail(ErrorCode::kInvalidInput, "store.redis.servers: " + ep.error().message);
-      }
-    }
+    MW_TRY(check_endpoints(r.servers, "store.redis.servers"));
   }
-  r.password = cfg.get_string(kPassword);
-  r.db = static_cast<int>(cfg.get_int(kDb));
-  r.prefix = cfg.get_string(kPrefix);
-  r.timeout = cfg.get_duration(kTimeout);
-  r.max_pending = static_cast<size_t>(std::max<int64_t>(cfg.get_int(kMaxPending), 1));
-  r.reconnect_max = cfg.get_duration(kReconnectMax);
-  r.limits = limits;
   return out;
 }
 

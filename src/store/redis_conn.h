@@ -38,16 +38,14 @@
 #include <string_view>
 #include <vector>
 
+#include "core/c_ptr.h"
 #include "core/log.h"
 #include "core/loop.h"
 #include "core/result.h"
 
 namespace mw::store::redis {
 
-struct AsyncContextFree {
-  void operator()(redisAsyncContext* c) const { redisAsyncFree(c); }
-};
-using AsyncContextPtr = std::unique_ptr<redisAsyncContext, AsyncContextFree>;
+using AsyncContextPtr = core::CPtr<redisAsyncContext, redisAsyncFree>;
 
 // "host:port", "[v6]:port", "host" (port 6379) or "/path/to/redis.sock".
 struct Endpoint {

@@ -4,6 +4,18 @@
 
 namespace mw::store::redis {
 
+Result<Endpoint> parse_sentinel_master(const redisReply* reply) {
+  if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 2 ||
+      reply->element[0]->type != REDIS_REPLY_STRING ||
+      reply->element[1]->type != REDIS_REPLY_STRING) {
+    return fail(ErrorCode::kNotFound, "not a master address");
+  }
+  std::string host(reply->element[0]->str, reply->element[0]->len);
+  std::string port(reply->element[1]->str, reply->element[1]->len);
+  return parse_endpoint(host.find(':') != std::string::npos ? "[" + host + "]:" + port
+                                                            : host + ":" + port);
+}
+
 SentinelClient::SentinelClient(core::Dispatcher& d, core::Logger& log,
                                std::vector<Endpoint> sentinels, std::string master_name,
                                ConnOptions opts)
@@ -41,18 +53,11 @@ void SentinelClient::ask(size_t index, std::shared_ptr<MasterFn> cb, std::string
                  ask(index + 1, cb, r.error().message);
                  return;
                }
-               const redisReply* rr = *r;
-               if (rr->type != REDIS_REPLY_ARRAY || rr->elements != 2 ||
-                   rr->element[0]->type != REDIS_REPLY_STRING ||
-                   rr->element[1]->type != REDIS_REPLY_STRING) {
+               auto ep = parse_sentinel_master(*r);
+               if (!ep && ep.error().code == ErrorCode::kNotFound) {
                  ask(index + 1, cb, who + " does not know master \"" + master_name_ + "\"");
                  return;
                }
-               std::string host(rr->element[0]->str, rr->element[0]->len);
-               std::string port(rr->element[1]->str, rr->element[1]->len);
-               auto ep = parse_endpoint(host.find(':') != std::string::npos
-                                            ? "[" + host + "]:" + port
-                                            : host + ":" + port);
                if (!ep) {
                  ask(index + 1, cb, who + ": " + ep.error().message);
                  return;

@@ -19,7 +19,15 @@
 #include "core/result.h"
 #include "store/redis_conn.h"
 
+struct redisReply;
+
 namespace mw::store::redis {
+
+// The master's address in a reply to SENTINEL get-master-addr-by-name: an array of two
+// strings, host (IPv6 without brackets) and port. Result on failure: kNotFound when the reply
+// has another shape (the sentinel does not know the master; the caller names it), or
+// parse_endpoint's error when the address does not parse. REQUIRES: reply is not null.
+Result<Endpoint> parse_sentinel_master(const redisReply* reply);
 
 class SentinelClient {
  public:
@@ -32,7 +40,8 @@ class SentinelClient {
   SentinelClient(const SentinelClient&) = delete;
   SentinelClient& operator=(const SentinelClient&) = delete;
 
-  // The master's address, or kIo when no sentinel answers with one. `cb` may run inside the
+  // The master's address (asked of each sentinel in turn; used by the synchronous
+  // redis_sync.h too), or kIo when no sentinel answers with one. `cb` may run inside the
   // call (every sentinel down) or later from the Dispatcher.
   void master(MasterFn cb);
 

@@ -48,6 +48,18 @@ Result<T> convert(const Result<Reply>& r, const Decode& decode) {
 
 Status decode_done(Reply) { return {}; }
 
+// A decoder of a reply that is one string holding a number, read by `parse` (nullopt: the
+// text is not such a number).
+template <typename T>
+auto decode_number(std::optional<T> (*parse)(std::string_view)) {
+  return [parse](Reply r) -> Result<T> {
+    if (r->type != REDIS_REPLY_STRING) return unexpected(r);
+    auto v = parse(text(r));
+    if (!v) return unexpected(r);
+    return *v;
+  };
+}
+
 // An optional entry (GET, HGET): absent when nil or expired at `now`.
 Result<std::optional<std::string>> decode_optional_entry(Reply r, double now) {
   if (r->type == REDIS_REPLY_NIL) return std::optional<std::string>();
@@ -295,12 +307,7 @@ OpPtr RedisStore::incr(std::string key, int64_t delta, double ttl, Callback<int6
                                 ttl > 0 ? format_double(now + ttl) : std::string(),
                                 px_or_zero(ttl)};
   return script<int64_t>(ScriptId::kIncr, key, std::move(args), std::move(cb),
-                         [](Reply r) -> Result<int64_t> {
-                           if (r->type != REDIS_REPLY_STRING) return unexpected(r);
-                           auto v = detail::parse_counter(text(r));
-                           if (!v) return unexpected(r);
-                           return *v;
-                         });
+                         decode_number(&detail::parse_counter));
 }
 
 OpPtr RedisStore::window_add(std::string key, double amount, double window,
@@ -315,12 +322,7 @@ OpPtr RedisStore::window_add(std::string key, double amount, double window,
                                 std::to_string(detail::kMaxBuckets),
                                 std::to_string(redis::kSlackMs)};
   return script<double>(ScriptId::kWindow, key, std::move(args), std::move(cb),
-                        [](Reply r) -> Result<double> {
-                          if (r->type != REDIS_REPLY_STRING) return unexpected(r);
-                          auto v = detail::parse_double(text(r));
-                          if (!v) return unexpected(r);
-                          return *v;
-                        });
+                        decode_number(&detail::parse_double));
 }
 
 OpPtr RedisStore::distinct_add(std::string key, std::string member, double window,

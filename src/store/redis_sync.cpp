@@ -8,21 +8,17 @@
 #include <memory>
 #include <vector>
 
+#include "core/c_ptr.h"
 #include "store/common.h"
 #include "store/redis_scripts.h"
+#include "store/redis_sentinel.h"
 
 namespace mw::store::redis {
 
 namespace {
 
-struct ContextFree {
-  void operator()(redisContext* c) const { redisFree(c); }
-};
-using ContextPtr = std::unique_ptr<redisContext, ContextFree>;
-struct ReplyFree {
-  void operator()(redisReply* r) const { freeReplyObject(r); }
-};
-using ReplyPtr = std::unique_ptr<redisReply, ReplyFree>;
+using ContextPtr = core::CPtr<redisContext, redisFree>;
+using ReplyPtr = core::CPtr<redisReply, freeReplyObject>;
 
 timeval to_timeval(double seconds) {
   timeval tv{};
@@ -122,18 +118,11 @@ Result<Endpoint> sentinel_master(const RedisOptions& opts) {
       why = r.error().message;
       continue;
     }
-    const redisReply* a = r->get();
-    if (a->type != REDIS_REPLY_ARRAY || a->elements != 2 ||
-        a->element[0]->type != REDIS_REPLY_STRING || a->element[1]->type != REDIS_REPLY_STRING) {
-      why = "sentinel " + ep->to_string() + " does not know master \"" + opts.master_name + "\"";
-      continue;
-    }
-    std::string host(a->element[0]->str, a->element[0]->len);
-    std::string port(a->element[1]->str, a->element[1]->len);
-    auto m = parse_endpoint(host.find(':') != std::string::npos ? "[" + host + "]:" + port
-                                                                 : host + ":" + port);
+    auto m = parse_sentinel_master(r->get());
     if (m) return m;
-    why = m.error().message;
+    why = m.error().code == ErrorCode::kNotFound
+              ? "sentinel " + ep->to_string() + " does not know master \"" + opts.master_name + "\""
+              : m.error().message;
   }
   return fail(ErrorCode::kIo, "sentinels: " + why);
 }

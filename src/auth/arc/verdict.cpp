@@ -1,31 +1,22 @@
 #include "auth/arc/verdict.h"
 
+#include "core/enum_names.h"
+
 namespace mw::auth::arc {
 
-std::string_view chain_status_name(ChainStatus s) {
-  switch (s) {
-    case ChainStatus::kNone: return "none";
-    case ChainStatus::kPass: return "pass";
-    case ChainStatus::kFail: return "fail";
-    case ChainStatus::kTempError: return "temperror";
-  }
-  return "fail";
-}
+namespace {
 
-std::string_view reason_name(Reason r) {
-  switch (r) {
-    case Reason::kNone: return "none";
-    case Reason::kTooManySets: return "too_many_sets";
-    case Reason::kChainFailed: return "chain_failed";
-    case Reason::kStructure: return "structure";
-    case Reason::kSyntax: return "syntax";
-    case Reason::kInvalidCv: return "invalid_cv";
-    case Reason::kAmsFailed: return "ams_failed";
-    case Reason::kSealFailed: return "seal_failed";
-    case Reason::kDnsError: return "dns_error";
-    case Reason::kTimeout: return "timeout";
-  }
-  return "unknown";
-}
+constexpr auto kChainStatusNames =
+    core::EnumNames<ChainStatus, ChainStatus::kTempError>{"none", "pass", "fail", "temperror"}
+        .with_fallback("fail");
+constexpr core::EnumNames<Reason, Reason::kTimeout> kReasonNames{
+    "none",     "too_many_sets", "chain_failed", "structure", "syntax",
+    "invalid_cv", "ams_failed",  "seal_failed",  "dns_error", "timeout"};
+
+}  // namespace
+
+std::string_view chain_status_name(ChainStatus s) { return kChainStatusNames.name(s); }
+
+std::string_view reason_name(Reason r) { return kReasonNames.name(r); }
 
 }  // namespace mw::auth::arc

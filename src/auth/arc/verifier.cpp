@@ -9,7 +9,7 @@
 #include "auth/dkim/key_fetch.h"
 #include "auth/dkim/text.h"
 #include "core/ascii.h"
-#include "dns/lookup_batch.h"
+#include "dns/job.h"
 
 namespace mw::auth::arc {
 
@@ -18,14 +18,13 @@ namespace {
 using dkim::SignatureVerdict;
 using dkim::DkimResult;
 
-class ValidationImpl final : public Validation {
+class ValidationImpl final : public dns::BatchJob<ChainVerdict> {
  public:
   ValidationImpl(core::Dispatcher& dispatcher, dns::Resolver& resolver, const Options& options,
                  int64_t now, const dkim::MessageView& message, Callback done)
-      : options_(options),
-        msg_(options.policy(), now, message),
-        done_cb_(std::move(done)),
-        batch_(dispatcher, resolver, dns::hand_over(done_cb_, verdict_)) {}
+      : BatchJob(dispatcher, resolver, std::move(done)),
+        options_(options),
+        msg_(options.policy(), now, message) {}
 
   void start();
 
@@ -39,20 +38,16 @@ class ValidationImpl final : public Validation {
 
   Options options_;
   dkim::SignedMessage msg_;
-  Callback done_cb_;
 
   Chain chain_;
-  ChainVerdict verdict_;
   std::vector<bool> ams_ready_;  // precheck passed: the key decides
   std::vector<bool> seal_ready_;
   dkim::KeyFetch keys_;  // keys not answered by the deadline are temperror / timeout
-  // Key lookups, the time limit and the delivery of verdict_. Last: destroyed first.
-  dns::LookupBatch batch_;
 };
 
 void ValidationImpl::start() {
   chain_ = collect_chain(msg_.message);
-  verdict_.instances = chain_.max_instance;
+  outcome_.instances = chain_.max_instance;
   if (chain_.status != ChainStatus::kPass) {
     finish(chain_.status, chain_.reason, chain_.detail);
   } else {
@@ -71,17 +66,17 @@ void ValidationImpl::start() {
       dkim::decide(r.seal, DkimResult::kNeutral, dkim::Reason::kNone, "not checked");
       ams_ready_[i] = dkim::precheck(set.ams, msg_.policy, msg_.now, r.ams);
       seal_ready_[i] = dkim::precheck(set.seal, msg_.policy, msg_.now, r.seal);
-      verdict_.sets.push_back(std::move(r));
+      outcome_.sets.push_back(std::move(r));
     }
     // Decisions that need no key: the newest AMS or any AS unusable as written.
     if (!ams_ready_[n - 1]) {
       finish(ChainStatus::kFail, Reason::kAmsFailed,
-             "ARC-Message-Signature: " + verdict_.sets[n - 1].ams.detail, chain_.max_instance);
+             "ARC-Message-Signature: " + outcome_.sets[n - 1].ams.detail, chain_.max_instance);
     } else {
       for (size_t i = n; i-- > 0;) {
         if (!seal_ready_[i]) {
           finish(ChainStatus::kFail, Reason::kSealFailed,
-                 "ARC-Seal: " + verdict_.sets[i].seal.detail, static_cast<uint32_t>(i + 1));
+                 "ARC-Seal: " + outcome_.sets[i].seal.detail, static_cast<uint32_t>(i + 1));
           break;
         }
       }
@@ -105,7 +100,7 @@ void ValidationImpl::on_timeout() { decide(); }
 
 bool ValidationImpl::check_ams(size_t i) {
   const ArcSet& set = chain_.sets[i];
-  SignatureVerdict& v = verdict_.sets[i].ams;
+  SignatureVerdict& v = outcome_.sets[i].ams;
   if (!ams_ready_[i]) return false;
   const dkim::KeyLookup& key = keys_.key(set.ams.key_name());
   if (key.status != DkimResult::kPass) {
@@ -119,7 +114,7 @@ bool ValidationImpl::check_ams(size_t i) {
 
 bool ValidationImpl::check_seal(size_t i) {
   const ArcSet& set = chain_.sets[i];
-  SignatureVerdict& v = verdict_.sets[i].seal;
+  SignatureVerdict& v = outcome_.sets[i].seal;
   const dkim::KeyLookup& key = keys_.key(set.seal.key_name());
   if (key.status != DkimResult::kPass) {
     dkim::decide(v, key.status, key.reason, key.detail);
@@ -140,7 +135,7 @@ void ValidationImpl::decide() {
   const uint32_t newest = static_cast<uint32_t>(n);
   // Step 4: the newest AMS.
   if (!check_ams(n - 1)) {
-    const SignatureVerdict& v = verdict_.sets[n - 1].ams;
+    const SignatureVerdict& v = outcome_.sets[n - 1].ams;
     if (v.status == DkimResult::kTempError) {
       finish(ChainStatus::kTempError,
              v.reason == dkim::Reason::kTimeout ? Reason::kTimeout : Reason::kDnsError,
@@ -152,17 +147,17 @@ void ValidationImpl::decide() {
     return;
   }
   // Step 5: oldest-pass from the older AMSs.
-  verdict_.oldest_pass = 0;
+  outcome_.oldest_pass = 0;
   for (size_t i = n - 1; i-- > 0;) {
     if (!check_ams(i)) {
-      verdict_.oldest_pass = static_cast<uint32_t>(i + 2);
+      outcome_.oldest_pass = static_cast<uint32_t>(i + 2);
       break;
     }
   }
   // Step 6: every seal, newest first.
   for (size_t i = n; i-- > 0;) {
     if (check_seal(i)) continue;
-    const SignatureVerdict& v = verdict_.sets[i].seal;
+    const SignatureVerdict& v = outcome_.sets[i].seal;
     std::string what = "ARC-Seal i=" + std::to_string(i + 1) + ": " + v.detail;
     if (v.status == DkimResult::kTempError) {
       finish(ChainStatus::kTempError,
@@ -179,27 +174,17 @@ void ValidationImpl::decide() {
 
 void ValidationImpl::finish(ChainStatus status, Reason reason, std::string detail,
                             uint32_t instance) {
-  verdict_.status = status;
-  verdict_.reason = reason;
-  verdict_.detail = std::move(detail);
-  verdict_.failed_instance = status == ChainStatus::kPass ? 0 : instance;
-  batch_.finish();  // cancels what is outstanding, then delivers verdict_
+  outcome_.status = status;
+  outcome_.reason = reason;
+  outcome_.detail = std::move(detail);
+  outcome_.failed_instance = status == ChainStatus::kPass ? 0 : instance;
+  batch_.finish();  // cancels what is outstanding, then delivers outcome_
 }
 
 }  // namespace
 
-ChainVerifier::ChainVerifier(core::Dispatcher& dispatcher, dns::Resolver& resolver, Options options,
-                             dkim::WallClock clock)
-    : dispatcher_(dispatcher),
-      resolver_(resolver),
-      options_(std::move(options)),
-      clock_(std::move(clock)) {}
-
 ValidationPtr ChainVerifier::verify(const dkim::MessageView& message, Callback done) {
-  auto impl = std::make_unique<ValidationImpl>(dispatcher_, resolver_, options_,
-                                               dkim::now_from(clock_), message, std::move(done));
-  impl->start();
-  return impl;
+  return start<ValidationImpl>(now(), message, std::move(done));
 }
 
 }  // namespace mw::auth::arc

@@ -30,33 +30,23 @@
 #include "auth/dkim/message.h"
 #include "auth/dkim/verifier.h"
 #include "core/loop.h"
-#include "dns/resolver.h"
+#include "dns/job.h"
 
 namespace mw::auth::arc {
 
-class Validation {
- public:
-  virtual ~Validation() = default;
-};
-using ValidationPtr = std::unique_ptr<Validation>;
+// Handle of a running validation; destroying it cancels the validation.
+using Validation = dns::Job;
+using ValidationPtr = dns::JobPtr;
 
 using Callback = std::function<void(ChainVerdict)>;
 
-class ChainVerifier {
+// Constructed with (dispatcher, resolver, options, clock = {}); REQUIRES: dispatcher and
+// resolver outlive the ChainVerifier and all its validations.
+class ChainVerifier : public dns::JobStarter<Options> {
  public:
-  // REQUIRES: dispatcher and resolver outlive the ChainVerifier and all its validations.
-  ChainVerifier(core::Dispatcher& dispatcher, dns::Resolver& resolver, Options options,
-                dkim::WallClock clock = {});
+  using JobStarter::JobStarter;
 
   ValidationPtr verify(const dkim::MessageView& message, Callback done);
-
-  const Options& options() const { return options_; }
-
- private:
-  core::Dispatcher& dispatcher_;
-  dns::Resolver& resolver_;
-  Options options_;
-  dkim::WallClock clock_;
 };
 
 }  // namespace mw::auth::arc

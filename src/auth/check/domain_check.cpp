@@ -28,7 +28,7 @@ Result<std::string> to_name(std::string_view input, std::string_view what) {
     return *a;
   }
   for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (s.back() == '.') s.pop_back();
+  s.resize(dns::without_root_dot(s).size());
   if (auto st = dns::check_ascii_name(s); !st) {
     return fail(ErrorCode::kInvalidInput, std::string(what) + ": " + st.error().message);
   }

@@ -15,19 +15,14 @@
 #include <sstream>
 
 #include "auth/dkim/text.h"
+#include "core/c_ptr.h"
 
 namespace mw::auth::dkim {
 
 namespace {
 
-struct PkeyCtxDeleter {
-  void operator()(EVP_PKEY_CTX* p) const { EVP_PKEY_CTX_free(p); }
-};
-using PkeyCtxPtr = std::unique_ptr<EVP_PKEY_CTX, PkeyCtxDeleter>;
-struct BioDeleter {
-  void operator()(BIO* p) const { BIO_free(p); }
-};
-using BioPtr = std::unique_ptr<BIO, BioDeleter>;
+using PkeyCtxPtr = core::CPtr<EVP_PKEY_CTX, EVP_PKEY_CTX_free>;
+using BioPtr = core::CPtr<BIO, BIO_free>;
 
 const EVP_MD* md_of(HashAlg h) { return h == HashAlg::kSha1 ? EVP_sha1() : EVP_sha256(); }
 
@@ -41,16 +36,9 @@ T cleared(T v) {
 // Never prompt for a passphrase: encrypted keys simply fail to load.
 int no_passphrase(char*, int, int, void*) { return -1; }
 
-struct BnDeleter {
-  void operator()(BIGNUM* p) const { BN_free(p); }
-};
-using BnPtr = std::unique_ptr<BIGNUM, BnDeleter>;
-struct ParamBldDeleter {
-  void operator()(OSSL_PARAM_BLD* p) const { OSSL_PARAM_BLD_free(p); }
-};
-struct ParamDeleter {
-  void operator()(OSSL_PARAM* p) const { OSSL_PARAM_free(p); }
-};
+using BnPtr = core::CPtr<BIGNUM, BN_free>;
+using ParamBldPtr = core::CPtr<OSSL_PARAM_BLD, OSSL_PARAM_BLD_free>;
+using ParamPtr = core::CPtr<OSSL_PARAM, OSSL_PARAM_free>;
 
 // A bounds-checked reader of DER tag-length-value items (definite lengths only).
 struct Der {
@@ -126,13 +114,13 @@ FastRsa fast_rsa_public_key(std::string_view der, EvpPkeyPtr& out) {
   }
   BnPtr n(BN_bin2bn(n_int.p, static_cast<int>(n_int.n), nullptr));
   BnPtr e(BN_bin2bn(e_int.p, static_cast<int>(e_int.n), nullptr));
-  std::unique_ptr<OSSL_PARAM_BLD, ParamBldDeleter> bld(OSSL_PARAM_BLD_new());
+  ParamBldPtr bld(OSSL_PARAM_BLD_new());
   if (!n || !e || !bld || OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_N, n.get()) != 1 ||
       OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_E, e.get()) != 1) {
     ERR_clear_error();
     return FastRsa::kInvalid;
   }
-  std::unique_ptr<OSSL_PARAM, ParamDeleter> params(OSSL_PARAM_BLD_to_param(bld.get()));
+  ParamPtr params(OSSL_PARAM_BLD_to_param(bld.get()));
   PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, "RSA", nullptr));
   EVP_PKEY* raw = nullptr;
   if (!params || !ctx || EVP_PKEY_fromdata_init(ctx.get()) != 1 ||
@@ -307,37 +295,44 @@ Result<PrivateKey> PrivateKey::generate(KeyType type, int bits) {
   return adopt(EvpPkeyPtr(raw));
 }
 
+namespace {
+
+// OpenSSL's two-call output convention: `call(buffer, &len)` with a null buffer sets the
+// length needed, then fills the buffer. False when either call fails.
+template <typename Call>
+bool sized_output(std::string& out, Call call) {
+  size_t len = 0;
+  if (call(nullptr, &len) != 1) return false;
+  out.resize(len);
+  if (call(reinterpret_cast<unsigned char*>(out.data()), &len) != 1) return false;
+  out.resize(len);
+  return true;
+}
+
+}  // namespace
+
 Result<std::string> PrivateKey::sign(HashAlg hash, std::string_view digest) const {
   const auto* dig = reinterpret_cast<const unsigned char*>(digest.data());
-  size_t len = 0;
   std::string out;
   if (type_ == KeyType::kEd25519) {
     EvpMdCtxPtr ctx(EVP_MD_CTX_new());
     if (!ctx || EVP_DigestSignInit(ctx.get(), nullptr, nullptr, nullptr, key_.get()) != 1 ||
-        EVP_DigestSign(ctx.get(), nullptr, &len, dig, digest.size()) != 1) {
+        !sized_output(out, [&](unsigned char* buf, size_t* len) {
+          return EVP_DigestSign(ctx.get(), buf, len, dig, digest.size());
+        })) {
       return cleared(fail(ErrorCode::kInternal, "Ed25519 signing failed"));
     }
-    out.resize(len);
-    if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(out.data()), &len, dig,
-                       digest.size()) != 1) {
-      return cleared(fail(ErrorCode::kInternal, "Ed25519 signing failed"));
-    }
-    out.resize(len);
     return out;
   }
   PkeyCtxPtr ctx(EVP_PKEY_CTX_new(key_.get(), nullptr));
   if (!ctx || EVP_PKEY_sign_init(ctx.get()) != 1 ||
       EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PADDING) != 1 ||
       EVP_PKEY_CTX_set_signature_md(ctx.get(), md_of(hash)) != 1 ||
-      EVP_PKEY_sign(ctx.get(), nullptr, &len, dig, digest.size()) != 1) {
+      !sized_output(out, [&](unsigned char* buf, size_t* len) {
+        return EVP_PKEY_sign(ctx.get(), buf, len, dig, digest.size());
+      })) {
     return cleared(fail(ErrorCode::kInternal, "RSA signing failed"));
   }
-  out.resize(len);
-  if (EVP_PKEY_sign(ctx.get(), reinterpret_cast<unsigned char*>(out.data()), &len, dig,
-                    digest.size()) != 1) {
-    return cleared(fail(ErrorCode::kInternal, "RSA signing failed"));
-  }
-  out.resize(len);
   return out;
 }
 

@@ -3,6 +3,7 @@
 #include "auth/dkim/message.h"
 #include "auth/dkim/tag_list.h"
 #include "auth/dkim/text.h"
+#include "dns/name.h"
 
 namespace mw::auth::dkim {
 
@@ -68,7 +69,7 @@ struct Parser {
     std::string_view idom = std::string_view(sig.identity).substr(at + 1);
     if (!is_valid_domain(idom, 1)) {
       problem(Reason::kIdentity, "i= domain is not a valid domain name");
-    } else if (!sig.domain.empty() && !is_same_or_subdomain(idom, sig.domain)) {
+    } else if (!sig.domain.empty() && !dns::is_same_or_subdomain(idom, sig.domain)) {
       problem(Reason::kIdentity, "i= domain is not d= or a subdomain of it");
     }
   }

@@ -6,6 +6,7 @@
 #include "auth/dkim/fold.h"
 #include "auth/dkim/text.h"
 #include "core/ascii.h"
+#include "dns/name.h"
 
 namespace mw::auth::dkim {
 
@@ -75,7 +76,8 @@ Result<Signer> Signer::create(PrivateKey key, SignOptions options) {
   if (!options.identity.empty()) {
     size_t at = options.identity.rfind('@');
     if (at == std::string::npos ||
-        !is_same_or_subdomain(std::string_view(options.identity).substr(at + 1), options.domain)) {
+        !dns::is_same_or_subdomain(std::string_view(options.identity).substr(at + 1),
+                                    options.domain)) {
       return fail(ErrorCode::kInvalidInput, "identity must be [local]@<d= or a subdomain>");
     }
   }

@@ -149,12 +149,4 @@ bool parse_decimal(std::string_view text, size_t max_digits, uint64_t& out) {
   return true;
 }
 
-bool is_same_or_subdomain(std::string_view sub, std::string_view domain) {
-  if (domain.empty()) return false;
-  if (iequals(sub, domain)) return true;
-  if (sub.size() <= domain.size() + 1) return false;
-  size_t off = sub.size() - domain.size();
-  return sub[off - 1] == '.' && iequals(sub.substr(off), domain);
-}
-
 }  // namespace mw::auth::dkim

@@ -46,7 +46,4 @@ bool is_valid_selector(std::string_view name);
 // Parse 1..max_digits ASCII digits into `out`. False for empty, non-digits, too many digits.
 bool parse_decimal(std::string_view text, size_t max_digits, uint64_t& out);
 
-// True when `sub` equals `domain` or is a subdomain of it (ASCII case-insensitive).
-bool is_same_or_subdomain(std::string_view sub, std::string_view domain);
-
 }  // namespace mw::auth::dkim

@@ -2,55 +2,31 @@
 
 #include <algorithm>
 
+#include "core/enum_names.h"
+
 namespace mw::auth::dkim {
 
-std::string_view result_name(DkimResult s) {
-  switch (s) {
-    case DkimResult::kPass: return "pass";
-    case DkimResult::kFail: return "fail";
-    case DkimResult::kNeutral: return "neutral";
-    case DkimResult::kTempError: return "temperror";
-    case DkimResult::kPermError: return "permerror";
-  }
-  return "permerror";
-}
+namespace {
 
-std::string_view reason_name(Reason r) {
-  switch (r) {
-    case Reason::kNone: return "none";
-    case Reason::kSyntax: return "syntax";
-    case Reason::kMissingTag: return "missing_tag";
-    case Reason::kVersion: return "version";
-    case Reason::kAlgorithm: return "algorithm";
-    case Reason::kCanonicalization: return "canonicalization";
-    case Reason::kQueryMethod: return "query_method";
-    case Reason::kBadDomain: return "bad_domain";
-    case Reason::kBadBase64: return "bad_base64";
-    case Reason::kIdentity: return "identity";
-    case Reason::kFromNotSigned: return "from_not_signed";
-    case Reason::kBadTag: return "bad_tag";
-    case Reason::kExpired: return "expired";
-    case Reason::kFutureTimestamp: return "future_timestamp";
-    case Reason::kTimestampOrder: return "timestamp_order";
-    case Reason::kKeyNotFound: return "key_not_found";
-    case Reason::kKeySyntax: return "key_syntax";
-    case Reason::kKeyRevoked: return "key_revoked";
-    case Reason::kKeyType: return "key_type";
-    case Reason::kKeyInvalid: return "key_invalid";
-    case Reason::kKeyHash: return "key_hash";
-    case Reason::kKeyService: return "key_service";
-    case Reason::kKeyStrict: return "key_strict";
-    case Reason::kKeyTooSmall: return "key_too_small";
-    case Reason::kDnsError: return "dns_error";
-    case Reason::kTimeout: return "timeout";
-    case Reason::kInsecureAlgorithm: return "insecure_algorithm";
-    case Reason::kBodyHashMismatch: return "body_hash_mismatch";
-    case Reason::kBodyTooShort: return "body_too_short";
-    case Reason::kBadSignature: return "bad_signature";
-    case Reason::kSignatureLimit: return "signature_limit";
-  }
-  return "unknown";
-}
+constexpr auto kResultNames =
+    core::EnumNames<DkimResult, DkimResult::kPermError>{"pass", "fail", "neutral", "temperror",
+                                                        "permerror"}
+        .with_fallback("permerror");
+constexpr core::EnumNames<Reason, Reason::kSignatureLimit> kReasonNames{
+    "none",           "syntax",           "missing_tag",     "version",
+    "algorithm",      "canonicalization", "query_method",    "bad_domain",
+    "bad_base64",     "identity",         "from_not_signed", "bad_tag",
+    "expired",        "future_timestamp", "timestamp_order", "key_not_found",
+    "key_syntax",     "key_revoked",      "key_type",        "key_invalid",
+    "key_hash",       "key_service",      "key_strict",      "key_too_small",
+    "dns_error",      "timeout",          "insecure_algorithm", "body_hash_mismatch",
+    "body_too_short", "bad_signature",    "signature_limit"};
+
+}  // namespace
+
+std::string_view result_name(DkimResult s) { return kResultNames.name(s); }
+
+std::string_view reason_name(Reason r) { return kReasonNames.name(r); }
 
 bool Verdict::any_pass() const {
   return std::any_of(signatures.begin(), signatures.end(),

@@ -1,6 +1,5 @@
 #include "auth/dkim/verifier.h"
 
-#include <ctime>
 #include <string>
 #include <utility>
 #include <vector>
@@ -9,7 +8,7 @@
 #include "auth/dkim/key_fetch.h"
 #include "auth/dkim/signature.h"
 #include "auth/dkim/text.h"
-#include "dns/lookup_batch.h"
+#include "dns/job.h"
 
 namespace mw::auth::dkim {
 
@@ -17,14 +16,13 @@ namespace {
 
 constexpr std::string_view kFieldName = "DKIM-Signature";
 
-class VerificationImpl final : public Verification {
+class VerificationImpl final : public dns::BatchJob<Verdict> {
  public:
   VerificationImpl(core::Dispatcher& dispatcher, dns::Resolver& resolver, const Options& options,
                    int64_t now, const MessageView& message, Callback done)
-      : options_(options),
-        msg_(options.policy(), now, message),
-        done_cb_(std::move(done)),
-        batch_(dispatcher, resolver, dns::hand_over(done_cb_, verdict_)) {}
+      : BatchJob(dispatcher, resolver, std::move(done)),
+        options_(options),
+        msg_(options.policy(), now, message) {}
 
   void start();
 
@@ -38,14 +36,10 @@ class VerificationImpl final : public Verification {
 
   Options options_;
   SignedMessage msg_;
-  Callback done_cb_;
 
   std::vector<Item> items_;
-  Verdict verdict_;
   KeyFetch keys_;
   std::vector<std::vector<size_t>> users_;  // per key: indices into items_ / signatures
-  // Key lookups, the time limit and the delivery of verdict_. Last: destroyed first.
-  dns::LookupBatch batch_;
 };
 
 void VerificationImpl::start() {
@@ -59,7 +53,7 @@ void VerificationImpl::start() {
       v.header_index = i;
       decide(v, DkimResult::kNeutral, Reason::kSignatureLimit,
              "not evaluated: more than " + std::to_string(options_.max_signatures) + " signatures");
-      verdict_.signatures.push_back(std::move(v));
+      outcome_.signatures.push_back(std::move(v));
       items_.push_back(Item{i, Signature{}});
       continue;
     }
@@ -74,7 +68,7 @@ void VerificationImpl::start() {
       v.status = DkimResult::kTempError;  // until the key arrives
       v.reason = Reason::kTimeout;
     }
-    verdict_.signatures.push_back(std::move(v));
+    outcome_.signatures.push_back(std::move(v));
     items_.push_back(std::move(item));
   }
 
@@ -89,7 +83,7 @@ void VerificationImpl::start() {
 void VerificationImpl::on_key(size_t k) {
   const KeyLookup& key = keys_.key(k);
   for (size_t index : users_[k]) {
-    SignatureVerdict& v = verdict_.signatures[index];
+    SignatureVerdict& v = outcome_.signatures[index];
     if (key.status != DkimResult::kPass) {
       decide(v, key.status, key.reason, key.detail);
       continue;
@@ -105,7 +99,7 @@ void VerificationImpl::on_timeout() {
   for (size_t k = 0; k < keys_.size(); ++k) {
     if (keys_.answered(k)) continue;
     for (size_t index : users_[k]) {
-      decide(verdict_.signatures[index], DkimResult::kTempError, Reason::kTimeout,
+      decide(outcome_.signatures[index], DkimResult::kTempError, Reason::kTimeout,
              "key lookup for " + keys_.name(k) + " did not finish in time");
     }
   }
@@ -113,22 +107,8 @@ void VerificationImpl::on_timeout() {
 
 }  // namespace
 
-int64_t now_from(const WallClock& clock) {
-  return clock ? clock() : static_cast<int64_t>(std::time(nullptr));
-}
-
-Verifier::Verifier(core::Dispatcher& dispatcher, dns::Resolver& resolver, Options options,
-                   WallClock clock)
-    : dispatcher_(dispatcher),
-      resolver_(resolver),
-      options_(std::move(options)),
-      clock_(std::move(clock)) {}
-
 VerificationPtr Verifier::verify(const MessageView& message, Callback done) {
-  auto impl = std::make_unique<VerificationImpl>(dispatcher_, resolver_, options_, now_from(clock_),
-                                                 message, std::move(done));
-  impl->start();
-  return impl;
+  return start<VerificationImpl>(now(), message, std::move(done));
 }
 
 }  // namespace mw::auth::dkim

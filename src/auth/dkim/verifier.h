@@ -36,40 +36,26 @@
 #include "auth/dkim/options.h"
 #include "auth/dkim/verdict.h"
 #include "core/loop.h"
-#include "dns/resolver.h"
+#include "dns/job.h"
 
 namespace mw::auth::dkim {
 
 // Handle of a running verification; destroying it cancels the verification.
-class Verification {
- public:
-  virtual ~Verification() = default;
-};
-using VerificationPtr = std::unique_ptr<Verification>;
+using Verification = dns::Job;
+using VerificationPtr = dns::JobPtr;
 
 using Callback = std::function<void(Verdict)>;
 // Seconds since the epoch (tests inject a fixed clock). Empty: the system clock.
-using WallClock = std::function<int64_t()>;
+using WallClock = dns::WallClock;
 
-class Verifier {
+// Constructed with (dispatcher, resolver, options, clock = {}); REQUIRES: dispatcher and
+// resolver outlive the Verifier and all its verifications.
+class Verifier : public dns::JobStarter<Options> {
  public:
-  // REQUIRES: dispatcher and resolver outlive the Verifier and all its verifications.
-  Verifier(core::Dispatcher& dispatcher, dns::Resolver& resolver, Options options,
-           WallClock clock = {});
+  using JobStarter::JobStarter;
 
   // Start verifying `message`; see above for the calling rules.
   VerificationPtr verify(const MessageView& message, Callback done);
-
-  const Options& options() const { return options_; }
-
- private:
-  core::Dispatcher& dispatcher_;
-  dns::Resolver& resolver_;
-  Options options_;
-  WallClock clock_;
 };
-
-// The current time from `clock`, or the system clock when it is empty.
-int64_t now_from(const WallClock& clock);
 
 }  // namespace mw::auth::dkim

@@ -9,6 +9,7 @@
 
 #include "auth/dkim/text.h"
 #include "core/ascii.h"
+#include "core/time_format.h"
 
 namespace mw::auth::dmarc {
 
@@ -18,14 +19,7 @@ std::string rows_key(std::string_view day, std::string_view policy_domain) {
 
 std::string domains_key(std::string_view day) { return "dmarc:domains:" + std::string(day); }
 
-std::string utc_day(double t) {
-  std::time_t tt = static_cast<std::time_t>(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
-  return buf;
-}
+std::string utc_day(double t) { return core::utc_date(static_cast<int64_t>(t)); }
 
 Result<std::pair<int64_t, int64_t>> day_range(std::string_view day) {
   int y = 0, m = 0, d = 0;
@@ -258,20 +252,6 @@ bool plain_address(const std::string& a, std::string& domain) {
   return true;
 }
 
-std::string percent_decode(std::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
-        std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
-      out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 std::vector<Destination> destinations(const Record& record, const std::string& policy_domain,
@@ -284,7 +264,7 @@ std::vector<Destination> destinations(const Record& record, const std::string& p
     auto q = rest.find('?');
     if (q != std::string::npos) rest.resize(q);
     Destination d;
-    d.address = percent_decode(rest);
+    d.address = core::percent_decode(rest);
     if (!plain_address(d.address, d.domain)) continue;
     d.max_size = u.max_size;
     std::string org = psl != nullptr ? psl->organizational_domain(d.domain) : d.domain;
@@ -309,11 +289,6 @@ bool verification_ok(const std::vector<std::string>& txt) {
 
 std::string report_mail(const AggregateReport& report, const ReporterInfo& me,
                         const std::string& to, std::string_view gzip_bytes, double now) {
-  std::time_t tt = static_cast<std::time_t>(now);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char date[64];
-  std::strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000", &tm);
   std::string boundary = "=_mailward_" + std::to_string(report.begin) + "_" +
                          std::to_string(static_cast<long long>(now));
   std::string name = report.file_name(me);
@@ -321,7 +296,7 @@ std::string report_mail(const AggregateReport& report, const ReporterInfo& me,
   m += "From: " + me.email + "\r\n";
   m += "To: " + to + "\r\n";
   m += "Subject: " + report.subject(me) + "\r\n";
-  m += "Date: " + std::string(date) + "\r\n";
+  m += "Date: " + core::utc_datetime(static_cast<int64_t>(now)) + "\r\n";
   m += "Message-ID: <" + report.report_id + "." + std::to_string(static_cast<long long>(now)) +
        "@" + me.domain + ">\r\n";
   m += "MIME-Version: 1.0\r\n";

@@ -5,7 +5,7 @@
 #include <chrono>
 #include <utility>
 
-#include "dns/lookup_batch.h"
+#include "dns/job.h"
 
 namespace mw::auth::dmarc {
 
@@ -30,25 +30,15 @@ bool usable_domain(std::string_view d) {
   return label > 0;
 }
 
-bool is_void(const dns::Reply& r, dns::RrType type) {
-  if (r.rcode == dns::Rcode::kNxDomain) return true;
-  if (r.rcode != dns::Rcode::kNoError) return false;
-  for (const auto& rec : r.answers) {
-    if (rec.type == type) return false;
-  }
-  return true;
-}
-
-class EvaluationImpl final : public Evaluation {
+class EvaluationImpl final : public dns::BatchJob<Verdict> {
  public:
-  EvaluationImpl(core::Dispatcher& dispatcher, dns::Resolver& resolver, PslPtr psl,
-                 const Options& options, Input input, Callback done, uint32_t roll)
-      : psl_(std::move(psl)),
+  EvaluationImpl(core::Dispatcher& dispatcher, dns::Resolver& resolver, const Options& options,
+                 PslPtr psl, Input input, Callback done, uint32_t roll)
+      : BatchJob(dispatcher, resolver, std::move(done)),
+        psl_(std::move(psl)),
         options_(options),
         input_(std::move(input)),
-        done_cb_(std::move(done)),
-        roll_(roll),
-        batch_(dispatcher, resolver, dns::hand_over(done_cb_, verdict_)) {}
+        roll_(roll) {}
 
   void start();
 
@@ -63,16 +53,11 @@ class EvaluationImpl final : public Evaluation {
   PslPtr psl_;
   const Options options_;
   const Input input_;
-  Callback done_cb_;
   const uint32_t roll_;
 
   std::string from_;
   std::string org_;
   Discovery discovery_;
-  Verdict verdict_;
-
-  // Lookups, the time limit and the delivery of verdict_. Last: destroyed first.
-  dns::LookupBatch batch_;
 };
 
 void EvaluationImpl::start() {
@@ -88,7 +73,7 @@ void EvaluationImpl::start() {
     Discovery d;
     d.status = DiscoveryStatus::kTempError;
     d.problem = "DMARC evaluation exceeded its time limit";
-    verdict_ = decide(input_, d, *psl_, true, roll_);
+    outcome_ = decide(input_, d, *psl_, true, roll_);
   });
   lookup(from_, false);
 }
@@ -159,25 +144,22 @@ void EvaluationImpl::discovered(Discovery d) {
   batch_.resolve_all(
       {{from_, dns::RrType::kA}, {from_, dns::RrType::kAaaa}, {from_, dns::RrType::kMx}},
       [this](Replies& r) {
-        bool nonexistent = is_void(r[0], dns::RrType::kA) &&
-                           is_void(r[1], dns::RrType::kAaaa) && is_void(r[2], dns::RrType::kMx);
+        bool nonexistent = dns::is_void(r[0]) && dns::is_void(r[1]) && dns::is_void(r[2]);
         conclude(!nonexistent);
       });
 }
 
 void EvaluationImpl::conclude(bool domain_exists) {
-  verdict_ = decide(input_, discovery_, *psl_, domain_exists, roll_);
-  batch_.finish();  // cancels what is outstanding, then delivers verdict_
+  outcome_ = decide(input_, discovery_, *psl_, domain_exists, roll_);
+  batch_.finish();  // cancels what is outstanding, then delivers outcome_
 }
 
 }  // namespace
 
 Evaluator::Evaluator(core::Dispatcher& dispatcher, dns::Resolver& resolver, PslPtr psl,
                      Options options, RandomSource random)
-    : dispatcher_(dispatcher),
-      resolver_(resolver),
+    : JobStarter(dispatcher, resolver, std::move(options)),
       psl_(std::move(psl)),
-      options_(std::move(options)),
       random_(std::move(random)) {
   if (!random_) {
     // The kernel's generator, one small read per draw: an Evaluator is made per message, so
@@ -198,10 +180,7 @@ Evaluator::~Evaluator() = default;
 EvaluationPtr Evaluator::evaluate(Input input, Callback done) {
   // The pct draw is taken now, so an evaluation never calls back into the Evaluator.
   uint32_t roll = random_(100) % 100;
-  auto eval = std::make_unique<EvaluationImpl>(dispatcher_, resolver_, psl_, options_,
-                                               std::move(input), std::move(done), roll);
-  eval->start();
-  return eval;
+  return start<EvaluationImpl>(psl_, std::move(input), std::move(done), roll);
 }
 
 Result<FromDomain> select_from_domain(const std::vector<std::string>& address_domains) {

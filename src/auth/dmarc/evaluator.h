@@ -38,24 +38,22 @@
 #include "auth/dmarc/verdict.h"
 #include "core/loop.h"
 #include "core/result.h"
-#include "dns/resolver.h"
+#include "dns/job.h"
 
 namespace mw::auth::dmarc {
 
 // Handle of a running evaluation; destroying it cancels the evaluation.
-class Evaluation {
- public:
-  virtual ~Evaluation() = default;
-};
-using EvaluationPtr = std::unique_ptr<Evaluation>;
+using Evaluation = dns::Job;
+using EvaluationPtr = dns::JobPtr;
 
 using Callback = std::function<void(Verdict)>;
 // Returns a uniform integer in [0, bound). Tests inject a fixed sequence.
 using RandomSource = std::function<uint32_t(uint32_t bound)>;
 
-class Evaluator {
+class Evaluator : public dns::JobStarter<Options> {
  public:
-  // `random` defaults to draws from the kernel's generator (getrandom). REQUIRES: psl is not null.
+  // `random` defaults to draws from the kernel's generator (getrandom). REQUIRES: psl is not
+  // null; dispatcher and resolver outlive the Evaluator and all its evaluations.
   Evaluator(core::Dispatcher& dispatcher, dns::Resolver& resolver, PslPtr psl,
             Options options, RandomSource random = {});
   ~Evaluator();
@@ -67,10 +65,7 @@ class Evaluator {
   const PublicSuffixList& psl() const { return *psl_; }
 
  private:
-  core::Dispatcher& dispatcher_;
-  dns::Resolver& resolver_;
   PslPtr psl_;
-  Options options_;
   RandomSource random_;
 };
 

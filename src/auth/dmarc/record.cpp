@@ -3,6 +3,7 @@
 #include <set>
 
 #include "core/ascii.h"
+#include "core/enum_names.h"
 
 namespace mw::auth::dmarc {
 
@@ -16,19 +17,19 @@ using core::is_digit;
 // Quote a value for a problem message, escaping control and 8-bit bytes and capping length.
 std::string quoted(std::string_view s) { return "'" + core::printable(s, 64) + "'"; }
 
-std::optional<Policy> parse_policy(std::string_view v) {
-  std::string l = core::to_lower(v);
-  if (l == "none") return Policy::kNone;
-  if (l == "quarantine") return Policy::kQuarantine;
-  if (l == "reject") return Policy::kReject;
-  return std::nullopt;
-}
+constexpr auto kPolicyNames =
+    core::EnumNames<Policy, Policy::kReject>{"none", "quarantine", "reject"}.with_fallback("none");
+constexpr auto kAlignmentNames =
+    core::EnumNames<Alignment, Alignment::kStrict>{"r", "s"}.with_fallback("r");
+constexpr auto kRecordErrorNames =
+    core::EnumNames<RecordError, RecordError::kInvalidPolicy>{"none", "empty", "not_dmarc",
+                                                              "no_policy", "invalid_policy"}
+        .with_fallback("none");
+
+std::optional<Policy> parse_policy(std::string_view v) { return kPolicyNames.parse_ci(v); }
 
 std::optional<Alignment> parse_alignment(std::string_view v) {
-  std::string l = core::to_lower(v);
-  if (l == "r") return Alignment::kRelaxed;
-  if (l == "s") return Alignment::kStrict;
-  return std::nullopt;
+  return kAlignmentNames.parse_ci(v);
 }
 
 std::optional<uint64_t> parse_uint(std::string_view v, uint64_t max) {
@@ -118,27 +119,11 @@ bool valid_failure_options(std::string_view v) {
 
 }  // namespace
 
-std::string_view policy_name(Policy p) {
-  switch (p) {
-    case Policy::kNone: return "none";
-    case Policy::kQuarantine: return "quarantine";
-    case Policy::kReject: return "reject";
-  }
-  return "none";
-}
+std::string_view policy_name(Policy p) { return kPolicyNames.name(p); }
 
-std::string_view alignment_name(Alignment a) { return a == Alignment::kStrict ? "s" : "r"; }
+std::string_view alignment_name(Alignment a) { return kAlignmentNames.name(a); }
 
-std::string_view record_error_name(RecordError e) {
-  switch (e) {
-    case RecordError::kNone: return "none";
-    case RecordError::kEmpty: return "empty";
-    case RecordError::kNotDmarc: return "not_dmarc";
-    case RecordError::kNoPolicy: return "no_policy";
-    case RecordError::kInvalidPolicy: return "invalid_policy";
-  }
-  return "none";
-}
+std::string_view record_error_name(RecordError e) { return kRecordErrorNames.name(e); }
 
 bool is_dmarc_record(std::string_view text) {
   // dmarc-version = "v" *WSP "=" *WSP %x44.4d.41.52.43.31 ("DMARC1", exactly)
@@ -194,29 +179,18 @@ ParsedRecord parse_record(std::string_view text) {
       problems.push_back("duplicate tag " + quoted(name) + " ignored");
       continue;
     }
-    if (name == "p") {
+    if (name == "p" || name == "sp" || name == "np") {
       auto p = parse_policy(value);
-      if (p) {
+      if (!p && name == "np") {
+        problems.push_back("np: invalid policy " + quoted(value) + " ignored");
+      } else if (!p) {  // an invalid p or sp: the record is unusable unless it has rua
+        bad_policy = true;
+        problems.push_back(name + ": invalid policy " + quoted(value));
+      } else if (name == "p") {
         rec.policy = *p;
         have_p = true;
       } else {
-        bad_policy = true;
-        problems.push_back("p: invalid policy " + quoted(value));
-      }
-    } else if (name == "sp") {
-      auto p = parse_policy(value);
-      if (p) {
-        rec.subdomain_policy = *p;
-      } else {
-        bad_policy = true;
-        problems.push_back("sp: invalid policy " + quoted(value));
-      }
-    } else if (name == "np") {
-      auto p = parse_policy(value);
-      if (p) {
-        rec.nonexistent_policy = *p;
-      } else {
-        problems.push_back("np: invalid policy " + quoted(value) + " ignored");
+        (name == "sp" ? rec.subdomain_policy : rec.nonexistent_policy) = *p;
       }
     } else if (name == "adkim" || name == "aspf") {
       auto a = parse_alignment(value);

@@ -1,54 +1,37 @@
 #include "auth/dmarc/verdict.h"
 
+#include "core/enum_names.h"
+
 namespace mw::auth::dmarc {
 
-std::string_view spf_auth_name(SpfAuth r) {
-  switch (r) {
-    case SpfAuth::kNone: return "none";
-    case SpfAuth::kNeutral: return "neutral";
-    case SpfAuth::kPass: return "pass";
-    case SpfAuth::kFail: return "fail";
-    case SpfAuth::kSoftFail: return "softfail";
-    case SpfAuth::kTempError: return "temperror";
-    case SpfAuth::kPermError: return "permerror";
-  }
-  return "none";
-}
+namespace {
+
+constexpr auto kSpfAuthNames =
+    core::EnumNames<SpfAuth, SpfAuth::kPermError>{"none",     "neutral",   "pass",     "fail",
+                                                  "softfail", "temperror", "permerror"}
+        .with_fallback("none");
+constexpr auto kDkimAuthNames =
+    core::EnumNames<DkimAuth, DkimAuth::kPermError>{"none",    "pass",      "fail",     "policy",
+                                                    "neutral", "temperror", "permerror"}
+        .with_fallback("none");
+constexpr auto kResultNames =
+    core::EnumNames<DmarcResult, DmarcResult::kPermError>{"none", "pass", "fail", "temperror",
+                                                          "permerror"}
+        .with_fallback("none");
+constexpr auto kPolicySourceNames =
+    core::EnumNames<PolicySource, PolicySource::kNonExistent>{"p", "sp", "np"}.with_fallback("p");
+
+}  // namespace
+
+std::string_view spf_auth_name(SpfAuth r) { return kSpfAuthNames.name(r); }
 
 std::string_view spf_scope_name(SpfScope s) { return s == SpfScope::kHelo ? "helo" : "mfrom"; }
 
-std::string_view dkim_auth_name(DkimAuth r) {
-  switch (r) {
-    case DkimAuth::kNone: return "none";
-    case DkimAuth::kPass: return "pass";
-    case DkimAuth::kFail: return "fail";
-    case DkimAuth::kPolicy: return "policy";
-    case DkimAuth::kNeutral: return "neutral";
-    case DkimAuth::kTempError: return "temperror";
-    case DkimAuth::kPermError: return "permerror";
-  }
-  return "none";
-}
+std::string_view dkim_auth_name(DkimAuth r) { return kDkimAuthNames.name(r); }
 
-std::string_view result_name(DmarcResult r) {
-  switch (r) {
-    case DmarcResult::kNone: return "none";
-    case DmarcResult::kPass: return "pass";
-    case DmarcResult::kFail: return "fail";
-    case DmarcResult::kTempError: return "temperror";
-    case DmarcResult::kPermError: return "permerror";
-  }
-  return "none";
-}
+std::string_view result_name(DmarcResult r) { return kResultNames.name(r); }
 
-std::string_view policy_source_name(PolicySource s) {
-  switch (s) {
-    case PolicySource::kDomain: return "p";
-    case PolicySource::kSubdomain: return "sp";
-    case PolicySource::kNonExistent: return "np";
-  }
-  return "p";
-}
+std::string_view policy_source_name(PolicySource s) { return kPolicySourceNames.name(s); }
 
 json::Value ReportRecord::to_json() const {
   json::Value evaluated = json::Value::object();

@@ -6,7 +6,8 @@
 #include "auth/spf/macro.h"
 #include "auth/spf/record.h"
 #include "core/ascii.h"
-#include "dns/lookup_batch.h"
+#include "core/enum_names.h"
+#include "dns/job.h"
 #include "dns/name.h"
 
 namespace mw::auth::spf {
@@ -21,14 +22,13 @@ struct Work {
   std::vector<std::unique_ptr<Work>> kids;
 };
 
-class AnalysisRun final : public Evaluation {
+class AnalysisRun final : public dns::BatchJob<Analysis> {
  public:
   AnalysisRun(core::Dispatcher& dispatcher, dns::Resolver& resolver, std::string domain,
               const AnalyzeOptions& options, AnalysisCallback done)
-      : domain_(normalize(domain)),
-        options_(options),
-        done_cb_(std::move(done)),
-        batch_(dispatcher, resolver, dns::hand_over(done_cb_, result_)) {}
+      : BatchJob(dispatcher, resolver, std::move(done)),
+        domain_(normalize(domain)),
+        options_(options) {}
 
   void start();
 
@@ -48,14 +48,10 @@ class AnalysisRun final : public Evaluation {
 
   const std::string domain_;
   const AnalyzeOptions options_;
-  AnalysisCallback done_cb_;
 
   std::unique_ptr<Work> root_;
   uint32_t records_fetched_ = 0;
   bool loop_ = false;
-  Analysis result_;
-  // Lookups, the time limit and the delivery of result_. Last: destroyed first.
-  dns::LookupBatch batch_;
 };
 
 void AnalysisRun::start() {
@@ -63,13 +59,13 @@ void AnalysisRun::start() {
   root_->node.domain = domain_;
   if (!is_checkable_domain(domain_)) {
     root_->node.problems.push_back("not a domain name that SPF can check");
-    result_ = build();
+    outcome_ = build();
     batch_.finish();  // delivered from the loop
     return;
   }
   batch_.set_deadline(options_.timeout, [this] {
     root_->node.problems.push_back("the analysis ran out of time; the tree is incomplete");
-    result_ = build();
+    outcome_ = build();
   });
   fetch(root_.get());
 }
@@ -233,8 +229,8 @@ void AnalysisRun::check_addresses(Work* w, const Mechanism& m, const std::string
 
 void AnalysisRun::maybe_finish() {
   if (batch_.outstanding() != 0) return;
-  result_ = build();
-  batch_.finish();  // delivers result_
+  outcome_ = build();
+  batch_.finish();  // delivers outcome_
 }
 
 void AnalysisRun::build_node(Work& w, TreeNode& out, std::vector<std::string>& problems) {
@@ -312,13 +308,11 @@ void node_text(const TreeNode& n, int depth, std::string& out) {
 }  // namespace
 
 std::string_view lookup_status_name(LookupStatus s) {
-  switch (s) {
-    case LookupStatus::kFound: return "found";
-    case LookupStatus::kNone: return "none";
-    case LookupStatus::kTempError: return "temperror";
-    case LookupStatus::kPermError: return "permerror";
-  }
-  return "none";
+  static constexpr auto kNames =
+      core::EnumNames<LookupStatus, LookupStatus::kPermError>{"found", "none", "temperror",
+                                                              "permerror"}
+          .with_fallback("none");
+  return kNames.name(s);
 }
 
 json::Value Analysis::to_json() const {

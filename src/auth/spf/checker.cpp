@@ -1,6 +1,5 @@
 #include "auth/spf/checker.h"
 
-#include <ctime>
 #include <utility>
 #include <vector>
 
@@ -8,7 +7,7 @@
 #include "auth/spf/macro.h"
 #include "auth/spf/record.h"
 #include "core/ascii.h"
-#include "dns/lookup_batch.h"
+#include "dns/job.h"
 #include "dns/name.h"
 
 namespace mw::auth::spf {
@@ -20,11 +19,7 @@ using core::to_lower;
 
 // `name` is `domain` or a name below it (case-insensitive, final dots ignored).
 bool within(std::string_view name, std::string_view domain) {
-  name = dns::without_root_dot(name);
-  domain = dns::without_root_dot(domain);
-  if (iequals(name, domain)) return true;
-  return name.size() > domain.size() && name[name.size() - domain.size() - 1] == '.' &&
-         iequals(name.substr(name.size() - domain.size()), domain);
+  return dns::is_same_or_subdomain(dns::without_root_dot(name), dns::without_root_dot(domain));
 }
 
 SpfResult qualifier_result(Qualifier q) {
@@ -37,15 +32,14 @@ SpfResult qualifier_result(Qualifier q) {
   return SpfResult::kNeutral;
 }
 
-class EvaluationImpl final : public Evaluation {
+class EvaluationImpl final : public dns::BatchJob<Verdict> {
  public:
   EvaluationImpl(core::Dispatcher& dispatcher, dns::Resolver& resolver, const Options& options,
-                 Request request, Callback done, int64_t now)
-      : options_(options),
+                 int64_t now, Request request, Callback done)
+      : BatchJob(dispatcher, resolver, std::move(done)),
+        options_(options),
         req_(std::move(request)),
-        done_cb_(std::move(done)),
-        now_(now),
-        batch_(dispatcher, resolver, dns::hand_over(done_cb_, verdict_)) {}
+        now_(now) {}
 
   void start();
 
@@ -99,7 +93,6 @@ class EvaluationImpl final : public Evaluation {
 
   const Options options_;
   const Request req_;
-  Callback done_cb_;
   const int64_t now_;
 
   IpAddress ip_;
@@ -107,7 +100,6 @@ class EvaluationImpl final : public Evaluation {
   std::string sender_domain_;
   std::string sender_;
   std::vector<Frame> frames_;
-  Verdict verdict_;
 
   // %{p} and the ptr mechanism: validated host names of the client, computed once.
   bool validated_ready_ = false;
@@ -119,13 +111,10 @@ class EvaluationImpl final : public Evaluation {
   bool done_ = false;
   bool in_explanation_ = false;
   bool concluded_ = false;  // the result is known (an exp= lookup may still run)
-  // Lookups, the time limit and the delivery of verdict_ (one round at a time: evaluation
-  // is sequential). Last: destroyed first, so nothing calls back into the members above.
-  dns::LookupBatch batch_;
 };
 
 void EvaluationImpl::start() {
-  verdict_.identity = req_.identity;
+  outcome_.identity = req_.identity;
   ip_ = req_.ip.unmapped();
   std::string domain;
   if (req_.identity == Identity::kHelo || req_.mail_from.empty()) {
@@ -143,8 +132,8 @@ void EvaluationImpl::start() {
   domain = std::string(dns::without_root_dot(domain));
   sender_domain_ = domain;
   sender_ = local_ + "@" + domain;
-  verdict_.sender = sender_;
-  verdict_.domain = to_lower(domain);
+  outcome_.sender = sender_;
+  outcome_.domain = to_lower(domain);
 
   if (ip_.family == 0) {
     finish(SpfResult::kNone, "no client address");
@@ -158,7 +147,7 @@ void EvaluationImpl::start() {
 
 void EvaluationImpl::query(std::vector<dns::Question> questions,
                            dns::LookupBatch::OnReplies done) {
-  verdict_.queries += static_cast<uint32_t>(questions.size());
+  outcome_.queries += static_cast<uint32_t>(questions.size());
   batch_.resolve_all(std::move(questions), std::move(done));
 }
 
@@ -172,33 +161,33 @@ void EvaluationImpl::on_timeout() {
 }
 
 void EvaluationImpl::finish(SpfResult result, std::string problem) {
-  verdict_.result = result;
-  verdict_.problem = std::move(problem);
+  outcome_.result = result;
+  outcome_.problem = std::move(problem);
   complete();
 }
 
 void EvaluationImpl::complete() {
   done_ = true;
-  batch_.finish();  // cancels whatever is still outstanding, then delivers verdict_
+  batch_.finish();  // cancels whatever is still outstanding, then delivers outcome_
 }
 
 bool EvaluationImpl::count_term() {
-  if (verdict_.dns_lookups >= options_.max_dns_mechanisms) {
+  if (outcome_.dns_lookups >= options_.max_dns_mechanisms) {
     finish(SpfResult::kPermError, "more than " + std::to_string(options_.max_dns_mechanisms) +
                                       " DNS-querying terms (RFC 7208 4.6.4)");
     return false;
   }
-  ++verdict_.dns_lookups;
+  ++outcome_.dns_lookups;
   return true;
 }
 
 bool EvaluationImpl::count_void() {
-  if (verdict_.void_lookups >= options_.max_void_lookups) {
+  if (outcome_.void_lookups >= options_.max_void_lookups) {
     finish(SpfResult::kPermError, "more than " + std::to_string(options_.max_void_lookups) +
                                       " void DNS lookups (RFC 7208 4.6.4)");
     return false;
   }
-  ++verdict_.void_lookups;
+  ++outcome_.void_lookups;
   return true;
 }
 
@@ -208,7 +197,7 @@ void EvaluationImpl::fetch_record(std::string name, Use use) {
 
 void EvaluationImpl::on_record(Use use, const std::string& name, const dns::Reply& reply) {
   RecordLookup lk = select_record(name, reply);
-  if (use == Use::kTop) verdict_.record = lk.text;
+  if (use == Use::kTop) outcome_.record = lk.text;
   switch (lk.status) {
     case LookupStatus::kTempError:
       finish(SpfResult::kTempError, std::move(lk.problem));
@@ -485,9 +474,9 @@ void EvaluationImpl::frame_done(SpfResult result, std::string term) {
 
 void EvaluationImpl::conclude(SpfResult result, std::string term) {
   concluded_ = true;
-  verdict_.result = result;
-  verdict_.mechanism = std::move(term);
-  verdict_.matched_domain = to_lower(frames_.back().domain);
+  outcome_.result = result;
+  outcome_.mechanism = std::move(term);
+  outcome_.matched_domain = to_lower(frames_.back().domain);
   if (result != SpfResult::kFail) {
     complete();
     return;
@@ -564,8 +553,8 @@ void EvaluationImpl::expand_explanation() {
   auto text = expand_macros(explanation_text_, context(frames_.back().domain),
                             MacroUse::kExplanation);
   if (text) {
-    verdict_.explanation = std::move(*text);
-    verdict_.explanation_from_domain = true;
+    outcome_.explanation = std::move(*text);
+    outcome_.explanation_from_domain = true;
   } else {
     use_default_explanation();
   }
@@ -573,14 +562,14 @@ void EvaluationImpl::expand_explanation() {
 }
 
 void EvaluationImpl::use_default_explanation() {
-  verdict_.explanation.clear();
-  verdict_.explanation_from_domain = false;
+  outcome_.explanation.clear();
+  outcome_.explanation_from_domain = false;
   if (options_.default_explanation.empty()) return;
   std::string_view domain = frames_.empty() ? std::string_view(sender_domain_)
                                             : std::string_view(frames_.back().domain);
   auto text = expand_macros(options_.default_explanation, context(domain),
                             MacroUse::kExplanation);
-  if (text) verdict_.explanation = std::move(*text);
+  if (text) outcome_.explanation = std::move(*text);
 }
 
 MacroContext EvaluationImpl::context(std::string_view domain) {
@@ -618,19 +607,8 @@ bool is_checkable_domain(std::string_view domain) {
   return is_query_name(domain) && domain.find('.') != std::string_view::npos;
 }
 
-Checker::Checker(core::Dispatcher& dispatcher, dns::Resolver& resolver, Options options,
-                 WallClock clock)
-    : dispatcher_(dispatcher),
-      resolver_(resolver),
-      options_(std::move(options)),
-      clock_(std::move(clock)) {}
-
 EvaluationPtr Checker::check(Request request, Callback done) {
-  int64_t now = clock_ ? clock_() : static_cast<int64_t>(std::time(nullptr));
-  auto eval = std::make_unique<EvaluationImpl>(dispatcher_, resolver_, options_,
-                                               std::move(request), std::move(done), now);
-  eval->start();
-  return eval;
+  return start<EvaluationImpl>(now(), std::move(request), std::move(done));
 }
 
 }  // namespace mw::auth::spf

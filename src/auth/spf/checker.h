@@ -43,7 +43,7 @@
 #include "auth/spf/options.h"
 #include "auth/spf/verdict.h"
 #include "core/loop.h"
-#include "dns/resolver.h"
+#include "dns/job.h"
 
 namespace mw::auth::spf {
 
@@ -56,33 +56,22 @@ struct Request {
 };
 
 // Handle of a running evaluation; destroying it cancels the evaluation.
-class Evaluation {
- public:
-  virtual ~Evaluation() = default;
-};
-using EvaluationPtr = std::unique_ptr<Evaluation>;
+using Evaluation = dns::Job;
+using EvaluationPtr = dns::JobPtr;
 
 using Callback = std::function<void(Verdict)>;
 // Seconds since the epoch, for the %{t} macro (tests inject a fixed clock).
-using WallClock = std::function<int64_t()>;
+using WallClock = dns::WallClock;
 
-class Checker {
+// Constructed with (dispatcher, resolver, options, clock = {}); REQUIRES: dispatcher and
+// resolver outlive the Checker and all its evaluations.
+class Checker : public dns::JobStarter<Options> {
  public:
-  // REQUIRES: dispatcher and resolver outlive the Checker and all its evaluations.
-  Checker(core::Dispatcher& dispatcher, dns::Resolver& resolver, Options options,
-          WallClock clock = {});
+  using JobStarter::JobStarter;
 
   // Start check_host() for `request`. The returned handle must be kept until `done` runs;
   // `done` receives the verdict (see above for the calling rules).
   EvaluationPtr check(Request request, Callback done);
-
-  const Options& options() const { return options_; }
-
- private:
-  core::Dispatcher& dispatcher_;
-  dns::Resolver& resolver_;
-  Options options_;
-  WallClock clock_;
 };
 
 // True when `domain` (trailing dot allowed) may be checked at all (RFC 7208 4.3): at least

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "core/ascii.h"
+#include "dns/name.h"
 
 namespace mw::auth::spf {
 
@@ -194,7 +195,7 @@ Status check_domain_spec(std::string_view text) {
   if (!st) return st;
   if (last_is_expand) return {};
   std::string_view tail = last_literal;
-  if (!tail.empty() && tail.back() == '.') tail.remove_suffix(1);
+  tail = dns::without_root_dot(tail);
   size_t dot = tail.rfind('.');
   if (dot == std::string_view::npos) {
     return fail(ErrorCode::kInvalidInput, "domain-spec '" + std::string(text) +
@@ -249,7 +250,7 @@ Result<std::string> expand_domain(std::string_view domain_spec, const MacroConte
   auto expanded = expand_macros(domain_spec, ctx, MacroUse::kDomainSpec);
   if (!expanded) return expanded;
   std::string name = std::move(*expanded);
-  if (!name.empty() && name.back() == '.') name.pop_back();
+  name.resize(dns::without_root_dot(name).size());
   while (name.size() > kMaxDomainLength) {
     size_t dot = name.find('.');
     if (dot == std::string::npos) break;

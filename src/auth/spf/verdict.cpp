@@ -1,19 +1,19 @@
 #include "auth/spf/verdict.h"
 
+#include "core/enum_names.h"
+
 namespace mw::auth::spf {
 
-std::string_view result_name(SpfResult r) {
-  switch (r) {
-    case SpfResult::kNone: return "none";
-    case SpfResult::kNeutral: return "neutral";
-    case SpfResult::kPass: return "pass";
-    case SpfResult::kFail: return "fail";
-    case SpfResult::kSoftFail: return "softfail";
-    case SpfResult::kTempError: return "temperror";
-    case SpfResult::kPermError: return "permerror";
-  }
-  return "none";
-}
+namespace {
+
+constexpr auto kResultNames =
+    core::EnumNames<SpfResult, SpfResult::kPermError>{"none",     "neutral",   "pass",     "fail",
+                                                      "softfail", "temperror", "permerror"}
+        .with_fallback("none");
+
+}  // namespace
+
+std::string_view result_name(SpfResult r) { return kResultNames.name(r); }
 
 std::string_view identity_name(Identity id) {
   return id == Identity::kHelo ? "helo" : "mailfrom";

@@ -91,9 +91,6 @@ TEST(Text, Names) {
   EXPECT_TRUE(is_valid_selector("s1"));
   EXPECT_TRUE(is_valid_selector("2023_01.mail"));
   EXPECT_FALSE(is_valid_selector("a b"));
-  EXPECT_TRUE(is_same_or_subdomain("mail.Example.com", "example.com"));
-  EXPECT_TRUE(is_same_or_subdomain("example.com", "EXAMPLE.com"));
-  EXPECT_FALSE(is_same_or_subdomain("badexample.com", "example.com"));
   uint64_t v = 0;
   EXPECT_TRUE(parse_decimal("0123", 12, v));
   EXPECT_EQ(v, 123u);

@@ -167,5 +167,36 @@ TEST_F(TokenizerTest, PlaceholdersAndLimits) {
   EXPECT_LT(t.size(), 600u);
 }
 
+TEST_F(TokenizerTest, ManyTokensComeSortedAndUnique) {
+  // Thousands of tokens (the bucketed sort) with repeats: every produced token once, in order.
+  std::vector<std::string> words;
+  std::string body;
+  for (int i = 0; i < 500; ++i) {
+    words.push_back("w" + std::to_string(i % 170));
+    words.push_back("x" + std::to_string(i));
+  }
+  for (const auto& word : words) body += word + " ";
+  std::vector<uint64_t> t = tokens(parse(plain("many words", body)));
+  ASSERT_GT(t.size(), 2000u);
+  EXPECT_TRUE(std::is_sorted(t.begin(), t.end()));
+  EXPECT_EQ(std::adjacent_find(t.begin(), t.end()), t.end());
+  // Every unigram and bigram of the first max_words words is there (found by binary search).
+  std::vector<uint64_t> expected;
+  size_t n = std::min(words.size(), options_.max_words);
+  for (size_t i = 0; i < n; ++i) {
+    expected.push_back(unigram_token(w(words[i])));
+    for (unsigned gap = 1; gap < 5 && gap <= i; ++gap) {
+      expected.push_back(bigram_token(w(words[i - gap]), w(words[i]), gap));
+    }
+  }
+  size_t missing = 0;
+  for (uint64_t id : expected) missing += has(t, id) ? 0 : 1;
+  EXPECT_EQ(missing, 0u);
+  std::sort(expected.begin(), expected.end());
+  expected.erase(std::unique(expected.begin(), expected.end()), expected.end());
+  EXPECT_GE(t.size(), expected.size());
+  EXPECT_LT(t.size(), expected.size() + 60);  // the subject's and the meta tokens
+}
+
 }  // namespace
 }  // namespace mw::classify

@@ -199,5 +199,32 @@ TEST(Config, KeysListATableInNameOrder) {
   EXPECT_FALSE((*c)->has("options.dns.timeout"));  // the default is not "in the files"
 }
 
+// Durations and sizes are numbers or text in their own syntax, within the declared range.
+TEST(Config, DurationsAndSizesAreNumbersOrTextInRange) {
+  Schema s;
+  s.add({"a.d", OptType::kDuration, "\"1s\"", "a duration", 0, 60});
+  s.add({"a.z", OptType::kSize, "\"1k\"", "a size", 0, 1 << 20});
+  auto first_issue = [&](const std::string& toml) {
+    std::vector<ConfigIssue> issues;
+    auto cfg = Config::from_string(s, toml, issues);
+    EXPECT_EQ(cfg.has_value(), issues.empty()) << toml;
+    return issues.empty() ? std::string() : issues[0].message;
+  };
+  EXPECT_EQ(first_issue("[a]\nd = \"30s\"\nz = \"512k\"\n"), "");
+  EXPECT_EQ(first_issue("[a]\nd = 2.5\nz = 100\n"), "");
+  EXPECT_NE(first_issue("[a]\nd = \"soon\"\n").find("is not a duration"), std::string::npos);
+  EXPECT_NE(first_issue("[a]\nd = \"2m\"\n").find("must be at most 60"), std::string::npos);
+  EXPECT_NE(first_issue("[a]\nd = 61\n").find("must be at most 60"), std::string::npos);
+  EXPECT_NE(first_issue("[a]\nd = true\n").find("must be a duration"), std::string::npos);
+  EXPECT_NE(first_issue("[a]\nz = \"lots\"\n").find("is not a size"), std::string::npos);
+  EXPECT_NE(first_issue("[a]\nz = \"2M\"\n").find("must be at most"), std::string::npos);
+  EXPECT_NE(first_issue("[a]\nz = 1.5\n").find("must be a size"), std::string::npos);
+  std::vector<ConfigIssue> issues;
+  auto cfg = Config::from_string(s, "[a]\nd = \"30s\"\nz = \"512k\"\n", issues);
+  ASSERT_TRUE(cfg.has_value());
+  EXPECT_DOUBLE_EQ((*cfg)->get_duration("a.d"), 30);
+  EXPECT_EQ((*cfg)->get_size("a.z"), 512u * 1024);
+}
+
 }  // namespace
 }  // namespace mw::core

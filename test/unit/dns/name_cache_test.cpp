@@ -85,6 +85,38 @@ Reply reply_with(std::vector<std::string> ips) {
   return r;
 }
 
+TEST(NameRelation, SameOrSubdomain) {
+  EXPECT_TRUE(is_same_or_subdomain("mail.Example.com", "example.com"));
+  EXPECT_TRUE(is_same_or_subdomain("example.com", "EXAMPLE.com"));
+  EXPECT_TRUE(is_same_or_subdomain("a.b.example.com", "example.com"));
+  EXPECT_FALSE(is_same_or_subdomain("badexample.com", "example.com"));
+  EXPECT_FALSE(is_same_or_subdomain(".example.com", "example.com"));
+  EXPECT_FALSE(is_same_or_subdomain("example.com", "mail.example.com"));
+  EXPECT_FALSE(is_same_or_subdomain("example.com", ""));
+  // Dots are compared as written: callers strip root dots first.
+  EXPECT_FALSE(is_same_or_subdomain("mail.example.com.", "example.com"));
+  EXPECT_TRUE(is_same_or_subdomain(without_root_dot("mail.example.com."), "example.com"));
+}
+
+TEST(ReplyKind, VoidAndAnswered) {
+  Reply r;
+  r.rcode = Rcode::kNxDomain;
+  EXPECT_TRUE(is_void(r));
+  EXPECT_FALSE(has_answers(r));
+  r.rcode = Rcode::kNoError;  // NODATA
+  EXPECT_TRUE(is_void(r));
+  EXPECT_FALSE(has_answers(r));
+  r.answers.push_back(Record{});
+  EXPECT_FALSE(is_void(r));
+  EXPECT_TRUE(has_answers(r));
+  for (Rcode failure : {Rcode::kServFail, Rcode::kTimeout, Rcode::kRefused, Rcode::kBudget}) {
+    Reply f;
+    f.rcode = failure;
+    EXPECT_FALSE(is_void(f)) << rcode_name(failure);
+    EXPECT_FALSE(has_answers(f)) << rcode_name(failure);
+  }
+}
+
 TEST(AnswerCache, HitMissAndExpiry) {
   AnswerCache c(10);
   EXPECT_FALSE(c.lookup("a.example", RrType::kA, 0));
