@@ -4,9 +4,9 @@
 #include <memory>
 
 #include "auth/dkim/crypto.h"
-#include "auth/dkim/text.h"
 #include "auth/spf/address.h"
 #include "core/ascii.h"
+#include "dns/name.h"
 #include "scan/auth_results.h"
 #include "scan/callback_symbols.h"
 #include "scan/engine.h"
@@ -64,7 +64,7 @@ bool related(const std::string& a, const std::string& b) {
   // A subdomain of a name with a dot (not of a top-level domain).
   auto under = [](const std::string& child, const std::string& parent) {
     return parent.find('.') != std::string::npos &&
-           auth::dkim::is_same_or_subdomain(child, parent);
+           dns::is_same_or_subdomain(child, parent);
   };
   return a == b || under(a, b) || under(b, a);
 }

@@ -7,10 +7,10 @@
 #include <string>
 #include <vector>
 
-#include "auth/dkim/text.h"
 #include "core/ascii.h"
 #include "core/ip_address.h"
 #include "dns/lookup_batch.h"
+#include "dns/name.h"
 #include "dns/resolver.h"
 #include "scan/callback_symbols.h"
 #include "scan/engine.h"
@@ -135,7 +135,7 @@ struct Client {
 
 bool is_own(const HfilterConfig& cfg, const std::string& name) {
   return std::any_of(cfg.own.begin(), cfg.own.end(), [&name](const std::string& o) {
-    return auth::dkim::is_same_or_subdomain(name, o);
+    return dns::is_same_or_subdomain(name, o);
   });
 }
 

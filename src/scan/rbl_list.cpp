@@ -5,9 +5,9 @@
 #include <algorithm>
 #include <optional>
 
-#include "auth/dkim/text.h"
 #include "core/ascii.h"
 #include "core/ip_address.h"
+#include "dns/name.h"
 
 namespace mw::scan {
 
@@ -288,7 +288,7 @@ std::string query_domain(const RblList& list, std::string_view host, std::string
   if (list.full_domain || reg.empty()) return h;
   std::string r = to_lower(reg);
   if (std::find(list.exceptions.begin(), list.exceptions.end(), r) != list.exceptions.end() &&
-      h != r && auth::dkim::is_same_or_subdomain(h, r)) {
+      h != r && dns::is_same_or_subdomain(h, r)) {
     std::string_view rest(h.data(), h.size() - r.size() - 1);
     auto dot = rest.rfind('.');
     return std::string(dot == std::string_view::npos ? rest : rest.substr(dot + 1)) + "." + r;
