@@ -90,6 +90,17 @@ function exports.check_group(cfg, parent, group, description, flags)
   end
 end
 
+-- For a callback symbol whose checks share work (one pass over the URLs, the parts...) and
+-- insert their symbols themselves: virtual_symbols(cfg, parent, group) returns
+-- sym(name, description[, grp]), which registers a virtual symbol of `parent` in `grp`, else
+-- `group`. (check_group is the simpler form for checks that are independent.)
+function exports.virtual_symbols(cfg, parent, group)
+  return function(name, description, grp)
+    cfg:register_symbol{ name = name, type = 'virtual', parent = parent, group = grp or group,
+                         description = description }
+  end
+end
+
 -- True when the message came through a mailing list (the MAILLIST regexp rule of
 -- rules/addresses.lua). A rule that asks must run after it: dependencies = { 'MAILLIST' }.
 function exports.is_mailing_list(task)

@@ -12,10 +12,7 @@ local lua_util = require 'lua_util'
 local rspamd_util = require 'rspamd_util'
 local lists = require 'mail_lists'
 
-local function sym(name, description)
-  mailward_config:register_symbol{ name = name, type = 'virtual', parent = 'ADDR_CHECK',
-                                   group = 'addresses', description = description }
-end
+local sym = lua_util.virtual_symbols(mailward_config, 'ADDR_CHECK', 'addresses')
 
 local TITLES = {
   'mr', 'mrs', 'ms', 'miss', 'dr', 'prof', 'barrister', 'barr', 'prince', 'princess', 'col',

@@ -22,10 +22,7 @@
 --    <...@hotmail.com>, <...@phx.gbl>, <...outlook.com>; AOL <...@aol.com>, <...@mail.aol.com>.
 local lua_util = require 'lua_util'
 
-local function sym(name, description)
-  mailward_config:register_symbol{ name = name, type = 'virtual', parent = 'MUA_FINGERPRINT',
-                                   group = 'fingerprint', description = description }
-end
+local sym = lua_util.virtual_symbols(mailward_config, 'MUA_FINGERPRINT', 'fingerprint')
 
 -- Release years of Microsoft mailers by major version (for OLD_X_MAILER).
 local OE_YEAR = { ['4'] = 1997, ['5'] = 1999, ['6'] = 2001 }

@@ -7,10 +7,9 @@
 -- and an HTML version of the same text; they encode text in base64 only when it is not plain
 -- ASCII. Bulk tools send HTML alone, alternatives with an empty or unrelated plain part, a
 -- picture with a line of text, and word salad hidden in white or tiny text for filters to read.
-local function sym(name, description, group)
-  mailward_config:register_symbol{ name = name, type = 'virtual', parent = 'MIME_STRUCTURE',
-                                   group = group or 'mime', description = description }
-end
+local lua_util = require 'lua_util'
+
+local sym = lua_util.virtual_symbols(mailward_config, 'MIME_STRUCTURE', 'mime')
 
 local IMAGE_ONLY_TEXT = 150     -- bytes of visible text at most for "image only"
 local HIDDEN_LONG = 300         -- bytes of hidden text that are never a pre-header

@@ -6,10 +6,7 @@ local rspamd_util = require 'rspamd_util'
 
 local shorteners = lua_util.list_to_set(lists.shorteners)
 
-local function sym(name, description)
-  mailward_config:register_symbol{ name = name, type = 'virtual', parent = 'URL_CHECK',
-                                   group = 'url', description = description }
-end
+local sym = lua_util.virtual_symbols(mailward_config, 'URL_CHECK', 'url')
 
 -- The domain an anchor text displays, if it looks like a URL or host name whose last label
 -- is a real top-level domain ("Read.More" or "file.title" are not host names).

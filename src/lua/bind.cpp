@@ -70,6 +70,13 @@ void open_task(lua_State* L) {
   register_class<TaskHandle>(L, kTaskClass, all.data(), task_tostring);
 }
 
+void add_task_methods(lua_State* L, const luaL_Reg* methods) {
+  luaL_getmetatable(L, kTaskClass);
+  lua_getfield(L, -1, "__index");
+  luaL_register(L, nullptr, methods);
+  lua_pop(L, 2);
+}
+
 std::vector<std::string> collect_options(lua_State* L, int from, bool top_level_numbers) {
   std::vector<std::string> out;
   auto take = [&](int idx, bool numbers) {

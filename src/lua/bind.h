@@ -8,6 +8,7 @@
 
 #include <lua.hpp>
 
+#include <concepts>
 #include <memory>
 #include <new>
 #include <string>
@@ -102,6 +103,31 @@ inline int push_or_nil(lua_State* L, std::string_view s) {
   }
   return 1;
 }
+// Push a field's value: strings (views) as strings, bools as booleans, integers as integers;
+// returns 1.
+inline int push_value(lua_State* L, std::string_view s) {
+  push(L, s);
+  return 1;
+}
+inline int push_value(lua_State* L, bool b) {
+  lua_pushboolean(L, b);
+  return 1;
+}
+template <std::integral I>
+  requires(!std::same_as<I, bool>)
+int push_value(lua_State* L, I v) {
+  lua_pushinteger(L, static_cast<lua_Integer>(v));
+  return 1;
+}
+
+// A method returning the field `Member` of the object that `Check(L, 1)` gives (its first
+// argument), e.g. {"is_html", field_getter<check_text, &mime::TextPart::is_html>}. The
+// object's checks (a dead task raises) are Check's.
+template <auto Check, auto Member>
+int field_getter(lua_State* L) {
+  return push_value(L, Check(L, 1).*Member);
+}
+
 // Push `v` as an array of strings; returns 1.
 inline int push_strings(lua_State* L, const std::vector<std::string>& v) {
   lua_createtable(L, static_cast<int>(v.size()), 0);
@@ -116,6 +142,17 @@ inline int push_strings(lua_State* L, const std::vector<std::string>& v) {
 // and numbers too unless `top_level_numbers` is false (a rule's return values, where a number
 // is the weight).
 std::vector<std::string> collect_options(lua_State* L, int from, bool top_level_numbers = true);
+
+// Push the registry table `ref` names, creating it (and setting `ref`) when it is LUA_NOREF:
+// the per-task tables of the Lua task extension (runner.h). Returns 1.
+inline int push_ref_table(lua_State* L, int& ref) {
+  if (ref == LUA_NOREF) {
+    lua_newtable(L);
+    ref = luaL_ref(L, LUA_REGISTRYINDEX);
+  }
+  lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
+  return 1;
+}
 
 // Set t[key] = value on the table at the top of the stack.
 inline void set_field(lua_State* L, const char* key, std::string_view v) {
@@ -145,6 +182,10 @@ void open_content_classes(lua_State* L);  // task_content.cpp (text and MIME par
 void open_received(lua_State* L);   // task_received.cpp (after open_task)
 void open_maps(lua_State* L);       // maps.cpp (after open_config)
 void open_hostname(lua_State* L);   // hostname.cpp (module mailward_hostname)
+
+// Add `methods` (ended by {nullptr, nullptr}) to the task class's __index: the task methods of
+// binding files opened after open_task (task_auth.cpp, task_received.cpp, dns.cpp).
+void add_task_methods(lua_State* L, const luaL_Reg* methods);
 
 // Pieces of the task class implemented in separate files; each returns its methods.
 const luaL_Reg* task_envelope_methods();

@@ -89,6 +89,38 @@ std::string opt_string_field(lua_State* L, int t, const char* key) {
 }
 
 // Register a symbol described by the table at `t`. Returns its id.
+// The strings of the array t[key] (other values skipped) appended to `out`.
+void append_strings(lua_State* L, int t, const char* key, std::vector<std::string>& out) {
+  lua_getfield(L, t, key);
+  if (lua_istable(L, -1)) {
+    size_t n = lua_objlen(L, -1);
+    for (size_t i = 1; i <= n; ++i) {
+      lua_rawgeti(L, -1, static_cast<int>(i));
+      if (lua_isstring(L, -1)) out.emplace_back(lua_tostring(L, -1));
+      lua_pop(L, 1);
+    }
+  }
+  lua_pop(L, 1);
+}
+
+// The score (or, when it is absent and `alias` is given, the field `alias`), description and
+// group of the symbol table at `t` into `d`; absent fields leave `d` as it is.
+void read_score_text(lua_State* L, int t, scan::SymbolDef& d, const char* alias = nullptr) {
+  lua_getfield(L, t, "score");
+  if (alias != nullptr && lua_isnil(L, -1)) {
+    lua_pop(L, 1);
+    lua_getfield(L, t, alias);
+  }
+  if (lua_isnumber(L, -1)) {
+    d.score = lua_tonumber(L, -1);
+    d.score_set = true;
+  }
+  lua_pop(L, 1);
+  d.description = opt_string_field(L, t, "description");
+  std::string group = opt_string_field(L, t, "group");
+  if (!group.empty()) d.groups.push_back(group);
+}
+
 scan::SymbolId register_from_table(lua_State* L, int t, const std::string& default_name) {
   LoadContext& c = open_ctx(L);
   scan::SymbolDef d;
@@ -120,29 +152,8 @@ scan::SymbolId register_from_table(lua_State* L, int t, const std::string& defau
   lua_getfield(L, t, "max_shots");
   if (lua_isnumber(L, -1)) d.max_shots = static_cast<uint32_t>(lua_tointeger(L, -1));
   lua_pop(L, 1);
-  lua_getfield(L, t, "score");
-  if (lua_isnil(L, -1)) {
-    lua_pop(L, 1);
-    lua_getfield(L, t, "weight");
-  }
-  if (lua_isnumber(L, -1)) {
-    d.score = lua_tonumber(L, -1);
-    d.score_set = true;
-  }
-  lua_pop(L, 1);
-  d.description = opt_string_field(L, t, "description");
-  std::string group = opt_string_field(L, t, "group");
-  if (!group.empty()) d.groups.push_back(group);
-  lua_getfield(L, t, "groups");
-  if (lua_istable(L, -1)) {
-    size_t n = lua_objlen(L, -1);
-    for (size_t i = 1; i <= n; ++i) {
-      lua_rawgeti(L, -1, static_cast<int>(i));
-      if (lua_isstring(L, -1)) d.groups.emplace_back(lua_tostring(L, -1));
-      lua_pop(L, 1);
-    }
-  }
-  lua_pop(L, 1);
+  read_score_text(L, t, d, "weight");
+  append_strings(L, t, "groups", d.groups);
   lua_getfield(L, t, "parent");
   if (lua_isnumber(L, -1)) {
     auto pid = static_cast<scan::SymbolId>(lua_tointeger(L, -1));
@@ -171,16 +182,7 @@ scan::SymbolId register_from_table(lua_State* L, int t, const std::string& defau
     }
   }
   // Dependencies given inline.
-  lua_getfield(L, t, "dependencies");
-  if (lua_istable(L, -1)) {
-    size_t n = lua_objlen(L, -1);
-    for (size_t i = 1; i <= n; ++i) {
-      lua_rawgeti(L, -1, static_cast<int>(i));
-      if (lua_isstring(L, -1)) d.deps.emplace_back(lua_tostring(L, -1));
-      lua_pop(L, 1);
-    }
-  }
-  lua_pop(L, 1);
+  append_strings(L, t, "dependencies", d.deps);
   std::string name = d.name;
   auto id = c.engine->registry.add(std::move(d));
   if (!id) luaL_error(L, "%s", id.error().message.c_str());
@@ -522,15 +524,7 @@ Status finish_regexp_rules(LuaState& state, scan::Engine& engine) {
     } else if (lua_istable(L, -1)) {
       int e = lua_gettop(L);
       re = opt_string_field(L, e, "re");
-      lua_getfield(L, e, "score");
-      if (lua_isnumber(L, -1)) {
-        d.score = lua_tonumber(L, -1);
-        d.score_set = true;
-      }
-      lua_pop(L, 1);
-      d.description = opt_string_field(L, e, "description");
-      std::string group = opt_string_field(L, e, "group");
-      if (!group.empty()) d.groups.push_back(group);
+      read_score_text(L, e, d);
       lua_getfield(L, e, "one_shot");
       if (lua_toboolean(L, -1)) d.flags |= scan::kFlagOneShot;
       lua_pop(L, 1);

@@ -236,11 +236,8 @@ void open_dns(lua_State* L) {
   register_class<ResolverHandle>(L, kResolverClass, kResolverMethods);
   state_of(L).preload_functions({"rspamd_dns", "mailward_dns"}, kFuncs);
   // task:get_resolver() lives with the task methods.
-  luaL_getmetatable(L, kTaskClass);
-  lua_getfield(L, -1, "__index");
-  lua_pushcfunction(L, task_get_resolver);
-  lua_setfield(L, -2, "get_resolver");
-  lua_pop(L, 2);
+  static const luaL_Reg kTaskMethods[] = {{"get_resolver", task_get_resolver}, {nullptr, nullptr}};
+  add_task_methods(L, kTaskMethods);
 }
 
 }  // namespace mw::lua

@@ -21,49 +21,31 @@ std::string_view arg(lua_State* L, int idx) {
 }
 
 int h_ip_of(lua_State* L) {
-  std::string_view ip = scan::ip_literal_of(arg(L, 1));
-  if (ip.empty()) {
-    lua_pushnil(L);
-  } else {
-    push(L, ip);
-  }
-  return 1;
+  return push_or_nil(L, scan::ip_literal_of(arg(L, 1)));
 }
 int h_is_literal(lua_State* L) {
   std::string_view s = arg(L, 1);
   lua_pushboolean(L, s.size() >= 2 && s.front() == '[' && s.back() == ']');
   return 1;
 }
-int h_is_fqdn(lua_State* L) {
-  lua_pushboolean(L, scan::is_fqdn(arg(L, 1)));
-  return 1;
-}
-int h_embeds_ip(lua_State* L) {
-  lua_pushboolean(L, scan::embeds_ip(arg(L, 1), arg(L, 2)));
-  return 1;
-}
+int h_embeds_ip(lua_State* L) { return push_value(L, scan::embeds_ip(arg(L, 1), arg(L, 2))); }
 int h_dynamic(lua_State* L) {
-  std::string why = scan::dynamic_reason(arg(L, 1), arg(L, 2));
-  if (why.empty()) {
-    lua_pushnil(L);
-  } else {
-    push(L, why);
-  }
-  return 1;
+  return push_or_nil(L, scan::dynamic_reason(arg(L, 1), arg(L, 2)));
 }
-int h_is_bogus_ip(lua_State* L) {
-  lua_pushboolean(L, scan::is_bogus_ip(arg(L, 1)));
-  return 1;
-}
-int h_is_nonpublic(lua_State* L) {
-  lua_pushboolean(L, scan::is_nonpublic_ip(arg(L, 1)));
-  return 1;
+// A test of one string (nil or another type: "") as a function returning a boolean.
+template <bool (*Test)(std::string_view)>
+int predicate(lua_State* L) {
+  return push_value(L, Test(arg(L, 1)));
 }
 
-const luaL_Reg kFuncs[] = {{"ip_of", h_ip_of},           {"is_literal", h_is_literal},
-                           {"is_fqdn", h_is_fqdn},       {"embeds_ip", h_embeds_ip},
-                           {"dynamic", h_dynamic},       {"is_bogus_ip", h_is_bogus_ip},
-                           {"is_nonpublic", h_is_nonpublic}, {nullptr, nullptr}};
+const luaL_Reg kFuncs[] = {{"ip_of", h_ip_of},
+                           {"is_literal", h_is_literal},
+                           {"is_fqdn", predicate<scan::is_fqdn>},
+                           {"embeds_ip", h_embeds_ip},
+                           {"dynamic", h_dynamic},
+                           {"is_bogus_ip", predicate<scan::is_bogus_ip>},
+                           {"is_nonpublic", predicate<scan::is_nonpublic_ip>},
+                           {nullptr, nullptr}};
 
 int open_module(lua_State* L) {
   lua_newtable(L);

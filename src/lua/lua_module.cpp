@@ -7,6 +7,7 @@
 #include "lua/config_api.h"
 #include "lua/state.h"
 #include "scan/engine.h"
+#include "scan/maps_support.h"
 #include "scan/regexp_rules.h"
 
 namespace mw::lua {
@@ -63,13 +64,9 @@ class LuaModule final : public scan::Module {
   Status configure(scan::Engine& engine, core::Logger& logger) override {
     const core::Config& cfg = *engine.config;
     auto expand = [&](std::string p) {
-      auto sub = [&](const std::string& var, const std::string& val) {
-        for (size_t pos; (pos = p.find(var)) != std::string::npos;) p.replace(pos, var.size(), val);
-      };
-      sub("$RULESDIR", defaults_.rules_dir);
-      sub("$LUALIBDIR", defaults_.lualib_dir);
-      sub("$CONFDIR", cfg.dir());
-      return p;
+      p = scan::replace_var(std::move(p), "$RULESDIR", defaults_.rules_dir);
+      p = scan::replace_var(std::move(p), "$LUALIBDIR", defaults_.lualib_dir);
+      return scan::expand_confdir(std::move(p), engine);
     };
     StateOptions opts;
     // require searches the Lua library, then the rule directories and the operator's

@@ -159,9 +159,8 @@ std::optional<std::string> inside_map_dirs(const std::string& path,
 
 int add_map_impl(lua_State* L, maps::MapSpec spec, bool multi) {
   scan::Engine& engine = loading_engine(L);
-  const std::string confdir = engine.config ? engine.config->dir() : std::string(".");
   for (auto& f : spec.files) {
-    for (size_t pos; (pos = f.find("$CONFDIR")) != std::string::npos;) f.replace(pos, 8, confdir);
+    f = scan::expand_confdir(std::move(f), engine);
     std::string path = f.starts_with("file://") ? f.substr(7) : f;
     auto resolved = inside_map_dirs(path, state_of(L).options().map_dirs);
     if (!resolved) {

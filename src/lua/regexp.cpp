@@ -72,11 +72,7 @@ int mod_create_cached(lua_State* L) {
 
 int re_match(lua_State* L) {
   RegexpRef& r = check(L, 1);
-  if (lua_isnoneornil(L, 2)) {
-    lua_pushboolean(L, 0);
-    return 1;
-  }
-  lua_pushboolean(L, r.re->matches(check_sv(L, 2)));
+  lua_pushboolean(L, !lua_isnoneornil(L, 2) && r.re->matches(check_sv(L, 2)));
   return 1;
 }
 

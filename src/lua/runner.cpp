@@ -81,9 +81,10 @@ void report_error(scan::Task& task, SymbolRun& run, const std::string& err) {
   task.log("lua").error("rule " + run.name + " failed: " + err);
 }
 
-void after_resume(scan::Task& task, SymbolRun& run, int rc, const std::string& err) {
-  LuaTaskExt* ext = static_cast<LuaTaskExt*>(task.extension(kLuaExtensionKey));
-  if (rc == LUA_YIELD) return;  // waiting on I/O
+// The run's coroutine returned (rc 0: insert what it returned) or raised (report the
+// error); its thread goes back to `state`. REQUIRES: rc != LUA_YIELD.
+void end_coroutine(scan::Task& task, SymbolRun& run, int rc, const std::string& err,
+                   LuaState& state) {
   run.co_done = true;
   if (rc == 0) {
     insert_from_returns(task, run.co, run);
@@ -91,10 +92,14 @@ void after_resume(scan::Task& task, SymbolRun& run, int rc, const std::string& e
     report_error(task, run, err);
   }
   lua_settop(run.co, 0);
-  if (ext != nullptr && run.co_ref != LUA_NOREF) {
-    ext->state().release_thread(run.co, run.co_ref, rc == 0);
-    run.co_ref = LUA_NOREF;
-  }
+  state.release_thread(run.co, run.co_ref, rc == 0);
+  run.co_ref = LUA_NOREF;
+}
+
+void after_resume(scan::Task& task, LuaTaskExt& ext, SymbolRun& run, int rc,
+                  const std::string& err) {
+  if (rc == LUA_YIELD) return;  // waiting on I/O
+  end_coroutine(task, run, rc, err, ext.state());
   settle(task, run);
 }
 
@@ -111,13 +116,12 @@ void resume_run(scan::Task& task, SymbolRun& run, int nargs) {
   if (ext == nullptr || run.co_done) return;
   SymbolRun* prev = ext->current;
   ext->current = &run;
-  core::Heartbeat& hb = task.services().heartbeat();
-  if (hb.enabled()) hb.set_activity("task " + std::string(task.id()) + " symbol " + run.name);
+  task.mark_running(run.name);
   std::string err;
   int rc = ext->state().resume(run.co, nargs, err);
-  hb.clear_activity();
+  task.services().heartbeat().clear_activity();
   ext->current = prev;
-  after_resume(task, run, rc, err);
+  after_resume(task, *ext, run, rc, err);
 }
 
 void begin_async(SymbolRun& run) { ++run.pending; }
@@ -132,10 +136,9 @@ void call_for_run(scan::Task& task, SymbolRun& run, int nargs) {
   if (ext == nullptr) return;
   SymbolRun* prev = ext->current;
   ext->current = &run;
-  core::Heartbeat& hb = task.services().heartbeat();
-  if (hb.enabled()) hb.set_activity("task " + std::string(task.id()) + " symbol " + run.name);
+  task.mark_running(run.name);
   auto st = ext->state().pcall(nargs, 0);
-  hb.clear_activity();
+  task.services().heartbeat().clear_activity();
   ext->current = prev;
   if (!st) report_error(task, run, st.error().message);
 }
@@ -161,15 +164,7 @@ scan::SymbolCallback make_callback(LuaState& state, int fn_ref, std::string name
     int rc = state.resume(r.co, 1, err);
     ext.current = prev;
     if (rc == LUA_YIELD) return scan::RunState::kPending;
-    r.co_done = true;
-    if (rc == 0) {
-      insert_from_returns(task, r.co, r);
-    } else {
-      report_error(task, r, err);
-    }
-    lua_settop(r.co, 0);
-    state.release_thread(r.co, r.co_ref, rc == 0);
-    r.co_ref = LUA_NOREF;
+    end_coroutine(task, r, rc, err, state);
     if (r.pending > 0) return scan::RunState::kPending;
     r.finished = true;
     if (r.failed) task.symbol_failed(self);

@@ -44,19 +44,26 @@ struct Call {
   store::Store* store;
 };
 
-// Common prologue: the task, the running rule and the store (or push nil, "no store").
-bool begin(lua_State* L, Call& c) {
-  c.task = &check_task(L, 1);
-  c.store = c.task->services().store();
-  c.run = running_in(L, *c.task);
-  if (c.run == nullptr) luaL_error(L, "mailward_store calls must run inside a rule");
-  return c.store != nullptr;
-}
-
 int no_store(lua_State* L) {
   lua_pushnil(L);
   lua_pushstring(L, "no store configured");
   return 2;
+}
+
+// Every store function: find the task, the running rule and the store (without a store:
+// nil, "no store configured"), let `start(call)` start the operation, keep it in the task
+// and yield until its resumer resumes the rule.
+template <typename Start>
+int call(lua_State* L, Start start) {
+  Call c{};
+  c.task = &check_task(L, 1);
+  c.store = c.task->services().store();
+  c.run = running_in(L, *c.task);
+  if (c.run == nullptr) luaL_error(L, "mailward_store calls must run inside a rule");
+  if (c.store == nullptr) return no_store(L);
+  store::OpPtr op = start(c);
+  c.task->hold(std::make_unique<HeldOp>(std::move(op)));
+  return lua_yield(L, 0);
 }
 
 void push_error(lua_State* L, const Error& e) { push(L, e.to_string()); }
@@ -91,11 +98,6 @@ auto resumer(Call c, Push push) {
   };
 }
 
-int wait(lua_State* L, Call& c, store::OpPtr op) {
-  c.task->hold(std::make_unique<HeldOp>(std::move(op)));
-  return lua_yield(L, 0);
-}
-
 std::string key_arg(lua_State* L, int idx) { return std::string(check_sv(L, idx)); }
 
 int push_status(lua_State* co, const Status& s) {
@@ -119,141 +121,129 @@ auto status_resumer(Call c) {
   };
 }
 
-int s_get(lua_State* L) {
-  Call c{};
-  if (!begin(L, c)) return no_store(L);
-  auto op = c.store->get(key_arg(L, 2), resumer<std::optional<std::string>>(
+// Resumes with the value read, or nil when there is none.
+auto optional_string_resumer(Call c) {
+  return resumer<std::optional<std::string>>(
       c, [](lua_State* co, const std::optional<std::string>& v) {
         if (v) push(co, *v);
         else lua_pushnil(co);
         return 1;
-      }));
-  return wait(L, c, std::move(op));
+      });
+}
+
+int s_get(lua_State* L) {
+  return call(L, [L](const Call& c) {
+    return c.store->get(key_arg(L, 2), optional_string_resumer(c));
+  });
 }
 
 int s_set(lua_State* L) {
-  Call c{};
-  if (!begin(L, c)) return no_store(L);
-  auto op = c.store->set(key_arg(L, 2), std::string(check_sv(L, 3)), luaL_optnumber(L, 4, 0),
-                         status_resumer(c));
-  return wait(L, c, std::move(op));
+  return call(L, [L](const Call& c) {
+    return c.store->set(key_arg(L, 2), std::string(check_sv(L, 3)), luaL_optnumber(L, 4, 0),
+                        status_resumer(c));
+  });
 }
 
 int s_del(lua_State* L) {
-  Call c{};
-  if (!begin(L, c)) return no_store(L);
-  auto op = c.store->del(key_arg(L, 2), status_resumer(c));
-  return wait(L, c, std::move(op));
+  return call(L, [L](const Call& c) {
+    return c.store->del(key_arg(L, 2), status_resumer(c));
+  });
 }
 
 int s_incr(lua_State* L) {
-  Call c{};
-  if (!begin(L, c)) return no_store(L);
-  auto op = c.store->incr(key_arg(L, 2), static_cast<int64_t>(luaL_optnumber(L, 3, 1)),
-                          luaL_optnumber(L, 4, 0),
-                          resumer<int64_t>(c, [](lua_State* co, int64_t v) {
-                            lua_pushnumber(co, static_cast<double>(v));
-                            return 1;
-                          }));
-  return wait(L, c, std::move(op));
+  return call(L, [L](const Call& c) {
+    return c.store->incr(key_arg(L, 2), static_cast<int64_t>(luaL_optnumber(L, 3, 1)),
+                         luaL_optnumber(L, 4, 0),
+                         resumer<int64_t>(c, [](lua_State* co, int64_t v) {
+                           lua_pushnumber(co, static_cast<double>(v));
+                           return 1;
+                         }));
+  });
 }
 
 int s_window_add(lua_State* L) {
-  Call c{};
-  if (!begin(L, c)) return no_store(L);
-  auto op = c.store->window_add(key_arg(L, 2), luaL_checknumber(L, 3), luaL_checknumber(L, 4),
-                                resumer<double>(c, [](lua_State* co, double v) {
-                                  lua_pushnumber(co, v);
-                                  return 1;
-                                }));
-  return wait(L, c, std::move(op));
+  return call(L, [L](const Call& c) {
+    return c.store->window_add(key_arg(L, 2), luaL_checknumber(L, 3), luaL_checknumber(L, 4),
+                               resumer<double>(c, [](lua_State* co, double v) {
+                                 lua_pushnumber(co, v);
+                                 return 1;
+                               }));
+  });
 }
 
 int s_distinct_add(lua_State* L) {
-  Call c{};
-  if (!begin(L, c)) return no_store(L);
-  auto op = c.store->distinct_add(
-      key_arg(L, 2), std::string(check_sv(L, 3)), luaL_checknumber(L, 4),
-      resumer<store::Store::DistinctResult>(c, [](lua_State* co, const store::Store::DistinctResult& d) {
-        lua_pushnumber(co, static_cast<double>(d.count));
-        lua_pushboolean(co, d.was_new);
-        return 2;
-      }));
-  return wait(L, c, std::move(op));
+  return call(L, [L](const Call& c) {
+    return c.store->distinct_add(
+        key_arg(L, 2), std::string(check_sv(L, 3)), luaL_checknumber(L, 4),
+        resumer<store::Store::DistinctResult>(
+            c, [](lua_State* co, const store::Store::DistinctResult& d) {
+              lua_pushnumber(co, static_cast<double>(d.count));
+              lua_pushboolean(co, d.was_new);
+              return 2;
+            }));
+  });
 }
 
 int s_distinct_members(lua_State* L) {
-  Call c{};
-  if (!begin(L, c)) return no_store(L);
-  auto op = c.store->distinct_members(key_arg(L, 2), luaL_checknumber(L, 3),
-                                      static_cast<size_t>(luaL_optnumber(L, 4, 100)),
-                                      resumer<std::vector<std::string>>(c, push_strings));
-  return wait(L, c, std::move(op));
+  return call(L, [L](const Call& c) {
+    return c.store->distinct_members(key_arg(L, 2), luaL_checknumber(L, 3),
+                                     static_cast<size_t>(luaL_optnumber(L, 4, 100)),
+                                     resumer<std::vector<std::string>>(c, push_strings));
+  });
 }
 
 int s_list_push(lua_State* L) {
-  Call c{};
-  if (!begin(L, c)) return no_store(L);
-  auto op = c.store->list_push(key_arg(L, 2), std::string(check_sv(L, 3)),
-                               static_cast<size_t>(luaL_checknumber(L, 4)),
-                               luaL_optnumber(L, 5, 0), status_resumer(c));
-  return wait(L, c, std::move(op));
+  return call(L, [L](const Call& c) {
+    return c.store->list_push(key_arg(L, 2), std::string(check_sv(L, 3)),
+                              static_cast<size_t>(luaL_checknumber(L, 4)),
+                              luaL_optnumber(L, 5, 0), status_resumer(c));
+  });
 }
 
 int s_list_range(lua_State* L) {
-  Call c{};
-  if (!begin(L, c)) return no_store(L);
-  auto op = c.store->list_range(key_arg(L, 2), static_cast<size_t>(luaL_optnumber(L, 3, 0)),
-                                static_cast<size_t>(luaL_optnumber(L, 4, 100)),
-                                resumer<std::vector<std::string>>(c, push_strings));
-  return wait(L, c, std::move(op));
+  return call(L, [L](const Call& c) {
+    return c.store->list_range(key_arg(L, 2), static_cast<size_t>(luaL_optnumber(L, 3, 0)),
+                               static_cast<size_t>(luaL_optnumber(L, 4, 100)),
+                               resumer<std::vector<std::string>>(c, push_strings));
+  });
 }
 
 int s_map_set(lua_State* L) {
-  Call c{};
-  if (!begin(L, c)) return no_store(L);
-  auto op = c.store->map_set(key_arg(L, 2), std::string(check_sv(L, 3)),
-                             std::string(check_sv(L, 4)), luaL_optnumber(L, 5, 0),
-                             status_resumer(c));
-  return wait(L, c, std::move(op));
+  return call(L, [L](const Call& c) {
+    return c.store->map_set(key_arg(L, 2), std::string(check_sv(L, 3)),
+                            std::string(check_sv(L, 4)), luaL_optnumber(L, 5, 0),
+                            status_resumer(c));
+  });
 }
 
 int s_map_get(lua_State* L) {
-  Call c{};
-  if (!begin(L, c)) return no_store(L);
-  auto op = c.store->map_get(key_arg(L, 2), std::string(check_sv(L, 3)),
-                             resumer<std::optional<std::string>>(
-                                 c, [](lua_State* co, const std::optional<std::string>& v) {
-                                   if (v) push(co, *v);
-                                   else lua_pushnil(co);
-                                   return 1;
-                                 }));
-  return wait(L, c, std::move(op));
+  return call(L, [L](const Call& c) {
+    return c.store->map_get(key_arg(L, 2), std::string(check_sv(L, 3)),
+                            optional_string_resumer(c));
+  });
 }
 
 int s_map_del(lua_State* L) {
-  Call c{};
-  if (!begin(L, c)) return no_store(L);
-  auto op = c.store->map_del(key_arg(L, 2), std::string(check_sv(L, 3)), status_resumer(c));
-  return wait(L, c, std::move(op));
+  return call(L, [L](const Call& c) {
+    return c.store->map_del(key_arg(L, 2), std::string(check_sv(L, 3)), status_resumer(c));
+  });
 }
 
 int s_map_all(lua_State* L) {
-  Call c{};
-  if (!begin(L, c)) return no_store(L);
-  auto op = c.store->map_all(
-      key_arg(L, 2),
-      resumer<std::vector<std::pair<std::string, std::string>>>(
-          c, [](lua_State* co, const std::vector<std::pair<std::string, std::string>>& v) {
-            lua_createtable(co, 0, static_cast<int>(v.size()));
-            for (const auto& [k, val] : v) {
-              push(co, k);
-              push(co, val);
-              lua_rawset(co, -3);
-            }
-            return 1;
-          }));
-  return wait(L, c, std::move(op));
+  return call(L, [L](const Call& c) {
+    return c.store->map_all(
+        key_arg(L, 2),
+        resumer<std::vector<std::pair<std::string, std::string>>>(
+            c, [](lua_State* co, const std::vector<std::pair<std::string, std::string>>& v) {
+              lua_createtable(co, 0, static_cast<int>(v.size()));
+              for (const auto& [k, val] : v) {
+                push(co, k);
+                push(co, val);
+                lua_rawset(co, -3);
+              }
+              return 1;
+            }));
+  });
 }
 
 int s_available(lua_State* L) {

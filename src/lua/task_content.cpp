@@ -46,10 +46,6 @@ int tp_get_content(lua_State* L) {
   }
   return 1;
 }
-int tp_is_html(lua_State* L) {
-  lua_pushboolean(L, check_text(L, 1).is_html);
-  return 1;
-}
 int tp_get_length(lua_State* L) {
   lua_pushinteger(L, static_cast<lua_Integer>(check_text(L, 1).text.size()));
   return 1;
@@ -58,25 +54,9 @@ int tp_get_raw_length(lua_State* L) {
   lua_pushinteger(L, static_cast<lua_Integer>(check_text(L, 1).part->raw_body.size()));
   return 1;
 }
-int tp_get_lines_count(lua_State* L) {
-  lua_pushinteger(L, check_text(L, 1).lines);
-  return 1;
-}
 int tp_is_empty(lua_State* L) {
   const auto& t = check_text(L, 1).text;
   lua_pushboolean(L, core::trim_fws(t).empty());
-  return 1;
-}
-int tp_get_charset(lua_State* L) {
-  push(L, check_text(L, 1).charset_used);
-  return 1;
-}
-int tp_get_declared_charset(lua_State* L) {
-  push(L, check_text(L, 1).charset_declared);
-  return 1;
-}
-int tp_get_non_ascii(lua_State* L) {
-  lua_pushinteger(L, check_text(L, 1).non_ascii_chars);
   return 1;
 }
 // HTML facts of an HTML part as a table (nil for plain text). The table is built on the first
@@ -89,12 +69,7 @@ int tp_get_html(lua_State* L) {
     return 1;
   }
   auto* ref = check_object<PartRef>(L, 1, kTextPartClass);
-  LuaTaskExt& ext = ext_of(L, task_of(L, ref->cell));
-  if (ext.html_ref == LUA_NOREF) {
-    lua_newtable(L);
-    ext.html_ref = luaL_ref(L, LUA_REGISTRYINDEX);
-  }
-  lua_rawgeti(L, LUA_REGISTRYINDEX, ext.html_ref);
+  push_ref_table(L, ext_of(L, task_of(L, ref->cell)).html_ref);
   const int slot = static_cast<int>(ref->index + 1);
   lua_rawgeti(L, -1, slot);
   if (!lua_isnil(L, -1)) {
@@ -159,14 +134,14 @@ int tp_get_mimepart(lua_State* L) {
 
 const luaL_Reg kTextPartMethods[] = {
     {"get_content", tp_get_content},
-    {"is_html", tp_is_html},
+    {"is_html", field_getter<check_text, &mime::TextPart::is_html>},
     {"get_length", tp_get_length},
     {"get_raw_length", tp_get_raw_length},
-    {"get_lines_count", tp_get_lines_count},
+    {"get_lines_count", field_getter<check_text, &mime::TextPart::lines>},
     {"is_empty", tp_is_empty},
-    {"get_charset", tp_get_charset},
-    {"get_declared_charset", tp_get_declared_charset},
-    {"get_non_ascii_count", tp_get_non_ascii},
+    {"get_charset", field_getter<check_text, &mime::TextPart::charset_used>},
+    {"get_declared_charset", field_getter<check_text, &mime::TextPart::charset_declared>},
+    {"get_non_ascii_count", field_getter<check_text, &mime::TextPart::non_ascii_chars>},
     {"get_html", tp_get_html},
     {"get_mimepart", tp_get_mimepart},
     {nullptr, nullptr}};
@@ -196,14 +171,6 @@ int mp_get_length(lua_State* L) {
   lua_pushinteger(L, static_cast<lua_Integer>(check_part(L, 1).decoded.size()));
   return 1;
 }
-int mp_get_content(lua_State* L) {
-  push(L, check_part(L, 1).decoded);
-  return 1;
-}
-int mp_get_raw_content(lua_State* L) {
-  push(L, check_part(L, 1).raw_body);
-  return 1;
-}
 int mp_get_header(lua_State* L) {
   const mime::Part& p = check_part(L, 1);
   std::string_view name = check_sv(L, 2);
@@ -222,34 +189,10 @@ int mp_get_cte(lua_State* L) {
   push(L, kNames[static_cast<int>(check_part(L, 1).encoding)]);
   return 1;
 }
-int mp_get_disposition(lua_State* L) {
-  push(L, check_part(L, 1).disposition);
-  return 1;
-}
-int mp_is_attachment(lua_State* L) {
-  lua_pushboolean(L, check_part(L, 1).is_attachment);
-  return 1;
-}
-int mp_is_text(lua_State* L) {
-  lua_pushboolean(L, check_part(L, 1).is_text);
-  return 1;
-}
-int mp_is_multipart(lua_State* L) {
-  lua_pushboolean(L, check_part(L, 1).is_multipart);
-  return 1;
-}
-int mp_is_message(lua_State* L) {
-  lua_pushboolean(L, check_part(L, 1).is_message);
-  return 1;
-}
 int mp_is_image(lua_State* L) {
   const mime::Part& p = check_part(L, 1);
   lua_pushboolean(L, p.content_type.type == "image" ||
                          p.sniffed_type.substr(0, 6) == "image/");
-  return 1;
-}
-int mp_get_depth(lua_State* L) {
-  lua_pushinteger(L, check_part(L, 1).depth);
   return 1;
 }
 
@@ -259,17 +202,17 @@ const luaL_Reg kMimePartMethods[] = {
     {"get_detected_type", mp_get_detected_type},
     {"get_filename", mp_get_filename},
     {"get_length", mp_get_length},
-    {"get_content", mp_get_content},
-    {"get_raw_content", mp_get_raw_content},
+    {"get_content", field_getter<check_part, &mime::Part::decoded>},
+    {"get_raw_content", field_getter<check_part, &mime::Part::raw_body>},
     {"get_header", mp_get_header},
     {"get_cte", mp_get_cte},
-    {"get_disposition", mp_get_disposition},
-    {"is_attachment", mp_is_attachment},
-    {"is_text", mp_is_text},
-    {"is_multipart", mp_is_multipart},
-    {"is_message", mp_is_message},
+    {"get_disposition", field_getter<check_part, &mime::Part::disposition>},
+    {"is_attachment", field_getter<check_part, &mime::Part::is_attachment>},
+    {"is_text", field_getter<check_part, &mime::Part::is_text>},
+    {"is_multipart", field_getter<check_part, &mime::Part::is_multipart>},
+    {"is_message", field_getter<check_part, &mime::Part::is_message>},
     {"is_image", mp_is_image},
-    {"get_depth", mp_get_depth},
+    {"get_depth", field_getter<check_part, &mime::Part::depth>},
     {nullptr, nullptr}};
 
 // ---- task methods

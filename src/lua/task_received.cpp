@@ -114,20 +114,14 @@ int get_received_headers(lua_State* L) {
     lua_newtable(L);
     return 1;
   }
-  LuaTaskExt& ext = ext_of(L, task);
-  if (ext.cache_ref == LUA_NOREF) {
-    lua_newtable(L);
-    ext.cache_ref = luaL_ref(L, LUA_REGISTRYINDEX);
-  }
-  lua_rawgeti(L, LUA_REGISTRYINDEX, ext.cache_ref);
+  push_ref_table(L, ext_of(L, task).cache_ref);
   lua_getfield(L, -1, kCacheKey);
   if (lua_istable(L, -1)) {
     lua_remove(L, -2);
     return 1;
   }
   lua_pop(L, 1);  // the nil; the cache table stays below the result
-  scan::RelayChain chain = scan::RelayChain::build(task.envelope(), &task.message(),
-                                                   task.engine().options.trusted_relays);
+  const scan::RelayChain& chain = task.relays();
   const auto& relays = chain.relays();
   lua_createtable(L, static_cast<int>(relays.size()), 0);
   int first = chain.first_untrusted_position();
@@ -150,9 +144,7 @@ int get_untrusted_relay(lua_State* L) {
     lua_pushnil(L);
     return 1;
   }
-  scan::RelayChain chain = scan::RelayChain::build(task.envelope(), &task.message(),
-                                                   task.engine().options.trusted_relays);
-  const scan::Relay* r = chain.first_untrusted();
+  const scan::Relay* r = task.relays().first_untrusted();
   if (r == nullptr) {
     lua_pushnil(L);
   } else {
@@ -179,17 +171,12 @@ int is_from_ip_derived(lua_State* L) {
 }  // namespace
 
 void open_received(lua_State* L) {
-  luaL_getmetatable(L, kTaskClass);
-  lua_getfield(L, -1, "__index");
-  lua_pushcfunction(L, get_received_headers);
-  lua_setfield(L, -2, "get_received_headers");
-  lua_pushcfunction(L, get_untrusted_relay);
-  lua_setfield(L, -2, "get_untrusted_relay");
-  lua_pushcfunction(L, get_rdns_state);
-  lua_setfield(L, -2, "get_rdns_state");
-  lua_pushcfunction(L, is_from_ip_derived);
-  lua_setfield(L, -2, "is_from_ip_derived");
-  lua_pop(L, 2);
+  static const luaL_Reg kMethods[] = {{"get_received_headers", get_received_headers},
+                                      {"get_untrusted_relay", get_untrusted_relay},
+                                      {"get_rdns_state", get_rdns_state},
+                                      {"is_from_ip_derived", is_from_ip_derived},
+                                      {nullptr, nullptr}};
+  add_task_methods(L, kMethods);
 }
 
 }  // namespace mw::lua

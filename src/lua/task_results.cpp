@@ -209,12 +209,7 @@ int get_settings(lua_State* L) {
 int cache_set(lua_State* L) {
   scan::Task& t = check_task(L, 1);
   luaL_checkstring(L, 2);
-  LuaTaskExt& ext = ext_of(L, t);
-  if (ext.cache_ref == LUA_NOREF) {
-    lua_newtable(L);
-    ext.cache_ref = luaL_ref(L, LUA_REGISTRYINDEX);
-  }
-  lua_rawgeti(L, LUA_REGISTRYINDEX, ext.cache_ref);
+  push_ref_table(L, ext_of(L, t).cache_ref);
   lua_pushvalue(L, 2);
   lua_pushvalue(L, 3);
   lua_rawset(L, -3);

@@ -36,14 +36,6 @@ std::string_view origin_name(mime::Origin o) {
 }
 
 int get_host(lua_State* L) { return push_or_nil(L, check(L, 1).host); }
-int get_text(lua_State* L) {
-  push(L, check(L, 1).url);
-  return 1;
-}
-int get_raw(lua_State* L) {
-  push(L, check(L, 1).raw);
-  return 1;
-}
 int get_tld(lua_State* L) { return push_or_nil(L, check(L, 1).tld); }
 int get_path(lua_State* L) { return push_or_nil(L, check(L, 1).path); }
 int get_query(lua_State* L) { return push_or_nil(L, check(L, 1).query); }
@@ -63,31 +55,11 @@ int get_origin(lua_State* L) {
   push(L, origin_name(check(L, 1).origin));
   return 1;
 }
-int get_part_index(lua_State* L) {
-  lua_pushinteger(L, check(L, 1).part_index);
-  return 1;
-}
-int is_obfuscated(lua_State* L) {
-  lua_pushboolean(L, check(L, 1).obfuscated);
-  return 1;
-}
-int is_numeric(lua_State* L) {
-  lua_pushboolean(L, check(L, 1).host_is_ip);
-  return 1;
-}
-int has_user(lua_State* L) {
-  lua_pushboolean(L, check(L, 1).has_user);
-  return 1;
-}
 int is_html_displayed(lua_State* L) {
   lua_pushboolean(L, check(L, 1).origin == mime::Origin::kHtmlHref);
   return 1;
 }
 int get_display(lua_State* L) { return push_or_nil(L, check(L, 1).anchor_text); }
-int is_schemeless(lua_State* L) {
-  lua_pushboolean(L, check(L, 1).schemeless);
-  return 1;
-}
 int to_table(lua_State* L) {
   const mime::Url& u = check(L, 1);
   lua_newtable(L);
@@ -113,17 +85,21 @@ int url_tostring(lua_State* L) {
 }
 
 const luaL_Reg kMethods[] = {
-    {"get_host", get_host},         {"get_text", get_text},
-    {"get_raw", get_raw},           {"get_tld", get_tld},
+    {"get_host", get_host},
+    {"get_text", field_getter<check, &mime::Url::url>},
+    {"get_raw", field_getter<check, &mime::Url::raw>},
+    {"get_tld", get_tld},
     {"get_path", get_path},         {"get_query", get_query},
     {"get_fragment", get_fragment}, {"get_scheme", get_scheme},
     {"get_protocol", get_scheme},   {"get_user", get_user},
     {"get_port", get_port},         {"get_origin", get_origin},
-    {"get_part_index", get_part_index},
-    {"is_obfuscated", is_obfuscated},
-    {"is_numeric", is_numeric},     {"has_user", has_user},
+    {"get_part_index", field_getter<check, &mime::Url::part_index>},
+    {"is_obfuscated", field_getter<check, &mime::Url::obfuscated>},
+    {"is_numeric", field_getter<check, &mime::Url::host_is_ip>},
+    {"has_user", field_getter<check, &mime::Url::has_user>},
     {"is_html_displayed", is_html_displayed},
-    {"get_display", get_display},   {"is_schemeless", is_schemeless},
+    {"get_display", get_display},
+    {"is_schemeless", field_getter<check, &mime::Url::schemeless>},
     {"to_table", to_table},         {nullptr, nullptr}};
 
 }  // namespace

@@ -1,6 +1,5 @@
 #include "maps/map.h"
 
-#include <arpa/inet.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -10,6 +9,8 @@
 #include <iterator>
 #include <unordered_map>
 
+#include "core/ascii.h"
+#include "core/ip_address.h"
 #include "match/match_set.h"
 #include "match/pattern.h"
 #include "match/pattern_set.h"
@@ -23,19 +24,7 @@ using std::string_view;
 
 bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
 
-string_view trim(string_view s) {
-  while (!s.empty() && is_blank(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_blank(s.back())) s.remove_suffix(1);
-  return s;
-}
-
-std::string lower(string_view s) {
-  std::string out(s);
-  for (auto& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-  }
-  return out;
-}
+string_view trim(string_view s) { return core::trim_if(s, is_blank); }
 
 struct Line {
   string_view key;
@@ -108,21 +97,19 @@ struct AddrHash {
   size_t operator()(const Addr& a) const { return std::hash<uint64_t>()(a.hi * 31 + a.lo); }
 };
 
+// An address (brackets allowed) as 128 bits, IPv4 at ::ffff:0:0/96; `bits` is 32 for IPv4
+// text and 128 for IPv6 text.
 bool parse_ip(string_view text, Addr& out, int& bits) {
-  if (text.size() >= 2 && text.front() == '[' && text.back() == ']') {
-    text = text.substr(1, text.size() - 2);
-  }
-  if (text.empty() || text.size() > 63) return false;
-  char buf[64] = {0};
-  std::memcpy(buf, text.data(), text.size());
-  unsigned char a[16] = {0};
-  if (inet_pton(AF_INET, buf, a + 12) == 1) {
+  auto ip = core::IpAddress::parse(text, /*brackets=*/true);
+  if (!ip) return false;
+  uint8_t a[16] = {0};
+  if (ip->is_v4()) {
     a[10] = a[11] = 0xff;
+    std::memcpy(a + 12, ip->bytes.data(), 4);
     bits = 32;
-  } else if (inet_pton(AF_INET6, buf, a) == 1) {
-    bits = 128;
   } else {
-    return false;
+    std::memcpy(a, ip->bytes.data(), 16);
+    bits = 128;
   }
   out = Addr{};
   for (int i = 0; i < 8; ++i) out.hi = (out.hi << 8) | a[i];
@@ -210,7 +197,7 @@ class StringData final : public MapData {
   explicit StringData(MapKind kind) : kind_(kind) {}
 
   Status add(string_view key, string_view value) {
-    std::string k = lower(key);
+    std::string k = core::to_lower(key);
     if (kind_ == MapKind::kDomain) {
       if (k.rfind("*.", 0) == 0) k.erase(0, 2);
       while (!k.empty() && k.front() == '.') k.erase(0, 1);
@@ -228,13 +215,17 @@ class StringData final : public MapData {
     return {};
   }
 
+  // Keys are lower-cased once, when added; a looked-up key is copied only when it has
+  // upper-case letters, and the lookups take views (no string per label or address).
   std::optional<string_view> find(string_view key, match::Scratch*) const override {
-    std::string k = lower(key);
+    std::string lowered;
+    string_view k = key;
+    if (core::has_upper(key)) k = lowered = core::to_lower(key);
     if (kind_ == MapKind::kDomain) {
-      while (!k.empty() && k.back() == '.') k.pop_back();
+      while (!k.empty() && k.back() == '.') k.remove_suffix(1);
       string_view name = k;
       while (!name.empty()) {
-        auto it = entries_.find(std::string(name));
+        auto it = entries_.find(name);
         if (it != entries_.end()) return string_view(it->second);
         auto dot = name.find('.');
         if (dot == string_view::npos) break;
@@ -246,7 +237,7 @@ class StringData final : public MapData {
     if (it != entries_.end()) return string_view(it->second);
     if (kind_ == MapKind::kEmail) {
       auto at = k.rfind('@');
-      if (at != std::string::npos) {
+      if (at != string_view::npos) {
         it = entries_.find(k.substr(at));
         if (it != entries_.end()) return string_view(it->second);
       }
@@ -256,8 +247,13 @@ class StringData final : public MapData {
   size_t size() const override { return entries_.size(); }
 
  private:
+  // Transparent: find() takes a string_view.
+  struct ViewHash {
+    using is_transparent = void;
+    size_t operator()(string_view s) const { return std::hash<string_view>()(s); }
+  };
   MapKind kind_;
-  std::unordered_map<std::string, std::string> entries_;
+  std::unordered_map<std::string, std::string, ViewHash, std::equal_to<>> entries_;
 };
 
 // Addresses and names in one list.
@@ -331,7 +327,7 @@ class PatternData final : public MapData {
 }  // namespace
 
 Result<MapKind> parse_map_kind(std::string_view name, bool* multi) {
-  std::string n = lower(name);
+  std::string n = core::to_lower(name);
   if (multi != nullptr) *multi = n == "regexp_multi" || n == "glob_multi";
   if (n == "ip" || n == "radix") return MapKind::kIp;
   if (n == "domain") return MapKind::kDomain;

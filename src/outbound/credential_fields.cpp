@@ -7,12 +7,11 @@ namespace mw::outbound::cred {
 
 namespace {
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_lower(char c) { return c >= 'a' && c <= 'z'; }
-bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
-bool is_alpha(char c) { return is_lower(c) || is_upper(c); }
-bool is_alnum(char c) { return is_alpha(c) || is_digit(c); }
-char lower(char c) { return is_upper(c) ? static_cast<char>(c + 32) : c; }
+using core::is_alnum;
+using core::is_alpha;
+using core::is_digit;
+using core::is_lower;
+using core::is_upper;
 
 bool all_of(std::string_view s, bool (*pred)(char)) {
   return !s.empty() && std::all_of(s.begin(), s.end(), pred);
@@ -142,14 +141,6 @@ bool split_userinfo(std::string_view s, Field& f) {
 
 }  // namespace
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
-}
-
 std::string fold_case(std::string_view s) {
   std::string out;
   out.reserve(s.size());
@@ -184,12 +175,12 @@ std::string fold_case(std::string_view s) {
       if (d == 0xBC && e >= 0x81 && e <= 0xBF) cp = 0xFF00 + (e - 0x80);
       if (d == 0xBD && e >= 0x80 && e <= 0x9E) cp = 0xFF40 + (e - 0x80);
       if (cp != 0) {
-        out += lower(static_cast<char>(cp - 0xFF00 + 0x20));
+        out += core::to_lower(static_cast<char>(cp - 0xFF00 + 0x20));
         i += 2;
         continue;
       }
     }
-    out += lower(static_cast<char>(c));
+    out += core::to_lower(static_cast<char>(c));
   }
   return out;
 }

@@ -10,6 +10,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/ascii.h"
+
 namespace mw::outbound::cred {
 
 enum class Kind : uint8_t {
@@ -91,6 +93,7 @@ size_t prose_units(std::string_view line);
 
 // Lower-case ASCII letters and Cyrillic capitals (the label dictionary is in lower case).
 std::string fold_case(std::string_view s);
-bool iequals(std::string_view a, std::string_view b);
+// ASCII case-insensitive equality: core's (core/ascii.h).
+using core::iequals;
 
 }  // namespace mw::outbound::cred

@@ -3,7 +3,6 @@
 // Consecutive lines with pairs form one record; a label that comes back after the record has
 // its identity and secret starts the next one (lists of several accounts).
 #include <algorithm>
-#include <cctype>
 
 #include "outbound/credential_fields.h"
 #include "outbound/credential_labels.h"
@@ -31,9 +30,7 @@ bool space(char c) { return c == ' ' || c == '\t'; }
 bool wide_space(std::string_view s, size_t i) { return s.compare(i, 3, "\xE3\x80\x80") == 0; }
 
 std::string_view trim(std::string_view s) {
-  while (!s.empty() && (space(s.front()) || s.front() == '\r')) s.remove_prefix(1);
-  while (!s.empty() && (space(s.back()) || s.back() == '\r')) s.remove_suffix(1);
-  return s;
+  return core::trim_if(s, [](char c) { return space(c) || c == '\r'; });
 }
 
 // Whether a label is written as a configuration key rather than for people to read.
@@ -44,23 +41,17 @@ bool is_config_key(std::string_view label) {
   }
   for (size_t i = 1; i + 1 < label.size(); ++i) {
     char a = label[i - 1], c = label[i], b = label[i + 1];
-    bool alnum_a = std::isalnum(static_cast<unsigned char>(a)) != 0;
-    bool alnum_b = std::isalnum(static_cast<unsigned char>(b)) != 0;
-    if ((c == '.' || c == '_') && alnum_a && alnum_b) return true;
-    if (std::islower(static_cast<unsigned char>(a)) && std::isupper(static_cast<unsigned char>(c))) {
-      return true;
-    }
+    if ((c == '.' || c == '_') && core::is_alnum(a) && core::is_alnum(b)) return true;
+    if (core::is_lower(a) && core::is_upper(c)) return true;
   }
   return false;
 }
-
-bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
 
 // Leading list bullets and numbering: "- ", "* ", "• ", "・", "■ ", "1. ", "1) ".
 std::string_view strip_bullet(std::string_view s) {
   s = trim(s);
   for (std::string_view b : {"- ", "* ", "+ ", "• ", "・", "■", "●", "◆", "○", "◇", "▶", "★", "※"}) {
-    if (starts_with(s, b)) return trim(s.substr(b.size()));
+    if (s.starts_with(b)) return trim(s.substr(b.size()));
   }
   size_t i = 0;
   while (i < s.size() && i < 3 && s[i] >= '0' && s[i] <= '9') ++i;
@@ -75,7 +66,7 @@ std::string_view strip_connector(std::string_view v) {
   v = trim(v);
   for (std::string_view c : {"is ", "ist ", "est ", "es ", "é ", "- ", "— ", "= ", ": ", "は",
                              "：", "-> ", "=> "}) {
-    if (starts_with(v, c)) return trim(v.substr(c.size()));
+    if (v.starts_with(c)) return trim(v.substr(c.size()));
   }
   return v;
 }
@@ -276,7 +267,7 @@ std::string_view first_token(std::string_view v, bool& alone) {
       while (!tail.empty() && std::string_view(",;}]").find(tail.front()) != std::string_view::npos) {
         tail = trim(tail.substr(1));
       }
-      alone = tail.empty() || tail.front() == '#' || starts_with(tail, "//");
+      alone = tail.empty() || tail.front() == '#' || tail.starts_with("//");
       return v.substr(1, close - 1);
     }
   }
@@ -292,7 +283,7 @@ std::string_view first_token(std::string_view v, bool& alone) {
   std::string_view tok = v.substr(0, end);
   std::string_view tail = trim(v.substr(end));
   alone = tail.empty() || std::string_view("([<-/|,;").find(tail.front()) != std::string_view::npos ||
-          starts_with(tail, "（") || starts_with(tail, "※") || starts_with(tail, "—") ||
+          tail.starts_with("（") || tail.starts_with("※") || tail.starts_with("—") ||
           is_noise_word(tail);
   return tok;
 }

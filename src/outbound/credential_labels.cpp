@@ -166,15 +166,12 @@ constexpr std::string_view kOnboardingPhrases[] = {
     "更改密碼", "首次登录", "首次登錄", "パスワードを変更", "パスワードの変更", "パスワード変更",
     "初回ログイン", "変更してください"};
 
-bool is_ascii_upper(char c) { return c >= 'A' && c <= 'Z'; }
-bool is_ascii_lower(char c) { return c >= 'a' && c <= 'z'; }
-
 // Folded label, separators as single spaces, bullets and brackets removed.
 std::string normalize(std::string_view label) {
   std::string spaced;
   for (size_t i = 0; i < label.size(); ++i) {
     char c = label[i];
-    if (i > 0 && is_ascii_upper(c) && is_ascii_lower(label[i - 1])) spaced += ' ';  // camelCase
+    if (i > 0 && core::is_upper(c) && core::is_lower(label[i - 1])) spaced += ' ';  // camelCase
     spaced += c;
   }
   std::string f = fold_case(spaced);

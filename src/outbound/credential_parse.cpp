@@ -1,7 +1,6 @@
 // Positional records: one line cut at a delimiter, every field typed (credential_fields.h),
 // the record assembled from what the fields are and where they stand.
 #include <algorithm>
-#include <cctype>
 
 #include "outbound/credential_fields.h"
 #include "outbound/credential_parse.h"
@@ -126,7 +125,7 @@ std::optional<Draft> assemble(std::string_view line, const std::vector<std::stri
   // not an SMTP server's.
   for (size_t at = line.find("://"); at != std::string_view::npos; at = line.find("://", at + 3)) {
     size_t b = at;
-    while (b > 0 && std::isalpha(static_cast<unsigned char>(line[b - 1]))) --b;
+    while (b > 0 && core::is_alpha(line[b - 1])) --b;
     std::string_view scheme = line.substr(b, at - b);
     if (!iequals(scheme, "smtp") && !iequals(scheme, "smtps") && !iequals(scheme, "submission")) {
       d.foreign = true;

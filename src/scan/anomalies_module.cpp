@@ -3,6 +3,7 @@
 #include <string>
 
 #include "mime/message.h"
+#include "scan/callback_symbols.h"
 #include "scan/engine.h"
 #include "scan/task.h"
 
@@ -48,12 +49,7 @@ class AnomaliesModule final : public Module {
   void declare_options(core::Schema&) const override {}
 
   Status configure(Engine& engine, core::Logger&) override {
-    SymbolDef parent;
-    parent.name = "MIME_ANOMALIES";
-    parent.type = SymbolType::kCallback;
-    parent.flags = kFlagEmpty;
-    parent.origin = "module:anomalies";
-    parent.callback = [](Task& task, SymbolId) {
+    auto callback = [](Task& task, SymbolId) {
       if (!task.has_message()) return RunState::kDone;
       const mime::AnomalySet& set = task.message().anomalies;
       for (const auto& s : kSymbols) {
@@ -61,6 +57,8 @@ class AnomaliesModule final : public Module {
       }
       return RunState::kDone;
     };
+    SymbolDef parent = module_callback(name(), "MIME_ANOMALIES", "", "", std::move(callback));
+    parent.flags = kFlagEmpty;
     auto pid = engine.registry.add(std::move(parent));
     if (!pid) return fail(pid.error());
     for (const auto& s : kSymbols) {

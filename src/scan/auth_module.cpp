@@ -15,6 +15,7 @@
 #include "auth/spf/options.h"
 #include "core/ascii.h"
 #include "scan/auth_results.h"
+#include "scan/callback_symbols.h"
 #include "scan/engine.h"
 #include "scan/task.h"
 #include "store/store.h"
@@ -189,10 +190,7 @@ class AuthModule final : public Module {
 
   Status configure(Engine& engine, core::Logger& logger) override {
     const core::Config& c = *engine.config;
-    if (!c.get_bool("options.auth.enabled")) {
-      disable("options.auth.enabled is false");
-      return {};
-    }
+    if (disabled_by(c, "options.auth.enabled")) return {};
     auto cfg = std::make_shared<AuthConfig>();
     auto spf = auth::spf::options_from(c);
     if (!spf) return fail(spf.error());
@@ -214,12 +212,7 @@ class AuthModule final : public Module {
     cfg->report_rows = static_cast<size_t>(c.get_int("options.auth.dmarc_report_rows"));
     cfg->report_ttl = c.get_duration("options.auth.dmarc_report_ttl");
 
-    SymbolDef d;
-    d.name = "AUTH_CHECKS";
-    d.type = SymbolType::kCallback;
-    d.priority = 5;
-    d.origin = "module:auth";
-    d.callback = [cfg](Task& task, SymbolId self) -> RunState {
+    auto callback = [cfg](Task& task, SymbolId self) -> RunState {
       if (!task.has_message()) return RunState::kDone;
       auto owned = std::make_unique<AuthResults>();
       AuthResults* results = owned.get();
@@ -310,9 +303,9 @@ class AuthModule final : public Module {
       r->maybe_finish();
       return r->finished ? RunState::kDone : RunState::kPending;
     };
-    auto id = engine.registry.add(std::move(d));
-    if (!id) return fail(id.error());
-    return {};
+    SymbolDef d = module_callback(name(), "AUTH_CHECKS", "", "", std::move(callback));
+    d.priority = 5;
+    return add_callback_symbols(engine.registry, std::move(d), {});
   }
 };
 

@@ -6,7 +6,9 @@
 #include "auth/dkim/crypto.h"
 #include "auth/spf/address.h"
 #include "core/ascii.h"
+#include "dns/name.h"
 #include "scan/auth_results.h"
+#include "scan/callback_symbols.h"
 #include "scan/engine.h"
 #include "scan/task.h"
 #include "store/store.h"
@@ -14,6 +16,11 @@
 namespace mw::scan {
 
 namespace {
+
+constexpr VirtualSymbol kSymbols[] = {
+    {"DKIM_REPLAY", 5.0,
+     "A valid DKIM signature seen from many networks to many recipients (replay)"},
+};
 
 constexpr size_t kHashBytes = 12;  // 96 bits: collisions are irrelevant at these counts
 
@@ -54,10 +61,10 @@ std::string network_of(const std::string& ip_text) {
 
 // Relaxed alignment without the suffix list: equal, or one a parent of the other.
 bool related(const std::string& a, const std::string& b) {
+  // A subdomain of a name with a dot (not of a top-level domain).
   auto under = [](const std::string& child, const std::string& parent) {
-    return child.size() > parent.size() + 1 &&
-           child.compare(child.size() - parent.size(), parent.size(), parent) == 0 &&
-           child[child.size() - parent.size() - 1] == '.' && parent.find('.') != std::string::npos;
+    return parent.find('.') != std::string::npos &&
+           dns::is_same_or_subdomain(child, parent);
   };
   return a == b || under(a, b) || under(b, a);
 }
@@ -145,10 +152,7 @@ class DkimReplayModule final : public Module {
 
   Status configure(Engine& engine, core::Logger& logger) override {
     const core::Config& c = *engine.config;
-    if (!c.get_bool("options.dkim_replay.enabled")) {
-      disable("options.dkim_replay.enabled = false");
-      return {};
-    }
+    if (disabled_by(c, "options.dkim_replay.enabled")) return {};
     auto cfg = std::make_shared<ReplayConfig>();
     cfg->window = c.get_duration("options.dkim_replay.window");
     cfg->networks = static_cast<uint64_t>(c.get_int("options.dkim_replay.networks"));
@@ -158,29 +162,12 @@ class DkimReplayModule final : public Module {
     cfg->own_ttl = c.get_duration("options.dkim_replay.own_network_ttl");
     (void)logger;
 
-    SymbolDef d;
-    d.name = "DKIM_REPLAY_CHECK";
-    d.type = SymbolType::kCallback;
-    d.groups.push_back("auth");
-    d.description = "Counts networks and recipients of valid DKIM signatures";
-    d.origin = "module:dkim_replay";
+    SymbolDef d = module_callback(
+        name(), "DKIM_REPLAY_CHECK", "auth",
+        "Counts networks and recipients of valid DKIM signatures",
+        [cfg](Task& task, SymbolId self) -> RunState { return check(cfg, task, self); });
     d.deps = {"AUTH_CHECKS"};
-    d.callback = [cfg](Task& task, SymbolId self) -> RunState { return check(cfg, task, self); };
-    auto id = engine.registry.add(std::move(d));
-    if (!id) return fail(id.error());
-    SymbolDef v;
-    v.name = "DKIM_REPLAY";
-    v.type = SymbolType::kVirtual;
-    v.parent = *id;
-    v.parent_name = "DKIM_REPLAY_CHECK";
-    v.groups.push_back("auth");
-    v.description = "A valid DKIM signature seen from many networks to many recipients (replay)";
-    v.score = 5.0;
-    v.score_set = true;
-    v.origin = "module:dkim_replay";
-    auto vid = engine.registry.add(std::move(v));
-    if (!vid) return fail(vid.error());
-    return {};
+    return add_callback_symbols(engine.registry, std::move(d), kSymbols);
   }
 
  private:

@@ -1,5 +1,6 @@
 #include "scan/hfilter_module.h"
 
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <memory>
@@ -9,6 +10,7 @@
 #include "core/ascii.h"
 #include "core/ip_address.h"
 #include "dns/lookup_batch.h"
+#include "dns/name.h"
 #include "dns/resolver.h"
 #include "scan/callback_symbols.h"
 #include "scan/engine.h"
@@ -132,14 +134,9 @@ struct Client {
 };
 
 bool is_own(const HfilterConfig& cfg, const std::string& name) {
-  for (const auto& o : cfg.own) {
-    if (name == o) return true;
-    if (name.size() > o.size() + 1 && name.compare(name.size() - o.size(), o.size(), o) == 0 &&
-        name[name.size() - o.size() - 1] == '.') {
-      return true;
-    }
-  }
-  return false;
+  return std::any_of(cfg.own.begin(), cfg.own.end(), [&name](const std::string& o) {
+    return dns::is_same_or_subdomain(name, o);
+  });
 }
 
 std::string arpa_name(const std::string& ip) {
@@ -256,8 +253,7 @@ RunState run(const HfilterConfig& cfg, Task& task, SymbolId self) {
   }
   Batch* dns_all = cfg.check_dns ? batch.get() : nullptr;
 
-  RelayChain chain = RelayChain::build(env, &task.message(), task.engine().options.trusted_relays);
-  if (const Relay* fu = chain.first_untrusted()) {
+  if (const Relay* fu = task.relays().first_untrusted()) {
     Client c;
     c.ip = fu->ip;
     c.helo = std::string(fu->helo);
@@ -313,24 +309,19 @@ class HfilterModule final : public Module {
 
   Status configure(Engine& engine, core::Logger& logger) override {
     const core::Config& c = *engine.config;
-    if (!c.get_bool("hfilter.enabled")) {
-      disable("hfilter.enabled is false");
-      return {};
-    }
+    if (disabled_by(c, "hfilter.enabled")) return {};
     auto cfg = std::make_shared<HfilterConfig>();
     cfg->check_dns = c.get_bool("hfilter.check_dns");
     cfg->ptr_lookup = c.get_bool("hfilter.ptr_lookup");
     cfg->skip_authenticated = c.get_bool("hfilter.skip_authenticated");
     for (const auto& n : c.get_strings("hfilter.own_names")) cfg->own.push_back(lower(n));
-    SymbolDef d;
-    d.name = "HFILTER_CHECK";
-    d.type = SymbolType::kCallback;
-    d.groups.push_back("hfilter");
-    d.description = "HELO, reverse DNS and sender domain checks";
-    d.origin = "module:hfilter";
     std::shared_ptr<const HfilterConfig> shared = cfg;
-    d.callback = [shared](Task& task, SymbolId self) { return run(*shared, task, self); };
-    return add_callback_symbols(engine.registry, std::move(d), kSymbols);
+    return add_callback_symbols(
+        engine.registry,
+        module_callback(name(), "HFILTER_CHECK", "hfilter",
+                        "HELO, reverse DNS and sender domain checks",
+                        [shared](Task& task, SymbolId self) { return run(*shared, task, self); }),
+        kSymbols);
   }
 };
 

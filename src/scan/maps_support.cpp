@@ -23,6 +23,18 @@ constexpr ExtensionKey kMapsWatchKey{"maps watches"};
 
 }  // namespace
 
+std::string replace_var(std::string text, std::string_view var, std::string_view value) {
+  if (var.empty()) return text;
+  for (size_t pos = 0; (pos = text.find(var, pos)) != std::string::npos; pos += value.size()) {
+    text.replace(pos, var.size(), value);
+  }
+  return text;
+}
+
+std::string expand_confdir(std::string path, const Engine& engine) {
+  return replace_var(std::move(path), "$CONFDIR", engine.config ? engine.config->dir() : ".");
+}
+
 maps::MapRegistry& engine_maps(Engine& engine, core::Logger& logger) {
   if (engine.maps) return *engine.maps;
   maps::RegistryOptions opts;

@@ -10,6 +10,9 @@
 // then the worker thread. Failure modes: none.
 #pragma once
 
+#include <string>
+#include <string_view>
+
 #include "core/log.h"
 #include "maps/registry.h"
 #include "scan/engine.h"
@@ -17,5 +20,13 @@
 namespace mw::scan {
 
 maps::MapRegistry& engine_maps(Engine& engine, core::Logger& logger);
+
+// Every `var` in `text` replaced by `value` (path variables of map files and rule
+// directories).
+std::string replace_var(std::string text, std::string_view var, std::string_view value);
+
+// A map file named in a module option or a Lua rule with $CONFDIR replaced by the
+// configuration's directory ("." for an engine without configuration).
+std::string expand_confdir(std::string path, const Engine& engine);
 
 }  // namespace mw::scan

@@ -47,6 +47,13 @@ class Module {
   // From configure(): the module is not configured and stays off (modules are made afresh
   // for every configuration, so this holds for the configuration being built).
   void disable(std::string reason) { disabled_reason_ = std::move(reason); }
+  // The usual switch: when the boolean option `key` is false, disable() with the reason
+  // "<key> is false" and return true (configure() then returns success at once).
+  bool disabled_by(const core::Config& config, std::string_view key) {
+    if (config.get_bool(key)) return false;
+    disable(std::string(key) + " is false");
+    return true;
+  }
 
  private:
   std::string disabled_reason_;

@@ -7,6 +7,8 @@
 
 #include "core/ascii.h"
 #include "core/ip_address.h"
+#include "core/option_table.h"
+#include "dns/name.h"
 
 namespace mw::scan {
 
@@ -27,35 +29,120 @@ std::vector<std::string> strings_of(const json::Value& v) {
   return out;
 }
 
+// [rbl]: the global switches and caps.
+core::OptionTable<RblOptions> global_table() {
+  using core::OptType;
+  return {"rbl",
+          "DNS blocklists (scan/rbl_module.h, doc/maps.md): global switches and caps; each "
+          "[rbl.NAME] table is one list",
+          {
+              {&RblOptions::enabled,
+               {"enabled", OptType::kBool, "true", "Query the DNS lists (false: none at all)"}},
+              {&RblOptions::max_queries,
+               {"max_queries", OptType::kInt, "32",
+                "Most list queries per message, all lists together (more candidates are "
+                "dropped)",
+                0, 10000}},
+              {&RblOptions::max_url_domains,
+               {"max_url_domains", OptType::kInt, "8", "URL domains queried per list and message",
+                0, 1000}},
+              {&RblOptions::max_emails,
+               {"max_emails", OptType::kInt, "4", "Addresses queried per list and message", 0,
+                1000}},
+              {&RblOptions::max_received,
+               {"max_received", OptType::kInt, "4",
+                "Received relays queried per list and message (check `received`)", 0, 100}},
+              {&RblOptions::whitelist,
+               {"whitelist", OptType::kStringList, "[]",
+                "Addresses, networks and names never queried on any list"}},
+              {&RblOptions::whitelist_maps,
+               {"whitelist_map", OptType::kStringList, "[]",
+                "Map files of addresses, networks and names never queried (reloaded on "
+                "change)"}},
+          }};
+}
+
+// One list: declared under "rbl.*", read under "rbl.NAME" (`prefix`). The rows without a
+// field are read and checked by load_list.
+core::OptionTable<RblList> list_table(std::string prefix) {
+  using core::OptType;
+  return {std::move(prefix), "One DNS list", {
+      {&RblList::enabled, {"enabled", OptType::kBool, "true", "Query this list"}},
+      {nullptr, {"rbl", OptType::kString, "", "The list's DNS zone (\"zen.spamhaus.org\")"}},
+      {nullptr,
+       {"checks", OptType::kStringList, "[\"from\"]",
+        "What is looked up: from (client IP), received (other relays outside our networks), "
+        "helo, rdns, mail_from, header_from, replyto (domains), urls (URL domains, numeric "
+        "hosts), emails (addresses in the message and Reply-To)"}},
+      {&RblList::symbol,
+       {"symbol", OptType::kString, "\"\"",
+        "Symbol for answers no returncode/returnbit names (default RBL_<NAME>)"}},
+      {&RblList::description,
+       {"description", OptType::kString, "\"\"", "Description of the list's symbols"}},
+      {&RblList::group, {"group", OptType::kString, "\"rbl\"", "Group of the list's symbols"}},
+      {&RblList::score,
+       {"score", OptType::kFloat, "0", "Score of the list's symbols without their own"}},
+      {nullptr, {"scores", OptType::kTable, "", "Scores per symbol: { SYMBOL = score }"}},
+      {nullptr,
+       {"returncodes", OptType::kTable, "",
+        "Answers per symbol: { SYMBOL = [\"127.0.0.2\", \"127.0.1.0/24\"] }"}},
+      {nullptr,
+       {"returnbits", OptType::kTable, "",
+        "Bits of the answer's last octet per symbol: { SYMBOL = 8 }"}},
+      {&RblList::strict_returncodes,
+       {"strict_returncodes", OptType::kBool, "false",
+        "Answers no returncode or returnbit names are ignored instead of giving `symbol`"}},
+      {nullptr,
+       {"blocked_codes", OptType::kStringList, "[]",
+        "Answers meaning the list refused our resolver: never a hit, logged as a warning"}},
+      {&RblList::ipv4, {"ipv4", OptType::kBool, "true", "Query IPv4 addresses"}},
+      {&RblList::ipv6,
+       {"ipv6", OptType::kBool, "true", "Query IPv6 addresses (nibbles reversed)"}},
+      {&RblList::no_ip, {"no_ip", OptType::kBool, "false", "URL checks: skip numeric hosts"}},
+      {&RblList::full_domain,
+       {"full_domain", OptType::kBool, "false",
+        "Query names as written instead of their registrable domain"}},
+      {&RblList::exceptions,
+       {"exceptions", OptType::kStringList, "[]",
+        "Registrable domains under which names are registered one level down (SURBL's "
+        "two-level list): one label more is queried"}},
+      {&RblList::emails_domainonly,
+       {"emails_domainonly", OptType::kBool, "false", "Emails check: query domains only"}},
+      {nullptr,
+       {"hash", OptType::kString, "\"\"", "Hash addresses before the query", {}, {},
+        {"", "md5", "sha1", "sha256"}}},
+      {nullptr,
+       {"hash_format", OptType::kString, "\"hex\"", "Encoding of the hash", {}, {},
+        {"hex", "base32"}}},
+      {&RblList::exclude_users,
+       {"exclude_users", OptType::kBool, "true", "Skip authenticated senders"}},
+      {&RblList::whitelist,
+       {"whitelist", OptType::kStringList, "[]",
+        "Addresses, networks and names never queried on this list"}},
+      {&RblList::whitelist_maps,
+       {"whitelist_map", OptType::kStringList, "[]",
+        "Map files of addresses, networks and names never queried on this list"}},
+  }};
+}
+
 Status load_list(const core::Config& cfg, const std::string& name, RblList& l) {
   std::string p = "rbl." + name;
+  list_table(p).read(cfg, l);
   l.name = name;
-  l.enabled = cfg.get_bool(p + ".enabled");
   l.zone = to_lower(cfg.get_string(p + ".rbl"));
   while (!l.zone.empty() && l.zone.back() == '.') l.zone.pop_back();
   if (l.zone.empty()) return fail(ErrorCode::kInvalidInput, p + ".rbl: the zone is required");
-  l.symbol = cfg.get_string(p + ".symbol");
   if (l.symbol.empty()) {
     l.symbol = "RBL_" + name;
     for (auto& c : l.symbol) c = c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   }
-  l.description = cfg.get_string(p + ".description");
   if (l.description.empty()) l.description = "DNS list " + l.zone;
-  l.group = cfg.get_string(p + ".group");
-  l.score = cfg.get_float(p + ".score");
   for (const auto& c : cfg.get_strings(p + ".checks")) {
     auto bit = parse_rbl_check(c);
     if (!bit) return fail(ErrorCode::kInvalidInput, p + ".checks: " + bit.error().message);
     l.checks |= *bit;
   }
   if (l.checks == 0) return fail(ErrorCode::kInvalidInput, p + ".checks: nothing to check");
-  l.ipv4 = cfg.get_bool(p + ".ipv4");
-  l.ipv6 = cfg.get_bool(p + ".ipv6");
-  l.no_ip = cfg.get_bool(p + ".no_ip");
-  l.full_domain = cfg.get_bool(p + ".full_domain");
-  l.emails_domainonly = cfg.get_bool(p + ".emails_domainonly");
-  l.exclude_users = cfg.get_bool(p + ".exclude_users");
-  l.strict_returncodes = cfg.get_bool(p + ".strict_returncodes");
   std::string hash = cfg.get_string(p + ".hash");
   if (hash == "md5") l.hash = RblHash::kMd5;
   else if (hash == "sha1") l.hash = RblHash::kSha1;
@@ -101,9 +188,7 @@ Status load_list(const core::Config& cfg, const std::string& name, RblList& l) {
     auto st = l.blocked.add(b);
     if (!st) return fail(ErrorCode::kInvalidInput, p + ".blocked_codes: " + st.error().message);
   }
-  for (auto e : cfg.get_strings(p + ".exceptions")) l.exceptions.push_back(to_lower(e));
-  l.whitelist = cfg.get_strings(p + ".whitelist");
-  l.whitelist_maps = cfg.get_strings(p + ".whitelist_map");
+  for (auto& e : l.exceptions) core::lower_in_place(e);
   return {};
 }
 
@@ -148,72 +233,12 @@ std::vector<std::string> RblList::symbols() const {
 }
 
 void declare_rbl_options(core::Schema& s) {
-  using core::OptType;
-  s.section("rbl", "DNS blocklists (scan/rbl_module.h, doc/maps.md): global switches and caps; "
-                   "each [rbl.NAME] table is one list");
-  s.add({"rbl.enabled", OptType::kBool, "true", "Query the DNS lists (false: none at all)"});
-  s.add({"rbl.max_queries", OptType::kInt, "32",
-         "Most list queries per message, all lists together (more candidates are dropped)", 0,
-         10000});
-  s.add({"rbl.max_url_domains", OptType::kInt, "8", "URL domains queried per list and message", 0, 1000});
-  s.add({"rbl.max_emails", OptType::kInt, "4", "Addresses queried per list and message", 0, 1000});
-  s.add({"rbl.max_received", OptType::kInt, "4",
-         "Received relays queried per list and message (check `received`)", 0, 100});
-  s.add({"rbl.whitelist", OptType::kStringList, "[]",
-         "Addresses, networks and names never queried on any list"});
-  s.add({"rbl.whitelist_map", OptType::kStringList, "[]",
-         "Map files of addresses, networks and names never queried (reloaded on change)"});
-
-  s.section("rbl.*", "One DNS list");
-  s.add({"rbl.*.enabled", OptType::kBool, "true", "Query this list"});
-  s.add({"rbl.*.rbl", OptType::kString, "", "The list's DNS zone (\"zen.spamhaus.org\")"});
-  s.add({"rbl.*.checks", OptType::kStringList, "[\"from\"]",
-         "What is looked up: from (client IP), received (other relays outside our networks), "
-         "helo, rdns, mail_from, header_from, replyto (domains), urls (URL domains, numeric "
-         "hosts), emails (addresses in the message and Reply-To)"});
-  s.add({"rbl.*.symbol", OptType::kString, "\"\"",
-         "Symbol for answers no returncode/returnbit names (default RBL_<NAME>)"});
-  s.add({"rbl.*.description", OptType::kString, "\"\"", "Description of the list's symbols"});
-  s.add({"rbl.*.group", OptType::kString, "\"rbl\"", "Group of the list's symbols"});
-  s.add({"rbl.*.score", OptType::kFloat, "0", "Score of the list's symbols without their own"});
-  s.add({"rbl.*.scores", OptType::kTable, "", "Scores per symbol: { SYMBOL = score }"});
-  s.add({"rbl.*.returncodes", OptType::kTable, "",
-         "Answers per symbol: { SYMBOL = [\"127.0.0.2\", \"127.0.1.0/24\"] }"});
-  s.add({"rbl.*.returnbits", OptType::kTable, "",
-         "Bits of the answer's last octet per symbol: { SYMBOL = 8 }"});
-  s.add({"rbl.*.strict_returncodes", OptType::kBool, "false",
-         "Answers no returncode or returnbit names are ignored instead of giving `symbol`"});
-  s.add({"rbl.*.blocked_codes", OptType::kStringList, "[]",
-         "Answers meaning the list refused our resolver: never a hit, logged as a warning"});
-  s.add({"rbl.*.ipv4", OptType::kBool, "true", "Query IPv4 addresses"});
-  s.add({"rbl.*.ipv6", OptType::kBool, "true", "Query IPv6 addresses (nibbles reversed)"});
-  s.add({"rbl.*.no_ip", OptType::kBool, "false", "URL checks: skip numeric hosts"});
-  s.add({"rbl.*.full_domain", OptType::kBool, "false",
-         "Query names as written instead of their registrable domain"});
-  s.add({"rbl.*.exceptions", OptType::kStringList, "[]",
-         "Registrable domains under which names are registered one level down (SURBL's "
-         "two-level list): one label more is queried"});
-  s.add({"rbl.*.emails_domainonly", OptType::kBool, "false", "Emails check: query domains only"});
-  s.add({"rbl.*.hash", OptType::kString, "\"\"", "Hash addresses before the query",
-         {}, {}, {"", "md5", "sha1", "sha256"}});
-  s.add({"rbl.*.hash_format", OptType::kString, "\"hex\"", "Encoding of the hash",
-         {}, {}, {"hex", "base32"}});
-  s.add({"rbl.*.exclude_users", OptType::kBool, "true", "Skip authenticated senders"});
-  s.add({"rbl.*.whitelist", OptType::kStringList, "[]",
-         "Addresses, networks and names never queried on this list"});
-  s.add({"rbl.*.whitelist_map", OptType::kStringList, "[]",
-         "Map files of addresses, networks and names never queried on this list"});
+  global_table().declare(s);
+  list_table("rbl.*").declare(s);
 }
 
 Result<RblOptions> load_rbl_options(const core::Config& cfg) {
-  RblOptions o;
-  o.enabled = cfg.get_bool("rbl.enabled");
-  o.max_queries = static_cast<uint32_t>(cfg.get_int("rbl.max_queries"));
-  o.max_url_domains = static_cast<uint32_t>(cfg.get_int("rbl.max_url_domains"));
-  o.max_emails = static_cast<uint32_t>(cfg.get_int("rbl.max_emails"));
-  o.max_received = static_cast<uint32_t>(cfg.get_int("rbl.max_received"));
-  o.whitelist = cfg.get_strings("rbl.whitelist");
-  o.whitelist_maps = cfg.get_strings("rbl.whitelist_map");
+  RblOptions o = global_table().read(cfg);
   for (const auto& name : cfg.keys("rbl")) {
     auto v = cfg.value("rbl." + name);
     if (!v || !v->is_object()) continue;  // a global option
@@ -287,8 +312,7 @@ std::string query_domain(const RblList& list, std::string_view host, std::string
   if (list.full_domain || reg.empty()) return h;
   std::string r = to_lower(reg);
   if (std::find(list.exceptions.begin(), list.exceptions.end(), r) != list.exceptions.end() &&
-      h.size() > r.size() + 1 && h.compare(h.size() - r.size(), r.size(), r) == 0 &&
-      h[h.size() - r.size() - 1] == '.') {
+      h != r && dns::is_same_or_subdomain(h, r)) {
     std::string_view rest(h.data(), h.size() - r.size() - 1);
     auto dot = rest.rfind('.');
     return std::string(dot == std::string_view::npos ? rest : rest.substr(dot + 1)) + "." + r;

@@ -3,11 +3,13 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "auth/dmarc/options.h"
 #include "auth/dmarc/org_domain.h"
 #include "core/ascii.h"
 #include "dns/lookup_batch.h"
 #include "dns/resolver.h"
 #include "maps/registry.h"
+#include "scan/callback_symbols.h"
 #include "scan/engine.h"
 #include "scan/maps_support.h"
 #include "scan/rbl_list.h"
@@ -52,16 +54,11 @@ class Planner {
   std::vector<Query> plan() {
     const Envelope& env = task_.envelope();
     const mime::Message& msg = task_.message();
-    std::unique_ptr<RelayChain> chain;
     for (const RblList& l : cfg_.options.lists) {
       if (!l.enabled || (l.exclude_users && env.authenticated())) continue;
       list_seen_.clear();
       if (l.checks & (kRblFrom | kRblReceived | kRblHelo | kRblRdns)) {
-        if (!chain) {
-          chain = std::make_unique<RelayChain>(
-              RelayChain::build(env, &msg, task_.engine().options.trusted_relays));
-        }
-        client_checks(l, *chain);
+        client_checks(l, task_.relays());
       }
       if (l.checks & kRblMailFrom) {
         auto at = env.from.rfind('@');
@@ -251,10 +248,7 @@ Result<const maps::Map*> whitelist_map(Engine& engine, core::Logger& logger, std
                                        const std::vector<std::string>& entries,
                                        std::vector<std::string> files) {
   if (entries.empty() && files.empty()) return static_cast<const maps::Map*>(nullptr);
-  std::string confdir = engine.config ? engine.config->dir() : ".";
-  for (auto& f : files) {
-    for (size_t pos; (pos = f.find("$CONFDIR")) != std::string::npos;) f.replace(pos, 8, confdir);
-  }
+  for (auto& f : files) f = expand_confdir(std::move(f), engine);
   maps::MapSpec spec;
   spec.name = std::move(name);
   spec.kind = maps::MapKind::kHost;
@@ -300,19 +294,14 @@ class RblModule final : public Module {
       return {};
     }
     if (domains) {
-      auto psl = auth::dmarc::PublicSuffixList::load_latest();
+      // The list the auth module uses (options.dmarc.public_suffix_list).
+      auto psl = auth::dmarc::load_public_suffix_list(auth::dmarc::options_from(*engine.config));
       if (psl) cfg->psl = *psl;
       else logger.warn("rbl", "no public suffix list: sender domains are queried as written");
     }
-    SymbolDef d;
-    d.name = "RBL_CHECK";
-    d.type = SymbolType::kCallback;
-    d.groups.push_back("rbl");
-    d.description = "DNS blocklists";
-    d.origin = "module:rbl";
     auto warn = std::make_shared<WarnState>();
     std::shared_ptr<const RblConfig> shared = cfg;
-    d.callback = [shared, warn](Task& task, SymbolId self) -> RunState {
+    auto callback = [shared, warn](Task& task, SymbolId self) -> RunState {
       if (!task.has_message()) return RunState::kDone;
       dns::Resolver* resolver = task.resolver();
       // No resolver, or every name server known to be down: the lookups would all fail.
@@ -331,7 +320,8 @@ class RblModule final : public Module {
       task.hold(std::move(run));
       return RunState::kPending;
     };
-    auto id = engine.registry.add(std::move(d));
+    auto id =
+        engine.registry.add(module_callback(name(), "RBL_CHECK", "rbl", "DNS blocklists", callback));
     if (!id) return fail(id.error());
     for (const RblList& l : cfg->options.lists) {
       if (!l.enabled) continue;

@@ -70,7 +70,7 @@ void check(Task& task) {
     std::string count = std::to_string(n);
     task.insert_result(sym, 1.0, {count});
   }
-  RelayChain chain = RelayChain::build(env, &msg, task.engine().options.trusted_relays);
+  const RelayChain& chain = task.relays();
   const auto& hops = chain.relays();
   if (hops.empty()) return;
   const Relay* last = nullptr;
@@ -114,17 +114,14 @@ class ReceivedModule final : public Module {
   void declare_options(core::Schema&) const override {}  // [received]: scan/options.cpp
 
   Status configure(Engine& engine, core::Logger&) override {
-    SymbolDef d;
-    d.name = "RCVD_CHECK";
-    d.type = SymbolType::kCallback;
-    d.groups.push_back("received");
-    d.description = "Received chain checks";
-    d.origin = "module:received";
-    d.callback = [](Task& task, SymbolId) -> RunState {
+    auto callback = [](Task& task, SymbolId) -> RunState {
       if (task.has_message()) check(task);
       return RunState::kDone;
     };
-    return add_callback_symbols(engine.registry, std::move(d), kSymbols);
+    return add_callback_symbols(
+        engine.registry,
+        module_callback(name(), "RCVD_CHECK", "received", "Received chain checks", callback),
+        kSymbols);
   }
 };
 

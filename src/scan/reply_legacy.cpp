@@ -1,10 +1,13 @@
 // The RSPAMC and SPAMD line replies (reply.h), rendered from a Verdict.
 #include <charconv>
 #include <cmath>
+#include <cstdint>
+#include <limits>
 #include <utility>
 #include <vector>
 
-#include "mime/strutil.h"
+#include "core/ascii.h"
+#include "mime/headers.h"
 #include "scan/reply.h"
 
 namespace mw::scan {
@@ -41,6 +44,14 @@ void append_folded(std::string& out, std::string_view s) {
   }
 }
 
+// "<name>value\r\n" as one-line text, nothing when `value` is empty.
+void append_optional_line(std::string& out, std::string_view name, std::string_view value) {
+  if (value.empty()) return;
+  out.append(name);
+  append_line_text(out, value);
+  out.append("\r\n");
+}
+
 // "score / required" of the Metric and Spam lines.
 void append_scores(std::string& out, const Verdict& v) {
   append_score(out, v.score);
@@ -66,21 +77,9 @@ std::string rspamc_reply(const Verdict& v) {
     append_score(out, s.score);
     out.append(")\r\n");
   }
-  if (!v.subject.empty()) {
-    out.append("Subject: ");
-    append_line_text(out, v.subject);
-    out.append("\r\n");
-  }
-  if (!v.smtp_message.empty()) {
-    out.append("Message: ");
-    append_line_text(out, v.smtp_message);
-    out.append("\r\n");
-  }
-  if (!v.message_id.empty()) {
-    out.append("Message-ID: ");
-    append_line_text(out, v.message_id);
-    out.append("\r\n");
-  }
+  append_optional_line(out, "Subject: ", v.subject);
+  append_optional_line(out, "Message: ", v.smtp_message);
+  append_optional_line(out, "Message-ID: ", v.message_id);
   return out;
 }
 
@@ -89,10 +88,6 @@ namespace {
 bool spamd_is_spam(const Verdict& v) {
   return is_reject(v) || v.action == Action::kDiscard || v.action == Action::kQuarantine ||
          (v.required_score > 0 && round_score(v.score) >= round_score(v.required_score));
-}
-
-bool same_name(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && mime::istarts_with(a, b);
 }
 
 // The comma-separated symbol names of SYMBOLS (a name cannot break the list or the line).
@@ -146,42 +141,15 @@ std::string report_text(const Verdict& v, std::string_view eol) {
   return out;
 }
 
-// One header field of the message: its name and its whole text (continuations and line
-// break included).
-struct RawField {
-  std::string_view name;
-  std::string_view text;
-};
-
-// Split `message` into its header fields and the rest (the blank line and the body).
-std::vector<RawField> header_fields(std::string_view message, std::string_view& rest) {
-  std::vector<RawField> fields;
-  size_t pos = 0;
-  while (pos < message.size()) {
-    size_t eol = message.find('\n', pos);
-    size_t next = eol == std::string_view::npos ? message.size() : eol + 1;
-    std::string_view line = message.substr(pos, next - pos);
-    if (line == "\n" || line == "\r\n") break;  // the blank line
-    if ((line.front() == ' ' || line.front() == '\t') && !fields.empty()) {
-      RawField& f = fields.back();
-      f.text = std::string_view(f.text.data(), f.text.size() + line.size());
-    } else {
-      size_t colon = line.find(':');
-      if (colon == std::string_view::npos) break;  // not a header: the body starts here
-      fields.push_back({line.substr(0, colon), line});
-    }
-    pos = next;
-  }
-  rest = message.substr(pos);
-  return fields;
-}
-
 // The message (PROCESS) or its header section with the blank line (HEADERS), rewritten:
 // the X-Spam-Flag/Status/Level fields it came with and the fields the milter block removes
 // are dropped, ours and the milter block's additions go on top.
 std::string rewrite_message(const Verdict& v, std::string_view message, bool headers_only) {
-  std::string_view rest;
-  std::vector<RawField> fields = header_fields(message, rest);
+  // Every field, whatever the parser's cap (a field not listed would be lost).
+  mime::Vec<mime::Header> fields;
+  mime::HeaderBlock block = mime::split_header_block(
+      message, 0, std::numeric_limits<uint32_t>::max(), mime::LineStop{}, fields);
+  std::string_view rest = message.substr(block.end);
   bool crlf = message.find("\r\n") != std::string_view::npos &&
               message.find("\r\n") + 1 == message.find('\n');
   std::string_view eol = crlf ? "\r\n" : "\n";
@@ -213,21 +181,21 @@ std::string rewrite_message(const Verdict& v, std::string_view message, bool hea
     out.append(": ").append(folded(h.value)).append(eol);
   }
   std::vector<std::pair<std::string_view, uint32_t>> seen;  // occurrences per name so far
-  for (const RawField& f : fields) {
+  for (const mime::Header& f : fields) {
     uint32_t n = 1;
     for (auto& [name, count] : seen) {
-      if (same_name(name, f.name)) n = ++count;
+      if (core::iequals(name, f.name)) n = ++count;
     }
     if (n == 1) seen.emplace_back(f.name, 1);
-    if (same_name(f.name, "X-Spam-Flag") || same_name(f.name, "X-Spam-Status") ||
-        same_name(f.name, "X-Spam-Level")) {
+    if (core::iequals(f.name, "X-Spam-Flag") || core::iequals(f.name, "X-Spam-Status") ||
+        core::iequals(f.name, "X-Spam-Level")) {
       continue;
     }
     bool removed = false;
     for (const auto& r : v.additions.milter.remove_headers) {
-      if (same_name(r.name, f.name) && (r.index == 0 || r.index == n)) removed = true;
+      if (core::iequals(r.name, f.name) && (r.index == 0 || r.index == n)) removed = true;
     }
-    if (!removed) out.append(f.text);
+    if (!removed) out.append(f.raw_field);
   }
   if (headers_only) {
     out.append(eol);
@@ -248,7 +216,7 @@ Result<SpamdCommand> parse_spamd_command(std::string_view name) {
       {"PROCESS", SpamdCommand::kProcess}, {"HEADERS", SpamdCommand::kHeaders},
   };
   for (const auto& [n, c] : kCommands) {
-    if (same_name(n, name)) return c;
+    if (core::iequals(n, name)) return c;
   }
   return fail(ErrorCode::kUnsupported, "unsupported spamd command");
 }

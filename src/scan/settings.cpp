@@ -136,9 +136,9 @@ bool StringMatcher::matches(std::string_view value) const {
   if (!domain_.empty()) {
     auto at = value.rfind('@');
     std::string_view dom = at == std::string_view::npos ? value : value.substr(at + 1);
-    return core::to_lower(dom) == domain_;
+    return core::iequals(dom, domain_);  // domain_ and exact_ are lower-cased once, in make()
   }
-  return core::to_lower(value) == exact_;
+  return core::iequals(value, exact_);
 }
 
 Status IpNetworks::add(std::string_view cidr) {

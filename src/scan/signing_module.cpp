@@ -305,6 +305,18 @@ typename KeyTable<S>::Factory factory(Options base) {
   };
 }
 
+// What [dkim_signing] and [arc_sealing] share: the scope, use_domain, the header list (into
+// `base`, kept when empty) and the key table, whose signers or sealers S get a copy of `base`.
+template <class S, class Section, class Options>
+Status load_section(const core::Config& c, const std::string& section, Section& out,
+                    Options base, const typename KeyTable<S>::Expander& expand) {
+  out.scope = scope_of(c, section);
+  out.use = use_domain(c.get_string(section + ".use_domain"));
+  auto headers = c.get_strings(section + ".headers");
+  if (!headers.empty()) base.headers = headers;
+  return out.keys.load(c, section, expand, factory<S>(std::move(base)));
+}
+
 Status parse_canon(const std::string& s, auth::dkim::SignOptions& o) {
   auto one = [](std::string_view v, auth::dkim::Canon& c) {
     if (v == "relaxed") {
@@ -398,42 +410,33 @@ class SigningModule final : public Module {
     const core::Config& c = *engine.config;
     auto cfg = std::make_shared<SigningConfig>();
     // Kept by the key tables after this module is gone: copies, not references.
-    auto expand = [conf = engine.config, fn = expand_](std::string p) {
+    KeyTable<auth::dkim::Signer>::Expander expand = [conf = engine.config,
+                                                     fn = expand_](std::string p) {
       return fn(std::move(p), *conf);
     };
     // DKIM
     cfg->dkim.enabled = c.get_bool("dkim_signing.enabled");
     if (cfg->dkim.enabled) {
       DkimConfig& d = cfg->dkim;
-      d.scope = scope_of(c, "dkim_signing");
-      d.use = use_domain(c.get_string("dkim_signing.use_domain"));
       d.allow_hdrfrom_mismatch = c.get_bool("dkim_signing.allow_hdrfrom_mismatch");
       d.allow_envfrom_empty = c.get_bool("dkim_signing.allow_envfrom_empty");
       d.allow_username_mismatch = c.get_bool("dkim_signing.allow_username_mismatch");
       auth::dkim::SignOptions base;
       if (auto st = parse_canon(c.get_string("dkim_signing.canonicalization"), base); !st) return st;
-      auto headers = c.get_strings("dkim_signing.headers");
-      if (!headers.empty()) base.headers = headers;
       base.oversign = c.get_strings("dkim_signing.oversign");
       base.expire_after = static_cast<int64_t>(c.get_duration("dkim_signing.expire"));
-      if (auto st = d.keys.load(c, "dkim_signing", expand, factory<auth::dkim::Signer>(base)); !st) {
-        return st;
-      }
+      auto st = load_section<auth::dkim::Signer>(c, "dkim_signing", d, std::move(base), expand);
+      if (!st) return st;
     }
     // ARC
     cfg->arc.enabled = c.get_bool("arc_sealing.enabled");
     if (cfg->arc.enabled) {
       ArcConfig& a = cfg->arc;
-      a.scope = scope_of(c, "arc_sealing");
-      a.use = use_domain(c.get_string("arc_sealing.use_domain"));
       a.authserv_id = c.get_string("arc_sealing.authserv_id");
       a.seal_selector = c.get_string("arc_sealing.seal_selector");
-      auth::arc::SealOptions base;
-      auto headers = c.get_strings("arc_sealing.headers");
-      if (!headers.empty()) base.headers = headers;
-      if (auto st = a.keys.load(c, "arc_sealing", expand, factory<auth::arc::Sealer>(base)); !st) {
-        return st;
-      }
+      auto st =
+          load_section<auth::arc::Sealer>(c, "arc_sealing", a, auth::arc::SealOptions{}, expand);
+      if (!st) return st;
     }
     if (!cfg->dkim.enabled && !cfg->arc.enabled) {
       disable("DKIM signing and ARC sealing are off ([dkim_signing] and [arc_sealing] enabled)");

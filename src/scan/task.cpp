@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 #include "core/check.h"
 #include "dns/budget_resolver.h"
@@ -42,6 +43,28 @@ Task::~Task() {
 
 core::ModuleLog Task::log(std::string_view module) const {
   return core::ModuleLog(services_.logger(), module, id_);
+}
+
+const RelayChain& Task::relays() {
+  if (!relays_) {
+    relays_ = std::make_unique<RelayChain>(
+        RelayChain::build(envelope_, message_, engine_.options.trusted_relays));
+  }
+  return *relays_;
+}
+
+void Task::mark_running(std::string_view symbol) {
+  core::Heartbeat& hb = services_.heartbeat();
+  if (!hb.enabled()) return;
+  char buf[sizeof(core::WorkerSlot::activity)];
+  size_t n = 0;
+  for (std::string_view part : {std::string_view("task "), std::string_view(id_),
+                                std::string_view(" symbol "), symbol}) {
+    size_t k = std::min(part.size(), sizeof buf - n);
+    std::memcpy(buf + n, part.data(), k);
+    n += k;
+  }
+  hb.set_activity({buf, n});
 }
 
 dns::Resolver* Task::resolver() {
@@ -167,7 +190,7 @@ void Task::start_symbol(SymbolId id) {
   ++running_;
   sym_start_[i] = services_.dispatcher().monotonic();
   core::Heartbeat& hb = services_.heartbeat();
-  if (hb.enabled()) hb.set_activity("task " + id_ + " symbol " + d.name);
+  mark_running(d.name);
   RunState rs = RunState::kDone;
   try {
     rs = d.callback(*this, id);
@@ -270,10 +293,39 @@ bool Task::run_filters() {
   return running_ == 0 && filter_cursor_ >= order.size();
 }
 
+bool Task::run_current_stage() {
+  switch (stage_) {
+    case Stage::kPrefilters:
+      return run_stage(engine_.registry.prefilters(), true);
+    case Stage::kFilters:
+      return run_filters();
+    case Stage::kComposites1:
+    case Stage::kComposites2:
+      engine_.composites.process(*this);
+      return true;
+    case Stage::kPostfilters:
+      return run_stage(engine_.registry.postfilters(), false);
+    case Stage::kIdempotent:
+      return run_stage(engine_.registry.idempotent(), false);
+    case Stage::kInit:
+    case Stage::kDone:
+      break;
+  }
+  return true;
+}
+
 void Task::advance() {
   if (in_advance_ || stage_ == Stage::kDone) return;
   in_advance_ = true;
   bool waiting = false;
+  // When the current stage is `done`, the next one starts (from its first symbol).
+  auto enter = [this](bool done, Stage next) {
+    if (done) {
+      filter_cursor_ = 0;
+      stage_ = next;
+    }
+    return done;
+  };
   while (!waiting && stage_ != Stage::kDone) {
     switch (stage_) {
       case Stage::kInit: {
@@ -302,49 +354,20 @@ void Task::advance() {
           break;
         }
         for (const auto& s : applied_.symbols_add) insert_result(s, 1.0);
-        filter_cursor_ = 0;
-        stage_ = Stage::kPrefilters;
+        enter(true, Stage::kPrefilters);
         break;
       }
       case Stage::kPrefilters:
-        if (!run_stage(engine_.registry.prefilters(), true)) {
-          waiting = true;
-          break;
-        }
-        filter_cursor_ = 0;
-        stage_ = Stage::kFilters;
-        break;
       case Stage::kFilters:
-        if (!run_filters()) {
-          waiting = true;
-          break;
-        }
-        stage_ = Stage::kComposites1;
-        break;
       case Stage::kComposites1:
-        engine_.composites.process(*this);
-        filter_cursor_ = 0;
-        stage_ = Stage::kPostfilters;
-        break;
       case Stage::kPostfilters:
-        if (!run_stage(engine_.registry.postfilters(), false)) {
-          waiting = true;
-          break;
-        }
-        stage_ = Stage::kComposites2;
-        break;
       case Stage::kComposites2:
-        engine_.composites.process(*this);
-        filter_cursor_ = 0;
-        stage_ = Stage::kIdempotent;
+      case Stage::kIdempotent: {
+        // The stages follow each other in the order of the enum.
+        auto next = static_cast<Stage>(static_cast<int>(stage_) + 1);
+        waiting = !enter(run_current_stage(), next);
         break;
-      case Stage::kIdempotent:
-        if (!run_stage(engine_.registry.idempotent(), false)) {
-          waiting = true;
-          break;
-        }
-        stage_ = Stage::kDone;
-        break;
+      }
       case Stage::kDone:
         break;
     }

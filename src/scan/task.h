@@ -42,6 +42,8 @@ class BudgetResolver;
 
 namespace mw::scan {
 
+class RelayChain;
+
 // Something asynchronous the task must cancel when it dies.
 class Cancelable {
  public:
@@ -69,6 +71,10 @@ class Task {
   // before run() returns when nothing waits on I/O). The task must stay alive until then;
   // destroying it earlier cancels everything and `done` is not called.
   void run(std::function<void(Task&)> done);
+  // Record in the worker's heartbeat (core/watchdog.h) that `symbol` of this task runs now
+  // ("task <id> symbol <name>", truncated to the slot, without allocating); a no-op when the
+  // worker has no watchdog. Clear it with services().heartbeat().clear_activity().
+  void mark_running(std::string_view symbol);
   // A callback that returned kPending has completed.
   void finish_symbol(SymbolId id);
   // A running symbol failed (rule error, budget exceeded): logged by the caller; the symbol
@@ -96,6 +102,9 @@ class Task {
   dns::Resolver* resolver();
   // Message time: the envelope's time, else when the task started (epoch seconds).
   double time() const { return envelope_.time > 0 ? envelope_.time : start_wall_; }
+  // The relay chain (received_chain.h) of the envelope and the parsed message, built on the
+  // first call and kept for the task (modules and rules share it). REQUIRES: has_message().
+  const RelayChain& relays();
 
   // ---- results (outcome.h)
   // Insert (or add to) a symbol's result: score = weight x multiplier. Ignored (returns
@@ -144,6 +153,8 @@ class Task {
   };
 
   void advance();
+  // Run the symbols of the current stage after kInit; true when the stage is complete.
+  bool run_current_stage();
   bool run_stage(const std::vector<SymbolId>& ids, bool by_priority);
   bool run_filters();
   void start_symbol(SymbolId id);
@@ -161,6 +172,7 @@ class Task {
   core::Arena arena_;
   std::string id_;
   mime::Message* message_ = nullptr;
+  std::unique_ptr<RelayChain> relays_;  // relays(): built on first use
 
   Stage stage_ = Stage::kInit;
   std::pmr::vector<SymbolState> state_;

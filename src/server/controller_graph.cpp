@@ -24,7 +24,9 @@
 #include <memory>
 #include <optional>
 
+#include "mime/date.h"
 #include "server/controller_routes.h"
+#include "server/countdown.h"
 #include "server/series.h"
 
 namespace mw::server {
@@ -48,11 +50,11 @@ double now_seconds() { return static_cast<double>(std::time(nullptr)); }
 struct Gather {
   std::shared_ptr<http::Responder> responder;
   RequestWork work;
-  size_t left = 1;
+  Countdown pending;
   std::optional<Error> error;
   std::function<json::Value()> render;
   void release() {
-    if (--left != 0) return;
+    if (!pending.release()) return;
     responder->send(error ? http::Response::error(500, error->to_string())
                           : controller_json(render()));
     work.done();
@@ -69,7 +71,7 @@ GatherPtr start(Controller& c, http::ResponderPtr r) {
 // Read the rows `ids` of `table` into `out` (column a).
 void read_rows(store::Store& s, const GatherPtr& g, std::string table, std::vector<uint64_t> ids,
                std::shared_ptr<std::vector<int64_t>> out) {
-  ++g->left;
+  g->pending.add();
   g->work.keep(s.counts_get(std::move(table), std::move(ids),
                             [g, out](Result<std::vector<store::Store::CountRow>> rows) {
                               if (!rows) {
@@ -227,7 +229,7 @@ void perf(Controller& c, const http::Request& req, http::ResponderPtr r) {
 void workers(Controller& c, http::ResponderPtr r) {
   auto g = start(c, std::move(r));
   auto rows = std::make_shared<json::Value>(json::Value::array());
-  ++g->left;
+  g->pending.add();
   g->work.keep(c.store()->map_all(
       "stat:workers", [g, rows](Result<std::vector<std::pair<std::string, std::string>>> all) {
         if (!all) {
@@ -255,16 +257,6 @@ void workers(Controller& c, http::ResponderPtr r) {
 
 // ---- authstats --------------------------------------------------------------------------
 
-// Days since 1970-01-01 of a civil date (proleptic Gregorian).
-int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  int64_t era = (y >= 0 ? y : y - 399) / 400;
-  auto yoe = static_cast<unsigned>(y - era * 400);
-  unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
-
 std::optional<int64_t> parse_day(const std::string& s) {
   unsigned y = 0;
   unsigned m = 0;
@@ -274,7 +266,11 @@ std::optional<int64_t> parse_day(const std::string& s) {
       m < 1 || m > 12 || d < 1 || d > 31 || y < 1970) {
     return std::nullopt;
   }
-  return days_from_civil(y, m, d);
+  mime::DateTime midnight;  // UTC
+  midnight.year = static_cast<int>(y);
+  midnight.month = static_cast<int>(m);
+  midnight.day = static_cast<int>(d);
+  return mime::to_unix_time(midnight) / 86400;  // days since 1970-01-01
 }
 
 std::string day_name(int64_t day) {
@@ -296,12 +292,12 @@ void read_failing(store::Store& s, const GatherPtr& g, int64_t first, int64_t la
                   std::shared_ptr<FailCounts> fails) {
   struct Days {
     std::vector<std::vector<std::string>> members;
-    size_t left = 0;
+    Countdown left;  // one per day's set
   };
+  if (last < first) return;
   auto days = std::make_shared<Days>();
   days->members.resize(static_cast<size_t>(last - first + 1));
-  days->left = days->members.size();
-  if (days->left == 0) return;
+  days->left.add(days->members.size() - 1);
   auto read_counts = [&s, g, days, fails, first] {
     auto keys = std::make_shared<std::vector<std::pair<size_t, std::string>>>();
     std::vector<uint64_t> ids;
@@ -322,7 +318,7 @@ void read_failing(store::Store& s, const GatherPtr& g, int64_t first, int64_t la
       size_t end = std::min(ids.size(), start + store::Store::kMaxCountIds);
       std::vector<uint64_t> part(ids.begin() + static_cast<std::ptrdiff_t>(start),
                                  ids.begin() + static_cast<std::ptrdiff_t>(end));
-      ++g->left;
+      g->pending.add();
       g->work.keep(s.counts_get(
           kAuthFailTable, std::move(part),
           [g, fails, keys, start](Result<std::vector<store::Store::CountRow>> rows) {
@@ -338,7 +334,7 @@ void read_failing(store::Store& s, const GatherPtr& g, int64_t first, int64_t la
           }));
     }
   };
-  ++g->left;  // released once the counts were asked for
+  g->pending.add();  // released once the counts were asked for
   for (size_t i = 0; i < days->members.size(); ++i) {
     g->work.keep(s.distinct_members(
         auth_fail_set(first + static_cast<int64_t>(i)), kFailWindow, kFailMembersPerDay,
@@ -348,7 +344,7 @@ void read_failing(store::Store& s, const GatherPtr& g, int64_t first, int64_t la
           } else {
             days->members[i] = std::move(*members);
           }
-          if (--days->left == 0) {
+          if (days->left.release()) {
             read_counts();
             g->release();
           }

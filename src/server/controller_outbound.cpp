@@ -32,6 +32,7 @@
 
 #include "outbound/hold_list.h"
 #include "server/controller_routes.h"
+#include "server/countdown.h"
 
 namespace mw::server {
 
@@ -194,29 +195,19 @@ Route write_route(Controller& c, const char* path, const char* action, Apply app
           }};
 }
 
-// The rows of a JSON-valued list (unreadable rows left out).
-json::Value parse_rows(const std::vector<std::string>& rows) {
-  json::Value out = json::Value::array();
-  for (const auto& s : rows) {
-    auto v = json::parse(s);
-    if (v) out.push(std::move(*v));
-  }
-  return out;
-}
-
 void list_holds(Controller& c, http::ResponderPtr r) {
   store::Store* store = c.store();
   auto responder = std::shared_ptr<http::Responder>(std::move(r));
   RequestWork work(c.dispatcher());
   auto out = std::make_shared<json::Value>(json::Value::object());
-  auto left = std::make_shared<size_t>(1);
-  auto release = [responder, work, out, left] {
-    if (--*left != 0) return;
+  auto pending = std::make_shared<Countdown>();
+  auto release = [responder, work, out, pending] {
+    if (!pending->release()) return;
     responder->send(controller_json(*out));
     work.done();
   };
   work.keep(outbound::list_holds(
-      *store, [store, responder, work, out, left, release](Result<json::Value> holds) {
+      *store, [store, responder, work, out, pending, release](Result<json::Value> holds) {
         if (!holds) {
           responder->send(http::Response::error(500, holds.error().to_string()));
           work.done();
@@ -226,7 +217,7 @@ void list_holds(Controller& c, http::ResponderPtr r) {
         json::Value& rows = (*out)["holds"];
         for (size_t i = 0; i < rows.size(); ++i) {
           rows.items_mut()[i].set("refused", int64_t{0});
-          ++*left;
+          pending->add();
           const json::Value* user = rows.items()[i].find("user");
           work.keep(store->get(outbound::kRefusedPrefix + (user ? user->as_string() : ""),
                                [out, i, release](Result<std::optional<std::string>> n) {
@@ -237,21 +228,21 @@ void list_holds(Controller& c, http::ResponderPtr r) {
                                  release();
                                }));
         }
-        ++*left;
+        pending->add();
         work.keep(outbound::recent_events(*store, kEventsShown, [out, release](json::Value ev) {
           out->set("events", std::move(ev));
           release();
         }));
-        ++*left;
+        pending->add();
         work.keep(store->list_range(kIncidents, 0, kIncidentRows,
                                     [out, release](Result<std::vector<std::string>> rows) {
                                       json::Value incidents =
-                                          rows ? parse_rows(*rows) : json::Value::array();
+                                          rows ? json_rows(*rows) : json::Value::array();
                                       out->set("burst_delay", burst_delay(incidents));
                                       out->set("incidents", std::move(incidents));
                                       release();
                                     }));
-        ++*left;
+        pending->add();
         work.keep(store->map_all(
             outbound::kFalsePositiveMap,
             [out, release](Result<std::vector<std::pair<std::string, std::string>>> fps) {
@@ -306,7 +297,7 @@ void add_outbound_routes(Controller& c) {
                  work.keep(ctl->store()->list_range(
                      kAuditList, 0, count,
                      [responder, work](Result<std::vector<std::string>> rows) {
-                       responder->send(rows ? controller_json(parse_rows(*rows))
+                       responder->send(rows ? controller_json(json_rows(*rows))
                                             : http::Response::error(500, rows.error().to_string()));
                        work.done();
                      }));

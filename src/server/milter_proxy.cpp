@@ -299,14 +299,7 @@ int run_proxy_worker(WorkerContext& w, int listen_fd) {
   }
   milter::MilterServer server(w.dispatcher, w.logger, **proxy, proto::read_milter_options(w.config),
                               proxy_session_options());
-  auto started = server.start(listen_fd);
-  if (!started) {
-    w.logger.error("proxy", "cannot serve: " + started.error().message);
-    return 1;
-  }
-  run_until_drained(
-      w, "proxy", [&](std::function<void()> done) { server.drain(std::move(done)); },
-      [&] { return static_cast<uint32_t>(server.connection_count()); });
+  if (serve_until_drained(w, "proxy", server, listen_fd) != 0) return 1;
   server.stop();
   // Destroy what the proxy handed to deferred deletion while the scan services still live.
   w.dispatcher.run_once_nonblock();

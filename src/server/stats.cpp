@@ -7,6 +7,7 @@
 
 #include "scan/reply.h"
 #include "scan/task.h"
+#include "server/countdown.h"
 
 namespace mw::server {
 
@@ -22,10 +23,10 @@ constexpr size_t kBuckets = std::size(scan::Counters::kBuckets) + 1;
 
 // Counts down outstanding store operations and calls `done` once at zero.
 struct Join {
-  size_t left = 1;
+  Countdown pending;
   std::function<void()> done;
   void release() {
-    if (--left == 0 && done) done();
+    if (pending.release() && done) done();
   }
 };
 
@@ -228,21 +229,21 @@ void StatsRecorder::flush(std::function<void()> done) {
   auto join = std::make_shared<Join>();
   join->done = std::move(done);
   for (const auto& [key, delta] : pending_) {
-    ++join->left;
+    join->pending.add();
     ops_.push_back(store_->incr(key, delta, 0, [join](Result<int64_t>) { join->release(); }));
   }
   for (auto& row : history_) {
-    ++join->left;
+    join->pending.add();
     ops_.push_back(store_->list_push("hist", std::move(row), options_.history_rows, 0,
                                      [join](Status) { join->release(); }));
   }
   for (auto& e : errors) {
-    ++join->left;
+    join->pending.add();
     ops_.push_back(store_->list_push("errors", std::move(e), options_.error_rows, 0,
                                      [join](Status) { join->release(); }));
   }
   for (auto& op : series_.flush(*store_, options_.series, [join] {
-         ++join->left;
+         join->pending.add();
          return [join](Status) { join->release(); };
        })) {
     ops_.push_back(std::move(op));
@@ -260,11 +261,11 @@ StatsReader::StatsReader(store::Store& store, const scan::Engine& engine)
 void StatsReader::read(std::function<void(Result<json::Value>)> cb) {
   struct State {
     json::Value out = json::Value::object();
-    size_t left = 1;
+    Countdown pending;
     std::optional<Error> error;
     std::function<void(Result<json::Value>)> cb;
     void release() {
-      if (--left != 0) return;
+      if (!pending.release()) return;
       if (error) cb(fail(*error));
       else cb(std::move(out));
     }
@@ -277,7 +278,7 @@ void StatsReader::read(std::function<void(Result<json::Value>)> cb) {
   for (size_t i = 0; i < kBuckets; ++i) buckets.push(int64_t{0});
   st->out.set("buckets", std::move(buckets));
   auto get_int = [this, st](const std::string& key, std::function<void(int64_t)> put) {
-    ++st->left;
+    st->pending.add();
     ops_.push_back(store_.get(key, [st, put](Result<std::optional<std::string>> r) {
       if (!r) {
         st->error = r.error();
@@ -308,30 +309,29 @@ void StatsReader::read(std::function<void(Result<json::Value>)> cb) {
   st->release();
 }
 
-void StatsReader::history(size_t count, std::function<void(Result<json::Value>)> cb) {
-  ops_.push_back(store_.list_range("hist", 0, count,
-                                   [cb](Result<std::vector<std::string>> r) {
+json::Value json_rows(const std::vector<std::string>& rows) {
+  json::Value out = json::Value::array();
+  for (const auto& s : rows) {
+    auto v = json::parse(s);
+    if (v) out.push(std::move(*v));
+  }
+  return out;
+}
+
+void StatsReader::json_list(const char* key, size_t count,
+                            std::function<void(Result<json::Value>)> cb) {
+  ops_.push_back(store_.list_range(key, 0, count, [cb](Result<std::vector<std::string>> r) {
     if (!r) return cb(fail(r.error()));
-    json::Value rows = json::Value::array();
-    for (const auto& s : *r) {
-      auto v = json::parse(s);
-      if (v) rows.push(std::move(*v));
-    }
-    cb(std::move(rows));
+    cb(json_rows(*r));
   }));
 }
 
+void StatsReader::history(size_t count, std::function<void(Result<json::Value>)> cb) {
+  json_list("hist", count, std::move(cb));
+}
+
 void StatsReader::errors(size_t count, std::function<void(Result<json::Value>)> cb) {
-  ops_.push_back(store_.list_range("errors", 0, count,
-                                   [cb](Result<std::vector<std::string>> r) {
-    if (!r) return cb(fail(r.error()));
-    json::Value rows = json::Value::array();
-    for (const auto& s : *r) {
-      auto v = json::parse(s);
-      if (v) rows.push(std::move(*v));
-    }
-    cb(std::move(rows));
-  }));
+  json_list("errors", count, std::move(cb));
 }
 
 void StatsReader::reset(std::function<void(Status)> cb) {

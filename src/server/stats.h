@@ -52,6 +52,10 @@ struct StatsOptions {
 void declare_stats_options(core::Schema& schema);
 StatsOptions stats_options_from(const core::Config& cfg);
 
+// A list of JSON texts read from the store (history, errors, incidents) as a JSON array;
+// rows that do not parse are left out.
+json::Value json_rows(const std::vector<std::string>& rows);
+
 class StatsRecorder {
  public:
   StatsRecorder(core::Dispatcher& dispatcher, core::Logger& logger, store::Store* store,
@@ -108,6 +112,9 @@ class StatsReader {
   void reset(std::function<void(Status)> cb);
 
  private:
+  // The first `count` rows of the JSON list `key` (json_rows).
+  void json_list(const char* key, size_t count, std::function<void(Result<json::Value>)> cb);
+
   store::Store& store_;
   const scan::Engine& engine_;
   std::vector<store::OpPtr> ops_;

@@ -41,15 +41,7 @@ namespace {
 int serve_http(WorkerContext& w, int listen_fd, proto::HttpOptions http,
                proto::http::Handler& handler) {
   proto::http::HttpServer server(w.dispatcher, w.logger, handler, std::move(http));
-  auto started = server.start(listen_fd);
-  if (!started) {
-    w.logger.error("main", "cannot serve: " + started.error().message);
-    return 1;
-  }
-  run_until_drained(
-      w, "main", [&](std::function<void()> done) { server.drain(std::move(done)); },
-      [&] { return static_cast<uint32_t>(server.connection_count()); });
-  return 0;
+  return serve_until_drained(w, "main", server, listen_fd);
 }
 
 }  // namespace

@@ -51,6 +51,23 @@ void run_until_drained(WorkerContext& w, std::string_view module,
                        const std::function<void(std::function<void()>)>& drain,
                        const std::function<uint32_t()>& open = {});
 
+// Start `server` (the HTTP or the milter server: start(fd) -> Status, drain(done),
+// connection_count()) on `listen_fd` and run_until_drained with its drain and connection
+// count. Returns 1 when it cannot start (logged as `module`: "cannot serve: ..."), else 0.
+template <typename Server>
+int serve_until_drained(WorkerContext& w, std::string_view module, Server& server,
+                        int listen_fd) {
+  auto started = server.start(listen_fd);
+  if (!started) {
+    w.logger.error(module, "cannot serve: " + started.error().message);
+    return 1;
+  }
+  run_until_drained(
+      w, module, [&](std::function<void()> done) { server.drain(std::move(done)); },
+      [&] { return static_cast<uint32_t>(server.connection_count()); });
+  return 0;
+}
+
 // The normal worker: the scan protocol on `listen_fd`. Returns the exit status.
 int run_scan_worker(WorkerContext& w, int listen_fd, proto::HttpOptions http);
 // The controller worker on `listen_fd`. Returns the exit status.

@@ -1,6 +1,6 @@
 // Overview: throughput by action (chart), scan-time percentiles, workers, recent errors.
-import uPlot from '../vendor/uplot/uPlot.esm.js';
 import * as api from './api.js';
+import { lineChart } from './chart.js';
 import { el, table, time, ms, notice } from './ui.js';
 
 // The order of /graph's series (Rspamd's).
@@ -27,17 +27,13 @@ function cards(st, perf) {
 }
 
 function drawChart(box, series) {
-  const xs = (series[0] || []).map((p) => p.x);
-  const data = [xs, ...series.map((s) => s.map((p) => p.y))];
-  const width = Math.max(320, box.clientWidth || 800);
-  const opts = {
-    width, height: 280,
-    scales: { x: { time: true } },
-    axes: [{ stroke: 'currentColor' }, { stroke: 'currentColor', label: 'messages / minute' }],
-    series: [{}, ...ACTIONS.map((a, i) => ({ label: a, stroke: COLORS[i], width: 2, value: (u, v) => v == null ? '' : v.toFixed(2) }))],
-  };
-  if (chart) chart.destroy();
-  chart = new uPlot(opts, data, box);
+  chart = lineChart(box, chart, {
+    height: 280,
+    xs: (series[0] || []).map((p) => p.x),
+    ys: series.map((s) => s.map((p) => p.y)),
+    lines: ACTIONS.map((a, i) => ({ label: a, stroke: COLORS[i], value: (v) => v.toFixed(2) })),
+    y: { label: 'messages / minute' },
+  });
 }
 
 export async function render(root, state) {

@@ -1,8 +1,8 @@
 // Sender authentication (inbound): shares of SPF pass, valid DKIM, DMARC pass and the DMARC
 // policy the sender domains publish, per day, for two periods; the top failing domains; a
 // per-domain check.
-import uPlot from '../vendor/uplot/uPlot.esm.js';
 import * as api from './api.js';
+import { lineChart } from './chart.js';
 import { el, table, percent, notice } from './ui.js';
 
 export const METRICS = {
@@ -32,13 +32,11 @@ function drawChart(box, days) {
   const share = (k) => days.map((d) => (d.checked ? d[k] / d.checked : null));
   const keys = ['spf_pass', 'dkim_pass', 'dmarc_pass'];
   const colors = ['#1f77b4', '#2ca02c', '#d62728'];
-  if (chart) chart.destroy();
-  chart = new uPlot({
-    width: Math.max(320, box.clientWidth || 800), height: 220,
-    scales: { x: { time: true }, y: { range: [0, 1] } },
-    axes: [{ stroke: 'currentColor' }, { stroke: 'currentColor', values: (u, v) => v.map((x) => Math.round(x * 100) + '%') }],
-    series: [{}, ...keys.map((k, i) => ({ label: METRICS[k], stroke: colors[i], width: 2, value: (u, v) => v == null ? '' : percent(v) }))],
-  }, [xs, ...keys.map(share)], box);
+  chart = lineChart(box, chart, {
+    height: 220, xs, ys: keys.map(share),
+    lines: keys.map((k, i) => ({ label: METRICS[k], stroke: colors[i], value: (v) => percent(v) })),
+    y: { range: [0, 1], tick: (x) => Math.round(x * 100) + '%' },
+  });
 }
 
 async function checkDomain(form, out) {

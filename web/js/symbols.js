@@ -1,7 +1,7 @@
 // Symbols and actions: scores and thresholds, editable with the enable password and saved by
 // the server (/savesymbols, /saveactions) into a local.d file that survives restarts.
 import * as api from './api.js';
-import { el, table } from './ui.js';
+import { el, table, percent } from './ui.js';
 
 let filterText = '';
 
@@ -34,7 +34,7 @@ export async function render(root, state) {
       const f = filterText.toLowerCase();
       if (f && !r.symbol.toLowerCase().includes(f) && !g.group.toLowerCase().includes(f) &&
           !(r.description || '').toLowerCase().includes(f)) continue;
-      rows.push([g.group, r.symbol, scoreInput(r), r.hits, (100 * r.frequency).toFixed(2) + '%', r.description || '']);
+      rows.push([g.group, r.symbol, scoreInput(r), r.hits, percent(r.frequency, 2), r.description || '']);
     }
   }
   const filterBox = el('input', { id: 'symbol-filter', type: 'search', value: filterText, placeholder: 'filter symbols',

@@ -89,6 +89,9 @@ TEST_F(MapTest, IpNetworks) {
   EXPECT_EQ(get(*m, "10.1.0.10"), "=");
   EXPECT_EQ(get(*m, "11.1.0.10"), "-");
   EXPECT_EQ(get(*m, "2001:db8:1::5"), "=v6");
+  EXPECT_EQ(get(*m, "[2001:db8:1::5]"), "=v6");
+  EXPECT_EQ(get(*m, "[192.0.2.7]"), "=host");
+  EXPECT_EQ(get(*m, std::string_view("192.0.2.7\0x", 11)), "-");  // no embedded NUL
   EXPECT_EQ(get(*m, "2001:db9::5"), "-");
   EXPECT_EQ(get(*m, "::1"), "=");
   EXPECT_EQ(get(*m, "fe80::1"), "-");

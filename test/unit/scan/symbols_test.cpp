@@ -1,5 +1,8 @@
 #include "scan/symbols.h"
 
+#include "scan/callback_symbols.h"
+#include "scan/module.h"
+
 #include <gtest/gtest.h>
 
 namespace mw::scan {
@@ -112,6 +115,55 @@ TEST(SymbolRegistry, PrefiltersByPriorityHighFirstPostfiltersLowFirst) {
   ASSERT_TRUE(r.finalize());
   EXPECT_EQ(names(r, r.prefilters()), (std::vector<std::string>{"P9", "P1"}));
   EXPECT_EQ(names(r, r.postfilters()), (std::vector<std::string>{"Q1", "Q9"}));
+}
+
+// module_callback + add_callback_symbols: the module's parent symbol and its virtual
+// symbols with the parent's group and origin.
+TEST(CallbackSymbols, ModuleCallbackAndItsVirtuals) {
+  SymbolRegistry r;
+  static constexpr VirtualSymbol kVirtuals[] = {{"MOD_HIT", 1.5, "a hit"}, {"MOD_MISS", 0, ""}};
+  SymbolDef d = module_callback("mod", "MOD_CHECK", "modgroup", "checks",
+                                [](Task&, SymbolId) { return RunState::kDone; });
+  EXPECT_EQ(d.type, SymbolType::kCallback);
+  EXPECT_EQ(d.origin, "module:mod");
+  EXPECT_EQ(d.groups, (std::vector<std::string>{"modgroup"}));
+  EXPECT_EQ(d.description, "checks");
+  EXPECT_TRUE(d.callback);
+  ASSERT_TRUE(add_callback_symbols(r, std::move(d), kVirtuals));
+  const SymbolDef& hit = r.get(r.find("MOD_HIT"));
+  EXPECT_EQ(hit.type, SymbolType::kVirtual);
+  EXPECT_EQ(hit.parent, r.find("MOD_CHECK"));
+  EXPECT_EQ(hit.groups, (std::vector<std::string>{"modgroup"}));
+  EXPECT_EQ(hit.origin, "module:mod");
+  EXPECT_DOUBLE_EQ(hit.score, 1.5);
+  EXPECT_EQ(module_callback("m", "X", "", "", {}).groups.size(), 0u);
+  // A name registered twice is the registry's error.
+  EXPECT_FALSE(add_callback_symbols(
+      r, module_callback("mod", "MOD_CHECK", "", "", [](Task&, SymbolId) {
+        return RunState::kDone;
+      }), {}));
+}
+
+// Module::disabled_by: off with "<key> is false" when the switch is false, else untouched.
+TEST(CallbackSymbols, DisabledByTheEnabledSwitch) {
+  struct Probe final : Module {
+    std::string_view name() const override { return "probe"; }
+    void declare_options(core::Schema&) const override {}
+    Status configure(Engine&, core::Logger&) override { return {}; }
+    bool check(const core::Config& c) { return disabled_by(c, "probe.enabled"); }
+  };
+  core::Schema schema;
+  schema.section("probe", "test");
+  schema.add({"probe.enabled", core::OptType::kBool, "true", "switch"});
+  std::vector<core::ConfigIssue> issues;
+  auto on = core::Config::from_string(schema, "", issues, ".");
+  auto off = core::Config::from_string(schema, "[probe]\nenabled = false\n", issues, ".");
+  ASSERT_TRUE(on && off);
+  Probe p;
+  EXPECT_FALSE(p.check(**on));
+  EXPECT_EQ(p.disabled_reason(), "");
+  EXPECT_TRUE(p.check(**off));
+  EXPECT_EQ(p.disabled_reason(), "probe.enabled is false");
 }
 
 }  // namespace

@@ -4,7 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
+#include "core/watchdog.h"
 #include "engine_fixture.h"
+#include "scan/received_chain.h"
 #include "scan/reply.h"
 
 namespace mw::scan {
@@ -298,6 +302,72 @@ TEST_F(TaskTest, SecretsAreMaskedInOptionsAndRedact) {
   EXPECT_EQ(t->redact("x Passw0rd y Passw0rd"), "x Pa****** y Pa******");
   std::string reply = json::write(checkv2_reply(make_verdict(*t)));
   EXPECT_EQ(reply.find("Passw0rd"), std::string::npos) << reply;
+}
+
+// The watchdog sees "task <id> symbol <name>" while a symbol runs, cut to the slot's size
+// for long names, and nothing once the task is done.
+TEST_F(TaskTest, MarkRunningWritesTheSymbolIntoTheHeartbeat) {
+  auto board = core::WorkerBoard::create(1);
+  ASSERT_TRUE(board);
+  int slot = (*board)->claim();
+  ASSERT_GE(slot, 0);
+  services().set_heartbeat((*board)->heartbeat(slot));
+  std::string long_name(200, 'L');
+  std::vector<std::string> seen;
+  core::WorkerBoard* b = board->get();
+  build("", [&](Engine& e) {
+    add(e, "SHORT", [&seen, b, slot](Task&, SymbolId) {
+      seen.push_back(b->activity(slot));
+      return RunState::kDone;
+    });
+    add(e, long_name, [&seen, b, slot](Task&, SymbolId) {
+      seen.push_back(b->activity(slot));
+      return RunState::kDone;
+    });
+  });
+  Envelope env;
+  env.log_tag = "t1";
+  auto t = run(std::move(env));
+  ASSERT_EQ(seen.size(), 2u);
+  std::vector<std::string> want = {"task t1 symbol SHORT",
+                                   ("task t1 symbol " + long_name).substr(0, 111)};
+  std::sort(seen.begin(), seen.end());
+  std::sort(want.begin(), want.end());
+  EXPECT_EQ(seen, want);
+  EXPECT_EQ(b->activity(slot), "");
+  services().set_heartbeat(core::Heartbeat());
+}
+
+// relays() is built once per task, from the envelope and the message, as RelayChain::build.
+TEST_F(TaskTest, RelaysAreBuiltOnceFromEnvelopeAndMessage) {
+  const RelayChain* first = nullptr;
+  size_t hops = 0;
+  build("", [&](Engine& e) {
+    add(e, "A", [&](Task& t, SymbolId) {
+      first = &t.relays();
+      hops = t.relays().relays().size();
+      EXPECT_EQ(&t.relays(), first);
+      return RunState::kDone;
+    });
+  });
+  Envelope env;
+  env.ip = "192.0.2.7";
+  std::string msg = std::string("Received: from a.example (a.example [198.51.100.2]) by mx "
+                                "with ESMTP id 1; Mon, 7 Dec 2026 01:00:00 +0000\r\n") +
+                    kMessage;
+  auto t = run(env, msg);
+  ASSERT_NE(first, nullptr);
+  EXPECT_EQ(&t->relays(), first);
+  RelayChain want = RelayChain::build(t->envelope(), &t->message(),
+                                      t->engine().options.trusted_relays);
+  ASSERT_EQ(hops, want.relays().size());
+  EXPECT_EQ(hops, 2u);  // the envelope hop and the Received field
+  for (size_t i = 0; i < hops; ++i) {
+    EXPECT_EQ(t->relays().relays()[i].ip, want.relays()[i].ip);
+    EXPECT_EQ(t->relays().relays()[i].artificial, want.relays()[i].artificial);
+  }
+  ASSERT_NE(t->relays().first_untrusted(), nullptr);
+  EXPECT_EQ(t->relays().first_untrusted()->ip, "192.0.2.7");
 }
 
 }  // namespace
