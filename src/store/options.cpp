@@ -26,6 +26,8 @@ constexpr char kReconnectMax[] = "store.redis.reconnect_max";
 constexpr char kSentinels[] = "store.redis.sentinels";
 constexpr char kMasterName[] = "store.redis.master_name";
 constexpr char kSentinelCheck[] = "store.redis.sentinel_check";
+constexpr char kReplicas[] = "store.redis.replicas";
+constexpr char kReplicaKeys[] = "store.redis.replica_keys";
 
 constexpr double kMiB = 1024.0 * 1024.0;
 
@@ -96,8 +98,20 @@ void declare_options(core::Schema& s) {
          false});
   s.add({kSentinelCheck, OptType::kDuration, "\"1s\"",
          "How often the sentinels are asked which server is the master (a failover is "
-         "followed within about this; errors ask at once)",
-         0.1, 60, {}, false});
+         "followed at once through +switch-master; this check is the fallback, and also "
+         "finds the master's replicas)",
+         0.1, 3600, {}, false});
+  s.add({kReplicas, OptType::kStringList, "[]",
+         "Read replicas of the one server (\"IP:PORT\"); with sentinels they are "
+         "discovered instead. Reads of replica_keys go there, falling back to the master",
+         {}, {}, {}, false});
+  s.add({kReplicaKeys, OptType::kStringList,
+         "[\"bayes1:\", \"stat:\", \"hist\", \"errors\", \"ob:events\"]",
+         "Key prefixes (without prefix) whose plain reads a replica may serve, being "
+         "harmless when stale by the replication lag: Bayes tokens, /stat counters, history, "
+         "errors, outbound events. Hold list, rate counters and profiles always use the "
+         "master. Empty: no replica reads",
+         {}, {}, {}, false});
 }
 
 Result<StoreConfig> config_from(const core::Config& cfg, std::string_view db_dir) {
@@ -145,6 +159,10 @@ Result<StoreConfig> config_from(const core::Config& cfg, std::string_view db_dir
         return fail(ErrorCode::kInvalidInput, "store.redis.sentinels: " + ep.error().message);
       }
     }
+    if (!cfg.get_strings(kReplicas).empty()) {
+      return fail(ErrorCode::kInvalidInput,
+                  "store.redis.replicas: not with sentinels (their replicas are discovered)");
+    }
   } else if (out.backend == Backend::kRedis) {
     if (r.servers.empty()) {
       return fail(ErrorCode::kInvalidInput, "store.redis.servers is empty");
@@ -153,6 +171,20 @@ Result<StoreConfig> config_from(const core::Config& cfg, std::string_view db_dir
       auto ep = redis::parse_endpoint(s);
       if (!ep) {
         return fail(ErrorCode::kInvalidInput, "store.redis.servers: " + ep.error().message);
+      }
+    }
+  }
+  r.replicas = cfg.get_strings(kReplicas);
+  r.replica_keys = cfg.get_strings(kReplicaKeys);
+  if (out.backend == Backend::kRedis && !r.replicas.empty()) {
+    if (r.sentinels.empty() && r.servers.size() != 1) {
+      return fail(ErrorCode::kInvalidInput,
+                  "store.redis.replicas: only with one server (sharded servers have none)");
+    }
+    for (const auto& s : r.replicas) {
+      auto ep = redis::parse_endpoint(s);
+      if (!ep) {
+        return fail(ErrorCode::kInvalidInput, "store.redis.replicas: " + ep.error().message);
       }
     }
   }

@@ -2,7 +2,45 @@
 
 #include <hiredis/hiredis.h>
 
+#include <optional>
+
 namespace mw::store::redis {
+
+namespace {
+
+std::string_view str(const redisReply* r) { return std::string_view(r->str, r->len); }
+
+Result<Endpoint> endpoint_of(std::string_view host, std::string_view port) {
+  std::string h(host);
+  return parse_endpoint((h.find(':') != std::string::npos ? "[" + h + "]:" : h + ":") +
+                        std::string(port));
+}
+
+// One entry of SENTINEL replicas (field, value, field, value, ...): the address when the
+// sentinel thinks the replica can serve reads.
+std::optional<Endpoint> healthy_replica(const redisReply* e) {
+  if (e->type != REDIS_REPLY_ARRAY || e->elements % 2 != 0) return std::nullopt;
+  std::string_view ip, port, flags, link;
+  for (size_t i = 0; i + 1 < e->elements; i += 2) {
+    const redisReply* f = e->element[i];
+    const redisReply* v = e->element[i + 1];
+    if (f->type != REDIS_REPLY_STRING || v->type != REDIS_REPLY_STRING) return std::nullopt;
+    std::string_view name = str(f);
+    if (name == "ip") ip = str(v);
+    if (name == "port") port = str(v);
+    if (name == "flags") flags = str(v);
+    if (name == "master-link-status") link = str(v);
+  }
+  for (std::string_view bad : {"s_down", "o_down", "disconnected"}) {
+    if (flags.find(bad) != std::string_view::npos) return std::nullopt;
+  }
+  if (ip.empty() || link != "ok") return std::nullopt;
+  auto ep = endpoint_of(ip, port);
+  if (!ep) return std::nullopt;
+  return std::move(*ep);
+}
+
+}  // namespace
 
 SentinelClient::SentinelClient(core::Dispatcher& d, core::Logger& log,
                                std::vector<Endpoint> sentinels, std::string master_name,
@@ -48,16 +86,47 @@ void SentinelClient::ask(size_t index, std::shared_ptr<MasterFn> cb, std::string
                  ask(index + 1, cb, who + " does not know master \"" + master_name_ + "\"");
                  return;
                }
-               std::string host(rr->element[0]->str, rr->element[0]->len);
-               std::string port(rr->element[1]->str, rr->element[1]->len);
-               auto ep = parse_endpoint(host.find(':') != std::string::npos
-                                            ? "[" + host + "]:" + port
-                                            : host + ":" + port);
+               auto ep = endpoint_of(str(rr->element[0]), str(rr->element[1]));
                if (!ep) {
                  ask(index + 1, cb, who + ": " + ep.error().message);
                  return;
                }
                (*cb)(std::move(*ep));
+             });
+}
+
+void SentinelClient::replicas(ReplicasFn cb) {
+  ask_replicas(0, std::make_shared<ReplicasFn>(std::move(cb)), "no sentinel configured");
+}
+
+void SentinelClient::ask_replicas(size_t index, std::shared_ptr<ReplicasFn> cb,
+                                  std::string why) {
+  if (index >= conns_.size()) {
+    (*cb)(fail(ErrorCode::kIo, "sentinels: " + why));
+    return;
+  }
+  RedisConn* conn = conns_[index].get();
+  std::weak_ptr<bool> alive = alive_;
+  conn->send({"SENTINEL", "replicas", master_name_},
+             [this, alive, index, cb, conn](Result<const redisReply*> r) {
+               auto a = alive.lock();
+               if (!a || !*a) return;
+               if (!r) {
+                 ask_replicas(index + 1, cb, r.error().message);
+                 return;
+               }
+               const redisReply* rr = *r;
+               if (rr->type != REDIS_REPLY_ARRAY) {
+                 ask_replicas(index + 1, cb,
+                              "sentinel " + conn->endpoint().to_string() +
+                                  " does not know master \"" + master_name_ + "\"");
+                 return;
+               }
+               std::vector<Endpoint> out;
+               for (size_t i = 0; i < rr->elements; ++i) {
+                 if (auto ep = healthy_replica(rr->element[i])) out.push_back(std::move(*ep));
+               }
+               (*cb)(std::move(out));
              });
 }
 
