@@ -60,73 +60,58 @@ SentinelClient::~SentinelClient() {
 }
 
 void SentinelClient::master(MasterFn cb) {
-  ask(0, std::make_shared<MasterFn>(std::move(cb)), "no sentinel configured");
-}
-
-void SentinelClient::ask(size_t index, std::shared_ptr<MasterFn> cb, std::string why) {
-  if (index >= conns_.size()) {
-    (*cb)(fail(ErrorCode::kIo, "sentinels: " + why));
-    return;
-  }
-  RedisConn* conn = conns_[index].get();
-  std::weak_ptr<bool> alive = alive_;
-  conn->send({"SENTINEL", "get-master-addr-by-name", master_name_},
-             [this, alive, index, cb, conn](Result<const redisReply*> r) {
-               auto a = alive.lock();
-               if (!a || !*a) return;
-               std::string who = "sentinel " + conn->endpoint().to_string();
-               if (!r) {
-                 ask(index + 1, cb, r.error().message);
-                 return;
-               }
-               const redisReply* rr = *r;
-               if (rr->type != REDIS_REPLY_ARRAY || rr->elements != 2 ||
-                   rr->element[0]->type != REDIS_REPLY_STRING ||
-                   rr->element[1]->type != REDIS_REPLY_STRING) {
-                 ask(index + 1, cb, who + " does not know master \"" + master_name_ + "\"");
-                 return;
-               }
-               auto ep = endpoint_of(str(rr->element[0]), str(rr->element[1]));
-               if (!ep) {
-                 ask(index + 1, cb, who + ": " + ep.error().message);
-                 return;
-               }
-               (*cb)(std::move(*ep));
-             });
+  Reader<Endpoint> read = [this](const redisReply* rr) -> Result<Endpoint> {
+    if (rr->type != REDIS_REPLY_ARRAY || rr->elements != 2 ||
+        rr->element[0]->type != REDIS_REPLY_STRING ||
+        rr->element[1]->type != REDIS_REPLY_STRING) {
+      return fail(ErrorCode::kIo, "does not know master \"" + master_name_ + "\"");
+    }
+    return endpoint_of(str(rr->element[0]), str(rr->element[1]));
+  };
+  ask<Endpoint>(0, "get-master-addr-by-name", std::make_shared<Reader<Endpoint>>(std::move(read)),
+                std::make_shared<MasterFn>(std::move(cb)), "no sentinel configured");
 }
 
 void SentinelClient::replicas(ReplicasFn cb) {
-  ask_replicas(0, std::make_shared<ReplicasFn>(std::move(cb)), "no sentinel configured");
+  using T = std::vector<Endpoint>;
+  Reader<T> read = [this](const redisReply* rr) -> Result<T> {
+    if (rr->type != REDIS_REPLY_ARRAY) {
+      return fail(ErrorCode::kIo, "does not know master \"" + master_name_ + "\"");
+    }
+    T out;
+    for (size_t i = 0; i < rr->elements; ++i) {
+      if (auto ep = healthy_replica(rr->element[i])) out.push_back(std::move(*ep));
+    }
+    return out;
+  };
+  ask<T>(0, "replicas", std::make_shared<Reader<T>>(std::move(read)),
+         std::make_shared<ReplicasFn>(std::move(cb)), "no sentinel configured");
 }
 
-void SentinelClient::ask_replicas(size_t index, std::shared_ptr<ReplicasFn> cb,
-                                  std::string why) {
+template <typename T>
+void SentinelClient::ask(size_t index, std::string command, std::shared_ptr<Reader<T>> read,
+                         std::shared_ptr<std::function<void(Result<T>)>> cb, std::string why) {
   if (index >= conns_.size()) {
     (*cb)(fail(ErrorCode::kIo, "sentinels: " + why));
     return;
   }
   RedisConn* conn = conns_[index].get();
   std::weak_ptr<bool> alive = alive_;
-  conn->send({"SENTINEL", "replicas", master_name_},
-             [this, alive, index, cb, conn](Result<const redisReply*> r) {
+  conn->send({"SENTINEL", command, master_name_},
+             [this, alive, index, command, read, cb, conn](Result<const redisReply*> r) {
                auto a = alive.lock();
                if (!a || !*a) return;
                if (!r) {
-                 ask_replicas(index + 1, cb, r.error().message);
+                 ask<T>(index + 1, command, read, cb, r.error().message);
                  return;
                }
-               const redisReply* rr = *r;
-               if (rr->type != REDIS_REPLY_ARRAY) {
-                 ask_replicas(index + 1, cb,
-                              "sentinel " + conn->endpoint().to_string() +
-                                  " does not know master \"" + master_name_ + "\"");
+               Result<T> v = (*read)(*r);
+               if (!v) {
+                 ask<T>(index + 1, command, read, cb,
+                        "sentinel " + conn->endpoint().to_string() + ": " + v.error().message);
                  return;
                }
-               std::vector<Endpoint> out;
-               for (size_t i = 0; i < rr->elements; ++i) {
-                 if (auto ep = healthy_replica(rr->element[i])) out.push_back(std::move(*ep));
-               }
-               (*cb)(std::move(out));
+               (*cb)(std::move(v));
              });
 }
 

@@ -44,8 +44,13 @@ class SentinelClient {
   void replicas(ReplicasFn cb);
 
  private:
-  void ask(size_t index, std::shared_ptr<MasterFn> cb, std::string why);
-  void ask_replicas(size_t index, std::shared_ptr<ReplicasFn> cb, std::string why);
+  // Sends SENTINEL `command` master_name to the sentinels in order until `read` accepts
+  // a reply (its error is the reason to ask the next one); `cb` gets the answer.
+  template <typename T>
+  using Reader = std::function<Result<T>(const redisReply*)>;
+  template <typename T>
+  void ask(size_t index, std::string command, std::shared_ptr<Reader<T>> read,
+           std::shared_ptr<std::function<void(Result<T>)>> cb, std::string why);
 
   std::string master_name_;
   std::vector<std::unique_ptr<RedisConn>> conns_;

@@ -70,14 +70,7 @@ def env(user, ip="192.0.2.44", rcpt="hanako@example.co.jp"):
             "Helo": "office-pc"}
 
 
-def wait_until(what, cond, timeout=10.0):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        v = cond()
-        if v:
-            return v
-        time.sleep(0.1)
-    raise AssertionError("timed out waiting for " + what)
+wait_until = mwtest.wait_until
 
 
 def get_calls(port):

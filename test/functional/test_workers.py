@@ -7,7 +7,6 @@ import json
 import os
 import signal
 import sys
-import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
@@ -15,13 +14,7 @@ import mwtest  # noqa: E402
 
 
 def wait_until(what, cond, timeout=15.0):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        v = cond()
-        if v:
-            return v
-        time.sleep(0.1)
-    raise AssertionError("timed out waiting for " + what)
+    return mwtest.wait_until(what, cond, timeout)
 
 
 class WorkersTest(unittest.TestCase):
