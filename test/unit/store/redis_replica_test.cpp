@@ -1,7 +1,8 @@
 // RedisStore read replicas against real redis-server processes (one master, one replica
 // started with --replicaof): which reads a replica serves, that a key only the replica holds
-// is what the store reads, fallback to the master when the replica is down, and the
-// +switch-master message parser used to follow Sentinel failovers.
+// is what the store reads, fallback to the master when the replica is down; and the
+// +switch-master subscription used to follow Sentinel failovers (a plain redis-server
+// stands in for the sentinel: the watch only subscribes, and PUBLISH delivers the message).
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <unistd.h>
@@ -207,6 +208,41 @@ TEST_F(RedisReplicaTest, ReplicasNeedOneServer) {
   auto s = RedisStore::open(o, d_, log_, [this] { return now_; });
   ASSERT_FALSE(s);
   EXPECT_EQ(s.error().code, ErrorCode::kInvalidInput);
+}
+
+TEST(SwitchWatch, HearsSwitchesForItsMasterAndResubscribes) {
+  ::signal(SIGPIPE, SIG_IGN);
+  MW_NEED_TOOL(!RedisServer::binary().empty(), "redis-server is not installed");
+  RedisServer sentinel;
+  ASSERT_TRUE(sentinel.start());
+  core::Dispatcher d;
+  core::Logger log(core::LogLevel::kSilent);
+  auto ep = redis::parse_endpoint(sentinel.address());
+  ASSERT_TRUE(ep);
+  redis::ConnOptions opts;
+  opts.reconnect_min = 0.05;
+  opts.reconnect_max = 0.2;
+  std::vector<std::string> heard;
+  redis::SwitchWatch watch(d, log, {*ep}, "mw", opts,
+                           [&](redis::Endpoint m, const redis::Endpoint& from) {
+                             heard.push_back(m.to_string() + " from " + from.to_string());
+                           });
+  ASSERT_TRUE(run_until(d, [&] { return watch.subscribed() == 1; }, 10));
+  auto publish = [&](const std::string& msg) {
+    EXPECT_EQ(sentinel.command({"PUBLISH", "+switch-master", msg}), "1");
+  };
+  publish("other 127.0.0.1 6379 127.0.0.9 6380");  // another master: ignored
+  publish("mw 127.0.0.1 6379 127.0.0.2 6380");
+  ASSERT_TRUE(run_until(d, [&] { return !heard.empty(); }, 10));
+  EXPECT_EQ(heard, (std::vector<std::string>{"127.0.0.2:6380 from " + sentinel.address()}));
+  // The sentinel restarts: the watch subscribes again and hears the next switch.
+  sentinel.stop();
+  ASSERT_TRUE(run_until(d, [&] { return watch.subscribed() == 0; }, 10));
+  ASSERT_TRUE(sentinel.start());
+  ASSERT_TRUE(run_until(d, [&] { return watch.subscribed() == 1; }, 10));
+  publish("mw 127.0.0.2 6380 127.0.0.3 6381");
+  ASSERT_TRUE(run_until(d, [&] { return heard.size() == 2; }, 10));
+  EXPECT_EQ(heard[1], "127.0.0.3:6381 from " + sentinel.address());
 }
 
 TEST(SwitchMaster, ParsesTheMessageForOurMaster) {
