@@ -332,6 +332,10 @@ class SentinelTest(unittest.TestCase):
             for d in daemons:
                 self.assertEqual(d.controller("/stat")[0], 200)
             self.assertGreater(get_calls(replica.port), gets)
+            for d in daemons:  # the controller says so in its store block
+                rep = json.loads(d.controller("/stat")[1])["store"]["replicas"]
+                self.assertEqual((rep["configured"], rep["connected"]), (1, 1), rep)
+                self.assertGreater(rep["reads"], 0, rep)
 
             def traffic():
                 i = 0
