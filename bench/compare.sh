@@ -5,7 +5,7 @@
 #   bench/compare.sh [--workers N] [--concurrency C] [--duration S] [--warmup S]
 #                    [--corpus PATH]... [--keepalive] [--zstd] [--only rspamd|mailward]
 #                    [--log-level LEVEL] [--hs-cache DIR] [--loadgen BIN] [--mailward BIN]
-#                    [--conf DIR] [--header 'Name: value']... [--bayes MAILDIR]
+#                    [--conf DIR] [--header 'Name: value']... [--bayes MAILDIR] [--redis]
 #
 # Defaults: 1 worker, concurrency 8, 20 s measured after a 3 s warm-up run, the shared corpus,
 # log level info for both servers, one connection per request for both (what Rspamd 3.4 does
@@ -24,6 +24,10 @@
 # bench/bayes/rspamd-bayes.conf.in on a private redis-server and learns through `rspamc
 # learn_spam|learn_ham` on its controller; Mailward learns offline with `mailward learn` into
 # a private store (a copy of --conf with [options] dbdir pointing there).
+# --redis: Mailward is run a second time with `[store] backend = "redis"` (a copy of the
+# configuration with one more local.d file) on a private redis-server on a free loopback
+# port (test/functional/lib/redis_server.sh, stopped by its PID); that row also gives the
+# CPU the redis-server used during the measured run.
 #
 # Environment: RSPAMD_BIN (passed to run_rspamd.sh). Exit status 0 when both runs completed.
 set -euo pipefail
@@ -47,6 +51,7 @@ conf="$ROOT/conf"
 corpus=()
 bayes_mail=""
 headers=()  # --header: request headers for every message (e.g. "User: x" for outbound)
+redis=0
 
 die() { echo "compare.sh: $*" >&2; exit 2; }
 note() { echo "compare.sh: $*" >&2; }
@@ -69,6 +74,7 @@ while (($#)); do
     --conf) conf="${2:?}"; shift 2 ;;
     --header) headers+=(--header "${2:?}"); shift 2 ;;
     --bayes) bayes_mail="${2:?}"; shift 2 ;;
+    --redis) redis=1; shift ;;
     -h|--help) usage ;;
     *) die "unknown argument $1" ;;
   esac
@@ -173,7 +179,8 @@ ping_ok() {
   [[ "$reply" == *pong* ]]
 }
 
-declare -A result_json result_cpu result_load result_note
+declare -A result_json result_cpu result_load result_note result_extra_cpu
+extra_pid=""  # measured too when set (the redis-server of a Redis run)
 CLK_TCK="$(getconf CLK_TCK 2>/dev/null || echo 100)"
 readonly CLK_TCK
 
@@ -189,10 +196,15 @@ measure() {
   note "$label: measured run (${duration} s, concurrency $concurrency)," \
        "load average ${result_load[$label]}"
   local before after out
+  local extra_before=0 extra_after=0
+  [[ -n "$extra_pid" ]] && extra_before="$(tree_cpu_ticks "$extra_pid")"
   before="$(tree_cpu_ticks "$pid")"
   out="$("$loadgen" --target "127.0.0.1:$port" "${driver_args[@]}" --duration "$duration" \
          --json 2>"$tmp/$label.report")" || true
   after="$(tree_cpu_ticks "$pid")"
+  [[ -n "$extra_pid" ]] && extra_after="$(tree_cpu_ticks "$extra_pid")"
+  result_extra_cpu[$label]="$(awk -v a="$extra_after" -v b="$extra_before" -v t="$CLK_TCK" \
+                              'BEGIN { printf "%.2f", (a - b) / t }')"
   cat "$tmp/$label.report" >&2
   result_json[$label]="$out"
   result_cpu[$label]="$(awk -v a="$after" -v b="$before" -v t="$CLK_TCK" \
@@ -228,6 +240,9 @@ cleanup() {
   stop_mailward
   if [[ -n "$rspamd_dir" ]]; then "$BENCH_DIR/rspamd/run_rspamd.sh" stop "$rspamd_dir" || true; fi
   if [[ -n "$redis_dir" ]]; then "$ROOT/test/functional/lib/redis_server.sh" stop "$redis_dir" || true; fi
+  if [[ -f "$tmp/redis/redis.pid" ]]; then
+    "$ROOT/test/functional/lib/redis_server.sh" stop "$tmp/redis" || true
+  fi
   rm -rf -- "$tmp"
 }
 trap cleanup EXIT
@@ -244,9 +259,9 @@ run_rspamd() {
   local ctl="" password=""
   if [[ -n "$bayes_mail" ]]; then
     local redis_port
-    redis_port="$("$ROOT/test/functional/lib/redis_server.sh" start "$tmp/redis")" ||
+    redis_port="$("$ROOT/test/functional/lib/redis_server.sh" start "$tmp/rspamd-redis")" ||
       { result_note[rspamd]="redis-server did not start"; return 1; }
-    redis_dir="$tmp/redis"
+    redis_dir="$tmp/rspamd-redis"
     ctl="$(free_tcp_port)"
     password="bench-$RANDOM$RANDOM"
     args+=(--append "$BENCH_DIR/bayes/rspamd-bayes.conf.in" --set "CTL_PORT=$ctl"
@@ -281,9 +296,11 @@ run_rspamd() {
 # ---------------------------------------------------------------------------------------------
 # Mailward
 
+# run_mailward [LABEL CONF]: measure Mailward on CONF (default: mailward on --conf).
 run_mailward() {
+  local label="${1:-mailward}" run_conf="${2:-$conf}"
   if [[ ! -x "$mailward" ]]; then
-    result_note[mailward]="not run: $mailward is not built"
+    result_note[$label]="not run: $mailward is not built"
     return 1
   fi
   local port ctl dns
@@ -291,13 +308,11 @@ run_mailward() {
   ctl="$(free_tcp_port)"
   while [[ "$ctl" == "$port" ]]; do ctl="$(free_tcp_port)"; done
   dns="$(free_tcp_port)"  # nothing listens there: DNS fails at once, as for Rspamd
-  local run_conf="$conf"
   if [[ -n "$bayes_mail" ]]; then
-    run_conf="$tmp/mailward-conf"
-    mkdir -p "$tmp/mailward-db"
-    cp -r "$conf" "$run_conf"
-    mkdir -p "$run_conf/local.d"
-    printf '[options]\ndbdir = "%s"\n' "$tmp/mailward-db" >"$run_conf/local.d/zzz-bench-bayes.toml"
+    cp -r -- "$run_conf" "$tmp/$label-conf"
+    run_conf="$tmp/$label-conf"
+    mkdir -p "$tmp/$label-db" "$run_conf/local.d"
+    printf '[options]\ndbdir = "%s"\n' "$tmp/$label-db" >"$run_conf/local.d/zzz-bench-bayes.toml"
     local cls
     for cls in spam ham; do
       note "mailward learning $bayes_mail/$cls: $("$mailward" learn "--$cls" --quiet --conf "$run_conf" \
@@ -328,19 +343,39 @@ run_mailward() {
       note "mailward did not become ready; last log lines:"
       tail -n 30 "$tmp/mailward.log" >&2 || true
       stop_mailward
-      result_note[mailward]="mailward did not start (see above)"
+      result_note[$label]="mailward did not start (see above)"
       return 1
     fi
     sleep 0.2
   done
   note "mailward $mailward_pid is ready"
-  measure mailward "$port" "$mailward_pid"
+  measure "$label" "$port" "$mailward_pid"
   stop_mailward
+}
+
+# Mailward on a private redis-server: the same configuration plus the Redis store.
+run_mailward_redis() {
+  local rport
+  if ! rport="$("$ROOT/test/functional/lib/redis_server.sh" start "$tmp/redis")"; then
+    result_note[mailward_redis]="redis-server did not start (scripts/deps.sh test installs it)"
+    return 1
+  fi
+  cp -r -- "$conf" "$tmp/conf-redis"
+  mkdir -p "$tmp/conf-redis/local.d"
+  printf '[store]\nbackend = "redis"\n[store.redis]\nservers = ["127.0.0.1:%s"]\n' "$rport" \
+    >"$tmp/conf-redis/local.d/99-bench-redis.toml"
+  extra_pid="$(cat "$tmp/redis/redis.pid")"
+  local rc=0
+  run_mailward mailward_redis "$tmp/conf-redis" || rc=1
+  extra_pid=""
+  "$ROOT/test/functional/lib/redis_server.sh" stop "$tmp/redis" || true
+  return "$rc"
 }
 
 status=0
 if [[ "$only" != mailward ]]; then run_rspamd || status=1; fi
 if [[ "$only" != rspamd ]]; then run_mailward || status=1; fi
+if [[ "$only" != rspamd ]] && ((redis)); then run_mailward_redis || status=1; fi
 
 # ---------------------------------------------------------------------------------------------
 # Report
@@ -367,12 +402,16 @@ echo "| server | load avg | messages/s | per worker | p50 ms | p99 ms | server C
      "msgs per CPU-s | errors |"
 echo "|---|---|---|---|---|---|---|---|---|"
 declare -A per_worker per_cpu
-for label in rspamd mailward; do
-  name="Mailward"
+redis_version="$(redis-server --version 2>/dev/null | sed -n 's/.* v=\([0-9.]*\).*/\1/p')"
+labels=(rspamd mailward)
+((redis)) && labels+=(mailward_redis)
+for label in "${labels[@]}"; do
+  name="Mailward (LMDB)"
   [[ "$label" == rspamd ]] && name="Rspamd ${rspamd_version:-?}"
+  [[ "$label" == mailward_redis ]] && name="Mailward (Redis ${redis_version:-?}, loopback)"
   j="${result_json[$label]:-}"
   if [[ -z "$j" ]]; then
-    [[ "$only" == "" || "$only" == "$label" ]] &&
+    [[ "$only" == "" || "$label" == "$only"* ]] &&
       echo "| $name | ${result_note[$label]:-not run} | | | | | | | |"
     continue
   fi
@@ -386,6 +425,12 @@ for label in rspamd mailward; do
       "${result_load[$label]}" "$rate" "${per_worker[$label]}" "$(json_num "$j" p50_ms)" \
       "$(json_num "$j" p99_ms)" "$cpu" "${per_cpu[$label]}" "$(json_num "$j" errors)"
 done
+if [[ -n "${result_json[mailward_redis]:-}" ]]; then
+  echo
+  awk -v c="${result_extra_cpu[mailward_redis]}" -v n="$(json_num "${result_json[mailward_redis]}" ok)" \
+      'BEGIN { printf "redis-server CPU during the Redis run: %.2f s (%.3f ms per message).\n",
+               c, (n > 0 ? 1000 * c / n : 0) }'
+fi
 if [[ -n "${per_worker[rspamd]:-}" && -n "${per_worker[mailward]:-}" ]]; then
   echo
   awk -v m="${per_worker[mailward]}" -v r="${per_worker[rspamd]}" \

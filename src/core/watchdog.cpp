@@ -134,6 +134,11 @@ uint32_t WorkerBoard::open_connections(int slot) const {
   return shared_->slots[slot].open.load(std::memory_order_relaxed);
 }
 
+pid_t WorkerBoard::pid(int slot) const {
+  if (slot < 0 || static_cast<size_t>(slot) >= slots_) return 0;
+  return shared_->slots[slot].pid.load(std::memory_order_relaxed);
+}
+
 Heartbeat WorkerBoard::heartbeat(int slot) {
   if (slot < 0 || static_cast<size_t>(slot) >= slots_) return Heartbeat();
   return Heartbeat(&shared_->slots[slot]);

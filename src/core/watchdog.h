@@ -78,6 +78,10 @@ class WorkerBoard {
   double silence(int slot) const;
   std::string activity(int slot) const;
   uint32_t open_connections(int slot) const;
+  // Any process (the controller lists its machine's workers): the slots, and the PID a
+  // slot belongs to (0: free).
+  size_t size() const { return slots_; }
+  pid_t pid(int slot) const;
 
   Heartbeat heartbeat(int slot);
 

@@ -10,8 +10,6 @@
 //   perf?minutes=N      scan times of the last N minutes (1..1440, default 60): messages,
 //       errors, the histogram {le, count} and the percentiles p50, p90, p95, p99 (seconds,
 //       interpolated inside a bucket; beyond the last bound: the last bound)
-//   workers             the heartbeats of every worker process: pid, type, started, seen,
-//       scanned, errors, rss_kb, state ("ok", or "stale" after 3 missed flushes)
 //   authstats?from=YYYY-MM-DD&to=YYYY-MM-DD   inbound sender authentication per UTC day
 //       (default: the last 7 days; at most 400 days): {from, to, days: [{date, checked,
 //       spf_pass, ...}], totals, shares (of checked), failing: {spf|dkim|dmarc: [{domain,
@@ -224,37 +222,6 @@ void perf(Controller& c, const http::Request& req, http::ResponderPtr r) {
   g->release();
 }
 
-// ---- workers ----------------------------------------------------------------------------
-
-void workers(Controller& c, http::ResponderPtr r) {
-  auto g = start(c, std::move(r));
-  auto rows = std::make_shared<json::Value>(json::Value::array());
-  g->pending.add();
-  g->work.keep(c.store()->map_all(
-      "stat:workers", [g, rows](Result<std::vector<std::pair<std::string, std::string>>> all) {
-        if (!all) {
-          g->error = all.error();
-        } else {
-          double now = now_seconds();
-          for (const auto& [pid, text] : *all) {
-            auto v = json::parse(text);
-            if (!v || !v->is_object()) continue;
-            double seen = v->find("seen") ? v->find("seen")->as_double() : 0;
-            double interval = v->find("interval") ? v->find("interval")->as_double(1) : 1;
-            v->set("state", now - seen <= 3 * interval + 2 ? "ok" : "stale");
-            rows->push(std::move(*v));
-          }
-        }
-        g->release();
-      }));
-  g->render = [rows] {
-    json::Value out = json::Value::object();
-    out.set("workers", *rows);
-    return out;
-  };
-  g->release();
-}
-
 // ---- authstats --------------------------------------------------------------------------
 
 std::optional<int64_t> parse_day(const std::string& s) {
@@ -445,8 +412,6 @@ void add_graph_routes(Controller& c) {
                [ctl](http::Request&& req, http::ResponderPtr r, Access) {
                  perf(*ctl, req, std::move(r));
                }});
-  c.add_route({"workers", {}, Access::kRead, true,
-               [ctl](http::Request&&, http::ResponderPtr r, Access) { workers(*ctl, std::move(r)); }});
   c.add_route({"authstats", {}, Access::kRead, true,
                [ctl](http::Request&& req, http::ResponderPtr r, Access) {
                  authstats(*ctl, req, std::move(r));

@@ -16,7 +16,10 @@
 //                                                 historyreset (writes); all need the store
 //                                                 (stat and metrics answer without it, with
 //                                                 its health)
-//   add_graph_routes     controller_graph.cpp     graph, perf, workers, authstats (series.h)
+//   add_graph_routes     controller_graph.cpp     graph, perf, authstats (series.h)
+//   add_worker_routes    controller_workers.cpp   workers: this scanner's processes (the
+//                                                 watchdog board and their heartbeats) and
+//                                                 the fleet's, one summary per scanner
 //   add_config_routes    controller_config.cpp    savesymbols, saveactions (writes)
 //   LearnService         controller_learn.cpp     learnspam, learnham, learnclass (writes);
 //                                                 the classifier's /stat fields
@@ -29,6 +32,7 @@
 // and one line in run_controller_worker().
 #pragma once
 
+#include "core/watchdog.h"
 #include "scan/engine.h"
 #include "server/controller.h"
 #include "server/stats.h"
@@ -43,6 +47,8 @@ void add_scan_routes(Controller& controller, const scan::Engine& engine,
                      scan::Services& services, StatsRecorder* stats);
 void add_stats_routes(Controller& controller, const scan::Engine& engine);
 void add_graph_routes(Controller& controller);
+// `board` (may be null: no watchdog) lists this scanner's processes.
+void add_worker_routes(Controller& controller, const core::WorkerBoard* board);
 void add_config_routes(Controller& controller, const scan::Engine& engine);
 void set_dashboard(Controller& controller);
 // The store's health as /stat ("store") and /ready show it: backend, available, outages,

@@ -17,6 +17,7 @@
 
 #include "core/check.h"
 #include "server/controller_routes.h"
+#include "store/redis_store.h"
 
 namespace mw::server {
 
@@ -52,6 +53,14 @@ json::Value store_health_json(const store::Store* s) {
     v.set("down_since", h.down_since);
     v.set("failed_operations_now", static_cast<int64_t>(h.failed_now));
     v.set("error", h.last_error);
+  }
+  // Read replicas (Redis): how many, how many connected, reads they answered (this process).
+  if (const auto* r = dynamic_cast<const store::RedisStore*>(s); r != nullptr && r->replicas() > 0) {
+    json::Value rep = json::Value::object();
+    rep.set("configured", static_cast<int64_t>(r->replicas()));
+    rep.set("connected", static_cast<int64_t>(r->connected_replicas()));
+    rep.set("reads", static_cast<int64_t>(r->replica_reads()));
+    v.set("replicas", std::move(rep));
   }
   return v;
 }

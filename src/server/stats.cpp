@@ -171,11 +171,21 @@ int64_t rss_kb() {
 
 }  // namespace
 
+std::string host_name() {
+  char buf[256] = {};
+  if (::gethostname(buf, sizeof(buf) - 1) != 0 || buf[0] == '\0') return "localhost";
+  return buf;
+}
+
+std::string scanner_id() { return host_name() + "/" + std::to_string(::getppid()); }
+
 void StatsRecorder::heartbeat() {
   json::Value v = json::Value::object();
   int64_t pid = ::getpid();
   v.set("pid", pid);
   v.set("type", options_.worker);
+  v.set("scanner", scanner_id());
+  v.set("host", host_name());
   v.set("started", started_);
   v.set("seen", wall_now());
   v.set("interval", options_.interval);
@@ -183,7 +193,8 @@ void StatsRecorder::heartbeat() {
   v.set("errors", static_cast<int64_t>(local_errors_));
   v.set("rss_kb", rss_kb());
   double ttl = std::max(30.0, 5 * options_.interval);
-  heartbeat_op_ = store_->map_set("stat:workers", std::to_string(pid), json::write(v), ttl,
+  heartbeat_op_ = store_->map_set("stat:workers", scanner_id() + "/" + std::to_string(pid),
+                                  json::write(v), ttl,
                                   [](Status) {});
 }
 
@@ -195,7 +206,8 @@ void StatsRecorder::leave(std::function<void()> done) {
     }
     // Posted: this may run inside the callback of an operation flush() keeps.
     dispatcher_.post([this, done] {
-      heartbeat_op_ = store_->map_del("stat:workers", std::to_string(::getpid()),
+      heartbeat_op_ = store_->map_del("stat:workers",
+                                      scanner_id() + "/" + std::to_string(::getpid()),
                                       [done](Status) { done(); });
     });
   });

@@ -6,9 +6,11 @@
 // back (StatsReader) for /stat, /counters, /metrics, /history and /errors. Totals survive
 // restarts and worker deaths (they live in the store, not in a worker).
 //
-// Each flush also writes the process's heartbeat: map "stat:workers", field = pid, value =
-// {pid, type, started, seen, scanned, errors, rss} (JSON), expiring after 30 s or 5 flush
-// intervals without one; and the time series of series.h.
+// Each flush also writes the process's heartbeat: map "stat:workers", field =
+// "<scanner>/<pid>", value = {pid, type, scanner, host, started, seen, interval, scanned,
+// errors, rss_kb} (JSON), expiring after 30 s or 5 flush intervals without one; and the
+// time series of series.h. With a shared store (Redis) the map holds the whole fleet's
+// processes; `scanner` (scanner_id()) tells which scanner each belongs to.
 //
 // Keys: stat:scanned, stat:action:<name>, stat:sym:<NAME>, stat:symtime:<NAME> (µs),
 //       stat:tbucket:<i>, stat:tsum (µs), stat:errors, list hist (JSON rows), list errors.
@@ -48,6 +50,11 @@ struct StatsOptions {
   SeriesOptions series;          // per-minute/hour/day counts (series.h)
   std::string worker = "normal";  // this process's kind, for /workers
 };
+
+// This scanner in the fleet: "<host name>/<PID of the master process>" (the same in every
+// process of one `mailward serve`; another serve on the same machine differs).
+std::string scanner_id();
+std::string host_name();
 
 void declare_stats_options(core::Schema& schema);
 StatsOptions stats_options_from(const core::Config& cfg);

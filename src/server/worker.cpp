@@ -64,6 +64,7 @@ int run_controller_worker(WorkerContext& w, int listen_fd, proto::HttpOptions ht
   add_scan_routes(controller, w.engine, w.services, &w.stats);
   add_stats_routes(controller, w.engine);
   add_graph_routes(controller);
+  add_worker_routes(controller, w.board);
   add_config_routes(controller, w.engine);
   // Old rows of the time series go (series.h); a store is per process.
   std::unique_ptr<SeriesKeeper> keeper;

@@ -123,6 +123,19 @@ core::OptionTable<R> redis_table() {
         "How often the sentinels are asked which server is the master (a failover is "
         "followed within about this; errors ask at once)",
         0.1, 60, {}, false}},
+      {&R::replicas,
+       {"replicas", OptType::kStringList, "[]",
+        "Read replicas of the one server (\"IP:PORT\"); with sentinels they are discovered "
+        "instead. Reads of replica_keys go there, falling back to the master",
+        {}, {}, {}, false}},
+      {&R::replica_keys,
+       {"replica_keys", OptType::kStringList,
+        "[\"bayes1:\", \"stat:\", \"hist\", \"errors\", \"ob:events\"]",
+        "Key prefixes (without prefix) whose plain reads a replica may serve, being harmless "
+        "when stale by the replication lag: Bayes tokens, /stat counters, history, errors, "
+        "outbound events. Hold list, rate counters and profiles always use the master. Empty: "
+        "no replica reads",
+        {}, {}, {}, false}},
   }};
 }
 
@@ -172,11 +185,22 @@ Result<StoreConfig> config_from(const core::Config& cfg, std::string_view db_dir
       return fail(ErrorCode::kInvalidInput, "store.redis.sentinels needs store.redis.master_name");
     }
     MW_TRY(check_endpoints(r.sentinels, "store.redis.sentinels"));
+    if (!r.replicas.empty()) {
+      return fail(ErrorCode::kInvalidInput,
+                  "store.redis.replicas: not with sentinels (their replicas are discovered)");
+    }
   } else if (out.backend == Backend::kRedis) {
     if (r.servers.empty()) {
       return fail(ErrorCode::kInvalidInput, "store.redis.servers is empty");
     }
     MW_TRY(check_endpoints(r.servers, "store.redis.servers"));
+  }
+  if (out.backend == Backend::kRedis && !r.replicas.empty()) {
+    if (r.servers.size() != 1) {
+      return fail(ErrorCode::kInvalidInput,
+                  "store.redis.replicas: only with one server (sharded servers have none)");
+    }
+    MW_TRY(check_endpoints(r.replicas, "store.redis.replicas"));
   }
   return out;
 }

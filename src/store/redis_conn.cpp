@@ -92,10 +92,11 @@ void RedisConn::connect() {
     return;
   }
   state_ = State::kResolving;
+  uint64_t gen = ++resolve_gen_;
   std::weak_ptr<bool> alive = alive_;
-  resolver_([this, alive](Result<Endpoint> ep) {
+  resolver_([this, alive, gen](Result<Endpoint> ep) {
     auto a = alive.lock();
-    if (!a || !*a || closing_ || state_ != State::kResolving) return;
+    if (!a || !*a || closing_ || state_ != State::kResolving || gen != resolve_gen_) return;
     if (!ep) {
       if (!logged_down_) {
         logger_.info(kLog, "redis master unknown: " + ep.error().message + "; retrying");
@@ -114,7 +115,8 @@ void RedisConn::connect() {
 
 void RedisConn::reconnect_now(const std::string& why) {
   if (closing_) return;
-  if (state_ == State::kWaiting) {
+  if (state_ == State::kWaiting || state_ == State::kResolving) {
+    // Resolving: the answer on its way may predate the move; ask again (it is ignored).
     reconnect_timer_->disable();
     backoff_ = 0;
     connect();
@@ -124,6 +126,19 @@ void RedisConn::reconnect_now(const std::string& why) {
     reconnect_timer_->disable();
     connect();
   }
+}
+
+void RedisConn::close(const std::string& why) {
+  reconnect_timer_->disable();
+  deadline_timer_->disable();
+  state_ = State::kIdle;
+  ++resolve_gen_;  // a resolve on its way is ignored
+  if (!ctx_) return;
+  for (auto& r : inflight_) {
+    if (!r->error) r->error = Error{ErrorCode::kIo, "redis " + ep_.to_string() + ": " + why};
+  }
+  redisAsyncContext* c = ctx_.release();
+  redisAsyncFree(c);  // fails what is in flight through complete()
 }
 
 void RedisConn::check_role() {

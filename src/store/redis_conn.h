@@ -82,8 +82,14 @@ class RedisConn {
   // was demoted): each leads to a new resolve. While resolving, send() fails at once.
   using ResolveFn = std::function<void(std::function<void(Result<Endpoint>)>)>;
   void set_resolver(ResolveFn fn) { resolver_ = std::move(fn); }
-  // Connect again now (the master moved): drops an established connection, skips the wait.
+  // Connect again now (the master moved): drops an established connection, skips the wait,
+  // and with a resolver asks it again (an answer still on its way is ignored).
   void reconnect_now(const std::string& why);
+
+  // Stop for good: fails every command in flight with kIo (`why`) through its callback,
+  // then stays idle (send() fails at once). Not from inside one of this connection's own
+  // reply callbacks. Used before destroying a connection whose callbacks must all run.
+  void close(const std::string& why);
 
   // Called (from the Dispatcher) each time a connection is established (nullptr) or a
   // connect fails or an established connection is lost (why).
@@ -131,6 +137,7 @@ class RedisConn {
   core::TimerPtr reconnect_timer_;
   double connect_deadline_ = 0;
   double backoff_ = 0;
+  uint64_t resolve_gen_ = 0;
   bool closing_ = false;
   bool logged_down_ = false;
   StateFn on_state_;

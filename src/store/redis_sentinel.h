@@ -3,7 +3,8 @@
 //
 // One RedisConn per sentinel (each reconnects by itself). master() asks them in the order
 // configured and answers with the first address a sentinel gives; a sentinel that is down,
-// slow or does not know the name is skipped. Commands: SENTINEL get-master-addr-by-name.
+// slow or does not know the name is skipped. replicas() does the same for the master's
+// healthy replicas. Commands: SENTINEL get-master-addr-by-name, SENTINEL replicas.
 //
 // Ownership: owns its connections; borrows the Dispatcher and Logger. Destroying it drops
 // pending callbacks without calling them. Loop affinity: the Dispatcher's thread.
@@ -45,8 +46,20 @@ class SentinelClient {
   // call (every sentinel down) or later from the Dispatcher.
   void master(MasterFn cb);
 
+  // The replicas of the master that the first answering sentinel reports healthy: no
+  // s_down, o_down or disconnected flag and master-link-status "ok" (an empty list is an
+  // answer). kIo when no sentinel answers.
+  using ReplicasFn = std::function<void(Result<std::vector<Endpoint>>)>;
+  void replicas(ReplicasFn cb);
+
  private:
-  void ask(size_t index, std::shared_ptr<MasterFn> cb, std::string why);
+  // Sends SENTINEL `command` master_name to the sentinels in order until `read` accepts
+  // a reply (its error is the reason to ask the next one); `cb` gets the answer.
+  template <typename T>
+  using Reader = std::function<Result<T>(const redisReply*)>;
+  template <typename T>
+  void ask(size_t index, std::string command, std::shared_ptr<Reader<T>> read,
+           std::shared_ptr<std::function<void(Result<T>)>> cb, std::string why);
 
   std::string master_name_;
   std::vector<std::unique_ptr<RedisConn>> conns_;

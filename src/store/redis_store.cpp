@@ -130,8 +130,27 @@ RedisStore::RedisStore(const RedisOptions& opts, core::Dispatcher& d, core::Logg
 RedisStore::~RedisStore() {
   alive_.reset();  // posted results are dropped from now on
   sentinel_timer_.reset();
+  switch_watch_.reset();
+  replicas_.reset();
   conns_.clear();
   sentinel_.reset();
+}
+
+void RedisStore::switch_master(const redis::Endpoint& master, const redis::Endpoint& sentinel) {
+  redis::RedisConn& c = *conns_[0];
+  if (master.to_string() == c.endpoint().to_string() && c.connected()) return;  // known
+  std::string why = "+switch-master from sentinel " + sentinel.to_string() +
+                    ": the master is now " + master.to_string();
+  logger_.info("store", "redis " + why);
+  c.reconnect_now(why);
+  discover_replicas();
+}
+
+void RedisStore::discover_replicas() {
+  if (!replicas_ || !sentinel_) return;
+  sentinel_->replicas([this](Result<std::vector<redis::Endpoint>> r) {
+    if (r) replicas_->update(*r);  // no answer: keep what we had (reads fall back anyway)
+  });
 }
 
 void RedisStore::check_master() {
@@ -140,6 +159,7 @@ void RedisStore::check_master() {
       conns_[0]->reconnect_now("the sentinels moved the master to " + ep->to_string());
     }
   });
+  discover_replicas();
   sentinel_timer_->enable(opts_.sentinel_check);
 }
 
@@ -156,6 +176,18 @@ Result<std::unique_ptr<RedisStore>> RedisStore::open(const RedisOptions& opts,
     auto ep = redis::parse_endpoint(s);
     if (!ep) return fail(ep.error());
     sentinels.push_back(std::move(*ep));
+  }
+  std::vector<redis::Endpoint> sentinel_copy = sentinels;
+  if (!opts.replicas.empty() && (!sentinels.empty() || opts.servers.size() != 1)) {
+    return fail(ErrorCode::kInvalidInput,
+                "store.redis.replicas needs exactly one server and no sentinels (with "
+                "sentinels the replicas are discovered)");
+  }
+  std::vector<redis::Endpoint> replicas;
+  for (const auto& r : opts.replicas) {
+    auto ep = redis::parse_endpoint(r);
+    if (!ep) return fail(ep.error());
+    replicas.push_back(std::move(*ep));
   }
   if (!sentinels.empty() && opts.master_name.empty()) {
     return fail(ErrorCode::kInvalidInput, "store.redis.sentinels needs store.redis.master_name");
@@ -175,10 +207,15 @@ Result<std::unique_ptr<RedisStore>> RedisStore::open(const RedisOptions& opts,
   co.reconnect_min = opts.reconnect_min;
   co.reconnect_max = std::max(opts.reconnect_min, opts.reconnect_max);
   std::unique_ptr<RedisStore> s(new RedisStore(opts, dispatcher, logger, std::move(clock)));
+  s->sentinel_endpoints_ = std::move(sentinel_copy);
   for (auto& ep : endpoints) {
     s->conns_.push_back(std::make_unique<redis::RedisConn>(dispatcher, logger, std::move(ep), co));
   }
   RedisStore* self = s.get();
+  if (!opts.replica_keys.empty() && (!replicas.empty() || !sentinels.empty())) {
+    s->replicas_ = std::make_unique<redis::ReplicaSet>(dispatcher, logger, co);
+    s->replicas_->update(replicas);
+  }
   if (!sentinels.empty()) {
     redis::ConnOptions so = co;
     so.max_pending = 64;
@@ -188,8 +225,14 @@ Result<std::unique_ptr<RedisStore>> RedisStore::open(const RedisOptions& opts,
     s->conns_[0]->set_resolver([self](std::function<void(Result<redis::Endpoint>)> cb) {
       self->sentinel_->master(std::move(cb));
     });
+    s->switch_watch_ = std::make_unique<redis::SwitchWatch>(
+        dispatcher, logger, s->sentinel_endpoints_, opts.master_name, so,
+        [self](redis::Endpoint master, const redis::Endpoint& sentinel) {
+          self->switch_master(master, sentinel);
+        });
     s->sentinel_timer_ = dispatcher.create_timer([self] { self->check_master(); });
     s->sentinel_timer_->enable(opts.sentinel_check);
+    s->discover_replicas();
   }
   for (auto& c : s->conns_) {
     c->set_on_state([self](const Error* why) {
@@ -258,6 +301,29 @@ OpPtr RedisStore::script(ScriptId id, std::string_view key, std::vector<std::str
   return std::move(handle);
 }
 
+template <typename T, typename Decode>
+OpPtr RedisStore::read(std::string_view key, std::vector<std::string> argv, Callback<T> cb,
+                       Decode decode) {
+  redis::RedisConn* replica = nullptr;
+  if (replicas_ && redis::matches_prefix(key, opts_.replica_keys)) replica = replicas_->pick();
+  if (replica == nullptr) return command<T>(key, std::move(argv), std::move(cb), decode);
+  auto [pending, handle] = detail::make_pending<T>(std::move(cb));
+  auto args = std::make_shared<std::vector<std::string>>(std::move(argv));
+  replica->send(*args, [this, p = pending, decode, args, k = std::string(key)](Result<Reply> r) {
+    if (r && (*r)->type != REDIS_REPLY_ERROR) {
+      ++replica_reads_;
+      detail::post_result<T>(dispatcher_, alive_, p, convert<T>(r, decode));
+      return;
+    }
+    // Down, slow, loading or refusing (MASTERDOWN): the master answers instead.
+    conn_for(k).send(*args, [this, p, decode](Result<Reply> m) {
+      health_.outcome(m ? nullptr : &m.error());
+      detail::post_result<T>(dispatcher_, alive_, p, convert<T>(m, decode));
+    });
+  });
+  return std::move(handle);
+}
+
 template <typename T>
 OpPtr RedisStore::reject(const Status& why, Callback<T> cb) {
   auto [pending, handle] = detail::make_pending<T>(std::move(cb));
@@ -276,8 +342,8 @@ OpPtr RedisStore::get(std::string key, Callback<std::optional<std::string>> cb) 
   using T = std::optional<std::string>;
   if (auto st = detail::check_key(key, opts_.limits); !st) return reject<T>(st, std::move(cb));
   double now = clock_();
-  return command<T>(key, {"GET", full_key(key)}, std::move(cb),
-                    [now](Reply r) { return decode_optional_entry(r, now); });
+  return read<T>(key, {"GET", full_key(key)}, std::move(cb),
+                 [now](Reply r) { return decode_optional_entry(r, now); });
 }
 
 OpPtr RedisStore::set(std::string key, std::string value, double ttl, Done cb) {
@@ -360,8 +426,8 @@ OpPtr RedisStore::distinct_members(std::string key, double window, size_t limit,
   std::vector<std::string> argv{"ZREVRANGEBYSCORE", full_key(key), "+inf",
                                 "(" + format_double(clock_() - window), "LIMIT", "0",
                                 std::to_string(lim)};
-  return command<T>(key, std::move(argv), std::move(cb),
-                    [](Reply r) { return decode_strings(r, false); });
+  return read<T>(key, std::move(argv), std::move(cb),
+                 [](Reply r) { return decode_strings(r, false); });
 }
 
 OpPtr RedisStore::list_push(std::string key, std::string value, size_t cap, double ttl,
@@ -383,6 +449,19 @@ OpPtr RedisStore::list_range(std::string key, size_t start, size_t count,
   if (auto st = detail::check_key(key, opts_.limits); !st) return reject<T>(st, std::move(cb));
   if (count == 0 || start > kMaxIndex) return ready<T>({}, std::move(cb));
   uint64_t stop = count - 1 > kMaxIndex - start ? kMaxIndex : start + count - 1;
+  if (start == 0 && replicas_ && redis::matches_prefix(key, opts_.replica_keys)) {
+    // The script's check, client side: the newest entry expired means the list did.
+    double now = clock_();
+    return read<T>(key, {"LRANGE", full_key(key), "0", std::to_string(stop)}, std::move(cb),
+                   [now](Reply r) -> Result<T> {
+                     if (r->type == REDIS_REPLY_ARRAY && r->elements > 0 &&
+                         r->element[0]->type == REDIS_REPLY_STRING) {
+                       auto head = redis::decode_entry(text(r->element[0]));
+                       if (head && detail::expired(head->expiry, now)) return T{};
+                     }
+                     return decode_strings(r, true);
+                   });
+  }
   std::vector<std::string> args{format_double(clock_()), std::to_string(start),
                                 std::to_string(stop)};
   return script<T>(ScriptId::kListRange, key, std::move(args), std::move(cb),
@@ -462,7 +541,7 @@ OpPtr RedisStore::counts_get(std::string key, std::vector<uint64_t> ids,
   argv.push_back(full_key(key));
   argv.push_back(kCountsMeta);
   for (uint64_t id : ids) argv.push_back(id_field(id));
-  return command<T>(key, std::move(argv), std::move(cb), [](Reply r) -> Result<T> {
+  return read<T>(key, std::move(argv), std::move(cb), [](Reply r) -> Result<T> {
     if (r->type != REDIS_REPLY_ARRAY || r->elements < 1) return unexpected(r);
     T out(r->elements - 1);
     bool table = r->element[0]->type == REDIS_REPLY_STRING;

@@ -9,11 +9,21 @@
 // are resolved with a blocking lookup at each connect: use IP addresses or socket paths.
 //
 // Sentinel: with `sentinels`, there is one connection, to the master the sentinels name for
-// `master_name` (redis_sentinel.h), asked before each connect and checked with ROLE; every
-// `sentinel_check` seconds the sentinels are asked again and a moved master is followed at
-// once; a lost connection or a READONLY reply (a demoted master) leads to a new resolve.
-// Operations in flight during a failover fail (kIo, kTimeout) and are not retried. Reads go
-// to the master too (no replica reads).
+// `master_name` (redis_sentinel.h), asked before each connect and checked with ROLE. A
+// failover is followed the moment a sentinel publishes it on `+switch-master` (one Pub/Sub
+// connection per sentinel, redis_watch.h); as a fallback every `sentinel_check` seconds
+// the sentinels are asked again and a moved master is followed at once; a lost connection
+// or a READONLY reply (a demoted master) leads to a new resolve.
+// Operations in flight during a failover fail (kIo, kTimeout) and are not retried.
+//
+// Read replicas: with one server (or Sentinel) and `replicas` (or, with Sentinel, the
+// healthy replicas the sentinels list, asked at start, after a switch and every
+// `sentinel_check`), the plain reads get, counts_get, distinct_members and list_range from
+// index 0, of keys starting with one of `replica_keys`, go to a connected replica (round
+// robin). A replica that is not connected, fails, times out or answers an error is skipped
+// and the read goes to the master, so a replica never makes a read fail; its failures do
+// not count as store outages. Every write, script and map read (the hold list is a map)
+// goes to the master whatever the key. Replica reads may be stale by the replication lag.
 //
 // Health (store.h): operations that fail with kIo / kTimeout and lost or refused connections
 // start an outage; an answer or all connections established end it (health.h).
@@ -44,8 +54,10 @@
 #include "store/health.h"
 #include "store/pending.h"
 #include "store/redis_conn.h"
+#include "store/redis_replicas.h"
 #include "store/redis_scripts.h"
 #include "store/redis_sentinel.h"
+#include "store/redis_watch.h"
 #include "store/store.h"
 
 namespace mw::store {
@@ -54,10 +66,15 @@ struct RedisOptions {
   std::vector<std::string> servers = {"127.0.0.1:6379"};
   // Sentinel: when `sentinels` is not empty, `servers` is ignored and the one master of
   // `master_name` is asked of the sentinels (in order) before each connect, and again every
-  // `sentinel_check` seconds and after any error: a failover is followed within about that.
+  // `sentinel_check` seconds and after any error; a failover is followed at once through the
+  // sentinels' +switch-master channel, the periodic check being the fallback.
   std::vector<std::string> sentinels;
   std::string master_name;
   double sentinel_check = 1;
+  // Read replicas: addresses (with one server only; with sentinels they are discovered) and
+  // the key prefixes whose reads they may serve (empty: no replica reads).
+  std::vector<std::string> replicas;
+  std::vector<std::string> replica_keys = {"bayes1:", "stat:", "hist", "errors", "ob:events"};
   std::string password;
   int db = 0;
   std::string prefix = "mw:";
@@ -110,6 +127,12 @@ class RedisStore final : public Store {
 
   // Servers with an established connection (for /stat and tests).
   size_t connected_servers() const;
+  // Replicas in use, connected ones, and reads they answered (tests, /stat).
+  size_t replicas() const { return replicas_ ? replicas_->size() : 0; }
+  size_t connected_replicas() const { return replicas_ ? replicas_->connected() : 0; }
+  uint64_t replica_reads() const { return replica_reads_; }
+  // Sentinels whose +switch-master subscription is confirmed (tests).
+  size_t watching_sentinels() const { return switch_watch_ ? switch_watch_->subscribed() : 0; }
   // The server index a key is sharded to (tests).
   size_t shard_of(std::string_view key) const;
   // The same for `servers` servers (redis_sync.h shards the same way).
@@ -124,12 +147,18 @@ class RedisStore final : public Store {
   template <typename T, typename Decode>
   OpPtr script(redis::ScriptId id, std::string_view key, std::vector<std::string> args,
                Callback<T> cb, Decode decode);
+  // A read of `key` that a replica may serve (replica_keys), else command() on the master.
+  template <typename T, typename Decode>
+  OpPtr read(std::string_view key, std::vector<std::string> argv, Callback<T> cb,
+             Decode decode);
   template <typename T>
   OpPtr reject(const Status& why, Callback<T> cb);
   template <typename T>
   OpPtr ready(T value, Callback<T> cb);
   std::string full_key(std::string_view key) const { return opts_.prefix + std::string(key); }
   void check_master();
+  void switch_master(const redis::Endpoint& master, const redis::Endpoint& sentinel);
+  void discover_replicas();
 
   RedisOptions opts_;
   core::Dispatcher& dispatcher_;
@@ -138,7 +167,11 @@ class RedisStore final : public Store {
   std::array<redis::Script, redis::kScriptCount> scripts_;
   std::vector<std::unique_ptr<redis::RedisConn>> conns_;
   std::unique_ptr<redis::SentinelClient> sentinel_;  // with [store.redis] sentinels
+  std::vector<redis::Endpoint> sentinel_endpoints_;
+  std::unique_ptr<redis::SwitchWatch> switch_watch_;  // +switch-master subscriptions
   core::TimerPtr sentinel_timer_;
+  std::unique_ptr<redis::ReplicaSet> replicas_;  // with replicas or sentinels
+  uint64_t replica_reads_ = 0;
   detail::HealthTracker health_;
   detail::AliveToken alive_ = detail::make_alive();
 };

@@ -5,12 +5,16 @@ redis-server, and a forward-mode milter proxy over both:
   - one keyed-hash secret for the fleet (created once in Redis), configtest on disagreement
   - rate limits, new-IP profiles and collector correlation with submissions alternating
     between the scanners
-  - holds, outbound events and history seen from either controller
+  - holds, outbound events and history seen from either controller; /workers: each
+    controller's own processes and both scanners in the fleet view
   - Redis stopped: STORE_UNAVAILABLE, on_store_failure accept / tempfail, /ready degraded,
     /stat and /metrics, one log line per outage with a count; back to normal after restart
   - one scanner killed in the middle of a milter run: the proxy loses no message
 SentinelTest: a master, a replica and a sentinel; the master is killed, the sentinel
-promotes the replica and both scanners follow within seconds, every request answered.
+promotes the replica and both scanners follow at once, told by the sentinel's
++switch-master message (the periodic check is set to a minute and the reconnect backoff
+grows to 5 s, so neither can be what moved them), every request answered; before the
+failover the replica the sentinel lists serves the reads of replica_keys.
 """
 import json
 import os
@@ -45,10 +49,12 @@ def fleet_config(store_toml, extra=""):
     return mwtest.Config(overrides)
 
 
-def redis_toml(port=None, sentinel=None):
-    t = '[store]\nbackend = "redis"\n[store.redis]\ntimeout = "300ms"\nreconnect_max = "300ms"\n'
+def redis_toml(port=None, sentinel=None, reconnect_max="300ms", sentinel_check="300ms"):
+    t = ('[store]\nbackend = "redis"\n[store.redis]\ntimeout = "300ms"\n'
+         f'reconnect_max = "{reconnect_max}"\n')
     if sentinel:
-        return t + f'sentinels = ["127.0.0.1:{sentinel}"]\nmaster_name = "mw"\nsentinel_check = "300ms"\n'
+        return t + (f'sentinels = ["127.0.0.1:{sentinel}"]\nmaster_name = "mw"\n'
+                    f'sentinel_check = "{sentinel_check}"\n')
     return t + f'servers = ["127.0.0.1:{port}"]\n'
 
 
@@ -64,14 +70,13 @@ def env(user, ip="192.0.2.44", rcpt="hanako@example.co.jp"):
             "Helo": "office-pc"}
 
 
-def wait_until(what, cond, timeout=10.0):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        v = cond()
-        if v:
-            return v
-        time.sleep(0.1)
-    raise AssertionError("timed out waiting for " + what)
+wait_until = mwtest.wait_until
+
+
+def get_calls(port):
+    """GET commands a redis-server has run (INFO commandstats)."""
+    m = re.search(r"cmdstat_get:calls=(\d+)", redis_procs.cli(port, "info", "commandstats"))
+    return int(m.group(1)) if m else 0
 
 
 def kill_daemon(d):
@@ -183,6 +188,34 @@ class FleetTest(unittest.TestCase):
             return any(mid in json.dumps(row) for row in rows)
         wait_until("d1's scan in d2's history", seen)
 
+    def test_5b_workers_of_this_scanner_and_of_the_fleet(self):
+        def views():
+            out = []
+            for d in self.both():
+                w = json.loads(d.controller("/workers")[1])
+                if len(w["fleet"]) != 2 or {p["pid"] for p in w["local"]} != set(d.children()):
+                    return None
+                if any(p["state"] != "running" for p in w["local"]):
+                    return None
+                out.append(w)
+            return out
+        w1, w2 = wait_until("both scanners' heartbeats", views)
+        # Each controller lists its own processes, and both scanners in the fleet view.
+        self.assertNotEqual(w1["scanner"], w2["scanner"])
+        self.assertEqual(sorted(p["type"] for p in w1["local"]), ["controller", "normal", "proxy"])
+        self.assertFalse({p["pid"] for p in w1["local"]} & set(self.d2.children()))
+        fleet = {m["scanner"]: m for m in w1["fleet"]}
+        self.assertEqual(set(fleet), {w1["scanner"], w2["scanner"]})
+        self.assertTrue(fleet[w1["scanner"]]["self"])
+        self.assertFalse(fleet[w2["scanner"]]["self"])
+        for m in fleet.values():
+            self.assertEqual((m["workers"], m["processes"]), (1, 3), m)
+            self.assertGreater(m["scanned"], 0, m)
+        # The fleet's heartbeats are the same seen from either controller.
+        self.assertEqual(sorted(m["scanner"] for m in w2["fleet"]), sorted(fleet))
+        n1 = next(p for p in w1["local"] if p["type"] == "normal")
+        self.assertEqual(n1["scanned"], fleet[w1["scanner"]]["scanned"])
+
     def test_6_store_outage(self):
         self.assertEqual(self.d1.controller("/outbound/hold", {"User": "held.user", "Reason": "fleet test"}, "POST")[0], 200)
         self.assertIn("OUTBOUND_HELD", self.d1.scan(mail(1, "held.user"), env("held.user"))["symbols"])
@@ -280,17 +313,35 @@ class SentinelTest(unittest.TestCase):
             wait_until("the replica in sync",
                        lambda: "master_link_status:up" in redis_procs.cli(replica.port, "info", "replication"))
             sentinel.start()
+            # ... and knows its link to the master is up (the scanners read from it).
             wait_until("the sentinel sees the replica",
-                       lambda: str(replica.port) in redis_procs.cli(sentinel.port, "sentinel", "replicas", "mw"))
+                       lambda: re.search(r"master-link-status\s+ok",
+                                         redis_procs.cli(sentinel.port, "sentinel", "replicas", "mw")))
             for _ in range(2):
-                c = fleet_config(redis_toml(sentinel=sentinel.port))
+                # Neither the periodic check nor the reconnect backoff may be what follows
+                # the failover: only +switch-master is fast enough for the bounds below.
+                c = fleet_config(redis_toml(sentinel=sentinel.port, reconnect_max="5s",
+                                            sentinel_check="60s"))
                 configs.append(c)
                 daemons.append(mwtest.Daemon(c, workers=1).start())
             s1, s2 = daemons
             self.assertEqual(s1.controller("/outbound/hold", {"User": "before.user", "Reason": "fleet test"}, "POST")[0], 200)
             self.assertIn("OUTBOUND_HELD", s2.scan(mail(1, "before.user"), env("before.user"))["symbols"])
             # The replica has the hold before the master dies.
-            self.assertEqual(redis_procs.cli(master.port, "wait", "1", "5000"), "1")
+            # (Polled: redis-cli's WAIT would wait for its own connection's writes: none.)
+            wait_until("the hold on the replica",
+                       lambda: redis_procs.cli(replica.port, "hexists", "mw:ob:hold", "before.user") == "1")
+            # The replica the sentinel lists serves the controllers' /stat reads (GET stat:*).
+            for d in daemons:
+                self.assertIn(f"redis replica 127.0.0.1:{replica.port} used for reads", d.read_log())
+            gets = get_calls(replica.port)
+            for d in daemons:
+                self.assertEqual(d.controller("/stat")[0], 200)
+            self.assertGreater(get_calls(replica.port), gets)
+            for d in daemons:  # the controller says so in its store block
+                rep = json.loads(d.controller("/stat")[1])["store"]["replicas"]
+                self.assertEqual((rep["configured"], rep["connected"]), (1, 1), rep)
+                self.assertGreater(rep["reads"], 0, rep)
 
             def traffic():
                 i = 0
@@ -316,16 +367,27 @@ class SentinelTest(unittest.TestCase):
             wait_until("both scanners use the new master",
                        lambda: all(json.loads(d.controller("/ready")[1])["status"] == "ready"
                                    for d in daemons), timeout=10)
+            followed = time.time()
             time.sleep(1.5)
             stop.set()
             t.join(timeout=30)
             errors = [r for r in results if isinstance(r[2], Exception)]
             self.assertEqual(errors, [])
-            late = [r for r in results if r[0] > promoted + 5 and r[2]]
-            self.assertEqual(late, [], "STORE_UNAVAILABLE more than 5 s after the promotion")
+            # Every process (controller and worker) moved because a sentinel said so.
+            told = (f"+switch-master from sentinel 127.0.0.1:{sentinel.port}: "
+                    f"the master is now 127.0.0.1:{replica.port}")
+            for d in daemons:
+                self.assertGreaterEqual(d.read_log().count(told), 2, d.read_log()[-3000:])
+            self.assertLess(followed - promoted, 1.5, "the controllers followed late")
+            late = [r for r in results if r[0] > promoted + 1.5 and r[2]]
+            self.assertEqual(late, [], "STORE_UNAVAILABLE more than 1.5 s after the promotion")
             for side in (0, 1):
                 self.assertTrue(any(r[1] == side and not r[2] and r[0] > promoted for r in results))
-            print(f"failover: promoted {promoted - killed:.1f}s after the kill; "
+            recovered = [min((r[0] for r in results if r[1] == side and not r[2] and r[0] > promoted),
+                             default=0) for side in (0, 1)]
+            print(f"failover: promoted {promoted - killed:.1f}s after the kill; controllers "
+                  f"ready {followed - promoted:.2f}s and workers scanning normally "
+                  f"{max(recovered) - promoted:.2f}s after the promotion was seen; "
                   f"{sum(1 for r in results if r[2])} of {len(results)} scans degraded",
                   file=sys.stderr)
             # The data survived, writes go to the new master and both scanners see them.

@@ -15,7 +15,6 @@ import shutil
 import subprocess
 import sys
 import threading
-import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
@@ -64,13 +63,7 @@ class FirstSightTest(unittest.TestCase):
         return out.stdout
 
     def wait_for(self, what, probe, timeout=15):
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            value = probe()
-            if value:
-                return value
-            time.sleep(0.1)
-        self.fail("timed out waiting for " + what)
+        return mwtest.wait_until(what, probe, timeout)
 
     def test_first_sight_hold_and_secrecy(self):
         out = self.rspamc("-u", "iij-taro@example.jp", "-i", "203.0.113.9", "-F", "iij-taro@example.jp",

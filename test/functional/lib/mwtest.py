@@ -129,6 +129,17 @@ def wait_for_port(port, timeout=20.0):
     raise TimeoutError(f"nothing listens on 127.0.0.1:{port} after {timeout}s")
 
 
+def wait_until(what, cond, timeout=10.0):
+    """Poll cond() every 0.1 s until it returns something true (returned), else fail."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        v = cond()
+        if v:
+            return v
+        time.sleep(0.1)
+    raise AssertionError("timed out waiting for " + what)
+
+
 def stop_process(proc, timeout=10):
     """SIGTERM a server this test started (by its Popen), SIGKILL it when it lingers."""
     if proc is None or proc.poll() is not None:

@@ -107,6 +107,28 @@ TEST(StoreOptions, Sentinels) {
                      "sentinels = [\"10.0.0.1:0\"]\nmaster_name = \"mw\"\n"));
 }
 
+TEST(StoreOptions, Replicas) {
+  auto c = parse("[store]\nbackend = \"redis\"\n[store.redis]\nservers = [\"10.0.0.1:6379\"]\n"
+                 "replicas = [\"10.0.0.2:6379\", \"10.0.0.3:6379\"]\n");
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->redis.replicas, (std::vector<std::string>{"10.0.0.2:6379", "10.0.0.3:6379"}));
+  // The default prefixes: Bayes, statistics and display lists; never the hold list or rates.
+  EXPECT_EQ(c->redis.replica_keys,
+            (std::vector<std::string>{"bayes1:", "stat:", "hist", "errors", "ob:events"}));
+  auto off = parse("[store]\nbackend = \"redis\"\n[store.redis]\nreplica_keys = []\n");
+  ASSERT_TRUE(off);
+  EXPECT_TRUE(off->redis.replica_keys.empty());
+  // Not with sharded servers (a replica belongs to one), not with sentinels (discovered
+  // there), and addresses are checked.
+  EXPECT_FALSE(parse("[store]\nbackend = \"redis\"\n[store.redis]\n"
+                     "servers = [\"10.0.0.1:6379\", \"10.0.0.4:6379\"]\n"
+                     "replicas = [\"10.0.0.2:6379\"]\n"));
+  EXPECT_FALSE(parse("[store]\nbackend = \"redis\"\n[store.redis]\n"
+                     "sentinels = [\"10.0.0.1:26379\"]\nmaster_name = \"mw\"\n"
+                     "replicas = [\"10.0.0.2:6379\"]\n"));
+  EXPECT_FALSE(parse("[store]\nbackend = \"redis\"\n[store.redis]\nreplicas = [\"10.0.0.2:0\"]\n"));
+}
+
 TEST(StoreOptions, OpenStore) {
   core::Dispatcher d;
   core::Logger log(core::LogLevel::kSilent);
