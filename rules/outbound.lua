@@ -158,9 +158,11 @@ end
 
 -- A collector's record in 'ob:collectors': "<accounts suspected>:<accounts confirmed>", the
 -- accounts that sent it suspected test mail and those whose mail to it was OUTBOUND_RECON.
+-- A collector record (map "ob:collectors", H(rcpt) -> "<accounts>:<confirmed>:<address>";
+-- records of earlier versions have no address, the oldest only the count).
 local function collector_counts(value)
   if not value then return 0, 0 end
-  local s, c = value:match('^(%d+):(%d+)$')
+  local s, c = value:match('^(%d+):(%d+)')
   if s then return tonumber(s), tonumber(c) end
   return tonumber(value) or 0, 0
 end
@@ -385,10 +387,35 @@ local function correlate(task, user, uh, rcpts, confirmed)
     end
     store.list_push(task, 'ob:collusers:' .. rh, user, 50, cfg.collector_ttl)
     if accounts >= cfg.collector_min_accounts or sure >= cfg.collector_min_accounts then
-      store.map_set(task, 'ob:collectors', rh, string.format('%d:%d', accounts, sure),
+      -- The address in clear: the abuse desk's list of collectors (controller
+      -- /outbound/collectors), fleet-wide with the Redis store.
+      store.map_set(task, 'ob:collectors', rh,
+                    string.format('%d:%d:%s', accounts, sure, r.addr:lower()),
                     cfg.collector_ttl)
     end
   end
+end
+
+-- An operator marked an earlier detection of this account as a false positive (the map
+-- "ob:fp", written by the controller's /outbound/falsepositive with the recipients of that
+-- detection): a detection within [outbound] false_positive_period of the mark, of mail to
+-- only those recipients, is not acted on. Read only when a detection fires. The date of the
+-- mark, or nil.
+local function operator_vouched(task, user, rcpts, now)
+  if (cfg.false_positive_period or 0) <= 0 or #rcpts == 0 or #rcpts > MAX_RCPTS then return nil end
+  local row = store.map_get(task, 'ob:fp', user)
+  row = row and rspamd_util.from_json(row)
+  local marked = type(row) == 'table' and tonumber(row.time)
+  if not marked or now - marked > cfg.false_positive_period or
+     type(row.recipients) ~= 'table' then
+    return nil
+  end
+  local known = {}
+  for _, a in ipairs(row.recipients) do known[tostring(a):lower()] = true end
+  for _, r in ipairs(rcpts) do
+    if not known[r.addr:lower()] then return nil end
+  end
+  return os.date('!%Y-%m-%d', math.floor(marked))
 end
 
 -- The model's view: probability, each signal's contribution to the log-odds ("new_net:+1.28",
@@ -459,6 +486,13 @@ mailward_config:register_symbol{
       evidence = evidence or 'model',
     }
     local options = { string.format('p=%.3f', verdict.probability), verdict.evidence }
+    local vouched = operator_vouched(task, user, rcpts, now)
+    if vouched then
+      -- Reported in the scan result only: no event, hold, action or collector count.
+      options[#options + 1] = 'marked false positive ' .. vouched
+      task:insert_result('OUTBOUND_FALSE_POSITIVE', 1.0, options)
+      return
+    end
     for _, c in ipairs(verdict.contributions) do options[#options + 1] = c end
     task:insert_result('OUTBOUND_RECON', 1.0, options)
     act(task, user, verdict, rcpts, known, cred)
@@ -482,6 +516,8 @@ for _, s in ipairs{
   { 'OUTBOUND_DORMANT', 'A dormant account suddenly sending' },
   { 'OUTBOUND_RATE_BURST', 'The account is sending far more than usual' },
   { 'OUTBOUND_TO_COLLECTOR', 'A recipient already collecting test mail from other accounts' },
-  { 'OUTBOUND_RECON', 'Credential-test (reconnaissance) mail from a stolen account' } } do
+  { 'OUTBOUND_RECON', 'Credential-test (reconnaissance) mail from a stolen account' },
+  { 'OUTBOUND_FALSE_POSITIVE', 'A detection to recipients an operator vouched for (a recent ' ..
+    'false-positive mark of this account): reported, not acted on' } } do
   virtual('OUTBOUND', s[1], s[2])
 end

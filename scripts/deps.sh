@@ -16,7 +16,7 @@ test_pkgs=(
   rspamd curl zstd openssl dnsmasq redis-server redis-sentinel python3 python3-dkim
   python3-spf python3-dnspython python3-yaml postfix swaks sasl2-bin libsasl2-modules
   miltertest clang libclang-rt-14-dev
-  chromium nodejs
+  chromium firefox-esr nodejs
   spamc lintian dpkg-dev fakeroot
   # the libraries of exim4-daemon-heavy and opensmtpd, unpacked, not installed (unpack_mtas)
   libgnutls-dane0 libidn12 libmariadb3 libpq5 libspf2-2 libperl5.36 libnsl2 libdb5.3
@@ -24,11 +24,12 @@ test_pkgs=(
   libxml2-utils
 )
 
-# The browser test's driver (playwright-core, pinned with its lock file in test/browser/),
-# from the npm registry; it drives Debian's chromium, no browser is downloaded.
+# The browser test's driver (puppeteer-core, pinned with its lock file in test/browser/),
+# from the npm registry; it drives Debian's chromium (DevTools protocol) and firefox-esr
+# (WebDriver BiDi), no browser is downloaded.
 browser_driver() {
   local dir=test/browser
-  if [[ ! -d $dir/node_modules/playwright-core ]]; then
+  if [[ ! -d $dir/node_modules/puppeteer-core ]]; then
     echo "deps: npm ci in $dir" >&2
     (cd "$dir" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
   fi

@@ -1,5 +1,7 @@
 #include "app/args.h"
 
+#include <cstdio>
+
 namespace mw::app {
 
 Result<Args> Args::parse(const std::vector<ArgSpec>& spec, int argc, char** argv, int first) {
@@ -64,6 +66,28 @@ const std::vector<std::string>& Args::all(std::string_view name) const {
   static const std::vector<std::string> kEmpty;
   auto it = values_.find(name);
   return it == values_.end() ? kEmpty : it->second;
+}
+
+std::optional<Args> parse_command(const CommandSpec& command, int argc, char** argv,
+                                  int& exit_status) {
+  auto args = Args::parse(command.options, argc, argv, 2);
+  if (args && args->has("help")) {
+    std::fwrite(command.usage.data(), 1, command.usage.size(), stdout);
+    exit_status = 0;
+    return std::nullopt;
+  }
+  size_t n = args ? args->positional().size() : 0;
+  if (args && n >= command.min_positional && n <= command.max_positional) {
+    exit_status = 0;
+    return std::move(*args);
+  }
+  if (!args) {
+    std::fprintf(stderr, "mailward %.*s: %s\n", static_cast<int>(command.name.size()),
+                 command.name.data(), args.error().message.c_str());
+  }
+  std::fwrite(command.usage.data(), 1, command.usage.size(), stderr);
+  exit_status = 2;
+  return std::nullopt;
 }
 
 }  // namespace mw::app

@@ -9,6 +9,7 @@
 
 #include "app/args.h"
 #include "app/bootstrap.h"
+#include "app/command_runtime.h"
 #include "app/commands.h"
 #include "auth/check/domain_check.h"
 #include "auth/dmarc/options.h"
@@ -31,12 +32,9 @@ constexpr const char* kUsage =
 }  // namespace
 
 int cmd_check_domain(int argc, char** argv) {
-  auto args = Args::parse(kSpec, argc, argv, 2);
-  if (!args || args->has("help") || args->positional().size() != 1) {
-    if (!args) std::fprintf(stderr, "mailward check-domain: %s\n", args.error().message.c_str());
-    std::fputs(kUsage, args && args->has("help") ? stdout : stderr);
-    return args && args->has("help") ? 0 : 2;
-  }
+  int exit_status = 0;
+  auto args = parse_command({"check-domain", kSpec, kUsage, 1, 1}, argc, argv, exit_status);
+  if (!args) return exit_status;
   auto domain = auth::check::normalize_domain(args->positional()[0]);
   if (!domain) {
     std::fprintf(stderr, "mailward check-domain: %s\n", domain.error().message.c_str());
@@ -56,14 +54,10 @@ int cmd_check_domain(int argc, char** argv) {
                  auth::check::kMaxSelectors);
     return 2;
   }
-  core::Logger logger(core::LogLevel::kError);
-  StartupOptions so;
-  so.conf_dir = args->get("conf");
-  auto setup = start_command("check-domain", so, logger);
-  if (!setup) return 2;
-  const core::Config& cfg = *setup->config;
-  core::Dispatcher dispatcher;
-  auto resolver = make_resolver(cfg, dispatcher, logger, args->get("dns"));
+  auto rt = CommandRuntime::start("check-domain", {.conf_dir = args->get("conf")});
+  if (!rt) return 2;
+  const core::Config& cfg = rt->config();
+  auto resolver = make_resolver(cfg, rt->dispatcher, rt->logger, args->get("dns"));
   if (!resolver) {
     std::fprintf(stderr, "mailward check-domain: DNS: %s\n", resolver.error().message.c_str());
     return 2;
@@ -71,13 +65,13 @@ int cmd_check_domain(int argc, char** argv) {
   auto psl = auth::dmarc::load_public_suffix_list(auth::dmarc::options_from(cfg));
 
   auth::check::DomainReport report;
-  auto check = auth::check::check_domain(dispatcher, **resolver, *domain, selectors,
+  auto check = auth::check::check_domain(rt->dispatcher, **resolver, *domain, selectors,
                                          psl ? psl->get() : nullptr, {},
                                          [&](auth::check::DomainReport r) {
                                            report = std::move(r);
-                                           dispatcher.exit();
+                                           rt->dispatcher.exit();
                                          });
-  dispatcher.run();
+  rt->dispatcher.run();
   if (args->has("json")) {
     std::printf("%s\n", json::write(report.to_json(), {true}).c_str());
   } else {

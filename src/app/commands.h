@@ -11,18 +11,11 @@ namespace mw::app {
 // Options of the commands themselves ([serve]).
 void declare_serve_options(core::Schema& schema);
 
-int cmd_scan(int argc, char** argv);
-int cmd_configtest(int argc, char** argv);
-int cmd_configdump(int argc, char** argv);
-int cmd_test_rules(int argc, char** argv);
-int cmd_serve(int argc, char** argv);
-int cmd_pw(int argc, char** argv);
-int cmd_check_domain(int argc, char** argv);
-int cmd_dmarc_report(int argc, char** argv);
-int cmd_replay(int argc, char** argv);
-int cmd_train(int argc, char** argv);
-int cmd_learn(int argc, char** argv);
-int cmd_dkim_keygen(int argc, char** argv);
-int cmd_hold(int argc, char** argv);
+// The main function of a command (`mailward NAME ...`: argv[1] is NAME).
+using CommandMain = int(int argc, char** argv);
+
+CommandMain cmd_scan, cmd_configtest, cmd_configdump, cmd_test_rules, cmd_serve, cmd_pw,
+    cmd_check_domain, cmd_dmarc_report, cmd_replay, cmd_train, cmd_learn, cmd_dkim_keygen,
+    cmd_hold;
 
 }  // namespace mw::app

@@ -58,15 +58,9 @@ int cmd_dkim_keygen(int argc, char** argv) {
       {"domain", true, false, 'd'}, {"selector", true, false, 's'}, {"type", true, false, 't'},
       {"bits", true, false, 'b'},   {"out", true, false, 'o'},      {"force", false, false, 'f'},
       {"help", false, false, 'h'}};
-  auto args = Args::parse(kSpec, argc, argv, 2);
-  if (!args) {
-    std::fprintf(stderr, "mailward dkim-keygen: %s\n%s", args.error().message.c_str(), kUsage);
-    return 2;
-  }
-  if (args->has("help")) {
-    std::fputs(kUsage, stdout);
-    return 0;
-  }
+  int exit_status = 0;
+  auto args = parse_command({"dkim-keygen", kSpec, kUsage}, argc, argv, exit_status);
+  if (!args) return exit_status;
   std::string domain = args->get("domain");
   std::string selector = args->get("selector");
   if (!auth::dkim::is_valid_domain(domain) || !auth::dkim::is_valid_selector(selector)) {

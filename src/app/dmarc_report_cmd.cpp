@@ -24,6 +24,7 @@
 
 #include "app/args.h"
 #include "app/bootstrap.h"
+#include "app/command_runtime.h"
 #include "app/commands.h"
 #include "app/paths.h"
 #include "auth/check/domain_check.h"
@@ -98,12 +99,9 @@ std::string yesterday() {
 }  // namespace
 
 int cmd_dmarc_report(int argc, char** argv) {
-  auto args = Args::parse(kSpec, argc, argv, 2);
-  if (!args || args->has("help") || !args->positional().empty()) {
-    if (!args) std::fprintf(stderr, "mailward dmarc-report: %s\n", args.error().message.c_str());
-    std::fputs(kUsage, args && args->has("help") ? stdout : stderr);
-    return args && args->has("help") ? 0 : 2;
-  }
+  int exit_status = 0;
+  auto args = parse_command({"dmarc-report", kSpec, kUsage, 0, 0}, argc, argv, exit_status);
+  if (!args) return exit_status;
   auto usage_error = [](const std::string& m) {
     std::fprintf(stderr, "mailward dmarc-report: %s\n", m.c_str());
     return 2;
@@ -121,12 +119,9 @@ int cmd_dmarc_report(int argc, char** argv) {
     }
   }
 
-  core::Logger logger(core::LogLevel::kError);
-  StartupOptions so;
-  so.conf_dir = args->get("conf");
-  auto setup = start_command("dmarc-report", so, logger);
-  if (!setup) return 2;
-  const core::Config& cfg = *setup->config;
+  auto rt = CommandRuntime::start("dmarc-report", {.conf_dir = args->get("conf")});
+  if (!rt) return 2;
+  const core::Config& cfg = rt->config();
   auth::dmarc::ReportOptions ro = auth::dmarc::report_options_from(cfg);
   auth::dmarc::ReporterInfo me{ro.org_name, ro.email, ro.extra_contact_info, ro.domain};
   if (ro.org_name.empty() || ro.email.empty()) {
@@ -136,14 +131,13 @@ int cmd_dmarc_report(int argc, char** argv) {
   if (!our_domain) return usage_error("[dmarc_report] domain: " + our_domain.error().message);
   me.domain = *our_domain;
 
-  core::Dispatcher dispatcher;
-  auto resolver = make_resolver(cfg, dispatcher, logger, args->get("dns"));
+  auto resolver = make_resolver(cfg, rt->dispatcher, rt->logger, args->get("dns"));
   if (!resolver) return usage_error("DNS: " + resolver.error().message);
   auto psl = auth::dmarc::load_public_suffix_list(auth::dmarc::options_from(cfg));
   const auth::dmarc::PublicSuffixList* list = psl ? psl->get() : nullptr;
   auto sc = store::config_from(cfg, db_dir(cfg));
   if (!sc) return usage_error(sc.error().message);
-  auto st = store::open_store(*sc, dispatcher, logger,
+  auto st = store::open_store(*sc, rt->dispatcher, rt->logger,
                               [] { return static_cast<double>(std::time(nullptr)); });
   if (!st) {
     std::fprintf(stderr, "mailward dmarc-report: store: %s\n", st.error().message.c_str());
@@ -152,7 +146,7 @@ int cmd_dmarc_report(int argc, char** argv) {
   store::Store& store = **st;
   const std::string domains_key = auth::dmarc::domains_key(day);
   using Pairs = std::vector<std::pair<std::string, std::string>>;
-  auto fields = wait<Pairs>(dispatcher, [&](store::Callback<Pairs> cb) {
+  auto fields = wait<Pairs>(rt->dispatcher, [&](store::Callback<Pairs> cb) {
     return store.map_all(domains_key, std::move(cb));
   });
   if (!fields) {
@@ -170,8 +164,8 @@ int cmd_dmarc_report(int argc, char** argv) {
     const std::string rows_key = auth::dmarc::rows_key(day, domain);
     auto forget = [&] {
       if (dry_run) return;
-      auto a = wait_status(dispatcher, [&](store::Done cb) { return store.del(rows_key, cb); });
-      auto b = wait_status(dispatcher, [&](store::Done cb) {
+      auto a = wait_status(rt->dispatcher, [&](store::Done cb) { return store.del(rows_key, cb); });
+      auto b = wait_status(rt->dispatcher, [&](store::Done cb) {
         return store.map_del(domains_key, domain, cb);
       });
       if (!a || !b) {
@@ -186,7 +180,7 @@ int cmd_dmarc_report(int argc, char** argv) {
       continue;
     }
     using Rows = std::vector<std::string>;
-    auto rows = wait<Rows>(dispatcher, [&](store::Callback<Rows> cb) {
+    auto rows = wait<Rows>(rt->dispatcher, [&](store::Callback<Rows> cb) {
       return store.list_range(rows_key, 0, ro.max_rows, std::move(cb));
     });
     if (!rows) {
@@ -199,7 +193,7 @@ int cmd_dmarc_report(int argc, char** argv) {
       forget();
       continue;
     }
-    auto record_txt = txt(dispatcher, **resolver, "_dmarc." + domain);
+    auto record_txt = txt(rt->dispatcher, **resolver, "_dmarc." + domain);
     if (!record_txt) {
       std::printf("%s: %s, kept for a retry\n", domain.c_str(), record_txt.error().message.c_str());
       ++retry;
@@ -237,7 +231,7 @@ int cmd_dmarc_report(int argc, char** argv) {
     for (const auto& d : auth::dmarc::destinations(*record, domain, list)) {
       if (d.external) {
         std::string vname = auth::dmarc::verification_name(domain, d.domain);
-        auto v = txt(dispatcher, **resolver, vname);
+        auto v = txt(rt->dispatcher, **resolver, vname);
         if (!v) {
           std::printf("  %s: %s, kept for a retry\n", d.address.c_str(), v.error().message.c_str());
           all_done = false;

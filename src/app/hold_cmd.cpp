@@ -5,6 +5,7 @@
 
 #include "app/args.h"
 #include "app/bootstrap.h"
+#include "app/command_runtime.h"
 #include "app/commands.h"
 #include "app/paths.h"
 #include "core/loop.h"
@@ -37,11 +38,9 @@ void print_rows(const json::Value& rows) {
 }  // namespace
 
 int cmd_hold(int argc, char** argv) {
-  auto args = Args::parse(kSpec, argc, argv, 2);
-  if (!args || args->has("help") || args->positional().empty()) {
-    std::fputs(kUsage, args && args->has("help") ? stdout : stderr);
-    return args && args->has("help") ? 0 : 2;
-  }
+  int exit_status = 0;
+  auto args = parse_command({"hold", kSpec, kUsage, 1}, argc, argv, exit_status);
+  if (!args) return exit_status;
   const auto& pos = args->positional();
   const std::string& verb = pos[0];
   if ((verb != "list" && verb != "release" && verb != "add") ||
@@ -49,19 +48,15 @@ int cmd_hold(int argc, char** argv) {
     std::fputs(kUsage, stderr);
     return 2;
   }
-  core::Logger logger(core::LogLevel::kError);
-  StartupOptions so;
-  so.conf_dir = args->get("conf");
-  auto setup = start_command("hold", so, logger);
-  if (!setup) return 2;
-  const core::Config& cfg = *setup->config;
-  core::Dispatcher dispatcher;
+  auto rt = CommandRuntime::start("hold", {.conf_dir = args->get("conf")});
+  if (!rt) return 2;
+  const core::Config& cfg = rt->config();
   auto sc = store::config_from(cfg, db_dir(cfg));
   if (!sc) {
     std::fprintf(stderr, "mailward hold: %s\n", sc.error().message.c_str());
     return 1;
   }
-  auto st = store::open_store(*sc, dispatcher, logger,
+  auto st = store::open_store(*sc, rt->dispatcher, rt->logger,
                               [] { return static_cast<double>(std::time(nullptr)); });
   if (!st) {
     std::fprintf(stderr, "mailward hold: store: %s\n", st.error().message.c_str());
@@ -82,13 +77,13 @@ int cmd_hold(int argc, char** argv) {
       } else {
         print_rows(*rows);
       }
-      dispatcher.exit();
+      rt->dispatcher.exit();
     });
   } else if (verb == "release") {
     op = outbound::release_account(**st, pos[1], [&](Status s) {
       if (!s) failed(s.error());
       else std::printf("released %s\n", pos[1].c_str());
-      dispatcher.exit();
+      rt->dispatcher.exit();
     });
   } else {
     std::string reason = pos.size() > 2 ? pos[2] : "operator";
@@ -96,10 +91,10 @@ int cmd_hold(int argc, char** argv) {
                                 [&](Status s) {
                                   if (!s) failed(s.error());
                                   else std::printf("holding %s\n", pos[1].c_str());
-                                  dispatcher.exit();
+                                  rt->dispatcher.exit();
                                 });
   }
-  dispatcher.run();
+  rt->dispatcher.run();
   return status;
 }
 

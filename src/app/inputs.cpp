@@ -9,7 +9,8 @@
 
 namespace mw::app {
 
-std::vector<std::string> expand_message_paths(const std::vector<std::string>& paths) {
+std::vector<std::string> expand_paths(const std::vector<std::string>& paths,
+                                      std::string_view suffix, bool recursive) {
   namespace fs = std::filesystem;
   std::vector<std::string> out;
   for (const auto& p : paths) {
@@ -22,8 +23,10 @@ std::vector<std::string> expand_message_paths(const std::vector<std::string>& pa
     for (auto it = fs::recursive_directory_iterator(p, ec); !ec && it != fs::end(it);
          it.increment(ec)) {
       std::string name = it->path().filename().string();
-      if (!name.empty() && name[0] == '.') {
-        if (it->is_directory(ec)) it.disable_recursion_pending();
+      bool dir = it->is_directory(ec);
+      if (dir && (!recursive || name[0] == '.')) it.disable_recursion_pending();
+      if (dir || name[0] == '.' || name.size() <= suffix.size() ||
+          name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0) {
         continue;
       }
       if (it->is_regular_file(ec)) found.push_back(it->path().string());

@@ -27,6 +27,7 @@
 
 #include "app/args.h"
 #include "app/bootstrap.h"
+#include "app/command_runtime.h"
 #include "app/commands.h"
 #include "app/inputs.h"
 #include "app/paths.h"
@@ -114,15 +115,9 @@ int run_reset(core::Dispatcher& dispatcher, store::Store& store, const classify:
 }  // namespace
 
 int cmd_learn(int argc, char** argv) {
-  auto args = Args::parse(kSpec, argc, argv, 2);
-  if (!args) {
-    std::fprintf(stderr, "mailward learn: %s\n%s", args.error().message.c_str(), kUsage);
-    return 2;
-  }
-  if (args->has("help")) {
-    std::fputs(kUsage, stdout);
-    return 0;
-  }
+  int exit_status = 0;
+  auto args = parse_command({"learn", kSpec, kUsage}, argc, argv, exit_status);
+  if (!args) return exit_status;
   int modes = args->has("spam") + args->has("ham") + args->has("forget");
   bool expire = args->has("expire"), reset = args->has("reset");
   bool maintenance = expire || reset;
@@ -135,37 +130,34 @@ int cmd_learn(int argc, char** argv) {
   if (args->has("spam")) cls = classify::Class::kSpam;
   if (args->has("ham")) cls = classify::Class::kHam;
 
-  core::Logger logger(core::LogLevel::kError);
-  logger.set_role("learn");
-  StartupOptions startup = scanning_startup(*args);  // the parse limits, as scans use them
-  auto su = start_command("learn", startup, logger);
-  if (!su) return 2;
-  const core::Config& cfg = *su->config;
+  // The engine: the parse limits, as scans use them.
+  auto rt = CommandRuntime::start("learn", scanning_startup(*args));
+  if (!rt) return 2;
+  const core::Config& cfg = rt->config();
   auto options = classify::options_from(cfg);
   if (!options) {
     std::fprintf(stderr, "mailward learn: %s\n", options.error().message.c_str());
     return 2;
   }
-  core::Dispatcher dispatcher;
   auto sc = store::config_from(cfg, db_dir(cfg));
   if (!sc) {
     std::fprintf(stderr, "mailward learn: %s\n", sc.error().message.c_str());
     return 2;
   }
-  auto store = store::open_store(*sc, dispatcher, logger, wall_clock);
+  auto store = store::open_store(*sc, rt->dispatcher, rt->logger, wall_clock);
   if (!store) {
     std::fprintf(stderr, "mailward learn: store: %s\n", store.error().message.c_str());
     return 1;
   }
-  if (expire) return run_expire(dispatcher, **store, logger, *options);
+  if (expire) return run_expire(rt->dispatcher, **store, rt->logger, *options);
 
   scan::Envelope env;
   env.user = args->get("user");
   classify::Table table = env.user.empty() ? classify::global_table()
                                            : classify::user_table(env.user);
-  if (reset) return run_reset(dispatcher, **store, table);
-  const scan::EngineOptions& eo = su->engine->options;
-  mime::Parser parser;
+  if (reset) return run_reset(rt->dispatcher, **store, table);
+  const scan::EngineOptions& eo = rt->engine().options;
+  mime::Parser& parser = rt->services.parser();
   classify::WordSplitter splitter;
   bool quiet = args->has("quiet");
   Totals totals;
@@ -175,7 +167,7 @@ int cmd_learn(int argc, char** argv) {
   auto say = [quiet](const std::string& path, const std::string& what) {
     if (!quiet) std::printf("%s: %s\n", path.c_str(), what.c_str());
   };
-  auto wait_one = [&] { event_base_loop(dispatcher.base(), EVLOOP_ONCE); };
+  auto wait_one = [&] { event_base_loop(rt->dispatcher.base(), EVLOOP_ONCE); };
 
   for (const auto& path : expand_message_paths(args->positional())) {
     auto raw = read_message_file(path, eo.limits.max_message_size);

@@ -10,7 +10,7 @@ namespace {
 
 struct Command {
   const char* name;
-  int (*run)(int, char**);
+  mw::app::CommandMain* run;
   const char* summary;
 };
 

@@ -15,11 +15,11 @@ namespace mw::app {
 int cmd_pw(int argc, char** argv) {
   static const std::vector<ArgSpec> kSpec = {{"password", true, false, 'p'},
                                              {"help", false, false, 'h'}};
-  auto args = Args::parse(kSpec, argc, argv, 2);
-  if (!args || args->has("help")) {
-    std::fprintf(stderr, "usage: mailward pw [--password PASSWORD]  (else read from stdin)\n");
-    return args ? 0 : 2;
-  }
+  int exit_status = 0;
+  auto args = parse_command(
+      {"pw", kSpec, "usage: mailward pw [--password PASSWORD]  (else read from stdin)\n"}, argc,
+      argv, exit_status);
+  if (!args) return exit_status;
   std::string pw = args->get("password");
   if (!args->has("password")) {
     if (isatty(0)) std::fprintf(stderr, "Password: ");

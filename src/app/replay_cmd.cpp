@@ -30,6 +30,7 @@
 #include "app/bootstrap.h"
 #include "app/commands.h"
 #include "app/paths.h"
+#include "app/command_runtime.h"
 #include "core/json.h"
 #include "dns/resolver.h"
 #include "scan/reply.h"
@@ -60,12 +61,9 @@ struct Event {
 }  // namespace
 
 int cmd_replay(int argc, char** argv) {
-  auto args = Args::parse(kSpec, argc, argv, 2);
-  if (!args || args->has("help") || args->positional().size() != 1) {
-    if (!args) std::fprintf(stderr, "mailward replay: %s\n", args.error().message.c_str());
-    std::fputs(kUsage, args && args->has("help") ? stdout : stderr);
-    return args && args->has("help") ? 0 : 2;
-  }
+  int exit_status = 0;
+  auto args = parse_command({"replay", kSpec, kUsage, 1, 1}, argc, argv, exit_status);
+  if (!args) return exit_status;
   fs::path events_path = args->positional()[0];
   std::ifstream in(events_path);
   if (!in) {
@@ -99,14 +97,12 @@ int cmd_replay(int argc, char** argv) {
   }
   const std::string& state = state_dir->path();
 
-  core::Logger logger(core::LogLevel::kError);
-  logger.set_role("replay");
-  auto setup = start_command("replay", scanning_startup(*args), logger);
-  if (!setup) return 2;
-  const core::Config& cfg = *setup->config;
-  const scan::Engine& engine = *setup->engine;
-  core::Dispatcher dispatcher;
-  scan::Services services(dispatcher, logger);
+  auto rt = CommandRuntime::start("replay", scanning_startup(*args));
+  if (!rt) return 2;
+  const core::Config& cfg = rt->config();
+  core::Dispatcher& dispatcher = rt->dispatcher;
+  core::Logger& logger = rt->logger;
+  scan::Services& services = rt->services;
   double now = 0;
   services.set_clock([&now] { return now; });
   auto resolver = make_resolver(cfg, dispatcher, logger, args->get("dns"));
@@ -190,13 +186,8 @@ int cmd_replay(int argc, char** argv) {
       fs::remove_all(previous, ec);
     }
     if (features.is_open()) env.request_headers.emplace_back("X-Mailward-Export-Features", "yes");
-    scan::Task task(engine, services, std::move(raw), std::move(env));
-    bool done = false;
-    task.run([&](scan::Task&) {
-      done = true;
-      dispatcher.exit();
-    });
-    if (!done) dispatcher.run();
+    scan::Task task(rt->engine(), services, std::move(raw), std::move(env));
+    rt->run(task);
     json::Value reply = task.error() ? scan::error_reply(task.error()->to_string())
                                      : scan::checkv2_reply(scan::make_verdict(task));
     if (json::Value* feats = reply.find_mut("outbound_features")) {

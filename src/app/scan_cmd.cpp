@@ -11,6 +11,7 @@
 #include "app/commands.h"
 #include "app/inputs.h"
 #include "app/paths.h"
+#include "app/command_runtime.h"
 #include "store/options.h"
 #include "dns/resolver.h"
 #include "core/json.h"
@@ -46,15 +47,9 @@ std::string strip_brackets(std::string s) {
 }  // namespace
 
 int cmd_scan(int argc, char** argv) {
-  auto args = Args::parse(kSpec, argc, argv, 2);
-  if (!args) {
-    std::fprintf(stderr, "mailward scan: %s\n%s", args.error().message.c_str(), kUsage);
-    return 2;
-  }
-  if (args->has("help")) {
-    std::fputs(kUsage, stdout);
-    return 0;
-  }
+  int exit_status = 0;
+  auto args = parse_command({"scan", kSpec, kUsage}, argc, argv, exit_status);
+  if (!args) return exit_status;
   if (args->positional().empty()) {
     std::fprintf(stderr, "mailward scan: no message files given\n%s", kUsage);
     return 2;
@@ -91,16 +86,11 @@ int cmd_scan(int argc, char** argv) {
     base.request_headers.emplace_back(h.substr(0, eq), h.substr(eq + 1));
   }
 
-  core::Logger logger(core::LogLevel::kError);
-  logger.set_role("scan");
-  auto setup = start_command("scan", scanning_startup(*args), logger);
-  if (!setup) return 2;
-  const core::Config& cfg = *setup->config;
-  const scan::Engine& engine = *setup->engine;
-
-  core::Dispatcher dispatcher;
-  scan::Services services(dispatcher, logger);
-  auto resolver = make_resolver(cfg, dispatcher, logger, args->get("dns"));
+  auto rt = CommandRuntime::start("scan", scanning_startup(*args));
+  if (!rt) return 2;
+  const core::Config& cfg = rt->config();
+  scan::Services& services = rt->services;
+  auto resolver = make_resolver(cfg, rt->dispatcher, rt->logger, args->get("dns"));
   if (!resolver) {
     std::fprintf(stderr, "mailward scan: DNS: %s\n", resolver.error().message.c_str());
     return 2;
@@ -109,13 +99,13 @@ int cmd_scan(int argc, char** argv) {
   // The embedded store (or Redis) for rules that keep state (outbound profiles, hold list).
   store::StorePtr store;
   if (auto sc = store::config_from(cfg, db_dir(cfg))) {
-    auto opened = store::open_store(*sc, dispatcher, logger,
+    auto opened = store::open_store(*sc, rt->dispatcher, rt->logger,
                                     [&services] { return services.now(); });
     if (opened) {
       store = std::move(*opened);
       services.set_store(store.get());
     } else {
-      logger.warn("store", "unavailable: " + opened.error().message);
+      rt->logger.warn("store", "unavailable: " + opened.error().message);
     }
   }
   int status = 0;
@@ -127,25 +117,19 @@ int cmd_scan(int argc, char** argv) {
       status = 1;
       continue;
     }
-    std::string raw = std::move(*input);
-    scan::Envelope env = base;
-    bool done = false;
     std::string line;
-    auto task = std::make_unique<scan::Task>(engine, services, std::move(raw), std::move(env));
-    task->run([&](scan::Task& t) {
+    {
+      scan::Task task(rt->engine(), services, std::move(*input), scan::Envelope(base));
+      rt->run(task);
       json::Value reply;
-      if (t.error()) {
-        reply = scan::error_reply(t.error()->to_string());
+      if (task.error()) {
+        reply = scan::error_reply(task.error()->to_string());
       } else {
-        scan::Verdict v = scan::make_verdict(t);
+        scan::Verdict v = scan::make_verdict(task);
         reply = args->has("legacy") ? scan::legacy_reply(v) : scan::checkv2_reply(v);
       }
       line = json::write(reply, {args->has("pretty")});
-      done = true;
-      dispatcher.exit();
-    });
-    if (!done) dispatcher.run();
-    task.reset();
+    }
     std::fwrite(line.data(), 1, line.size(), stdout);
     std::fputc('\n', stdout);
   }

@@ -14,29 +14,23 @@
 // stuck_timeout). On SIGHUP it rebuilds everything and replaces the workers without closing
 // the sockets; on SIGTERM it drains them. Without --foreground it detaches and logs to
 // [logging] file.
-#include <fcntl.h>
-#include <sys/time.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <optional>
 
 #include "app/args.h"
 #include "app/bootstrap.h"
 #include "app/commands.h"
 #include "app/paths.h"
+#include "app/serve_workers.h"
+#include "core/daemon.h"
 #include "core/privileges.h"
 #include "core/supervisor.h"
-#include "dns/resolver.h"
 #include "proto/listen.h"
-#include "proto/options.h"
-#include "server/controller.h"
 #include "server/milter_proxy.h"
-#include "server/worker.h"
-#include "store/options.h"
 
 namespace mw::app {
 
@@ -55,139 +49,6 @@ constexpr const char* kUsage =
     "                      [--milter HOST:PORT] [--workers N] [--foreground] [--pidfile FILE]\n"
     "                      [--dns HOST:PORT] [--log-level LEVEL]\n"
     "                      [--user USER] [--group GROUP] [--insecure]\n";
-
-double wall_now() {
-  struct timeval tv;
-  gettimeofday(&tv, nullptr);
-  return static_cast<double>(tv.tv_sec) + tv.tv_usec / 1e6;
-}
-
-// What every worker of one generation shares (built by the master before forking).
-struct Generation {
-  core::ConfigPtr config;
-  std::shared_ptr<scan::Engine> engine;
-};
-
-struct ServeState {
-  core::Logger& logger;
-  std::string conf_dir;
-  std::string dns_override;
-  std::string log_level;
-  int scan_fd = -1;
-  int controller_fd = -1;
-  int milter_fd = -1;  // milter proxy socket (-1: disabled)
-  double start_time = 0;
-  core::WorkerBoard* board = nullptr;  // the watchdog's (null: none)
-  std::shared_ptr<Generation> current;
-};
-
-enum class WorkerKind { kNormal, kController, kProxy };
-
-// One worker process: its loop, DNS resolver, store and statistics, then the worker itself.
-int worker_main(ServeState& st, std::shared_ptr<Generation> gen, WorkerKind kind,
-                core::Heartbeat heartbeat) {
-  core::Logger& logger = st.logger;
-  const core::Config& cfg = *gen->config;
-  core::Dispatcher dispatcher;
-  scan::Services services(dispatcher, logger);
-  services.set_heartbeat(heartbeat);
-  auto resolver = make_resolver(cfg, dispatcher, logger, st.dns_override);
-  if (resolver) {
-    services.set_resolver(resolver->get());
-  } else {
-    logger.error("main", "DNS resolver unavailable: " + resolver.error().message);
-  }
-  store::StorePtr store;
-  auto sc = store::config_from(cfg, db_dir(cfg));
-  if (sc) {
-    auto opened = store::open_store(*sc, dispatcher, logger, wall_now);
-    if (opened) {
-      store = std::move(*opened);
-    } else {
-      logger.error("main", "store unavailable (statistics and history off): " +
-                               opened.error().message);
-    }
-  } else {
-    logger.error("main", "store configuration: " + sc.error().message);
-  }
-  services.set_store(store.get());
-  server::StatsOptions stats_options = server::stats_options_from(cfg);
-  stats_options.worker = kind == WorkerKind::kNormal       ? "normal"
-                         : kind == WorkerKind::kController ? "controller"
-                                                           : "proxy";
-  server::StatsRecorder stats(dispatcher, logger, store.get(), *gen->engine,
-                              std::move(stats_options));
-  server::WorkerContext w{dispatcher, logger, cfg,       *gen->engine,
-                          services,   store.get(), stats, heartbeat, st.board};
-  proto::HttpOptions http = proto::read_http_options(cfg);
-  http.server_name = std::string("mailward/") + MW_VERSION;
-  switch (kind) {
-    case WorkerKind::kNormal:
-      return server::run_scan_worker(w, st.scan_fd, std::move(http));
-    case WorkerKind::kProxy:
-      return server::run_proxy_worker(w, st.milter_fd);
-    case WorkerKind::kController:
-      break;
-  }
-  auto co = server::controller_options_from(cfg, expand_path);
-  if (!co) {
-    logger.error("main", "controller: " + co.error().message);
-    return 1;
-  }
-  co->start_time = st.start_time;
-  co->version = MW_VERSION;
-  co->master_pid = static_cast<int>(::getppid());  // reloads after /savesymbols
-  return server::run_controller_worker(w, st.controller_fd, std::move(http), std::move(*co));
-}
-
-Result<std::shared_ptr<Generation>> build_generation(ServeState& st) {
-  StartupOptions so;
-  so.conf_dir = st.conf_dir;
-  so.logging = true;
-  so.log_level = st.log_level;
-  so.engine = true;
-  std::vector<core::ConfigIssue> issues;
-  auto setup = start_up(so, st.logger, issues);
-  if (!setup) {
-    std::string all;
-    for (const auto& i : issues) all += "\n  " + i.to_string();
-    return fail(setup.error().code, setup.error().message + all);
-  }
-  // Refuse a configuration the controller could not run with (e.g. clear-text passwords).
-  if (auto co = server::controller_options_from(*setup->config, expand_path); !co) {
-    return fail(co.error());
-  }
-  auto gen = std::make_shared<Generation>();
-  gen->config = setup->config;
-  gen->engine = setup->engine;
-  // The configuration points into its schema: keep the schema with the engine.
-  struct SchemaHolder final : scan::EngineResource {
-    explicit SchemaHolder(std::unique_ptr<core::Schema> s) : schema(std::move(s)) {}
-    std::unique_ptr<core::Schema> schema;
-  };
-  gen->engine->resources.insert(gen->engine->resources.begin(),
-                                std::make_unique<SchemaHolder>(std::move(setup->schema)));
-  return gen;
-}
-
-// Detach from the terminal (double fork, new session, stdio on /dev/null).
-bool daemonize() {
-  pid_t pid = ::fork();
-  if (pid < 0) return false;
-  if (pid > 0) ::_exit(0);
-  ::setsid();
-  pid = ::fork();
-  if (pid < 0) return false;
-  if (pid > 0) ::_exit(0);
-  int devnull = ::open("/dev/null", O_RDWR);
-  if (devnull >= 0) {
-    ::dup2(devnull, 0);
-    ::dup2(devnull, 1);
-    ::dup2(devnull, 2);
-    if (devnull > 2) ::close(devnull);
-  }
-  return true;
-}
 
 // The dashboard's URL for a controller socket ("" for a unix socket).
 std::string dashboard_url(const std::string& address) {
@@ -246,12 +107,9 @@ void declare_serve_options(core::Schema& s) {
 }
 
 int cmd_serve(int argc, char** argv) {
-  auto args = Args::parse(kSpec, argc, argv, 2);
-  if (!args || args->has("help") || !args->positional().empty()) {
-    if (!args) std::fprintf(stderr, "mailward serve: %s\n", args.error().message.c_str());
-    std::fputs(kUsage, args && args->has("help") ? stdout : stderr);
-    return args && args->has("help") ? 0 : 2;
-  }
+  int exit_status = 0;
+  auto args = parse_command({"serve", kSpec, kUsage, 0, 0}, argc, argv, exit_status);
+  if (!args) return exit_status;
   core::Logger logger(core::LogLevel::kInfo);
   ServeState st{logger};
   st.conf_dir = args->get("conf", default_conf_dir());
@@ -259,11 +117,8 @@ int cmd_serve(int argc, char** argv) {
   st.log_level = args->get("log-level");
   st.start_time = wall_now();
   // 1. The configuration alone: no rule runs before the privileges are dropped.
-  StartupOptions so;
-  so.conf_dir = st.conf_dir;
-  so.logging = true;
-  so.log_level = st.log_level;
-  auto setup = start_command("serve", so, logger);
+  auto setup = start_command(
+      "serve", {.conf_dir = st.conf_dir, .logging = true, .log_level = st.log_level}, logger);
   if (!setup) return 2;
   const core::Config& cfg = *setup->config;
   // 2. Who to run as.
@@ -334,15 +189,15 @@ int cmd_serve(int argc, char** argv) {
       return 1;
     }
   }
-  std::string pidfile = args->get("pidfile", cfg.get_string("serve.pidfile"));
-  int pid_fd = -1;
-  if (!pidfile.empty()) {
-    pid_fd = ::open(pidfile.c_str(), O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
-    if (pid_fd < 0) {
-      std::fprintf(stderr, "mailward serve: cannot open the pidfile %s: %s\n", pidfile.c_str(),
-                   std::strerror(errno));
+  std::string pidfile_path = args->get("pidfile", cfg.get_string("serve.pidfile"));
+  std::optional<core::PidFile> pidfile;
+  if (!pidfile_path.empty()) {
+    auto opened = core::PidFile::open(pidfile_path);
+    if (!opened) {
+      std::fprintf(stderr, "mailward serve: %s\n", opened.error().message.c_str());
       return 1;
     }
+    pidfile.emplace(std::move(*opened));
   }
   std::string state_dir = expand_path("$DBDIR", cfg);
   bool state_existed = std::filesystem::exists(state_dir);
@@ -372,16 +227,17 @@ int cmd_serve(int argc, char** argv) {
     return 2;
   }
   st.current = *first;
-  if (!foreground && !daemonize()) {
-    std::fprintf(stderr, "mailward serve: cannot detach\n");
-    return 1;
+  if (!foreground) {
+    if (auto detached = core::detach(); !detached) {
+      std::fprintf(stderr, "mailward serve: cannot detach: %s\n",
+                   detached.error().message.c_str());
+      return 1;
+    }
   }
-  if (pid_fd >= 0) {
-    std::string text = std::to_string(::getpid()) + "\n";
-    bool written = ::ftruncate(pid_fd, 0) == 0 &&
-                   ::write(pid_fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
-    ::close(pid_fd);
-    if (!written) logger.warn("main", "cannot write the pidfile " + pidfile);
+  if (pidfile) {
+    if (auto written = pidfile->write_pid(); !written) {
+      logger.warn("main", written.error().message);
+    }
   }
   // The watchdog's board: a slot per worker, twice over for a reload's overlap.
   int proxies = st.milter_fd >= 0 ? static_cast<int>(cfg.get_int("proxy.workers")) : 0;
@@ -412,7 +268,7 @@ int cmd_serve(int argc, char** argv) {
     return specs;
   });
   // Best effort: as the unprivileged user the pidfile's directory may not let us.
-  if (!pidfile.empty()) ::unlink(pidfile.c_str());
+  if (pidfile) pidfile->remove();
   logger.info("main", "stopped");
   return status;
 }

@@ -24,11 +24,12 @@ int cmd_train(int argc, char** argv) {
   constexpr const char* kUsage =
       "usage: mailward train --features FILE --labels FILE --out MODEL [--l2 X]\n"
       "                      [--exclude-kind KIND]...\n";
-  auto args = Args::parse(kSpec, argc, argv, 2);
-  if (!args || args->has("help") || !args->has("features") || !args->has("labels") ||
-      !args->has("out")) {
-    std::fputs(kUsage, args && args->has("help") ? stdout : stderr);
-    return args && args->has("help") ? 0 : 2;
+  int exit_status = 0;
+  auto args = parse_command({"train", kSpec, kUsage}, argc, argv, exit_status);
+  if (!args) return exit_status;
+  if (!args->has("features") || !args->has("labels") || !args->has("out")) {
+    std::fputs(kUsage, stderr);
+    return 2;
   }
   std::set<std::string> excluded(args->all("exclude-kind").begin(), args->all("exclude-kind").end());
   if (!args->has("exclude-kind")) excluded.insert("burst");

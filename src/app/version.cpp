@@ -13,9 +13,9 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
-#include <toml++/toml.h>
-
 #include <string>
+
+#include "core/toml_file.h"
 
 // ldns's headers define C macros (bool) that break C++ headers; its one function we need.
 extern "C" const char* ldns_version(void);
@@ -60,8 +60,7 @@ std::string version_text() {
   row("hiredis", std::to_string(HIREDIS_MAJOR) + "." + std::to_string(HIREDIS_MINOR) + "." +
                      std::to_string(HIREDIS_PATCH));
   row("zstd", ZSTD_versionString());
-  row("toml++", std::to_string(TOML_LIB_MAJOR) + "." + std::to_string(TOML_LIB_MINOR) + "." +
-                    std::to_string(TOML_LIB_PATCH));
+  row("toml++", core::toml_library_version());
   return out;
 }
 

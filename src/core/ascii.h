@@ -88,10 +88,6 @@ inline void append_hex(std::string& out, unsigned char b, bool upper = false) {
 }
 // Lower-case hex of every byte ("\x01\xab" -> "01ab"): digests, cache keys.
 std::string hex_encode(std::string_view bytes);
-// `s` with every "%HH" (two hex digits, either case) replaced by its byte; a '%' not
-// followed by two hex digits stays as it is. With plus_is_space, '+' becomes ' ' (HTML
-// form encoding). Decoded bytes are not checked: NUL, controls and '/' can come out.
-std::string percent_decode(std::string_view s, bool plus_is_space = false);
 // `s` for a log line or a problem message: printable ASCII kept, every other byte as
 // "\xHH"; at most `max_shown` bytes of `s`, then "..." when it was longer.
 std::string printable(std::string_view s, size_t max_shown = std::string_view::npos);

@@ -12,6 +12,7 @@
 #include "core/dotted_path.h"
 #include "core/enum_names.h"
 #include "core/hash.h"
+#include "core/toml_json.h"
 
 namespace mw::core {
 
@@ -134,28 +135,7 @@ struct ConfigAccess {
   }
 };
 
-namespace {
-
-// A TOML value as JSON, as Config::value() gives it (dates and times become null).
-json::Value toml_to_json(const toml::node& n) {
-  if (const auto* t = n.as_table()) {
-    json::Value obj = json::Value::object();
-    for (const auto& [k, v] : *t) obj.set(k.str(), toml_to_json(v));
-    return obj;
-  }
-  if (const auto* a = n.as_array()) {
-    json::Value arr = json::Value::array();
-    for (const auto& v : *a) arr.push(toml_to_json(v));
-    return arr;
-  }
-  if (auto str = n.value_exact<std::string>()) return json::Value(*str);
-  if (auto b = n.value_exact<bool>()) return json::Value(*b);
-  if (auto i = n.value_exact<int64_t>()) return json::Value(*i);
-  if (auto d = n.value_exact<double>()) return json::Value(*d);
-  return json::Value();  // dates and times
-}
-
-}  // namespace
+using detail::toml_to_json;  // dates and times become null
 
 std::string_view opt_type_name(OptType t) {
   static constexpr auto kNames =

@@ -28,15 +28,19 @@ int read_regular_file(const std::string& path, size_t max_bytes, bool follow_lin
   if (!S_ISREG(st.st_mode)) return ENOENT;
   if (static_cast<size_t>(st.st_size) > max_bytes) return EFBIG;
   out.resize(static_cast<size_t>(st.st_size));
+  read_into(fd.get(), out);
+  return 0;
+}
+
+void read_into(int fd, std::string& out) {
   size_t got = 0;
   while (got < out.size()) {
-    ssize_t n = ::read(fd.get(), out.data() + got, out.size() - got);
+    ssize_t n = ::read(fd, out.data() + got, out.size() - got);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
     got += static_cast<size_t>(n);
   }
   out.resize(got);
-  return 0;
 }
 
 }  // namespace mw::core

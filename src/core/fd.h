@@ -42,6 +42,11 @@ class UniqueFd {
   int fd_ = -1;
 };
 
+// Fills `out` (already sized) from `fd`, retrying reads interrupted by a signal, until it is
+// full or the file ends or a read fails; then `out` is cut to what was read. For files whose
+// size was taken from fstat: a file that shrank meanwhile reads short.
+void read_into(int fd, std::string& out);
+
 // Reads the whole regular file `path` (at most `max_bytes`) into `out`. Returns 0, or an
 // errno: ENOENT also for a directory or other non-regular file, EFBIG over the cap, ELOOP
 // for a symbolic link when `follow_links` is false (O_NOFOLLOW).

@@ -241,14 +241,8 @@ Result<std::string> read_file_bytes(const std::string& path, uint64_t max_bytes)
     return fail(ErrorCode::kLimit, path + ": larger than " + std::to_string(max_bytes) + " bytes");
   }
   out.resize(static_cast<size_t>(st.st_size));
-  size_t got = 0;
-  while (got < out.size()) {
-    ssize_t n = ::read(fd.get(), out.data() + got, out.size() - got);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    got += static_cast<size_t>(n);
-  }
-  out.resize(got);  // a file that shrank meanwhile reads short: the checksum catches it
+  // A file that shrank meanwhile reads short: the checksum catches it.
+  core::read_into(fd.get(), out);
   return out;
 }
 

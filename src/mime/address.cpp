@@ -80,20 +80,9 @@ class Lexer {
   }
 
   Token comment(Token tok) {
-    size_t i = pos_ + 1;
-    int depth = 1;
+    size_t i = pos_;
     tok.kind = Tok::kComment;
-    while (i < t_.size() && depth > 0) {
-      char c = t_[i];
-      if (c == '\\' && i + 1 < t_.size()) {
-        i += 2;
-        continue;
-      }
-      if (c == '(') ++depth;
-      if (c == ')') --depth;
-      ++i;
-    }
-    tok.closed = depth == 0;
+    tok.closed = skip_comment(t_, i);
     size_t content_end = tok.closed ? i - 1 : t_.size();
     tok.raw = t_.substr(pos_ + 1, content_end - pos_ - 1);
     pos_ = tok.closed ? i : t_.size();
@@ -168,18 +157,6 @@ class Lexer {
   std::string_view t_;
   size_t pos_ = 0;
 };
-
-// Removes quoted-pair backslashes and line breaks (folding) from quoted/comment content.
-void append_unescaped(std::string& out, std::string_view raw) {
-  for (size_t i = 0; i < raw.size(); ++i) {
-    char c = raw[i];
-    if (c == '\\' && i + 1 < raw.size()) {
-      out.push_back(raw[++i]);
-    } else if (c != '\r' && c != '\n') {
-      out.push_back(c);
-    }
-  }
-}
 
 // Angle-address content without comments and blanks (quoted parts kept as written).
 void clean_addr_spec(std::string& out, std::string_view raw) {

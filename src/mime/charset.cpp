@@ -213,6 +213,11 @@ struct CharsetConverter::Impl {
   long case_score(ConverterEntry& e, std::string_view bytes);
   Converted decide(std::string_view bytes, std::string_view declared, bool strict, std::string& out,
                    size_t* passthrough_from, bool* passthrough);
+  // decide(), then the UTF-8 appended to `out` (passed-through bytes included).
+  Converted append(std::string& out, std::string_view bytes, std::string_view name, bool strict);
+  // decide(), then the UTF-8 in `arena` (or a view of `bytes` when they pass through).
+  Converted in_arena(core::Arena& arena, std::string_view bytes, std::string_view name,
+                     bool strict);
 };
 
 ConverterEntry* CharsetConverter::Impl::open(const std::string& icu_request) {
@@ -640,46 +645,44 @@ namespace {
 constexpr size_t kScratchKeep = 4u << 20;  // do not hold on to more than this between calls
 }
 
-Converted CharsetConverter::to_utf8(core::Arena& arena, std::string_view bytes,
-                                    std::string_view declared) {
-  std::string& s = impl_->scratch;
-  s.clear();
+Converted CharsetConverter::Impl::in_arena(core::Arena& arena, std::string_view bytes,
+                                           std::string_view name, bool strict) {
+  scratch.clear();
   bool pass = false;
   size_t from = 0;
-  Converted r = impl_->decide(bytes, declared, /*strict=*/false, s, &from, &pass);
-  r.utf8 = pass ? bytes.substr(from) : arena.dup(s);
-  if (s.capacity() > kScratchKeep) std::string().swap(s);
+  Converted r = decide(bytes, name, strict, scratch, &from, &pass);
+  r.utf8 = pass ? bytes.substr(from) : arena.dup(scratch);
+  if (scratch.capacity() > kScratchKeep) std::string().swap(scratch);
   return r;
+}
+
+Converted CharsetConverter::Impl::append(std::string& out, std::string_view bytes,
+                                         std::string_view name, bool strict) {
+  bool pass = false;
+  size_t from = 0;
+  Converted r = decide(bytes, name, strict, out, &from, &pass);
+  if (pass) out.append(bytes.substr(from));
+  return r;
+}
+
+Converted CharsetConverter::to_utf8(core::Arena& arena, std::string_view bytes,
+                                    std::string_view declared) {
+  return impl_->in_arena(arena, bytes, declared, /*strict=*/false);
 }
 
 Converted CharsetConverter::convert(core::Arena& arena, std::string_view bytes,
                                     std::string_view charset) {
-  std::string& s = impl_->scratch;
-  s.clear();
-  bool pass = false;
-  size_t from = 0;
-  Converted r = impl_->decide(bytes, charset, /*strict=*/true, s, &from, &pass);
-  r.utf8 = pass ? bytes.substr(from) : arena.dup(s);
-  if (s.capacity() > kScratchKeep) std::string().swap(s);
-  return r;
+  return impl_->in_arena(arena, bytes, charset, /*strict=*/true);
 }
 
 Converted CharsetConverter::to_utf8_append(std::string& out, std::string_view bytes,
                                            std::string_view declared) {
-  bool pass = false;
-  size_t from = 0;
-  Converted r = impl_->decide(bytes, declared, /*strict=*/false, out, &from, &pass);
-  if (pass) out.append(bytes.substr(from));
-  return r;
+  return impl_->append(out, bytes, declared, /*strict=*/false);
 }
 
 Converted CharsetConverter::convert_append(std::string& out, std::string_view bytes,
                                            std::string_view charset) {
-  bool pass = false;
-  size_t from = 0;
-  Converted r = impl_->decide(bytes, charset, /*strict=*/true, out, &from, &pass);
-  if (pass) out.append(bytes.substr(from));
-  return r;
+  return impl_->append(out, bytes, charset, /*strict=*/true);
 }
 
 bool CharsetConverter::is_known(std::string_view charset) {

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "core/percent.h"
 #include "mime/strutil.h"
 
 namespace mw::mime {
@@ -25,16 +26,7 @@ void skip_cfws(std::string_view t, size_t& i) {
     if (is_fws(t[i])) {
       ++i;
     } else if (t[i] == '(') {
-      int depth = 0;
-      while (i < t.size()) {
-        char c = t[i++];
-        if (c == '\\') {
-          if (i < t.size()) ++i;
-          continue;
-        }
-        if (c == '(') ++depth;
-        if (c == ')' && --depth == 0) break;
-      }
+      skip_comment(t, i);
     } else {
       break;
     }
@@ -90,28 +82,10 @@ void parse_params(std::string_view t, size_t i, std::vector<RawParam>& out) {
 
 // Quoted content without its backslashes and line breaks.
 void append_unquoted(std::string& out, std::string_view v, bool quoted) {
-  if (!quoted) {
+  if (quoted) {
+    append_unescaped(out, v);
+  } else {
     out.append(v);
-    return;
-  }
-  for (size_t i = 0; i < v.size(); ++i) {
-    char c = v[i];
-    if (c == '\\' && i + 1 < v.size()) {
-      out.push_back(v[++i]);
-    } else if (c != '\r' && c != '\n') {
-      out.push_back(c);
-    }
-  }
-}
-
-void append_percent_decoded(std::string& out, std::string_view v) {
-  for (size_t i = 0; i < v.size(); ++i) {
-    if (v[i] == '%' && i + 2 < v.size() && hex_value(v[i + 1]) >= 0 && hex_value(v[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(hex_value(v[i + 1]) * 16 + hex_value(v[i + 2])));
-      i += 2;
-    } else {
-      out.push_back(v[i]);
-    }
   }
 }
 
@@ -263,7 +237,7 @@ bool parse_mime_value(core::Arena& arena, HeaderDecoder& dec, std::string_view t
                    istarts_with(rest, charset) && rest[charset.size()] == '\'') {
           rest = rest.substr(charset.size() + 1);  // a section repeating the charset prefix
         }
-        append_percent_decoded(bytes, rest);
+        core::append_percent_decoded(bytes, rest);
       } else {
         bytes.append(rest);
       }

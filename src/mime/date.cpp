@@ -54,16 +54,7 @@ size_t lex(std::string_view v, std::array<Tok, kMaxTokens>& toks) {
   while (i < v.size() && n < kMaxTokens) {
     char c = v[i];
     if (c == '(') {
-      int depth = 0;
-      while (i < v.size()) {
-        char d = v[i++];
-        if (d == '\\') {
-          if (i < v.size()) ++i;
-          continue;
-        }
-        if (d == '(') ++depth;
-        if (d == ')' && --depth == 0) break;
-      }
+      skip_comment(v, i);
       continue;
     }
     // A sign starts a zone unless it is a '-' glued to a field ("01-Jul-2003"); "GMT-0500"

@@ -1,5 +1,5 @@
 // Date header parsing: RFC 5322 section 3.3 date-time plus the obsolete and common broken forms
-// (internal header).
+// (internal header). Writing dates: core/time_format.h.
 //
 // Accepted: optional day name; "day month year" with the month as a name (any case, "Jul.")
 // or a number; "month day [time] year" (asctime/ctime order); RFC 850 dashes ("01-Jul-03");

@@ -371,34 +371,39 @@ TransferEncoding parse_transfer_encoding(std::string_view value) {
   return TransferEncoding::kUnknown;
 }
 
+namespace {
+
+// Decode `in` with `decode` into the arena (room for `max_size` bytes); `bad` tells whether
+// the input had errors.
+std::string_view decode_into(core::Arena& arena, std::string_view in, size_t max_size,
+                             size_t (*decode)(std::string_view, char*, bool*), bool& bad) {
+  char* out = static_cast<char*>(arena.alloc(max_size, 1));
+  return {out, decode(in, out, &bad)};
+}
+
+}  // namespace
+
 std::string_view decode_body(core::Arena& arena, std::string_view raw, TransferEncoding enc,
                              AnomalySet& anomalies) {
   bool bad = false;
+  if (raw.empty()) return raw;
   switch (enc) {
-    case TransferEncoding::kBase64: {
-      if (raw.empty()) return raw;
-      char* out = static_cast<char*>(arena.alloc(base64_decoded_max(raw.size()), 1));
-      size_t n = base64_decode(raw, out, &bad);
-      if (bad) anomalies.set(Anomaly::kBadBase64);
-      return {out, n};
-    }
+    case TransferEncoding::kBase64:
     case TransferEncoding::kQuotedPrintable: {
-      if (raw.empty()) return raw;
-      char* out = static_cast<char*>(arena.alloc(qp_decoded_max(raw.size()), 1));
-      size_t n = qp_decode(raw, out, &bad);
-      if (bad) anomalies.set(Anomaly::kBadQuotedPrintable);
-      return {out, n};
+      const bool b64 = enc == TransferEncoding::kBase64;
+      auto out = decode_into(arena, raw,
+                             b64 ? base64_decoded_max(raw.size()) : qp_decoded_max(raw.size()),
+                             b64 ? base64_decode : qp_decode, bad);
+      if (bad) anomalies.set(b64 ? Anomaly::kBadBase64 : Anomaly::kBadQuotedPrintable);
+      return out;
     }
     case TransferEncoding::kUuencode: {
-      if (raw.empty()) return raw;
       UuBlock block;
       std::string_view lines = raw;
       if (find_uu_block(raw, 0, &block)) {
         lines = raw.substr(block.data_begin, block.data_end - block.data_begin);
       }
-      char* out = static_cast<char*>(arena.alloc(uu_decoded_max(lines.size()), 1));
-      size_t n = uu_decode(lines, out, &bad);
-      return {out, n};
+      return decode_into(arena, lines, uu_decoded_max(lines.size()), uu_decode, bad);
     }
     case TransferEncoding::k7bit:
     case TransferEncoding::k8bit:

@@ -113,14 +113,8 @@ int32_t parse_color(std::string_view v) {
 
 StyleColors style_colors(std::string_view css) {
   StyleColors out;
-  while (!css.empty()) {
-    size_t semi = css.find(';');
-    std::string_view decl = css.substr(0, semi);
-    css = semi == std::string_view::npos ? std::string_view() : css.substr(semi + 1);
-    size_t colon = decl.find(':');
-    if (colon == std::string_view::npos) continue;
-    std::string_view prop = trim_ws(decl.substr(0, colon));
-    std::string_view value = trim_ws(decl.substr(colon + 1));
+  std::string_view prop, value;
+  while (next_declaration(css, prop, value)) {
     if (iequals(prop, "color")) {
       int32_t c = parse_color(value);
       if (c != kNoColor) out.color = c;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <utility>
 
 namespace mw::mime::detail {
 namespace {
@@ -52,14 +53,8 @@ uint8_t lookup_tag(std::string_view lower_name) {
 bool style_hides(std::string_view css) {
   bool zero_height = false;
   bool overflow_hidden = false;
-  while (!css.empty()) {
-    size_t semi = css.find(';');
-    std::string_view decl = css.substr(0, semi);
-    css = semi == std::string_view::npos ? std::string_view() : css.substr(semi + 1);
-    size_t colon = decl.find(':');
-    if (colon == std::string_view::npos) continue;
-    std::string_view prop = trim_ws(decl.substr(0, colon));
-    std::string_view value = trim_ws(decl.substr(colon + 1));
+  std::string_view prop, value;
+  while (next_declaration(css, prop, value)) {
     if (size_t bang = value.find('!'); bang != std::string_view::npos) {
       value = trim_ws(value.substr(0, bang));  // "!important"
     }
@@ -88,38 +83,16 @@ bool style_hides(std::string_view css) {
 }
 
 void Attrs::set(std::string_view name, std::string_view value) {
-  switch (name.size()) {
-    case 2:
-      if (iequals(name, "id")) has_class = true;
-      break;
-    case 3:
-      if (iequals(name, "src")) set_once(src, value);
-      else if (iequals(name, "rel")) set_once(rel, value);
-      break;
-    case 4:
-      if (iequals(name, "href")) set_once(href, value);
-      else if (iequals(name, "type")) set_once(type, value);
-      else if (iequals(name, "text")) set_once(text, value);
-      break;
-    case 5:
-      if (iequals(name, "style")) set_once(style, value);
-      else if (iequals(name, "color")) set_once(color, value);
-      else if (iequals(name, "class")) has_class = true;
-      break;
-    case 7:
-      if (iequals(name, "bgcolor")) set_once(bgcolor, value);
-      break;
-    case 6:
-      if (iequals(name, "action")) set_once(action, value);
-      else if (iequals(name, "method")) set_once(method, value);
-      else if (iequals(name, "hidden")) hidden = true;
-      break;
-    case 10:
-      if (iequals(name, "background")) set_once(background, value);
-      break;
-    default:
-      break;
+  static constexpr std::pair<std::string_view, std::string_view Attrs::*> kKept[] = {
+      {"href", &Attrs::href},   {"src", &Attrs::src},     {"action", &Attrs::action},
+      {"method", &Attrs::method}, {"type", &Attrs::type}, {"rel", &Attrs::rel},
+      {"style", &Attrs::style}, {"background", &Attrs::background},
+      {"color", &Attrs::color}, {"bgcolor", &Attrs::bgcolor}, {"text", &Attrs::text}};
+  for (const auto& [kept, slot] : kKept) {
+    if (iequals(name, kept)) set_once(this->*slot, value);
   }
+  if (iequals(name, "id") || iequals(name, "class")) has_class = true;
+  if (iequals(name, "hidden")) hidden = true;
   if (name.size() >= 5 && to_lower(name[0]) == 'o' &&
       to_lower(name[1]) == 'n' &&
       std::all_of(name.begin(), name.end(),

@@ -39,6 +39,23 @@ inline std::string_view trim_ws(std::string_view s) {
   return core::trim_if(s, [](char c) { return is_tag_ws(static_cast<unsigned char>(c)); });
 }
 
+// Take the next declaration "prop: value" off the front of an inline style (`css`), both
+// trimmed; declarations without a colon are skipped. False when none is left.
+inline bool next_declaration(std::string_view& css, std::string_view& prop,
+                             std::string_view& value) {
+  while (!css.empty()) {
+    size_t semi = css.find(';');
+    std::string_view decl = css.substr(0, semi);
+    css = semi == std::string_view::npos ? std::string_view() : css.substr(semi + 1);
+    size_t colon = decl.find(':');
+    if (colon == std::string_view::npos) continue;
+    prop = trim_ws(decl.substr(0, colon));
+    value = trim_ws(decl.substr(colon + 1));
+    return true;
+  }
+  return false;
+}
+
 // ---------------------------------------------------------------------------------------
 // Element table
 

@@ -684,21 +684,20 @@ Received parse_received(core::Arena& arena, std::string_view value) {
           ++i;
         }
         break;
-      case Clause::kBy:
-        if (has_value) r.by = t[i++].text;
-        break;
-      case Clause::kVia:
-        if (has_value) r.via = t[i++].text;
-        break;
       case Clause::kWith:
         if (has_value) i = with_clause(t, n, i, r);
         break;
+      case Clause::kBy:
+      case Clause::kVia:
       case Clause::kId:
-        if (has_value) r.id = t[i++].text;
+      case Clause::kFor: {  // one word each
+        std::string_view& slot = k == Clause::kBy    ? r.by
+                                 : k == Clause::kVia ? r.via
+                                 : k == Clause::kId  ? r.id
+                                                     : r.for_addr;
+        if (has_value) slot = t[i++].text;
         break;
-      case Clause::kFor:
-        if (has_value) r.for_addr = t[i++].text;
-        break;
+      }
       default:
         break;
     }

@@ -143,4 +143,34 @@ inline void append_utf8(std::string& out, uint32_t cp) {
   }
 }
 
+// An RFC 5322 comment starting at t[i] == '(': moves `i` past its matching ')' (nested
+// comments and quoted-pairs honoured), or to the end of `t` when it is not closed. Returns
+// whether it was closed.
+inline bool skip_comment(std::string_view t, size_t& i) {
+  int depth = 0;
+  while (i < t.size()) {
+    char c = t[i++];
+    if (c == '\\') {
+      if (i < t.size()) ++i;
+      continue;
+    }
+    if (c == '(') ++depth;
+    if (c == ')' && --depth == 0) return true;
+  }
+  return false;
+}
+
+// Append quoted-string or comment content without its quoted-pair backslashes and line
+// breaks (folding).
+inline void append_unescaped(std::string& out, std::string_view raw) {
+  for (size_t i = 0; i < raw.size(); ++i) {
+    char c = raw[i];
+    if (c == '\\' && i + 1 < raw.size()) {
+      out.push_back(raw[++i]);
+    } else if (c != '\r' && c != '\n') {
+      out.push_back(c);
+    }
+  }
+}
+
 }  // namespace mw::mime

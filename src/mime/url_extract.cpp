@@ -126,8 +126,16 @@ class Scanner {
   const char* at_dot(const char* p);
   const char* url_end(const char* p) const;
   const char* trim_end(const char* s, const char* e) const;
-  bool emit_url(const char* s, const char* e);
-  bool emit_email(const char* s, const char* e);
+  bool emit_url(const char* s, const char* e) {
+    return emit(s, e, urls_, &UrlExtractor::Impl::parse_url);
+  }
+  bool emit_email(const char* s, const char* e) {
+    return emit(s, e, emails_, &UrlExtractor::Impl::parse_email);
+  }
+  // Parse [s, e) into a new item of `out` (a Url or an EmailRef); false when it is not one.
+  template <typename T>
+  bool emit(const char* s, const char* e, Vec<T>& out,
+            bool (UrlExtractor::Impl::*parse)(core::Arena&, std::string_view, T&, bool));
 
   UrlExtractor::Impl& impl_;
   core::Arena& arena_;
@@ -191,26 +199,16 @@ const char* Scanner::trim_end(const char* s, const char* e) const {
   return e;
 }
 
-bool Scanner::emit_url(const char* s, const char* e) {
-  Url u;
-  u.origin = origin_;
-  u.part_index = part_index_;
-  if (!impl_.parse_url(arena_, std::string_view(s, static_cast<size_t>(e - s)), u, true)) {
+template <typename T>
+bool Scanner::emit(const char* s, const char* e, Vec<T>& out,
+                   bool (UrlExtractor::Impl::*parse)(core::Arena&, std::string_view, T&, bool)) {
+  T item;
+  item.origin = origin_;
+  item.part_index = part_index_;
+  if (!(impl_.*parse)(arena_, std::string_view(s, static_cast<size_t>(e - s)), item, true)) {
     return false;
   }
-  urls_.push_back(u);
-  floor_ = e;
-  return true;
-}
-
-bool Scanner::emit_email(const char* s, const char* e) {
-  EmailRef r;
-  r.origin = origin_;
-  r.part_index = part_index_;
-  if (!impl_.parse_email(arena_, std::string_view(s, static_cast<size_t>(e - s)), r, true)) {
-    return false;
-  }
-  emails_.push_back(r);
+  out.push_back(item);
   floor_ = e;
   return true;
 }

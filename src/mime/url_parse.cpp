@@ -222,25 +222,6 @@ bool has_percent_escape(std::string_view s) {
   return false;
 }
 
-void percent_decode(std::string_view in, std::string& out, bool keep_controls) {
-  out.reserve(out.size() + in.size());
-  for (size_t i = 0; i < in.size(); ++i) {
-    if (in[i] == '%' && i + 2 < in.size()) {
-      int hi = core::hex_value(in[i + 1]);
-      int lo = core::hex_value(in[i + 2]);
-      if (hi >= 0 && lo >= 0) {
-        auto byte = static_cast<unsigned char>(hi * 16 + lo);
-        if (!(keep_controls && (byte < 0x20 || byte == 0x7F))) {
-          out.push_back(static_cast<char>(byte));
-          i += 2;
-          continue;
-        }
-      }
-    }
-    out.push_back(in[i]);
-  }
-}
-
 void percent_encode_unsafe(std::string_view in, std::string& out) {
   for (char ch : in) {
     auto c = static_cast<unsigned char>(ch);

@@ -67,9 +67,7 @@ bool normalize_ipv6(std::string_view text, std::string& out);
 // True when s contains a "%XX" escape with two hex digits.
 bool has_percent_escape(std::string_view s);
 
-// Appends `in` to `out` with %XX escapes decoded. When `keep_controls` is set, escapes of
-// bytes below 0x20 and 0x7F stay as written. Malformed escapes stay as written.
-void percent_decode(std::string_view in, std::string& out, bool keep_controls);
+// Percent-decoding: core/percent.h.
 
 // Appends `in` to `out`, percent-encoding bytes that may not appear in a serialised URL:
 // C0 controls, space, '"', '<', '>', '`', DEL and every non-ASCII byte.

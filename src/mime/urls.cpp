@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "core/ascii.h"
+#include "core/percent.h"
 #include "mime/url_impl.h"
 #include "mime/url_parse.h"
 
@@ -104,15 +105,24 @@ bool local_char(char c, bool strict) {
 // ---------------------------------------------------------------------------------------
 // Impl: public suffixes and IDNA
 
+namespace {
+// Copy `s` lower-cased into `buf` with a NUL after it (libpsl takes C strings) and return its
+// 32-bit FNV-1a hash, which picks the cache slot. REQUIRES: buf holds s.size() + 1 bytes.
+uint32_t lower_for_psl(std::string_view s, char* buf) {
+  uint32_t hash = 2166136261u;
+  for (size_t i = 0; i < s.size(); ++i) {
+    buf[i] = to_lower(s[i]);
+    hash = (hash ^ static_cast<unsigned char>(buf[i])) * 16777619u;
+  }
+  buf[s.size()] = '\0';
+  return hash;
+}
+}  // namespace
+
 bool UrlExtractor::Impl::known_tld(std::string_view label) const {
   char buf[64];
   if (!psl || label.empty() || label.size() >= sizeof(buf)) return false;
-  uint32_t hash = 2166136261u;
-  for (size_t i = 0; i < label.size(); ++i) {
-    buf[i] = to_lower(label[i]);
-    hash = (hash ^ static_cast<unsigned char>(buf[i])) * 16777619u;
-  }
-  buf[label.size()] = '\0';
+  uint32_t hash = lower_for_psl(label, buf);
   TldCacheEntry* slot = nullptr;
   if (label.size() <= sizeof(slot->label)) {
     slot = &tld_cache[(hash ^ (hash >> 16)) & (tld_cache.size() - 1)];
@@ -138,12 +148,7 @@ std::string_view UrlExtractor::Impl::classify(std::string_view host, bool* known
   if (!known_tld(dot == std::string_view::npos ? host : host.substr(dot + 1))) return host;
   if (known != nullptr) *known = true;
   char buf[256];
-  uint32_t hash = 2166136261u;
-  for (size_t i = 0; i < host.size(); ++i) {
-    buf[i] = to_lower(host[i]);
-    hash = (hash ^ static_cast<unsigned char>(buf[i])) * 16777619u;
-  }
-  buf[host.size()] = '\0';
+  uint32_t hash = lower_for_psl(host, buf);
   DomainCacheEntry* slot = nullptr;
   if (host.size() <= sizeof(slot->host)) {
     slot = &domain_cache[(hash ^ (hash >> 16)) & (domain_cache.size() - 1)];
@@ -173,28 +178,30 @@ constexpr uint32_t kIgnoredIdnaErrors =
     UIDNA_ERROR_LEADING_HYPHEN | UIDNA_ERROR_TRAILING_HYPHEN | UIDNA_ERROR_HYPHEN_3_4;
 }  // namespace
 
-bool UrlExtractor::Impl::idna_to_ascii(std::string_view in, std::string& out) const {
-  if (!idna || in.empty() || in.size() > kMaxHostLen) return false;
+namespace {
+// uidna_nameToASCII_UTF8 or uidna_nameToUnicodeUTF8.
+using IdnaConvert = int32_t (*)(const UIDNA*, const char*, int32_t, char*, int32_t, UIDNAInfo*,
+                                UErrorCode*);
+
+bool idna_convert(const UIDNA* idna, IdnaConvert convert, std::string_view in, std::string& out) {
+  if (idna == nullptr || in.empty() || in.size() > kMaxHostLen) return false;
   char buf[kMaxHostLen * 4];
   UIDNAInfo info = UIDNA_INFO_INITIALIZER;
   UErrorCode err = U_ZERO_ERROR;
-  int32_t n = uidna_nameToASCII_UTF8(idna.get(), in.data(), static_cast<int32_t>(in.size()),
-                                     buf, sizeof(buf), &info, &err);
+  int32_t n = convert(idna, in.data(), static_cast<int32_t>(in.size()), buf, sizeof(buf), &info,
+                      &err);
   if (U_FAILURE(err) || (info.errors & ~kIgnoredIdnaErrors) != 0 || n <= 0) return false;
   out.assign(buf, static_cast<size_t>(n));
   return true;
 }
+}  // namespace
+
+bool UrlExtractor::Impl::idna_to_ascii(std::string_view in, std::string& out) const {
+  return idna_convert(idna.get(), uidna_nameToASCII_UTF8, in, out);
+}
 
 bool UrlExtractor::Impl::idna_to_unicode(std::string_view in, std::string& out) const {
-  if (!idna || in.empty() || in.size() > kMaxHostLen) return false;
-  char buf[kMaxHostLen * 4];
-  UIDNAInfo info = UIDNA_INFO_INITIALIZER;
-  UErrorCode err = U_ZERO_ERROR;
-  int32_t n = uidna_nameToUnicodeUTF8(idna.get(), in.data(), static_cast<int32_t>(in.size()),
-                                      buf, sizeof(buf), &info, &err);
-  if (U_FAILURE(err) || (info.errors & ~kIgnoredIdnaErrors) != 0 || n <= 0) return false;
-  out.assign(buf, static_cast<size_t>(n));
-  return true;
+  return idna_convert(idna.get(), uidna_nameToUnicodeUTF8, in, out);
 }
 
 bool UrlExtractor::Impl::plausible_schemeless(std::string_view host, bool has_more,
@@ -247,7 +254,7 @@ bool UrlExtractor::Impl::parse_url(core::Arena& arena, std::string_view s, Url& 
   if (parts.has_userinfo && !parts.userinfo.empty()) {
     std::string user;
     std::string_view name = parts.userinfo.substr(0, parts.userinfo.find(':'));
-    detail::percent_decode(name, user, true);
+    core::append_percent_decoded(user, name, {.keep_controls = true});
     u.has_user = true;
     if (!user.empty()) u.user = arena.dup(user);
     if (user.find('.') != std::string::npos || user.find('@') != std::string::npos) {
@@ -267,7 +274,7 @@ bool UrlExtractor::Impl::parse_url(core::Arena& arena, std::string_view s, Url& 
     u.host_is_ip = true;
   } else {
     if (detail::has_percent_escape(host_in)) {
-      detail::percent_decode(host_in, host, false);
+      core::append_percent_decoded(host, host_in);
       u.obfuscated = true;
       if (!detail::valid_utf8(host)) return false;
     } else {
@@ -348,7 +355,7 @@ bool UrlExtractor::Impl::parse_url(core::Arena& arena, std::string_view s, Url& 
   if (path.empty() && parts.special) path = "/";
   if (detail::has_percent_escape(path)) {
     std::string decoded;
-    detail::percent_decode(path, decoded, true);
+    core::append_percent_decoded(decoded, path, {.keep_controls = true});
     u.path = detail::valid_utf8(decoded) ? arena.dup(decoded) : arena.dup(path);
   } else {
     u.path = (path == parts.path && cleaned.empty()) ? parts.path : arena.dup(path);
@@ -392,7 +399,7 @@ bool UrlExtractor::Impl::parse_email(core::Arena& arena, std::string_view s, Ema
     s.remove_prefix(7);
     s = s.substr(0, s.find_first_of("?#,;"));
     if (detail::has_percent_escape(s)) {
-      detail::percent_decode(s, decoded, true);
+      core::append_percent_decoded(decoded, s, {.keep_controls = true});
       s = decoded;
     }
     s = trim_c0_space(s);

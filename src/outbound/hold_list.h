@@ -7,6 +7,16 @@
 //                     (controller routes, `mailward hold`)
 //   list "ob:events"  recent detections (JSON, newest first, capped at [outbound]
 //                     event_rows), written by EventSink (events.h) for the dashboard
+//   map  "ob:collectors"  H(recipient) -> "<accounts>:<confirmed>:<address>": addresses that
+//                     got suspected test mail from at least [outbound] collector_min_accounts
+//                     accounts (<confirmed>: detections), with the list "ob:collusers:<H>" of
+//                     those accounts (rules/outbound.lua writes both, per-field expiry
+//                     collector_ttl)
+//   map  "ob:fp"      user -> JSON row {time, reason, recipients: [...]}: the operator's
+//                     last false-positive mark of the account (mark_false_positive);
+//                     rules/outbound.lua reads it when a detection fires: mail of that
+//                     account to only those recipients is not acted on for [outbound]
+//                     false_positive_period (doc/outbound.md, "False positives")
 //
 // Ownership: the functions return the store operation; keep it until its callback ran
 // (destroying it cancels the operation and the callback). Loop affinity: the store's.
@@ -26,6 +36,11 @@ namespace mw::outbound {
 
 inline constexpr const char* kHoldMap = "ob:hold";
 inline constexpr const char* kEventList = "ob:events";
+inline constexpr const char* kFalsePositiveMap = "ob:fp";
+inline constexpr const char* kCollectorMap = "ob:collectors";
+inline constexpr const char* kCollectorUsersPrefix = "ob:collusers:";
+// Recipients a false-positive mark keeps (the rules examine as many per message).
+inline constexpr size_t kFalsePositiveRecipients = 50;
 // "ob:refused:<user>": messages refused while held (rules/outbound.lua counts them; the first
 // one records an incident in the list "ob:incidents").
 inline constexpr const char* kRefusedPrefix = "ob:refused:";
@@ -41,6 +56,18 @@ store::OpPtr hold_account(store::Store& store, std::string user, std::string rea
                           store::Done cb);
 // Release `user` and reset its count of refused messages (the next hold is a new incident).
 store::OpPtr release_account(store::Store& store, std::string user, store::Done cb);
+// The operator says the detection of `user` was wrong: release the account and write its
+// "ob:fp" row {time: now, reason, recipients} with the recipients (lower-cased, at most
+// kFalsePositiveRecipients) of its hold row, else of its newest detection event among the
+// last `events` (none found: an empty list, and the mark relaxes nothing).
+store::OpPtr mark_false_positive(store::Store& store, std::string user, std::string reason,
+                                 double now, size_t events, store::Done cb);
+// The collector records, most accounts first (then most confirmations, then the address), at
+// most `limit`: [{address (null for a record written before addresses were kept), accounts,
+// confirmed, users: [the accounts, each once, newest first]}]. One map read and one list
+// read per collector shown.
+store::OpPtr list_collectors(store::Store& store, size_t limit,
+                             std::function<void(Result<json::Value>)> cb);
 // The newest `count` detections, parsed (unreadable entries and a failed read: left out).
 store::OpPtr recent_events(store::Store& store, size_t count,
                            std::function<void(json::Value)> cb);

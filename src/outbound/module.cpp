@@ -60,6 +60,10 @@ class OutboundModule final : public scan::Module {
            "SMTP reply text of a detection: what happened, what the user should do"});
     s.add({"outbound.hold", OptType::kBool, "true", "Put the account on the hold list"});
     s.add({"outbound.hold_ttl", OptType::kDuration, "\"30d\"", "How long a hold lasts unless released"});
+    s.add({"outbound.false_positive_period", OptType::kDuration, "\"30d\"",
+           "After an operator marks a detection of an account as a false positive: how long "
+           "detections of that account to only the recipients of that detection are reported "
+           "(OUTBOUND_FALSE_POSITIVE) but neither held nor refused (0: marks relax nothing)"});
     s.add({"outbound.hold_action", OptType::kString, "\"soft reject\"",
            "Action for mail of held accounts", {}, {}, {"soft reject", "reject", "alert"}});
     s.add({"outbound.hold_message", OptType::kString,

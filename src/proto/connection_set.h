@@ -9,6 +9,9 @@
 //                then close); `cb` runs from the loop once no connection is left
 //   stop()       stop accepting and close every connection now
 //
+// ConnectionServer is the public face both servers (http/server.h, milter/server.h) share:
+// start/drain/stop/connection_count/draining over the ConnectionSet the server owns.
+//
 // A connection closes itself and then calls release(id): it is destroyed later, from the
 // loop (it may be inside one of its own callbacks), and accepting resumes below the limit.
 //
@@ -90,6 +93,28 @@ class ConnectionSet {
   bool draining_ = false;
   bool stopped_ = false;
   std::function<void()> drained_cb_;
+};
+
+class ConnectionServer {
+ public:
+  // Accept connections on `listen_fd` (may be called again for more sockets: TCP and unix).
+  // The fd is made non-blocking and is not closed by the server.
+  Status start(int listen_fd) { return connections().listen(listen_fd); }
+  // Stop accepting, close idle connections, let the others finish what they are in, then
+  // call `on_drained` from the loop (at once if nothing is open). A later call replaces the
+  // callback.
+  void drain(std::function<void()> on_drained) { connections().drain(std::move(on_drained)); }
+  // Stop accepting and close every connection now (work in progress is cancelled).
+  void stop() { connections().stop(); }
+
+  size_t connection_count() const { return connections().size(); }
+  bool draining() const { return connections().draining(); }
+
+ protected:
+  ConnectionServer() = default;
+  ~ConnectionServer() = default;
+  // The server's set (it lives as long as the server).
+  virtual ConnectionSet& connections() const = 0;
 };
 
 }  // namespace mw::proto

@@ -17,50 +17,35 @@
 #include <unistd.h>
 
 #include <cmath>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
-#include <toml++/toml.h>
 
+#include "core/toml_file.h"
 #include "server/controller_routes.h"
 
 namespace mw::server {
 
 namespace http = proto::http;
-namespace fs = std::filesystem;
 
 namespace {
 
 constexpr size_t kMaxEntries = 1000;
 constexpr double kMaxValue = 10000;
 
-// The file as a TOML table (empty when it does not exist yet).
-Result<toml::table> read_saved(const std::string& path) {
-  std::error_code ec;
-  if (!fs::exists(path, ec)) return toml::table{};
-  try {
-    return toml::parse_file(path);
-  } catch (const toml::parse_error& e) {
-    return fail(ErrorCode::kInvalidInput,
-                path + " is not valid TOML: " + std::string(e.description()));
-  }
+constexpr std::string_view kSaveHeader =
+    "# Written by the mailward controller (/savesymbols, /saveactions): edits made\n"
+    "# here are kept, but the dashboard rewrites the file on every save.\n";
+
+// The file's tables as JSON (an empty object when it does not exist yet).
+Result<json::Value> read_saved(const std::string& path) {
+  auto saved = core::read_toml_file(path);
+  if (!saved && saved.error().code == ErrorCode::kNotFound) return json::Value::object();
+  return saved;
 }
 
-Status write_saved(const std::string& path, const toml::table& t) {
-  std::error_code ec;
-  fs::create_directories(fs::path(path).parent_path(), ec);
-  std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << "# Written by the mailward controller (/savesymbols, /saveactions): edits made\n"
-           "# here are kept, but the dashboard rewrites the file on every save.\n"
-        << toml::toml_formatter(t) << "\n";
-    if (!out.good()) return fail(ErrorCode::kIo, "cannot write " + tmp);
-  }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    return fail(ErrorCode::kIo, "cannot rename " + tmp + " to " + path);
-  }
-  return {};
+// `parent[key]` as an object (replacing anything else there).
+json::Value& table_at(json::Value& parent, const std::string& key) {
+  json::Value& t = parent[key];
+  if (!t.is_object()) t = json::Value::object();
+  return t;
 }
 
 std::optional<double> finite_value(const json::Value& v) {
@@ -71,9 +56,9 @@ std::optional<double> finite_value(const json::Value& v) {
 }
 
 // Apply the entries of `body` to `t`; an error message on bad input.
-using Merge = std::function<std::string(const json::Value& body, toml::table& t)>;
+using Merge = std::function<std::string(const json::Value& body, json::Value& t)>;
 
-std::string merge_symbols(const scan::Engine& engine, const json::Value& body, toml::table& t) {
+std::string merge_symbols(const scan::Engine& engine, const json::Value& body, json::Value& t) {
   if (!body.is_array() || body.size() == 0 || body.size() > kMaxEntries) {
     return "the body must be an array of 1 to 1000 {name, value}";
   }
@@ -86,25 +71,19 @@ std::string merge_symbols(const scan::Engine& engine, const json::Value& body, t
     if (engine.registry.find(name->as_string()) == scan::kNoSymbol) {
       return "unknown symbol: " + name->as_string();
     }
-    if (!t["symbols"].is_table()) t.insert_or_assign("symbols", toml::table{});
-    toml::table& syms = *t["symbols"].as_table();
-    if (!syms[name->as_string()].is_table()) {
-      syms.insert_or_assign(name->as_string(), toml::table{});
-    }
-    syms[name->as_string()].as_table()->insert_or_assign("score", *v);
+    table_at(table_at(t, "symbols"), name->as_string()).set("score", *v);
   }
   return {};
 }
 
-std::string merge_actions(const json::Value& body, toml::table& t) {
+std::string merge_actions(const json::Value& body, json::Value& t) {
   static constexpr scan::Action kRspamdOrder[] = {scan::Action::kReject,
                                                   scan::Action::kRewriteSubject,
                                                   scan::Action::kAddHeader, scan::Action::kGreylist};
   if (!body.is_array() || body.size() == 0 || body.size() > kMaxEntries) {
     return "the body must be an array of {action, value} (or Rspamd's four values)";
   }
-  if (!t["actions"].is_table()) t.insert_or_assign("actions", toml::table{});
-  toml::table& acts = *t["actions"].as_table();
+  json::Value& acts = table_at(t, "actions");
   for (size_t i = 0; i < body.size(); ++i) {
     const json::Value& e = body.items()[i];
     scan::Action action;
@@ -127,12 +106,12 @@ std::string merge_actions(const json::Value& body, toml::table& t) {
     }
     std::string key(scan::action_config_key(action));
     if (value->is_null()) {
-      acts.insert_or_assign(key, false);
+      acts.set(key, false);
       continue;
     }
     auto v = finite_value(*value);
     if (!v) return "the threshold of " + key + " must be a number within +-10000 or null";
-    acts.insert_or_assign(key, *v);
+    acts.set(key, *v);
   }
   return {};
 }
@@ -160,7 +139,7 @@ Route save_route(Controller& c, const char* path, Merge merge) {
               r->send(http::Response::error(400, bad));
               return;
             }
-            if (auto st = write_saved(o->save_file, *saved); !st) {
+            if (auto st = core::write_toml_file(o->save_file, *saved, kSaveHeader); !st) {
               r->send(http::Response::error(500, st.error().message));
               return;
             }
@@ -176,7 +155,7 @@ Route save_route(Controller& c, const char* path, Merge merge) {
 
 void add_config_routes(Controller& c, const scan::Engine& engine) {
   const scan::Engine* e = &engine;
-  c.add_route(save_route(c, "savesymbols", [e](const json::Value& body, toml::table& t) {
+  c.add_route(save_route(c, "savesymbols", [e](const json::Value& body, json::Value& t) {
     return merge_symbols(*e, body, t);
   }));
   c.add_route(save_route(c, "saveactions", merge_actions));

@@ -16,7 +16,8 @@
 //       (default: the last 7 days; at most 400 days): {from, to, days: [{date, checked,
 //       spf_pass, ...}], totals, shares (of checked), failing: {spf|dkim|dmarc: [{domain,
 //       count}]}}. The failing domains are counted over the last 31 days of the range at
-//       most, from up to 200 domains a day, the top 20 each.
+//       most, from up to 600 (check, domain) pairs a day, the top 20 each: one set read per
+//       day and one count-table read in all (series.h).
 #include <algorithm>
 #include <cmath>
 #include <ctime>
@@ -39,7 +40,7 @@ constexpr scan::Action kGraphOrder[] = {scan::Action::kReject,         scan::Act
                                         scan::Action::kGreylist,       scan::Action::kNoAction};
 constexpr int64_t kMaxRangeDays = 400;
 constexpr int64_t kFailDays = 31;
-constexpr size_t kFailDomainsPerDay = 200;
+constexpr size_t kFailMembersPerDay = 600;  // 200 domains for each of the three checks
 constexpr size_t kTopFailing = 20;
 constexpr double kFailWindow = 3660 * 86400.0;  // the longest days_keep allowed
 
@@ -285,6 +286,72 @@ struct FailCounts {
   std::map<std::string, int64_t> by_domain[std::size(kAuthChecks)];
 };
 
+// The failing domains of the days first..last into `fails`: one set read per day, then the
+// counts of every (day, check, domain) in one count-table read (split at kMaxCountIds).
+void read_failing(store::Store& s, const GatherPtr& g, int64_t first, int64_t last,
+                  std::shared_ptr<FailCounts> fails) {
+  struct Days {
+    std::vector<std::vector<std::string>> members;
+    Countdown left;  // one per day's set
+  };
+  if (last < first) return;
+  auto days = std::make_shared<Days>();
+  days->members.resize(static_cast<size_t>(last - first + 1));
+  days->left.add(days->members.size() - 1);
+  auto read_counts = [&s, g, days, fails, first] {
+    auto keys = std::make_shared<std::vector<std::pair<size_t, std::string>>>();
+    std::vector<uint64_t> ids;
+    for (size_t i = 0; i < days->members.size(); ++i) {
+      for (const auto& member : days->members[i]) {  // "<check>:<domain>"
+        size_t colon = member.find(':');
+        if (colon == std::string::npos) continue;
+        std::string_view check(member.data(), colon);
+        auto ci = static_cast<size_t>(
+            std::find(std::begin(kAuthChecks), std::end(kAuthChecks), check) -
+            std::begin(kAuthChecks));
+        if (ci >= std::size(kAuthChecks)) continue;
+        keys->emplace_back(ci, member.substr(colon + 1));
+        ids.push_back(auth_fail_id(first + static_cast<int64_t>(i), check, keys->back().second));
+      }
+    }
+    for (size_t start = 0; start < ids.size(); start += store::Store::kMaxCountIds) {
+      size_t end = std::min(ids.size(), start + store::Store::kMaxCountIds);
+      std::vector<uint64_t> part(ids.begin() + static_cast<std::ptrdiff_t>(start),
+                                 ids.begin() + static_cast<std::ptrdiff_t>(end));
+      g->pending.add();
+      g->work.keep(s.counts_get(
+          kAuthFailTable, std::move(part),
+          [g, fails, keys, start](Result<std::vector<store::Store::CountRow>> rows) {
+            if (!rows) {
+              g->error = rows.error();
+            } else {
+              for (size_t j = 0; j < rows->size(); ++j) {
+                const auto& [ci, dom] = (*keys)[start + j];
+                fails->by_domain[ci][dom] += (*rows)[j].a;
+              }
+            }
+            g->release();
+          }));
+    }
+  };
+  g->pending.add();  // released once the counts were asked for
+  for (size_t i = 0; i < days->members.size(); ++i) {
+    g->work.keep(s.distinct_members(
+        auth_fail_set(first + static_cast<int64_t>(i)), kFailWindow, kFailMembersPerDay,
+        [g, days, read_counts, i](Result<std::vector<std::string>> members) {
+          if (!members) {
+            g->error = members.error();
+          } else {
+            days->members[i] = std::move(*members);
+          }
+          if (days->left.release()) {
+            read_counts();
+            g->release();
+          }
+        }));
+  }
+}
+
 void authstats(Controller& c, const http::Request& req, http::ResponderPtr r) {
   auto today = static_cast<int64_t>(std::floor(now_seconds() / 86400));
   int64_t to = today;
@@ -313,32 +380,7 @@ void authstats(Controller& c, const http::Request& req, http::ResponderPtr r) {
     read_rows(*s, g, auth_table(m), ids, metrics.back());
   }
   auto fails = std::make_shared<FailCounts>();
-  for (int64_t d = std::max(from, to - kFailDays + 1); d <= to; ++d) {
-    for (size_t ci = 0; ci < std::size(kAuthChecks); ++ci) {
-      std::string check = kAuthChecks[ci];
-      g->pending.add();
-      g->work.keep(s->distinct_members(
-          auth_fail_set(check, d), kFailWindow, kFailDomainsPerDay,
-          [g, s, fails, ci, check, d](Result<std::vector<std::string>> domains) {
-            if (!domains) {
-              g->error = domains.error();
-            } else {
-              for (const auto& dom : *domains) {
-                g->pending.add();
-                g->work.keep(s->get(auth_fail_count(check, d, dom),
-                                    [g, fails, ci, dom](Result<std::optional<std::string>> v) {
-                                      if (v && v->has_value()) {
-                                        fails->by_domain[ci][dom] +=
-                                            std::atoll((*v)->c_str());
-                                      }
-                                      g->release();
-                                    }));
-              }
-            }
-            g->release();
-          }));
-    }
-  }
+  read_failing(*s, g, std::max(from, to - kFailDays + 1), to, fails);
   g->render = [metrics, fails, from, to] {
     json::Value out = json::Value::object();
     out.set("from", day_name(from));

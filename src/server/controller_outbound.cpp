@@ -3,14 +3,21 @@
 //   GET  /outbound/holds     {"holds": [{user, since, reasons, weights?, tuple? (masked),
 //                            refused (messages refused while held), ...}], "events": [recent
 //                            detections, newest first], "false_positives": [{user, time,
-//                            reason}], "incidents": [{user, detected, first_refused, by}]
+//                            reason, recipients}], "incidents": [{user, detected, first_refused, by}]
 //                            (newest first: a hold whose first refused message started the
 //                            burst it prevented), "burst_delay": [{days, count}] (how many
 //                            incidents had their burst that many days after the detection:
 //                            0, 1, 2, 3, 4-6, 7-13, 14-29, 30+)}
+//   GET  /outbound/collectors  the store's collector records (fleet-wide with Redis): addresses
+//                            that got suspected test mail from several accounts, most
+//                            accounts first, at most 200: {"collectors": [{address,
+//                            accounts, confirmed, users}]} (outbound::list_collectors)
 //   POST /outbound/hold      hold the account
 //   POST /outbound/release   release it
 //   POST /outbound/falsepositive  release it and record the detection as a false positive
+//                            (outbound::mark_false_positive: later detections of the account
+//                            to only the recipients of the wrong one are not acted on for
+//                            [outbound] false_positive_period)
 //   GET  /outbound/audit     the operators' actions, newest first (?count=N, default 200):
 //                            [{time, action, user, reason, who: {operator, ip, credential}}]
 //
@@ -34,12 +41,12 @@ namespace http = proto::http;
 namespace {
 
 constexpr size_t kEventsShown = 200;
+constexpr size_t kCollectorsShown = 200;
 constexpr size_t kAuditRows = 1000;
 constexpr size_t kMaxUser = 320;
 constexpr size_t kMaxReason = 500;
 constexpr size_t kMaxOperator = 64;
 constexpr const char* kAuditList = "audit";
-constexpr const char* kFalsePositives = "ob:fp";
 constexpr const char* kIncidents = "ob:incidents";  // written by rules/outbound.lua
 constexpr size_t kIncidentRows = 1000;
 
@@ -237,7 +244,7 @@ void list_holds(Controller& c, http::ResponderPtr r) {
                                     }));
         pending->add();
         work.keep(store->map_all(
-            kFalsePositives,
+            outbound::kFalsePositiveMap,
             [out, release](Result<std::vector<std::pair<std::string, std::string>>> fps) {
               json::Value arr = json::Value::array();
               if (fps) {
@@ -262,6 +269,22 @@ void add_outbound_routes(Controller& c) {
   c.add_route({"outbound/holds", {}, Access::kRead, true,
                [ctl](http::Request&&, http::ResponderPtr r, Access) {
                  list_holds(*ctl, std::move(r));
+               }});
+  c.add_route({"outbound/collectors", {}, Access::kRead, true,
+               [ctl](http::Request&&, http::ResponderPtr r, Access) {
+                 auto responder = std::shared_ptr<http::Responder>(std::move(r));
+                 RequestWork work(ctl->dispatcher());
+                 work.keep(outbound::list_collectors(
+                     *ctl->store(), kCollectorsShown, [responder, work](Result<json::Value> rows) {
+                       if (!rows) {
+                         responder->send(http::Response::error(500, rows.error().to_string()));
+                       } else {
+                         json::Value v = json::Value::object();
+                         v.set("collectors", std::move(*rows));
+                         responder->send(controller_json(v));
+                       }
+                       work.done();
+                     }));
                }});
   c.add_route({"outbound/audit", {}, Access::kRead, true,
                [ctl](http::Request&& req, http::ResponderPtr r, Access) {
@@ -289,30 +312,14 @@ void add_outbound_routes(Controller& c) {
                                                           static_cast<double>(std::time(nullptr)),
                                                           std::move(done));
                           }));
-  c.add_route(write_route(
-      c, "outbound/falsepositive", "false_positive",
-      [](store::Store& s, const WriteRequest& w, store::Done done) -> store::OpPtr {
-        // Release, then remember the verdict was wrong (kept as long as the audit trail).
-        struct Both final : store::Op {
-          store::OpPtr release;
-          store::OpPtr mark;
-        };
-        auto both = std::make_unique<Both>();
-        Both* raw = both.get();
-        json::Value row = json::Value::object();
-        row.set("time", static_cast<double>(std::time(nullptr)));
-        row.set("reason", w.reason);
-        std::string user = w.user;
-        raw->release = outbound::release_account(
-            s, user, [raw, &s, user, text = json::write(row), done](Status st) {
-              if (!st) {
-                done(st);
-                return;
-              }
-              raw->mark = s.map_set(kFalsePositives, user, text, 0, done);
-            });
-        return both;
-      }));
+  c.add_route(write_route(c, "outbound/falsepositive", "false_positive",
+                          [](store::Store& s, const WriteRequest& w, store::Done done) {
+                            // Release, and remember the verdict was wrong (kept as long as
+                            // the audit trail) with the recipients the operator vouched for.
+                            return outbound::mark_false_positive(
+                                s, w.user, w.reason, static_cast<double>(std::time(nullptr)),
+                                kEventsShown, std::move(done));
+                          }));
 }
 
 }  // namespace mw::server

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <limits>
 
+#include <openssl/sha.h>
+
 #include "scan/auth_results.h"
 #include "scan/task.h"
 
@@ -82,12 +84,15 @@ std::vector<std::string> all_series() {
 
 std::string auth_table(std::string_view metric) { return "auth:d:" + std::string(metric); }
 
-std::string auth_fail_set(std::string_view check, int64_t day) {
-  return "auth:fd:" + std::string(check) + ":" + std::to_string(day);
-}
+std::string auth_fail_set(int64_t day) { return "auth:fd:" + std::to_string(day); }
 
-std::string auth_fail_count(std::string_view check, int64_t day, std::string_view domain) {
-  return "auth:fc:" + std::string(check) + ":" + std::to_string(day) + ":" + std::string(domain);
+uint64_t auth_fail_id(int64_t day, std::string_view check, std::string_view domain) {
+  std::string key = std::to_string(day) + ":" + std::string(check) + ":" + std::string(domain);
+  unsigned char md[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(key.data()), key.size(), md);
+  uint64_t id = 0;
+  for (int i = 0; i < 8; ++i) id = (id << 8) | md[i];
+  return id == 0 ? 1 : id;  // row 0 is a count table's own
 }
 
 std::optional<AuthSample> auth_sample(const scan::Task& task) {
@@ -139,11 +144,11 @@ void SeriesBatch::auth(const AuthSample& s, double now) {
   if (s.dkim_pass) add("dkim_pass");
   if (s.dmarc_pass) add("dmarc_pass");
   add("policy_" + s.policy);
-  std::string d = std::to_string(day);
-  if (!s.spf_pass && !s.spf_domain.empty()) fails_[{"spf:" + d, s.spf_domain}] += 1;
+  auto d = static_cast<int64_t>(day);
+  if (!s.spf_pass && !s.spf_domain.empty()) fails_[{d, "spf:" + s.spf_domain}] += 1;
   if (!s.from_domain.empty()) {
-    if (!s.dkim_pass) fails_[{"dkim:" + d, s.from_domain}] += 1;
-    if (!s.dmarc_pass) fails_[{"dmarc:" + d, s.from_domain}] += 1;
+    if (!s.dkim_pass) fails_[{d, "dkim:" + s.from_domain}] += 1;
+    if (!s.dmarc_pass) fails_[{d, "dmarc:" + s.from_domain}] += 1;
   }
 }
 
@@ -153,19 +158,20 @@ std::vector<store::OpPtr> SeriesBatch::flush(store::Store& store, const SeriesOp
   for (const auto& [row, delta] : rows_) {
     ops.push_back(store.counts_add(row.first, {row.second}, delta, 0, make_done()));
   }
+  // The failing domains: set members one by one, the counts in one operation per delta.
+  std::map<int64_t, std::vector<uint64_t>> by_delta;
   for (const auto& [where, delta] : fails_) {
-    const std::string& check_day = where.first;  // "<check>:<day>"
-    size_t colon = check_day.find(':');
-    std::string check = check_day.substr(0, colon);
-    int64_t day = std::atoll(check_day.c_str() + colon + 1);
-    ops.push_back(store.distinct_add(auth_fail_set(check, day), where.second, o.days_keep,
+    const auto& [day, member] = where;  // member: "<check>:<domain>"
+    size_t colon = member.find(':');
+    by_delta[delta].push_back(
+        auth_fail_id(day, member.substr(0, colon), member.substr(colon + 1)));
+    ops.push_back(store.distinct_add(auth_fail_set(day), member, o.days_keep,
                                      [done = make_done()](Result<store::Store::DistinctResult> r) {
                                        done(r ? Status() : Status(fail(r.error())));
                                      }));
-    ops.push_back(store.incr(auth_fail_count(check, day, where.second), delta, o.days_keep,
-                             [done = make_done()](Result<int64_t> r) {
-                               done(r ? Status() : Status(fail(r.error())));
-                             }));
+  }
+  for (auto& [delta, ids] : by_delta) {
+    ops.push_back(store.counts_add(kAuthFailTable, std::move(ids), delta, 0, make_done()));
   }
   rows_.clear();
   fails_.clear();
@@ -183,6 +189,7 @@ SeriesKeeper::SeriesKeeper(core::Dispatcher& dispatcher, store::Store& store,
     tables_.emplace_back(series_table('d', s), options_.days_keep);
   }
   for (const char* m : kAuthMetrics) tables_.emplace_back(auth_table(m), options_.days_keep);
+  tables_.emplace_back(kAuthFailTable, options_.days_keep);
   timer_ = dispatcher.create_timer([this, period] {
     run_pass([this, period] { timer_->enable(period); });
   });

@@ -21,10 +21,16 @@
 //                            the From domain publishes: policy_none, policy_quarantine,
 //                            policy_reject, policy_absent (no record), policy_unknown (DNS
 //                            failure or a broken record)
-//   auth:fd:<check>:<day>    distinct set of the domains failing <check> (spf: the SPF
-//                            domain, dkim and dmarc: the From domain) that day, capped by
-//                            [store] max_distinct
-//   auth:fc:<check>:<day>:<domain>  how often that domain failed <check> that day
+//   auth:fd:<day>            distinct set of "<check>:<domain>": the domains failing each
+//                            check (spf: the SPF domain, dkim and dmarc: the From domain) that
+//                            day, capped by [store] max_distinct (shared by the three
+//                            checks), kept days_keep
+//   auth:fc                  count table, one row per (day, check, domain): row id
+//                            auth_fail_id(), column a = how often the domain failed the check
+//                            that day
+// so that the failing domains of a month are one set read per day and one count read. (The
+// keys of earlier versions, auth:fd:<check>:<day> and auth:fc:<check>:<day>:<domain>, are no
+// longer read; they expire after days_keep.)
 //
 // Rows older than their retention are removed by SeriesKeeper (the controller runs one).
 // Domains come from mail (attacker-controlled): lower-cased, at most 253 bytes, else dropped.
@@ -77,8 +83,11 @@ inline constexpr const char* kAuthMetrics[] = {
     "policy_quarantine", "policy_reject", "policy_absent", "policy_unknown"};
 inline constexpr const char* kAuthChecks[] = {"spf", "dkim", "dmarc"};
 std::string auth_table(std::string_view metric);  // "auth:d:<metric>"
-std::string auth_fail_set(std::string_view check, int64_t day);
-std::string auth_fail_count(std::string_view check, int64_t day, std::string_view domain);
+inline constexpr const char* kAuthFailTable = "auth:fc";
+std::string auth_fail_set(int64_t day);  // "auth:fd:<day>"
+// The row of (day, check, domain) in kAuthFailTable: the first 8 bytes of the SHA-256 of
+// "<day>:<check>:<domain>" (domains come from mail: no chosen collisions), never 0.
+uint64_t auth_fail_id(int64_t day, std::string_view check, std::string_view domain);
 
 // The sender-authentication outcome of one inbound message.
 struct AuthSample {
@@ -108,7 +117,7 @@ class SeriesBatch {
 
  private:
   std::map<std::pair<std::string, uint64_t>, int64_t> rows_;     // (table, id) -> delta
-  std::map<std::pair<std::string, std::string>, int64_t> fails_;  // (check, day) x domain
+  std::map<std::pair<int64_t, std::string>, int64_t> fails_;  // (day, "<check>:<domain>")
 };
 
 // Removes rows beyond their retention, one table per step, every `period` seconds.

@@ -203,6 +203,46 @@ class DashboardApiTest(unittest.TestCase):
         fps = self.get("/outbound/holds")["false_positives"]
         self.assertIn(user, [f["user"] for f in fps])
 
+    def test_zy_false_positive_mark_changes_detection(self):
+        # (Named to run after the tests that count every scan of the class.)
+        # An account's mail with its own settings to an outside vendor is detected and held;
+        # the operator marks it a false positive: the same mail to the same recipient is then
+        # reported (OUTBOUND_FALSE_POSITIVE) but neither refused nor held, while the same
+        # mail to another recipient is still detected.
+        user = "jiro.sato"
+        msg = ("From: jiro.sato@example.jp\r\nTo: it-desk@vendor.example\r\n"
+               "Subject: jiro.sato@example.jp;jiro.sato;Fuji2025!x;mail.example.jp;587;1;LOGIN\r\n"
+               "Message-ID: <%d.fp@example.jp>\r\nMIME-Version: 1.0\r\n"
+               "Content-Type: text/plain\r\n\r\ntest\r\n")
+
+        def send(i, rcpt):
+            return self.daemon.scan((msg % i).encode(), {"User": user, "IP": "192.0.2.61",
+                                                          "From": "jiro.sato@example.jp",
+                                                          "Rcpt": rcpt, "Helo": "pc-61"})
+
+        def held():
+            return user in [h["user"] for h in self.get("/outbound/holds")["holds"]]
+
+        first = send(1, "it-desk@vendor.example")
+        self.assertIn("OUTBOUND_RECON", first["symbols"])
+        self.assertEqual(first["action"], "soft reject")
+        self.assertTrue(held())
+        code, body = self.post("/outbound/falsepositive", {"user": user, "operator": "dana",
+                                                           "reason": "vendor support ticket"})
+        self.assertEqual(code, 200, body)
+        self.assertFalse(held())
+        fp = [f for f in self.get("/outbound/holds")["false_positives"] if f["user"] == user]
+        self.assertEqual(fp[0]["recipients"], ["it-desk@vendor.example"])
+        again = send(2, "IT-Desk@vendor.example")
+        self.assertNotIn("OUTBOUND_RECON", again["symbols"])
+        self.assertIn("marked false positive",
+                      " ".join(again["symbols"]["OUTBOUND_FALSE_POSITIVE"]["options"]))
+        self.assertEqual(again["action"], "no action")
+        self.assertFalse(held())
+        other = send(3, "box-991@freemail.example")
+        self.assertIn("OUTBOUND_RECON", other["symbols"])
+        self.assertTrue(held())
+
     def test_zz_saved_scores_survive_a_restart(self):
         code, body = self.post("/savesymbols", [{"name": "NO_SUCH_SYMBOL", "value": 1}])
         self.assertEqual(code, 400, body)

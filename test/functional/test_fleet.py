@@ -150,6 +150,12 @@ class FleetTest(unittest.TestCase):
         self.d2.scan(tuple_mail, env("coll.b", "203.0.113.10", box))
         r = self.d1.scan(mail(2, "coll.c", box), env("coll.c", rcpt=box))
         self.assertIn("OUTBOUND_TO_COLLECTOR", r["symbols"], r["symbols"].keys())
+        # Either controller lists it with both accounts (the store's collector records).
+        for d in self.both():
+            rows = json.loads(d.controller("/outbound/collectors")[1])["collectors"]
+            row = [c for c in rows if c["address"] == box]
+            self.assertEqual(len(row), 1, rows)
+            self.assertEqual(sorted(row[0]["users"]), ["coll.a", "coll.b"])
 
     def test_5_fleet_wide_controller_views(self):
         status, _ = self.d1.controller("/outbound/hold", {"User": "view.user", "Reason": "fleet test"}, "POST")

@@ -9,16 +9,14 @@ message into a private TMPDIR.
 import glob
 import os
 import shutil
-import smtplib
 import subprocess
 import sys
-import tempfile
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
 import mwtest  # noqa: E402
+from mta import MTA_DIR, MtaTest, read_sample  # noqa: E402
 
-MTA_DIR = os.environ.get("MW_MTA_DIR", "/usr/local/lib/mailward-test")
 HARAKA_HOME = os.path.join(MTA_DIR, "haraka")
 HARAKA = os.path.join(HARAKA_HOME, "node_modules", ".bin", "haraka")
 NODE = shutil.which("node")
@@ -28,24 +26,19 @@ if not (NODE and os.access(HARAKA, os.X_OK) and
     SKIP = "Haraka with haraka-plugin-rspamd not installed (scripts/deps.sh test)"
 
 
-def read(name):
-    with open(mwtest.sample(name), "rb") as f:
-        return f.read()
+@mwtest.needs(SKIP)
+class HarakaTest(MtaTest):
+    PREFIX = "mwharaka-"
+    LOG_NAME = "haraka.log"
+    START_TIMEOUT = 60
 
-
-@unittest.skipIf(SKIP, SKIP)
-class HarakaTest(unittest.TestCase):
     @classmethod
-    def setUpClass(cls):
-        cls.config = mwtest.Config()
-        cls.daemon = mwtest.Daemon(cls.config, workers=1).start()
-        cls.dir = tempfile.mkdtemp(prefix="mwharaka-")
+    def start_mta(cls):
         cls.queue = os.path.join(cls.dir, "queue")
         os.makedirs(cls.queue)
         conf = os.path.join(cls.dir, "config")
         # Haraka's own defaults (connection.ini ...), then ours on top.
         shutil.copytree(os.path.join(HARAKA_HOME, "node_modules", "Haraka", "config"), conf)
-        cls.port = mwtest.free_port()
         files = {
             "smtp.ini": f"listen=127.0.0.1:{cls.port}\nnodes=\n",
             "plugins": "rcpt_to.in_host_list\nrspamd\nqueue/test\n",
@@ -62,50 +55,21 @@ class HarakaTest(unittest.TestCase):
             with open(os.path.join(conf, name), "w") as f:
                 f.write(text)
         env = dict(os.environ, TMPDIR=cls.queue, NODE_PATH=os.path.join(HARAKA_HOME, "node_modules"))
-        cls.log = open(os.path.join(cls.dir, "haraka.log"), "w")
-        cls.proc = subprocess.Popen([NODE, HARAKA, "-c", cls.dir], cwd=HARAKA_HOME, env=env,
-                                    stdout=cls.log, stderr=subprocess.STDOUT)
-        try:
-            mwtest.wait_for_port(cls.port, timeout=60)
-        except TimeoutError:
-            cls.tearDownClass()
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        mwtest.stop_process(cls.proc)
-        cls.log.close()
-        shutil.rmtree(cls.dir, ignore_errors=True)
-        cls.daemon.stop()
-        cls.config.cleanup()
-
-    def haraka_log(self):
-        with open(os.path.join(self.dir, "haraka.log")) as f:
-            return f.read()[-4000:]
-
-    def send(self, message):
-        with smtplib.SMTP("127.0.0.1", self.port, timeout=60) as s:
-            s.ehlo("client.test.example")
-            s.mail("sender@example.org")
-            s.rcpt("admin@test.example")
-            try:
-                code, text = s.data(message)
-            except smtplib.SMTPDataError as e:
-                code, text = e.smtp_code, e.smtp_error
-            return code, text.decode(errors="replace")
+        return subprocess.Popen([NODE, HARAKA, "-c", cls.dir], cwd=HARAKA_HOME, env=env,
+                                stdout=cls.log, stderr=subprocess.STDOUT)
 
     def test_ham_accepted_with_headers_and_gtube_refused(self):
         before = set(glob.glob(os.path.join(self.queue, "mail_*.eml")))
-        code, text = self.send(read("ham.eml"))
-        self.assertEqual(code, 250, text + self.haraka_log())
+        code, text = self.send(read_sample("ham.eml"))
+        self.assertEqual(code, 250, text + self.mta_log())
         queued = set(glob.glob(os.path.join(self.queue, "mail_*.eml"))) - before
-        self.assertEqual(len(queued), 1, self.haraka_log())
+        self.assertEqual(len(queued), 1, self.mta_log())
         with open(queued.pop(), "rb") as f:
             head = f.read().split(b"\r\n\r\n", 1)[0].decode(errors="replace")
         self.assertRegex(head, r"(?m)^X-Rspamd-Score: -?[0-9.]+", head)
         self.assertIn("X-Rspamd-Bar:", head)
-        code, text = self.send(read("gtube.eml"))
-        self.assertEqual(code, 550, text + self.haraka_log())
+        code, text = self.send(read_sample("gtube.eml"))
+        self.assertEqual(code, 550, text + self.mta_log())
         # The plugin answers with the scanner's SMTP message when there is one.
         self.assertIn("Gtube pattern", text)
 

@@ -11,17 +11,15 @@ the unpacked helpers bound where smtpd looks for them; it delivers into a privat
 import glob
 import os
 import shutil
-import smtplib
 import subprocess
 import sys
-import tempfile
 import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
 import mwtest  # noqa: E402
+from mta import MTA_DIR, MtaTest, read_sample  # noqa: E402
 
-MTA_DIR = os.environ.get("MW_MTA_DIR", "/usr/local/lib/mailward-test")
 ROOT = os.path.join(MTA_DIR, "opensmtpd")
 SMTPD = os.path.join(ROOT, "usr/sbin/smtpd")
 FILTER = os.path.join(ROOT, "usr/libexec/opensmtpd/filter-rspamd")
@@ -55,79 +53,45 @@ match from any for any action "keep"
 """
 
 
-def read(name):
-    with open(mwtest.sample(name), "rb") as f:
-        return f.read()
+@mwtest.needs(SKIP)
+class OpenSmtpdTest(MtaTest):
+    PREFIX = "mwsmtpd-"
+    LOG_NAME = "smtpd.log"
+    START_TIMEOUT = 30
 
-
-@unittest.skipIf(SKIP, SKIP)
-class OpenSmtpdTest(unittest.TestCase):
     @classmethod
-    def setUpClass(cls):
-        cls.config = mwtest.Config()
-        cls.daemon = mwtest.Daemon(cls.config, workers=1).start()
-        cls.dir = tempfile.mkdtemp(prefix="mwsmtpd-")
+    def start_mta(cls):
         os.chmod(cls.dir, 0o755)
         cls.maildir = os.path.join(cls.dir, "Maildir")
         os.makedirs(cls.maildir)
         os.chmod(cls.maildir, 0o777)  # smtpd delivers as nobody
-        cls.port = mwtest.free_port()
         conf = os.path.join(cls.dir, "smtpd.conf")
         with open(conf, "w") as f:
             f.write(SMTPD_CONF.format(filter=FILTER, mw_port=cls.daemon.port, port=cls.port,
                                       maildir=cls.maildir))
         os.chmod(conf, 0o644)
-        cls.log = open(os.path.join(cls.dir, "smtpd.log"), "w")
         # unshare execs sh, which execs smtpd: the PID is smtpd's parent process.
-        cls.proc = subprocess.Popen([UNSHARE, "--mount", "--propagation", "private", "sh", "-c",
-                                     NAMESPACE_SCRIPT, "sh", ROOT, conf],
-                                    stdout=cls.log, stderr=subprocess.STDOUT)
-        try:
-            mwtest.wait_for_port(cls.port, timeout=30)
-        except TimeoutError:
-            cls.tearDownClass()
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        mwtest.stop_process(cls.proc)
-        cls.log.close()
-        shutil.rmtree(cls.dir, ignore_errors=True)
-        cls.daemon.stop()
-        cls.config.cleanup()
-
-    def smtpd_log(self):
-        with open(os.path.join(self.dir, "smtpd.log")) as f:
-            return f.read()[-4000:]
-
-    def send(self, message):
-        with smtplib.SMTP("127.0.0.1", self.port, timeout=60) as s:
-            s.ehlo("client.test.example")
-            s.mail("sender@example.org")
-            s.rcpt("admin@test.example")
-            try:
-                code, text = s.data(message)
-            except smtplib.SMTPDataError as e:
-                code, text = e.smtp_code, e.smtp_error
-            return code, text.decode(errors="replace")
+        return subprocess.Popen([UNSHARE, "--mount", "--propagation", "private", "sh", "-c",
+                                 NAMESPACE_SCRIPT, "sh", ROOT, conf],
+                                stdout=cls.log, stderr=subprocess.STDOUT)
 
     def delivered(self):
         return glob.glob(os.path.join(self.maildir, "new", "*"))
 
     def test_ham_delivered_with_headers_and_gtube_refused(self):
-        code, text = self.send(read("ham.eml"))
-        self.assertEqual(code, 250, text + self.smtpd_log())
+        code, text = self.send(read_sample("ham.eml"))
+        self.assertEqual(code, 250, text + self.mta_log())
         deadline = time.time() + 20
         while not self.delivered() and time.time() < deadline:
             time.sleep(0.1)
-        self.assertEqual(len(self.delivered()), 1, self.smtpd_log())
+        self.assertEqual(len(self.delivered()), 1, self.mta_log())
         with open(self.delivered()[0], "rb") as f:
             head = f.read().split(b"\n\n", 1)[0].decode(errors="replace")
         # The reply's milter block: our Authentication-Results, added by the filter.
         self.assertRegex(head, r"(?m)^Authentication-Results: \S+; ", head)
         self.assertIn("Subject: Lunch on Friday", head)
-        code, text = self.send(read("gtube.eml"))
-        self.assertEqual(code, 550, text + self.smtpd_log())
+        code, text = self.send(read_sample("gtube.eml"))
+        self.assertEqual(code, 550, text + self.mta_log())
         self.assertIn("Gtube pattern", text)
         self.assertEqual(len(self.delivered()), 1)
 

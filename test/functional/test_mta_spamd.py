@@ -14,7 +14,6 @@ Messages stay in Exim's private queue (queue_only); their headers are read with 
 import os
 import re
 import shutil
-import smtplib
 import subprocess
 import sys
 import tempfile
@@ -23,16 +22,10 @@ import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
 import mwtest  # noqa: E402
-
-MTA_DIR = os.environ.get("MW_MTA_DIR", "/usr/local/lib/mailward-test")
+from mta import MTA_DIR, read_sample, smtp_send  # noqa: E402
 EXIM = next((p for p in (os.path.join(MTA_DIR, "exim4/usr/sbin/exim4"), shutil.which("exim4"))
              if p and os.access(p, os.X_OK)), None)
 SPAMC = shutil.which("spamc")
-
-
-def read(name):
-    with open(mwtest.sample(name), "rb") as f:
-        return f.read()
 
 
 EXIM_CONF = """\
@@ -102,12 +95,7 @@ class Exim:
 
     def send(self, message):
         """(SMTP code after DATA, reply text)."""
-        with smtplib.SMTP("127.0.0.1", self.port, timeout=60) as s:
-            s.ehlo("client.test.example")
-            s.mail("sender@example.org")
-            s.rcpt("admin@test.example")
-            code, text = s.data(message)
-            return code, text.decode(errors="replace")
+        return smtp_send(self.port, message)
 
     def headers(self, message_id):
         out = subprocess.run([EXIM, "-C", self.conf, "-Mvh", message_id], capture_output=True,
@@ -136,7 +124,7 @@ class MtaSpamdTest(unittest.TestCase):
     def exim_round(self, variant):
         exim = Exim(self.daemon.port, variant).start()
         try:
-            code, text = exim.send(read("ham.eml"))
+            code, text = exim.send(read_sample("ham.eml"))
             self.assertEqual(code, 250, text + exim.mainlog())
             msgid = re.search(r"id=(\S+)", text).group(1)
             headers = exim.headers(msgid)
@@ -148,7 +136,7 @@ class MtaSpamdTest(unittest.TestCase):
             # Rspamd's reply has no X-Symbol / X-Milter lines; they would land in headers.
             self.assertNotIn("X-Symbol", headers)
             self.assertNotIn("X-Milter", headers)
-            code, text = exim.send(read("gtube.eml"))
+            code, text = exim.send(read_sample("gtube.eml"))
             self.assertEqual(code, 550, text + exim.mainlog())
             self.assertIn("Rejected as spam (15.0 / reject)", text)
             self.assertNotIn("cannot parse", exim.mainlog())
@@ -176,9 +164,9 @@ class MtaSpamdTest(unittest.TestCase):
 
     @unittest.skipUnless(SPAMC, "spamc not installed")
     def test_spamc_check_and_exit_codes(self):
-        rc, out, err = self.spamc("-c", message=read("gtube.eml"))
+        rc, out, err = self.spamc("-c", message=read_sample("gtube.eml"))
         self.assertEqual((rc, out.strip()), (1, "15.0/15.0"), err)
-        rc, out, err = self.spamc("-c", message=read("ham.eml"))
+        rc, out, err = self.spamc("-c", message=read_sample("ham.eml"))
         self.assertEqual(rc, 0, out + err)
         self.assertRegex(out.strip(), r"^-?[0-9.]+/15\.0$")
         rc, out, err = self.spamc("-K")
@@ -187,16 +175,16 @@ class MtaSpamdTest(unittest.TestCase):
 
     @unittest.skipUnless(SPAMC, "spamc not installed")
     def test_spamc_symbols_and_report(self):
-        rc, out, err = self.spamc("-y", message=read("gtube.eml"))
+        rc, out, err = self.spamc("-y", message=read_sample("gtube.eml"))
         self.assertIn("GTUBE", out.split(","), out + err)
-        rc, out, err = self.spamc("-R", message=read("gtube.eml"))
+        rc, out, err = self.spamc("-R", message=read_sample("gtube.eml"))
         self.assertTrue(out.startswith("15.0/15.0\n"), out + err)
         self.assertIn("GTUBE", out)
         self.assertIn("action reject", out)
 
     @unittest.skipUnless(SPAMC, "spamc not installed")
     def test_spamc_process_and_headers(self):
-        ham = read("ham.eml")
+        ham = read_sample("ham.eml")
         rc, out, err = self.spamc("-x", message=ham)
         self.assertEqual(rc, 0, err)
         head, body = split_message(out.encode())
@@ -205,7 +193,7 @@ class MtaSpamdTest(unittest.TestCase):
         self.assertIn("Subject: Lunch on Friday", head)
         self.assertNotIn("X-Spam-Flag", head)
         self.assertEqual(body, split_message(ham)[1])
-        rc, out, err = self.spamc("-x", "--headers", message=read("gtube.eml"))
+        rc, out, err = self.spamc("-x", "--headers", message=read_sample("gtube.eml"))
         self.assertEqual(rc, 0, err)
         self.assertIn("X-Spam-Flag: YES", out)
         self.assertIn("XJS*C4JDBQADN1", out)  # spamc put the body back after the headers

@@ -70,7 +70,7 @@ export async function render(root, state) {
     notice(root, `Outbound protection is not available: ${e.message}`, 'error');
     return;
   }
-  const audit = await api.get('/outbound/audit');
+  const [audit, coll] = await Promise.all([api.get('/outbound/audit'), api.get('/outbound/collectors')]);
   const held = new Set((data.holds || []).map((h) => h.user));
   // The newest detection of each account (events are newest first): an operator's hold
   // row has no detection details of its own.
@@ -83,14 +83,6 @@ export async function render(root, state) {
   const suspected = new Map();
   for (const ev of data.events || []) {
     if (!held.has(ev.user) && !suspected.has(ev.user)) suspected.set(ev.user, ev);
-  }
-  // Collector addresses: recipients of test mail from several accounts.
-  const collectors = new Map();
-  for (const ev of data.events || []) {
-    for (const r of ev.recipients || []) {
-      if (!collectors.has(r)) collectors.set(r, new Set());
-      collectors.get(r).add(ev.user);
-    }
   }
   const pick = (user) => el('button', { type: 'button', class: 'link', onclick: () => { selected = user; state.refresh(); } }, user);
   root.replaceChildren(
@@ -119,9 +111,11 @@ export async function render(root, state) {
       'and the first message the hold refused (the start of the burst it prevented).'),
     delayChart(data.burst_delay || []),
     el('h2', {}, 'Collector addresses'),
-    table('Recipients of detected test mail, by how many accounts wrote to them (recent detections).',
-      ['Address', 'Accounts', 'Users'],
-      [...collectors.entries()].sort((a, b) => b[1].size - a[1].size).map(([addr, users]) => [addr, users.size, [...users].join(', ')]),
+    table('Addresses that received suspected test mail from several accounts (the server\'s collector records, ' +
+      'shared by every scanner of the fleet): mail to them from another account is itself a sign of a stolen account. ' +
+      'Accounts: how many sent suspected test mail there; detections: how many of those were detected.',
+      ['Address', 'Accounts', 'Detections', 'Users'],
+      (coll.collectors || []).map((c) => [c.address || '(not recorded)', c.accounts, c.confirmed, (c.users || []).join(', ')]),
       'none seen', 'collectors'),
     el('h2', {}, 'Audit log'),
     table('Who did what, when and why (newest first).', ['Time', 'Action', 'Account', 'Reason', 'Operator', 'From'],

@@ -2,6 +2,7 @@
 
 #include "auth/dkim/key_record.h"
 #include "auth/dmarc/record.h"
+#include "core/ascii.h"
 #include "dns/name.h"
 
 namespace mw::auth::check {
@@ -14,9 +15,7 @@ bool is_ldh(char c) {
 
 // Lower-case ASCII, one trailing dot removed; non-ASCII through IDNA.
 Result<std::string> to_name(std::string_view input, std::string_view what) {
-  std::string s(input);
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.erase(0, 1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.pop_back();
+  std::string s(core::trim_wsp(input));
   if (s.empty()) return fail(ErrorCode::kInvalidInput, std::string(what) + " is empty");
   bool ascii = true;
   for (char c : s) ascii = ascii && static_cast<unsigned char>(c) < 0x80;
@@ -27,7 +26,7 @@ Result<std::string> to_name(std::string_view input, std::string_view what) {
     if (!a) return fail(ErrorCode::kInvalidInput, std::string(what) + ": " + a.error().message);
     return *a;
   }
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  s = core::to_lower(s);
   s.resize(dns::without_root_dot(s).size());
   if (auto st = dns::check_ascii_name(s); !st) {
     return fail(ErrorCode::kInvalidInput, std::string(what) + ": " + st.error().message);

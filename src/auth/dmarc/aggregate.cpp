@@ -9,6 +9,7 @@
 
 #include "auth/dkim/text.h"
 #include "core/ascii.h"
+#include "core/percent.h"
 #include "core/time_format.h"
 
 namespace mw::auth::dmarc {

@@ -48,23 +48,21 @@ bool BodyReader::add(std::string_view bytes, std::string& body) {
 }
 
 size_t BodyReader::feed(std::string_view data, std::string& body) {
-  size_t used = 0;
-  while (used < data.size()) {
-    std::string_view rest = data.substr(used);
+  return feed_steps(data, [&](std::string_view rest) -> std::optional<size_t> {
     size_t n = 0;
     switch (state_) {
       case State::kComplete:
       case State::kTrailers:
       case State::kError:
-        return used;
+        return std::nullopt;
       case State::kToEof:
-        if (!add(rest, body)) return used;
+        if (!add(rest, body)) return std::nullopt;
         n = rest.size();
         break;
       case State::kLength:
       case State::kChunkData:
         n = static_cast<size_t>(std::min<uint64_t>(left_, rest.size()));
-        if (!add(rest.substr(0, n), body)) return used;
+        if (!add(rest.substr(0, n), body)) return std::nullopt;
         left_ -= n;
         if (left_ == 0) state_ = state_ == State::kLength ? State::kComplete : State::kChunkEnd;
         break;
@@ -75,10 +73,9 @@ size_t BodyReader::feed(std::string_view data, std::string& body) {
         n = feed_chunk_end(rest);
         break;
     }
-    if (n == 0) return used;  // incomplete line (or an error)
-    used += n;
-  }
-  return used;
+    if (n == 0) return std::nullopt;  // incomplete line (or an error)
+    return n;
+  });
 }
 
 size_t BodyReader::feed_chunk_size(std::string_view data) {

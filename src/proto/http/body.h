@@ -17,6 +17,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -26,6 +27,20 @@ struct ParseError {
   int status = 400;
   std::string reason;
 };
+
+// Feed `data` to a parser one step at a time (the body reader, the request parser):
+// `step(rest)` returns how many bytes of `rest` it used, or nothing to stop (the input is
+// incomplete, or the parser is done or failed). Returns how many bytes were used in all.
+template <typename Step>
+size_t feed_steps(std::string_view data, Step&& step) {
+  size_t used = 0;
+  while (used < data.size()) {
+    std::optional<size_t> n = step(data.substr(used));
+    if (!n) break;
+    used += *n;
+  }
+  return used;
+}
 
 class BodyReader {
  public:

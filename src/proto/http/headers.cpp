@@ -2,35 +2,7 @@
 
 #include <algorithm>
 
-#include "core/ascii.h"
-
 namespace mw::proto::http {
-
-namespace {
-
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-}  // namespace
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
-}
-
-std::string to_lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = lower(c);
-  return out;
-}
-
-std::string_view trim_ows(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 bool is_tchar(unsigned char c) {
   if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) return true;
@@ -59,10 +31,6 @@ std::vector<std::string_view> split_list(std::string_view value) {
     value.remove_prefix(comma + 1);
   }
   return out;
-}
-
-std::string percent_decode(std::string_view s, bool plus_is_space) {
-  return core::percent_decode(s, plus_is_space);
 }
 
 void HeaderMap::set(std::string_view name, std::string value) {

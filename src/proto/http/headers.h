@@ -1,5 +1,6 @@
 // Header fields of an HTTP message: an ordered list with case-insensitive lookup, plus the
-// small ASCII helpers the protocol code shares (RFC 9110 tokens, lists, percent-decoding).
+// small helpers the protocol code shares (RFC 9110 tokens and lists; the ASCII ones are
+// core/ascii.h's, percent-decoding is core/percent.h).
 //
 // Fields keep the order and the spelling of the wire; repeated fields stay separate entries
 // (Rspamd's `Rcpt` may repeat). Lookup by name ignores ASCII case.
@@ -12,6 +13,8 @@
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "core/ascii.h"
 
 namespace mw::proto::http {
 
@@ -51,21 +54,15 @@ class HeaderMap {
   std::vector<HeaderField> fields_;
 };
 
-// ASCII case-insensitive equality.
-bool iequals(std::string_view a, std::string_view b);
-// ASCII lower-case copy.
-std::string to_lower(std::string_view s);
-// Strip spaces and horizontal tabs at both ends.
-std::string_view trim_ows(std::string_view s);
+using core::iequals;   // ASCII case-insensitive equality
+using core::to_lower;  // ASCII lower-case
+// Strip spaces and horizontal tabs at both ends (RFC 9110 OWS).
+constexpr std::string_view trim_ows(std::string_view s) { return core::trim_wsp(s); }
 // RFC 9110 token character (field names, methods, transfer codings).
 bool is_tchar(unsigned char c);
 bool is_token(std::string_view s);
 
 // Split a comma-separated header list into trimmed, non-empty elements.
 std::vector<std::string_view> split_list(std::string_view value);
-
-// Decode %XX escapes; with `plus_is_space` also '+' -> ' ' (form encoding of query strings).
-// Malformed escapes are kept literally (lenient, as browsers and curl do).
-std::string percent_decode(std::string_view s, bool plus_is_space);
 
 }  // namespace mw::proto::http

@@ -71,37 +71,34 @@ Request RequestParser::take() {
 }
 
 size_t RequestParser::feed(std::string_view data) {
-  size_t used = 0;
-  while (used < data.size()) {
-    std::string_view rest = data.substr(used);
+  return feed_steps(data, [&](std::string_view rest) -> std::optional<size_t> {
     size_t n = 0;
     switch (state_) {
       case State::kComplete:
       case State::kError:
-        return used;
+        return std::nullopt;
       case State::kBody:
         n = body_.feed(rest, request_.body);
         if (body_.failed()) {
           fail(body_.error().status, body_.error().reason);
-          return used;
+          return std::nullopt;
         }
         if (body_.at_trailers()) {
           state_ = State::kTrailers;
         } else if (body_.complete()) {
           state_ = State::kComplete;
         } else if (n == 0) {
-          return used;  // an incomplete chunk line
+          return std::nullopt;  // an incomplete chunk line
         }
         break;
       case State::kHead:
       case State::kTrailers:
         n = feed_line_state(rest);
-        if (n == 0) return used;  // incomplete line (or an error)
+        if (n == 0) return std::nullopt;  // incomplete line (or an error)
         break;
     }
-    used += n;
-  }
-  return used;
+    return n;
+  });
 }
 
 size_t RequestParser::feed_line_state(std::string_view data) {

@@ -1,5 +1,7 @@
 #include "proto/http/request.h"
 
+#include "core/percent.h"
+
 namespace mw::proto::http {
 
 namespace {
@@ -48,9 +50,11 @@ std::vector<std::pair<std::string, std::string>> parse_query(std::string_view qu
     std::string_view item = query.substr(0, amp);
     if (!item.empty()) {
       size_t eq = item.find('=');
-      std::string key = percent_decode(item.substr(0, eq), true);
-      std::string value =
-          eq == std::string_view::npos ? std::string() : percent_decode(item.substr(eq + 1), true);
+      const core::PercentDecoding form{.plus_is_space = true};
+      std::string key = core::percent_decode(item.substr(0, eq), form);
+      std::string value = eq == std::string_view::npos
+                              ? std::string()
+                              : core::percent_decode(item.substr(eq + 1), form);
       if (!key.empty()) out.emplace_back(std::move(key), std::move(value));
     }
     if (amp == std::string_view::npos) break;
@@ -88,7 +92,7 @@ bool parse_target(std::string_view target, Request& request) {
   std::string_view raw_path = rest.substr(0, q);
   size_t frag = raw_path.find('#');  // a fragment never belongs to a request; drop it
   raw_path = raw_path.substr(0, frag);
-  request.path = percent_decode(raw_path, false);
+  request.path = core::percent_decode(raw_path);
   if (request.path.find('\0') != std::string::npos) return false;
   if (q != std::string_view::npos) {
     std::string_view query = rest.substr(q + 1);

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "core/json.h"
+#include "core/time_format.h"
 
 namespace mw::proto::http {
 
@@ -76,18 +77,7 @@ std::string_view reason_phrase(int status) {
   }
 }
 
-std::string http_date(std::time_t t) {
-  static constexpr const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-  static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%s, %02d %s %04d %02d:%02d:%02d GMT", kDays[tm.tm_wday % 7],
-                tm.tm_mday, kMonths[tm.tm_mon % 12], tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
-                tm.tm_sec);
-  return buf;
-}
+std::string http_date(std::time_t t) { return core::utc_datetime(static_cast<int64_t>(t), "GMT"); }
 
 std::string serialize_response(const Response& r, const ReplyContext& ctx) {
   bool with_body = body_allowed(r.status) || (r.status == 204 && r.body_with_204);

@@ -15,13 +15,7 @@ HttpServer::HttpServer(core::Dispatcher& dispatcher, core::Logger& logger, Handl
 
 HttpServer::~HttpServer() = default;
 
-Status HttpServer::start(int listen_fd) { return impl_->connections.listen(listen_fd); }
-void HttpServer::drain(std::function<void()> on_drained) {
-  impl_->connections.drain(std::move(on_drained));
-}
-void HttpServer::stop() { impl_->connections.stop(); }
-size_t HttpServer::connection_count() const { return impl_->connections.size(); }
-bool HttpServer::draining() const { return impl_->draining(); }
+ConnectionSet& HttpServer::connections() const { return impl_->connections; }
 const HttpServerStats& HttpServer::stats() const { return impl_->stats; }
 
 }  // namespace mw::proto::http

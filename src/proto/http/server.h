@@ -52,6 +52,7 @@
 #include "core/result.h"
 #include "proto/http/request.h"
 #include "proto/http/response.h"
+#include "proto/connection_set.h"
 #include "proto/options.h"
 
 namespace mw::proto::http {
@@ -91,7 +92,8 @@ struct HttpServerStats {
   uint64_t bytes_sent = 0;
 };
 
-class HttpServer {
+// start(), drain() (in-flight requests are finished), stop(): ConnectionServer.
+class HttpServer final : public ConnectionServer {
  public:
   HttpServer(core::Dispatcher& dispatcher, core::Logger& logger, Handler& handler,
              HttpOptions options);
@@ -99,23 +101,12 @@ class HttpServer {
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
-  // Accept connections on `listen_fd` (may be called again for more sockets: TCP and unix).
-  // The fd is made non-blocking and is not closed by the server.
-  Status start(int listen_fd);
-  // Stop accepting, close idle connections, finish in-flight requests, then call
-  // `on_drained` from the loop (at once if nothing is open). A later call replaces the
-  // callback.
-  void drain(std::function<void()> on_drained);
-  // Stop accepting and close every connection now.
-  void stop();
-
-  size_t connection_count() const;
-  bool draining() const;
   const HttpServerStats& stats() const;
 
   class Impl;
 
  private:
+  ConnectionSet& connections() const override;
   std::unique_ptr<Impl> impl_;
 };
 

@@ -308,66 +308,42 @@ void encode_optneg(std::string& out, uint32_t version, uint32_t actions, uint32_
 }
 
 Action Action::reply_code(int code, std::string enhanced, std::string text) {
-  Action a{Kind::kReplyCode};
-  a.code = code;
-  a.enhanced = std::move(enhanced);
-  a.text = std::move(text);
-  return a;
+  return {.kind = Kind::kReplyCode, .text = std::move(text), .code = code,
+          .enhanced = std::move(enhanced)};
 }
 
 Action Action::quarantine(std::string reason) {
-  Action a{Kind::kQuarantine};
-  a.text = std::move(reason);
-  return a;
+  return {.kind = Kind::kQuarantine, .text = std::move(reason)};
 }
 
 Action Action::add_header(std::string name, std::string value) {
-  Action a{Kind::kAddHeader};
-  a.name = std::move(name);
-  a.value = std::move(value);
-  return a;
+  return {.kind = Kind::kAddHeader, .name = std::move(name), .value = std::move(value)};
 }
 
 Action Action::insert_header(uint32_t index, std::string name, std::string value) {
-  Action a{Kind::kInsertHeader};
-  a.index = index;
-  a.name = std::move(name);
-  a.value = std::move(value);
-  return a;
+  return {.kind = Kind::kInsertHeader, .name = std::move(name), .value = std::move(value),
+          .index = index};
 }
 
 Action Action::change_header(std::string name, uint32_t index, std::string value) {
-  Action a{Kind::kChangeHeader};
-  a.index = index;
-  a.name = std::move(name);
-  a.value = std::move(value);
-  return a;
+  return {.kind = Kind::kChangeHeader, .name = std::move(name), .value = std::move(value),
+          .index = index};
 }
 
 Action Action::change_from(std::string address, std::string args) {
-  Action a{Kind::kChangeFrom};
-  a.text = std::move(address);
-  a.args = std::move(args);
-  return a;
+  return {.kind = Kind::kChangeFrom, .text = std::move(address), .args = std::move(args)};
 }
 
 Action Action::add_rcpt(std::string address, std::string args) {
-  Action a{Kind::kAddRcpt};
-  a.text = std::move(address);
-  a.args = std::move(args);
-  return a;
+  return {.kind = Kind::kAddRcpt, .text = std::move(address), .args = std::move(args)};
 }
 
 Action Action::del_rcpt(std::string address) {
-  Action a{Kind::kDelRcpt};
-  a.text = std::move(address);
-  return a;
+  return {.kind = Kind::kDelRcpt, .text = std::move(address)};
 }
 
 Action Action::replace_body(std::string body) {
-  Action a{Kind::kReplaceBody};
-  a.text = std::move(body);
-  return a;
+  return {.kind = Kind::kReplaceBody, .text = std::move(body)};
 }
 
 bool Action::terminal() const {

@@ -383,13 +383,7 @@ MilterServer::MilterServer(core::Dispatcher& dispatcher, core::Logger& logger,
 
 MilterServer::~MilterServer() = default;
 
-Status MilterServer::start(int listen_fd) { return impl_->connections.listen(listen_fd); }
-void MilterServer::drain(std::function<void()> on_drained) {
-  impl_->connections.drain(std::move(on_drained));
-}
-void MilterServer::stop() { impl_->connections.stop(); }
-size_t MilterServer::connection_count() const { return impl_->connections.size(); }
-bool MilterServer::draining() const { return impl_->draining(); }
+ConnectionSet& MilterServer::connections() const { return impl_->connections; }
 const MilterServerStats& MilterServer::stats() const { return impl_->stats; }
 
 }  // namespace mw::proto::milter

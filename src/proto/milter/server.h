@@ -40,6 +40,7 @@
 #include "core/result.h"
 #include "proto/milter/codec.h"
 #include "proto/milter/session.h"
+#include "proto/connection_set.h"
 #include "proto/options.h"
 
 namespace mw::proto::milter {
@@ -77,7 +78,8 @@ struct MilterServerStats {
   uint64_t timeouts = 0;         // MTA silence or handler over reply_timeout
 };
 
-class MilterServer {
+// start(), drain() (a message in progress is finished), stop(): ConnectionServer.
+class MilterServer final : public ConnectionServer {
  public:
   MilterServer(core::Dispatcher& dispatcher, core::Logger& logger, MilterHandler& handler,
                MilterOptions options, SessionOptions session_options = {});
@@ -85,17 +87,12 @@ class MilterServer {
   MilterServer(const MilterServer&) = delete;
   MilterServer& operator=(const MilterServer&) = delete;
 
-  Status start(int listen_fd);
-  void drain(std::function<void()> on_drained);
-  void stop();
-
-  size_t connection_count() const;
-  bool draining() const;
   const MilterServerStats& stats() const;
 
   class Impl;
 
  private:
+  ConnectionSet& connections() const override;
   std::unique_ptr<Impl> impl_;
 };
 

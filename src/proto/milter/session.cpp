@@ -239,6 +239,7 @@ Status Session::handle(const Decoded& command, char code, std::string& out) {
     }
     reset_connection();
     if (!connect_macros.empty()) msg_.macros.emplace_back('C', std::move(connect_macros));
+    recount_macros();
     msg_.connect.hostname = std::string(c->hostname);
     msg_.connect.family = c->family;
     msg_.connect.port = c->port;
@@ -258,6 +259,7 @@ Status Session::handle(const Decoded& command, char code, std::string& out) {
     }
     reset_message();
     for (auto& entry : mail_macros) msg_.macros.push_back(std::move(entry));
+    recount_macros();
     in_message_ = true;
     msg_.mail_from = std::string(m->address);
     for (auto a : m->args) {
@@ -268,13 +270,13 @@ Status Session::handle(const Decoded& command, char code, std::string& out) {
     return {};
   }
   if (const auto* r = std::get_if<Rcpt>(&command)) {
+    MacroSize add;  // the next recipient's macros: this one's now
+    add.add(pending_rcpt_macros_);
     if (msg_.recipients.size() < limits_.max_recipients) {
       Recipient rcpt;
       rcpt.address = std::string(r->address);
       for (auto a : r->args) rcpt.args.emplace_back(a);
       // Each recipient keeps its macros while the recipients' macros stay under the caps.
-      MacroSize add;
-      add.add(pending_rcpt_macros_);
       if (rcpt_macros_.bytes + add.bytes <= limits_.max_macro_bytes &&
           rcpt_macros_.pairs + add.pairs <= limits_.max_macros) {
         rcpt_macros_.bytes += add.bytes;
@@ -286,6 +288,7 @@ Status Session::handle(const Decoded& command, char code, std::string& out) {
       ++msg_.recipients_dropped;
     }
     pending_rcpt_macros_.clear();
+    held_macros_.remove(add);
     continue_unless(kNoReplyRcpt, out);
     return {};
   }
@@ -318,6 +321,7 @@ Status Session::handle(const Decoded& command, char code, std::string& out) {
     eoh_seen_ = false;
     pending_rcpt_macros_.clear();
     rcpt_macros_ = {};
+    recount_macros();
     awaiting_ = true;
     sink_.on_message(std::move(done));
     return {};
@@ -350,11 +354,10 @@ void Session::MacroSize::add(const MacroValues& list) {
   pairs += list.size();
 }
 
-Session::MacroSize Session::stage_macros() const {
-  MacroSize held;
-  for (const auto& [stage, list] : msg_.macros) held.add(list);
-  held.add(pending_rcpt_macros_);
-  return held;
+void Session::recount_macros() {
+  held_macros_ = {};
+  for (const auto& [stage, list] : msg_.macros) held_macros_.add(list);
+  held_macros_.add(pending_rcpt_macros_);
 }
 
 Status Session::set_macros(const Macros& m, std::string& out) {
@@ -365,7 +368,7 @@ Status Session::set_macros(const Macros& m, std::string& out) {
     return {};
   }
   // What would be held with this stage's macros replaced by the new ones.
-  MacroSize held = stage_macros();
+  const MacroSize& held = held_macros_;
   MacroSize replaced;
   for (const auto& [stage, existing] : msg_.macros) {
     if (stage == m.stage) replaced.add(existing);
@@ -390,6 +393,7 @@ Status Session::set_macros(const Macros& m, std::string& out) {
                                        std::to_string(pairs) +
                                        " pairs; max_macro_bytes / max_macros)");
   }
+  held_macros_ = {bytes, pairs};
   MacroValues list;
   list.reserve(m.pairs.size());
   for (const auto& [name, value] : m.pairs) {
@@ -482,6 +486,7 @@ void Session::reset_message() {
   eoh_seen_ = false;
   pending_rcpt_macros_.clear();
   rcpt_macros_ = {};
+  recount_macros();
 }
 
 void Session::reset_connection() {
@@ -490,6 +495,7 @@ void Session::reset_connection() {
   eoh_seen_ = false;
   pending_rcpt_macros_.clear();
   rcpt_macros_ = {};
+  held_macros_ = {};
 }
 
 Action Session::adapt(const Action& a) const {

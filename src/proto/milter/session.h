@@ -158,11 +158,15 @@ class Session {
     size_t bytes = 0;
     size_t pairs = 0;
     void add(const MacroValues& list);
+    void remove(const MacroSize& other) {
+      bytes -= other.bytes;
+      pairs -= other.pairs;
+    }
   };
   // Store a stage's macros; over max_macro_bytes / max_macros: a tempfail in `out` and kLimit.
   Status set_macros(const Macros& m, std::string& out);
-  // Macros held for the stages now: every stage's set and the next recipient's.
-  MacroSize stage_macros() const;
+  // Count held_macros_ again (after msg_.macros changed other than through set_macros).
+  void recount_macros();
   void add_header(const Header& h);
   void append_body(std::string_view chunk);
   void end_headers();
@@ -190,6 +194,7 @@ class Session {
   uint64_t sequence_ = 0;
   Message msg_;              // connection fields persist across messages
   MacroValues pending_rcpt_macros_;
+  MacroSize held_macros_;    // msg_.macros and pending_rcpt_macros_: a running total
   MacroSize rcpt_macros_;    // held by msg_.recipients
 };
 

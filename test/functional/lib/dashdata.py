@@ -12,10 +12,18 @@ Outbound: an account of the provider sends ordinary mail from the office, then c
 mail (a delimited credential tuple) to a collector from a new address: the detector holds it
 (the lab configuration of tools/outbound).
 
+A generated month (Setup(month=True)): tools/outbound/generate.py writes a month of
+submissions of a small provider, ending now, with several hijacked accounts (test mail, then
+the burst); `mailward replay` feeds it through the engine into the daemon's own store before
+the daemon starts (the store's clock follows the recorded times). Month.expected_* derive,
+from the replay's replies alone, what the dashboard must show: the accounts detected with
+their masked tuples, and the incidents (detection to first refused message).
+
 expected_auth(replies) derives, from the symbols of each scan's reply, what the server's
 per-day authentication counts must be: an independent tally to compare with /authstats.
 """
 import base64
+import json
 import os
 import random
 import shutil
@@ -85,12 +93,89 @@ def pw_hash(p):
                           text=True, check=True).stdout.strip()
 
 
+GENERATE = os.path.join(mwtest.SOURCE_DIR, "tools", "outbound", "generate.py")
+# The month: 30 days, 24 accounts, 6 of them hijacked (seed 15: every hijack is detected by
+# the shipped model; the replay takes a few seconds).
+MONTH = {"days": 30, "users": 24, "hijacks": 6, "seed": 15}
+# The buckets of days of the burst-delay chart (controller_outbound.cpp).
+DELAY_BUCKETS = [("0", 1), ("1", 2), ("2", 3), ("3", 4), ("4-6", 7), ("7-13", 14),
+                 ("14-29", 30), ("30+", float("inf"))]
+
+
+def delay_bucket(days):
+    return next(label for label, below in DELAY_BUCKETS if days < below)
+
+
+class Month:
+    """A generated month replayed into `config`'s state directory (before the daemon
+    starts): the generator's hijacks and events, and the replay's replies by event id."""
+
+    def __init__(self, config, dns_port, tmp):
+        data = os.path.join(tmp, "month")
+        start = int(time.time()) - MONTH["days"] * 86400 - 3600
+        subprocess.run(["python3", GENERATE, "--out", data, "--seed", str(MONTH["seed"]),
+                        "--users", str(MONTH["users"]), "--days", str(MONTH["days"]),
+                        "--hijacks", str(MONTH["hijacks"]), "--start", str(start), "--quiet"],
+                       check=True, capture_output=True, timeout=120)
+        with open(os.path.join(data, "hijacks.jsonl")) as f:
+            self.hijacks = [json.loads(l) for l in f]
+        with open(os.path.join(data, "events.jsonl")) as f:
+            self.events = [json.loads(l) for l in f]
+        out = subprocess.run([mwtest.MW_BINARY, "replay", "--conf", config.dir, "--state",
+                              config.dbdir, "--dns", f"127.0.0.1:{dns_port}",
+                              os.path.join(data, "events.jsonl")],
+                             check=True, capture_output=True, text=True, timeout=300).stdout
+        self.replies = {r["id"]: r for r in map(json.loads, out.splitlines())}
+
+    def expected_detections(self):
+        """{user: masked tuple or None} of every account the replay flagged (OUTBOUND_RECON),
+        from its first detection's reply."""
+        out = {}
+        for ev in self.events:
+            s = self.replies[ev["id"]]["symbols"]
+            if "OUTBOUND_RECON" in s and ev["user"] not in out:
+                cred = s.get("OUTBOUND_CRED_TUPLE") or s.get("OUTBOUND_KV_CREDENTIALS")
+                out[ev["user"]] = cred["options"][1] if cred else None
+        return out
+
+    def expected_collectors(self):
+        """{address: accounts} of the recipients that detected mail (OUTBOUND_RECON) of at
+        least two accounts went to: each must be one of the server's collectors."""
+        users = {}
+        for ev in self.events:
+            if "OUTBOUND_RECON" in self.replies[ev["id"]]["symbols"]:
+                for r in ev["rcpt"]:
+                    users.setdefault(r.lower(), set()).add(ev["user"])
+        return {a: u for a, u in users.items() if len(u) >= 2}
+
+    def expected_incidents(self):
+        """[(user, days)]: for each account, the first message refused while held after its
+        detection (the replay never releases an account)."""
+        detected, out = {}, []
+        for ev in self.events:
+            s = self.replies[ev["id"]]["symbols"]
+            user = ev["user"]
+            if "OUTBOUND_RECON" in s and user not in detected:
+                detected[user] = ev["time"]
+            elif "OUTBOUND_HELD" in s and user in detected and \
+                    user not in [u for u, _ in out]:
+                out.append((user, (ev["time"] - detected[user]) / 86400))
+        return out
+
+
+def burst_chart(incident_days):
+    """The chart's rows [{days, count}] for a list of delays in days."""
+    return [{"days": label, "count": sum(delay_bucket(d) == label for d in incident_days)}
+            for label, _ in DELAY_BUCKETS]
+
+
 class Setup:
     """dnsmasq with the zones of the plan and the daemon (one scan worker) using it, with the
     passwords "reader" (reads) and "writer" (enable password). `cleanup` registers how to
-    stop everything (unittest's addCleanup or addClassCleanup)."""
+    stop everything (unittest's addCleanup or addClassCleanup). month=True replays a
+    generated month into the store first (self.month)."""
 
-    def __init__(self, cleanup, controller_extra=""):
+    def __init__(self, cleanup, controller_extra="", month=False):
         self.tmp = tempfile.mkdtemp(prefix="mwdash-")
         cleanup(shutil.rmtree, self.tmp, True)
         self.key, pub = rsa_key(self.tmp)
@@ -104,8 +189,11 @@ class Setup:
                 f'enable_password = "{pw_hash("writer")}"\n'
                 # Loopback is a secure_ip network by default (no password asked): without
                 # one, the passwords decide.
-                'secure_ip = []\n' + controller_extra}))
+                'secure_ip = []\n' + controller_extra +
+                # Holds of the first days of the month outlive its end.
+                '[outbound]\nhold_ttl = "45d"\n'}))
         cleanup(self.config.cleanup)
+        self.month = Month(self.config, self.dns.port, self.tmp) if month else None
         self.daemon = mwtest.Daemon(self.config, workers=1,
                                     extra_args=["--dns", f"127.0.0.1:{self.dns.port}"])
         cleanup(self.daemon.stop)

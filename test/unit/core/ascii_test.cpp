@@ -114,16 +114,5 @@ TEST(Ascii, EditDistance) {
   EXPECT_EQ(edit_distance("nameserver", "nameservers"), 1u);
 }
 
-TEST(Ascii, PercentDecode) {
-  EXPECT_EQ(percent_decode("dmarc%40example.com"), "dmarc@example.com");
-  EXPECT_EQ(percent_decode("%2a%2A"), "**");
-  EXPECT_EQ(percent_decode("100%"), "100%");     // not followed by two hex digits: kept
-  EXPECT_EQ(percent_decode("%4"), "%4");
-  EXPECT_EQ(percent_decode("%zz%41"), "%zzA");
-  EXPECT_EQ(percent_decode("a+b"), "a+b");
-  EXPECT_EQ(percent_decode("a+b%20c", true), "a b c");
-  EXPECT_EQ(percent_decode("%00"), std::string(1, '\0'));
-}
-
 }  // namespace
 }  // namespace mw::core

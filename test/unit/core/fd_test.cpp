@@ -53,5 +53,20 @@ TEST(UniqueFd, ReleaseAndReset) {
   EXPECT_EQ(fd.close(), 0);  // closing nothing
 }
 
+TEST(ReadInto, FillsTheBufferOrCutsItWhereTheFileEnds) {
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  UniqueFd r(fds[0]);
+  UniqueFd w(fds[1]);
+  ASSERT_EQ(::write(w.get(), "abcdef", 6), 6);
+  std::string two(2, '\0');
+  read_into(r.get(), two);  // full after two bytes: the rest stays unread
+  EXPECT_EQ(two, "ab");
+  w.reset();
+  std::string rest(100, '\0');
+  read_into(r.get(), rest);  // the writer is gone: cut at the end
+  EXPECT_EQ(rest, "cdef");
+}
+
 }  // namespace
 }  // namespace mw::core

@@ -422,5 +422,33 @@ TEST(MilterSessionMacros, RecipientsKeepTheirMacrosWhileTheyFit) {
   EXPECT_TRUE(r.back().macros.empty());
 }
 
+TEST(MilterSessionMacros, WhatIsHeldFollowsRecipientsAndMessages) {
+  // The session keeps a running total of the macros it holds: recipients taking theirs,
+  // messages ending and new MAIL commands must each give the room back.
+  MilterOptions limits;
+  limits.max_macro_bytes = 4096;
+  Harness h(limits);
+  ASSERT_TRUE(h.feed(optneg() + connect("c.example", '4', 25, "192.0.2.1")));
+  std::string m_value(1799, 'm');  // 1800 bytes with the name
+  std::string r_value(999, 'r');   // 1000
+  for (int m = 0; m < 10; ++m) {
+    // At most 1800 (M) + 2 x 1000 (R: the stage's and the next recipient's) are held; what a
+    // finished message or recipient held must not stay counted.
+    std::string conversation = macros('M', {{"j", m_value}}) + mail("<a@b>");
+    for (int r = 0; r < 10; ++r) {
+      conversation += macros('R', {{"j", r_value}}) + rcpt("<c@d>");
+    }
+    ASSERT_TRUE(h.feed(conversation + data() + eob())) << "message " << m;
+    ASSERT_TRUE(h.session.reply({Action::accept()}, h.out));
+  }
+  EXPECT_EQ(h.sink.messages.size(), 10u);
+  EXPECT_FALSE(h.session.over_limit());
+  // 1800 (M) + 2 x 1000 (R) held, then a 1000-byte E stage: 4800 > 4096.
+  ASSERT_TRUE(h.feed(macros('M', {{"j", m_value}}) + mail("<a@b>") +
+                     macros('R', {{"j", r_value}})));
+  EXPECT_FALSE(h.feed(macros('E', {{"j", r_value}})));
+  EXPECT_TRUE(h.session.over_limit());
+}
+
 }  // namespace
 }  // namespace mw::proto::milter

@@ -18,6 +18,7 @@
 #include "server/controller_routes.h"
 #include "server/password.h"
 #include "server/series.h"
+#include "controller_support.h"
 #include "store/options.h"
 
 namespace mw::server {
@@ -26,24 +27,9 @@ namespace {
 namespace http = proto::http;
 namespace fs = std::filesystem;
 
-struct Sent {
-  bool done = false;
-  http::Response response;
-};
-
-class FakeResponder final : public http::Responder {
- public:
-  explicit FakeResponder(std::shared_ptr<Sent> s) : s_(std::move(s)) {}
-  void send(http::Response&& r) override {
-    s_->done = true;
-    s_->response = std::move(r);
-  }
-  bool cancelled() const override { return false; }
-  void set_cancel_callback(std::function<void()>) override {}
-
- private:
-  std::shared_ptr<Sent> s_;
-};
+using test_support::FakeResponder;
+using test_support::flush_batch;
+using test_support::Sent;
 
 http::Request req(std::string path, std::string password = {}, std::string ip = "192.0.2.10") {
   http::Request r;
@@ -429,20 +415,6 @@ TEST_F(FamiliesTest, DashboardFilesStayInsideTheWebDirectory) {
   EXPECT_EQ(call(*c, std::move(post))->response.status, 404);
 }
 
-// Write what `batch` counted into the store and let the writes complete.
-void flush_batch(SeriesBatch& batch, store::Store& store, core::Dispatcher& d) {
-  auto left = std::make_shared<int>(0);
-  auto ops = batch.flush(store, SeriesOptions{}, [left] {
-    ++*left;
-    return [left](Status st) {
-      EXPECT_TRUE(st) << st.error().message;
-      --*left;
-    };
-  });
-  for (int i = 0; i < 1000 && *left > 0; ++i) d.run_once_nonblock();
-  EXPECT_EQ(*left, 0);
-}
-
 double now() { return static_cast<double>(std::time(nullptr)); }
 
 TEST_F(FamiliesTest, GraphIsRspamdsShape) {
@@ -576,6 +548,42 @@ TEST_F(FamiliesTest, OperatorActionsAreAudited) {
   EXPECT_EQ(holds.find("holds")->size(), 0u);  // a false positive is released
   ASSERT_EQ(holds.find("false_positives")->size(), 1u);
   EXPECT_EQ(holds.find("false_positives")->items()[0].find("reason")->as_string(), "newsletter");
+}
+
+TEST_F(FamiliesTest, CollectorsFromTheStoresRecords) {
+  // What rules/outbound.lua writes: the records (one from before addresses were kept, one
+  // unreadable) and the accounts of each.
+  int left = 0;
+  std::vector<store::OpPtr> ops;
+  auto done = [&](Status) { --left; };
+  auto put = [&](const char* hash, const char* value, std::vector<const char*> users) {
+    ++left;
+    ops.push_back(store_->map_set("ob:collectors", hash, value, 0, done));
+    for (const char* u : users) {
+      ++left;
+      ops.push_back(store_->list_push(std::string("ob:collusers:") + hash, u, 50, 0, done));
+    }
+  };
+  put("h1", "2:1:box@free.example", {"taro", "jiro", "taro"});
+  put("h2", "3:3:drop@mail.example", {"a", "b", "c"});
+  put("h3", "2:0", {"x", "y"});
+  put("h4", "garbage", {});
+  for (int i = 0; i < 1000 && left > 0; ++i) dispatcher_.run_once_nonblock();
+  ASSERT_EQ(left, 0);
+  auto c = make();
+  json::Value v = json_of(call(*c, req("/outbound/collectors")));
+  const json::Value* rows = v.find("collectors");
+  ASSERT_TRUE(rows != nullptr && rows->size() == 3u) << json::write(v);
+  const json::Value& top = rows->items()[0];  // most accounts first
+  EXPECT_EQ(top.find("address")->as_string(), "drop@mail.example");
+  EXPECT_EQ(top.find("accounts")->as_int(), 3);
+  EXPECT_EQ(top.find("confirmed")->as_int(), 3);
+  EXPECT_EQ(json::write(*top.find("users")), R"(["c","b","a"])");  // newest first
+  const json::Value& second = rows->items()[1];  // then most confirmations
+  EXPECT_EQ(second.find("address")->as_string(), "box@free.example");
+  EXPECT_EQ(json::write(*second.find("users")), R"(["taro","jiro"])");  // each once
+  EXPECT_TRUE(rows->items()[2].find("address")->is_null());
+  EXPECT_EQ(call(*c, req("/outbound/collectors", "", "203.0.113.1"))->response.status, 403);
 }
 
 TEST_F(FamiliesTest, SavedScoresGoToTheLocalFile) {
