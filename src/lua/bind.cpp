@@ -37,6 +37,11 @@ scan::Task& task_of(lua_State* L, const TaskCellPtr& cell) {
   return *cell->task;
 }
 
+ItemOf check_item(lua_State* L, int idx, const char* name) {
+  auto* item = check_object<MessageItem>(L, idx, name);
+  return {task_of(L, item->cell).message(), item->index};
+}
+
 void push_task(lua_State* L, scan::Task& task) {
   LuaTaskExt& ext = ext_of(L, task);
   if (ext.userdata_ref != LUA_NOREF) {

@@ -19,6 +19,9 @@
 namespace mw::scan {
 class Task;
 }
+namespace mw::mime {
+struct Message;
+}
 
 namespace mw::lua {
 
@@ -73,6 +76,20 @@ T* check_object(lua_State* L, int idx, const char* name) {
   return static_cast<T*>(luaL_checkudata(L, idx, name));
 }
 
+// The userdata of one item of a task's message (a text part, a MIME part, a URL): the task's
+// cell and the item's index in its Message vector.
+struct MessageItem {
+  TaskCellPtr cell;
+  size_t index;
+};
+// The item object of class `name` at `idx`: the message of its task and the item's index.
+// Raises a Lua error when the task has ended.
+struct ItemOf {
+  const mime::Message& message;
+  size_t index;
+};
+ItemOf check_item(lua_State* L, int idx, const char* name);
+
 // The task behind a task userdata; raises a Lua error when the task has ended.
 scan::Task& check_task(lua_State* L, int idx);
 // The task of an object holding a cell; raises when ended.
@@ -126,6 +143,12 @@ int push_value(lua_State* L, I v) {
 template <auto Check, auto Member>
 int field_getter(lua_State* L) {
   return push_value(L, Check(L, 1).*Member);
+}
+
+// The same for a method without arguments: {"is_valid", method_getter<check, &Ip::valid>}.
+template <auto Check, auto Method>
+int method_getter(lua_State* L) {
+  return push_value(L, (Check(L, 1).*Method)());
 }
 
 // Push `v` as an array of strings; returns 1.

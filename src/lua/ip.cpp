@@ -37,16 +37,6 @@ int ip_tostring_meta(lua_State* L) {
   return 1;
 }
 
-int ip_get_version(lua_State* L) {
-  lua_pushinteger(L, check(L, 1).family);
-  return 1;
-}
-
-int ip_is_valid(lua_State* L) {
-  lua_pushboolean(L, check(L, 1).valid());
-  return 1;
-}
-
 int ip_is_local(lua_State* L) {
   Ip& ip = check(L, 1);
   bool local = false;
@@ -78,12 +68,6 @@ int ip_to_table(lua_State* L) {
   }
   return 1;
 }
-// "4.3.2.1" for 1.2.3.4; nibbles for IPv6 (DNSBL query order).
-int ip_inversed_str_octets(lua_State* L) {
-  push(L, check(L, 1).reversed_labels());
-  return 1;
-}
-
 int ip_eq(lua_State* L) {
   Ip& a = check(L, 1);
   Ip& b = check(L, 2);
@@ -92,10 +76,14 @@ int ip_eq(lua_State* L) {
 }
 
 const luaL_Reg kIpMethods[] = {
-    {"to_string", ip_to_string},       {"get_version", ip_get_version},
-    {"is_valid", ip_is_valid},         {"is_local", ip_is_local},
-    {"apply_mask", ip_apply_mask},     {"to_table", ip_to_table},
-    {"inversed_str_octets", ip_inversed_str_octets},
+    {"to_string", ip_to_string},
+    {"get_version", field_getter<check, &Ip::family>},
+    {"is_valid", method_getter<check, &Ip::valid>},
+    {"is_local", ip_is_local},
+    {"apply_mask", ip_apply_mask},
+    {"to_table", ip_to_table},
+    // "4.3.2.1" for 1.2.3.4; nibbles for IPv6 (DNSBL query order).
+    {"inversed_str_octets", method_getter<check, &Ip::reversed_labels>},
     {nullptr, nullptr}};
 
 int mod_from_string(lua_State* L) {

@@ -13,19 +13,14 @@ namespace mw::lua {
 
 namespace {
 
-struct PartRef {
-  TaskCellPtr cell;
-  size_t index;
-};
-
 const mime::TextPart& check_text(lua_State* L, int idx) {
-  auto* r = check_object<PartRef>(L, idx, kTextPartClass);
-  return task_of(L, r->cell).message().text_parts[r->index];
+  ItemOf item = check_item(L, idx, kTextPartClass);
+  return item.message.text_parts[item.index];
 }
 
 const mime::Part& check_part(lua_State* L, int idx) {
-  auto* r = check_object<PartRef>(L, idx, kMimePartClass);
-  return *task_of(L, r->cell).message().parts[r->index];
+  ItemOf item = check_item(L, idx, kMimePartClass);
+  return *item.message.parts[item.index];
 }
 
 // ---- text parts
@@ -68,7 +63,7 @@ int tp_get_html(lua_State* L) {
     lua_pushnil(L);
     return 1;
   }
-  auto* ref = check_object<PartRef>(L, 1, kTextPartClass);
+  auto* ref = check_object<MessageItem>(L, 1, kTextPartClass);
   push_ref_table(L, ext_of(L, task_of(L, ref->cell)).html_ref);
   const int slot = static_cast<int>(ref->index + 1);
   lua_rawgeti(L, -1, slot);
@@ -118,13 +113,13 @@ int tp_get_html(lua_State* L) {
   return 1;
 }
 int tp_get_mimepart(lua_State* L) {
-  auto* r = check_object<PartRef>(L, 1, kTextPartClass);
+  auto* r = check_object<MessageItem>(L, 1, kTextPartClass);
   scan::Task& t = task_of(L, r->cell);
   const mime::Part* p = t.message().text_parts[r->index].part;
   const auto& parts = t.message().parts;
   for (size_t i = 0; i < parts.size(); ++i) {
     if (parts[i] == p) {
-      push_object<PartRef>(L, kMimePartClass, PartRef{r->cell, i});
+      push_object<MessageItem>(L, kMimePartClass, MessageItem{r->cell, i});
       return 1;
     }
   }
@@ -225,7 +220,7 @@ int push_parts(lua_State* L, const char* class_name, bool text) {
   TaskCellPtr cell = cell_of(L, t);
   size_t n = text ? t.message().text_parts.size() : t.message().parts.size();
   for (size_t i = 0; i < n; ++i) {
-    push_object<PartRef>(L, class_name, PartRef{cell, i});
+    push_object<MessageItem>(L, class_name, MessageItem{cell, i});
     lua_rawseti(L, -2, static_cast<int>(i + 1));
   }
   return 1;
@@ -301,8 +296,8 @@ const luaL_Reg* task_content_methods() {
 }
 
 void open_content_classes(lua_State* L) {
-  register_class<PartRef>(L, kTextPartClass, kTextPartMethods);
-  register_class<PartRef>(L, kMimePartClass, kMimePartMethods);
+  register_class<MessageItem>(L, kTextPartClass, kTextPartMethods);
+  register_class<MessageItem>(L, kMimePartClass, kMimePartMethods);
 }
 
 }  // namespace mw::lua

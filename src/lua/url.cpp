@@ -11,15 +11,9 @@ namespace mw::lua {
 
 namespace {
 
-struct UrlRef {
-  TaskCellPtr cell;
-  size_t index;
-};
-
 const mime::Url& check(lua_State* L, int idx) {
-  auto* u = check_object<UrlRef>(L, idx, kUrlClass);
-  scan::Task& t = task_of(L, u->cell);
-  return t.message().urls[u->index];
+  ItemOf item = check_item(L, idx, kUrlClass);
+  return item.message.urls[item.index];
 }
 
 std::string_view origin_name(mime::Origin o) {
@@ -75,7 +69,7 @@ int to_table(lua_State* L) {
   return 1;
 }
 int url_tostring(lua_State* L) {
-  auto* u = check_object<UrlRef>(L, 1, kUrlClass);
+  auto* u = check_object<MessageItem>(L, 1, kUrlClass);
   if (!u->cell || u->cell->task == nullptr) {
     lua_pushstring(L, "url(gone)");
     return 1;
@@ -105,9 +99,11 @@ const luaL_Reg kMethods[] = {
 }  // namespace
 
 void push_url(lua_State* L, const TaskCellPtr& cell, size_t index) {
-  push_object<UrlRef>(L, kUrlClass, UrlRef{cell, index});
+  push_object<MessageItem>(L, kUrlClass, MessageItem{cell, index});
 }
 
-void open_url(lua_State* L) { register_class<UrlRef>(L, kUrlClass, kMethods, url_tostring); }
+void open_url(lua_State* L) {
+  register_class<MessageItem>(L, kUrlClass, kMethods, url_tostring);
+}
 
 }  // namespace mw::lua
