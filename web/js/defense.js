@@ -29,35 +29,35 @@ function buttons(state, user, held) {
     el('button', { type: 'button', 'data-act': 'falsepositive', onclick: () => act(state, '/outbound/falsepositive', user, 'Mark as false positive') }, 'False positive'));
 }
 
-// What happened to `user`, oldest first: detections, holds, the messages refused while held
-// before the burst, the burst start (doc/outbound.md, "Incidents"), the operators' actions.
+// What happened to `user`, oldest first: detections, the operators' actions, the hold, the
+// messages refused while held before the burst and the burst start (doc/outbound.md,
+// "Incidents"). Times are whole seconds, so several often fall in one second: they keep
+// the order in which they are added here (a detection holds the account, an operator holds
+// or releases it, then mail is refused), the sort being stable.
 function timeline(user, data, audit) {
   const items = [];
-  const add = (t, what, text) => items.push({ t, what, text, n: items.length });
-  for (const ev of data.events || []) {
+  const add = (t, what, text) => items.push({ t, what, text });
+  for (const ev of [...(data.events || [])].reverse()) {  // oldest first
     if (ev.user === user) {
       add(ev.time, 'detected', `test mail to ${(ev.recipients || []).join(', ')} (p=${(ev.probability || 0).toFixed(3)}${ev.tuple ? ', tuple ' + ev.tuple : ''})`);
-    }
-  }
-  const hold = (data.holds || []).find((h) => h.user === user);
-  if (hold) {
-    add(hold.since, 'held', `by ${hold.by || 'detection'}; ${hold.refused || 0} messages refused while held since`);
-    for (const r of hold.refusals || []) {
-      if (!r.burst) add(r.time, 'refused', `${r.recipients} recipient(s): not a burst (${r.reached} distinct recipients refused within the burst window)`);
-    }
-  }
-  for (const inc of data.incidents || []) {
-    if (inc.user === user && inc.burst_start !== undefined) {
-      add(inc.burst_start, 'burst refused', `the burst started: refused mail reached ${inc.recipients} distinct recipients within the burst window`);
     }
   }
   for (const a of [...audit].reverse()) {  // oldest first
     if (a.user === user) add(a.time, a.action, `${a.who.operator} (${a.who.ip}): ${a.reason}`);
   }
-  // By time; at equal times a detection, then a hold (what the hold refused, and a release,
-  // cannot precede it), then the order above.
-  const rank = (i) => (i.what === 'detected' ? 0 : i.what === 'held' || i.what === 'hold' ? 1 : 2);
-  items.sort((a, b) => a.t - b.t || rank(a) - rank(b) || a.n - b.n);
+  const hold = (data.holds || []).find((h) => h.user === user);
+  if (hold) {
+    add(hold.since, 'held', `by ${hold.by || 'detection'}; ${hold.refused || 0} messages refused while held since`);
+    for (const r of [...(hold.refusals || [])].reverse()) {  // oldest first
+      if (!r.burst) add(r.time, 'refused', `${r.recipients} recipient(s): not a burst (${r.reached} distinct recipients refused within the burst window)`);
+    }
+  }
+  for (const inc of [...(data.incidents || [])].reverse()) {  // oldest first
+    if (inc.user === user && inc.burst_start !== undefined) {
+      add(inc.burst_start, 'burst refused', `the burst started: refused mail reached ${inc.recipients} distinct recipients within the burst window`);
+    }
+  }
+  items.sort((a, b) => a.t - b.t);  // stable
   return el('section', { class: 'timeline', 'aria-label': `Timeline of ${user}` },
     el('h3', {}, `Timeline: ${user}`),
     el('ol', {}, items.map((i) => el('li', { 'data-what': i.what }, el('time', {}, time(i.t)), ' ', el('strong', {}, i.what), ' ', i.text))));
