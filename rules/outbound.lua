@@ -255,6 +255,40 @@ local function behaviour_signals(task, user, uh, now)
   return f, hits, rcpts, habitual, collectors, confirmed_new
 end
 
+-- A message of a held account is refused (counted in "ob:refused:<user>" for the dashboard).
+-- The burst the hold prevented is the attacker's mass sending: the account's refused mail
+-- reaching `burst_recipients` distinct recipients within `burst_window` (one message to many,
+-- or many messages to one each; a retried message counts its recipients once). The message
+-- that gets there starts the burst: the incident (detection -> burst start) is recorded once
+-- per hold. Refusals before it (the user's own mail, further test mail) are only logged for
+-- the per-account timeline ("ob:refusedlog:<user>", newest first). doc/outbound.md, "Incidents".
+local REFUSED_LOG_ROWS = 100
+local function refused_while_held(task, user, held)
+  local now = store.now(task)
+  store.incr(task, 'ob:refused:' .. user, 1, cfg.hold_ttl)
+  if store.get(task, 'ob:burst:' .. user) then return end  -- its burst is already recorded
+  local rcpts = task:get_recipients('smtp') or task:get_recipients('mime') or {}
+  local reached = 0
+  for i, r in ipairs(rcpts) do
+    if i > MAX_RCPTS or reached >= cfg.burst_recipients then break end
+    reached = store.distinct_add(task, 'ob:refrc:' .. user, ob.hash(r.addr:lower()),
+                                 cfg.burst_window) or reached
+  end
+  local burst = reached >= cfg.burst_recipients
+  store.list_push(task, 'ob:refusedlog:' .. user, rspamd_util.to_json{
+    time = now, recipients = math.min(#rcpts, MAX_RCPTS), reached = reached, burst = burst,
+  }, REFUSED_LOG_ROWS, cfg.hold_ttl)
+  -- One incident per hold, also when several workers get there at once.
+  if not burst or store.incr(task, 'ob:burst:' .. user, 1, cfg.hold_ttl) ~= 1 then return end
+  local row = rspamd_util.from_json(held)
+  if type(row) == 'table' and tonumber(row.since) then
+    store.list_push(task, 'ob:incidents', rspamd_util.to_json{
+      user = user, detected = tonumber(row.since), burst_start = now, recipients = reached,
+      by = row.by or 'detection',
+    }, 1000)
+  end
+end
+
 -- Prefilter: held accounts, rate limits. -----------------------------------------------------------
 mailward_config:register_symbol{
   name = 'OUTBOUND_HOLD', type = 'prefilter', priority = 20, group = 'outbound',
@@ -274,18 +308,7 @@ mailward_config:register_symbol{
     end
     if held then
       task:insert_result('OUTBOUND_HELD', 1.0, user)
-      -- Messages refused while held (the dashboard's per-account timeline). The first one
-      -- starts the burst the hold prevented: the incident (detection -> burst) is recorded.
-      local refused = store.incr(task, 'ob:refused:' .. user, 1, cfg.hold_ttl)
-      if refused == 1 then
-        local row = rspamd_util.from_json(held)
-        if type(row) == 'table' and tonumber(row.since) then
-          store.list_push(task, 'ob:incidents', rspamd_util.to_json{
-            user = user, detected = tonumber(row.since), first_refused = store.now(task),
-            by = row.by or 'detection',
-          }, 1000)
-        end
-      end
+      refused_while_held(task, user, held)
       if cfg.hold_action ~= 'alert' then
         task:set_pre_result{ action = cfg.hold_action, message = cfg.hold_message, module = 'outbound' }
       end

@@ -82,22 +82,31 @@ store::OpPtr hold_account(store::Store& store, std::string user, std::string rea
 }
 
 store::OpPtr release_account(store::Store& store, std::string user, store::Done cb) {
-  // Both operations live as long as the handle; the second starts when the first succeeded.
+  // Every operation lives as long as the handle; each starts when the one before succeeded.
   struct Release final : store::Op {
     store::OpPtr unhold;
-    store::OpPtr reset;
+    std::vector<std::string> keys;
+    std::vector<store::OpPtr> dels;
+    store::Done cb;
+    void next(store::Store& s, Status st) {
+      if (!st || keys.empty()) {
+        cb(st);
+        return;
+      }
+      std::string key = std::move(keys.back());
+      keys.pop_back();
+      dels.push_back(s.del(std::move(key), [this, &s](Status d) { next(s, d); }));
+    }
   };
   auto r = std::make_unique<Release>();
   Release* raw = r.get();
-  std::string refused = kRefusedPrefix + user;
+  raw->cb = std::move(cb);
+  for (const char* prefix :
+       {kBurstPrefix, kRefusedRecipientsPrefix, kRefusedLogPrefix, kRefusedPrefix}) {
+    raw->keys.push_back(prefix + user);
+  }
   raw->unhold = store.map_del(kHoldMap, std::move(user),
-                              [raw, &store, refused, cb = std::move(cb)](Status st) {
-                                if (!st) {
-                                  cb(st);
-                                  return;
-                                }
-                                raw->reset = store.del(refused, cb);
-                              });
+                              [raw, &store](Status st) { raw->next(store, st); });
   return r;
 }
 

@@ -41,9 +41,19 @@ inline constexpr const char* kCollectorMap = "ob:collectors";
 inline constexpr const char* kCollectorUsersPrefix = "ob:collusers:";
 // Recipients a false-positive mark keeps (the rules examine as many per message).
 inline constexpr size_t kFalsePositiveRecipients = 50;
-// "ob:refused:<user>": messages refused while held (rules/outbound.lua counts them; the first
-// one records an incident in the list "ob:incidents").
+// Per held account, written by rules/outbound.lua while its mail is refused (doc/outbound.md,
+// "Incidents"); release_account() deletes them, so the next hold is a new incident:
+//   "ob:refused:<user>"     messages refused while held (a counter)
+//   "ob:refusedlog:<user>"  list of the refused messages up to and with the one that started
+//                           the burst, newest first: JSON {time, recipients, reached, burst}
+//   "ob:refrc:<user>"       distinct (hashed) recipients of refused mail within burst_window
+//   "ob:burst:<user>"       set once the burst started; the rules then pushed the incident
+//                           {user, detected, burst_start, recipients, by} to "ob:incidents"
 inline constexpr const char* kRefusedPrefix = "ob:refused:";
+inline constexpr const char* kRefusedLogPrefix = "ob:refusedlog:";
+inline constexpr const char* kRefusedRecipientsPrefix = "ob:refrc:";
+inline constexpr const char* kBurstPrefix = "ob:burst:";
+inline constexpr const char* kIncidentList = "ob:incidents";
 
 // Rows {user, ...} from the map's (user, JSON) fields; a value that is not a JSON object
 // gives a row with the user only.
@@ -54,7 +64,8 @@ store::OpPtr list_holds(store::Store& store, std::function<void(Result<json::Val
 // Hold `user` by an operator: {since: now, reasons: [reason], by: "operator"}, no expiry.
 store::OpPtr hold_account(store::Store& store, std::string user, std::string reason, double now,
                           store::Done cb);
-// Release `user` and reset its count of refused messages (the next hold is a new incident).
+// Release `user` and delete its refused-while-held records above (the next hold is a new
+// incident; the incidents already recorded stay).
 store::OpPtr release_account(store::Store& store, std::string user, store::Done cb);
 // The operator says the detection of `user` was wrong: release the account and write its
 // "ob:fp" row {time: now, reason, recipients} with the recipients (lower-cased, at most

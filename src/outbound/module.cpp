@@ -70,6 +70,11 @@ class OutboundModule final : public scan::Module {
            "\"Not sent: your account is on hold because mail from it looked like a test of a "
            "stolen password; please change your password and contact support\"",
            "SMTP reply text for held accounts"});
+    s.add({"outbound.burst_recipients", OptType::kInt, "10",
+           "Distinct recipients the refused mail of a held account must reach within "
+           "burst_window to be the burst the hold prevented (the incident's start)", 2, 100000});
+    s.add({"outbound.burst_window", OptType::kDuration, "\"1h\"",
+           "Window of burst_recipients"});
     s.add({"outbound.provider_hosts", OptType::kStringList, "[]",
            "The provider's own submission host names (found next to a port: a strong signal)"});
     s.add({"outbound.local_domains", OptType::kStringList, "[]",

@@ -1,13 +1,17 @@
 // Controller routes of outbound protection (outbound/hold_list.h):
 //
 //   GET  /outbound/holds     {"holds": [{user, since, reasons, weights?, tuple? (masked),
-//                            refused (messages refused while held), ...}], "events": [recent
+//                            refused (messages refused while held), refusals: [{time,
+//                            recipients, reached, burst}] (the refused messages up to the
+//                            burst start, newest first), ...}], "events": [recent
 //                            detections, newest first], "false_positives": [{user, time,
-//                            reason, recipients}], "incidents": [{user, detected, first_refused, by}]
-//                            (newest first: a hold whose first refused message started the
-//                            burst it prevented), "burst_delay": [{days, count}] (how many
-//                            incidents had their burst that many days after the detection:
-//                            0, 1, 2, 3, 4-6, 7-13, 14-29, 30+)}
+//                            reason, recipients}], "incidents": [{user, detected, burst_start,
+//                            recipients, by}] (newest first: a hold whose refused mail became
+//                            the burst it prevented, doc/outbound.md "Incidents"),
+//                            "burst_delay": [{days, count}] (how many incidents had their
+//                            burst start that many days after the detection: 0, 1, 2, 3,
+//                            4-6, 7-13, 14-29, 30+; records without burst_start, written
+//                            before the burst rule, are not counted)}
 //   GET  /outbound/collectors  the store's collector records (fleet-wide with Redis): addresses
 //                            that got suspected test mail from several accounts, most
 //                            accounts first, at most 200: {"collectors": [{address,
@@ -29,6 +33,7 @@
 #include <ctime>
 #include <iterator>
 #include <memory>
+#include <string>
 
 #include "outbound/hold_list.h"
 #include "server/controller_routes.h"
@@ -47,10 +52,10 @@ constexpr size_t kMaxUser = 320;
 constexpr size_t kMaxReason = 500;
 constexpr size_t kMaxOperator = 64;
 constexpr const char* kAuditList = "audit";
-constexpr const char* kIncidents = "ob:incidents";  // written by rules/outbound.lua
+constexpr size_t kRefusalsShown = 100;  // rules/outbound.lua keeps as many
 constexpr size_t kIncidentRows = 1000;
 
-// The distribution of days between detection and burst over `incidents`.
+// The distribution of days between detection and burst start over `incidents`.
 json::Value burst_delay(const json::Value& incidents) {
   struct Bucket {
     const char* label;
@@ -62,7 +67,7 @@ json::Value burst_delay(const json::Value& incidents) {
   int64_t counts[std::size(kBuckets)] = {};
   for (const auto& i : incidents.items()) {
     const json::Value* d = i.find("detected");
-    const json::Value* f = i.find("first_refused");
+    const json::Value* f = i.find("burst_start");
     if (d == nullptr || f == nullptr) continue;
     double days = (f->as_double() - d->as_double()) / 86400;
     for (size_t b = 0; b < std::size(kBuckets); ++b) {
@@ -216,10 +221,12 @@ void list_holds(Controller& c, http::ResponderPtr r) {
         out->set("holds", std::move(*holds));
         json::Value& rows = (*out)["holds"];
         for (size_t i = 0; i < rows.size(); ++i) {
+          const json::Value* u = rows.items()[i].find("user");
+          std::string user = u ? u->as_string() : "";
           rows.items_mut()[i].set("refused", int64_t{0});
+          rows.items_mut()[i].set("refusals", json::Value::array());
           pending->add();
-          const json::Value* user = rows.items()[i].find("user");
-          work.keep(store->get(outbound::kRefusedPrefix + (user ? user->as_string() : ""),
+          work.keep(store->get(outbound::kRefusedPrefix + user,
                                [out, i, release](Result<std::optional<std::string>> n) {
                                  if (n && n->has_value()) {
                                    (*out)["holds"].items_mut()[i].set(
@@ -227,6 +234,15 @@ void list_holds(Controller& c, http::ResponderPtr r) {
                                  }
                                  release();
                                }));
+          pending->add();
+          work.keep(store->list_range(outbound::kRefusedLogPrefix + user, 0, kRefusalsShown,
+                                      [out, i, release](Result<std::vector<std::string>> log) {
+                                        if (log) {
+                                          (*out)["holds"].items_mut()[i].set("refusals",
+                                                                             json_rows(*log));
+                                        }
+                                        release();
+                                      }));
         }
         pending->add();
         work.keep(outbound::recent_events(*store, kEventsShown, [out, release](json::Value ev) {
@@ -234,7 +250,7 @@ void list_holds(Controller& c, http::ResponderPtr r) {
           release();
         }));
         pending->add();
-        work.keep(store->list_range(kIncidents, 0, kIncidentRows,
+        work.keep(store->list_range(outbound::kIncidentList, 0, kIncidentRows,
                                     [out, release](Result<std::vector<std::string>> rows) {
                                       json::Value incidents =
                                           rows ? json_rows(*rows) : json::Value::array();

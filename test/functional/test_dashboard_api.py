@@ -28,7 +28,7 @@ class DashboardApiTest(unittest.TestCase):
         cls.config, cls.daemon = setup.config, setup.daemon
         key = setup.key
         cls.inbound = dashdata.scan_inbound(cls.daemon, key)
-        cls.outbound = dashdata.scan_outbound(cls.daemon)
+        cls.outbound, cls.refused = dashdata.scan_outbound(cls.daemon)
         cls.replies = [r for _, r in cls.inbound] + cls.outbound
         # Wait for the worker's flush.
         deadline = time.time() + 20
@@ -129,13 +129,8 @@ class DashboardApiTest(unittest.TestCase):
         self.assertEqual(held[0]["tuple"],
                          "taro.yamada@example.jp;taro.yamada;Sa*********;mail.example.jp;465;2;LOGIN")
         self.assertEqual(held[0]["recipients"], ["resultbox77@freemail.example"])
-        self.assertGreaterEqual(held[0]["refused"], 1)
+        self.assertEqual(held[0]["refused"], len(self.refused))
         self.assertTrue(held[0]["weights"])
-        inc = [i for i in holds["incidents"] if i["user"] == dashdata.USER]
-        self.assertEqual(len(inc), 1, holds["incidents"])
-        self.assertLessEqual(inc[0]["detected"], inc[0]["first_refused"])
-        self.assertEqual(holds["burst_delay"][0], {"days": "0", "count": 1})
-        self.assertEqual(sum(b["count"] for b in holds["burst_delay"]), 1)
         ev = [e for e in holds["events"] if e["user"] == dashdata.USER][0]
         self.assertNotIn("Sakura", ev["subject"])
         rows = json.loads(hist_raw)["rows"]
@@ -202,6 +197,66 @@ class DashboardApiTest(unittest.TestCase):
         self.assertGreaterEqual(mine[2]["time"], int(before) - 1)
         fps = self.get("/outbound/holds")["false_positives"]
         self.assertIn(user, [f["user"] for f in fps])
+
+    def test_burst_not_the_users_own_mail_starts_the_incident(self):
+        # Refused while held: the user's own mail to one colleague, then the attacker's burst
+        # (dashdata.BURST). The incident starts at the message with which the refused mail
+        # reached burst_recipients distinct recipients, not at the first refused message.
+        holds = self.get("/outbound/holds")
+        held = [h for h in holds["holds"] if h["user"] == dashdata.USER][0]
+        start = dashdata.burst_starts(self.refused)
+        self.assertIsNotNone(start)
+        idx = [t for t, _ in self.refused].index(start)
+        self.assertGreater(idx, 1)
+        refusals = held["refusals"][::-1]  # oldest first: up to the burst start
+        self.assertEqual([r["recipients"] for r in refusals],
+                         [len(r) for _, r in self.refused[:idx + 1]])
+        self.assertEqual([r["burst"] for r in refusals], [False] * idx + [True])
+        self.assertEqual(refusals[0]["reached"], 1)  # the user's own mail
+        inc = [i for i in holds["incidents"] if i["user"] == dashdata.USER]
+        self.assertEqual(len(inc), 1, holds["incidents"])
+        self.assertEqual(inc[0]["burst_start"], refusals[idx]["time"])
+        self.assertGreater(inc[0]["burst_start"], refusals[0]["time"])
+        self.assertLessEqual(inc[0]["detected"], refusals[0]["time"])
+        self.assertEqual(inc[0]["recipients"], dashdata.BURST_RECIPIENTS)
+        self.assertEqual(inc[0]["by"], "detection")
+        self.assertEqual(holds["burst_delay"][0], {"days": "0", "count": 1})
+        self.assertEqual(sum(b["count"] for b in holds["burst_delay"]), 1)
+
+    def test_zx_operator_hold_retries_and_one_message_to_many(self):
+        # (Named to run after the tests that count every scan of the class.) An account held
+        # by an operator: its own message retried a dozen times (one recipient) is refused
+        # each time and is no burst; one message to twelve recipients is.
+        user = "saburo.ito"
+        code, body = self.post("/outbound/hold", {"user": user, "reason": "phished, ticket 7"})
+        self.assertEqual(code, 200, body)
+        env = {"User": user, "IP": "192.0.2.62", "From": "saburo.ito@example.jp",
+               "Helo": "pc-62", "Rcpt": "hanako@example.co.jp"}
+        for _ in range(12):
+            r = self.daemon.scan(dashdata.normal_mail(7), env)
+            self.assertIn("OUTBOUND_HELD", r["symbols"])
+
+        def mine():
+            return [i for i in self.get("/outbound/holds")["incidents"] if i["user"] == user]
+
+        self.assertEqual(mine(), [])
+        rcpts = ["member%d@club.example" % i for i in range(12)]
+        r = self.daemon.scan(dashdata.burst_mail(99), dict(env, Rcpt=", ".join(rcpts)))
+        self.assertIn("OUTBOUND_HELD", r["symbols"])
+        inc = mine()
+        self.assertEqual(len(inc), 1)
+        self.assertEqual(inc[0]["by"], "operator")
+        row = [h for h in self.get("/outbound/holds")["holds"] if h["user"] == user][0]
+        self.assertEqual(row["refused"], 13)
+        self.assertEqual([r["burst"] for r in row["refusals"]], [True] + [False] * 12)
+        self.assertEqual(inc[0]["burst_start"], row["refusals"][0]["time"])
+        # Released: the refusals go; the incident stays.
+        code, body = self.post("/outbound/release", {"user": user, "reason": "password reset"})
+        self.assertEqual(code, 200, body)
+        self.assertEqual(len(mine()), 1)
+        self.post("/outbound/hold", {"user": user, "reason": "again"})
+        row = [h for h in self.get("/outbound/holds")["holds"] if h["user"] == user][0]
+        self.assertEqual((row["refused"], row["refusals"]), (0, []))
 
     def test_zy_false_positive_mark_changes_detection(self):
         # (Named to run after the tests that count every scan of the class.)

@@ -29,27 +29,38 @@ function buttons(state, user, held) {
     el('button', { type: 'button', 'data-act': 'falsepositive', onclick: () => act(state, '/outbound/falsepositive', user, 'Mark as false positive') }, 'False positive'));
 }
 
+// What happened to `user`, oldest first: detections, the operators' actions, the hold, the
+// messages refused while held before the burst and the burst start (doc/outbound.md,
+// "Incidents"). Times are whole seconds, so several often fall in one second: they keep
+// the order in which they are added here (a detection holds the account, an operator holds
+// or releases it, then mail is refused), the sort being stable.
 function timeline(user, data, audit) {
   const items = [];
-  for (const ev of data.events || []) {
+  const add = (t, what, text) => items.push({ t, what, text });
+  for (const ev of [...(data.events || [])].reverse()) {  // oldest first
     if (ev.user === user) {
-      items.push([ev.time, 'detected', `test mail to ${(ev.recipients || []).join(', ')} (p=${(ev.probability || 0).toFixed(3)}${ev.tuple ? ', tuple ' + ev.tuple : ''})`]);
+      add(ev.time, 'detected', `test mail to ${(ev.recipients || []).join(', ')} (p=${(ev.probability || 0).toFixed(3)}${ev.tuple ? ', tuple ' + ev.tuple : ''})`);
     }
+  }
+  for (const a of [...audit].reverse()) {  // oldest first
+    if (a.user === user) add(a.time, a.action, `${a.who.operator} (${a.who.ip}): ${a.reason}`);
   }
   const hold = (data.holds || []).find((h) => h.user === user);
   if (hold) {
-    items.push([hold.since, 'held', `by ${hold.by || 'detection'}; ${hold.refused || 0} messages refused while held since`]);
+    add(hold.since, 'held', `by ${hold.by || 'detection'}; ${hold.refused || 0} messages refused while held since`);
+    for (const r of [...(hold.refusals || [])].reverse()) {  // oldest first
+      if (!r.burst) add(r.time, 'refused', `${r.recipients} recipient(s): not a burst (${r.reached} distinct recipients refused within the burst window)`);
+    }
   }
-  for (const inc of data.incidents || []) {
-    if (inc.user === user) items.push([inc.first_refused, 'burst refused', 'first message refused while held: the burst started']);
+  for (const inc of [...(data.incidents || [])].reverse()) {  // oldest first
+    if (inc.user === user && inc.burst_start !== undefined) {
+      add(inc.burst_start, 'burst refused', `the burst started: refused mail reached ${inc.recipients} distinct recipients within the burst window`);
+    }
   }
-  for (const a of [...audit].reverse()) {  // oldest first, so equal times keep their order
-    if (a.user === user) items.push([a.time, a.action, `${a.who.operator} (${a.who.ip}): ${a.reason}`]);
-  }
-  items.sort((a, b) => a[0] - b[0]);  // stable
+  items.sort((a, b) => a.t - b.t);  // stable
   return el('section', { class: 'timeline', 'aria-label': `Timeline of ${user}` },
     el('h3', {}, `Timeline: ${user}`),
-    el('ol', {}, items.map(([t, what, text]) => el('li', {}, el('time', {}, time(t)), ' ', el('strong', {}, what), ' ', text))));
+    el('ol', {}, items.map((i) => el('li', { 'data-what': i.what }, el('time', {}, time(i.t)), ' ', el('strong', {}, i.what), ' ', i.text))));
 }
 
 // Horizontal bars: one per bucket of days.
@@ -108,7 +119,9 @@ export async function render(root, state) {
     selected ? timeline(selected, data, audit) : el('p', { class: 'hint' }, 'Choose an account to see its timeline.'),
     el('h2', {}, 'Days from test mail to burst'),
     el('p', { class: 'explain' }, 'Over all incidents the server recorded: days between the detection of the test mail ',
-      'and the first message the hold refused (the start of the burst it prevented).'),
+      'and the start of the burst the hold prevented: the first refused message with which the account\'s refused mail ',
+      'reached many distinct recipients in a short time (outbound burst_recipients within burst_window). ',
+      'Refused mail that does not look like a burst (the user\'s own, further test mail) is on the account\'s timeline only.'),
     delayChart(data.burst_delay || []),
     el('h2', {}, 'Collector addresses'),
     table('Addresses that received suspected test mail from several accounts (the server\'s collector records, ' +

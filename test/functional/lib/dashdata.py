@@ -17,7 +17,8 @@ submissions of a small provider, ending now, with several hijacked accounts (tes
 the burst); `mailward replay` feeds it through the engine into the daemon's own store before
 the daemon starts (the store's clock follows the recorded times). Month.expected_* derive,
 from the replay's replies alone, what the dashboard must show: the accounts detected with
-their masked tuples, and the incidents (detection to first refused message).
+their masked tuples, and the incidents (detection to the burst start, by the rule of
+doc/outbound.md "Incidents" applied to the refused messages: burst_starts).
 
 expected_auth(replies) derives, from the symbols of each scan's reply, what the server's
 per-day authentication counts must be: an independent tally to compare with /authstats.
@@ -149,18 +150,61 @@ class Month:
         return {a: u for a, u in users.items() if len(u) >= 2}
 
     def expected_incidents(self):
-        """[(user, days)]: for each account, the first message refused while held after its
-        detection (the replay never releases an account)."""
-        detected, out = {}, []
+        """[(user, days)]: for each account held by its detection, the burst start (the rule
+        of doc/outbound.md "Incidents", burst_starts) among its messages refused while held
+        (the replay never releases an account), in days after the detection."""
+        detected, refused = {}, {}
         for ev in self.events:
             s = self.replies[ev["id"]]["symbols"]
             user = ev["user"]
             if "OUTBOUND_RECON" in s and user not in detected:
                 detected[user] = ev["time"]
-            elif "OUTBOUND_HELD" in s and user in detected and \
-                    user not in [u for u, _ in out]:
-                out.append((user, (ev["time"] - detected[user]) / 86400))
+            elif "OUTBOUND_HELD" in s and user in detected:
+                refused.setdefault(user, []).append((ev["time"], ev["rcpt"]))
+        out = []
+        for user, msgs in refused.items():
+            start = burst_starts(msgs)
+            if start is not None:
+                out.append((user, (start - detected[user]) / 86400))
         return out
+
+    def refused_before_burst(self):
+        """{user: [days after the detection of each refused message before the burst]}."""
+        detected, out = {}, {}
+        for ev in self.events:
+            s = self.replies[ev["id"]]["symbols"]
+            if "OUTBOUND_RECON" in s and ev["user"] not in detected:
+                detected[ev["user"]] = ev["time"]
+        for user, days in self.expected_incidents():
+            for ev in self.events:
+                d = (ev["time"] - detected[user]) / 86400
+                if ev["user"] == user and d < days and \
+                        "OUTBOUND_HELD" in self.replies[ev["id"]]["symbols"]:
+                    out.setdefault(user, []).append(d)
+        return out
+
+
+# The burst rule's defaults ([outbound] burst_recipients, burst_window; doc/outbound.md).
+BURST_RECIPIENTS = 10
+BURST_WINDOW = 3600
+MAX_RCPTS = 50  # recipients examined per message (rules/outbound.lua)
+
+
+def burst_starts(refused):
+    """The time of the refused message that starts the burst, from [(time, [recipients])] of
+    one hold in time order, or None: the first message with which the refused mail reached
+    BURST_RECIPIENTS distinct recipients (case-insensitive) within BURST_WINDOW seconds."""
+    seen = {}  # recipient -> last time
+    for t, rcpts in refused:
+        reached = 0
+        for i, r in enumerate(rcpts):
+            if i >= MAX_RCPTS or reached >= BURST_RECIPIENTS:
+                break
+            seen[r.lower()] = t
+            reached = sum(1 for last in seen.values() if t - last < BURST_WINDOW)
+        if reached >= BURST_RECIPIENTS:
+            return t
+    return None
 
 
 def burst_chart(incident_days):
@@ -233,12 +277,31 @@ def normal_mail(i):
             "Hello Hanako, the room is booked from ten to twelve on Friday.\r\n" % (i, i))
 
 
+def burst_mail(i):
+    return ("From: taro.yamada@example.jp\r\nTo: undisclosed-recipients:;\r\n"
+            "Subject: Your parcel could not be delivered\r\n"
+            "Message-ID: <burst-%d@example.jp>\r\nMIME-Version: 1.0\r\n"
+            "Content-Type: text/plain\r\n\r\nConfirm your address within 24 hours: "
+            "http://parcel-redelivery.example/confirm?id=%d\r\n" % (i, i))
+
+
+# The attacker's burst in the live account: four messages to three new recipients each.
+BURST = [["customer%d.%d@freemail.example" % (i, j) for j in range(3)] for i in range(4)]
+
+
 def scan_outbound(daemon):
-    """Office mail, then a credential-test mail: the account ends up held. The replies."""
+    """Office mail, then a credential-test mail: the account ends up held. Then, refused while
+    held: the user's own mail to one colleague (not a burst), and the attacker's burst (BURST).
+    The replies, and the refused messages [(time, [recipients])] in order."""
     replies = [daemon.scan(normal_mail(i), OFFICE) for i in range(8)]
     replies.append(daemon.scan(os.path.join(FIX, "tuple-semicolon.eml"), ATTACKER))
-    replies.append(daemon.scan(normal_mail(100), OFFICE))  # refused while held
-    return replies
+    refused = []
+    for mail, env in [(normal_mail(100), OFFICE)] + [
+            (burst_mail(i), dict(ATTACKER, Rcpt=", ".join(rcpts)))
+            for i, rcpts in enumerate(BURST)]:
+        refused.append((time.time(), env["Rcpt"].split(", ")))
+        replies.append(daemon.scan(mail, env))
+    return replies, refused
 
 
 def expected_auth(scans):
