@@ -58,9 +58,22 @@ class Steps : public store::Op {
     if (cb) cb(std::move(r));
   }
 
+  // Steps running side by side: add_pending() before each starts, step_done() with its
+  // status when it calls back. The last one finishes: with the first error, else outcome().
+  void add_pending(int n = 1) { pending_ += n; }
+  void step_done(const Status& st) {
+    if (!st && !error_) error_ = st.error();
+    if (--pending_ > 0) return;
+    if (error_) return finish(fail(*error_));
+    finish(outcome());
+  }
+  virtual T outcome() const = 0;
+
  private:
   std::function<void(Result<T>)> cb_;
   std::vector<OpPtr> ops_;
+  int pending_ = 0;
+  std::optional<Error> error_;
 };
 
 class LearnOp final : public Steps<LearnResult> {
@@ -104,27 +117,22 @@ class LearnOp final : public Steps<LearnResult> {
     done_ = done;
     hold(s_.counts_add(t_.tokens, ids_, spam, ham, [this, record](Status st) {
       if (!st) return finish(fail(st.error()));
-      pending_ = 1;
+      add_pending();
       hold(record());
       if (done_ == LearnResult::kForgotten) return;
-      ++pending_;
+      add_pending();
       hold(s_.incr(std::string(kLearnedCounterKey), 1, 0, [this](Result<int64_t> r) {
         step_done(r ? Status() : Status(fail(r.error())));
       }));
       if (!t_.user_id.empty()) {
-        ++pending_;
+        add_pending();
         hold(s_.map_set(std::string(kUsersKey), t_.user_id, "", 0,
                         [this](Status s2) { step_done(s2); }));
       }
     }));
   }
 
-  void step_done(const Status& st) {
-    if (!st && !error_) error_ = st.error();
-    if (--pending_ > 0) return;
-    if (error_) return finish(fail(*error_));
-    finish(done_);
-  }
+  LearnResult outcome() const override { return done_; }
 
   Store& s_;
   Table t_;
@@ -133,8 +141,6 @@ class LearnOp final : public Steps<LearnResult> {
   std::optional<Class> cls_;  // nullopt: forget
   double ttl_;
   LearnResult done_ = LearnResult::kLearned;
-  int pending_ = 0;
-  std::optional<Error> error_;
 };
 
 class InfoOp final : public Steps<Info> {
@@ -144,14 +150,14 @@ class InfoOp final : public Steps<Info> {
 
   void start() {
     add_table(global_table());
-    ++pending_;
+    add_pending();
     hold(s_.get(std::string(kLearnedCounterKey), [this](Result<std::optional<std::string>> r) {
       if (r && *r) {
         info_.learned = static_cast<uint64_t>(std::max<long long>(0, std::atoll((*r)->c_str())));
       }
-      one_done(r ? Status() : Status(fail(r.error())));
+      step_done(r ? Status() : Status(fail(r.error())));
     }));
-    ++pending_;
+    add_pending();
     hold(s_.map_all(std::string(kUsersKey),
                     [this](Result<std::vector<std::pair<std::string, std::string>>> r) {
                       if (r) {
@@ -159,14 +165,14 @@ class InfoOp final : public Steps<Info> {
                         size_t n = std::min(r->size(), max_users_);
                         for (size_t i = 0; i < n; ++i) add_table(table_of_user_id((*r)[i].first));
                       }
-                      one_done(r ? Status() : Status(fail(r.error())));
+                      step_done(r ? Status() : Status(fail(r.error())));
                     }));
   }
 
  private:
   // The table's size and its totals row.
   void add_table(const Table& t) {
-    pending_ += 2;
+    add_pending(2);
     hold(s_.counts_info(t.tokens, [this](Result<Store::CountsInfo> r) {
       if (r) {
         info_.spam.tokens += r->rows_a;
@@ -177,29 +183,22 @@ class InfoOp final : public Steps<Info> {
           info_.ham.bytes += r->bytes * r->rows_b / both;
         }
       }
-      one_done(r ? Status() : Status(fail(r.error())));
+      step_done(r ? Status() : Status(fail(r.error())));
     }));
     hold(s_.counts_get(t.tokens, {0}, [this](Result<std::vector<Store::CountRow>> r) {
       if (r && !r->empty()) {
         info_.spam.learns += (*r)[0].a;
         info_.ham.learns += (*r)[0].b;
       }
-      one_done(r ? Status() : Status(fail(r.error())));
+      step_done(r ? Status() : Status(fail(r.error())));
     }));
   }
 
-  void one_done(const Status& st) {
-    if (!st && !error_) error_ = st.error();
-    if (--pending_ > 0) return;
-    if (error_) return finish(fail(*error_));
-    finish(info_);
-  }
+  Info outcome() const override { return info_; }
 
   Store& s_;
   size_t max_users_;
   Info info_;
-  int pending_ = 0;
-  std::optional<Error> error_;
 };
 
 }  // namespace

@@ -27,14 +27,14 @@
 #include <string>
 #include <string_view>
 
+#include "core/non_copyable.h"
+
 namespace mw::classify {
 
-class WordSplitter {
+class WordSplitter : core::NonCopyable {
  public:
   WordSplitter();
   ~WordSplitter();
-  WordSplitter(const WordSplitter&) = delete;
-  WordSplitter& operator=(const WordSplitter&) = delete;
 
   // Call `emit` with each normalised word of `text` (UTF-8), in order, until `max_words`
   // have been emitted. The view passed to `emit` is valid during the call only. Returns how

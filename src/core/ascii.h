@@ -1,5 +1,5 @@
 // ASCII helpers: character classes, case folding, case-insensitive comparison, trimming,
-// hexadecimal digits and escapes, edit distance.
+// separated fields, hexadecimal digits and escapes, edit distance.
 //
 // The one home for these in the tree: mail headers, DNS names, SPF/DKIM/DMARC records and
 // protocol tokens are all compared in ASCII only, so nothing here depends on the C locale
@@ -114,5 +114,21 @@ constexpr std::string_view trim(std::string_view s) { return trim_if(s, is_space
 // `s` on one line: each run of folding whitespace (SP, HTAB, CR, LF) becomes one space, none
 // at the ends ("  a \r\n\tb " -> "a b").
 std::string collapse_fws(std::string_view s);
+
+// ---------------------------------------------------------------------------------------
+// Separated fields
+
+// Calls `fn(field)` for each `sep`-separated field of `s` in order, empty ones included
+// ("a..b" has three fields, "" and "a." have one and two). Stops at the first field for
+// which `fn` returns false, and then returns false; true when every field was accepted.
+template <typename Fn>
+constexpr bool each_field(std::string_view s, char sep, Fn&& fn) {
+  for (;;) {
+    size_t at = s.find(sep);
+    if (!fn(s.substr(0, at))) return false;
+    if (at == std::string_view::npos) return true;
+    s.remove_prefix(at + 1);
+  }
+}
 
 }  // namespace mw::core

@@ -12,6 +12,9 @@
 // table says otherwise with with_fallback(). Sparse enums (wire codes such as DNS types) use
 // SparseEnumNames: a list of {value, name} pairs searched in order.
 //
+// is_one_of(v, {a, b, c}) says whether an enum value is in a set written at the call site
+// (for predicates such as "does this mechanism query DNS").
+//
 // Ownership: views over string literals. Loop affinity: none. constexpr throughout.
 #pragma once
 
@@ -68,6 +71,15 @@ class EnumNames {
   std::array<std::string_view, kSize> names_;
   std::string_view fallback_ = "unknown";
 };
+
+template <class E>
+  requires std::is_enum_v<E>
+constexpr bool is_one_of(E e, std::initializer_list<E> set) {
+  for (E v : set) {
+    if (v == e) return true;
+  }
+  return false;
+}
 
 template <class E, size_t N>
   requires std::is_enum_v<E>

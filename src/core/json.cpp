@@ -1,5 +1,6 @@
 #include "core/json.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -90,6 +91,13 @@ bool Value::erase(std::string_view key) {
 // Parser
 
 namespace {
+
+// The two-character escapes of RFC 8259 section 7, both ways: {raw byte, letter after '\'}.
+// The parser also accepts "\/" (a '/' the writer never escapes); other bytes below 0x20
+// are written as \u00XX.
+constexpr std::pair<char, char> kShortEscapes[] = {
+    {'"', '"'}, {'\\', '\\'}, {'\n', 'n'}, {'\r', 'r'}, {'\t', 't'}, {'\b', 'b'}, {'\f', 'f'},
+};
 
 class Parser {
  public:
@@ -252,40 +260,36 @@ class Parser {
       ++pos_;
       if (pos_ >= s_.size()) return error("unterminated escape");
       char e = s_[pos_++];
-      switch (e) {
-        case '"': out += '"'; break;
-        case '\\': out += '\\'; break;
-        case '/': out += '/'; break;
-        case 'b': out += '\b'; break;
-        case 'f': out += '\f'; break;
-        case 'n': out += '\n'; break;
-        case 'r': out += '\r'; break;
-        case 't': out += '\t'; break;
-        case 'u': {
-          uint32_t cp;
-          if (!hex4(cp)) return false;
-          if (cp >= 0xD800 && cp <= 0xDBFF) {
-            uint32_t lo;
-            if (pos_ + 2 <= s_.size() && s_[pos_] == '\\' && s_[pos_ + 1] == 'u') {
-              pos_ += 2;
-              if (!hex4(lo)) return false;
-              if (lo >= 0xDC00 && lo <= 0xDFFF) {
-                cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-              } else {
-                append_utf8(out, 0xFFFD);
-                cp = lo;
-              }
-            } else {
-              cp = 0xFFFD;
-            }
-          } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
-            cp = 0xFFFD;
-          }
-          append_utf8(out, cp);
-          break;
-        }
-        default: return error("bad escape");
+      if (e == '/') {
+        out += '/';
+        continue;
       }
+      if (const auto* esc = std::ranges::find(kShortEscapes, e, &std::pair<char, char>::second);
+          esc != std::end(kShortEscapes)) {
+        out += esc->first;
+        continue;
+      }
+      if (e != 'u') return error("bad escape");
+      uint32_t cp;
+      if (!hex4(cp)) return false;
+      if (cp >= 0xD800 && cp <= 0xDBFF) {
+        uint32_t lo;
+        if (pos_ + 2 <= s_.size() && s_[pos_] == '\\' && s_[pos_ + 1] == 'u') {
+          pos_ += 2;
+          if (!hex4(lo)) return false;
+          if (lo >= 0xDC00 && lo <= 0xDFFF) {
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+          } else {
+            append_utf8(out, 0xFFFD);
+            cp = lo;
+          }
+        } else {
+          cp = 0xFFFD;
+        }
+      } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+        cp = 0xFFFD;
+      }
+      append_utf8(out, cp);
     }
   }
 
@@ -432,18 +436,15 @@ void write_string(std::string& out, std::string_view s) {
       }
       continue;
     }
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      default:
-        out += "\\u00";
-        out += kHex[c >> 4];
-        out += kHex[c & 15];
+    out += '\\';
+    if (const auto* esc = std::ranges::find(kShortEscapes, static_cast<char>(c),
+                                            &std::pair<char, char>::first);
+        esc != std::end(kShortEscapes)) {
+      out += esc->second;
+    } else {
+      out += "u00";
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
     }
     ++i;
   }

@@ -16,6 +16,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/non_copyable.h"
+
 struct event_base;
 struct event;
 
@@ -48,12 +50,10 @@ class Deletable {
   virtual ~Deletable() = default;
 };
 
-class Dispatcher {
+class Dispatcher : NonCopyable {
  public:
   Dispatcher();
   ~Dispatcher();
-  Dispatcher(const Dispatcher&) = delete;
-  Dispatcher& operator=(const Dispatcher&) = delete;
 
   event_base* base() { return base_; }
 

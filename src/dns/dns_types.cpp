@@ -30,15 +30,7 @@ bool is_void(const Reply& r) {
 bool has_answers(const Reply& r) { return r.rcode == Rcode::kNoError && !r.answers.empty(); }
 
 bool is_temporary(Rcode r) {
-  switch (r) {
-    case Rcode::kServFail:
-    case Rcode::kTimeout:
-    case Rcode::kNetError:
-    case Rcode::kRefused:
-      return true;
-    default:
-      return false;
-  }
+  return core::is_one_of(r, {Rcode::kServFail, Rcode::kTimeout, Rcode::kNetError, Rcode::kRefused});
 }
 
 }  // namespace mw::dns

@@ -20,6 +20,7 @@
 #include <string_view>
 
 #include "core/arena.h"
+#include "core/non_copyable.h"
 #include "core/utf8.h"
 
 namespace mw::mime {
@@ -34,12 +35,10 @@ struct Converted {
   bool claimed_utf8_invalid = false;  // declared UTF-8 (or none) but the bytes were not
 };
 
-class CharsetConverter {
+class CharsetConverter : core::NonCopyable {
  public:
   CharsetConverter();
   ~CharsetConverter();
-  CharsetConverter(const CharsetConverter&) = delete;
-  CharsetConverter& operator=(const CharsetConverter&) = delete;
 
   // Text part conversion: use `declared` when it is known and fits the bytes, otherwise
   // detect. ASCII and valid UTF-8 take a fast path without copying.

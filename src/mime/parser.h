@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "core/arena.h"
+#include "core/non_copyable.h"
 #include "core/result.h"
 #include "mime/message.h"
 
@@ -32,12 +33,10 @@ struct Limits {
   uint32_t max_received = 64;            // Received fields parsed (the topmost ones)
 };
 
-class Parser {
+class Parser : core::NonCopyable {
  public:
   Parser();
   ~Parser();
-  Parser(const Parser&) = delete;
-  Parser& operator=(const Parser&) = delete;
 
   // Parse `raw` into `arena`. REQUIRES: `raw` outlives the returned Message and the arena.
   // On success the Message is owned by the arena. Fails only with kLimit (arena cap).

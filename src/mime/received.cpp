@@ -58,6 +58,36 @@ size_t close_of(string_view s, size_t i, char open, char close, bool nest) {
   return s.size();
 }
 
+// The constructs that run to a closing delimiter, and the token each makes. Comments and
+// domain literals nest; an angle address ends at the first '>' (no escapes).
+struct Delimited {
+  char open;
+  char close;
+  Tk kind;
+};
+constexpr Delimited kDelimited[] = {
+    {'(', ')', Tk::kComment},
+    {'[', ']', Tk::kLiteral},
+    {'<', '>', Tk::kAngle},
+    {'"', '"', Tk::kQuoted},
+};
+
+const Delimited* delimited_by(char open) {
+  for (const auto& d : kDelimited) {
+    if (d.open == open) return &d;
+  }
+  return nullptr;
+}
+
+// Offset just past the construct `d` opened at s[i] (s.size() when it never closes).
+size_t end_of(string_view s, size_t i, const Delimited& d) {
+  if (d.kind == Tk::kAngle) {
+    size_t gt = s.find('>', i);
+    return gt == string_view::npos ? s.size() : gt + 1;
+  }
+  return close_of(s, i, d.open, d.close, d.kind != Tk::kQuoted);
+}
+
 void tokenize(string_view s, TokenList& out) {
   out.n = 0;
   size_t i = 0;
@@ -69,54 +99,37 @@ void tokenize(string_view s, TokenList& out) {
     }
     Token tok{Tk::kWord, {}, {}, 0};
     size_t start = i;
-    switch (c) {
-      case '(':
-        i = close_of(s, i, '(', ')', true);
-        tok.kind = Tk::kComment;
-        break;
-      case '[':
-        i = close_of(s, i, '[', ']', true);
-        tok.kind = Tk::kLiteral;
-        break;
-      case '<': {
-        size_t gt = s.find('>', i);
-        i = gt == string_view::npos ? s.size() : gt + 1;
-        tok.kind = Tk::kAngle;
-        break;
+    const Delimited* d = delimited_by(c);
+    if (d) {
+      i = end_of(s, i, *d);
+      tok.kind = d->kind;
+    } else {
+      switch (c) {
+        case ';':
+          ++i;
+          tok.kind = Tk::kSemi;
+          break;
+        case ',':
+          ++i;
+          tok.kind = Tk::kComma;
+          break;
+        case ')':
+        case ']':
+        case '>':
+          ++i;  // stray closer
+          continue;
+        default:
+          while (i < s.size() && !is_fws(s[i]) && !is_special(s[i])) ++i;
+          tok.kind = Tk::kWord;
+          break;
       }
-      case '"':
-        i = close_of(s, i, '"', '"', false);
-        tok.kind = Tk::kQuoted;
-        break;
-      case ';':
-        ++i;
-        tok.kind = Tk::kSemi;
-        break;
-      case ',':
-        ++i;
-        tok.kind = Tk::kComma;
-        break;
-      case ')':
-      case ']':
-      case '>':
-        ++i;  // stray closer
-        continue;
-      default:
-        while (i < s.size() && !is_fws(s[i]) && !is_special(s[i])) ++i;
-        tok.kind = Tk::kWord;
-        break;
     }
     tok.full = s.substr(start, i - start);
     tok.end = i;
     tok.text = tok.full;
-    if (tok.kind == Tk::kComment || tok.kind == Tk::kLiteral || tok.kind == Tk::kAngle ||
-        tok.kind == Tk::kQuoted) {
+    if (d) {
       string_view inner = tok.full.substr(1);
-      char closer = tok.kind == Tk::kComment ? ')'
-                    : tok.kind == Tk::kLiteral ? ']'
-                    : tok.kind == Tk::kAngle   ? '>'
-                                               : '"';
-      if (!inner.empty() && inner.back() == closer) inner.remove_suffix(1);
+      if (!inner.empty() && inner.back() == d->close) inner.remove_suffix(1);
       tok.text = trim_fws(inner);
     }
     out.t[out.n++] = tok;

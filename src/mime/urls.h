@@ -28,16 +28,15 @@
 #include <string_view>
 
 #include "core/arena.h"
+#include "core/non_copyable.h"
 #include "mime/message.h"
 
 namespace mw::mime {
 
-class UrlExtractor {
+class UrlExtractor : core::NonCopyable {
  public:
   UrlExtractor();  // loads the public suffix list (Debian publicsuffix, libpsl built-in else)
   ~UrlExtractor();
-  UrlExtractor(const UrlExtractor&) = delete;
-  UrlExtractor& operator=(const UrlExtractor&) = delete;
 
   // Parse one URL (e.g. an href). Fills `out` and returns true when `s` is a URL with a host
   // (http, https, ftp, mailto handled as an e-mail, or schemeless www./domain forms).

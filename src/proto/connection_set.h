@@ -30,6 +30,7 @@
 
 #include "core/log.h"
 #include "core/loop.h"
+#include "core/non_copyable.h"
 #include "core/result.h"
 #include "proto/net.h"
 
@@ -95,7 +96,8 @@ class ConnectionSet {
   std::function<void()> drained_cb_;
 };
 
-class ConnectionServer {
+// Not copyable: a server's connections point back at it.
+class ConnectionServer : core::NonCopyable {
  public:
   // Accept connections on `listen_fd` (may be called again for more sockets: TCP and unix).
   // The fd is made non-blocking and is not closed by the server.

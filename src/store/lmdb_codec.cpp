@@ -14,14 +14,19 @@ constexpr size_t kDigestSize = 32;
 
 void put_u8(std::string& out, uint8_t v) { out.push_back(static_cast<char>(v)); }
 
-void put_le64(std::string& out, uint64_t v) {
-  for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+// An unsigned integer in sizeof(U) bytes, least significant first.
+template <typename U>
+void put_le(std::string& out, U v) {
+  for (size_t i = 0; i < sizeof(U); ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
 }
 
-void put_f64(std::string& out, double d) { put_le64(out, std::bit_cast<uint64_t>(d)); }
-
-void put_u32(std::string& out, uint32_t v) {
-  for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+// Fixed-size fields by type: uint32_t (4 bytes), uint64_t and double (8 bytes), little-endian.
+void put(std::string& out, uint32_t v) { put_le(out, v); }
+void put(std::string& out, uint64_t v) { put_le(out, v); }
+void put(std::string& out, double v) { put_le(out, std::bit_cast<uint64_t>(v)); }
+template <typename... F>
+void put_fields(std::string& out, const F&... fields) {
+  (put(out, fields), ...);
 }
 
 // Bounds-checked little-endian reader.
@@ -34,27 +39,38 @@ class Reader {
     s_.remove_prefix(1);
     return true;
   }
-  bool u32(uint32_t* v) {
-    if (s_.size() < 4) return false;
-    uint32_t r = 0;
-    for (int i = 0; i < 4; ++i) r |= static_cast<uint32_t>(static_cast<uint8_t>(s_[i])) << (8 * i);
-    s_.remove_prefix(4);
+  // What put_le() wrote.
+  template <typename U>
+  bool le(U* v) {
+    if (s_.size() < sizeof(U)) return false;
+    U r = 0;
+    for (size_t i = 0; i < sizeof(U); ++i) {
+      r |= static_cast<U>(static_cast<U>(static_cast<uint8_t>(s_[i])) << (8 * i));
+    }
+    s_.remove_prefix(sizeof(U));
     *v = r;
     return true;
   }
-  bool u64(uint64_t* v) {
-    if (s_.size() < 8) return false;
-    uint64_t r = 0;
-    for (int i = 0; i < 8; ++i) r |= static_cast<uint64_t>(static_cast<uint8_t>(s_[i])) << (8 * i);
-    s_.remove_prefix(8);
-    *v = r;
-    return true;
-  }
+  bool u32(uint32_t* v) { return le(v); }
+  bool u64(uint64_t* v) { return le(v); }
   bool f64(double* d) {
     uint64_t bits = 0;
     if (!u64(&bits)) return false;
     *d = std::bit_cast<double>(bits);
     return true;
+  }
+  // The fields put_fields() wrote, in order; false at the first one missing.
+  bool fields() { return true; }
+  template <typename... F>
+  bool fields(uint32_t* v, F*... rest) { return u32(v) && fields(rest...); }
+  template <typename... F>
+  bool fields(uint64_t* v, F*... rest) { return u64(v) && fields(rest...); }
+  template <typename... F>
+  bool fields(double* v, F*... rest) { return f64(v) && fields(rest...); }
+  // The leading format byte, and that it is kRecordFormat.
+  bool format() {
+    uint8_t f = 0;
+    return u8(&f) && f == kRecordFormat;
   }
   bool bytes(size_t n, std::string_view* out) {
     if (s_.size() < n) return false;
@@ -74,8 +90,26 @@ std::string header(Kind kind, double expiry, size_t reserve) {
   out.reserve(kHeaderSize + reserve);
   put_u8(out, kRecordFormat);
   put_u8(out, static_cast<uint8_t>(kind));
-  put_f64(out, expiry);
+  put(out, expiry);
   return out;
+}
+
+// A record of fixed-size fields: the header, then the fields.
+template <typename... F>
+std::string record(Kind kind, double expiry, const F&... fields) {
+  std::string out = header(kind, expiry, (sizeof(F) + ... + 0));
+  put_fields(out, fields...);
+  return out;
+}
+
+// prefix, tag, be64(v): keys ordered by v under one kind of sub-key.
+std::string tagged_key(std::string_view prefix, char tag, uint64_t v) {
+  std::string k;
+  k.reserve(prefix.size() + 9);
+  k.append(prefix);
+  k.push_back(tag);
+  put_be64(k, v);
+  return k;
 }
 
 }  // namespace
@@ -130,9 +164,9 @@ std::optional<std::pair<std::string_view, char>> split_sub_key(std::string_view 
 
 std::optional<Header> decode_header(std::string_view rec, std::string_view* body) {
   Reader r(rec);
-  uint8_t format = 0, kind = 0;
+  uint8_t kind = 0;
   Header h;
-  if (!r.u8(&format) || format != kRecordFormat || !r.u8(&kind) || !r.f64(&h.expiry)) {
+  if (!r.format() || !r.u8(&kind) || !r.f64(&h.expiry)) {
     return std::nullopt;
   }
   if (kind < static_cast<uint8_t>(Kind::kValue) || kind > static_cast<uint8_t>(Kind::kCounts)) {
@@ -151,12 +185,8 @@ std::string encode_value(double expiry, std::string_view value) {
 
 std::string encode_window(double expiry, const WindowState& w) {
   std::string out = header(Kind::kWindow, expiry, 12 + 16 * w.buckets.size());
-  put_f64(out, w.width);
-  put_u32(out, static_cast<uint32_t>(w.buckets.size()));
-  for (const auto& [idx, sum] : w.buckets) {
-    put_le64(out, static_cast<uint64_t>(idx));
-    put_f64(out, sum);
-  }
+  put_fields(out, w.width, static_cast<uint32_t>(w.buckets.size()));
+  for (const auto& [idx, sum] : w.buckets) put_fields(out, static_cast<uint64_t>(idx), sum);
   return out;
 }
 
@@ -164,135 +194,93 @@ std::optional<WindowState> decode_window(std::string_view body) {
   Reader r(body);
   WindowState w;
   uint32_t n = 0;
-  if (!r.f64(&w.width) || !(w.width > 0) || !r.u32(&n) || r.rest().size() != 16ull * n) {
+  if (!r.fields(&w.width, &n) || !(w.width > 0) || r.rest().size() != 16ull * n) {
     return std::nullopt;
   }
   w.buckets.reserve(n);
   for (uint32_t i = 0; i < n; ++i) {
     uint64_t idx = 0;
     double sum = 0;
-    r.u64(&idx);
-    r.f64(&sum);
+    r.fields(&idx, &sum);
     w.buckets.emplace_back(static_cast<int64_t>(idx), sum);
   }
   return w;
 }
 
 std::string encode_distinct(double expiry, const DistinctState& d) {
-  std::string out = header(Kind::kDistinct, expiry, 16);
-  put_f64(out, d.window);
-  put_le64(out, d.count);
-  return out;
+  return record(Kind::kDistinct, expiry, d.window, d.count);
 }
 
 std::optional<DistinctState> decode_distinct(std::string_view body) {
   Reader r(body);
   DistinctState d;
-  if (!r.f64(&d.window) || !r.u64(&d.count) || !r.done()) return std::nullopt;
+  if (!r.fields(&d.window, &d.count) || !r.done()) return std::nullopt;
   return d;
 }
 
 std::string encode_list(double expiry, const ListState& l) {
-  std::string out = header(Kind::kList, expiry, 16);
-  put_le64(out, l.next);
-  put_le64(out, l.count);
-  return out;
+  return record(Kind::kList, expiry, l.next, l.count);
 }
 
 std::optional<ListState> decode_list(std::string_view body) {
   Reader r(body);
   ListState l;
-  if (!r.u64(&l.next) || !r.u64(&l.count) || !r.done() || l.count > l.next) return std::nullopt;
+  if (!r.fields(&l.next, &l.count) || !r.done() || l.count > l.next) return std::nullopt;
   return l;
 }
 
 std::string encode_map(double expiry, const MapState& m) {
-  std::string out = header(Kind::kMap, expiry, 24);
-  put_le64(out, m.fields);
-  put_le64(out, m.persistent);
-  put_f64(out, m.max_expiry);
-  return out;
+  return record(Kind::kMap, expiry, m.fields, m.persistent, m.max_expiry);
 }
 
 std::optional<MapState> decode_map(std::string_view body) {
   Reader r(body);
   MapState m;
-  if (!r.u64(&m.fields) || !r.u64(&m.persistent) || !r.f64(&m.max_expiry) || !r.done()) {
-    return std::nullopt;
-  }
+  if (!r.fields(&m.fields, &m.persistent, &m.max_expiry) || !r.done()) return std::nullopt;
   return m;
 }
 
 std::string encode_counts(const CountsState& c) {
-  std::string out = header(Kind::kCounts, 0, 48);
-  put_le64(out, c.rows);
-  put_le64(out, c.rows_a);
-  put_le64(out, c.rows_b);
-  put_le64(out, c.serial);
-  put_le64(out, c.gen);
-  put_le64(out, c.log_from);
-  return out;
+  return record(Kind::kCounts, 0, c.rows, c.rows_a, c.rows_b, c.serial, c.gen, c.log_from);
 }
 
 std::optional<CountsState> decode_counts(std::string_view body) {
   Reader r(body);
   CountsState c;
-  if (!r.u64(&c.rows) || !r.u64(&c.rows_a) || !r.u64(&c.rows_b)) return std::nullopt;
+  if (!r.fields(&c.rows, &c.rows_a, &c.rows_b)) return std::nullopt;
   if (r.done()) return c;  // written before the change log existed
-  if (!r.u64(&c.serial) || !r.u64(&c.gen) || !r.u64(&c.log_from) || !r.done()) {
-    return std::nullopt;
-  }
+  if (!r.fields(&c.serial, &c.gen, &c.log_from) || !r.done()) return std::nullopt;
   return c;
 }
 
 std::string count_log_key(std::string_view prefix, uint64_t gen) {
-  std::string k;
-  k.reserve(prefix.size() + 9);
-  k.append(prefix);
-  k.push_back('g');
-  put_be64(k, gen);
-  return k;
+  return tagged_key(prefix, 'g', gen);
 }
 
 std::string encode_count_log(const std::vector<LoggedRow>& rows) {
   std::string out;
   out.reserve(1 + rows.size() * 16);
   put_u8(out, kRecordFormat);
-  for (const auto& r : rows) {
-    put_le64(out, r.id);
-    put_u32(out, r.a);
-    put_u32(out, r.b);
-  }
+  for (const auto& r : rows) put_fields(out, r.id, r.a, r.b);
   return out;
 }
 
 std::string count_key(std::string_view prefix, uint64_t id) {
-  std::string k;
-  k.reserve(prefix.size() + 9);
-  k.append(prefix);
-  k.push_back('c');
-  put_be64(k, id);
-  return k;
+  return tagged_key(prefix, 'c', id);
 }
 
 std::string encode_count(const CountEntry& e) {
   std::string out;
   out.reserve(13);
   put_u8(out, kRecordFormat);
-  put_u32(out, e.a);
-  put_u32(out, e.b);
-  put_u32(out, e.changed);
+  put_fields(out, e.a, e.b, e.changed);
   return out;
 }
 
 std::optional<CountEntry> decode_count(std::string_view v) {
   Reader r(v);
-  uint8_t format = 0;
   CountEntry e;
-  if (!r.u8(&format) || format != kRecordFormat || !r.u32(&e.a) || !r.u32(&e.b) ||
-      !r.u32(&e.changed) || !r.done()) {
-    return std::nullopt;
-  }
+  if (!r.format() || !r.fields(&e.a, &e.b, &e.changed) || !r.done()) return std::nullopt;
   return e;
 }
 
@@ -317,12 +305,7 @@ double unsortable_double(uint64_t v) {
 }
 
 std::string list_key(std::string_view prefix, uint64_t seq) {
-  std::string k;
-  k.reserve(prefix.size() + 9);
-  k.append(prefix);
-  k.push_back('l');
-  put_be64(k, seq);
-  return k;
+  return tagged_key(prefix, 'l', seq);
 }
 
 std::string field_key(std::string_view prefix, std::string_view field, bool* hashed) {
@@ -384,8 +367,7 @@ std::string encode_field(double expiry, std::string_view field_if_hashed,
   std::string out;
   out.reserve(1 + 8 + 4 + field_if_hashed.size() + value.size());
   put_u8(out, kRecordFormat);
-  put_f64(out, expiry);
-  put_u32(out, static_cast<uint32_t>(field_if_hashed.size()));
+  put_fields(out, expiry, static_cast<uint32_t>(field_if_hashed.size()));
   out.append(field_if_hashed);
   out.append(value);
   return out;
@@ -393,11 +375,9 @@ std::string encode_field(double expiry, std::string_view field_if_hashed,
 
 std::optional<FieldEntry> decode_field(std::string_view v) {
   Reader r(v);
-  uint8_t format = 0;
   uint32_t n = 0;
   FieldEntry e;
-  if (!r.u8(&format) || format != kRecordFormat || !r.f64(&e.expiry) || !r.u32(&n) ||
-      !r.bytes(n, &e.field)) {
+  if (!r.format() || !r.fields(&e.expiry, &n) || !r.bytes(n, &e.field)) {
     return std::nullopt;
   }
   e.value = r.rest();
@@ -407,15 +387,14 @@ std::optional<FieldEntry> decode_field(std::string_view v) {
 std::string encode_member(double t) {
   std::string out;
   put_u8(out, kRecordFormat);
-  put_f64(out, t);
+  put(out, t);
   return out;
 }
 
 std::optional<double> decode_member(std::string_view v) {
   Reader r(v);
-  uint8_t format = 0;
   double t = 0;
-  if (!r.u8(&format) || format != kRecordFormat || !r.f64(&t) || !r.done()) return std::nullopt;
+  if (!r.format() || !r.f64(&t) || !r.done()) return std::nullopt;
   return t;
 }
 

@@ -152,6 +152,23 @@ Result<std::optional<Loaded>> load(Ctx& c, const KeyRef& k) {
   return std::optional<Loaded>(Loaded{*h, std::string(body)});
 }
 
+// The key's live record decoded as a `kind` (nullopt: absent or expired); kInvalidInput when
+// the key holds another kind, kInternal ("corrupt `what`") when the record does not decode.
+// `expiry`, when given, receives the record's expiry.
+template <typename State>
+Result<std::optional<State>> load_as(Ctx& c, const KeyRef& k, Kind kind,
+                                     std::optional<State> (*decode)(std::string_view),
+                                     std::string_view what, double* expiry = nullptr) {
+  auto l = load(c, k);
+  if (!l) return fail(l.error());
+  if (!*l) return std::optional<State>();
+  if ((*l)->h.kind != kind) return wrong_kind((*l)->h.kind, kind_name(kind));
+  std::optional<State> s = decode((*l)->body);
+  if (!s) return corrupt(what);
+  if (expiry) *expiry = (*l)->h.expiry;
+  return s;
+}
+
 // Remove whatever the key holds, live or not (set and del).
 Status clear_key(Ctx& c, const KeyRef& k) {
   std::string_view rec;
@@ -269,14 +286,11 @@ Result<int64_t> op_incr(Ctx& c, std::string_view key, int64_t delta, double ttl)
 
 Result<double> op_window_add(Ctx& c, std::string_view key, double amount, double window) {
   KeyRef k = make_key(key);
-  auto l = load(c, k);
+  auto l = load_as(c, k, Kind::kWindow, decode_window, "windowed counter");
   if (!l) return fail(l.error());
   WindowState w;
   if (*l) {
-    if ((*l)->h.kind != Kind::kWindow) return wrong_kind((*l)->h.kind, "a windowed counter");
-    auto d = decode_window((*l)->body);
-    if (!d) return corrupt("windowed counter");
-    w = std::move(*d);
+    w = std::move(**l);
     std::erase_if(w.buckets, [&](const auto& b) {
       return !detail::bucket_live(b.first, w.width, c.now, window);
     });
@@ -309,17 +323,10 @@ Result<double> op_window_add(Ctx& c, std::string_view key, double amount, double
 Result<Store::DistinctResult> op_distinct_add(Ctx& c, std::string_view key,
                                               std::string_view member, double window) {
   KeyRef k = make_key(key);
-  auto l = load(c, k);
-  if (!l) return fail(l.error());
-  DistinctState d;
   double prev_exp = 0;
-  if (*l) {
-    if ((*l)->h.kind != Kind::kDistinct) return wrong_kind((*l)->h.kind, "a distinct set");
-    auto dec = decode_distinct((*l)->body);
-    if (!dec) return corrupt("distinct set");
-    d = *dec;
-    prev_exp = (*l)->h.expiry;
-  }
+  auto l = load_as(c, k, Kind::kDistinct, decode_distinct, "distinct set", &prev_exp);
+  if (!l) return fail(l.error());
+  DistinctState d = l->value_or(DistinctState{});
   double cutoff = c.now - window;
   // Read the member first: nothing is written before every check passed.
   std::string id = member_id(k.prefix, member);
@@ -390,15 +397,9 @@ Result<std::vector<std::string>> op_distinct_members(Ctx& c, std::string_view ke
 Status op_list_push(Ctx& c, std::string_view key, std::string_view value, size_t cap,
                     double ttl) {
   KeyRef k = make_key(key);
-  auto l = load(c, k);
+  auto l = load_as(c, k, Kind::kList, decode_list, "list");
   if (!l) return fail(l.error());
-  ListState s;
-  if (*l) {
-    if ((*l)->h.kind != Kind::kList) return wrong_kind((*l)->h.kind, "a list");
-    auto dec = decode_list((*l)->body);
-    if (!dec) return corrupt("list");
-    s = *dec;
-  }
+  ListState s = l->value_or(ListState{});
   if (cap == 0) return *l ? delete_key(c, k, true) : Status();
   MW_TRY(put_sub(c, list_key(k.prefix, s.next), value));
   ++s.next;
@@ -414,12 +415,10 @@ Result<std::vector<std::string>> op_list_range(Ctx& c, std::string_view key, siz
                                                size_t count) {
   std::vector<std::string> out;
   KeyRef k = make_key(key);
-  auto l = load(c, k);
+  auto l = load_as(c, k, Kind::kList, decode_list, "list");
   if (!l) return fail(l.error());
   if (!*l) return out;
-  if ((*l)->h.kind != Kind::kList) return wrong_kind((*l)->h.kind, "a list");
-  auto s = decode_list((*l)->body);
-  if (!s) return corrupt("list");
+  const ListState* s = &**l;
   if (start >= s->count) return out;
   uint64_t end = s->count - start < count ? s->count : start + count;
   out.reserve(end - start);
@@ -436,15 +435,9 @@ Result<std::vector<std::string>> op_list_range(Ctx& c, std::string_view key, siz
 Status op_map_set(Ctx& c, std::string_view key, std::string_view field,
                   std::string_view value, double ttl) {
   KeyRef k = make_key(key);
-  auto l = load(c, k);
+  auto l = load_as(c, k, Kind::kMap, decode_map, "map");
   if (!l) return fail(l.error());
-  MapState m;
-  if (*l) {
-    if ((*l)->h.kind != Kind::kMap) return wrong_kind((*l)->h.kind, "a map");
-    auto dec = decode_map((*l)->body);
-    if (!dec) return corrupt("map");
-    m = *dec;
-  }
+  MapState m = l->value_or(MapState{});
   bool hashed = false;
   std::string fkey = field_key(k.prefix, field, &hashed);
   std::string_view old;
@@ -490,12 +483,9 @@ Result<std::optional<std::string>> op_map_get(Ctx& c, std::string_view key,
 
 Status op_map_del(Ctx& c, std::string_view key, std::string_view field) {
   KeyRef k = make_key(key);
-  auto l = load(c, k);
-  if (!l) return fail(l.error());
-  if (!*l) return {};
-  if ((*l)->h.kind != Kind::kMap) return wrong_kind((*l)->h.kind, "a map");
-  auto m = decode_map((*l)->body);
-  if (!m) return corrupt("map");
+  auto m = load_as(c, k, Kind::kMap, decode_map, "map");
+  if (!m) return fail(m.error());
+  if (!*m) return {};
   bool hashed = false;
   std::string fkey = field_key(k.prefix, field, &hashed);
   std::string_view raw;
@@ -503,7 +493,7 @@ Status op_map_del(Ctx& c, std::string_view key, std::string_view field) {
   if (rc == MDB_NOTFOUND) return {};
   if (rc != 0) return io(c, rc, "read field");
   auto e = decode_field(raw);
-  return remove_field(c, k, *m, fkey, e && e->expiry == 0);
+  return remove_field(c, k, **m, fkey, e && e->expiry == 0);
 }
 
 Result<std::vector<std::pair<std::string, std::string>>> op_map_all(Ctx& c,
@@ -536,13 +526,7 @@ namespace {
 
 // The live count table under `k` (nullopt: none yet), or kInvalidInput for another kind.
 Result<std::optional<CountsState>> load_counts(Ctx& c, const KeyRef& k) {
-  auto l = load(c, k);
-  if (!l) return fail(l.error());
-  if (!*l) return std::optional<CountsState>();
-  if ((*l)->h.kind != Kind::kCounts) return wrong_kind((*l)->h.kind, "a count table");
-  auto st = decode_counts((*l)->body);
-  if (!st) return corrupt("count table");
-  return std::optional<CountsState>(*st);
+  return load_as(c, k, Kind::kCounts, decode_counts, "count table");
 }
 
 // Positions of `ids` in ascending id order (rows are stored in that order: one cursor pass).
@@ -808,28 +792,45 @@ Result<Store::CountsExpiry> op_counts_expire(Ctx& c, std::string_view key, uint6
   return out;
 }
 
+namespace {
+
+// One bounded step of a sweep over `dbi`: `visit(key, value)` for at most `budget` entries
+// from `at` on; `at` becomes the next entry to visit (empty once the end was reached).
+template <typename Visit>
+Status sweep_pass(Ctx& c, MDB_dbi dbi, std::string& at, size_t budget, Visit&& visit) {
+  Cursor cur;
+  if (int rc = cur.open(c.txn, dbi); rc != 0) return io(c, rc, "cursor");
+  std::string_view k, v;
+  int rc = cur.seek(at, &k, &v);
+  for (size_t n = 0; rc == 0 && n < budget; ++n) {
+    visit(k, v);
+    rc = cur.step(MDB_NEXT, &k, &v);
+  }
+  if (rc == 0) {
+    at.assign(k);
+  } else if (rc == MDB_NOTFOUND) {
+    at.clear();
+  } else {
+    return io(c, rc, "sweep");
+  }
+  return {};
+}
+
+}  // namespace
+
 Result<size_t> sweep(Ctx& c, SweepCursor& pos, size_t budget) {
   size_t removed = 0;
   // Expired store keys.
   std::vector<std::pair<std::string, bool>> dead;  // ekey, has elements
   {
-    Cursor cur;
-    if (int rc = cur.open(c.txn, c.main); rc != 0) return io(c, rc, "cursor");
-    std::string_view k, v;
-    int rc = cur.seek(pos.main_pos, &k, &v);
-    for (size_t n = 0; rc == 0 && n < budget; ++n) {
-      std::string_view body;
-      auto h = decode_header(v, &body);
-      if (h && expired(h->expiry, c.now)) dead.emplace_back(std::string(k), has_elements(h->kind));
-      rc = cur.step(MDB_NEXT, &k, &v);
-    }
-    if (rc == 0) {
-      pos.main_pos.assign(k);
-    } else if (rc == MDB_NOTFOUND) {
-      pos.main_pos.clear();
-    } else {
-      return io(c, rc, "sweep");
-    }
+    MW_TRY(sweep_pass(c, c.main, pos.main_pos, budget,
+                      [&](std::string_view k, std::string_view v) {
+                        std::string_view body;
+                        auto h = decode_header(v, &body);
+                        if (h && expired(h->expiry, c.now)) {
+                          dead.emplace_back(std::string(k), has_elements(h->kind));
+                        }
+                      }));
   }
   for (const auto& [ekey, elements] : dead) {
     MW_TRY(delete_key(c, key_from_ekey(ekey), elements));
@@ -838,25 +839,15 @@ Result<size_t> sweep(Ctx& c, SweepCursor& pos, size_t budget) {
   // Expired map fields.
   std::vector<std::pair<std::string, std::string>> fields;  // element key, ekey
   {
-    Cursor cur;
-    if (int rc = cur.open(c.txn, c.sub); rc != 0) return io(c, rc, "cursor");
-    std::string_view k, v;
-    int rc = cur.seek(pos.sub_pos, &k, &v);
-    for (size_t n = 0; rc == 0 && n < budget; ++n) {
-      auto split = split_sub_key(k);
-      if (split && (split->second == 'f' || split->second == 'F')) {
-        auto e = decode_field(v);
-        if (e && expired(e->expiry, c.now)) fields.emplace_back(std::string(k), split->first);
-      }
-      rc = cur.step(MDB_NEXT, &k, &v);
-    }
-    if (rc == 0) {
-      pos.sub_pos.assign(k);
-    } else if (rc == MDB_NOTFOUND) {
-      pos.sub_pos.clear();
-    } else {
-      return io(c, rc, "sweep");
-    }
+    MW_TRY(sweep_pass(c, c.sub, pos.sub_pos, budget,
+                      [&](std::string_view k, std::string_view v) {
+                        auto split = split_sub_key(k);
+                        if (!split || (split->second != 'f' && split->second != 'F')) return;
+                        auto e = decode_field(v);
+                        if (e && expired(e->expiry, c.now)) {
+                          fields.emplace_back(std::string(k), split->first);
+                        }
+                      }));
   }
   for (const auto& [fkey, ekey] : fields) {
     KeyRef k = key_from_ekey(ekey);

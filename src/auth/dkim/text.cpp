@@ -26,11 +26,7 @@ bool is_let_dig(unsigned char c) {
 bool valid_labels(std::string_view name, int min_labels, bool allow_underscore) {
   if (name.empty() || name.size() > 253) return false;
   int labels = 0;
-  size_t pos = 0;
-  while (pos <= name.size()) {
-    size_t dot = name.find('.', pos);
-    if (dot == std::string_view::npos) dot = name.size();
-    std::string_view label = name.substr(pos, dot - pos);
+  bool ok = core::each_field(name, '.', [&](std::string_view label) {
     if (label.empty() || label.size() > 63) return false;
     for (size_t i = 0; i < label.size(); ++i) {
       auto c = static_cast<unsigned char>(label[i]);
@@ -41,10 +37,9 @@ bool valid_labels(std::string_view name, int min_labels, bool allow_underscore) 
       return false;
     }
     ++labels;
-    pos = dot + 1;
-    if (dot == name.size()) break;
-  }
-  return labels >= min_labels;
+    return true;
+  });
+  return ok && labels >= min_labels;
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "auth/spf/checker.h"
 
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -57,8 +58,11 @@ class EvaluationImpl final : public dns::BatchJob<Verdict> {
   void on_timeout();
   void finish(SpfResult result, std::string problem);
   void complete();
-  bool count_term();
-  bool count_void();
+  // One more lookup of a kind RFC 7208 4.6.4 caps: `used` of at most `max` (`what` names
+  // them). Over the cap the check ends in permerror and false is returned.
+  bool count_lookup(uint32_t& used, uint32_t max, std::string_view what);
+  bool count_term();  // a DNS-querying term (max_dns_mechanisms)
+  bool count_void();  // a void lookup (max_void_lookups)
 
   // Evaluation steps.
   void fetch_record(std::string name, Use use);
@@ -84,6 +88,12 @@ class EvaluationImpl final : public dns::BatchJob<Verdict> {
   // Macros and %{p}.
   MacroContext context(std::string_view domain);
   void resolve_validated(std::function<void()> then);
+  // True when `spec` uses %{p} and the validated names are not known yet: they are looked
+  // up first and `step` runs again afterwards (the caller returns).
+  bool wait_for_validated(std::string_view spec, void (EvaluationImpl::*step)());
+  // The domain name `spec` (redirect=, exp=) expands to in the current record; nullopt when
+  // it does not expand to a name that can be queried.
+  std::optional<std::string> target_name(const std::string& spec);
   dns::RrType address_type() const { return ip_.is_v4() ? dns::RrType::kA : dns::RrType::kAaaa; }
   bool address_matches(const dns::Reply& reply, dns::RrType type, int cidr) const;
   const Mechanism& current() const {
@@ -171,24 +181,22 @@ void EvaluationImpl::complete() {
   batch_.finish();  // cancels whatever is still outstanding, then delivers outcome_
 }
 
-bool EvaluationImpl::count_term() {
-  if (outcome_.dns_lookups >= options_.max_dns_mechanisms) {
-    finish(SpfResult::kPermError, "more than " + std::to_string(options_.max_dns_mechanisms) +
-                                      " DNS-querying terms (RFC 7208 4.6.4)");
+bool EvaluationImpl::count_lookup(uint32_t& used, uint32_t max, std::string_view what) {
+  if (used >= max) {
+    finish(SpfResult::kPermError,
+           "more than " + std::to_string(max) + " " + std::string(what) + " (RFC 7208 4.6.4)");
     return false;
   }
-  ++outcome_.dns_lookups;
+  ++used;
   return true;
 }
 
+bool EvaluationImpl::count_term() {
+  return count_lookup(outcome_.dns_lookups, options_.max_dns_mechanisms, "DNS-querying terms");
+}
+
 bool EvaluationImpl::count_void() {
-  if (outcome_.void_lookups >= options_.max_void_lookups) {
-    finish(SpfResult::kPermError, "more than " + std::to_string(options_.max_void_lookups) +
-                                      " void DNS lookups (RFC 7208 4.6.4)");
-    return false;
-  }
-  ++outcome_.void_lookups;
-  return true;
+  return count_lookup(outcome_.void_lookups, options_.max_void_lookups, "void DNS lookups");
 }
 
 void EvaluationImpl::fetch_record(std::string name, Use use) {
@@ -267,10 +275,7 @@ void EvaluationImpl::eval_dns_mechanism() {
     eval_ptr();
     return;
   }
-  if (!m.domain_spec.empty() && !validated_ready_ && uses_macro(m.domain_spec, 'p')) {
-    resolve_validated([this] { eval_dns_mechanism(); });
-    return;
-  }
+  if (wait_for_validated(m.domain_spec, &EvaluationImpl::eval_dns_mechanism)) return;
   std::string name = f.domain;
   if (!m.domain_spec.empty()) {
     auto expanded = expand_domain(m.domain_spec, context(f.domain));
@@ -494,15 +499,23 @@ void EvaluationImpl::start_redirect() {
   if (count_term()) follow_redirect();
 }
 
+bool EvaluationImpl::wait_for_validated(std::string_view spec, void (EvaluationImpl::*step)()) {
+  if (validated_ready_ || !uses_macro(spec, 'p')) return false;
+  resolve_validated([this, step] { (this->*step)(); });
+  return true;
+}
+
+std::optional<std::string> EvaluationImpl::target_name(const std::string& spec) {
+  auto name = expand_domain(spec, context(frames_.back().domain));
+  if (!name || !is_query_name(*name)) return std::nullopt;
+  return std::move(*name);
+}
+
 void EvaluationImpl::follow_redirect() {
   const Frame& f = frames_.back();
-  const std::string& spec = *f.record.redirect;
-  if (!validated_ready_ && uses_macro(spec, 'p')) {
-    resolve_validated([this] { follow_redirect(); });
-    return;
-  }
-  auto name = expand_domain(spec, context(f.domain));
-  if (!name || !is_query_name(*name)) {
+  if (wait_for_validated(*f.record.redirect, &EvaluationImpl::follow_redirect)) return;
+  auto name = target_name(*f.record.redirect);
+  if (!name) {
     finish(SpfResult::kPermError, "redirect target of " + f.domain + " is not a domain name");
     return;
   }
@@ -510,14 +523,10 @@ void EvaluationImpl::follow_redirect() {
 }
 
 void EvaluationImpl::fetch_explanation() {
-  const Frame& f = frames_.back();
-  const std::string& spec = *f.record.explanation;
-  if (!validated_ready_ && uses_macro(spec, 'p')) {
-    resolve_validated([this] { fetch_explanation(); });
-    return;
-  }
-  auto name = expand_domain(spec, context(f.domain));
-  if (!name || !is_query_name(*name)) {
+  const std::string& spec = *frames_.back().record.explanation;
+  if (wait_for_validated(spec, &EvaluationImpl::fetch_explanation)) return;
+  auto name = target_name(spec);
+  if (!name) {
     use_default_explanation();
     complete();
     return;
@@ -546,10 +555,7 @@ void EvaluationImpl::on_explanation(const dns::Reply& reply) {
 }
 
 void EvaluationImpl::expand_explanation() {
-  if (!validated_ready_ && uses_macro(explanation_text_, 'p')) {
-    resolve_validated([this] { expand_explanation(); });
-    return;
-  }
+  if (wait_for_validated(explanation_text_, &EvaluationImpl::expand_explanation)) return;
   auto text = expand_macros(explanation_text_, context(frames_.back().domain),
                             MacroUse::kExplanation);
   if (text) {

@@ -2,6 +2,7 @@
 
 #include "auth/spf/macro.h"
 #include "core/ascii.h"
+#include "core/enum_names.h"
 
 namespace mw::auth::spf {
 
@@ -173,16 +174,8 @@ std::string_view mechanism_name(MechanismKind kind) {
 }
 
 bool Mechanism::queries_dns() const {
-  switch (kind) {
-    case MechanismKind::kInclude:
-    case MechanismKind::kA:
-    case MechanismKind::kMx:
-    case MechanismKind::kPtr:
-    case MechanismKind::kExists:
-      return true;
-    default:
-      return false;
-  }
+  return core::is_one_of(kind, {MechanismKind::kInclude, MechanismKind::kA, MechanismKind::kMx,
+                                MechanismKind::kPtr, MechanismKind::kExists});
 }
 
 int Record::dns_term_count() const {

@@ -54,22 +54,13 @@
 #include "proto/http/response.h"
 #include "proto/connection_set.h"
 #include "proto/options.h"
+#include "proto/reply_channel.h"
 
 namespace mw::proto::http {
 
-// The channel back to one client for one request.
-class Responder {
- public:
-  virtual ~Responder() = default;
-  // Write the reply. The first call counts; later calls, and calls after cancellation, do
-  // nothing. May be called from inside Handler::handle() or any later loop callback.
-  virtual void send(Response&& response) = 0;
-  // The reply will not be read: the client went away or the server closed the connection.
-  virtual bool cancelled() const = 0;
-  // `cb` runs once, from the loop, if the request is cancelled before send(). It replaces an
-  // earlier callback and is not called after send(). It may destroy this Responder.
-  virtual void set_cancel_callback(std::function<void()> cb) = 0;
-};
+// The channel back to one client for one request: send() may be called from inside
+// Handler::handle() or any later loop callback.
+using Responder = ReplyChannel<Response&&>;
 // Destroying a Responder that has not sent (and is not cancelled) makes the server reply
 // 500 "request dropped" so that the client is not left waiting.
 using ResponderPtr = std::unique_ptr<Responder>;
@@ -98,8 +89,6 @@ class HttpServer final : public ConnectionServer {
   HttpServer(core::Dispatcher& dispatcher, core::Logger& logger, Handler& handler,
              HttpOptions options);
   ~HttpServer();  // closes every connection (in-flight requests are cancelled)
-  HttpServer(const HttpServer&) = delete;
-  HttpServer& operator=(const HttpServer&) = delete;
 
   const HttpServerStats& stats() const;
 

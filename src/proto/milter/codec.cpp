@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/enum_names.h"
+
 namespace mw::proto::milter {
 
 namespace {
@@ -347,17 +349,8 @@ Action Action::replace_body(std::string body) {
 }
 
 bool Action::terminal() const {
-  switch (kind) {
-    case Kind::kAccept:
-    case Kind::kContinue:
-    case Kind::kDiscard:
-    case Kind::kReject:
-    case Kind::kTempfail:
-    case Kind::kReplyCode:
-      return true;
-    default:
-      return false;
-  }
+  return core::is_one_of(kind, {Kind::kAccept, Kind::kContinue, Kind::kDiscard, Kind::kReject,
+                                Kind::kTempfail, Kind::kReplyCode});
 }
 
 uint32_t Action::required_flag() const {

@@ -42,22 +42,15 @@
 #include "proto/milter/session.h"
 #include "proto/connection_set.h"
 #include "proto/options.h"
+#include "proto/reply_channel.h"
 
 namespace mw::proto::milter {
 
-// The channel back to the MTA for one message's verdict.
-class Replier {
- public:
-  virtual ~Replier() = default;
-  // The verdict: modifications, then one final action (accept is added when none is given).
-  // The first call counts; later calls and calls after cancellation do nothing.
-  virtual void send(std::vector<Action> actions) = 0;
-  // The MTA no longer waits for this verdict (ABORT, QUIT, connection lost, reply timeout).
-  virtual bool cancelled() const = 0;
-  // `cb` runs once, from the loop, if the verdict is cancelled before send(). It may destroy
-  // this Replier.
-  virtual void set_cancel_callback(std::function<void()> cb) = 0;
-};
+// The channel back to the MTA for one message's verdict. send() takes the verdict:
+// modifications, then one final action (accept is added when none is given). It is
+// cancelled when the MTA no longer waits for it (ABORT, QUIT, connection lost, reply
+// timeout).
+using Replier = ReplyChannel<std::vector<Action>>;
 // Destroying a Replier that has not sent (and is not cancelled) makes the server answer
 // tempfail, so that the MTA is never left waiting.
 using ReplierPtr = std::unique_ptr<Replier>;
@@ -84,8 +77,6 @@ class MilterServer final : public ConnectionServer {
   MilterServer(core::Dispatcher& dispatcher, core::Logger& logger, MilterHandler& handler,
                MilterOptions options, SessionOptions session_options = {});
   ~MilterServer();
-  MilterServer(const MilterServer&) = delete;
-  MilterServer& operator=(const MilterServer&) = delete;
 
   const MilterServerStats& stats() const;
 

@@ -198,24 +198,15 @@ Status Session::handle(const Decoded& command, char code, std::string& out) {
     // ABORT, QUIT and QUIT_NC are valid at any time after negotiation.
     switch (marker->command) {
       case Command::kAbort:
-        if (awaiting_) {
-          awaiting_ = false;
-          sink_.on_abort();
-        }
+        abandon_verdict();
         reset_message();
         return {};
       case Command::kQuit:
-        if (awaiting_) {
-          awaiting_ = false;
-          sink_.on_abort();
-        }
+        abandon_verdict();
         finished_ = true;
         return {};
       case Command::kQuitNewConn:
-        if (awaiting_) {
-          awaiting_ = false;
-          sink_.on_abort();
-        }
+        abandon_verdict();
         reset_connection();
         return {};
       default:
@@ -471,6 +462,12 @@ void Session::end_headers() {
 void Session::append_body(std::string_view chunk) {
   if (!eoh_seen_) end_headers();
   append_data(chunk);
+}
+
+void Session::abandon_verdict() {
+  if (!awaiting_) return;
+  awaiting_ = false;
+  sink_.on_abort();
 }
 
 void Session::reset_message() {

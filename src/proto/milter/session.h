@@ -170,6 +170,8 @@ class Session {
   void add_header(const Header& h);
   void append_body(std::string_view chunk);
   void end_headers();
+  // The MTA no longer wants a verdict (ABORT, QUIT): if one is pending, sink_.on_abort().
+  void abandon_verdict();
   void reset_message();
   void reset_connection();
   void append_data(std::string_view bytes);

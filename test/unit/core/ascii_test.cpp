@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace mw::core {
 namespace {
@@ -112,6 +114,28 @@ TEST(Ascii, EditDistance) {
   EXPECT_EQ(edit_distance("", "abc"), 3u);
   EXPECT_EQ(edit_distance("same", "same"), 0u);
   EXPECT_EQ(edit_distance("nameserver", "nameservers"), 1u);
+}
+
+TEST(Ascii, EachFieldVisitsEverySeparatedField) {
+  auto fields = [](std::string_view s) {
+    std::vector<std::string> out;
+    EXPECT_TRUE(each_field(s, '.', [&](std::string_view f) {
+      out.emplace_back(f);
+      return true;
+    }));
+    return out;
+  };
+  EXPECT_EQ(fields("a.bc.d"), (std::vector<std::string>{"a", "bc", "d"}));
+  EXPECT_EQ(fields("a..b"), (std::vector<std::string>{"a", "", "b"}));
+  EXPECT_EQ(fields("a."), (std::vector<std::string>{"a", ""}));
+  EXPECT_EQ(fields(""), (std::vector<std::string>{""}));
+  // Stops at the first field refused.
+  int seen = 0;
+  EXPECT_FALSE(each_field("x.y.z", '.', [&](std::string_view f) {
+    ++seen;
+    return f != "y";
+  }));
+  EXPECT_EQ(seen, 2);
 }
 
 }  // namespace

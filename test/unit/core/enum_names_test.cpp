@@ -46,5 +46,12 @@ TEST(SparseEnumNames, NamesAndParsesWireCodes) {
   EXPECT_EQ(kCodes.parse("ten"), std::nullopt);
 }
 
+TEST(EnumNames, IsOneOfTellsMembership) {
+  static_assert(is_one_of(Color::kGreen, {Color::kRed, Color::kGreen}));
+  EXPECT_TRUE(is_one_of(Code::kTwenty, {Code::kTen, Code::kTwenty}));
+  EXPECT_FALSE(is_one_of(Color::kBlue, {Color::kRed, Color::kGreen}));
+  EXPECT_FALSE(is_one_of(Color::kRed, {}));
+}
+
 }  // namespace
 }  // namespace mw::core

@@ -50,6 +50,16 @@ TEST(Json, WriterRepairsInvalidUtf8AndEscapesControls) {
   EXPECT_EQ(write(Value(s)), "\"ok\\u0001\xEF\xBF\xBD\xC3\xA9\"");
 }
 
+TEST(Json, ShortEscapesBothWays) {
+  auto v = parse(R"("\"\\\/\b\f\n\r\t")");
+  ASSERT_TRUE(v);
+  EXPECT_EQ(v->as_string(), "\"\\/\b\f\n\r\t");
+  // The writer uses the same escapes, except for '/' which it leaves alone.
+  EXPECT_EQ(write(*v), R"("\"\\/\b\f\n\r\t")");
+  EXPECT_FALSE(parse(R"("\x")"));
+  EXPECT_FALSE(parse(R"("\a")"));
+}
+
 TEST(Json, NumbersAreWrittenReadably) {
   EXPECT_EQ(write(Value(5.0)), "5.0");
   EXPECT_EQ(write(Value(0.1)), "0.1");
