@@ -156,9 +156,8 @@ local function content_signals(task, user, from)
   return f, hits, cred
 end
 
--- A collector's record in 'ob:collectors': "<accounts suspected>:<accounts confirmed>", the
--- accounts that sent it suspected test mail and those whose mail to it was OUTBOUND_RECON.
--- A collector record (map "ob:collectors", H(rcpt) -> "<accounts>:<confirmed>:<address>";
+-- A collector record (map "ob:collectors", H(rcpt) -> "<accounts>:<confirmed>:<address>": the
+-- accounts that sent it suspected test mail and those whose mail to it was OUTBOUND_RECON;
 -- records of earlier versions have no address, the oldest only the count).
 local function collector_counts(value)
   if not value then return 0, 0 end
@@ -367,6 +366,11 @@ local function act(task, user, verdict, rcpts, known, cred)
     task:set_pre_result{ action = cfg.action, message = cfg.message, module = 'outbound' }
   end
   if cfg.hold then
+    -- A new hold starts without the refusal records a hold that expired left behind
+    -- (src/outbound/hold_list.h lists them).
+    for _, prefix in ipairs{'ob:burst:', 'ob:refrc:', 'ob:refusedlog:', 'ob:refused:'} do
+      store.del(task, prefix .. user)
+    end
     store.map_set(task, 'ob:hold', user, rspamd_util.to_json{
       since = now, probability = verdict.probability, reasons = verdict.reasons,
       weights = verdict.weights, evidence = verdict.evidence,

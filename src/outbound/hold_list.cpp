@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <functional>
 #include <optional>
 #include <set>
 
@@ -72,42 +73,69 @@ store::OpPtr list_holds(store::Store& store, std::function<void(Result<json::Val
   });
 }
 
+namespace {
+
+using Step = std::function<store::OpPtr(store::Done)>;
+
+// Run `steps` one after the other, each once the one before succeeded; `cb` gets the first
+// failure or success. Every operation lives as long as the returned handle.
+store::OpPtr in_sequence(std::vector<Step> steps, store::Done cb) {
+  struct Sequence final : store::Op {
+    std::vector<Step> steps;
+    size_t next_step = 0;
+    std::vector<store::OpPtr> ops;
+    store::Done cb;
+    void next(Status st) {
+      if (!st || next_step == steps.size()) {
+        cb(st);
+        return;
+      }
+      Step& step = steps[next_step++];
+      ops.push_back(step([this](Status s) { next(s); }));
+    }
+  };
+  auto seq = std::make_unique<Sequence>();
+  seq->steps = std::move(steps);
+  seq->cb = std::move(cb);
+  seq->next(Status());
+  return seq;
+}
+
+// Deleting the per-hold records of `user` (kRefusedPrefix and the others above).
+std::vector<Step> clear_hold_records(store::Store& store, const std::string& user) {
+  std::vector<Step> steps;
+  for (const char* prefix :
+       {kBurstPrefix, kRefusedRecipientsPrefix, kRefusedLogPrefix, kRefusedPrefix}) {
+    steps.push_back([&store, key = prefix + user](store::Done done) {
+      return store.del(key, std::move(done));
+    });
+  }
+  return steps;
+}
+
+}  // namespace
+
 store::OpPtr hold_account(store::Store& store, std::string user, std::string reason, double now,
                           store::Done cb) {
   json::Value row = json::Value::object();
   row.set("since", now);
   row.set("reasons", json::Value(json::Array{json::Value(std::move(reason))}));
   row.set("by", "operator");
-  return store.map_set(kHoldMap, std::move(user), json::write(row), 0, std::move(cb));
+  // A hold that ended by expiry left its records: the new hold starts without them.
+  std::vector<Step> steps = clear_hold_records(store, user);
+  steps.push_back([&store, user = std::move(user), text = json::write(row)](store::Done done) {
+    return store.map_set(kHoldMap, user, text, 0, std::move(done));
+  });
+  return in_sequence(std::move(steps), std::move(cb));
 }
 
 store::OpPtr release_account(store::Store& store, std::string user, store::Done cb) {
-  // Every operation lives as long as the handle; each starts when the one before succeeded.
-  struct Release final : store::Op {
-    store::OpPtr unhold;
-    std::vector<std::string> keys;
-    std::vector<store::OpPtr> dels;
-    store::Done cb;
-    void next(store::Store& s, Status st) {
-      if (!st || keys.empty()) {
-        cb(st);
-        return;
-      }
-      std::string key = std::move(keys.back());
-      keys.pop_back();
-      dels.push_back(s.del(std::move(key), [this, &s](Status d) { next(s, d); }));
-    }
-  };
-  auto r = std::make_unique<Release>();
-  Release* raw = r.get();
-  raw->cb = std::move(cb);
-  for (const char* prefix :
-       {kBurstPrefix, kRefusedRecipientsPrefix, kRefusedLogPrefix, kRefusedPrefix}) {
-    raw->keys.push_back(prefix + user);
-  }
-  raw->unhold = store.map_del(kHoldMap, std::move(user),
-                              [raw, &store](Status st) { raw->next(store, st); });
-  return r;
+  std::vector<Step> steps;
+  steps.push_back([&store, user](store::Done done) {
+    return store.map_del(kHoldMap, user, std::move(done));
+  });
+  for (auto& step : clear_hold_records(store, user)) steps.push_back(std::move(step));
+  return in_sequence(std::move(steps), std::move(cb));
 }
 
 store::OpPtr mark_false_positive(store::Store& store, std::string user, std::string reason,

@@ -42,7 +42,9 @@ inline constexpr const char* kCollectorUsersPrefix = "ob:collusers:";
 // Recipients a false-positive mark keeps (the rules examine as many per message).
 inline constexpr size_t kFalsePositiveRecipients = 50;
 // Per held account, written by rules/outbound.lua while its mail is refused (doc/outbound.md,
-// "Incidents"); release_account() deletes them, so the next hold is a new incident:
+// "Incidents"); release_account() deletes them, and a new hold (by an operator or by the
+// rules) starts by deleting those a hold that expired left, so the next hold is a new
+// incident:
 //   "ob:refused:<user>"     messages refused while held (a counter)
 //   "ob:refusedlog:<user>"  list of the refused messages up to and with the one that started
 //                           the burst, newest first: JSON {time, recipients, reached, burst}
@@ -61,7 +63,8 @@ json::Value hold_rows(const std::vector<std::pair<std::string, std::string>>& fi
 
 // Every held account as hold_rows().
 store::OpPtr list_holds(store::Store& store, std::function<void(Result<json::Value>)> cb);
-// Hold `user` by an operator: {since: now, reasons: [reason], by: "operator"}, no expiry.
+// Hold `user` by an operator: {since: now, reasons: [reason], by: "operator"}, no expiry,
+// after deleting the per-hold records an earlier hold left.
 store::OpPtr hold_account(store::Store& store, std::string user, std::string reason, double now,
                           store::Done cb);
 // Release `user` and delete its refused-while-held records above (the next hold is a new

@@ -330,8 +330,9 @@ void add_outbound_routes(Controller& c) {
                           }));
   c.add_route(write_route(c, "outbound/falsepositive", "false_positive",
                           [](store::Store& s, const WriteRequest& w, store::Done done) {
-                            // Release, and remember the verdict was wrong (kept as long as
-                            // the audit trail) with the recipients the operator vouched for.
+                            // Release, and remember the verdict was wrong (no expiry; the
+                            // rules honour it for [outbound] false_positive_period) with the
+                            // recipients the operator vouched for.
                             return outbound::mark_false_positive(
                                 s, w.user, w.reason, static_cast<double>(std::time(nullptr)),
                                 kEventsShown, std::move(done));

@@ -241,7 +241,8 @@ std::optional<MapState> decode_map(std::string_view body) {
 }
 
 std::string encode_counts(const CountsState& c) {
-  return record(Kind::kCounts, 0, c.rows, c.rows_a, c.rows_b, c.serial, c.gen, c.log_from);
+  return record(Kind::kCounts, 0, c.rows, c.rows_a, c.rows_b, c.serial, c.gen, c.log_from,
+                c.log_rows);
 }
 
 std::optional<CountsState> decode_counts(std::string_view body) {
@@ -249,7 +250,9 @@ std::optional<CountsState> decode_counts(std::string_view body) {
   CountsState c;
   if (!r.fields(&c.rows, &c.rows_a, &c.rows_b)) return std::nullopt;
   if (r.done()) return c;  // written before the change log existed
-  if (!r.fields(&c.serial, &c.gen, &c.log_from) || !r.done()) return std::nullopt;
+  if (!r.fields(&c.serial, &c.gen, &c.log_from)) return std::nullopt;
+  if (r.done()) return c;  // written before the log's size was kept (trimmed by count only)
+  if (!r.fields(&c.log_rows) || !r.done()) return std::nullopt;
   return c;
 }
 

@@ -17,7 +17,7 @@
 //   'c' id(u64 BE)             -> count row              count-table row (a, b, changed)
 //   'g' gen(u64 BE)            -> change-log entry       the rows one change of a count
 //                                                        table left (id, a, b each), kept for
-//                                                        the last kCountsLogKeep changes
+//                                                        the last changes (kCountsLogKeep)
 // Records and entries start with the format byte (1); integers and doubles are little
 // endian, except inside keys where they are big endian (sortable).
 //
@@ -98,9 +98,13 @@ struct CountsState {
   uint64_t serial = 0;
   uint64_t gen = 0;
   uint64_t log_from = 1;
+  uint64_t log_rows = 0;  // rows in the log's entries
 };
-// Change-log entries kept per table: a reader more changes behind reloads the table.
+// Change-log entries kept per table: at most kCountsLogKeep, and beyond the newest one no
+// more rows than half the table's (at least kCountsLogMinRows), so that the log stays small
+// beside its table whatever the learn volume. A reader further behind reloads the table.
 inline constexpr uint64_t kCountsLogKeep = 128;
+inline constexpr uint64_t kCountsLogMinRows = 4096;
 
 std::string encode_value(double expiry, std::string_view value);
 std::string encode_window(double expiry, const WindowState& w);

@@ -577,8 +577,17 @@ Status log_change(Ctx& c, const KeyRef& k, CountsState& st, const std::vector<Lo
   ++st.gen;
   MW_TRY(put_sub(c, count_log_key(k.prefix, st.gen), encode_count_log(rows)));
   if (st.log_from > st.gen) st.log_from = st.gen;
-  while (st.gen - st.log_from + 1 > kCountsLogKeep) {
-    MW_TRY(del_sub(c, count_log_key(k.prefix, st.log_from)));
+  st.log_rows += rows.size();
+  const uint64_t max_rows = std::max<uint64_t>(st.rows / 2, kCountsLogMinRows);
+  while (st.gen - st.log_from + 1 > kCountsLogKeep ||
+         (st.log_rows > max_rows && st.log_from < st.gen)) {
+    std::string key = count_log_key(k.prefix, st.log_from);
+    std::string_view v;
+    int rc = get_raw(c, c.sub, key, &v);
+    if (rc != 0 && rc != MDB_NOTFOUND) return io(c, rc, "read change log");
+    uint64_t n = rc == 0 && !v.empty() ? (v.size() - 1) / 16 : 0;
+    st.log_rows -= std::min(st.log_rows, n);
+    MW_TRY(del_sub(c, key));
     ++st.log_from;
   }
   return {};
@@ -647,13 +656,13 @@ Result<std::vector<Store::CountRow>> op_counts_get(Ctx& c, std::string_view key,
     if (mirror) mirror->invalidate();
     return out;
   }
+  if (ids.empty()) return out;
   if (mirror && !c.writable && (*st)->rows <= mirror_rows) {
     MW_TRY(sync_mirror(c, k, **st, *mirror));
     mirror->get(ids, out);
     return out;
   }
   if (mirror) mirror->invalidate();
-  if (ids.empty()) return out;
   Cursor cur;
   if (int rc = cur.open(c.txn, c.sub); rc != 0) return io(c, rc, "cursor");
   std::string row_key = count_key(k.prefix, 0);

@@ -402,6 +402,27 @@ TEST_F(FamiliesTest, HoldListThroughTheController) {
   EXPECT_EQ(left, 0);
   EXPECT_FALSE(mark.has_value());
   EXPECT_TRUE(members.empty());
+  // A hold that ended by expiry leaves its burst mark behind: a new hold starts without it
+  // (else its burst would never be recorded).
+  bool stale = false;
+  auto stale_mark = store_->incr("ob:burst:taro", 1, 0, [&](Result<int64_t>) { stale = true; });
+  for (int i = 0; i < 100 && !stale; ++i) dispatcher_.run_once_nonblock();
+  http::Request rehold = req("/outbound/hold");
+  rehold.method = "POST";
+  rehold.query = {{"user", "taro"}, {"reason", "again"}};
+  EXPECT_EQ(call(*c, std::move(rehold))->response.status, 200);
+  mark = "x";
+  marked = false;
+  auto mark_again = store_->get("ob:burst:taro", [&](Result<std::optional<std::string>> r) {
+    mark = r ? *r : std::optional<std::string>("error");
+    marked = true;
+  });
+  for (int i = 0; i < 100 && !marked; ++i) dispatcher_.run_once_nonblock();
+  EXPECT_FALSE(mark.has_value());
+  http::Request release_again = req("/outbound/release");
+  release_again.method = "POST";
+  release_again.query = {{"user", "taro"}, {"reason", "checked again"}};
+  EXPECT_EQ(call(*c, std::move(release_again))->response.status, 200);
   // The chart counts the days from the detection to the burst start; an incident of the
   // old form (the first refused message) is not counted.
   int pushed = 0;

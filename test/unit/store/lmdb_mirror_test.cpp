@@ -148,6 +148,31 @@ TEST_F(MirrorTest, ReloadsWhenTooFarBehindOrTheTableWasMadeAgain) {
   EXPECT_EQ(store_->info().mirror_loads, 3u);
 }
 
+TEST_F(MirrorTest, TheLogStaysSmallBesideItsTable) {
+  // Learns of 5000 rows into a table of about 15000: beyond the newest entry the log keeps
+  // at most half the table's rows (kCountsLogMinRows at least), so a reader three learns
+  // behind reloads, and one learn behind applies the entry.
+  auto learn = [](uint64_t base) {
+    return [base](Store& s, core::Dispatcher& d) {
+      Ids ids = {0};
+      for (uint64_t i = 1; i <= 5000; ++i) ids.push_back(base + i);
+      return add(s, d, ids, 1, 0);
+    };
+  };
+  in_child(learn(0));
+  EXPECT_EQ(read({0, 1}), (Rows{{1, 0}, {1, 0}}));
+  in_child(learn(10000));
+  in_child(learn(20000));
+  in_child(learn(30000));
+  EXPECT_EQ(read({0, 1, 10001, 30005}), (Rows{{4, 0}, {1, 0}, {1, 0}, {1, 0}}));
+  EXPECT_EQ(store_->info().mirror_loads, 2u);
+  EXPECT_EQ(store_->info().mirror_log_entries, 0u);
+  in_child(learn(40000));
+  EXPECT_EQ(read({0, 45000}), (Rows{{5, 0}, {1, 0}}));
+  EXPECT_EQ(store_->info().mirror_loads, 2u);
+  EXPECT_EQ(store_->info().mirror_log_entries, 1u);
+}
+
 TEST_F(MirrorTest, SeesExpiryAndReadsLargeTablesFromLmdb) {
   in_child([](Store& s, core::Dispatcher& d) { return add(s, d, {0, 1, 2, 3}, 1, 0); });
   EXPECT_EQ(read({1, 2, 3}), (Rows{{1, 0}, {1, 0}, {1, 0}}));

@@ -251,7 +251,7 @@ TEST(LmdbCodec, RecordsRoundTrip) {
 
   // Count tables: the change-log state round-trips; a record written before the log existed
   // (three counters only) reads with serial 0 and an empty log.
-  lmdb::CountsState cs{5, 3, 4, 0xfeed, 9, 2};
+  lmdb::CountsState cs{5, 3, 4, 0xfeed, 9, 2, 77};
   std::string counts_rec = lmdb::encode_counts(cs);
   ASSERT_TRUE(lmdb::decode_header(counts_rec, &body));
   auto cs2 = lmdb::decode_counts(body);
@@ -259,6 +259,11 @@ TEST(LmdbCodec, RecordsRoundTrip) {
   EXPECT_EQ(cs2->serial, 0xfeedu);
   EXPECT_EQ(cs2->gen, 9u);
   EXPECT_EQ(cs2->log_from, 2u);
+  EXPECT_EQ(cs2->log_rows, 77u);
+  auto no_size = lmdb::decode_counts(body.substr(0, 48));  // before the log's size was kept
+  ASSERT_TRUE(no_size);
+  EXPECT_EQ(no_size->gen, 9u);
+  EXPECT_EQ(no_size->log_rows, 0u);
   auto old = lmdb::decode_counts(body.substr(0, 24));
   ASSERT_TRUE(old);
   EXPECT_EQ(old->rows, 5u);
