@@ -45,7 +45,7 @@ void Heartbeat::set_activity(std::string_view what) {
   slot_->activity_seq.store(seq + 1, std::memory_order_release);  // odd: writing
   std::atomic_thread_fence(std::memory_order_release);
   size_t n = std::min(what.size(), sizeof slot_->activity - 1);
-  std::memcpy(slot_->activity, what.data(), n);
+  if (n > 0) std::memcpy(slot_->activity, what.data(), n);  // an empty view may hold null
   slot_->activity[n] = '\0';
   std::atomic_thread_fence(std::memory_order_release);
   slot_->activity_seq.store(seq + 2, std::memory_order_release);

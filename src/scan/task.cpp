@@ -61,7 +61,7 @@ void Task::mark_running(std::string_view symbol) {
   for (std::string_view part : {std::string_view("task "), std::string_view(id_),
                                 std::string_view(" symbol "), symbol}) {
     size_t k = std::min(part.size(), sizeof buf - n);
-    std::memcpy(buf + n, part.data(), k);
+    if (k > 0) std::memcpy(buf + n, part.data(), k);  // an empty view may hold null
     n += k;
   }
   hb.set_activity({buf, n});
