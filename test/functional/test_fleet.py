@@ -80,11 +80,16 @@ def get_calls(port):
 
 
 def kill_daemon(d):
-    """SIGKILL a daemon's workers and master (by PID): a machine that dies."""
-    for pid in d.children():
-        os.kill(pid, signal.SIGKILL)
+    """SIGKILL a daemon's master, then its workers (by PID): a machine that dies. The master
+    goes first: killed after its workers, it could respawn one that keeps serving the port."""
+    kids = d.children()
     d.proc.kill()
     d.proc.wait()
+    for pid in kids:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
 
 
 @unittest.skipIf(SKIP, SKIP)
