@@ -4,7 +4,7 @@
 
 #include <memory>
 
-#include "classify/hex.h"
+#include "core/ascii.h"
 #include "classify/tokenizer.h"
 #include "core/arena.h"
 
@@ -63,7 +63,7 @@ std::string message_digest(const mime::Message& m) {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   EVP_DigestFinal_ex(ctx.get(), md, &len);
-  return hex_prefix(md, len, 16);
+  return core::hex_encode(std::string_view(reinterpret_cast<const char*>(md), std::min(len, 16u)));
 }
 
 Prepared prepare(const mime::Message& message, WordSplitter& splitter,

@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <memory>
 
-#include "classify/hex.h"
+#include "core/ascii.h"
 
 namespace mw::classify {
 
@@ -15,20 +15,12 @@ namespace {
 using store::OpPtr;
 using store::Store;
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-  }
-  return out;
-}
-
 std::string user_id_of(std::string_view user) {
-  std::string l = lower(user);
+  std::string l = core::to_lower(user);
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   EVP_Digest(l.data(), l.size(), md, &len, EVP_sha256(), nullptr);
-  return hex_prefix(md, len, 8);
+  return core::hex_encode(std::string_view(reinterpret_cast<const char*>(md), std::min(len, 8u)));
 }
 
 // The ids with row 0 (the totals) in front: still sorted.
@@ -206,7 +198,7 @@ class InfoOp final : public Steps<Info> {
 std::string_view class_name(Class c) { return c == Class::kSpam ? "spam" : "ham"; }
 
 std::optional<Class> parse_class(std::string_view s) {
-  std::string l = lower(s);
+  std::string l = core::to_lower(s);
   if (l == "spam") return Class::kSpam;
   if (l == "ham") return Class::kHam;
   return std::nullopt;
@@ -233,9 +225,9 @@ Table table_of_user_id(std::string_view id) {
 Table user_table(std::string_view user) { return table_of_user_id(user_id_of(user)); }
 
 std::string stat_user(const scan::Envelope& env) {
-  if (!env.user.empty()) return lower(env.user);
-  if (!env.deliver_to.empty()) return lower(env.deliver_to);
-  if (!env.rcpts.empty() && !env.rcpts.front().empty()) return lower(env.rcpts.front());
+  if (!env.user.empty()) return core::to_lower(env.user);
+  if (!env.deliver_to.empty()) return core::to_lower(env.deliver_to);
+  if (!env.rcpts.empty() && !env.rcpts.front().empty()) return core::to_lower(env.rcpts.front());
   return {};
 }
 

@@ -5,6 +5,7 @@
 #include <unordered_set>
 
 #include "classify/hash.h"
+#include "core/ascii.h"
 
 namespace mw::classify {
 
@@ -24,21 +25,10 @@ constexpr size_t kMaxNameWords = 8;
 constexpr size_t kMaxDigits = 6;
 
 std::string lower_ascii(std::string_view s, size_t max = kMaxValue) {
-  std::string out(s.substr(0, std::min(s.size(), max)));
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-  }
-  return out;
+  return core::to_lower(s.substr(0, std::min(s.size(), max)));
 }
 
-std::string trim(std::string_view s) {
-  size_t b = 0, e = s.size();
-  while (b < e && (s[b] == ' ' || s[b] == '\t' || s[b] == '\r' || s[b] == '\n')) ++b;
-  while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t' || s[e - 1] == '\r' || s[e - 1] == '\n')) {
-    --e;
-  }
-  return std::string(s.substr(b, e - b));
-}
+std::string trim(std::string_view s) { return std::string(core::trim_fws(s)); }
 
 // 0, 1, 2, ... floor(log2(n)) + 1.
 std::string log2_bucket(size_t n) {

@@ -307,7 +307,7 @@ LmdbStore::Info LmdbStore::info() const {
   i.max_map_size = env_->options().max_map_size;
   i.stale_readers_cleared = env_->stale_readers_cleared();
   i.full_errors = full_errors_;
-  for (const auto& [key, m] : mirrors_) i.mirror_rows += m.mirror.rows();
+  i.mirror_rows = mirror_rows_held_;
   i.mirror_loads = mirror_loads_;
   i.mirror_log_entries = mirror_log_entries_;
   return i;
@@ -482,21 +482,20 @@ Result<std::vector<Store::CountRow>> LmdbStore::read_counts(lmdb::Ctx& c, const 
   Mirrored& m = mirrors_[key];
   m.last_read = ++mirror_reads_;
   uint64_t loads = m.mirror.loads(), entries = m.mirror.log_entries();
+  uint64_t before = m.mirror.valid() ? m.mirror.rows() : 0;
   auto r = lmdb::op_counts_get(c, key, ids, &m.mirror, opts_.mirror_rows);
   mirror_loads_ += m.mirror.loads() - loads;
   mirror_log_entries_ += m.mirror.log_entries() - entries;
-  // Keep within the budget: drop copies that are not loaded (their table is gone or too
-  // large), then the least recently read ones.
-  uint64_t total = 0;
-  for (auto it = mirrors_.begin(); it != mirrors_.end();) {
-    if (!it->second.mirror.valid()) {
-      it = mirrors_.erase(it);
-      continue;
-    }
-    total += it->second.mirror.rows();
-    ++it;
+  // Only this copy changed: keep the total of rows held up to date without walking the
+  // others, drop it when it is not loaded (its table is gone or too large), and evict the
+  // least recently read copies only when over the budget.
+  mirror_rows_held_ -= before;
+  if (!m.mirror.valid()) {
+    mirrors_.erase(key);
+    return r;
   }
-  while (total > opts_.mirror_rows && mirrors_.size() > 1) {
+  mirror_rows_held_ += m.mirror.rows();
+  while (mirror_rows_held_ > opts_.mirror_rows && mirrors_.size() > 1) {
     auto oldest = mirrors_.end();
     for (auto it = mirrors_.begin(); it != mirrors_.end(); ++it) {
       if (it->first != key && (oldest == mirrors_.end() ||
@@ -504,8 +503,7 @@ Result<std::vector<Store::CountRow>> LmdbStore::read_counts(lmdb::Ctx& c, const 
         oldest = it;
       }
     }
-    if (oldest == mirrors_.end()) break;
-    total -= oldest->second.mirror.rows();
+    mirror_rows_held_ -= oldest->second.mirror.rows();
     mirrors_.erase(oldest);
   }
   return r;

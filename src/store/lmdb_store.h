@@ -173,6 +173,7 @@ class LmdbStore final : public Store {
   };
   std::map<std::string, Mirrored> mirrors_;  // by store key
   uint64_t mirror_reads_ = 0;
+  uint64_t mirror_rows_held_ = 0;  // rows of all copies in mirrors_
   uint64_t mirror_loads_ = 0;
   uint64_t mirror_log_entries_ = 0;
   detail::AliveToken alive_ = detail::make_alive();

@@ -173,6 +173,30 @@ TEST_F(MirrorTest, TheLogStaysSmallBesideItsTable) {
   EXPECT_EQ(store_->info().mirror_log_entries, 1u);
 }
 
+TEST_F(MirrorTest, KeepsCopiesWithinTheBudgetLeastRecentlyReadFirst) {
+  store_.reset();
+  opts_.mirror_rows = 5;
+  auto s = LmdbStore::open(opts_, d_, log_, [] { return kT0; });
+  ASSERT_TRUE(s.has_value());
+  store_ = std::move(*s);
+  auto read_key = [&](const std::string& key) {
+    auto r = run_op<Rows>(d_, [&](auto cb) { return store_->counts_get(key, {1}, cb); });
+    return r ? *r : Rows{};
+  };
+  for (const char* key : {"t", "u"}) {
+    ASSERT_TRUE(run_op<void>(d_, [&](auto cb) { return store_->counts_add(key, {0, 1, 2}, 1, 0, cb); }));
+  }
+  EXPECT_EQ(read_key("t"), (Rows{{1, 0}}));
+  EXPECT_EQ(store_->info().mirror_rows, 3u);
+  EXPECT_EQ(read_key("u"), (Rows{{1, 0}}));  // 6 rows would exceed 5: "t" goes
+  EXPECT_EQ(store_->info().mirror_rows, 3u);
+  EXPECT_EQ(read_key("u"), (Rows{{1, 0}}));
+  EXPECT_EQ(store_->info().mirror_loads, 2u);
+  EXPECT_EQ(read_key("t"), (Rows{{1, 0}}));  // copied again, "u" goes
+  EXPECT_EQ(store_->info().mirror_loads, 3u);
+  EXPECT_EQ(store_->info().mirror_rows, 3u);
+}
+
 TEST_F(MirrorTest, SeesExpiryAndReadsLargeTablesFromLmdb) {
   in_child([](Store& s, core::Dispatcher& d) { return add(s, d, {0, 1, 2, 3}, 1, 0); });
   EXPECT_EQ(read({1, 2, 3}), (Rows{{1, 0}, {1, 0}, {1, 0}}));
